@@ -1,0 +1,71 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The suite runs on SQLite and then on PostgreSQL. `make test TEST_DATABASE_URL=` skips the
+# PostgreSQL pass on a machine that has none (CI always sets it).
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?= -n 2
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres lint format bench browser-deps clean help
+
+help:
+	@echo "make run    - set up and serve the app with demo data on http://$(HOST):$(PORT)"
+	@echo "make test   - set up and run the whole suite (SQLite, PostgreSQL, Chromium)"
+	@echo "make lint   - ruff"
+	@echo "make bench  - benchmarks against PostgreSQL (docs/PERFORMANCE.md)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+run: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Mở http://$(HOST):$(PORT) trong trình duyệt."
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's Chromium; install it when we may (root), never download one.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  else \
+	    echo "Browser tests need /usr/bin/chromium: sudo apt-get install chromium"; \
+	  fi; \
+	fi
+
+test: $(VENV)/.dev browser-deps
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory test-postgres; \
+	 else echo "TEST_DATABASE_URL is empty: the PostgreSQL pass was skipped."; fi
+
+test-sqlite: $(VENV)/.dev
+	TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.dev
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

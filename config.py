@@ -1,0 +1,130 @@
+"""Configuration classes. Every setting can be given as an environment variable.
+
+`APP_ENV` picks the class (development, testing, production); see docs/DEPLOY.md for the
+full list of variables.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # None means "a SQLite file in the instance folder", resolved by create_app.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # default: <instance>/evidence
+    # Whole request limit; a single evidence file is limited by EVIDENCE_MAX_BYTES.
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 21 * 1024 * 1024)
+    EVIDENCE_MAX_BYTES = _int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+    EVIDENCE_ALLOWED_TYPES = tuple(
+        os.environ.get("EVIDENCE_ALLOWED_TYPES", "pdf,docx,xlsx,jpg,png").split(",")
+    )
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    HSTS_ENABLED = _bool("HSTS_ENABLED")
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh")
+
+    # How this deployment names itself in the interface and in official documents.
+    SECRETARIAT_NAME = os.environ.get("SECRETARIAT_NAME", "Phòng Nội vụ")
+    PARENT_BODY_NAME = os.environ.get("PARENT_BODY_NAME", "UBND tỉnh Ninh Bình")
+    ISSUING_BODY_NAME = os.environ.get("ISSUING_BODY_NAME", "Sở Nội vụ")
+    DOCUMENT_PLACE_NAME = os.environ.get("DOCUMENT_PLACE_NAME", "Ninh Bình")
+    DOCUMENT_NUMBER_SUFFIX = os.environ.get("DOCUMENT_NUMBER_SUFFIX", "SNV")
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = False
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")  # email is skipped when unset
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "danvankheo@localhost")
+
+    LOG_REQUESTS = _bool("LOG_REQUESTS", True)
+    PAGE_SIZE = _int("PAGE_SIZE", 25)
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        """Refuse settings that would be unsafe in this environment."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    # A development secret is generated once into the instance folder by create_app.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOG_REQUESTS = False
+    # Most tests post forms directly; tests/security checks CSRF with this switched on,
+    # and the browser tests run with it on.
+    WTF_CSRF_ENABLED = False
+    # Fast hashing keeps the suite quick; production uses Werkzeug's default (scrypt).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    MAIL_SERVER = None
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    DEBUG = False
+    TESTING = False
+    PROPAGATE_EXCEPTIONS = False
+
+    _WEAK_SECRETS = {"", "dev", "changeme", "secret", "change-me"}
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        secret = config.get("SECRET_KEY") or ""
+        if secret.lower() in cls._WEAK_SECRETS or len(secret) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        if config.get("DEBUG"):
+            raise RuntimeError("DEBUG must be off in production.")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

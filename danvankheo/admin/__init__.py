@@ -1,0 +1,1 @@
+"""Administration: the unit tree and user accounts."""

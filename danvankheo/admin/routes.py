@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth import services as accounts
+from ..auth.models import Role, User
+from ..auth.passwords import generate_password
+from ..core.forms import unit_choices
+from ..core.permissions import get_or_404, roles_required
+from ..core.text import search_terms
+from ..extensions import db
+from ..units import services as unit_service
+from ..units.models import Unit
+from .forms import UnitForm, UserForm
+
+bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
+
+
+# --- Units -------------------------------------------------------------------------------
+
+
+@bp.get("/don-vi")
+@roles_required(Role.ADMIN)
+def units():
+    show_inactive = request.args.get("tat_ca") == "1"
+    tree = unit_service.all_units_in_tree_order(active_only=not show_inactive)
+    return render_template("admin/units.html", units=tree, show_inactive=show_inactive)
+
+
+def _unit_form(unit: Unit | None = None) -> UnitForm:
+    form = UnitForm(obj=None)
+    candidates = list(unit_service.all_units_in_tree_order(active_only=True))
+    if unit is not None:
+        candidates = [u for u in candidates if not u.is_within(unit)]
+    form.parent_id.choices = unit_choices(candidates, blank="— Không có (cấp cao nhất) —")
+    return form
+
+
+@bp.route("/don-vi/moi", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def unit_create():
+    form = _unit_form()
+    if request.method == "GET":
+        form.parent_id.data = request.args.get("cap_tren", 0, type=int)
+    if form.validate_on_submit():
+        parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
+        try:
+            unit = unit_service.create_unit(
+                code=form.code.data, name=form.name.data, kind=form.kind_enum, parent=parent
+            )
+        except unit_service.UnitError as error:
+            form.code.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Đã thêm đơn vị “{unit.name}”.", "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=None)
+
+
+@bp.route("/don-vi/<int:unit_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def unit_edit(unit_id: int):
+    unit = get_or_404(Unit, unit_id)
+    form = _unit_form(unit)
+    if request.method == "GET":
+        form.code.data, form.name.data = unit.code, unit.name
+        form.kind.data, form.parent_id.data = unit.kind.value, unit.parent_id or 0
+    if form.validate_on_submit():
+        new_parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
+        try:
+            unit_service.update_unit(unit, name=form.name.data, code=form.code.data, kind=form.kind_enum)
+            if new_parent != unit.parent:
+                unit_service.move_unit(unit, new_parent)
+        except unit_service.UnitError as error:
+            db.session.rollback()
+            target = form.code if "Mã" in str(error) else form.parent_id
+            target.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã lưu thông tin đơn vị.", "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=unit)
+
+
+@bp.post("/don-vi/<int:unit_id>/trang-thai")
+@roles_required(Role.ADMIN)
+def unit_set_active(unit_id: int):
+    unit = get_or_404(Unit, unit_id)
+    active = request.form.get("active") == "1"
+    try:
+        unit_service.set_unit_active(unit, active)
+    except unit_service.UnitError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(
+            f"Đã {'kích hoạt lại' if active else 'ngừng hoạt động'} đơn vị “{unit.name}”.",
+            "success",
+        )
+    return redirect(url_for("admin.units", tat_ca=1))
+
+
+# --- Users -------------------------------------------------------------------------------
+
+
+@bp.get("/nguoi-dung")
+@roles_required(Role.ADMIN)
+def users():
+    query = select(User).order_by(User.sort_name)
+    q = (request.args.get("q") or "").strip()
+    for word in search_terms(q):
+        query = query.where(User.search_text.contains(word))
+    role = request.args.get("vai_tro") or ""
+    if role in {r.value for r in Role}:
+        query = query.where(User.role_links.any(role=Role(role)))
+    unit_id = request.args.get("don_vi", type=int)
+    if unit_id:
+        query = query.where(User.unit_id == unit_id)
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("admin/users.html", page=page, q=q, role=role, roles=Role)
+
+
+def _user_form(user: User | None = None) -> UserForm:
+    form = UserForm()
+    form.unit_id.choices = unit_choices(
+        unit_service.all_units_in_tree_order(active_only=True), blank="— Không thuộc đơn vị —"
+    )
+    if user is not None and user.unit and not user.unit.is_active:
+        form.unit_id.choices.append((user.unit.id, user.unit.name + " (ngừng hoạt động)"))
+    return form
+
+
+@bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user_create():
+    form = _user_form()
+    if request.method == "GET":
+        form.roles.data = [Role.STAFF.value]
+    if form.validate_on_submit():
+        password = form.password.data or generate_password()
+        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+        try:
+            user = accounts.create_user(
+                login=form.login.data,
+                full_name=form.full_name.data,
+                password=password,
+                roles=form.role_set,
+                unit=unit,
+                email=form.email.data,
+                position=form.position.data,
+                phone=form.phone.data,
+                must_change_password=True,
+            )
+        except accounts.UserError as error:
+            db.session.rollback()
+            (form.email if "Email" in str(error) else form.login).errors.append(str(error))
+        else:
+            db.session.commit()
+            if form.password.data:
+                flash(f"Đã tạo tài khoản “{user.login}”.", "success")
+            else:
+                flash(
+                    f"Đã tạo tài khoản “{user.login}”. Mật khẩu ban đầu (chỉ hiển thị một lần): {password}",
+                    "success",
+                )
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user_edit(user_id: int):
+    user = get_or_404(User, user_id)
+    form = _user_form(user)
+    del form.password
+    if request.method == "GET":
+        form.login.data, form.full_name.data = user.login, user.full_name
+        form.email.data, form.position.data, form.phone.data = user.email, user.position, user.phone
+        form.unit_id.data = user.unit_id or 0
+        form.roles.data = [r.value for r in user.roles]
+        form.is_active.data = user.is_active
+    if form.validate_on_submit():
+        if user.id == current_user.id and (Role.ADMIN not in form.role_set or not form.is_active.data):
+            form.roles.errors.append("Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình.")
+        else:
+            unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+            try:
+                accounts.update_user(
+                    user,
+                    login=form.login.data,
+                    full_name=form.full_name.data,
+                    email=form.email.data,
+                    position=form.position.data,
+                    phone=form.phone.data,
+                    unit=unit,
+                    roles=form.role_set,
+                    is_active=form.is_active.data,
+                )
+            except accounts.UserError as error:
+                db.session.rollback()
+                (form.email if "Email" in str(error) else form.login).errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Đã lưu tài khoản.", "success")
+                return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.post("/nguoi-dung/<int:user_id>/trang-thai")
+@roles_required(Role.ADMIN)
+def user_set_active(user_id: int):
+    user = get_or_404(User, user_id)
+    active = request.form.get("active") == "1"
+    if user.id == current_user.id and not active:
+        flash("Bạn không thể tự khóa tài khoản của mình.", "danger")
+        return redirect(url_for("admin.users"))
+    accounts.set_user_active(user, active)
+    db.session.commit()
+    flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản “{user.login}”.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/nguoi-dung/<int:user_id>/dat-lai-mat-khau")
+@roles_required(Role.ADMIN)
+def user_reset_password(user_id: int):
+    user = get_or_404(User, user_id)
+    password = generate_password()
+    accounts.change_password(user, password, by_admin=current_user)
+    db.session.commit()
+    flash(
+        f"Đã đặt lại mật khẩu cho “{user.login}”. Mật khẩu tạm (chỉ hiển thị một lần): {password}. "
+        "Người dùng phải đổi mật khẩu ở lần đăng nhập tới.",
+        "warning",
+    )
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+

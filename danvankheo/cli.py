@@ -1,0 +1,59 @@
+"""Command-line commands: `flask --app app <command>`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from .extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only seed a database that has no units yet.")
+    def seed_demo_command(if_empty: bool) -> None:
+        """Load a demo province with users for every role (idempotent)."""
+        from .demo import DEMO_PASSWORD, seed_demo
+        from .units.models import Unit
+
+        if if_empty and db.session.scalar(select(func.count()).select_from(Unit)):
+            created = False
+        else:
+            created = seed_demo()
+            db.session.commit()
+        if created:
+            click.echo("Đã nạp dữ liệu mẫu.")
+        else:
+            click.echo("Dữ liệu mẫu đã có sẵn; không thay đổi gì.")
+        from .demo import DEMO_ACCOUNTS
+
+        click.echo(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+        for login, _name, _unit, roles in DEMO_ACCOUNTS:
+            click.echo(f"  {login:<14} {', '.join(r.label for r in roles)}")
+
+    @app.cli.command("create-admin")
+    @click.option("--login", required=True, help="Tên đăng nhập")
+    @click.option("--name", "full_name", default="Quản trị hệ thống", help="Họ và tên")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_admin_command(login: str, full_name: str, password: str) -> None:
+        """Create an admin account, or give an existing account the admin role."""
+        from .auth.models import Role, User
+        from .auth.passwords import password_problems
+        from .auth.services import create_user
+
+        existing = db.session.scalar(select(User).where(User.login == login.strip().lower()))
+        if existing is not None:
+            if Role.ADMIN in existing.roles:
+                click.echo(f"Tài khoản “{existing.login}” đã là quản trị; không thay đổi gì.")
+                return
+            existing.set_roles(existing.roles | {Role.ADMIN})
+            db.session.commit()
+            click.echo(f"Đã cấp quyền quản trị cho “{existing.login}”.")
+            return
+        problems = password_problems(password, login, full_name)
+        if problems:
+            raise click.ClickException(" ".join(problems))
+        create_user(login=login, full_name=full_name, password=password, roles={Role.ADMIN})
+        db.session.commit()
+        click.echo(f"Đã tạo tài khoản quản trị “{login.strip().lower()}”.")

@@ -1,0 +1,1 @@
+"""Pieces every feature uses: column types, Vietnamese text, time, audit, permissions."""

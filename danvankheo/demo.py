@@ -1,0 +1,84 @@
+"""A realistic demo province for `flask seed-demo` and `make run`."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .auth.models import Role, User
+from .auth.services import create_user
+from .extensions import db
+from .units.models import Unit, UnitKind
+from .units.services import create_unit
+
+DEMO_PASSWORD = "DanVanKheo2026"
+
+# (code, name, kind, parent code)
+DEMO_UNITS = [
+    ("NB", "UBND tỉnh Ninh Bình", UnitKind.PROVINCE, None),
+    ("BDV", "Ban Dân vận Tỉnh ủy", UnitKind.OTHER, None),
+    ("SNV", "Sở Nội vụ", UnitKind.DEPARTMENT, "NB"),
+    ("STP", "Sở Tư pháp", UnitKind.DEPARTMENT, "NB"),
+    ("SYT", "Sở Y tế", UnitKind.DEPARTMENT, "NB"),
+    ("SGDDT", "Sở Giáo dục và Đào tạo", UnitKind.DEPARTMENT, "NB"),
+    ("SNNMT", "Sở Nông nghiệp và Môi trường", UnitKind.DEPARTMENT, "NB"),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", UnitKind.DEPARTMENT, "NB"),
+    ("BVDK", "Bệnh viện Đa khoa tỉnh", UnitKind.PUBLIC_SERVICE, "SYT"),
+    ("PHL", "UBND phường Hoa Lư", UnitKind.COMMUNE, "NB"),
+    ("PTD", "UBND phường Tam Điệp", UnitKind.COMMUNE, "NB"),
+    ("XGV", "UBND xã Gia Viễn", UnitKind.COMMUNE, "NB"),
+    ("XDT", "UBND xã Đồng Thái", UnitKind.COMMUNE, "NB"),
+    ("XKS", "UBND xã Kim Sơn", UnitKind.COMMUNE, "NB"),
+]
+
+# (login, full name, unit code, roles)
+DEMO_ACCOUNTS = [
+    ("admin", "Nguyễn Văn Quản", None, {Role.ADMIN}),
+    ("noivu", "Trần Thị Thu Hà", "SNV", {Role.SECRETARIAT}),
+    ("canbo.tuphap", "Lê Minh Đức", "STP", {Role.STAFF}),
+    ("canbo.yte", "Phạm Thị Lan", "SYT", {Role.STAFF}),
+    ("canbo.hoalu", "Đinh Công Tráng", "PHL", {Role.STAFF}),
+    ("giamkhao1", "Hoàng Văn Bình", "SNV", {Role.EVALUATOR}),
+    ("giamkhao2", "Vũ Thị Ánh", "STP", {Role.EVALUATOR}),
+    ("giamkhao3", "Đỗ Quang Vinh", "BDV", {Role.EVALUATOR}),
+    ("theodoi", "Bùi Thị Hạnh", "BDV", {Role.OBSERVER}),
+]
+
+POSITIONS = {
+    Role.ADMIN: "Chuyên viên Công nghệ thông tin",
+    Role.SECRETARIAT: "Chuyên viên Phòng Nội vụ",
+    Role.STAFF: "Chuyên viên",
+    Role.EVALUATOR: "Phó Giám đốc",
+    Role.OBSERVER: "Phó Trưởng ban Dân vận",
+}
+
+
+def seed_demo() -> bool:
+    """Create what is missing of the demo province; True if anything was created."""
+    created = False
+    units: dict[str, Unit] = {u.code: u for u in db.session.scalars(select(Unit))}
+    for code, name, kind, parent_code in DEMO_UNITS:
+        if code not in units:
+            units[code] = create_unit(code=code, name=name, kind=kind, parent=units.get(parent_code))
+            created = True
+    existing = set(db.session.scalars(select(User.login)))
+    for login, name, unit_code, roles in DEMO_ACCOUNTS:
+        if login in existing:
+            continue
+        create_user(
+            login=login,
+            full_name=name,
+            password=DEMO_PASSWORD,
+            roles=roles,
+            unit=units.get(unit_code) if unit_code else None,
+            email=f"{login}@demo.danvankheo.vn",
+            position=POSITIONS[next(iter(roles))],
+        )
+        created = True
+    db.session.flush()
+    for extend in DEMO_EXTENSIONS:
+        created = extend(units) or created
+    return created
+
+
+# Features append functions (units by code -> created anything?) to add their demo data.
+DEMO_EXTENSIONS: list = []

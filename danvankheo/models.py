@@ -1,0 +1,7 @@
+"""Imports every model so that Alembic and `db.create_all` see the whole schema."""
+
+from .audit.models import AuditEvent  # noqa: F401
+from .auth.models import User, UserRole  # noqa: F401
+from .notifications.models import Notification  # noqa: F401
+from .registry.models import Initiative, InitiativeMember, InitiativeTag, Transition  # noqa: F401
+from .units.models import Unit  # noqa: F401

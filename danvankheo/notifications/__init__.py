@@ -1,0 +1,1 @@
+"""In-app notifications (thông báo), and email when SMTP is configured."""

@@ -1,0 +1,237 @@
+"""A "Dân vận khéo" model (mô hình) and its dossier.
+
+The entity is called `Initiative` in code so it never collides with ORM vocabulary;
+the interface says "mô hình".
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..core.text import fold, sort_key
+from ..core.types import UTCDateTime, enum_column, sort_key_column, utcnow
+from ..extensions import db
+from ..units.models import Unit
+
+
+class Field(enum.Enum):
+    """Lĩnh vực: the four fields of the movement."""
+
+    ECONOMY = "economy"
+    CULTURE_SOCIETY = "culture_society"
+    DEFENCE_SECURITY = "defence_security"
+    POLITICAL_SYSTEM = "political_system"
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS[self]
+
+
+FIELD_LABELS = {
+    Field.ECONOMY: "Kinh tế",
+    Field.CULTURE_SOCIETY: "Văn hóa - xã hội",
+    Field.DEFENCE_SECURITY: "Quốc phòng - an ninh",
+    Field.POLITICAL_SYSTEM: "Xây dựng hệ thống chính trị",
+}
+
+
+class InitiativeKind(enum.Enum):
+    """Tập thể (a collective model) or cá nhân (an individual exemplar, "điển hình")."""
+
+    COLLECTIVE = "collective"
+    INDIVIDUAL = "individual"
+
+    @property
+    def label(self) -> str:
+        return "Tập thể" if self is InitiativeKind.COLLECTIVE else "Cá nhân"
+
+
+class Status(enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.DRAFT: "Bản nháp",
+    Status.SUBMITTED: "Đã nộp",
+    Status.RETURNED: "Trả lại để bổ sung",
+    Status.ACCEPTED: "Đã tiếp nhận",
+    Status.REJECTED: "Không tiếp nhận",
+    Status.WITHDRAWN: "Đã rút",
+}
+
+
+class Initiative(db.Model):
+    """Mô hình "Dân vận khéo" with its full dossier (hồ sơ)."""
+
+    __tablename__ = "initiatives"
+    __table_args__ = (
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        CheckConstraint("budget_state >= 0", name="budget_state_non_negative"),
+        CheckConstraint("budget_social >= 0", name="budget_social_non_negative"),
+        CheckConstraint("workdays >= 0", name="workdays_non_negative"),
+        CheckConstraint("beneficiaries >= 0", name="beneficiaries_non_negative"),
+        CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+            name="dates_ordered",
+        ),
+        CheckConstraint("continues_id IS NULL OR continues_id <> id", name="not_continuing_itself"),
+        CheckConstraint("replicates_id IS NULL OR replicates_id <> id", name="not_replicating_itself"),
+        Index("ix_initiatives_year_status", "year", "status"),
+        Index("ix_initiatives_unit_year", "unit_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    year: Mapped[int]
+    name: Mapped[str] = mapped_column(String(500))
+    sort_name: Mapped[str] = mapped_column(sort_key_column(), index=True)
+    field: Mapped[Field | None] = mapped_column(enum_column(Field, "initiative_field"))
+    kind: Mapped[InitiativeKind] = mapped_column(
+        enum_column(InitiativeKind, "initiative_kind"), default=InitiativeKind.COLLECTIVE
+    )
+    situation: Mapped[str] = mapped_column(Text, default="")  # thực trạng, lý do
+    goals: Mapped[str] = mapped_column(Text, default="")  # mục tiêu
+    content_method: Mapped[str] = mapped_column(Text, default="")  # nội dung, cách thức
+    area: Mapped[str] = mapped_column(Text, default="")  # địa bàn
+    target_group: Mapped[str] = mapped_column(Text, default="")  # đối tượng
+    lead_name: Mapped[str] = mapped_column(String(255), default="")
+    lead_position: Mapped[str] = mapped_column(String(255), default="")
+    lead_phone: Mapped[str] = mapped_column(String(40), default="")
+    budget_state: Mapped[int] = mapped_column(BigInteger, default=0)  # kinh phí ngân sách, VND
+    budget_social: Mapped[int] = mapped_column(BigInteger, default=0)  # kinh phí xã hội hóa, VND
+    workdays: Mapped[int] = mapped_column(default=0)  # ngày công
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    is_ongoing: Mapped[bool] = mapped_column(default=True)
+    results_quantitative: Mapped[str] = mapped_column(Text, default="")
+    results_qualitative: Mapped[str] = mapped_column(Text, default="")
+    beneficiaries: Mapped[int] = mapped_column(default=0)  # số người hưởng lợi
+    sustainability: Mapped[str] = mapped_column(Text, default="")  # duy trì, nhân rộng
+    continues_id: Mapped[int | None] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="SET NULL"), index=True
+    )
+    replicates_id: Mapped[int | None] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="SET NULL"), index=True
+    )
+
+    status: Mapped[Status] = mapped_column(
+        enum_column(Status, "initiative_status"), default=Status.DRAFT
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_late: Mapped[bool] = mapped_column(default=False)
+    # Accent-folded text of the name, unit and tags, for diacritics-insensitive search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Optimistic locking: a stale form cannot overwrite a newer save.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    unit: Mapped[Unit] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    continues: Mapped[Initiative | None] = relationship(
+        remote_side=[id], foreign_keys=[continues_id]
+    )
+    replicates: Mapped[Initiative | None] = relationship(
+        remote_side=[id], foreign_keys=[replicates_id]
+    )
+    members: Mapped[list[InitiativeMember]] = relationship(
+        back_populates="initiative",
+        cascade="all, delete-orphan",
+        order_by="InitiativeMember.position_order",
+    )
+    tags: Mapped[list[InitiativeTag]] = relationship(
+        back_populates="initiative", cascade="all, delete-orphan", order_by="InitiativeTag.tag"
+    )
+    transitions: Mapped[list[Transition]] = relationship(
+        back_populates="initiative", order_by="Transition.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Initiative {self.id} {self.year} {self.status.value}>"
+
+    def set_name(self, name: str) -> None:
+        self.name = name.strip()
+        self.sort_name = sort_key(self.name)
+
+    def refresh_search_text(self) -> None:
+        parts = [self.name, self.unit.name if self.unit else "", *(t.tag for t in self.tags)]
+        self.search_text = fold(" ".join(parts))
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.tag for t in self.tags]
+
+    @property
+    def is_editable(self) -> bool:
+        """The dossier and its evidence are read-only once submitted, until returned."""
+        return self.status in (Status.DRAFT, Status.RETURNED, Status.WITHDRAWN)
+
+    @property
+    def total_budget(self) -> int:
+        return (self.budget_state or 0) + (self.budget_social or 0)
+
+
+class InitiativeMember(db.Model):
+    """A member of the team that carries out the model (lực lượng thực hiện)."""
+
+    __tablename__ = "initiative_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    full_name: Mapped[str] = mapped_column(String(255))
+    position: Mapped[str] = mapped_column(String(255), default="")  # chức vụ
+    position_order: Mapped[int] = mapped_column(default=0)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="members")
+
+
+class InitiativeTag(db.Model):
+    """A free topic tag (chủ đề) beside the fixed field."""
+
+    __tablename__ = "initiative_tags"
+
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="tags")
+
+
+class Transition(db.Model):
+    """One step of the workflow: who moved the model from which state to which, and why."""
+
+    __tablename__ = "initiative_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[Status | None] = mapped_column(enum_column(Status, "transition_from"))
+    to_status: Mapped[Status] = mapped_column(enum_column(Status, "transition_to"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+    is_late: Mapped[bool] = mapped_column(default=False)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="transitions")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,1 @@
+"""The tree of units (đơn vị): province, departments, communes, and legacy districts."""

@@ -1,0 +1,109 @@
+"""Browser tests: the app served on a free local port, driven in Debian's headless Chromium.
+
+Chromium is required. Without /usr/bin/chromium the tests fail (they never skip), unless a
+developer explicitly sets ALLOW_SKIP_BROWSER=1 on a machine where it cannot be installed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from danvankheo import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(_app) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)."
+        if os.environ.get("ALLOW_SKIP_BROWSER") == "1":
+            pytest.skip(message)
+        pytest.fail(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_app(app):
+    """The app as the browser sees it: CSRF on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+class PageProblems(list):
+    """Console errors and CSP violations seen while a test ran."""
+
+
+@pytest.fixture
+def page(chromium, live_server, browser_app):
+    context = chromium.new_context(
+        base_url=live_server, locale="vi-VN", viewport={"width": 1366, "height": 900}, accept_downloads=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = PageProblems()
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.problems = problems
+    yield page
+    context.close()
+    csp = [p for p in problems if "Content Security Policy" in p or "Refused to" in p]
+    assert not csp, f"the page broke its Content-Security-Policy: {csp}"
+    assert not problems, f"browser console errors: {problems}"
+
+
+def browser_login(page, login: str, password: str) -> None:
+    page.goto("/dang-nhap")
+    page.get_by_label("Tên đăng nhập hoặc email").fill(login)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/trang-chu")
+
+
+def browser_logout(page) -> None:
+    page.goto("/trang-chu")
+    page.locator(".navbar .dropdown-toggle").last.click()
+    page.get_by_test_id("logout").click()
+    page.wait_for_url("**/dang-nhap")
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot for the user guide (docs/screenshots/<name>.png)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,223 @@
+import pytest
+from sqlalchemy import select
+
+from danvankheo.auth.models import Role, User
+from danvankheo.extensions import db
+from danvankheo.units.models import Unit, UnitKind
+from tests.factories import make_unit
+
+ADMIN_PAGES = ["/quan-tri/don-vi", "/quan-tri/don-vi/moi", "/quan-tri/nguoi-dung", "/quan-tri/nguoi-dung/moi"]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admin_pages_need_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/dang-nhap" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+@pytest.mark.parametrize("role", [Role.STAFF, Role.EVALUATOR, Role.SECRETARIAT, Role.OBSERVER])
+def test_admin_pages_refuse_other_roles(client, login_as, path, role):
+    login_as(role)
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "Không có quyền truy cập" in response.get_data(as_text=True)
+
+
+def test_create_unit(client, login_as):
+    login_as(Role.ADMIN)
+    parent = make_unit("UBND tỉnh", kind=UnitKind.PROVINCE)
+    db.session.commit()
+    response = client.post(
+        "/quan-tri/don-vi/moi",
+        data={"code": "stp", "name": "Sở Tư pháp", "kind": "department", "parent_id": parent.id},
+    )
+    assert response.status_code == 302
+    unit = db.session.scalar(select(Unit).where(Unit.code == "STP"))
+    assert unit.parent_id == parent.id
+    assert unit.path == f"{parent.path}{unit.id}/"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"code": "", "name": "Sở A", "kind": "department", "parent_id": 0}, "Vui lòng nhập trường này."),
+        ({"code": "A B", "name": "Sở A", "kind": "department", "parent_id": 0}, "Mã chỉ gồm"),
+        ({"code": "SA", "name": "", "kind": "department", "parent_id": 0}, "Vui lòng nhập trường này."),
+        ({"code": "SA", "name": "Sở A", "kind": "planet", "parent_id": 0}, "Lựa chọn không hợp lệ."),
+        ({"code": "SA", "name": "Sở A", "kind": "department", "parent_id": 99999}, "Lựa chọn không hợp lệ."),
+    ],
+)
+def test_unit_validation_errors_show_next_to_the_field(client, login_as, data, message):
+    login_as(Role.ADMIN)
+    response = client.post("/quan-tri/don-vi/moi", data=data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "invalid-feedback" in page
+    assert message in page
+    assert db.session.scalar(select(Unit).where(Unit.name == "Sở A")) is None
+
+
+def test_duplicate_unit_code_is_refused(client, login_as):
+    login_as(Role.ADMIN)
+    make_unit(code="STP")
+    db.session.commit()
+    page = client.post(
+        "/quan-tri/don-vi/moi", data={"code": "stp", "name": "Khác", "kind": "department", "parent_id": 0}
+    ).get_data(as_text=True)
+    assert "đã được dùng" in page
+
+
+def test_rename_and_move_unit_moves_its_subtree(client, login_as):
+    login_as(Role.ADMIN)
+    a = make_unit("Huyện A", kind=UnitKind.DISTRICT)
+    b = make_unit("Tỉnh B", kind=UnitKind.PROVINCE)
+    child = make_unit("Xã con", kind=UnitKind.COMMUNE, parent=a)
+    grandchild = make_unit("Thôn cháu", kind=UnitKind.OTHER, parent=child)
+    db.session.commit()
+    response = client.post(
+        f"/quan-tri/don-vi/{child.id}",
+        data={"code": child.code, "name": "Xã Đồng Tâm", "kind": "commune", "parent_id": b.id},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    child, grandchild = db.session.get(Unit, child.id), db.session.get(Unit, grandchild.id)
+    assert child.name == "Xã Đồng Tâm" and child.parent_id == b.id
+    assert child.path == f"{b.path}{child.id}/"
+    assert grandchild.path == f"{b.path}{child.id}/{grandchild.id}/"
+
+
+def test_cannot_move_unit_below_itself(client, login_as):
+    login_as(Role.ADMIN)
+    a = make_unit("A")
+    child = make_unit("B", parent=a)
+    db.session.commit()
+    response = client.post(
+        f"/quan-tri/don-vi/{a.id}", data={"code": a.code, "name": "A", "kind": "department", "parent_id": child.id}
+    )
+    assert response.status_code == 200  # the descendant is not even offered as a choice
+    db.session.expire_all()
+    assert db.session.get(Unit, a.id).parent_id is None
+
+
+def test_deactivate_unit_keeps_it(client, login_as):
+    login_as(Role.ADMIN)
+    unit = make_unit("Sở cũ")
+    db.session.commit()
+    client.post(f"/quan-tri/don-vi/{unit.id}/trang-thai", data={"active": "0"}, follow_redirects=True)
+    db.session.expire_all()
+    assert db.session.get(Unit, unit.id).is_active is False
+    assert "Sở cũ" not in client.get("/quan-tri/don-vi").get_data(as_text=True)
+    assert "Sở cũ" in client.get("/quan-tri/don-vi?tat_ca=1").get_data(as_text=True)
+
+
+def test_unit_with_active_children_cannot_be_deactivated(client, login_as):
+    login_as(Role.ADMIN)
+    parent = make_unit("Cha")
+    make_unit("Con", parent=parent)
+    db.session.commit()
+    response = client.post(f"/quan-tri/don-vi/{parent.id}/trang-thai", data={"active": "0"}, follow_redirects=True)
+    assert "còn đơn vị trực thuộc" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Unit, parent.id).is_active
+
+
+def test_unit_tree_sorts_vietnamese_names(client, login_as):
+    login_as(Role.ADMIN)
+    for name in ["Sở Y tế", "Đài Phát thanh", "Ban Dân tộc", "Sở Du lịch", "Ủy ban MTTQ", "Sở Ẩm thực"]:
+        make_unit(name)
+    db.session.commit()
+    page = client.get("/quan-tri/don-vi").get_data(as_text=True)
+    positions = [page.index(n) for n in ["Ban Dân tộc", "Đài Phát thanh", "Sở Ẩm thực", "Sở Du lịch", "Sở Y tế", "Ủy ban MTTQ"]]
+    assert positions == sorted(positions)
+
+
+def test_create_user_with_generated_password(client, login_as):
+    login_as(Role.ADMIN)
+    unit = make_unit()
+    db.session.commit()
+    response = client.post(
+        "/quan-tri/nguoi-dung/moi",
+        data={"login": "Can.Bo", "full_name": "Trần Văn Bộ", "email": "", "position": "Chuyên viên",
+              "phone": "0912345678", "unit_id": unit.id, "roles": ["staff", "evaluator"]},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "chỉ hiển thị một lần" in page
+    user = db.session.scalar(select(User).where(User.login == "can.bo"))
+    assert user.roles == {Role.STAFF, Role.EVALUATOR}
+    assert user.must_change_password
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"login": "", "full_name": "A", "roles": ["observer"]}, "Vui lòng nhập trường này."),
+        ({"login": "Có Dấu", "full_name": "A", "roles": ["observer"]}, "chỉ gồm chữ thường không dấu"),
+        ({"login": "abc", "full_name": "A", "roles": []}, "Chọn ít nhất một vai trò."),
+        ({"login": "abc", "full_name": "A", "roles": ["staff"], "unit_id": 0}, "phải thuộc một đơn vị"),
+        ({"login": "abc", "full_name": "A", "roles": ["observer"], "email": "khong-phai-email"}, "Địa chỉ email không hợp lệ."),
+        ({"login": "abc", "full_name": "A", "roles": ["observer"], "password": "123"}, "ít nhất 10 ký tự"),
+        ({"login": "abc", "full_name": "A", "roles": ["observer"], "phone": "gọi tôi"}, "Số điện thoại không hợp lệ."),
+    ],
+)
+def test_user_validation(client, login_as, data, message):
+    login_as(Role.ADMIN)
+    data = {"unit_id": 0, **data}
+    response = client.post("/quan-tri/nguoi-dung/moi", data=data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+
+
+def test_duplicate_login_refused(client, login_as, make_user):
+    login_as(Role.ADMIN)
+    make_user(Role.OBSERVER, login="trung")
+    page = client.post(
+        "/quan-tri/nguoi-dung/moi", data={"login": "trung", "full_name": "B", "roles": ["observer"], "unit_id": 0}
+    ).get_data(as_text=True)
+    assert "đã được dùng" in page
+
+
+def test_edit_user_roles_and_unit(client, login_as, make_user):
+    login_as(Role.ADMIN)
+    user = make_user(Role.STAFF)
+    other = make_unit("Sở khác")
+    db.session.commit()
+    response = client.post(
+        f"/quan-tri/nguoi-dung/{user.id}",
+        data={"login": user.login, "full_name": "Tên Mới", "unit_id": other.id, "roles": ["evaluator"],
+              "is_active": "y"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    assert user.roles == {Role.EVALUATOR} and user.unit_id == other.id and user.full_name == "Tên Mới"
+
+
+def test_deactivate_user_and_reset_password(client, login_as, make_user):
+    login_as(Role.ADMIN)
+    user = make_user(Role.STAFF)
+    version = user.session_version
+    client.post(f"/quan-tri/nguoi-dung/{user.id}/trang-thai", data={"active": "0"})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).is_active is False
+    page = client.post(f"/quan-tri/nguoi-dung/{user.id}/dat-lai-mat-khau", follow_redirects=True).get_data(as_text=True)
+    assert "Mật khẩu tạm" in page
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    assert user.session_version > version + 1 and user.must_change_password
+
+
+def test_admin_cannot_lock_themselves_out(client, login_as):
+    admin = login_as(Role.ADMIN)
+    client.post(f"/quan-tri/nguoi-dung/{admin.id}/trang-thai", data={"active": "0"})
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).is_active
+
+
+def test_user_search_ignores_diacritics(client, login_as, make_user):
+    login_as(Role.ADMIN)
+    make_user(Role.OBSERVER, full_name="Đặng Thị Huyền")
+    page = client.get("/quan-tri/nguoi-dung?q=dang thi huyen").get_data(as_text=True)
+    assert "Đặng Thị Huyền" in page

@@ -1,0 +1,54 @@
+"""The migrations build exactly the schema the models describe, and can be undone."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect
+
+from danvankheo import MIGRATIONS_DIR, create_app
+from danvankheo.extensions import db
+
+
+def test_upgrade_matches_models_then_downgrade_and_upgrade_again(database_url, tmp_path):
+    # A separate database so the tables of the other tests are not disturbed.
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        engine = None
+    else:
+        import uuid
+
+        from sqlalchemy import make_url
+
+        name = f"dvk_mig_{uuid.uuid4().hex[:8]}"
+        base = make_url(database_url)
+        engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = base.set(database=name).render_as_string(hide_password=False)
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with app.app_context():
+            upgrade(directory=str(MIGRATIONS_DIR))
+            with db.engine.connect() as connection:
+                diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            assert diff == [], f"models and migrations differ: {diff}"
+            downgrade(directory=str(MIGRATIONS_DIR), revision="base")
+            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+            upgrade(directory=str(MIGRATIONS_DIR))
+            assert "initiatives" in inspect(db.engine).get_table_names()
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if engine is not None:
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            engine.dispose()
+
+
+def test_migration_files_have_readable_timestamped_names():
+    import re
+
+    names = [p.name for p in (MIGRATIONS_DIR / "versions").glob("*.py")]
+    assert names
+    for name in names:
+        assert re.match(r"^\d{8}_\d{4}_[0-9a-z]+_[a-z0-9_]+\.py$", name), name
