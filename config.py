@@ -74,6 +74,8 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "danvankheo@localhost")
 
     LOG_REQUESTS = _bool("LOG_REQUESTS", True)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # json (one object per line) or text
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     PAGE_SIZE = _int("PAGE_SIZE", 25)
 
     @classmethod
@@ -85,6 +87,7 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     # A development secret is generated once into the instance folder by create_app.
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
 
 class TestingConfig(Config):

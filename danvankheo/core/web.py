@@ -100,6 +100,10 @@ def init_app(app: Flask) -> None:
         if exc is not None:
             db.session.rollback()
 
+    from ..ops import init_app as init_ops
+
+    init_ops(app)  # /healthz and JSON request logs
+
 
 def format_number(value) -> str:
     """1234567 -> "1.234.567", the Vietnamese grouping."""
