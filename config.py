@@ -76,6 +76,9 @@ class Config:
     LOG_REQUESTS = _bool("LOG_REQUESTS", True)
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # json (one object per line) or text
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # How many reverse proxies (nginx = 1) sit in front of the app: their X-Forwarded-For and
+    # X-Forwarded-Proto are trusted, so rate limits see the client's address, not nginx's.
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
     PAGE_SIZE = _int("PAGE_SIZE", 25)
 
     @classmethod

@@ -92,6 +92,14 @@ class Initiative(db.Model):
         CheckConstraint("replicates_id IS NULL OR replicates_id <> id", name="not_replicating_itself"),
         Index("ix_initiatives_year_status", "year", "status"),
         Index("ix_initiatives_unit_year", "unit_id", "year"),
+        # PostgreSQL: trigram index so that `search_text LIKE '%term%'` stays fast at national
+        # scale (pg_trgm is created before the tables, see danvankheo/ops/pg.py); SQLite ignores it.
+        Index(
+            "ix_initiatives_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

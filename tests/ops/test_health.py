@@ -47,3 +47,26 @@ def test_storage_path_that_is_a_file_gives_503(client, app, tmp_path):
     body = response.get_json()
     assert body["checks"]["storage"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
+
+
+def test_proxy_count_trusts_one_forwarded_hop(tmp_path):
+    from flask import request
+
+    from danvankheo import create_app
+
+    app = create_app({"APP_ENV": "testing", "PROXY_COUNT": 1,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+                      "UPLOAD_FOLDER": str(tmp_path / "evidence")})
+    seen = {}
+
+    @app.get("/_addr")
+    def addr():
+        seen["remote"] = request.remote_addr
+        seen["scheme"] = request.scheme
+        return "ok"
+
+    app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.7",
+                                             "X-Forwarded-Proto": "https"},
+                          environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    # Only the last hop (written by our nginx) is trusted; the client cannot spoof the first.
+    assert seen == {"remote": "198.51.100.7", "scheme": "https"}
