@@ -61,9 +61,14 @@ class Config:
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 
     REDIS_URL = os.environ.get("REDIS_URL")
-    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Empty means REDIS_URL when set, else per-process memory; see `validate`. Redis makes the
+    # login throttle hold across every worker process and every server behind the same Redis.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "danvankheo")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = False
+    # A Redis outage must not lock everybody out: the request goes through and the error is logged.
+    RATELIMIT_SWALLOW_ERRORS = True
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # email is skipped when unset
     MAIL_PORT = _int("MAIL_PORT", 25)
@@ -83,7 +88,12 @@ class Config:
 
     @classmethod
     def validate(cls, config: dict) -> None:
-        """Refuse settings that would be unsafe in this environment."""
+        """Derive settings that follow from others, then refuse unsafe ones (subclasses).
+
+        Called by `create_app` after overrides, so `create_app({"REDIS_URL": ...})` is enough.
+        """
+        if not config.get("RATELIMIT_STORAGE_URI"):
+            config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
 
 
 class DevelopmentConfig(Config):
@@ -119,14 +129,17 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls, config: dict) -> None:
+        super().validate(config)
         secret = config.get("SECRET_KEY") or ""
         if secret.lower() in cls._WEAK_SECRETS or len(secret) < 32:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production (e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
             )
-        if config.get("DEBUG"):
-            raise RuntimeError("DEBUG must be off in production.")
+        # `flask run --debug` sets FLASK_DEBUG and wraps the app in Werkzeug's debugger (a
+        # Python console in the browser) whatever DEBUG says; refuse to start instead.
+        if config.get("DEBUG") or _bool("FLASK_DEBUG"):
+            raise RuntimeError("DEBUG must be off in production (unset FLASK_DEBUG, do not use --debug).")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -9,6 +9,7 @@ from ..audit.services import record
 from ..core.types import utcnow
 from ..extensions import db
 from .models import User
+from .passwords import password_problems
 
 # Compared against when the login does not exist, so both paths cost one hash check.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0")
@@ -37,15 +38,27 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
+class UserError(ValueError):
+    """A refused change to an account; the message is shown to the user."""
+
+
+def check_password_policy(password: str, login: str | None, full_name: str | None) -> None:
+    """Raise UserError unless the password meets the policy.
+
+    Forms show the same problems field by field; this is the backstop for every other way a
+    password gets set (command line, services called from code).
+    """
+    problems = password_problems(password or "", login, full_name)
+    if problems:
+        raise UserError(" ".join(problems))
+
+
 def change_password(user: User, new_password: str, *, by_admin=None) -> None:
+    check_password_policy(new_password, user.login, user.full_name)
     user.set_password(new_password)
     user.session_version += 1
     user.must_change_password = by_admin is not None
     record("user.password_reset" if by_admin else "user.password_change", user, actor=by_admin or user)
-
-
-class UserError(ValueError):
-    """A refused change to an account; the message is shown to the user."""
 
 
 def _check_unique(login: str, email: str | None, exclude_id: int | None = None) -> None:
@@ -77,6 +90,7 @@ def create_user(
     login = login.strip().lower()
     email = (email or "").strip().lower() or None
     _check_unique(login, email)
+    check_password_policy(password, login, full_name)
     user = User(
         login=login,
         email=email,

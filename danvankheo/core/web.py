@@ -74,6 +74,10 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def start_request():
+        # Each request authenticates from its own cookie. In production every request has its
+        # own `g`; under a test that holds an application context open, `g` outlives requests
+        # and Flask-Login would otherwise keep serving the previous request's user.
+        g.pop("_login_user", None)
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
         g.request_started = time.perf_counter()
 
