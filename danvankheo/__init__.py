@@ -54,6 +54,10 @@ def create_app(config: str | type[Config] | dict[str, Any] | None = None) -> Fla
     from .core import web
 
     web.init_app(app)
+    from . import audit, notifications
+
+    audit.init_app(app)
+    notifications.init_app(app)
     _register_blueprints(app)
 
     from .cli import register_cli
@@ -80,8 +84,10 @@ def _fill_defaults(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
+    from .audit.routes import bp as audit_bp
     from .auth.routes import bp as auth_bp
     from .home.routes import bp as home_bp
+    from .notifications.routes import bp as notifications_bp
 
-    for blueprint in (auth_bp, home_bp, admin_bp):
+    for blueprint in (auth_bp, home_bp, admin_bp, audit_bp, notifications_bp):
         app.register_blueprint(blueprint)

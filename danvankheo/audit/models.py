@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
@@ -32,3 +32,64 @@ class AuditEvent(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or remove a recorded audit event."""
+
+
+# PostgreSQL refuses UPDATE and DELETE on the trail even from raw SQL. The one update let
+# through is the foreign key's own ON DELETE SET NULL on actor_id (the copied actor_name
+# keeps the trail readable). The migration that creates the table runs these statements
+# too (op.execute(APPEND_ONLY_SQL) / op.execute(DROP_APPEND_ONLY_SQL)).
+APPEND_ONLY_SQL = """
+CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.actor_id IS NOT NULL AND NEW.actor_id IS NULL
+       AND (to_jsonb(NEW) - 'actor_id') = (to_jsonb(OLD) - 'actor_id') THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION USING
+        MESSAGE = 'audit_events is append-only: ' || TG_OP || ' refused',
+        ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_events_append_only
+    BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+"""
+
+DROP_APPEND_ONLY_SQL = """
+DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events;
+DROP FUNCTION IF EXISTS audit_events_append_only();
+"""
+
+event.listen(
+    AuditEvent.__table__,
+    "after_create",
+    DDL(APPEND_ONLY_SQL).execute_if(dialect="postgresql"),
+)
+event.listen(
+    AuditEvent.__table__,
+    "before_drop",
+    DDL(DROP_APPEND_ONLY_SQL).execute_if(dialect="postgresql"),
+)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changed_audit_events(session: Session, flush_context, instances) -> None:
+    """The ORM side of the same rule, on every database (SQLite has no trigger here)."""
+    for obj in session.deleted:
+        if isinstance(obj, AuditEvent):
+            raise AuditTrailIsAppendOnly("Nhật ký thay đổi không được xóa.")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEvent) and session.is_modified(obj, include_collections=False):
+            raise AuditTrailIsAppendOnly("Nhật ký thay đổi không được sửa.")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_audit_changes(state) -> None:
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AuditEvent for mapper in state.all_mappers
+    ):
+        raise AuditTrailIsAppendOnly("Nhật ký thay đổi chỉ được ghi thêm, không được sửa hay xóa.")

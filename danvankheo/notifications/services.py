@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
+from ..core.types import utcnow
 from ..extensions import db
+from .mail import queue_for_email
 from .models import Notification
 
 
@@ -20,7 +22,7 @@ def notify(
     dedup_key: str | None = None,
 ) -> list[Notification]:
     """Queue a notification for each user; with `dedup_key`, at most once per user."""
-    users = [u for u in users if u is not None]
+    users = list({u.id: u for u in users if u is not None}.values())
     existing: set[int] = set()
     if dedup_key is not None and users:
         existing = set(
@@ -41,4 +43,24 @@ def notify(
         db.session.add(note)
         created.append(note)
     db.session.flush()
+    queue_for_email(db.session(), created)
     return created
+
+
+def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    query = (
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if notification_ids is not None:
+        query = query.where(Notification.id.in_(list(notification_ids)))
+    return db.session.execute(query).rowcount or 0
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ) or 0
