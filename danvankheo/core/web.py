@@ -8,7 +8,7 @@ import uuid
 
 from flask import Flask, g, render_template, request
 from flask_login import current_user
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db, login_manager
@@ -94,7 +94,7 @@ def init_app(app: Flask) -> None:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1),
-                    "user_id": current_user.get_id() if current_user.is_authenticated else None,
+                    "user_id": _user_id_for_log(),
                 },
             )
         return response
@@ -107,6 +107,16 @@ def init_app(app: Flask) -> None:
     from ..ops import init_app as init_ops
 
     init_ops(app)  # /healthz and JSON request logs
+
+
+def _user_id_for_log() -> str | None:
+    # Never let logging turn an answered request into a failure: during a database outage
+    # loading the user here would raise again and replace the 503 page with a 500.
+    try:
+        return current_user.get_id() if current_user.is_authenticated else None
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
 
 
 def format_number(value) -> str:
