@@ -1,0 +1,1 @@
+"""Benchmarks and the generated national dataset; results in docs/PERFORMANCE.md."""

@@ -1,0 +1,638 @@
+"""Build a deterministic benchmark dataset through the app's own models.
+
+    python -m bench.generate --preset province --database-url sqlite:////tmp/dvk.sqlite --reset
+    python -m bench.generate --preset national \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/dvk_bench --create-database --reset
+
+Presets (see PRESETS): `province` is one province of about 150 units with 2,500 models a year
+over three years; `national` is 34 provinces, about 3,500 units, 70,000 models in the benchmark
+year plus two smaller earlier years, 5 evaluators per model scoring 5 criteria, and a few
+evidence files per model.
+
+Rows are written with bulk inserts (`session.execute(insert(Model), [dict, ...])`, in batches),
+not object by object, so the national preset takes minutes. Primary keys are assigned here, so
+foreign keys need no round trip; PostgreSQL sequences are moved past them at the end. The
+same seed always gives the same rows. Every generated account has the password
+`DanVanKheo2026`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import os
+import random
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, insert, inspect, make_url, select, text
+from werkzeug.security import generate_password_hash
+
+from bench import names
+from danvankheo.core.text import fold, sort_key
+
+PASSWORD = "DanVanKheo2026"
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    provinces: int
+    communes_per_province: int
+    # year -> number of accepted models in that year's round; the last year is the benchmark year
+    years: dict[int, int]
+    evaluators: int
+    evaluators_per_model: int = 5
+    # Share of extra models in other states (draft, submitted, returned, rejected, withdrawn).
+    other_states_share: float = 0.03
+    # Share of scope units that submit nothing in the benchmark year (compliance view).
+    silent_units_share: float = 0.03
+    evidence_per_model: tuple[int, int] = (1, 4)
+
+
+PRESETS = {
+    "province": Preset("province", provinces=1, communes_per_province=120,
+                       years={2024: 2500, 2025: 2500, 2026: 2500}, evaluators=30),
+    "national": Preset("national", provinces=34, communes_per_province=73,
+                       years={2024: 10000, 2025: 10000, 2026: 70000}, evaluators=700),
+    # A few hundred rows: for trying the generator and in the test suite.
+    "tiny": Preset("tiny", provinces=1, communes_per_province=8, years={2025: 60, 2026: 120},
+                   evaluators=8),
+}
+
+FIELDS = ["economy", "culture_society", "defence_security", "political_system"]
+
+
+@dataclass
+class Context:
+    preset: Preset
+    rng: random.Random
+    db: object
+    upload_folder: Path
+    counts: dict[str, int] = field(default_factory=dict)
+    next_ids: dict[str, int] = field(default_factory=dict)
+    # Filled as we go and used by later steps.
+    units: list[dict] = field(default_factory=list)
+    model_units: list[dict] = field(default_factory=list)  # units that register models
+    evaluator_units: list[dict] = field(default_factory=list)
+    staff_by_unit: dict[int, int] = field(default_factory=dict)
+    evaluators: list[dict] = field(default_factory=list)
+    secretariat_id: int = 0
+    admin_id: int = 0
+    initiatives_by_year: dict[int, list[dict]] = field(default_factory=dict)
+
+    def new_id(self, table: str) -> int:
+        value = self.next_ids.get(table, 1)
+        self.next_ids[table] = value + 1
+        return value
+
+    def insert(self, model, rows: Iterable[dict], label: str | None = None) -> int:
+        """Bulk insert in batches through the model's table; returns the number of rows."""
+        total = 0
+        batch: list[dict] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                self.db.session.execute(insert(model), batch)
+                total += len(batch)
+                batch = []
+        if batch:
+            self.db.session.execute(insert(model), batch)
+            total += len(batch)
+        key = label or model.__tablename__
+        self.counts[key] = self.counts.get(key, 0) + total
+        return total
+
+
+def _utc(d: date, rng: random.Random) -> datetime:
+    return datetime(d.year, d.month, d.day, rng.randrange(1, 10), rng.randrange(60), tzinfo=UTC)
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(names.SURNAMES)} {rng.choice(names.MIDDLE)} {rng.choice(names.GIVEN)}"
+
+
+def _user_row(ctx: Context, *, login: str, full_name: str, unit_id: int | None, position: str,
+              password_hash: str) -> dict:
+    words = full_name.split()
+    email = f"{login}@bench.danvankheo.vn"
+    return {
+        "id": ctx.new_id("users"),
+        "login": login,
+        "full_name": full_name,
+        "sort_name": sort_key(" ".join(words[-1:] + words[:-1])),
+        "search_text": fold(" ".join([login, full_name, email])),
+        "email": email,
+        "position": position,
+        "phone": None,
+        "password_hash": password_hash,
+        "unit_id": unit_id,
+        "is_active": True,
+        "must_change_password": False,
+        "session_version": 1,
+        "created_at": datetime(2024, 1, 2, 1, 0, tzinfo=UTC),
+        "last_login_at": None,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Units and users
+
+
+def generate_units(ctx: Context) -> None:
+    from danvankheo.units.models import Unit, UnitKind
+
+    rng, rows = ctx.rng, []
+    created = datetime(2024, 1, 2, 1, 0, tzinfo=UTC)
+
+    def add(code: str, name: str, kind: UnitKind, parent: dict | None) -> dict:
+        uid = ctx.new_id("units")
+        row = {
+            "id": uid, "code": code, "name": name, "sort_name": sort_key(name), "kind": kind,
+            "parent_id": parent["id"] if parent else None,
+            "path": f"{parent['path'] if parent else '/'}{uid}/", "is_active": True, "created_at": created,
+        }
+        rows.append(row)
+        return row
+
+    provinces = names.PROVINCES[: ctx.preset.provinces] if ctx.preset.provinces > 1 else ["Ninh Bình"]
+    for p_index, province in enumerate(provinces, start=1):
+        pcode = f"P{p_index:02d}"
+        root = add(pcode, f"UBND tỉnh {province}" if "Thành phố" not in province else f"UBND {province}",
+                   UnitKind.PROVINCE, None)
+        council = add(f"{pcode}-BDV", f"Ban Dân vận Tỉnh ủy {province}", UnitKind.OTHER, None)
+        ctx.evaluator_units.append(council)
+        for code, name in names.DEPARTMENTS:
+            ctx.model_units.append(add(f"{pcode}-{code}", f"{name} {province}", UnitKind.DEPARTMENT, root))
+        for code, name in names.ORGANISATIONS:
+            ctx.model_units.append(add(f"{pcode}-{code}", f"{name} {province}",
+                                       UnitKind.MASS_ORGANISATION, root))
+        for code, name in names.PUBLIC_SERVICES:
+            ctx.model_units.append(add(f"{pcode}-{code}", f"{name} {province}",
+                                       UnitKind.PUBLIC_SERVICE, root))
+        for n in range(1, ctx.preset.communes_per_province + 1):
+            place = f"{rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}"
+            level = "phường" if n % 4 == 0 else "xã"
+            ctx.model_units.append(add(f"{pcode}-X{n:03d}", f"UBND {level} {place}", UnitKind.COMMUNE, root))
+    ctx.units = rows
+    ctx.insert(Unit, rows)
+
+
+def generate_users(ctx: Context) -> None:
+    from danvankheo.auth.models import Role, User, UserRole
+
+    # One hash for every generated account (scrypt, as production uses): hashing 4,000
+    # passwords one by one would take minutes and prove nothing.
+    password_hash = generate_password_hash(PASSWORD)
+    rng, users, roles = ctx.rng, [], []
+
+    def add(login: str, unit_id: int | None, position: str, *user_roles: Role, full_name: str | None = None):
+        row = _user_row(ctx, login=login, full_name=full_name or _person(rng), unit_id=unit_id,
+                        position=position, password_hash=password_hash)
+        users.append(row)
+        roles.extend({"user_id": row["id"], "role": role} for role in user_roles)
+        return row
+
+    first_council = ctx.evaluator_units[0]
+    ctx.admin_id = add("admin", None, "Quản trị hệ thống", Role.ADMIN, full_name="Nguyễn Văn Quản")["id"]
+    ctx.secretariat_id = add("noivu", first_council["id"], "Chuyên viên Phòng Nội vụ", Role.SECRETARIAT,
+                             full_name="Trần Thị Thu Hà")["id"]
+    add("theodoi", first_council["id"], "Phó Trưởng ban Dân vận", Role.OBSERVER, full_name="Bùi Thị Hạnh")
+    for unit in ctx.model_units:
+        row = add(f"cb.{unit['code'].lower()}", unit["id"], rng.choice(names.POSITIONS), Role.STAFF)
+        ctx.staff_by_unit[unit["id"]] = row["id"]
+    # Evaluators sit in the councils' units (Ban Dân vận), which register no models, so no
+    # assignment ever meets a conflict of interest.
+    for n in range(1, ctx.preset.evaluators + 1):
+        council = ctx.evaluator_units[(n - 1) % len(ctx.evaluator_units)]
+        ctx.evaluators.append(add(f"gk{n:04d}", council["id"], "Thành viên Hội đồng", Role.EVALUATOR))
+    ctx.insert(User, users)
+    ctx.insert(UserRole, roles)
+
+
+# ---------------------------------------------------------------------------------------------
+# Models (initiatives) with members, tags and workflow history
+
+
+def _initiative_rows(ctx: Context, year: int, accepted: int) -> Iterator[tuple[dict, list, list, list]]:
+    from danvankheo.registry.models import Field, InitiativeKind, Status
+
+    rng, p = ctx.rng, ctx.preset
+    is_benchmark_year = year == max(p.years)
+    units = list(ctx.model_units)
+    if is_benchmark_year:
+        silent = set(rng.sample(range(len(units)), int(len(units) * p.silent_units_share)))
+        units = [u for i, u in enumerate(units) if i not in silent]
+    others = int(accepted * p.other_states_share)
+    other_states = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.REJECTED, Status.WITHDRAWN]
+    deadline = date(year, 10, 15)
+    for n in range(accepted + others):
+        status = Status.ACCEPTED if n < accepted else other_states[n % len(other_states)]
+        unit = rng.choice(units)
+        topic, field_value, tags = rng.choice(names.NAME_TOPICS)
+        place = unit["name"].removeprefix("UBND ")
+        name = f"{rng.choice(names.NAME_LEADS)} {rng.choice(names.NAME_ACTIONS)} {topic}"
+        if rng.random() < 0.6:
+            name += f" tại {place}"
+        if rng.random() < 0.15:
+            name += f" năm {year}"
+        kind = InitiativeKind.INDIVIDUAL if rng.random() < 0.15 else InitiativeKind.COLLECTIVE
+        iid = ctx.new_id("initiatives")
+        staff = ctx.staff_by_unit[unit["id"]]
+        created = _utc(date(year, rng.randrange(3, 9), rng.randrange(1, 28)), rng)
+        submitted = None if status is Status.DRAFT else _utc(
+            deadline - timedelta(days=rng.randrange(0, 60)), rng)
+        tag_list = sorted(set(tags + ([rng.choice(["dân vận khéo", "cơ sở", "vùng khó khăn"])]
+                                      if rng.random() < 0.5 else [])))
+        budget_state = rng.randrange(0, 400) * 1_000_000
+        row = {
+            "id": iid, "unit_id": unit["id"], "year": year, "name": name, "sort_name": sort_key(name),
+            "field": Field(field_value), "kind": kind,
+            "situation": names.PARAGRAPH, "goals": f"Nâng cao chất lượng {topic}; tăng sự hài lòng của Nhân dân.",
+            "content_method": names.PARAGRAPH * 2, "area": place, "target_group": "Nhân dân trên địa bàn",
+            "lead_name": _person(rng), "lead_position": rng.choice(names.POSITIONS),
+            "lead_phone": f"09{rng.randrange(10_000_000, 99_999_999)}",
+            "budget_state": budget_state, "budget_social": rng.randrange(0, 800) * 1_000_000,
+            "workdays": rng.randrange(10, 3000), "start_date": date(year - rng.randrange(0, 3), rng.randrange(1, 13), 1),
+            "end_date": None, "is_ongoing": True,
+            "results_quantitative": f"{rng.randrange(50, 5000)} lượt người dân được hỗ trợ.",
+            "results_qualitative": "Người dân đồng tình, hưởng ứng; quan hệ giữa chính quyền và Nhân dân gắn bó hơn.",
+            "beneficiaries": rng.randrange(20, 20000), "sustainability": "Duy trì thường xuyên, có khả năng nhân rộng.",
+            "continues_id": None, "replicates_id": None,
+            "status": status, "submitted_at": submitted, "is_late": False,
+            "search_text": fold(" ".join([name, unit["name"], *tag_list])),
+            "created_by_id": staff, "created_at": created, "updated_at": submitted or created, "version": 1,
+        }
+        members = []
+        if kind is InitiativeKind.COLLECTIVE:
+            for order in range(rng.randrange(0, 4)):
+                members.append({"initiative_id": iid, "full_name": _person(rng),
+                                "position": rng.choice(names.POSITIONS), "position_order": order})
+        tag_rows = [{"initiative_id": iid, "tag": t} for t in tag_list]
+        transitions = []
+        if status is not Status.DRAFT:
+            transitions.append({"initiative_id": iid, "from_status": Status.DRAFT, "to_status": Status.SUBMITTED,
+                                "actor_id": staff, "occurred_at": submitted, "reason": None, "is_late": False})
+        if status in (Status.ACCEPTED, Status.RETURNED, Status.REJECTED):
+            transitions.append({"initiative_id": iid, "from_status": Status.SUBMITTED, "to_status": status,
+                                "actor_id": ctx.secretariat_id, "occurred_at": submitted + timedelta(days=3),
+                                "reason": None if status is Status.ACCEPTED else "Hồ sơ chưa đầy đủ minh chứng.",
+                                "is_late": False})
+        if status is Status.WITHDRAWN:
+            transitions.append({"initiative_id": iid, "from_status": Status.SUBMITTED, "to_status": status,
+                                "actor_id": staff, "occurred_at": submitted + timedelta(days=1),
+                                "reason": "Đơn vị rút để hoàn thiện.", "is_late": False})
+        ctx.initiatives_by_year.setdefault(year, []).append(
+            {"id": iid, "unit_id": unit["id"], "status": status, "kind": kind, "field": field_value}
+        )
+        yield row, members, tag_rows, transitions
+
+
+def generate_initiatives(ctx: Context) -> None:
+    for year, accepted in sorted(ctx.preset.years.items()):
+        rows, members, tags, transitions = [], [], [], []
+        for row, m, t, tr in _initiative_rows(ctx, year, accepted):
+            rows.append(row)
+            members.extend(m)
+            tags.extend(t)
+            transitions.extend(tr)
+            if len(rows) >= BATCH:
+                _write_initiatives(ctx, rows, members, tags, transitions)
+                rows, members, tags, transitions = [], [], [], []
+        _write_initiatives(ctx, rows, members, tags, transitions)
+
+
+def _write_initiatives(ctx: Context, rows, members, tags, transitions) -> None:
+    from danvankheo.registry.models import Initiative, InitiativeMember, InitiativeTag, Transition
+
+    ctx.insert(Initiative, rows)
+    ctx.insert(InitiativeMember, members)
+    ctx.insert(InitiativeTag, tags)
+    ctx.insert(Transition, transitions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence: rows with small real files
+
+
+def _evidence_pool(rng: random.Random, size: int = 48) -> list[tuple[str, str, bytes]]:
+    """(kind, mimetype, bytes) of small real files: valid PDFs and PNGs, all different."""
+    import io
+
+    from PIL import Image
+
+    pool = []
+    for n in range(size):
+        if n % 3 == 2:
+            image = Image.new("RGB", (24, 16), (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            pool.append(("png", "image/png", buffer.getvalue()))
+            continue
+        stream = f"BT /F1 12 Tf 40 780 Td (Bao cao ket qua mo hinh so {n}) Tj ET".encode()
+        objects = [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+        out = io.BytesIO()
+        out.write(b"%PDF-1.4\n")
+        offsets = []
+        for i, body in enumerate(objects, start=1):
+            offsets.append(out.tell())
+            out.write(f"{i} 0 obj\n".encode() + body + b"\nendobj\n")
+        xref = out.tell()
+        out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+        for offset in offsets:
+            out.write(f"{offset:010d} 00000 n \n".encode())
+        out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+        pool.append(("pdf", "application/pdf", out.getvalue()))
+    return pool
+
+
+EVIDENCE_NAMES = {
+    "pdf": ["Báo cáo kết quả mô hình “Dân vận khéo” năm {year}.pdf", "Quyết định công nhận mô hình.pdf",
+            "Biên bản họp dân thôn Đông.pdf", "Kế hoạch triển khai mô hình.pdf"],
+    "png": ["Ảnh hoạt động ra quân {n}.png", "Ảnh người dân hiến đất {n}.png"],
+}
+
+
+def generate_evidence(ctx: Context) -> None:
+    """A few evidence rows per model, each a real file in the app's storage layout.
+
+    The bytes come from a pool of small distinct files; each row gets its own storage key,
+    hard-linked to its pool file (a copy where hard links are not possible), so the files
+    are real and their SHA-256 is right, at the cost of a directory entry each.
+    """
+    try:
+        from danvankheo.evidence.models import Evidence
+    except ImportError:
+        print("  (no evidence model yet: skipped)")
+        return
+    rng, low_high = ctx.rng, ctx.preset.evidence_per_model
+    pool_dir = ctx.upload_folder / "bench-pool"
+    pool_dir.mkdir(parents=True, exist_ok=True)
+    pool = []
+    for n, (kind, mimetype, data) in enumerate(_evidence_pool(rng)):
+        path = pool_dir / f"{n:03d}.{kind}"
+        path.write_bytes(data)
+        pool.append((kind, mimetype, path, len(data), hashlib.sha256(data).hexdigest()))
+
+    def rows() -> Iterator[dict]:
+        for year, models in sorted(ctx.initiatives_by_year.items()):
+            for model in models:
+                folder_hex = hashlib.sha256(f"{ctx.preset.name}-{model['id']}".encode()).hexdigest()[:32]
+                folder = ctx.upload_folder / folder_hex[:2] / folder_hex
+                folder.mkdir(parents=True, exist_ok=True)
+                for n, (kind, mimetype, path, size, sha) in enumerate(
+                    rng.sample(pool, rng.randint(*low_high)), start=1
+                ):
+                    name_hex = hashlib.sha256(f"{folder_hex}/{n}".encode()).hexdigest()[:32]
+                    target = folder / name_hex
+                    if not target.exists():
+                        try:
+                            os.link(path, target)
+                        except OSError:
+                            target.write_bytes(path.read_bytes())
+                    yield {
+                        "id": ctx.new_id("evidence_files"), "initiative_id": model["id"],
+                        "original_name": rng.choice(EVIDENCE_NAMES[kind]).format(year=year, n=n),
+                        "storage_key": f"{folder_hex[:2]}/{folder_hex}/{name_hex}",
+                        "thumbnail_key": None, "content_type": mimetype, "size": size, "sha256": sha,
+                        "is_public": model["status"].value == "accepted" and rng.random() < 0.3,
+                        "uploaded_by_id": ctx.staff_by_unit[model["unit_id"]],
+                        "uploaded_at": datetime(year, 9, 1, 2, 0, tzinfo=UTC),
+                    }
+
+    ctx.insert(Evidence, rows())
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring: a round per year over its accepted models, 5 criteria, k evaluators per model
+
+
+def generate_scoring(ctx: Context) -> None:
+    try:
+        from danvankheo.scoring import models as sm
+    except ImportError:
+        print("  (no scoring models yet: skipped)")
+        return
+    from decimal import Decimal
+
+    rng, p = ctx.rng, ctx.preset
+    benchmark_year = max(p.years)
+    evaluators = ctx.evaluators
+    unit_path = {u["id"]: u["path"] for u in ctx.units}
+    evaluator_path = {e["id"]: unit_path[e["unit_id"]] for e in evaluators}
+    half = Decimal("0.5")
+    for year, models in sorted(ctx.initiatives_by_year.items()):
+        accepted = [m for m in models if m["status"].value == "accepted"]
+        is_current = year == benchmark_year
+        round_id = ctx.new_id("rounds")
+        ctx.insert(sm.Round, [{
+            "id": round_id, "year": year, "name": f"Đánh giá mô hình “Dân vận khéo” năm {year}",
+            # The benchmark year's round is being scored (evaluators' pages are live); earlier
+            # rounds are closed.
+            "state": sm.RoundState.SCORING if is_current else sm.RoundState.CLOSED,
+            "opens_at": datetime(year, 10, 20, 1, 0, tzinfo=UTC),
+            "closes_at": datetime(year + 1, 12, 31, 16, 0, tzinfo=UTC) if is_current
+            else datetime(year, 11, 30, 16, 0, tzinfo=UTC),
+            "aggregation": sm.AggregationMethod.TRIMMED_MEAN, "min_scorecards": 3,
+            "disagreement_threshold": Decimal(20), "is_blind": True,
+            "grade_excellent_min": Decimal(90), "grade_good_min": Decimal(75), "grade_fair_min": Decimal(60),
+            "scope_unit_id": None, "scope_unit_kind": None, "scope_field": None,
+            "created_at": datetime(year, 10, 16, 1, 0, tzinfo=UTC), "created_by_id": ctx.secretariat_id,
+            "finalised_at": None,
+        }])
+        criteria = []
+        for position, (code, name, maximum, guidance) in enumerate(sm.DEFAULT_RUBRIC):
+            criteria.append({"id": ctx.new_id("criteria"), "round_id": round_id, "code": code, "name": name,
+                             "guidance": guidance, "max_score": Decimal(maximum), "position": position,
+                             "is_tiebreaker": code == sm.DEFAULT_TIEBREAKER})
+        ctx.insert(sm.Criterion, criteria)
+        ctx.insert(sm.PanelMember, ({"id": ctx.new_id("panel_members"), "round_id": round_id,
+                                     "user_id": e["id"]} for e in evaluators))
+        ctx.insert(sm.RoundEntry, ({"id": ctx.new_id("round_entries"), "round_id": round_id,
+                                    "initiative_id": m["id"], "added_at": datetime(year, 10, 16, 2, 0, tzinfo=UTC)}
+                                   for m in accepted))
+        bias = {e["id"]: rng.gauss(0, 0.05) for e in evaluators}
+        k, n_eval = p.evaluators_per_model, len(evaluators)
+        assignments, cards, scores = [], [], []
+        for index, model in enumerate(accepted):
+            quality = min(max(rng.gauss(0.74, 0.12), 0.15), 1.0)
+            for j in range(k):
+                evaluator = evaluators[(index * k + j) % n_eval]
+                eid = evaluator["id"]
+                created = datetime(year, 10, 21, 2, 0, tzinfo=UTC)
+                assignments.append({
+                    "id": ctx.new_id("assignments"), "round_id": round_id, "initiative_id": model["id"],
+                    "evaluator_id": eid, "status": sm.AssignmentStatus.ASSIGNED, "recusal_reason": None,
+                    "recused_at": None, "evaluator_unit_path": evaluator_path[eid],
+                    "initiative_unit_path": unit_path[model["unit_id"]], "created_at": created,
+                })
+                roll = rng.random()
+                if is_current and roll < 0.02:
+                    continue  # not started yet: the progress page has someone behind
+                submitted = not (is_current and roll < 0.04)
+                card_id = ctx.new_id("scorecards")
+                total = Decimal(0)
+                for criterion in criteria:
+                    maximum = criterion["max_score"]
+                    share = min(max(quality + bias[eid] + rng.gauss(0, 0.07), 0.0), 1.0)
+                    value = (Decimal(str(round(share * float(maximum) * 2))) * half).quantize(half)
+                    value = min(value, maximum)
+                    total += value
+                    scores.append({"id": ctx.new_id("scores"), "scorecard_id": card_id,
+                                   "criterion_id": criterion["id"], "max_score": maximum, "value": value,
+                                   "comment": None})
+                when = datetime(year, 11, rng.randrange(1, 28), rng.randrange(1, 10), tzinfo=UTC)
+                cards.append({
+                    "id": card_id, "round_id": round_id, "initiative_id": model["id"], "evaluator_id": eid,
+                    "state": sm.ScorecardState.SUBMITTED if submitted else sm.ScorecardState.DRAFT,
+                    "total": total, "comment": "Mô hình có cách làm sáng tạo, hiệu quả." if rng.random() < 0.2 else "",
+                    "submitted_at": when if submitted else None, "created_at": when, "updated_at": when,
+                })
+            if len(scores) >= BATCH * 4:
+                _write_scoring(ctx, sm, assignments, cards, scores)
+                assignments, cards, scores = [], [], []
+        _write_scoring(ctx, sm, assignments, cards, scores)
+        ctx.db.session.flush()
+
+
+def _write_scoring(ctx: Context, sm, assignments, cards, scores) -> None:
+    ctx.insert(sm.Assignment, assignments)
+    ctx.insert(sm.Scorecard, cards)
+    ctx.insert(sm.Score, scores)
+
+
+STEPS: list = [generate_evidence, generate_scoring]
+
+
+# ---------------------------------------------------------------------------------------------
+# Driver
+
+
+def _fix_sequences(db) -> None:
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        pk = list(table.primary_key.columns)
+        if len(pk) == 1 and pk[0].name == "id" and pk[0].autoincrement in (True, "auto"):
+            db.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"
+            ))
+
+
+def create_database(url: str) -> None:
+    """CREATE DATABASE for a PostgreSQL URL if it does not exist yet."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    import psycopg
+
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+def make_app(database_url: str, upload_folder: str | None = None):
+    from danvankheo import create_app
+
+    overrides = {"APP_ENV": "development", "SQLALCHEMY_DATABASE_URI": database_url,
+                 "LOG_REQUESTS": False, "RATELIMIT_ENABLED": False}
+    if upload_folder:
+        overrides["UPLOAD_FOLDER"] = upload_folder
+    return create_app(overrides)
+
+
+def generate(preset: Preset, database_url: str, *, seed: int = 8, reset: bool = False,
+             upload_folder: str | None = None, log=print) -> dict[str, int]:
+    from danvankheo.extensions import db
+    from danvankheo.units.models import Unit
+
+    app = make_app(database_url, upload_folder)
+    started = time.perf_counter()
+    for optional in ("danvankheo.evidence.models", "danvankheo.scoring.models"):
+        # Tables of features that may not be registered in danvankheo.models yet.
+        with contextlib.suppress(ImportError):
+            __import__(optional)
+    with app.app_context():
+        if reset:
+            db.drop_all()
+        db.create_all()
+        if db.session.scalar(select(func.count()).select_from(Unit)):
+            raise SystemExit("The database already holds units: pass --reset to rebuild it from scratch.")
+        ctx = Context(preset=preset, rng=random.Random(seed), db=db,
+                      upload_folder=Path(app.config["UPLOAD_FOLDER"]))
+        for fn in [generate_units, generate_users, generate_initiatives, *STEPS]:
+            t0 = time.perf_counter()
+            fn(ctx)
+            db.session.flush()
+            log(f"  {fn.__name__:<28} {time.perf_counter() - t0:7.1f} s")
+        _fix_sequences(db)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("ANALYZE"))
+        db.session.remove()
+        db.engine.dispose()
+    ctx.counts["seconds"] = round(time.perf_counter() - started, 1)
+    return ctx.counts
+
+
+def table_counts(database_url: str) -> dict[str, int]:
+    from danvankheo.extensions import db
+
+    app = make_app(database_url)
+    with app.app_context():
+        names_ = inspect(db.engine).get_table_names()
+        counts = {t: db.session.scalar(text(f'SELECT count(*) FROM "{t}"')) for t in sorted(names_)}
+        db.engine.dispose()
+    return counts
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(65536), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="province")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"), required=False)
+    parser.add_argument("--upload-folder", default=os.environ.get("UPLOAD_FOLDER"),
+                        help="where evidence files go (default: the app's UPLOAD_FOLDER)")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--reset", action="store_true", help="drop every table first")
+    parser.add_argument("--create-database", action="store_true", help="CREATE DATABASE if missing (PostgreSQL)")
+    args = parser.parse_args(argv)
+    if not args.database_url:
+        parser.error("--database-url (or DATABASE_URL) is required")
+    if args.create_database:
+        create_database(args.database_url)
+    preset = PRESETS[args.preset]
+    print(f"Generating preset {preset.name} into {make_url(args.database_url).render_as_string()}")
+    counts = generate(preset, args.database_url, seed=args.seed, reset=args.reset,
+                      upload_folder=args.upload_folder)
+    for key, value in counts.items():
+        print(f"  {key:<28} {value:>12,}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
