@@ -4,4 +4,16 @@ from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import User, UserRole  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .registry.models import Initiative, InitiativeMember, InitiativeTag, Transition  # noqa: F401
+from .scoring.models import (  # noqa: F401
+    Assignment,
+    Criterion,
+    PanelMember,
+    RankingSnapshot,
+    RankingSnapshotRow,
+    Round,
+    RoundEntry,
+    RoundEvent,
+    Score,
+    Scorecard,
+)
 from .units.models import Unit  # noqa: F401

@@ -1,0 +1,97 @@
+"""Forms of the rounds screens. The scoring form itself is built from the round's criteria
+in the template and validated by `services.save_scorecard` (one place for the rules)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..core.forms import REQUIRED, Form
+from ..core.timeutil import local_zone
+from ..registry.models import FIELD_LABELS
+from ..units.models import UNIT_KIND_LABELS
+from .models import AGGREGATION_LABELS, AggregationMethod
+
+
+def _local_to_utc(value: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    if value is None:
+        return None
+    return value.replace(tzinfo=local_zone()).astimezone(UTC)
+
+
+class RoundForm(Form):
+    name = StringField("Tên đợt đánh giá", validators=[DataRequired(REQUIRED), Length(max=255)])
+    year = IntegerField("Năm", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)])
+    opens_at = DateTimeLocalField("Bắt đầu chấm", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    closes_at = DateTimeLocalField("Hạn chấm", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    aggregation = SelectField(
+        "Cách tính điểm cuối cùng",
+        choices=[(m.value, AGGREGATION_LABELS[m]) for m in AggregationMethod],
+        default=AggregationMethod.MEAN.value,
+    )
+    min_scorecards = IntegerField(
+        "Số phiếu tối thiểu mỗi mô hình", default=3, validators=[InputRequired(REQUIRED), NumberRange(1, 50)],
+        description="Mô hình có ít phiếu đã nộp hơn số này được ghi “chưa đủ phiếu” và không xếp hạng.",
+    )
+    disagreement_threshold = DecimalField(
+        "Ngưỡng chênh lệch (điểm)", default=20, places=1,
+        validators=[InputRequired(REQUIRED), NumberRange(0, 1000)],
+        description="Đánh dấu để hội đồng thảo luận khi tổng điểm cao nhất trừ thấp nhất vượt ngưỡng này.",
+    )
+    is_blind = BooleanField(
+        "Chấm độc lập: thành viên chỉ thấy điểm của người khác sau khi đã nộp phiếu của mình", default=True
+    )
+    grade_excellent_min = DecimalField("Xuất sắc từ", default=90, places=1,
+                                       validators=[InputRequired(REQUIRED), NumberRange(0, 10000)])
+    grade_good_min = DecimalField("Tốt từ", default=75, places=1,
+                                  validators=[InputRequired(REQUIRED), NumberRange(0, 10000)])
+    grade_fair_min = DecimalField("Khá từ", default=60, places=1,
+                                  validators=[InputRequired(REQUIRED), NumberRange(0, 10000)])
+    scope_unit_id = SelectField("Chỉ gồm mô hình thuộc đơn vị", coerce=int, default=0)
+    scope_unit_kind = SelectField(
+        "Chỉ gồm khối đơn vị",
+        choices=[("", "— Mọi khối —")] + [(k.value, label) for k, label in UNIT_KIND_LABELS.items()],
+        default="",
+    )
+    scope_field = SelectField(
+        "Chỉ gồm lĩnh vực",
+        choices=[("", "— Mọi lĩnh vực —")] + [(f.value, label) for f, label in FIELD_LABELS.items()],
+        default="",
+    )
+    include_eligible = BooleanField("Đưa ngay mọi mô hình đủ điều kiện vào đợt", default=True)
+
+    @property
+    def opens_at_utc(self) -> datetime | None:
+        return _local_to_utc(self.opens_at.data)
+
+    @property
+    def closes_at_utc(self) -> datetime | None:
+        return _local_to_utc(self.closes_at.data)
+
+
+class CriterionForm(Form):
+    code = StringField("Mã", validators=[DataRequired(REQUIRED), Length(max=20)])
+    name = StringField("Tên tiêu chí", validators=[DataRequired(REQUIRED), Length(max=255)])
+    guidance = TextAreaField("Hướng dẫn chấm", validators=[Length(max=5000)])
+    max_score = DecimalField("Điểm tối đa", places=1, validators=[InputRequired(REQUIRED), NumberRange(0.5, 1000)])
+    is_tiebreaker = BooleanField("Dùng để phân định khi bằng điểm")
+
+
+class ReasonForm(Form):
+    reason = TextAreaField("Lý do", validators=[DataRequired(REQUIRED), Length(min=5, max=2000)])
+
+
+class ActionForm(Form):
+    """Only the CSRF token: for buttons that post."""

@@ -1,0 +1,1115 @@
+"""Operations on rounds, rubric, panel, assignments and scorecards.
+
+Services flush and never commit: the request (or the caller) commits once. Every refusal
+raises a `ScoringError` whose message is Vietnamese and shown to the user as is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import and_, delete, func, insert, literal, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.services import record
+from ..auth.models import Role, User, UserRole
+from ..core.types import UTCDateTime, utcnow
+from ..extensions import db
+from ..notifications.services import notify
+from ..registry.models import Field, Initiative, Status
+from ..units.models import Unit, UnitKind
+from . import aggregation
+from .models import (
+    DEFAULT_GRADE_THRESHOLDS,
+    DEFAULT_RUBRIC,
+    DEFAULT_TIEBREAKER,
+    AggregationMethod,
+    Assignment,
+    AssignmentStatus,
+    Criterion,
+    PanelMember,
+    RankingSnapshot,
+    RankingSnapshotRow,
+    Round,
+    RoundEntry,
+    RoundEvent,
+    RoundState,
+    Score,
+    Scorecard,
+    ScorecardState,
+)
+from .ranking import compute_ranking, snapshot_row_values
+
+
+class ScoringError(ValueError):
+    """A refused operation; the message is shown to the user."""
+
+
+class ConflictOfInterest(ScoringError):
+    """The evaluator belongs to the model's unit or to a unit above it."""
+
+
+class ScoreValidationError(ScoringError):
+    """Scores that cannot be saved; `errors` maps criterion id (or "comment") to a message."""
+
+    def __init__(self, errors: dict[int | str, str]):
+        super().__init__("Phiếu chấm chưa lưu được: vui lòng sửa các ô được đánh dấu.")
+        self.errors = errors
+
+
+EDITABLE_ENTRIES = "Chỉ thêm hoặc bớt mô hình khi đợt đánh giá đang chuẩn bị."
+FROZEN_RUBRIC = "Bộ tiêu chí đã cố định từ khi bắt đầu chấm; chỉ sửa được khi đợt đang chuẩn bị."
+MAX_REASON = 2000
+
+
+def _link(endpoint: str, **values) -> str:
+    """A relative URL, also outside a request (services run from the CLI and tests too)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+# --- Conflict of interest ---------------------------------------------------------------
+
+
+def has_conflict(evaluator: User, unit: Unit) -> bool:
+    """True when `unit` is the evaluator's unit or lies below it in the tree."""
+    return evaluator.unit is not None and unit.is_within(evaluator.unit)
+
+
+def _path_conflict(evaluator_path: str, unit_path: str) -> bool:
+    return bool(evaluator_path) and unit_path.startswith(evaluator_path)
+
+
+def conflict_message(evaluator: User, initiative: Initiative) -> str:
+    return (
+        f"Không thể phân công {evaluator.full_name} chấm mô hình “{initiative.name}”: mô hình thuộc "
+        "đơn vị của thành viên hội đồng hoặc đơn vị cấp dưới (xung đột lợi ích)."
+    )
+
+
+OWN_UNIT_MESSAGE = (
+    "Bạn không được chấm mô hình của đơn vị mình hoặc của đơn vị cấp dưới (xung đột lợi ích)."
+)
+
+
+# --- Rounds -----------------------------------------------------------------------------
+
+
+def _event(round_: Round, from_state: RoundState | None, to_state: RoundState, *, actor=None,
+           reason: str | None = None) -> None:
+    db.session.add(
+        RoundEvent(round_id=round_.id, from_state=from_state, to_state=to_state,
+                   actor_id=getattr(actor, "id", None), reason=reason)
+    )
+
+
+def _require(round_: Round, *states: RoundState, message: str) -> None:
+    if round_.state not in states:
+        raise ScoringError(message)
+
+
+@dataclass
+class RoundSettings:
+    """The editable settings of a round (everything but the rubric and the models)."""
+
+    name: str
+    year: int
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    aggregation: AggregationMethod = AggregationMethod.MEAN
+    min_scorecards: int = 3
+    disagreement_threshold: Decimal = Decimal(20)
+    is_blind: bool = True
+    grade_excellent_min: Decimal = Decimal(DEFAULT_GRADE_THRESHOLDS["excellent"])
+    grade_good_min: Decimal = Decimal(DEFAULT_GRADE_THRESHOLDS["good"])
+    grade_fair_min: Decimal = Decimal(DEFAULT_GRADE_THRESHOLDS["fair"])
+    scope_unit_id: int | None = None
+    scope_unit_kind: UnitKind | None = None
+    scope_field: Field | None = None
+
+    def validate(self) -> None:
+        if not self.name.strip():
+            raise ScoringError("Vui lòng nhập tên đợt đánh giá.")
+        if not 2000 <= self.year <= 2100:
+            raise ScoringError("Năm phải trong khoảng 2000–2100.")
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ScoringError("Thời hạn kết thúc chấm phải sau thời điểm bắt đầu.")
+        if self.min_scorecards < 1:
+            raise ScoringError("Số phiếu tối thiểu cho mỗi mô hình phải từ 1 trở lên.")
+        if self.disagreement_threshold < 0:
+            raise ScoringError("Ngưỡng chênh lệch không được âm.")
+        if not (self.grade_excellent_min >= self.grade_good_min >= self.grade_fair_min >= 0):
+            raise ScoringError("Ngưỡng xếp loại phải giảm dần: Xuất sắc ≥ Tốt ≥ Khá ≥ 0.")
+
+
+SCOPE_FIELDS = ("scope_unit_id", "scope_unit_kind", "scope_field", "year")
+
+
+def create_round(settings: RoundSettings, *, by: User | None = None, include_eligible: bool = True) -> Round:
+    """A draft round with the default rubric and, unless told otherwise, every eligible model."""
+    settings.validate()
+    round_ = Round(state=RoundState.DRAFT, created_by_id=getattr(by, "id", None))
+    for key, value in vars(settings).items():
+        setattr(round_, key, value.strip() if isinstance(value, str) else value)
+    db.session.add(round_)
+    db.session.flush()
+    for position, (code, name, maximum, guidance) in enumerate(DEFAULT_RUBRIC, start=1):
+        db.session.add(
+            Criterion(round_id=round_.id, code=code, name=name, guidance=guidance,
+                      max_score=Decimal(maximum), position=position,
+                      is_tiebreaker=code == DEFAULT_TIEBREAKER)
+        )
+    _event(round_, None, RoundState.DRAFT, actor=by)
+    db.session.flush()
+    db.session.expire(round_, ["criteria"])
+    record("round.create", round_, actor=by, changes={"year": [None, round_.year], "name": [None, round_.name]})
+    if include_eligible:
+        add_all_eligible(round_, by=by)
+    return round_
+
+
+def update_round(round_: Round, settings: RoundSettings, *, by: User | None = None) -> None:
+    """Change settings. Scope and year only in draft; nothing once finalised."""
+    settings.validate()
+    _require(round_, RoundState.DRAFT, RoundState.SCORING, RoundState.CLOSED,
+             message="Đợt đánh giá đã công bố kết quả: không sửa được cài đặt.")
+    values = vars(settings)
+    if round_.state is not RoundState.DRAFT:
+        for key in SCOPE_FIELDS:
+            if getattr(round_, key) != values[key]:
+                raise ScoringError("Năm và phạm vi mô hình chỉ sửa được khi đợt đang chuẩn bị.")
+    from ..audit.services import diff
+
+    changes = diff(round_, {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()})
+    for key, value in values.items():
+        setattr(round_, key, value.strip() if isinstance(value, str) else value)
+    if changes:
+        record("round.update", round_, actor=by, changes=changes)
+    db.session.flush()
+
+
+def eligible_select(round_: Round):
+    """Ids of accepted models of the round's year, within its scope, not yet in the round."""
+    query = select(Initiative.id).where(
+        Initiative.year == round_.year,
+        Initiative.status == Status.ACCEPTED,
+        ~select(RoundEntry.id)
+        .where(RoundEntry.round_id == round_.id, RoundEntry.initiative_id == Initiative.id)
+        .exists(),
+    )
+    if round_.scope_field is not None:
+        query = query.where(Initiative.field == round_.scope_field)
+    if round_.scope_unit_id is not None or round_.scope_unit_kind is not None:
+        unit_filter = select(Unit.id)
+        if round_.scope_unit_id is not None:
+            scope = db.session.get(Unit, round_.scope_unit_id)
+            unit_filter = unit_filter.where(Unit.path.startswith(scope.path))
+        if round_.scope_unit_kind is not None:
+            unit_filter = unit_filter.where(Unit.kind == round_.scope_unit_kind)
+        query = query.where(Initiative.unit_id.in_(unit_filter))
+    return query
+
+
+def count_eligible(round_: Round) -> int:
+    return db.session.scalar(select(func.count()).select_from(eligible_select(round_).subquery())) or 0
+
+
+def add_all_eligible(round_: Round, *, by: User | None = None) -> int:
+    """Add every eligible model not yet in the round, in one statement. Returns how many."""
+    _require(round_, RoundState.DRAFT, message=EDITABLE_ENTRIES)
+    before = entry_count(round_)
+    ids = eligible_select(round_).subquery()
+    db.session.execute(
+        insert(RoundEntry).from_select(
+            ["round_id", "initiative_id", "added_at"],
+            select(literal(round_.id), ids.c.id, literal(utcnow(), UTCDateTime())),
+        )
+    )
+    added = entry_count(round_) - before
+    if added:
+        record("round.entries_add", round_, actor=by, changes={"entries": [before, before + added]})
+    return added
+
+
+def add_entries(round_: Round, initiative_ids: Iterable[int], *, by: User | None = None) -> int:
+    _require(round_, RoundState.DRAFT, message=EDITABLE_ENTRIES)
+    wanted = set(initiative_ids)
+    eligible = set(db.session.scalars(eligible_select(round_).where(Initiative.id.in_(wanted))))
+    if wanted - eligible:
+        raise ScoringError(
+            "Chỉ thêm được mô hình đã tiếp nhận của năm đánh giá, trong phạm vi của đợt và chưa có trong đợt."
+        )
+    for initiative_id in sorted(eligible):
+        db.session.add(RoundEntry(round_id=round_.id, initiative_id=initiative_id))
+    db.session.flush()
+    if eligible:
+        record("round.entries_add", round_, actor=by, changes={"initiative_ids": [None, sorted(eligible)]})
+    return len(eligible)
+
+
+def remove_entries(round_: Round, initiative_ids: Iterable[int], *, by: User | None = None) -> int:
+    _require(round_, RoundState.DRAFT, message=EDITABLE_ENTRIES)
+    ids = sorted(set(initiative_ids))
+    if not ids:
+        return 0
+    # Explicit deletes: SQLite does not cascade without its foreign-key pragma.
+    _delete_scorecards(and_(Scorecard.round_id == round_.id, Scorecard.initiative_id.in_(ids)))
+    db.session.execute(
+        delete(Assignment).where(Assignment.round_id == round_.id, Assignment.initiative_id.in_(ids))
+    )
+    removed = db.session.execute(
+        delete(RoundEntry).where(RoundEntry.round_id == round_.id, RoundEntry.initiative_id.in_(ids))
+    ).rowcount
+    db.session.expire_all()
+    record("round.entries_remove", round_, actor=by, changes={"initiative_ids": [ids, None]})
+    return removed
+
+
+def entry_count(round_: Round) -> int:
+    return db.session.scalar(select(func.count()).where(RoundEntry.round_id == round_.id)) or 0
+
+
+def _delete_scorecards(condition) -> None:
+    card_ids = select(Scorecard.id).where(condition)
+    db.session.execute(delete(Score).where(Score.scorecard_id.in_(card_ids)))
+    db.session.execute(delete(Scorecard).where(condition))
+
+
+# --- State changes ----------------------------------------------------------------------
+
+
+def _lock_round(round_: Round) -> None:
+    """Serialise state changes with scorecard saves (which take a shared lock)."""
+    db.session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
+    db.session.refresh(round_)
+
+
+def _change_state(round_: Round, to_state: RoundState, *, by: User | None, reason: str | None = None,
+                  action: str) -> None:
+    from_state = round_.state
+    round_.state = to_state
+    _event(round_, from_state, to_state, actor=by, reason=reason)
+    record(action, round_, actor=by, reason=reason, changes={"state": [from_state.value, to_state.value]})
+    db.session.flush()
+
+
+def start_scoring(round_: Round, *, by: User | None = None) -> None:
+    """draft → scoring: the rubric and the models are frozen; evaluators are told."""
+    _lock_round(round_)
+    _require(round_, RoundState.DRAFT, message="Chỉ bắt đầu chấm được khi đợt đang chuẩn bị.")
+    if not round_.criteria:
+        raise ScoringError("Đợt đánh giá chưa có tiêu chí chấm.")
+    if not entry_count(round_):
+        raise ScoringError("Đợt đánh giá chưa có mô hình nào.")
+    _change_state(round_, RoundState.SCORING, by=by, action="round.start")
+    loads = db.session.execute(
+        select(Assignment.evaluator_id, func.count())
+        .where(Assignment.round_id == round_.id, Assignment.status == AssignmentStatus.ASSIGNED)
+        .group_by(Assignment.evaluator_id)
+    ).all()
+    _notify_assigned(round_, dict(loads))
+
+
+def close_scoring(round_: Round, *, by: User | None = None) -> None:
+    """scoring → closed: no scorecard can be saved any more."""
+    _lock_round(round_)
+    _require(round_, RoundState.SCORING, message="Chỉ khóa chấm được khi đợt đang chấm.")
+    _change_state(round_, RoundState.CLOSED, by=by, action="round.close")
+
+
+def reopen_scoring(round_: Round, *, by: User | None = None, reason: str | None = None) -> None:
+    """closed → scoring, before finalisation (for example to let a late evaluator submit)."""
+    _lock_round(round_)
+    _require(round_, RoundState.CLOSED, message="Chỉ mở lại việc chấm khi đợt đã khóa chấm và chưa công bố.")
+    _change_state(round_, RoundState.SCORING, by=by, reason=(reason or "").strip() or None,
+                  action="round.reopen_scoring")
+
+
+def finalise(round_: Round, *, by: User | None = None) -> RankingSnapshot:
+    """closed → finalised: store the ranking as a snapshot and tell the units."""
+    _lock_round(round_)
+    _require(round_, RoundState.CLOSED, message="Chỉ công bố kết quả khi đợt đã khóa chấm.")
+    rows = compute_ranking(round_)
+    snapshot = RankingSnapshot(
+        round_id=round_.id,
+        created_by_id=getattr(by, "id", None),
+        settings={
+            "aggregation": round_.aggregation.value,
+            "min_scorecards": round_.min_scorecards,
+            "disagreement_threshold": str(round_.disagreement_threshold),
+            "grades": {k: str(v) for k, v in round_.grade_thresholds().items()},
+            "criteria": [
+                {"code": c.code, "name": c.name, "max": str(c.max_score), "tiebreaker": c.is_tiebreaker}
+                for c in round_.criteria
+            ],
+        },
+    )
+    db.session.add(snapshot)
+    db.session.flush()
+    if rows:
+        db.session.execute(
+            insert(RankingSnapshotRow),
+            [{"snapshot_id": snapshot.id, **snapshot_row_values(row, position)}
+             for position, row in enumerate(rows, start=1)],
+        )
+    round_.finalised_at = utcnow()
+    _change_state(round_, RoundState.FINALISED, by=by, action="round.finalise")
+    _notify_units_of_results(round_)
+    return snapshot
+
+
+def reopen_finalised(round_: Round, reason: str, *, by: User) -> None:
+    """finalised → closed, by an admin only, with a recorded reason."""
+    if by is None or not by.is_admin:
+        raise ScoringError("Chỉ quản trị hệ thống được mở lại kết quả đã công bố.")
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ScoringError("Vui lòng ghi rõ lý do mở lại kết quả đã công bố.")
+    _lock_round(round_)
+    _require(round_, RoundState.FINALISED, message="Đợt đánh giá chưa công bố kết quả.")
+    round_.finalised_at = None
+    _change_state(round_, RoundState.CLOSED, by=by, reason=reason[:MAX_REASON], action="round.reopen")
+
+
+# --- Rubric -----------------------------------------------------------------------------
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,20}$")
+
+
+def parse_points(raw: str | Decimal | int | float | None) -> Decimal | None:
+    """A number typed by a person: "7,5", "7.5", "7"; None when blank. ValueError otherwise."""
+    if raw is None:
+        return None
+    if isinstance(raw, Decimal | int | float):
+        return aggregation.to_decimal(raw)
+    text = str(raw).strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation as error:
+        raise ValueError("Điểm phải là một số (ví dụ 7 hoặc 7,5).") from error
+    if not value.is_finite():
+        raise ValueError("Điểm phải là một số (ví dụ 7 hoặc 7,5).")
+    return value
+
+
+def is_half_step(value: Decimal) -> bool:
+    return (value * 2) == (value * 2).to_integral_value()
+
+
+def _validate_criterion(round_: Round, code: str, name: str, max_score: Decimal,
+                        exclude_id: int | None = None) -> None:
+    if not CODE_RE.match(code):
+        raise ScoringError("Mã tiêu chí gồm chữ không dấu, số, dấu chấm hoặc gạch, tối đa 20 ký tự.")
+    if not name.strip():
+        raise ScoringError("Vui lòng nhập tên tiêu chí.")
+    if max_score is None or max_score <= 0 or max_score > 1000 or not is_half_step(max_score):
+        raise ScoringError("Điểm tối đa phải lớn hơn 0, không quá 1000, theo bước 0,5.")
+    for other in round_.criteria:
+        if other.id != exclude_id and other.code.upper() == code.upper():
+            raise ScoringError(f"Mã tiêu chí “{code}” đã có trong đợt này.")
+
+
+def _clear_tiebreaker(round_: Round, keep: Criterion | None) -> None:
+    changed = False
+    for other in round_.criteria:
+        if other is not keep and other.is_tiebreaker:
+            other.is_tiebreaker = False
+            changed = True
+    if changed:
+        db.session.flush()  # before the new one is set: one tie-breaker per round
+
+
+def add_criterion(round_: Round, *, code: str, name: str, guidance: str, max_score: Decimal,
+                  is_tiebreaker: bool = False, by: User | None = None) -> Criterion:
+    _require(round_, RoundState.DRAFT, message=FROZEN_RUBRIC)
+    code = code.strip().upper()
+    _validate_criterion(round_, code, name, max_score)
+    if is_tiebreaker:
+        _clear_tiebreaker(round_, None)
+    position = max((c.position for c in round_.criteria), default=0) + 1
+    criterion = Criterion(round=round_, code=code, name=name.strip(), guidance=(guidance or "").strip(),
+                          max_score=max_score, position=position, is_tiebreaker=is_tiebreaker)
+    db.session.add(criterion)
+    db.session.flush()
+    record("rubric.add", criterion, actor=by, label=f"{round_.name}: {criterion.code}",
+           changes={"name": [None, criterion.name], "max_score": [None, criterion.max_score]})
+    return criterion
+
+
+def update_criterion(criterion: Criterion, *, code: str, name: str, guidance: str, max_score: Decimal,
+                     is_tiebreaker: bool, by: User | None = None) -> None:
+    round_ = criterion.round
+    _require(round_, RoundState.DRAFT, message=FROZEN_RUBRIC)
+    code = code.strip().upper()
+    _validate_criterion(round_, code, name, max_score, exclude_id=criterion.id)
+    from ..audit.services import diff
+
+    values = {"code": code, "name": name.strip(), "guidance": (guidance or "").strip(),
+              "max_score": max_score, "is_tiebreaker": is_tiebreaker}
+    changes = diff(criterion, values)
+    if is_tiebreaker:
+        _clear_tiebreaker(round_, criterion)
+    for key, value in values.items():
+        setattr(criterion, key, value)
+    db.session.flush()
+    if changes:
+        record("rubric.update", criterion, actor=by, label=f"{round_.name}: {criterion.code}", changes=changes)
+
+
+def delete_criterion(criterion: Criterion, *, by: User | None = None) -> None:
+    round_ = criterion.round
+    _require(round_, RoundState.DRAFT, message=FROZEN_RUBRIC)
+    if len(round_.criteria) <= 1:
+        raise ScoringError("Bộ tiêu chí phải còn ít nhất một tiêu chí.")
+    record("rubric.delete", criterion, actor=by, label=f"{round_.name}: {criterion.code}",
+           changes={"name": [criterion.name, None], "max_score": [criterion.max_score, None]})
+    round_.criteria.remove(criterion)
+    db.session.flush()
+
+
+def move_criterion(criterion: Criterion, offset: int, *, by: User | None = None) -> None:
+    round_ = criterion.round
+    _require(round_, RoundState.DRAFT, message=FROZEN_RUBRIC)
+    ordered = list(round_.criteria)
+    index = ordered.index(criterion)
+    target = index + offset
+    if not 0 <= target < len(ordered):
+        return
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    db.session.flush()
+    record("rubric.reorder", round_, actor=by, changes={"order": [None, [c.code for c in ordered]]})
+
+
+# --- Panel and assignments ----------------------------------------------------------------
+
+
+def evaluator_candidates() -> list[User]:
+    """Active accounts with the evaluator role, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.EVALUATOR, User.is_active.is_(True))
+            .order_by(User.sort_name)
+        )
+    )
+
+
+def panel_ids(round_: Round) -> set[int]:
+    return set(db.session.scalars(select(PanelMember.user_id).where(PanelMember.round_id == round_.id)))
+
+
+def set_panel(round_: Round, users: Sequence[User], *, by: User | None = None) -> None:
+    """Make the panel exactly `users`. Members leaving lose their assignments and drafts;
+    a member who already submitted a scorecard cannot leave."""
+    _require(round_, RoundState.DRAFT, RoundState.SCORING,
+             message="Chỉ thay đổi hội đồng khi đợt đang chuẩn bị hoặc đang chấm.")
+    for user in users:
+        if not user.is_active or not user.is_evaluator:
+            raise ScoringError(f"{user.full_name} không phải thành viên hội đồng chấm đang hoạt động.")
+    current = panel_ids(round_)
+    wanted = {u.id for u in users}
+    leaving = current - wanted
+    if leaving:
+        submitted = db.session.scalar(
+            select(func.count()).where(
+                Scorecard.round_id == round_.id,
+                Scorecard.evaluator_id.in_(leaving),
+                Scorecard.state == ScorecardState.SUBMITTED,
+            )
+        )
+        if submitted:
+            raise ScoringError("Không thể bỏ khỏi hội đồng thành viên đã nộp phiếu chấm.")
+        _delete_scorecards(and_(Scorecard.round_id == round_.id, Scorecard.evaluator_id.in_(leaving)))
+        db.session.execute(
+            delete(Assignment).where(Assignment.round_id == round_.id, Assignment.evaluator_id.in_(leaving))
+        )
+        db.session.execute(
+            delete(PanelMember).where(PanelMember.round_id == round_.id, PanelMember.user_id.in_(leaving))
+        )
+    for user_id in sorted(wanted - current):
+        db.session.add(PanelMember(round_id=round_.id, user_id=user_id))
+    db.session.flush()
+    if leaving or wanted - current:
+        record("panel.update", round_, actor=by, changes={"panel": [sorted(current), sorted(wanted)]})
+
+
+def assign(round_: Round, initiative: Initiative, evaluator: User, *, by: User | None = None,
+           notify_evaluator: bool = True) -> Assignment:
+    """Assign one evaluator to one model, refusing conflicts of interest."""
+    _require(round_, RoundState.DRAFT, RoundState.SCORING,
+             message="Chỉ phân công khi đợt đang chuẩn bị hoặc đang chấm.")
+    if has_conflict(evaluator, initiative.unit):
+        raise ConflictOfInterest(conflict_message(evaluator, initiative))
+    if evaluator.id not in panel_ids(round_):
+        raise ScoringError(f"{evaluator.full_name} chưa có trong hội đồng chấm của đợt này.")
+    in_round = db.session.scalar(
+        select(func.count()).where(RoundEntry.round_id == round_.id, RoundEntry.initiative_id == initiative.id)
+    )
+    if not in_round:
+        raise ScoringError("Mô hình không thuộc đợt đánh giá này.")
+    existing = db.session.scalar(
+        select(Assignment).where(
+            Assignment.round_id == round_.id,
+            Assignment.initiative_id == initiative.id,
+            Assignment.evaluator_id == evaluator.id,
+        )
+    )
+    if existing is not None:
+        if existing.status is AssignmentStatus.RECUSED:
+            raise ScoringError(f"{evaluator.full_name} đã từ chối chấm mô hình này; hãy chọn người khác.")
+        raise ScoringError(f"{evaluator.full_name} đã được phân công chấm mô hình này.")
+    assignment = Assignment(
+        round_id=round_.id,
+        initiative_id=initiative.id,
+        evaluator_id=evaluator.id,
+        evaluator_unit_path=evaluator.unit.path if evaluator.unit else "",
+        initiative_unit_path=initiative.unit.path,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    record("assignment.create", assignment, actor=by, label=f"{initiative.name} — {evaluator.full_name}",
+           changes={"evaluator": [None, evaluator.full_name], "initiative": [None, initiative.name]})
+    if notify_evaluator and round_.state is RoundState.SCORING:
+        _notify_assigned(round_, {evaluator.id: 1})
+    return assignment
+
+
+def unassign(assignment: Assignment, *, by: User | None = None) -> None:
+    round_ = db.session.get(Round, assignment.round_id)
+    _require(round_, RoundState.DRAFT, RoundState.SCORING,
+             message="Chỉ bỏ phân công khi đợt đang chuẩn bị hoặc đang chấm.")
+    record("assignment.delete", assignment, actor=by,
+           label=f"{assignment.initiative.name} — {assignment.evaluator.full_name}",
+           changes={"evaluator": [assignment.evaluator.full_name, None]})
+    _delete_scorecards(
+        and_(
+            Scorecard.round_id == assignment.round_id,
+            Scorecard.initiative_id == assignment.initiative_id,
+            Scorecard.evaluator_id == assignment.evaluator_id,
+        )
+    )
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+def plan_assignments(
+    models: Sequence[tuple[int, str]],
+    evaluators: Sequence[tuple[int, str]],
+    k: int,
+    *,
+    taken: set[tuple[int, int]] = frozenset(),
+    active_counts: Mapping[int, int] | None = None,
+    loads: Mapping[int, int] | None = None,
+) -> list[tuple[int, int]]:
+    """Choose new (model, evaluator) pairs so that each model has k active evaluators.
+
+    Pure: `models` are (id, unit path), `evaluators` (id, unit path or ""), `taken` the
+    pairs that exist already (assigned or recused), `active_counts` the assigned evaluators
+    per model, `loads` each evaluator's current number of models.
+
+    Greedy least-loaded, most constrained model first, never a conflict of interest.
+    Then a balancing pass moves new pairs from a more loaded evaluator to one with at
+    least two models fewer while any can move. So no evaluator ends with more than one
+    model above anyone else, unless conflicts of interest make it impossible: then the
+    evaluator with fewer models could take none of the other's new models.
+    """
+    active_counts = dict(active_counts or {})
+    load = {e: (loads or {}).get(e, 0) for e, _ in evaluators}
+    paths = dict(evaluators)
+    taken = set(taken)
+
+    def eligible(model_id: int, model_path: str, evaluator_id: int) -> bool:
+        return (model_id, evaluator_id) not in taken and not _path_conflict(paths[evaluator_id], model_path)
+
+    candidates = {
+        model_id: [e for e, _ in evaluators if eligible(model_id, path, e)] for model_id, path in models
+    }
+    model_paths = dict(models)
+    order = sorted(models, key=lambda m: (len(candidates[m[0]]), m[0]))
+    new_by_evaluator: dict[int, list[int]] = {e: [] for e, _ in evaluators}
+    for model_id, _path in order:
+        need = k - active_counts.get(model_id, 0)
+        if need <= 0:
+            continue
+        chosen = sorted(candidates[model_id], key=lambda e: (load[e], e))[:need]
+        for evaluator_id in chosen:
+            taken.add((model_id, evaluator_id))
+            load[evaluator_id] += 1
+            new_by_evaluator[evaluator_id].append(model_id)
+
+    # Balancing: every move lowers the sum of squared loads, so this ends.
+    moved = True
+    while moved:
+        moved = False
+        ranked = sorted(load, key=lambda e: (load[e], e))
+        for low in ranked:
+            for high in reversed(ranked):
+                if load[high] - load[low] < 2:
+                    break
+                for model_id in new_by_evaluator[high]:
+                    if eligible(model_id, model_paths[model_id], low):
+                        new_by_evaluator[high].remove(model_id)
+                        new_by_evaluator[low].append(model_id)
+                        taken.discard((model_id, high))
+                        taken.add((model_id, low))
+                        load[high] -= 1
+                        load[low] += 1
+                        moved = True
+                        break
+                if moved:
+                    break
+            if moved:
+                break
+    return sorted((m, e) for e, ms in new_by_evaluator.items() for m in ms)
+
+
+def auto_assign(round_: Round, k: int, *, by: User | None = None) -> int:
+    """Top every model of the round up to k evaluators from the panel, balanced.
+    Returns the number of new assignments."""
+    _require(round_, RoundState.DRAFT, RoundState.SCORING,
+             message="Chỉ phân công khi đợt đang chuẩn bị hoặc đang chấm.")
+    if k < 1:
+        raise ScoringError("Số thành viên chấm mỗi mô hình phải từ 1 trở lên.")
+    panel = db.session.execute(
+        select(User.id, func.coalesce(Unit.path, ""))
+        .join(PanelMember, PanelMember.user_id == User.id)
+        .outerjoin(Unit, User.unit_id == Unit.id)
+        .where(PanelMember.round_id == round_.id, User.is_active.is_(True))
+    ).all()
+    if not panel:
+        raise ScoringError("Hội đồng chấm của đợt chưa có thành viên.")
+    if k > len(panel):
+        raise ScoringError(f"Hội đồng chỉ có {len(panel)} thành viên: không thể phân công {k} người mỗi mô hình.")
+    models = db.session.execute(
+        select(Initiative.id, Unit.path)
+        .join(RoundEntry, RoundEntry.initiative_id == Initiative.id)
+        .join(Unit, Initiative.unit_id == Unit.id)
+        .where(RoundEntry.round_id == round_.id)
+    ).all()
+    existing = db.session.execute(
+        select(Assignment.initiative_id, Assignment.evaluator_id, Assignment.status).where(
+            Assignment.round_id == round_.id
+        )
+    ).all()
+    taken = {(m, e) for m, e, _s in existing}
+    active: dict[int, int] = {}
+    loads: dict[int, int] = {}
+    for m, e, status in existing:
+        if status is AssignmentStatus.ASSIGNED:
+            active[m] = active.get(m, 0) + 1
+            loads[e] = loads.get(e, 0) + 1
+    pairs = plan_assignments(
+        [(m, p) for m, p in models], [(e, p) for e, p in panel], k,
+        taken=taken, active_counts=active, loads=loads,
+    )
+    if pairs:
+        model_paths = dict(models)
+        evaluator_paths = dict(panel)
+        now = utcnow()
+        db.session.execute(
+            insert(Assignment),
+            [
+                {
+                    "round_id": round_.id, "initiative_id": m, "evaluator_id": e,
+                    "status": AssignmentStatus.ASSIGNED, "evaluator_unit_path": evaluator_paths[e],
+                    "initiative_unit_path": model_paths[m], "created_at": now,
+                }
+                for m, e in pairs
+            ],
+        )
+    new_counts: dict[int, int] = {}
+    for m, _e in pairs:
+        new_counts[m] = new_counts.get(m, 0) + 1
+    short = sum(1 for m, _p in models if active.get(m, 0) + new_counts.get(m, 0) < k)
+    record("assignment.auto", round_, actor=by,
+           changes={"per_model": [None, k], "created": [None, len(pairs)], "short": [None, short]})
+    if round_.state is RoundState.SCORING and pairs:
+        per_evaluator: dict[int, int] = {}
+        for _m, e in pairs:
+            per_evaluator[e] = per_evaluator.get(e, 0) + 1
+        _notify_assigned(round_, per_evaluator)
+    return len(pairs)
+
+
+def recuse(assignment: Assignment, reason: str, *, by: User) -> None:
+    """The evaluator declines a model, with a reason; the secretariat is told and reassigns."""
+    round_ = db.session.get(Round, assignment.round_id)
+    _require(round_, RoundState.DRAFT, RoundState.SCORING,
+             message="Chỉ từ chối chấm khi đợt đang chuẩn bị hoặc đang chấm.")
+    if assignment.evaluator_id != by.id:
+        raise ScoringError("Bạn không được phân công chấm mô hình này.")
+    if assignment.status is AssignmentStatus.RECUSED:
+        raise ScoringError("Bạn đã từ chối chấm mô hình này.")
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ScoringError("Vui lòng ghi rõ lý do từ chối chấm.")
+    _delete_scorecards(
+        and_(
+            Scorecard.round_id == assignment.round_id,
+            Scorecard.initiative_id == assignment.initiative_id,
+            Scorecard.evaluator_id == assignment.evaluator_id,
+        )
+    )
+    assignment.status = AssignmentStatus.RECUSED
+    assignment.recusal_reason = reason[:MAX_REASON]
+    assignment.recused_at = utcnow()
+    db.session.flush()
+    record("assignment.recuse", assignment, actor=by, reason=assignment.recusal_reason,
+           label=f"{assignment.initiative.name} — {by.full_name}",
+           changes={"status": ["assigned", "recused"]})
+    notify(
+        _secretariat_users(),
+        kind="scoring.recusal",
+        title=f"Thành viên hội đồng từ chối chấm mô hình “{assignment.initiative.name}”",
+        body=f"{by.full_name}: {assignment.recusal_reason}. Vui lòng phân công người khác.",
+        link=_link("rounds.model_detail", round_id=round_.id, initiative_id=assignment.initiative_id),
+    )
+
+
+# --- Scorecards ------------------------------------------------------------------------
+
+
+def _lock_assignment(round_id: int, initiative_id: int, evaluator_id: int) -> Assignment | None:
+    return db.session.scalar(
+        select(Assignment)
+        .where(
+            Assignment.round_id == round_id,
+            Assignment.initiative_id == initiative_id,
+            Assignment.evaluator_id == evaluator_id,
+        )
+        .with_for_update()
+    )
+
+
+def find_scorecard(round_id: int, initiative_id: int, evaluator_id: int) -> Scorecard | None:
+    return db.session.scalar(
+        select(Scorecard).where(
+            Scorecard.round_id == round_id,
+            Scorecard.initiative_id == initiative_id,
+            Scorecard.evaluator_id == evaluator_id,
+        )
+    )
+
+
+def check_can_score(round_: Round, initiative: Initiative, evaluator: User, *, now: datetime | None = None,
+                    state: RoundState | None = None) -> None:
+    """Raise unless the evaluator may save a scorecard for this model now."""
+    if has_conflict(evaluator, initiative.unit):
+        raise ConflictOfInterest(OWN_UNIT_MESSAGE)
+    state = state or round_.state
+    if state is not RoundState.SCORING:
+        raise ScoringError("Đợt đánh giá không ở trạng thái đang chấm: phiếu chấm không sửa được nữa.")
+    now = now or utcnow()
+    if round_.opens_at is not None and now < round_.opens_at:
+        raise ScoringError("Chưa đến thời gian chấm của đợt đánh giá này.")
+    if round_.closes_at is not None and now > round_.closes_at:
+        raise ScoringError("Đã hết thời gian chấm của đợt đánh giá này.")
+
+
+def save_scorecard(
+    round_: Round,
+    initiative: Initiative,
+    evaluator: User,
+    values: Mapping[int, str | Decimal | int | float | None],
+    *,
+    comment: str = "",
+    submit: bool = False,
+    now: datetime | None = None,
+) -> Scorecard:
+    """Create or update the evaluator's scorecard for a model (an upsert on the unique keys).
+
+    `values` maps criterion id to the typed score. A draft may leave scores blank; a
+    submission needs every score. A submitted scorecard stays submitted when revised.
+    Safe under concurrent requests: the round row is share-locked (state changes take an
+    exclusive lock) and the assignment row is locked, so saves of one scorecard queue up.
+    """
+    state = db.session.scalar(select(Round.state).where(Round.id == round_.id).with_for_update(read=True))
+    check_can_score(round_, initiative, evaluator, now=now, state=state)
+    assignment = _lock_assignment(round_.id, initiative.id, evaluator.id)
+    if assignment is None:
+        raise ScoringError("Bạn không được phân công chấm mô hình này.")
+    if assignment.status is AssignmentStatus.RECUSED:
+        raise ScoringError("Bạn đã từ chối chấm mô hình này.")
+
+    card = find_scorecard(round_.id, initiative.id, evaluator.id)
+    was_submitted = card is not None and card.is_submitted
+    submit = submit or was_submitted
+    parsed: dict[int, Decimal | None] = {}
+    errors: dict[int | str, str] = {}
+    for criterion in round_.criteria:
+        try:
+            value = parse_points(values.get(criterion.id))
+        except ValueError as error:
+            errors[criterion.id] = str(error)
+            continue
+        if value is None:
+            if submit:
+                errors[criterion.id] = "Vui lòng nhập điểm tiêu chí này trước khi nộp phiếu."
+        elif value < 0 or value > criterion.max_score:
+            errors[criterion.id] = f"Điểm phải từ 0 đến {_fmt(criterion.max_score)}."
+        elif not is_half_step(value):
+            errors[criterion.id] = "Điểm chấm theo bước 0,5 (ví dụ 7 hoặc 7,5)."
+        parsed[criterion.id] = value
+    comment = (comment or "").strip()
+    if len(comment) > 5000:
+        errors["comment"] = "Nhận xét không được dài quá 5.000 ký tự."
+    if errors:
+        raise ScoreValidationError(errors)
+
+    if card is None:
+        try:
+            with db.session.begin_nested():
+                card = Scorecard(round_id=round_.id, initiative_id=initiative.id, evaluator_id=evaluator.id,
+                                 state=ScorecardState.DRAFT, total=Decimal(0), comment="")
+                db.session.add(card)
+        except IntegrityError:
+            # Another request created it first (possible only without row locks, e.g. SQLite).
+            card = find_scorecard(round_.id, initiative.id, evaluator.id)
+            if card is None:
+                raise
+    by_criterion = {s.criterion_id: s for s in card.scores}
+    codes = {c.id: c.code for c in round_.criteria}
+    changes: dict[str, list] = {}
+    for criterion in round_.criteria:
+        value = parsed.get(criterion.id)
+        existing = by_criterion.get(criterion.id)
+        old = existing.value if existing is not None else None
+        if value is None:
+            if existing is not None:
+                card.scores.remove(existing)
+        elif existing is None:
+            card.scores.append(Score(criterion_id=criterion.id, max_score=criterion.max_score, value=value))
+        elif existing.value != value:
+            existing.value = value
+        if (old is None) != (value is None) or (old is not None and old != value):
+            changes[codes[criterion.id]] = [old, value]
+    total = sum((v for v in parsed.values() if v is not None), Decimal(0))
+    if card.total != total:
+        changes["total"] = [card.total, total]
+    if card.comment != comment:
+        changes["comment"] = [card.comment, comment]
+    card.total = total
+    card.comment = comment
+    if submit:
+        if not was_submitted:
+            changes["state"] = ["draft", "submitted"]
+        card.state = ScorecardState.SUBMITTED
+        card.submitted_at = now or utcnow()
+    card.updated_at = utcnow()
+    db.session.flush()
+    if submit and (changes or not was_submitted):
+        record("scorecard.revise" if was_submitted else "scorecard.submit", card, actor=evaluator,
+               label=initiative.name, changes=changes)
+    return card
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+def others_visible(round_: Round, own: Scorecard | None) -> bool:
+    """Blind rounds show other evaluators' scores only after one's own is submitted."""
+    return not round_.is_blind or (own is not None and own.is_submitted)
+
+
+@dataclass
+class AnonymousScorecard:
+    label: str
+    total: Decimal
+    scores: dict[int, Decimal]
+    comment: str
+
+
+def anonymous_scorecards(round_: Round, initiative_id: int, *, exclude_evaluator_id: int | None = None
+                         ) -> list[AnonymousScorecard]:
+    """Submitted scorecards of a model without who wrote them, ordered by total (two queries)."""
+    query = select(Scorecard).where(
+        Scorecard.round_id == round_.id,
+        Scorecard.initiative_id == initiative_id,
+        Scorecard.state == ScorecardState.SUBMITTED,
+    )
+    if exclude_evaluator_id is not None:
+        query = query.where(Scorecard.evaluator_id != exclude_evaluator_id)
+    cards = sorted(db.session.scalars(query), key=lambda c: (-c.total, c.comment))
+    if not cards:
+        return []
+    scores: dict[int, dict[int, Decimal]] = {}
+    for card_id, criterion_id, value in db.session.execute(
+        select(Score.scorecard_id, Score.criterion_id, Score.value).where(
+            Score.scorecard_id.in_([c.id for c in cards])
+        )
+    ):
+        scores.setdefault(card_id, {})[criterion_id] = value
+    return [
+        AnonymousScorecard(label=f"Phiếu {i}", total=card.total, scores=scores.get(card.id, {}),
+                           comment=card.comment)
+        for i, card in enumerate(cards, start=1)
+    ]
+
+
+# --- Progress ---------------------------------------------------------------------------
+
+
+@dataclass
+class EvaluatorProgress:
+    user_id: int
+    full_name: str
+    unit_name: str
+    assigned: int
+    submitted: int
+    drafts: int
+    recused: int
+
+    @property
+    def remaining(self) -> int:
+        return self.assigned - self.submitted
+
+
+def evaluator_progress(round_: Round) -> list[EvaluatorProgress]:
+    """Per panel member: models assigned, scorecards submitted and in draft, recusals (one query)."""
+    assigned = func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.ASSIGNED)
+    recused = func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.RECUSED)
+    submitted = func.count(Scorecard.id).filter(Scorecard.state == ScorecardState.SUBMITTED)
+    drafts = func.count(Scorecard.id).filter(Scorecard.state == ScorecardState.DRAFT)
+    rows = db.session.execute(
+        select(User.id, User.full_name, func.coalesce(Unit.name, ""), assigned, submitted, drafts, recused)
+        .select_from(PanelMember)
+        .join(User, PanelMember.user_id == User.id)
+        .outerjoin(Unit, User.unit_id == Unit.id)
+        .outerjoin(
+            Assignment,
+            and_(Assignment.round_id == PanelMember.round_id, Assignment.evaluator_id == PanelMember.user_id),
+        )
+        .outerjoin(
+            Scorecard,
+            and_(
+                Scorecard.round_id == Assignment.round_id,
+                Scorecard.initiative_id == Assignment.initiative_id,
+                Scorecard.evaluator_id == Assignment.evaluator_id,
+            ),
+        )
+        .where(PanelMember.round_id == round_.id)
+        .group_by(User.id, User.full_name, Unit.name, User.sort_name)
+        .order_by(User.sort_name)
+    ).all()
+    return [EvaluatorProgress(*row) for row in rows]
+
+
+def model_progress_select(round_: Round, *, behind_only: bool = False, q: str | None = None):
+    """Per model: scorecards submitted of evaluators assigned; a SELECT to paginate."""
+    assigned = func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.ASSIGNED)
+    recused = func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.RECUSED)
+    submitted = func.count(Scorecard.id).filter(Scorecard.state == ScorecardState.SUBMITTED)
+    query = (
+        select(Initiative.id, Initiative.name, Unit.name.label("unit_name"), assigned.label("assigned"),
+               submitted.label("submitted"), recused.label("recused"))
+        .select_from(RoundEntry)
+        .join(Initiative, RoundEntry.initiative_id == Initiative.id)
+        .join(Unit, Initiative.unit_id == Unit.id)
+        .outerjoin(
+            Assignment,
+            and_(Assignment.round_id == RoundEntry.round_id, Assignment.initiative_id == RoundEntry.initiative_id),
+        )
+        .outerjoin(
+            Scorecard,
+            and_(
+                Scorecard.round_id == Assignment.round_id,
+                Scorecard.initiative_id == Assignment.initiative_id,
+                Scorecard.evaluator_id == Assignment.evaluator_id,
+            ),
+        )
+        .where(RoundEntry.round_id == round_.id)
+        .group_by(Initiative.id, Initiative.name, Unit.name, Unit.sort_name, Initiative.sort_name)
+        .order_by(Unit.sort_name, Initiative.sort_name, Initiative.id)
+    )
+    if q:
+        from ..core.text import search_terms
+
+        for word in search_terms(q):
+            query = query.where(Initiative.search_text.contains(word))
+    if behind_only:
+        query = query.having(or_(submitted < assigned, assigned < round_.min_scorecards))
+    return query
+
+
+def recusals(round_: Round) -> list[tuple[Assignment, str, str, str, int]]:
+    """Recused assignments with the model's name, unit and current number of active evaluators."""
+    rows = db.session.execute(
+        select(Assignment, User.full_name, Initiative.name, Unit.name)
+        .join(User, Assignment.evaluator_id == User.id)
+        .join(Initiative, Assignment.initiative_id == Initiative.id)
+        .join(Unit, Initiative.unit_id == Unit.id)
+        .where(Assignment.round_id == round_.id, Assignment.status == AssignmentStatus.RECUSED)
+        .order_by(Assignment.recused_at.desc())
+    ).all()
+    counts = dict(
+        db.session.execute(
+            select(Assignment.initiative_id, func.count())
+            .where(Assignment.round_id == round_.id, Assignment.status == AssignmentStatus.ASSIGNED)
+            .group_by(Assignment.initiative_id)
+        ).all()
+    )
+    return [(a, evaluator, name, unit, counts.get(a.initiative_id, 0)) for a, evaluator, name, unit in rows]
+
+
+# --- Notifications ----------------------------------------------------------------------
+
+
+def _secretariat_users() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.SECRETARIAT, User.is_active.is_(True))
+        )
+    )
+
+
+def _notify_assigned(round_: Round, counts: Mapping[int, int]) -> None:
+    if not counts:
+        return
+    users = list(db.session.scalars(select(User).where(User.id.in_(list(counts)), User.is_active.is_(True))))
+    link = _link("scoring.queue", dot=round_.id)
+    for user in users:
+        notify(
+            [user],
+            kind="scoring.assigned",
+            title=f"Bạn được phân công chấm {counts[user.id]} mô hình — {round_.name}",
+            body="Mở “Chấm điểm” để xem hồ sơ và chấm từng mô hình.",
+            link=link,
+        )
+
+
+def _notify_units_of_results(round_: Round) -> None:
+    """Tell the staff of every unit with a model in the round that results are published."""
+    unit_ids = select(Initiative.unit_id).join(RoundEntry, RoundEntry.initiative_id == Initiative.id).where(
+        RoundEntry.round_id == round_.id
+    )
+    staff = list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.STAFF, User.is_active.is_(True), User.unit_id.in_(unit_ids))
+        )
+    )
+    notify(
+        staff,
+        kind="scoring.finalised",
+        title=f"Đã công bố kết quả chấm điểm — {round_.name}",
+        body="Xem điểm, xếp loại và nhận xét của hội đồng cho mô hình của đơn vị.",
+        link=_link("scoring.results"),
+        dedup_key=f"round-finalised-{round_.id}-{round_.finalised_at.isoformat() if round_.finalised_at else ''}",
+    )
