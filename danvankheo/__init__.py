@@ -86,8 +86,13 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
     from .audit.routes import bp as audit_bp
     from .auth.routes import bp as auth_bp
+    from .evidence.routes import bp as evidence_bp
     from .home.routes import bp as home_bp
     from .notifications.routes import bp as notifications_bp
+    from .registry.routes import bp as registry_bp
+    from .showcase.routes import bp as showcase_bp
 
     for blueprint in (auth_bp, home_bp, admin_bp, audit_bp, notifications_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (registry_bp, evidence_bp, showcase_bp):
         app.register_blueprint(blueprint)

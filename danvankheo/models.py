@@ -2,8 +2,16 @@
 
 from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import User, UserRole  # noqa: F401
+from .evidence.models import Evidence  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
-from .registry.models import Initiative, InitiativeMember, InitiativeTag, Transition  # noqa: F401
+from .registry.models import (  # noqa: F401
+    DeadlineExtension,
+    Initiative,
+    InitiativeMember,
+    InitiativeTag,
+    SubmissionDeadline,
+    Transition,
+)
 from .scoring.models import (  # noqa: F401
     Assignment,
     Criterion,

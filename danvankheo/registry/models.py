@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -17,6 +18,9 @@ from ..core.text import fold, sort_key
 from ..core.types import UTCDateTime, enum_column, sort_key_column, utcnow
 from ..extensions import db
 from ..units.models import Unit
+
+if TYPE_CHECKING:
+    from ..evidence.models import Evidence
 
 
 class Field(enum.Enum):
@@ -72,6 +76,13 @@ STATUS_LABELS = {
     Status.REJECTED: "Không tiếp nhận",
     Status.WITHDRAWN: "Đã rút",
 }
+
+
+# Statuses in which the unit may still change the dossier and its evidence.
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED, Status.WITHDRAWN})
+# Statuses that the secretariat and observers see. A withdrawn model is back in the unit's
+# hands and, like a draft, invisible outside it.
+SUBMITTED_STATUSES = frozenset({Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED, Status.REJECTED})
 
 
 class Initiative(db.Model):
@@ -170,6 +181,10 @@ class Initiative(db.Model):
     transitions: Mapped[list[Transition]] = relationship(
         back_populates="initiative", order_by="Transition.id"
     )
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="initiative", order_by="Evidence.id", cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     def __repr__(self) -> str:
         return f"<Initiative {self.id} {self.year} {self.status.value}>"
@@ -182,6 +197,26 @@ class Initiative(db.Model):
         parts = [self.name, self.unit.name if self.unit else "", *(t.tag for t in self.tags)]
         self.search_text = fold(" ".join(parts))
 
+    def set_tags(self, tags: list[str]) -> None:
+        """Replace the topic tags; rows that stay are kept so their keys never clash."""
+        cleaned: list[str] = []
+        seen: set[str] = set()
+        for tag in tags:
+            tag = " ".join(tag.split())[:100]
+            if tag and tag.casefold() not in seen:
+                seen.add(tag.casefold())
+                cleaned.append(tag)
+        keep = [t for t in self.tags if t.tag in cleaned]
+        have = {t.tag for t in keep}
+        self.tags = keep + [InitiativeTag(tag=t) for t in cleaned if t not in have]
+
+    def set_members(self, members: list[tuple[str, str]]) -> None:
+        """Replace the members with (full name, position) pairs, in the given order."""
+        self.members = [
+            InitiativeMember(full_name=name, position=position, position_order=order)
+            for order, (name, position) in enumerate(members)
+        ]
+
     @property
     def tag_list(self) -> list[str]:
         return [t.tag for t in self.tags]
@@ -189,7 +224,12 @@ class Initiative(db.Model):
     @property
     def is_editable(self) -> bool:
         """The dossier and its evidence are read-only once submitted, until returned."""
-        return self.status in (Status.DRAFT, Status.RETURNED, Status.WITHDRAWN)
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def has_been_submitted(self) -> bool:
+        """Submitted and not taken back: what the secretariat and observers may read."""
+        return self.status in SUBMITTED_STATUSES
 
     @property
     def total_budget(self) -> int:
@@ -243,3 +283,45 @@ class Transition(db.Model):
 
     initiative: Mapped[Initiative] = relationship(back_populates="transitions")
     actor: Mapped[User | None] = relationship()
+
+
+class SubmissionDeadline(db.Model):
+    """Hạn nộp: the submission deadline of one year, and which kinds of unit must register.
+
+    A year without a row uses the defaults (15 October 23:59 local time; departments and
+    communes), so nothing has to be set up before units can start.
+    """
+
+    __tablename__ = "submission_deadlines"
+    __table_args__ = (CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Comma-separated UnitKind values: the units of these kinds must register this year.
+    scope_kinds: Mapped[str] = mapped_column(String(200))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    updated_by: Mapped[User | None] = relationship()
+
+
+class DeadlineExtension(db.Model):
+    """Gia hạn: one unit may submit its models of `year` until `until`."""
+
+    __tablename__ = "deadline_extensions"
+    __table_args__ = (
+        UniqueConstraint("year", "unit_id"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text, default="")
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    granted_by: Mapped[User | None] = relationship()

@@ -1,0 +1,28 @@
+"""Who may fetch, add, remove or publish evidence; built on the registry's rules."""
+
+from __future__ import annotations
+
+from ..registry import permissions as registry_permissions
+from ..registry.models import Initiative, Status
+from .models import Evidence
+
+
+def can_download(user, evidence: Evidence) -> bool:
+    """Whoever may see the model; anyone for a file marked public of an accepted model."""
+    initiative = evidence.initiative
+    if evidence.is_public and initiative.status is Status.ACCEPTED:
+        return True
+    return registry_permissions.can_view(user, initiative)
+
+
+def can_change(user, initiative: Initiative) -> bool:
+    """Add or remove files: the unit's staff while the dossier is editable."""
+    return registry_permissions.can_edit(user, initiative)
+
+
+def can_publish(user, evidence: Evidence) -> bool:
+    """Mark a file public: its unit while editable, or the secretariat curating the showcase."""
+    initiative = evidence.initiative
+    if registry_permissions.can_edit(user, initiative):
+        return True
+    return registry_permissions.may_review(user) and initiative.has_been_submitted

@@ -1,0 +1,290 @@
+"""Submission deadlines (hạn nộp), per-unit extensions (gia hạn) and the compliance view.
+
+The default deadline is 15 October, 23:59 local time (the Phú Giáo directive: units report
+to Phòng Nội vụ before 15 October). The units that must register each year default to the
+active departments (sở, ban, ngành: the Ninh Bình circular requires each to build at least
+one model a year) and communes (xã, phường: since July 2025 the only local level below the
+province). Divisions and public-service units report through the department they belong to,
+and districts no longer exist; the secretariat can widen or narrow the scope per year.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select
+
+from ..audit.services import record
+from ..core.timeutil import format_datetime, local_end_of_day, local_zone
+from ..core.types import utcnow
+from ..extensions import db
+from ..units.models import Unit, UnitKind
+from .models import DeadlineExtension, Initiative, Status, SubmissionDeadline
+
+DEFAULT_DEADLINE_MONTH_DAY = (10, 15)
+DEFAULT_SCOPE_KINDS = (UnitKind.DEPARTMENT, UnitKind.COMMUNE)
+# Models that count towards "the unit has submitted": rejected ones do not.
+COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
+
+
+class DeadlineError(ValueError):
+    """A refused deadline operation or a submission after the deadline (Vietnamese message)."""
+
+
+def default_deadline(year: int) -> datetime:
+    month, day = DEFAULT_DEADLINE_MONTH_DAY
+    return local_end_of_day(date(year, month, day))
+
+
+def year_settings(year: int) -> SubmissionDeadline | None:
+    return db.session.scalar(select(SubmissionDeadline).where(SubmissionDeadline.year == year))
+
+
+def general_deadline(year: int) -> datetime:
+    settings = year_settings(year)
+    return settings.deadline_at if settings else default_deadline(year)
+
+
+def scope_kinds(year: int) -> list[UnitKind]:
+    settings = year_settings(year)
+    if settings is None:
+        return list(DEFAULT_SCOPE_KINDS)
+    return [UnitKind(v) for v in settings.scope_kinds.split(",") if v]
+
+
+def extension_for(year: int, unit_id: int) -> DeadlineExtension | None:
+    return db.session.scalar(
+        select(DeadlineExtension).where(DeadlineExtension.year == year, DeadlineExtension.unit_id == unit_id)
+    )
+
+
+def deadline_for(year: int, unit: Unit | int) -> datetime:
+    """The last moment `unit` may submit its models of `year`: its extension, if any."""
+    unit_id = unit if isinstance(unit, int) else unit.id
+    deadline = general_deadline(year)
+    extension = extension_for(year, unit_id)
+    if extension is not None and extension.until > deadline:
+        return extension.until
+    return deadline
+
+
+def check_submission_time(initiative: Initiative, now: datetime | None = None) -> bool:
+    """Refuse a submission after the deadline; True when it is late but under an extension."""
+    now = now or utcnow()
+    general = general_deadline(initiative.year)
+    if now <= general:
+        return False
+    if now <= deadline_for(initiative.year, initiative.unit_id):
+        return True
+    raise DeadlineError(
+        f"Đã quá hạn nộp mô hình năm {initiative.year} (hạn chót {format_datetime(general)}). "
+        "Đơn vị cần được gia hạn mới nộp được; vui lòng liên hệ bộ phận thường trực."
+    )
+
+
+def days_left(deadline: datetime, now: datetime | None = None) -> int:
+    """Whole calendar days from today to the deadline's day, in local time (0 = today)."""
+    now = now or utcnow()
+    zone = local_zone()
+    return (deadline.astimezone(zone).date() - now.astimezone(zone).date()).days
+
+
+def deadline_from_local(day: date, at: time) -> datetime:
+    """A deadline typed as a local date and time; the whole minute counts."""
+    return datetime.combine(day, at.replace(second=59, microsecond=0), tzinfo=local_zone())
+
+
+def set_year_settings(
+    year: int, *, deadline_at: datetime, kinds: list[UnitKind], actor=None
+) -> SubmissionDeadline:
+    if not kinds:
+        raise DeadlineError("Chọn ít nhất một loại đơn vị phải đăng ký mô hình.")
+    settings = year_settings(year)
+    old_deadline = general_deadline(year)
+    old_kinds = [k.value for k in scope_kinds(year)]
+    if settings is None:
+        settings = SubmissionDeadline(year=year)
+        db.session.add(settings)
+    settings.deadline_at = deadline_at
+    settings.scope_kinds = ",".join(k.value for k in kinds)
+    settings.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    record(
+        "deadline.set",
+        settings,
+        actor=actor,
+        label=f"Hạn nộp mô hình năm {year}",
+        changes={
+            "deadline_at": [old_deadline.isoformat(), deadline_at.isoformat()],
+            "scope_kinds": [old_kinds, [k.value for k in kinds]],
+        },
+    )
+    return settings
+
+
+def grant_extension(
+    year: int, unit: Unit, *, until: datetime, reason: str = "", actor=None
+) -> DeadlineExtension:
+    if until <= general_deadline(year):
+        raise DeadlineError(
+            f"Ngày gia hạn phải sau hạn chung ({format_datetime(general_deadline(year))})."
+        )
+    extension = extension_for(year, unit.id)
+    old = extension.until.isoformat() if extension else None
+    if extension is None:
+        extension = DeadlineExtension(year=year, unit=unit)
+        db.session.add(extension)
+    extension.until = until
+    extension.reason = (reason or "").strip()
+    extension.granted_by_id = getattr(actor, "id", None)
+    extension.granted_at = utcnow()
+    db.session.flush()
+    record(
+        "deadline.extend",
+        unit,
+        actor=actor,
+        reason=extension.reason or None,
+        changes={"year": [None, year], "until": [old, until.isoformat()]},
+    )
+    return extension
+
+
+def revoke_extension(extension: DeadlineExtension, *, actor=None) -> None:
+    record(
+        "deadline.extension_revoke",
+        extension.unit,
+        actor=actor,
+        changes={"year": [extension.year, None], "until": [extension.until.isoformat(), None]},
+    )
+    db.session.delete(extension)
+    db.session.flush()
+
+
+# --- Compliance (tình hình đăng ký) ---------------------------------------------------------
+
+
+class ComplianceStatus(enum.Enum):
+    MET = "met"
+    LATE = "late"
+    MISSING = "missing"
+
+    @property
+    def label(self) -> str:
+        return {"met": "Đạt", "late": "Nộp muộn", "missing": "Chưa nộp"}[self.value]
+
+
+@dataclass
+class ComplianceRow:
+    unit: Unit
+    deadline: datetime
+    extension_until: datetime | None = None
+    drafts: int = 0  # bản nháp and withdrawn models
+    submitted: int = 0  # every model that has been submitted and not withdrawn
+    waiting: int = 0  # submitted, waiting for review
+    returned: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    on_time: int = 0  # counted models submitted on time
+    late: int = 0  # counted models submitted late under an extension
+    status: ComplianceStatus = ComplianceStatus.MISSING
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def scope_units_query(year: int):
+    kinds = scope_kinds(year)
+    return select(Unit).where(Unit.is_active.is_(True), Unit.kind.in_(kinds))
+
+
+def compliance_rows(year: int) -> list[ComplianceRow]:
+    """Every unit that must register in `year`, with its counts and compliance status.
+
+    Three queries whatever the number of units: the units, the grouped counts and the
+    extensions.
+    """
+    kinds = scope_kinds(year)
+    kind_order = {k: i for i, k in enumerate(kinds)}
+    units = sorted(db.session.scalars(scope_units_query(year)), key=lambda u: (kind_order[u.kind], u.sort_name))
+    general = general_deadline(year)
+    extensions = {
+        e.unit_id: e.until
+        for e in db.session.scalars(select(DeadlineExtension).where(DeadlineExtension.year == year))
+    }
+    rows = {
+        u.id: ComplianceRow(
+            unit=u,
+            deadline=max(general, extensions.get(u.id, general)),
+            extension_until=extensions.get(u.id),
+        )
+        for u in units
+    }
+    counts = db.session.execute(
+        select(Initiative.unit_id, Initiative.status, Initiative.is_late, func.count())
+        .where(Initiative.year == year, Initiative.unit_id.in_(scope_units_query(year).with_only_columns(Unit.id)))
+        .group_by(Initiative.unit_id, Initiative.status, Initiative.is_late)
+    )
+    for unit_id, status, is_late, count in counts:
+        row = rows.get(unit_id)
+        if row is None:
+            continue
+        row.statuses[status.value] = row.statuses.get(status.value, 0) + count
+        if status in (Status.DRAFT, Status.WITHDRAWN):
+            row.drafts += count
+            continue
+        row.submitted += count
+        if status is Status.SUBMITTED:
+            row.waiting += count
+        elif status is Status.RETURNED:
+            row.returned += count
+        elif status is Status.ACCEPTED:
+            row.accepted += count
+        elif status is Status.REJECTED:
+            row.rejected += count
+        if status in COUNTED_STATUSES:
+            if is_late:
+                row.late += count
+            else:
+                row.on_time += count
+    for row in rows.values():
+        if row.on_time:
+            row.status = ComplianceStatus.MET
+        elif row.late:
+            row.status = ComplianceStatus.LATE
+    return list(rows.values())
+
+
+@dataclass
+class ComplianceTotals:
+    units: int
+    met: int
+    late: int
+    missing: int
+    drafts: int
+    submitted: int
+    accepted: int
+
+
+def compliance_totals(rows: list[ComplianceRow]) -> ComplianceTotals:
+    return ComplianceTotals(
+        units=len(rows),
+        met=sum(r.status is ComplianceStatus.MET for r in rows),
+        late=sum(r.status is ComplianceStatus.LATE for r in rows),
+        missing=sum(r.status is ComplianceStatus.MISSING for r in rows),
+        drafts=sum(r.drafts for r in rows),
+        submitted=sum(r.submitted for r in rows),
+        accepted=sum(r.accepted for r in rows),
+    )
+
+
+def unit_has_submitted(year: int, unit_id: int) -> bool:
+    """True when the unit has at least one model of `year` that counts as submitted."""
+    return bool(
+        db.session.scalar(
+            select(func.count()).where(
+                Initiative.unit_id == unit_id,
+                Initiative.year == year,
+                Initiative.status.in_(COUNTED_STATUSES),
+            )
+        )
+    )

@@ -1,0 +1,383 @@
+from __future__ import annotations
+
+from datetime import time
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..auth.models import Role
+from ..core.forms import unit_choices
+from ..core.permissions import get_or_404, load_for, refuse, roles_required
+from ..core.timeutil import local_end_of_day, local_today, local_zone
+from ..extensions import db
+from ..home.panels import register_panel
+from ..units.models import Unit, UnitKind
+from ..units.services import all_units_in_tree_order
+from . import deadlines, permissions, workflow
+from .forms import DeadlineForm, ExtensionForm, InitiativeForm, ReasonForm
+from .models import DeadlineExtension, Field, Initiative, InitiativeKind, Status, Transition
+from .services import (
+    STALE_MESSAGE,
+    DossierError,
+    ListFilters,
+    StaleDossier,
+    create_initiative,
+    filtered_initiatives_query,
+    missing_for_submit,
+    update_initiative,
+)
+
+bp = Blueprint("registry", __name__, url_prefix="/mo-hinh")
+
+
+@bp.app_context_processor
+def registry_helpers():
+    """Permission rules for templates: the same functions the views use."""
+    return {
+        "can_view_initiative": permissions.can_view,
+        "can_edit_initiative": permissions.can_edit,
+        "can_review_initiative": permissions.can_review,
+    }
+
+
+def _load(initiative_id: int) -> Initiative:
+    return load_for(Initiative, initiative_id, lambda i: permissions.can_view(current_user, i))
+
+
+def _year_choices(extra: int | None = None) -> list[tuple[int, str]]:
+    this_year = local_today().year
+    years = {this_year - 1, this_year, this_year + 1}
+    if extra:
+        years.add(extra)
+    return [(y, str(y)) for y in sorted(years, reverse=True)]
+
+
+def _prepare_form(form: InitiativeForm, unit: Unit, initiative: Initiative | None) -> None:
+    form.year.choices = _year_choices(initiative.year if initiative else None)
+    earlier = select(Initiative).where(Initiative.unit_id == unit.id).order_by(
+        Initiative.year.desc(), Initiative.sort_name
+    )
+    if initiative is not None:
+        earlier = earlier.where(Initiative.id != initiative.id, Initiative.year < initiative.year)
+    form.continues_id.choices = [(0, "— Không (mô hình mới) —")] + [
+        (i.id, f"{i.year} · {i.name}") for i in db.session.scalars(earlier)
+    ]
+
+
+# --- List, register, edit, view ------------------------------------------------------------
+
+
+@bp.get("")
+@login_required
+def index():
+    if not (permissions.may_register(current_user) or permissions.may_read_all_submitted(current_user)):
+        abort(403)
+    filters = ListFilters.from_args(request.args)
+    page = db.paginate(
+        filtered_initiatives_query(current_user, filters),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    units = all_units_in_tree_order() if permissions.may_read_all_submitted(current_user) else []
+    return render_template(
+        "registry/index.html",
+        page=page,
+        filters=filters,
+        units=units,
+        years=[y for y, _ in _year_choices(filters.year)],
+        fields=Field,
+        statuses=Status,
+        kinds=InitiativeKind,
+        may_register=permissions.may_register(current_user),
+    )
+
+
+@bp.route("/dang-ky", methods=["GET", "POST"])
+@login_required
+def create():
+    if not permissions.may_register(current_user):
+        refuse(403, "Chỉ cán bộ của một đơn vị mới đăng ký được mô hình cho đơn vị đó.")
+    unit = current_user.unit
+    form = InitiativeForm()
+    _prepare_form(form, unit, None)
+    if request.method == "GET":
+        form.year.data = local_today().year
+    if form.validate_on_submit():
+        try:
+            initiative = create_initiative(unit, form.dossier(), actor=current_user)
+        except DossierError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash("Đã lưu bản nháp. Hãy đính kèm minh chứng rồi bấm “Nộp mô hình” khi hồ sơ đã đủ.", "success")
+            return redirect(url_for("registry.detail", initiative_id=initiative.id))
+    return render_template("registry/form.html", form=form, initiative=None, unit=unit)
+
+
+@bp.route("/<int:initiative_id>/sua", methods=["GET", "POST"])
+@login_required
+def edit(initiative_id: int):
+    initiative = _load(initiative_id)
+    if not permissions.is_own_unit(current_user, initiative):
+        refuse(403, "Chỉ cán bộ của đơn vị sở hữu mô hình mới sửa được hồ sơ.")
+    if not initiative.is_editable:
+        flash("Mô hình đã nộp nên hồ sơ chỉ xem được, không sửa được, trừ khi được trả lại để bổ sung.", "warning")
+        return redirect(url_for("registry.detail", initiative_id=initiative.id), 303)
+    form = InitiativeForm()
+    _prepare_form(form, initiative.unit, initiative)
+    if request.method == "GET":
+        form.fill_from(initiative)
+    if form.validate_on_submit():
+        try:
+            expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+            update_initiative(initiative, form.dossier(), actor=current_user, expected_version=expected)
+            db.session.commit()
+        except StaleDossier:
+            db.session.rollback()
+            return _stale(form, initiative)
+        except StaleDataError:
+            db.session.rollback()
+            return _stale(form, initiative)
+        except DossierError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash("Đã lưu hồ sơ mô hình.", "success")
+            return redirect(url_for("registry.detail", initiative_id=initiative.id))
+    return render_template("registry/form.html", form=form, initiative=initiative, unit=initiative.unit)
+
+
+def _stale(form: InitiativeForm, initiative: Initiative):
+    flash(STALE_MESSAGE, "danger")
+    initiative = db.session.get(Initiative, initiative.id)
+    return render_template("registry/form.html", form=form, initiative=initiative, unit=initiative.unit,
+                           stale=True), 409
+
+
+@bp.get("/<int:initiative_id>")
+@login_required
+def detail(initiative_id: int):
+    initiative = db.session.scalar(
+        select(Initiative)
+        .where(Initiative.id == initiative_id)
+        .options(
+            joinedload(Initiative.unit),
+            joinedload(Initiative.created_by),
+            joinedload(Initiative.continues).joinedload(Initiative.unit),
+            joinedload(Initiative.replicates).joinedload(Initiative.unit),
+            selectinload(Initiative.members),
+            selectinload(Initiative.tags),
+            selectinload(Initiative.evidence),
+            selectinload(Initiative.transitions).joinedload(Transition.actor),
+        )
+    )
+    if initiative is None:
+        abort(404)
+    if not permissions.can_view(current_user, initiative):
+        abort(403)
+    related = select(Initiative).where(permissions.visible_clause(current_user)).options(
+        joinedload(Initiative.unit)
+    ).order_by(Initiative.year, Initiative.sort_name)
+    continued_by = list(db.session.scalars(related.where(Initiative.continues_id == initiative.id)))
+    replicated_by = list(db.session.scalars(related.where(Initiative.replicates_id == initiative.id)))
+    editable = permissions.can_edit(current_user, initiative)
+    return render_template(
+        "registry/detail.html",
+        initiative=initiative,
+        continued_by=continued_by,
+        replicated_by=replicated_by,
+        actions=workflow.available_actions(current_user, initiative),
+        missing=missing_for_submit(initiative) if editable else [],
+        can_edit=editable,
+        deadline=deadlines.deadline_for(initiative.year, initiative.unit_id) if editable else None,
+        reason_form=ReasonForm(),
+        can_view=permissions.can_view,
+    )
+
+
+@bp.post("/<int:initiative_id>/<any(nop, rut, 'tra-lai', 'tiep-nhan', 'khong-tiep-nhan'):action>")
+@login_required
+def transition(initiative_id: int, action: str):
+    initiative = _load(initiative_id)
+    step = workflow.ACTIONS[action]
+    form = ReasonForm()
+    version = request.form.get("version", "")
+    try:
+        workflow.transition(
+            initiative,
+            step.target,
+            current_user,
+            reason=form.reason.data,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+        db.session.commit()
+    except workflow.TransitionRefused as error:
+        db.session.rollback()
+        if error.forbidden:
+            refuse(403, str(error))
+        flash(str(error), "danger")
+    except StaleDataError:
+        db.session.rollback()
+        flash(STALE_MESSAGE, "danger")
+    else:
+        flash(step.done, "success")
+    return redirect(url_for("registry.detail", initiative_id=initiative_id), 303)
+
+
+# --- Deadlines and compliance -------------------------------------------------------------
+
+
+def _year_arg() -> int:
+    year = request.args.get("nam", type=int) or local_today().year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
+@bp.get("/tinh-hinh-dang-ky")
+@roles_required(Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN)
+def compliance():
+    year = _year_arg()
+    rows = deadlines.compliance_rows(year)
+    return render_template(
+        "registry/compliance.html",
+        year=year,
+        rows=rows,
+        totals=deadlines.compliance_totals(rows),
+        general_deadline=deadlines.general_deadline(year),
+        scope=deadlines.scope_kinds(year),
+        years=[y for y, _ in _year_choices(year)],
+        may_manage=permissions.may_manage_deadlines(current_user),
+        status_filter=request.args.get("tinh_trang", ""),
+    )
+
+
+def _extension_form() -> ExtensionForm:
+    form = ExtensionForm(prefix="gh")
+    form.unit_id.choices = unit_choices(all_units_in_tree_order(active_only=True), blank="— Chọn đơn vị —")
+    return form
+
+
+@bp.route("/han-nop", methods=["GET", "POST"])
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def deadline_settings():
+    year = _year_arg()
+    form = DeadlineForm(prefix="hn")
+    current = deadlines.general_deadline(year).astimezone(local_zone())
+    if request.method == "GET":
+        form.deadline_date.data = current.date()
+        form.deadline_time.data = time(current.hour, current.minute)
+        form.kinds.data = [k.value for k in deadlines.scope_kinds(year)]
+    if form.validate_on_submit():
+        try:
+            deadlines.set_year_settings(
+                year,
+                deadline_at=deadlines.deadline_from_local(form.deadline_date.data, form.deadline_time.data),
+                kinds=[UnitKind(v) for v in form.kinds.data],
+                actor=current_user,
+            )
+        except deadlines.DeadlineError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"Đã lưu hạn nộp và phạm vi đăng ký năm {year}.", "success")
+            return redirect(url_for("registry.deadline_settings", nam=year), 303)
+    return _deadline_page(year, form, _extension_form())
+
+
+def _deadline_page(year: int, form: DeadlineForm, extension_form: ExtensionForm, status: int = 200):
+    extensions = db.session.scalars(
+        select(DeadlineExtension)
+        .where(DeadlineExtension.year == year)
+        .options(joinedload(DeadlineExtension.unit), joinedload(DeadlineExtension.granted_by))
+        .order_by(DeadlineExtension.until)
+    ).all()
+    return render_template(
+        "registry/deadlines.html",
+        year=year,
+        form=form,
+        extension_form=extension_form,
+        extensions=extensions,
+        general_deadline=deadlines.general_deadline(year),
+        is_default=deadlines.year_settings(year) is None,
+        years=[y for y, _ in _year_choices(year)],
+    ), status
+
+
+@bp.post("/han-nop/gia-han")
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def grant_extension():
+    year = _year_arg()
+    form = _extension_form()
+    if form.validate_on_submit():
+        unit = get_or_404(Unit, form.unit_id.data)
+        try:
+            deadlines.grant_extension(
+                year, unit, until=local_end_of_day(form.until_date.data), reason=form.reason.data, actor=current_user
+            )
+        except deadlines.DeadlineError as error:
+            db.session.rollback()
+            form.until_date.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Đã gia hạn cho {unit.name}.", "success")
+            return redirect(url_for("registry.deadline_settings", nam=year), 303)
+    return _deadline_page(year, DeadlineForm(prefix="hn", formdata=None), form, 400)
+
+
+@bp.post("/han-nop/gia-han/<int:extension_id>/xoa")
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def revoke_extension(extension_id: int):
+    extension = get_or_404(DeadlineExtension, extension_id)
+    year, name = extension.year, extension.unit.name
+    deadlines.revoke_extension(extension, actor=current_user)
+    db.session.commit()
+    flash(f"Đã hủy gia hạn của {name}.", "success")
+    return redirect(url_for("registry.deadline_settings", nam=year), 303)
+
+
+# --- Home panels ---------------------------------------------------------------------------
+
+
+def _staff_panel(user) -> dict | None:
+    if not user.unit_id:
+        return None
+    year = local_today().year
+    deadline = deadlines.deadline_for(year, user.unit_id)
+    models = db.session.scalars(
+        select(Initiative)
+        .where(Initiative.unit_id == user.unit_id)
+        .order_by(Initiative.year.desc(), Initiative.updated_at.desc())
+        .limit(10)
+    ).all()
+    return {
+        "year": year,
+        "submitted": deadlines.unit_has_submitted(year, user.unit_id),
+        "deadline": deadline,
+        "days_left": deadlines.days_left(deadline),
+        "models": models,
+    }
+
+
+def _review_panel(user) -> dict:
+    year = local_today().year
+    waiting_query = select(Initiative).where(Initiative.status == Status.SUBMITTED)
+    waiting = db.session.scalars(
+        waiting_query.options(joinedload(Initiative.unit)).order_by(Initiative.submitted_at).limit(10)
+    ).all()
+    waiting_count = db.session.scalar(select(func.count()).select_from(waiting_query.subquery()))
+    totals = deadlines.compliance_totals(deadlines.compliance_rows(year))
+    return {"year": year, "waiting": waiting, "waiting_count": waiting_count, "totals": totals,
+            "may_review": permissions.may_review(user)}
+
+
+register_panel("registry-staff", {Role.STAFF}, "registry/_panel_staff.html", _staff_panel, order=10)
+register_panel(
+    "registry-review", {Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN}, "registry/_panel_review.html",
+    _review_panel, order=20,
+)

@@ -1,0 +1,1 @@
+"""Thư viện mô hình: the public showcase of accepted models, open without login."""
