@@ -9,7 +9,11 @@ PORT ?= 5000
 # PostgreSQL pass on a machine that has none (CI always sets it).
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2
-BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Benchmarks build their own databases (never `test`): $(BENCH_DATABASE_URL) for the national
+# preset and $(BENCH_PROVINCE_DATABASE_URL) for the province preset. BENCH_ARGS e.g. --only ranking.
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/dvk_bench
+BENCH_PROVINCE_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/dvk_bench_province
+BENCH_ARGS ?=
 
 .PHONY: run test test-sqlite test-postgres lint format bench browser-deps clean help
 
@@ -65,7 +69,9 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 
 bench: $(VENV)/.dev
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run_all
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = "0" ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; } || echo "HTTP load needs wrk: sudo apt-get install wrk"
+	DATABASE_URL=$(BENCH_DATABASE_URL) PROVINCE_DATABASE_URL=$(BENCH_PROVINCE_DATABASE_URL) \
+	  $(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -547,11 +547,15 @@ def create_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{parsed.database}"')
 
 
-def make_app(database_url: str, upload_folder: str | None = None):
+def make_app(database_url: str, upload_folder: str | None = None, **extra):
+    """The app with production settings on `database_url` (for generating and benchmarking)."""
+    import secrets
+
     from danvankheo import create_app
 
-    overrides = {"APP_ENV": "development", "SQLALCHEMY_DATABASE_URI": database_url,
-                 "LOG_REQUESTS": False, "RATELIMIT_ENABLED": False}
+    overrides = {"APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+                 "SQLALCHEMY_DATABASE_URI": database_url, "LOG_REQUESTS": False,
+                 "RATELIMIT_ENABLED": False, **extra}
     if upload_folder:
         overrides["UPLOAD_FOLDER"] = upload_folder
     return create_app(overrides)

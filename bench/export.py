@@ -1,0 +1,203 @@
+"""Excel export: the app's official-document writer against bare openpyxl write-only mode.
+
+    python -m bench.export                 # all cases, each in a fresh subprocess
+    python -m bench.export --case ranking --rows 70000 --writer app --measure time
+
+Two documents: the ranking of a round (one line per model: STT, name, unit, field, five
+criterion means, total, grade, remark) at 7,000 and 70,000 rows, and a commendation list
+(danh sách đề nghị khen thưởng: collectives then individuals, with a summary of achievements)
+of 2,000 lines. The rows are produced lazily by a seeded generator, so the figures are the
+writer's own, not the cost of holding the rows. The app side is `danvankheo.exports.xlsx`
+with the document header, merged group headers, column widths, styles, quote-prefixing of
+formula-like text and the signature block; the baseline appends the same values to a
+write-only openpyxl sheet with no styling at all. Every measurement runs in its own
+subprocess: time without tracemalloc, then peak memory with tracemalloc and the max RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from bench import names
+from bench.common import save
+
+CRITERIA = ["TC1", "TC2", "TC3", "TC4", "TC5"]
+MAXIMA = [20, 30, 20, 10, 20]
+FIELD_LABELS = ["Kinh tế", "Văn hóa - xã hội", "Quốc phòng - an ninh", "Xây dựng hệ thống chính trị"]
+GRADES = ["Xuất sắc", "Tốt", "Khá", "Không đạt"]
+
+
+def ranking_rows(count: int, seed: int = 8):
+    rng = random.Random(seed)
+    for n in range(1, count + 1):
+        topic = rng.choice(names.NAME_TOPICS)[0]
+        means = [Decimal(rng.randrange(0, m * 4 + 1)) / 4 for m in MAXIMA]
+        total = sum(means, Decimal(0))
+        grade = GRADES[0 if total >= 90 else 1 if total >= 75 else 2 if total >= 60 else 3]
+        yield [n, f"{rng.choice(names.NAME_LEADS)} {rng.choice(names.NAME_ACTIONS)} {topic}",
+               f"UBND xã {rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}",
+               rng.choice(FIELD_LABELS), *means, total, grade, "Chênh lệch lớn" if n % 37 == 0 else ""]
+
+
+def commendation_rows(count: int, seed: int = 8):
+    rng = random.Random(seed)
+    for n in range(1, count + 1):
+        topic = rng.choice(names.NAME_TOPICS)[0]
+        person = n > count * 0.7
+        who = (f"{rng.choice(names.SURNAMES)} {rng.choice(names.MIDDLE)} {rng.choice(names.GIVEN)}" if person
+               else f"UBND xã {rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}")
+        yield [n, who, (rng.choice(names.POSITIONS) + ", " if person else "") + "tỉnh Ninh Bình",
+               f"{rng.choice(names.NAME_LEADS)} {rng.choice(names.NAME_ACTIONS)} {topic}",
+               rng.choice(FIELD_LABELS), Decimal(rng.randrange(300, 400)) / 4, "Xuất sắc",
+               names.PARAGRAPH[: rng.randrange(150, len(names.PARAGRAPH))],
+               "Bằng khen của Chủ tịch UBND tỉnh" if n % 5 == 0 else "Giấy khen của Giám đốc Sở Nội vụ", ""]
+
+
+def _app_sheet(case: str, rows: int):
+    from danvankheo.exports import xlsx
+
+    header = xlsx.DocumentHeader(
+        parent_body="UBND TỈNH NINH BÌNH", issuing_body="SỞ NỘI VỤ", number="Số: 125/TTr-SNV",
+        place_date="Ninh Bình, ngày 16 tháng 12 năm 2026",
+        title="KẾT QUẢ CHẤM ĐIỂM MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2026" if case == "ranking"
+        else "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+        subtitles=("Kèm theo Tờ trình số 125/TTr-SNV",),
+    )
+    signature = xlsx.Signature(signer_title="GIÁM ĐỐC", signer_name="Nguyễn Văn A", authority="KT. GIÁM ĐỐC")
+    if case == "ranking":
+        columns = [xlsx.Column("STT", "center"), xlsx.Column("Tên mô hình", "long_text"),
+                   xlsx.Column("Đơn vị"), xlsx.Column("Lĩnh vực"),
+                   *[xlsx.Column(code, "decimal", group="Điểm trung bình theo tiêu chí") for code in CRITERIA],
+                   xlsx.Column("Tổng điểm", "decimal"), xlsx.Column("Xếp loại", "center"), xlsx.Column("Ghi chú")]
+        body = ranking_rows(rows)
+    else:
+        columns = [xlsx.Column("STT", "center"), xlsx.Column("Tên tập thể / Họ và tên"),
+                   xlsx.Column("Chức vụ, đơn vị"), xlsx.Column("Tên mô hình", "long_text"), xlsx.Column("Lĩnh vực"),
+                   xlsx.Column("Điểm", "decimal"), xlsx.Column("Xếp loại", "center"),
+                   xlsx.Column("Tóm tắt thành tích", "long_text"), xlsx.Column("Hình thức khen thưởng"),
+                   xlsx.Column("Ghi chú")]
+        split = int(rows * 0.7)
+
+        def with_sections():
+            yield xlsx.Span("I. Tập thể")
+            for row in commendation_rows(rows):
+                if row[0] == split + 1:
+                    yield xlsx.Span("II. Cá nhân")
+                yield row
+
+        body = with_sections()
+    return xlsx.Sheet(name="Danh sách", columns=columns, rows=body, header=header, signature=signature,
+                      freeze_columns=2)
+
+
+def write_app(case: str, rows: int, target) -> None:
+    from danvankheo.exports import xlsx
+
+    xlsx.write_workbook([_app_sheet(case, rows)], target)
+
+
+def write_bare(case: str, rows: int, target) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Danh sách")
+    source = ranking_rows(rows) if case == "ranking" else commendation_rows(rows)
+    for row in source:
+        ws.append(row)
+    wb.save(target)
+
+
+def measure_once(case: str, rows: int, writer: str, measure: str) -> dict:
+    """Run in the subprocess: one write, timed or traced."""
+    fn = write_app if writer == "app" else write_bare
+    # Imports happen before timing and tracing: only the writing is measured.
+    import openpyxl  # noqa: F401
+
+    if writer == "app":
+        from danvankheo.exports import xlsx  # noqa: F401
+    with tempfile.TemporaryFile() as target:
+        if measure == "memory":
+            import tracemalloc
+
+            tracemalloc.start()
+            fn(case, rows, target)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            result = {"tracemalloc_peak_mb": peak / 1024 / 1024}
+        else:
+            started = time.perf_counter()
+            fn(case, rows, target)
+            result = {"seconds": time.perf_counter() - started}
+        target.seek(0, 2)
+        result["bytes"] = target.tell()
+    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def _subprocess(case: str, rows: int, writer: str, measure: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.export", "--case", case, "--rows", str(rows), "--writer", writer,
+         "--measure", measure],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(repeat: int = 3) -> dict:
+    cases = [("ranking", 7000), ("ranking", 70000), ("commendation", 2000)]
+    results = {}
+    for case, rows in cases:
+        entry: dict = {}
+        for writer in ("app", "bare"):
+            entry[writer] = {"seconds": []}
+        for _ in range(repeat):  # alternate app and bare so load spikes hit both
+            for writer in ("app", "bare"):
+                entry[writer]["seconds"].append(_subprocess(case, rows, writer, "time")["seconds"])
+        for writer in ("app", "bare"):
+            memory = _subprocess(case, rows, writer, "memory")
+            entry[writer].update(memory)
+            entry[writer]["median_seconds"] = sorted(entry[writer]["seconds"])[len(entry[writer]["seconds"]) // 2]
+        entry["ratio"] = entry["app"]["median_seconds"] / entry["bare"]["median_seconds"]
+        results[f"{case}-{rows}"] = entry
+        print(f"export {case} {rows:>6,} rows: app {entry['app']['median_seconds']:.2f} s, "
+              f"bare openpyxl {entry['bare']['median_seconds']:.2f} s -> ratio {entry['ratio']:.2f} "
+              f"[target <= 1.3: {'met' if entry['ratio'] <= 1.3 else 'NOT met'}]; peak traced "
+              f"{entry['app']['tracemalloc_peak_mb']:.1f} MB (bare {entry['bare']['tracemalloc_peak_mb']:.1f} MB), "
+              f"max RSS {entry['app']['max_rss_mb']:.0f} MB (bare {entry['bare']['max_rss_mb']:.0f} MB), "
+              f"file {entry['app']['bytes'] / 1e6:.1f} MB")
+    small, large = results["ranking-7000"]["app"], results["ranking-70000"]["app"]
+    results["memory_growth_7k_to_70k_mb"] = {
+        "tracemalloc_peak": large["tracemalloc_peak_mb"] - small["tracemalloc_peak_mb"],
+        "max_rss": large["max_rss_mb"] - small["max_rss_mb"],
+    }
+    print(f"export memory 7,000 -> 70,000 rows: traced peak {small['tracemalloc_peak_mb']:.1f} -> "
+          f"{large['tracemalloc_peak_mb']:.1f} MB, max RSS {small['max_rss_mb']:.0f} -> {large['max_rss_mb']:.0f} MB")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--case", choices=["ranking", "commendation"])
+    parser.add_argument("--rows", type=int)
+    parser.add_argument("--writer", choices=["app", "bare"])
+    parser.add_argument("--measure", choices=["time", "memory"], default="time")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.case:
+        print(json.dumps(measure_once(args.case, args.rows, args.writer, args.measure)))
+        return 0
+    save("export", run(args.repeat))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Registry list and search pages: p50 and p95 over a few hundred requests.
+
+    DATABASE_URL=postgresql+psycopg://.../dvk_bench python -m bench.registry
+
+Requests go through the whole app in-process (Flask's test client, logged in as the
+secretariat, who sees every submitted model), rendering included: list pages with varied
+filters (year, field, state, kind, a province's subtree, one commune) and searches typed with
+and without diacritics, alone and combined with filters, in a fixed shuffled order. The ratio
+is each p50 against the p50 of a trivial page of the app's layout measured in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from urllib.parse import urlencode
+
+from sqlalchemy import func, select
+
+from bench.common import ms, percentile, save
+
+SEARCHES = [
+    "dan van kheo", "Dân vận khéo", "DAN VAN KHEO", "chuyển đổi số", "chuyen doi so", "nông thôn mới",
+    "nong thon moi", "hiến đất", "hien dat lam duong", "OCOP", "ocop hop tac xa", "xoa nha tam",
+    "Xóa nhà tạm", "phụ nữ khởi nghiệp", "camera an ninh", "bien gioi cot moc", "tôn giáo",
+    "Hòa Bình", "tan phu", "du lich cong dong", "khuyến học", "đồng hành", "Ninh Bình", "dong thap",
+    "thanh nien tinh nguyen", "giam ngheo ben vung", "an sinh", "tiep cong dan", "y te", "nam 2025",
+]
+FIELDS = ["economy", "culture_society", "defence_security", "political_system"]
+STATUSES = ["accepted", "submitted", "returned", "rejected"]
+
+
+def build_urls(db, rng: random.Random, count: int = 300) -> list[tuple[str, str]]:
+    """(kind, url) pairs: 'list' for filter-only pages, 'search' for pages with a query."""
+    from danvankheo.registry.models import Initiative
+    from danvankheo.units.models import Unit, UnitKind
+
+    years = sorted(db.session.scalars(select(Initiative.year).distinct()))
+    provinces = list(db.session.scalars(select(Unit.id).where(Unit.kind == UnitKind.PROVINCE)))
+    communes = list(db.session.scalars(select(Unit.id).where(Unit.kind == UnitKind.COMMUNE).limit(400)))
+    total = db.session.scalar(select(func.count()).select_from(Initiative))
+    pages = max(1, min(40, total // 25))
+    urls = []
+    for n in range(count):
+        args: dict[str, object] = {}
+        kind = "search" if n % 2 else "list"
+        choice = n % 8
+        if kind == "search":
+            args["q"] = rng.choice(SEARCHES)
+        if choice in (1, 4, 7):
+            args["nam"] = rng.choice(years)
+        if choice in (2, 5):
+            args["linh_vuc"] = rng.choice(FIELDS)
+        if choice == 3:
+            args["trang_thai"] = rng.choice(STATUSES)
+        if choice == 4:
+            args["loai"] = rng.choice(["collective", "individual"])
+        if choice == 5:
+            args["don_vi"] = rng.choice(provinces)
+        if choice == 6:
+            args["don_vi"] = rng.choice(communes)
+        if choice == 0 and kind == "list":
+            args["page"] = rng.randrange(1, pages + 1)
+        urls.append((kind, "/mo-hinh" + ("?" + urlencode(args) if args else "")))
+    rng.shuffle(urls)
+    return urls
+
+
+def run(database_url: str, label: str = "national", count: int = 300) -> dict:
+    from bench.generate import PASSWORD, make_app
+    from bench.wsgi import TRIVIAL_PATH, add_trivial_route
+    from danvankheo.extensions import db
+
+    app = add_trivial_route(make_app(database_url, WTF_CSRF_ENABLED=False))
+    rng = random.Random(8)
+    with app.app_context():
+        urls = build_urls(db, rng, count)
+        db.session.remove()
+    client = app.test_client()
+    response = client.post("/dang-nhap", data={"login": "noivu", "password": PASSWORD})
+    assert response.status_code == 302, "login as noivu failed: is the dataset generated?"
+
+    def timed(url: str) -> float:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (url, response.status_code)
+        return elapsed
+
+    for _, url in urls[:20]:  # warm-up: caches, connection pool, template compilation
+        timed(url)
+    for _ in range(20):
+        timed(TRIVIAL_PATH)
+    times: dict[str, list[float]] = {"list": [], "search": [], "trivial": []}
+    for n, (kind, url) in enumerate(urls):
+        times[kind].append(timed(url))
+        if n % 3 == 0:
+            times["trivial"].append(timed(TRIVIAL_PATH))
+    with app.app_context():
+        db.engine.dispose()
+    summary = {}
+    for kind, values in times.items():
+        summary[kind] = {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
+                         "max": max(values)}
+    both = times["list"] + times["search"]
+    summary["all"] = {"n": len(both), "p50": percentile(both, 50), "p95": percentile(both, 95), "max": max(both)}
+    trivial = summary["trivial"]["p50"]
+    result = {
+        "dataset": label, "requests": len(both), "summary": summary,
+        "ratio_p50_list_to_trivial": summary["list"]["p50"] / trivial,
+        "ratio_p50_search_to_trivial": summary["search"]["p50"] / trivial,
+        "target": "p95 < 150 ms", "met": summary["all"]["p95"] < 0.150,
+        "sample_urls": [u for _, u in urls[:12]],
+    }
+    for kind in ("list", "search", "all", "trivial"):
+        s = summary[kind]
+        print(f"registry [{label}] {kind:<7} n={s['n']:<4} p50 {ms(s['p50'])}  p95 {ms(s['p95'])}  max {ms(s['max'])}")
+    print(f"registry [{label}] ratio p50 list/trivial {result['ratio_p50_list_to_trivial']:.2f}, "
+          f"search/trivial {result['ratio_p50_search_to_trivial']:.2f} "
+          f"[target p95 < 150 ms: {'met' if result['met'] else 'NOT met'}]")
+    return result
+
+
+def main() -> int:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        print("DATABASE_URL is required", file=sys.stderr)
+        return 2
+    label = os.environ.get("BENCH_LABEL", "national")
+    save(f"registry-{label}", run(url, label=label))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
