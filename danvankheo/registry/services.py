@@ -14,7 +14,7 @@ from ..audit.services import diff, record
 from ..core.text import search_terms
 from ..core.types import utcnow
 from ..extensions import db
-from ..units.models import Unit
+from ..units.models import Unit, UnitKind
 from .models import Field, Initiative, InitiativeKind, Status, Transition
 from .permissions import visible_clause
 
@@ -83,18 +83,18 @@ def missing_for_submit(initiative: Initiative) -> list[str]:
     return missing
 
 
-def _check_links(initiative: Initiative, values: dict[str, Any]) -> None:
+def _check_links(unit: Unit, initiative: Initiative, values: dict[str, Any]) -> None:
     continues_id = values.get("continues_id")
     if continues_id:
         earlier = db.session.get(Initiative, continues_id)
-        if earlier is None or earlier.unit_id != initiative.unit_id or earlier.year >= values["year"]:
+        if earlier is None or earlier.unit_id != unit.id or earlier.year >= values["year"]:
             raise DossierError("Mô hình được tiếp nối phải là mô hình của đơn vị mình ở một năm trước.")
     replicates_id = values.get("replicates_id")
     if replicates_id:
         source = db.session.get(Initiative, replicates_id)
         if source is None or source.status is not Status.ACCEPTED:
             raise DossierError(f"Không tìm thấy mô hình đã được công nhận có mã số {replicates_id}.")
-        if source.unit_id == initiative.unit_id:
+        if source.unit_id == unit.id:
             raise DossierError("Mô hình nhân rộng phải là mô hình của một đơn vị khác.")
         if initiative.id is not None and source.id == initiative.id:
             raise DossierError("Mô hình không thể nhân rộng chính nó.")
@@ -129,7 +129,7 @@ def create_initiative(unit: Unit, data: DossierData, *, actor) -> Initiative:
     """Register a new model as a draft of `unit`."""
     values = _normalise(data.values)
     initiative = Initiative(unit=unit, status=Status.DRAFT, created_by_id=getattr(actor, "id", None))
-    _check_links(initiative, values)
+    _check_links(unit, initiative, values)
     _apply(initiative, data, values)
     db.session.add(initiative)
     initiative.transitions.append(
@@ -149,7 +149,7 @@ def update_initiative(initiative: Initiative, data: DossierData, *, actor, expec
     if not initiative.is_editable:
         raise DossierError("Mô hình đã nộp nên không sửa được, trừ khi được trả lại để bổ sung.")
     values = _normalise(data.values)
-    _check_links(initiative, values)
+    _check_links(initiative.unit, initiative, values)
     changes = diff(initiative, {"name": data.name.strip(), **values})
     old_tags, old_members = initiative.tag_list, [(m.full_name, m.position) for m in initiative.members]
     _apply(initiative, data, values)
@@ -178,6 +178,7 @@ class ListFilters:
     field: Field | None = None
     status: Status | None = None
     kind: InitiativeKind | None = None
+    unit_kind: UnitKind | None = None  # loại đơn vị, e.g. from the dashboard's counts
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> ListFilters:
@@ -200,6 +201,7 @@ class ListFilters:
             field=enum_or_none(Field, args.get("linh_vuc")),
             status=enum_or_none(Status, args.get("trang_thai")),
             kind=enum_or_none(InitiativeKind, args.get("loai")),
+            unit_kind=enum_or_none(UnitKind, args.get("loai_don_vi")),
         )
 
 
@@ -236,4 +238,6 @@ def filtered_initiatives_query(user, args: Mapping[str, Any] | ListFilters) -> S
         query = query.where(Initiative.status == filters.status)
     if filters.kind:
         query = query.where(Initiative.kind == filters.kind)
+    if filters.unit_kind:
+        query = query.where(Initiative.unit_id.in_(select(Unit.id).where(Unit.kind == filters.unit_kind)))
     return query
