@@ -86,7 +86,7 @@ def clean_filename(raw: str | None) -> str:
     name = " ".join(name.split()).strip(" .")
     if not name:
         return ""
-    ext = extension_of(name)
+    ext = name[len(name) - len(extension_of(name)):] if extension_of(name) else ""
     if len(ext) > 10 or not ext[1:].isalnum():
         ext = ""
     stem = name[: len(name) - len(ext)] if ext else name
