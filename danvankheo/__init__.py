@@ -90,9 +90,11 @@ def _register_blueprints(app: Flask) -> None:
     from .home.routes import bp as home_bp
     from .notifications.routes import bp as notifications_bp
     from .registry.routes import bp as registry_bp
+    from .scoring.round_routes import bp as rounds_bp
+    from .scoring.routes import bp as scoring_bp
     from .showcase.routes import bp as showcase_bp
 
-    for blueprint in (auth_bp, home_bp, admin_bp, audit_bp, notifications_bp):
+    for blueprint in (auth_bp, home_bp, admin_bp, audit_bp, notifications_bp, rounds_bp, scoring_bp):
         app.register_blueprint(blueprint)
     for blueprint in (registry_bp, evidence_bp, showcase_bp):
         app.register_blueprint(blueprint)

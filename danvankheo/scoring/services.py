@@ -488,6 +488,7 @@ def move_criterion(criterion: Criterion, offset: int, *, by: User | None = None)
     for position, item in enumerate(ordered, start=1):
         item.position = position
     db.session.flush()
+    db.session.expire(round_, ["criteria"])  # reload in the new order
     record("rubric.reorder", round_, actor=by, changes={"order": [None, [c.code for c in ordered]]})
 
 

@@ -1,0 +1,588 @@
+"""Đợt đánh giá: the secretariat sets up, watches, closes and finalises rounds.
+
+Observers and admins read every page; the secretariat and admins act. Only an admin
+reopens a finalised round.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..auth.models import Role, User
+from ..core.forms import unit_choices
+from ..core.permissions import get_or_404, roles_required
+from ..core.text import search_terms
+from ..core.timeutil import to_local
+from ..extensions import db
+from ..registry.models import FIELD_LABELS, Field, Initiative
+from ..units.models import UNIT_KIND_LABELS, Unit, UnitKind
+from ..units.services import all_units_in_tree_order
+from . import services
+from .forms import ActionForm, CriterionForm, ReasonForm, RoundForm
+from .models import (
+    AggregationMethod,
+    Assignment,
+    Criterion,
+    Round,
+    RoundEntry,
+    RoundEvent,
+    RoundState,
+    Scorecard,
+)
+from .paging import paginate_list, paginate_rows
+from .ranking import FLAG_LABELS, ranking_for
+
+bp = Blueprint("rounds", __name__, url_prefix="/dot-danh-gia")
+
+READERS = (Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN)
+MANAGERS = (Role.SECRETARIAT, Role.ADMIN)
+
+
+def _can_manage() -> bool:
+    return current_user.has_role(*MANAGERS)
+
+
+@bp.context_processor
+def _round_helpers():
+    return {"can_manage": _can_manage(), "RoundState": RoundState, "flag_labels": FLAG_LABELS}
+
+
+def _round(round_id: int) -> Round:
+    return get_or_404(Round, round_id)
+
+
+def _back(round_: Round, endpoint: str = "rounds.detail", **values):
+    return redirect(url_for(endpoint, round_id=round_.id, **values))
+
+
+def _run(action, success: str | None) -> bool:
+    """Run a service call; commit and flash on success, roll back and flash the reason on refusal."""
+    try:
+        action()
+    except services.ScoringError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return False
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return True
+
+
+# --- List, create, settings ---------------------------------------------------------------
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index():
+    entries = (
+        select(RoundEntry.round_id, func.count().label("n")).group_by(RoundEntry.round_id).subquery()
+    )
+    rows = db.session.execute(
+        select(Round, func.coalesce(entries.c.n, 0))
+        .outerjoin(entries, entries.c.round_id == Round.id)
+        .order_by(Round.year.desc(), Round.id.desc())
+    ).all()
+    return render_template("scoring/rounds.html", rows=rows)
+
+
+def _fill_round_form(form: RoundForm) -> None:
+    units = all_units_in_tree_order(active_only=True)
+    form.scope_unit_id.choices = unit_choices(units, blank="— Mọi đơn vị —")
+
+
+def _settings_from(form: RoundForm) -> services.RoundSettings:
+    return services.RoundSettings(
+        name=form.name.data or "",
+        year=form.year.data,
+        opens_at=form.opens_at_utc,
+        closes_at=form.closes_at_utc,
+        aggregation=AggregationMethod(form.aggregation.data),
+        min_scorecards=form.min_scorecards.data,
+        disagreement_threshold=Decimal(form.disagreement_threshold.data),
+        is_blind=bool(form.is_blind.data),
+        grade_excellent_min=Decimal(form.grade_excellent_min.data),
+        grade_good_min=Decimal(form.grade_good_min.data),
+        grade_fair_min=Decimal(form.grade_fair_min.data),
+        scope_unit_id=form.scope_unit_id.data or None,
+        scope_unit_kind=UnitKind(form.scope_unit_kind.data) if form.scope_unit_kind.data else None,
+        scope_field=Field(form.scope_field.data) if form.scope_field.data else None,
+    )
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def create():
+    form = RoundForm()
+    _fill_round_form(form)
+    if request.method == "GET":
+        from ..core.timeutil import local_today
+
+        form.year.data = local_today().year
+        form.name.data = f"Đánh giá mô hình “Dân vận khéo” năm {form.year.data}"
+    if form.validate_on_submit():
+        try:
+            round_ = services.create_round(
+                _settings_from(form), by=current_user, include_eligible=bool(form.include_eligible.data)
+            )
+        except services.ScoringError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Đã tạo đợt đánh giá “{round_.name}” với {services.entry_count(round_)} mô hình.", "success")
+            return _back(round_)
+    return render_template("scoring/round_form.html", form=form, round=None)
+
+
+@bp.route("/<int:round_id>/cai-dat", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def settings(round_id: int):
+    round_ = _round(round_id)
+    form = RoundForm(obj=None)
+    _fill_round_form(form)
+    if request.method == "GET":
+        form.name.data, form.year.data = round_.name, round_.year
+        form.opens_at.data = to_local(round_.opens_at).replace(tzinfo=None) if round_.opens_at else None
+        form.closes_at.data = to_local(round_.closes_at).replace(tzinfo=None) if round_.closes_at else None
+        form.aggregation.data = round_.aggregation.value
+        form.min_scorecards.data = round_.min_scorecards
+        form.disagreement_threshold.data = round_.disagreement_threshold
+        form.is_blind.data = round_.is_blind
+        form.grade_excellent_min.data = round_.grade_excellent_min
+        form.grade_good_min.data = round_.grade_good_min
+        form.grade_fair_min.data = round_.grade_fair_min
+        form.scope_unit_id.data = round_.scope_unit_id or 0
+        form.scope_unit_kind.data = round_.scope_unit_kind.value if round_.scope_unit_kind else ""
+        form.scope_field.data = round_.scope_field.value if round_.scope_field else ""
+    if form.validate_on_submit():
+        try:
+            services.update_round(round_, _settings_from(form), by=current_user)
+        except services.ScoringError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã lưu cài đặt đợt đánh giá.", "success")
+            return _back(round_)
+    return render_template("scoring/round_form.html", form=form, round=round_)
+
+
+# --- Overview and state changes -------------------------------------------------------------
+
+
+@bp.get("/<int:round_id>")
+@roles_required(*READERS)
+def detail(round_id: int):
+    round_ = _round(round_id)
+    progress = services.evaluator_progress(round_)
+    events = db.session.execute(
+        select(RoundEvent, User.full_name)
+        .outerjoin(User, RoundEvent.actor_id == User.id)
+        .where(RoundEvent.round_id == round_.id)
+        .order_by(RoundEvent.id.desc())
+    ).all()
+    return render_template(
+        "scoring/round_detail.html",
+        round=round_,
+        entry_count=services.entry_count(round_),
+        eligible_count=services.count_eligible(round_) if round_.is_draft else 0,
+        panel_size=len(progress),
+        assigned=sum(p.assigned for p in progress),
+        submitted=sum(p.submitted for p in progress),
+        recusals=services.recusals(round_),
+        events=events,
+        reason_form=ReasonForm(),
+        action_form=ActionForm(),
+        field_labels=FIELD_LABELS,
+        kind_labels=UNIT_KIND_LABELS,
+    )
+
+
+def _state_action(round_id: int, action, success: str):
+    round_ = _round(round_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        _run(lambda: action(round_), success)
+    return _back(round_)
+
+
+@bp.post("/<int:round_id>/bat-dau")
+@roles_required(*MANAGERS)
+def start(round_id: int):
+    return _state_action(
+        round_id, lambda r: services.start_scoring(r, by=current_user),
+        "Đã bắt đầu chấm. Các thành viên hội đồng đã được thông báo.",
+    )
+
+
+@bp.post("/<int:round_id>/khoa-cham")
+@roles_required(*MANAGERS)
+def close(round_id: int):
+    return _state_action(
+        round_id, lambda r: services.close_scoring(r, by=current_user),
+        "Đã khóa chấm: phiếu chấm không sửa được nữa.",
+    )
+
+
+@bp.post("/<int:round_id>/mo-lai-cham")
+@roles_required(*MANAGERS)
+def reopen_scoring(round_id: int):
+    return _state_action(
+        round_id, lambda r: services.reopen_scoring(r, by=current_user), "Đã mở lại việc chấm."
+    )
+
+
+@bp.post("/<int:round_id>/cong-bo")
+@roles_required(*MANAGERS)
+def finalise(round_id: int):
+    return _state_action(
+        round_id, lambda r: services.finalise(r, by=current_user),
+        "Đã công bố kết quả. Kết quả được lưu cố định và các đơn vị đã được thông báo.",
+    )
+
+
+@bp.post("/<int:round_id>/mo-lai-ket-qua")
+@roles_required(Role.ADMIN)
+def reopen(round_id: int):
+    round_ = _round(round_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("Vui lòng ghi rõ lý do mở lại kết quả đã công bố (ít nhất 5 ký tự).", "danger")
+        return _back(round_)
+    _run(lambda: services.reopen_finalised(round_, form.reason.data, by=current_user),
+         "Đã mở lại kết quả đã công bố; lý do đã được ghi lại.")
+    return _back(round_)
+
+
+# --- Models in the round ---------------------------------------------------------------------
+
+
+@bp.get("/<int:round_id>/mo-hinh")
+@roles_required(*READERS)
+def entries(round_id: int):
+    round_ = _round(round_id)
+    q = (request.args.get("q") or "").strip()
+    page = paginate_rows(services.model_progress_select(round_, q=q), per_page=50)
+    eligible = []
+    if round_.is_draft and _can_manage():
+        eligible_query = (
+            select(Initiative.id, Initiative.name, Unit.name)
+            .join(Unit, Initiative.unit_id == Unit.id)
+            .where(Initiative.id.in_(services.eligible_select(round_)))
+            .order_by(Unit.sort_name, Initiative.sort_name)
+            .limit(200)
+        )
+        eligible = db.session.execute(eligible_query).all()
+    return render_template(
+        "scoring/entries.html", round=round_, page=page, q=q, eligible=eligible,
+        eligible_count=services.count_eligible(round_) if round_.is_draft else 0,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/<int:round_id>/mo-hinh/them-tat-ca")
+@roles_required(*MANAGERS)
+def entries_add_all(round_id: int):
+    round_ = _round(round_id)
+    if ActionForm().validate_on_submit():
+        added = []
+        _run(lambda: added.append(services.add_all_eligible(round_, by=current_user)), None)
+        if added:
+            flash(f"Đã thêm {added[0]} mô hình vào đợt.", "success")
+    return _back(round_, "rounds.entries")
+
+
+@bp.post("/<int:round_id>/mo-hinh/them")
+@roles_required(*MANAGERS)
+def entries_add(round_id: int):
+    round_ = _round(round_id)
+    ids = [int(v) for v in request.form.getlist("initiative_id") if v.isdigit()]
+    if ActionForm().validate_on_submit() and ids:
+        _run(lambda: services.add_entries(round_, ids, by=current_user), f"Đã thêm {len(ids)} mô hình vào đợt.")
+    return _back(round_, "rounds.entries")
+
+
+@bp.post("/<int:round_id>/mo-hinh/bo")
+@roles_required(*MANAGERS)
+def entries_remove(round_id: int):
+    round_ = _round(round_id)
+    ids = [int(v) for v in request.form.getlist("initiative_id") if v.isdigit()]
+    if ActionForm().validate_on_submit() and ids:
+        _run(lambda: services.remove_entries(round_, ids, by=current_user), "Đã bỏ mô hình khỏi đợt.")
+    return _back(round_, "rounds.entries")
+
+
+@bp.get("/<int:round_id>/mo-hinh/<int:initiative_id>")
+@roles_required(*READERS)
+def model_detail(round_id: int, initiative_id: int):
+    round_ = _round(round_id)
+    initiative = get_or_404(Initiative, initiative_id)
+    in_round = db.session.scalar(
+        select(func.count()).where(RoundEntry.round_id == round_.id, RoundEntry.initiative_id == initiative.id)
+    )
+    if not in_round:
+        from flask import abort
+
+        abort(404)
+    assignments = db.session.execute(
+        select(Assignment, User.full_name, Unit.name, Scorecard.state)
+        .join(User, Assignment.evaluator_id == User.id)
+        .outerjoin(Unit, User.unit_id == Unit.id)
+        .outerjoin(
+            Scorecard,
+            (Scorecard.round_id == Assignment.round_id)
+            & (Scorecard.initiative_id == Assignment.initiative_id)
+            & (Scorecard.evaluator_id == Assignment.evaluator_id),
+        )
+        .where(Assignment.round_id == round_.id, Assignment.initiative_id == initiative.id)
+        .order_by(User.sort_name)
+    ).all()
+    taken = {a.evaluator_id for a, *_ in assignments}
+    candidates = []
+    if _can_manage() and round_.state in (RoundState.DRAFT, RoundState.SCORING):
+        panel = db.session.execute(
+            select(User, Unit.path)
+            .join(services.PanelMember, services.PanelMember.user_id == User.id)
+            .outerjoin(Unit, User.unit_id == Unit.id)
+            .where(services.PanelMember.round_id == round_.id)
+            .order_by(User.sort_name)
+        ).all()
+        candidates = [
+            user for user, path in panel
+            if user.id not in taken and not services._path_conflict(path or "", initiative.unit.path)
+        ]
+    cards = services.anonymous_scorecards(round_, initiative.id)
+    return render_template(
+        "scoring/model_detail.html", round=round_, initiative=initiative, assignments=assignments,
+        candidates=candidates, cards=cards, action_form=ActionForm(),
+    )
+
+
+@bp.post("/<int:round_id>/mo-hinh/<int:initiative_id>/phan-cong")
+@roles_required(*MANAGERS)
+def assign(round_id: int, initiative_id: int):
+    round_ = _round(round_id)
+    initiative = get_or_404(Initiative, initiative_id)
+    evaluator = db.session.get(User, request.form.get("evaluator_id", type=int) or 0)
+    if evaluator is None:
+        flash("Vui lòng chọn thành viên hội đồng.", "danger")
+    elif ActionForm().validate_on_submit():
+        _run(lambda: services.assign(round_, initiative, evaluator, by=current_user),
+             f"Đã phân công {evaluator.full_name} chấm mô hình này.")
+    return redirect(url_for("rounds.model_detail", round_id=round_.id, initiative_id=initiative.id))
+
+
+@bp.post("/<int:round_id>/phan-cong/<int:assignment_id>/bo")
+@roles_required(*MANAGERS)
+def unassign(round_id: int, assignment_id: int):
+    round_ = _round(round_id)
+    assignment = get_or_404(Assignment, assignment_id)
+    if assignment.round_id != round_.id:
+        from flask import abort
+
+        abort(404)
+    initiative_id = assignment.initiative_id
+    if ActionForm().validate_on_submit():
+        _run(lambda: services.unassign(assignment, by=current_user), "Đã bỏ phân công.")
+    return redirect(url_for("rounds.model_detail", round_id=round_.id, initiative_id=initiative_id))
+
+
+# --- Rubric ------------------------------------------------------------------------------------
+
+
+@bp.route("/<int:round_id>/tieu-chi", methods=["GET", "POST"])
+@roles_required(*READERS)
+def rubric(round_id: int):
+    round_ = _round(round_id)
+    form = CriterionForm(prefix="moi")
+    if request.method == "POST":
+        if not _can_manage():
+            from flask import abort
+
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.add_criterion(
+                    round_, code=form.code.data, name=form.name.data, guidance=form.guidance.data,
+                    max_score=Decimal(form.max_score.data), is_tiebreaker=bool(form.is_tiebreaker.data),
+                    by=current_user,
+                )
+            except services.ScoringError as error:
+                db.session.rollback()
+                form.code.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Đã thêm tiêu chí.", "success")
+                return _back(round_, "rounds.rubric")
+    edit_forms = {}
+    for criterion in round_.criteria:
+        f = CriterionForm(prefix=f"c{criterion.id}", formdata=None)
+        f.code.data, f.name.data, f.guidance.data = criterion.code, criterion.name, criterion.guidance
+        f.max_score.data, f.is_tiebreaker.data = criterion.max_score, criterion.is_tiebreaker
+        edit_forms[criterion.id] = f
+    return render_template("scoring/rubric.html", round=round_, form=form, edit_forms=edit_forms,
+                           action_form=ActionForm())
+
+
+def _criterion(round_: Round, criterion_id: int) -> Criterion:
+    criterion = get_or_404(Criterion, criterion_id)
+    if criterion.round_id != round_.id:
+        from flask import abort
+
+        abort(404)
+    return criterion
+
+
+@bp.post("/<int:round_id>/tieu-chi/<int:criterion_id>")
+@roles_required(*MANAGERS)
+def rubric_update(round_id: int, criterion_id: int):
+    round_ = _round(round_id)
+    criterion = _criterion(round_, criterion_id)
+    form = CriterionForm(prefix=f"c{criterion.id}")
+    if form.validate_on_submit():
+        _run(
+            lambda: services.update_criterion(
+                criterion, code=form.code.data, name=form.name.data, guidance=form.guidance.data,
+                max_score=Decimal(form.max_score.data), is_tiebreaker=bool(form.is_tiebreaker.data),
+                by=current_user,
+            ),
+            "Đã lưu tiêu chí.",
+        )
+    else:
+        errors = "; ".join(f"{form[name].label.text}: {' '.join(msgs)}" for name, msgs in form.errors.items())
+        flash(f"Chưa lưu được tiêu chí: {errors}", "danger")
+    return _back(round_, "rounds.rubric")
+
+
+@bp.post("/<int:round_id>/tieu-chi/<int:criterion_id>/xoa")
+@roles_required(*MANAGERS)
+def rubric_delete(round_id: int, criterion_id: int):
+    round_ = _round(round_id)
+    criterion = _criterion(round_, criterion_id)
+    if ActionForm().validate_on_submit():
+        _run(lambda: services.delete_criterion(criterion, by=current_user), "Đã xóa tiêu chí.")
+    return _back(round_, "rounds.rubric")
+
+
+@bp.post("/<int:round_id>/tieu-chi/<int:criterion_id>/di-chuyen")
+@roles_required(*MANAGERS)
+def rubric_move(round_id: int, criterion_id: int):
+    round_ = _round(round_id)
+    criterion = _criterion(round_, criterion_id)
+    offset = -1 if request.form.get("huong") == "len" else 1
+    if ActionForm().validate_on_submit():
+        _run(lambda: services.move_criterion(criterion, offset, by=current_user), None)
+    return _back(round_, "rounds.rubric")
+
+
+# --- Panel and assignment ------------------------------------------------------------------
+
+
+@bp.route("/<int:round_id>/hoi-dong", methods=["GET", "POST"])
+@roles_required(*READERS)
+def panel(round_id: int):
+    round_ = _round(round_id)
+    candidates = services.evaluator_candidates()
+    members = services.panel_ids(round_)
+    if request.method == "POST":
+        if not _can_manage():
+            from flask import abort
+
+            abort(403)
+        if ActionForm().validate_on_submit():
+            wanted = {int(v) for v in request.form.getlist("user_id") if v.isdigit()}
+            users = [u for u in candidates if u.id in wanted]
+            users += [db.session.get(User, uid) for uid in wanted - {u.id for u in users}]
+            if _run(lambda: services.set_panel(round_, [u for u in users if u], by=current_user),
+                    "Đã lưu hội đồng chấm."):
+                return _back(round_, "rounds.panel")
+            members = wanted
+    progress = {p.user_id: p for p in services.evaluator_progress(round_)}
+    # Former members who are no longer evaluators still show, so they can be removed.
+    shown = candidates + [db.session.get(User, uid) for uid in members - {u.id for u in candidates}]
+    return render_template(
+        "scoring/panel.html", round=round_, candidates=[u for u in shown if u], members=members,
+        progress=progress, action_form=ActionForm(), entry_count=services.entry_count(round_),
+    )
+
+
+@bp.post("/<int:round_id>/phan-cong-tu-dong")
+@roles_required(*MANAGERS)
+def auto_assign(round_id: int):
+    round_ = _round(round_id)
+    k = request.form.get("k", type=int) or 0
+    if ActionForm().validate_on_submit():
+        created = []
+        if _run(lambda: created.append(services.auto_assign(round_, k, by=current_user)), None):
+            flash(f"Đã phân công tự động: thêm {created[0]} lượt chấm ({k} thành viên mỗi mô hình).", "success")
+    return _back(round_, "rounds.panel")
+
+
+# --- Progress and ranking --------------------------------------------------------------------
+
+
+@bp.get("/<int:round_id>/tien-do")
+@roles_required(*READERS)
+def progress(round_id: int):
+    round_ = _round(round_id)
+    evaluators = services.evaluator_progress(round_)
+    behind = sorted((p for p in evaluators if p.remaining > 0), key=lambda p: -p.remaining)
+    only_behind = request.args.get("chua_du") == "1"
+    page = paginate_rows(services.model_progress_select(round_, behind_only=only_behind), per_page=50)
+    return render_template(
+        "scoring/progress.html", round=round_, evaluators=evaluators, behind=behind, page=page,
+        only_behind=only_behind,
+    )
+
+
+SORTS = {
+    "hang": lambda r: (r.rank is None, r.rank or 0, r.unit_sort, r.name_sort),
+    "diem": lambda r: (r.total is None, -(r.total or 0), r.unit_sort),
+    "ten": lambda r: (r.name_sort, r.unit_sort),
+    "don-vi": lambda r: (r.unit_sort, r.name_sort),
+    "chenh-lech": lambda r: (r.spread is None, -(r.spread or 0)),
+}
+
+
+@bp.get("/<int:round_id>/xep-hang")
+@roles_required(*READERS)
+def ranking(round_id: int):
+    round_ = _round(round_id)
+    rows = ranking_for(round_)
+    field = request.args.get("linh_vuc") or ""
+    kind = request.args.get("khoi") or ""
+    unit_id = request.args.get("don_vi", type=int) or 0
+    status = request.args.get("tinh_trang") or ""
+    q = (request.args.get("q") or "").strip()
+    if field in {f.value for f in Field}:
+        rows = [r for r in rows if r.field and r.field.value == field]
+    if kind in {k.value for k in UnitKind}:
+        rows = [r for r in rows if r.unit_kind.value == kind]
+    if unit_id:
+        scope = db.session.get(Unit, unit_id)
+        if scope is not None:
+            inside = set(db.session.scalars(select(Unit.id).where(Unit.path.startswith(scope.path))))
+            rows = [r for r in rows if r.unit_id in inside]
+    if status == "chua-du":
+        rows = [r for r in rows if not r.complete]
+    elif status == "chenh-lech":
+        rows = [r for r in rows if r.is_disagreement]
+    for word in search_terms(q):
+        from ..core.text import fold
+
+        rows = [r for r in rows if word in fold(f"{r.name} {r.unit_name}")]
+    sort = request.args.get("sap_xep") or "hang"
+    descending = request.args.get("chieu") == "giam"
+    rows = sorted(rows, key=SORTS.get(sort, SORTS["hang"]), reverse=descending)
+    page = paginate_list(rows, per_page=100)
+    return render_template(
+        "scoring/ranking.html", round=round_, page=page, criteria=list(round_.criteria),
+        field=field, kind=kind, unit_id=unit_id, status=status, q=q, sort=sort, descending=descending,
+        field_labels=FIELD_LABELS, kind_labels=UNIT_KIND_LABELS,
+        units=all_units_in_tree_order(active_only=False), action_form=ActionForm(), reason_form=ReasonForm(),
+    )

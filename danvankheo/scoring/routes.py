@@ -1,0 +1,338 @@
+"""Chấm điểm: the evaluator's queue and scoring form, and the units' published results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.models import Role
+from ..core.permissions import get_or_404, refuse, roles_required
+from ..extensions import db
+from ..registry.models import Initiative
+from ..units.models import Unit
+from . import services
+from .forms import ActionForm, ReasonForm
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    RankingSnapshot,
+    RankingSnapshotRow,
+    Round,
+    RoundState,
+    Scorecard,
+    ScorecardState,
+)
+from .paging import paginate_rows
+
+bp = Blueprint("scoring", __name__, url_prefix="/cham-diem")
+
+OPEN_STATES = (RoundState.SCORING,)
+NOT_ASSIGNED = "Bạn không được phân công chấm mô hình này."
+
+
+def _queue_select(evaluator_id: int, *, round_id: int | None = None, status: str = ""):
+    """The evaluator's assignments with model, unit, round and scorecard state."""
+    card_state = Scorecard.state
+    query = (
+        select(
+            Assignment.round_id, Assignment.initiative_id, Assignment.status, Initiative.name,
+            Unit.name.label("unit_name"), Initiative.field, Round.name.label("round_name"), Round.state,
+            card_state.label("card_state"), Scorecard.total, Round.closes_at,
+        )
+        .join(Initiative, Assignment.initiative_id == Initiative.id)
+        .join(Unit, Initiative.unit_id == Unit.id)
+        .join(Round, Assignment.round_id == Round.id)
+        .outerjoin(
+            Scorecard,
+            and_(
+                Scorecard.round_id == Assignment.round_id,
+                Scorecard.initiative_id == Assignment.initiative_id,
+                Scorecard.evaluator_id == Assignment.evaluator_id,
+            ),
+        )
+        .where(Assignment.evaluator_id == evaluator_id)
+    )
+    if round_id:
+        query = query.where(Assignment.round_id == round_id)
+    else:
+        query = query.where(Round.state.in_([RoundState.SCORING, RoundState.CLOSED]))
+    if status == "can-cham":
+        query = query.where(
+            Assignment.status == AssignmentStatus.ASSIGNED,
+            or_(Scorecard.id.is_(None), Scorecard.state == ScorecardState.DRAFT),
+        )
+    elif status == "da-nop":
+        query = query.where(Scorecard.state == ScorecardState.SUBMITTED)
+    return query.order_by(Round.id.desc(), Unit.sort_name, Initiative.sort_name, Initiative.id)
+
+
+def next_to_score(evaluator_id: int, round_id: int, after: Initiative | None = None) -> int | None:
+    """The next model this evaluator still has to score in the round (one query), or None.
+
+    "Next" follows the queue order; after the last one it wraps to the first still open.
+    """
+    open_cards = (
+        select(Assignment.initiative_id)
+        .join(Initiative, Assignment.initiative_id == Initiative.id)
+        .join(Unit, Initiative.unit_id == Unit.id)
+        .outerjoin(
+            Scorecard,
+            and_(
+                Scorecard.round_id == Assignment.round_id,
+                Scorecard.initiative_id == Assignment.initiative_id,
+                Scorecard.evaluator_id == Assignment.evaluator_id,
+            ),
+        )
+        .where(
+            Assignment.evaluator_id == evaluator_id,
+            Assignment.round_id == round_id,
+            Assignment.status == AssignmentStatus.ASSIGNED,
+            or_(Scorecard.id.is_(None), Scorecard.state == ScorecardState.DRAFT),
+        )
+    )
+    if after is not None:
+        unit_sort, name_sort = after.unit.sort_name, after.sort_name
+        open_cards = open_cards.where(Assignment.initiative_id != after.id)
+        # Models after the current one in queue order come first, then the wrap-around.
+        is_after = case(
+            (
+                or_(
+                    Unit.sort_name > unit_sort,
+                    and_(Unit.sort_name == unit_sort, Initiative.sort_name > name_sort),
+                    and_(Unit.sort_name == unit_sort, Initiative.sort_name == name_sort,
+                         Initiative.id > after.id),
+                ),
+                0,
+            ),
+            else_=1,
+        )
+        open_cards = open_cards.order_by(is_after)
+    open_cards = open_cards.order_by(Unit.sort_name, Initiative.sort_name, Initiative.id).limit(1)
+    return db.session.scalar(open_cards)
+
+
+@bp.get("/")
+@roles_required(Role.EVALUATOR)
+def queue():
+    round_id = request.args.get("dot", type=int)
+    status = request.args.get("trang_thai") or ""
+    page = paginate_rows(_queue_select(current_user.id, round_id=round_id, status=status), per_page=50)
+    counts = db.session.execute(
+        select(
+            func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.ASSIGNED),
+            func.count(Scorecard.id).filter(Scorecard.state == ScorecardState.SUBMITTED),
+        )
+        .select_from(Assignment)
+        .join(Round, Assignment.round_id == Round.id)
+        .outerjoin(
+            Scorecard,
+            and_(
+                Scorecard.round_id == Assignment.round_id,
+                Scorecard.initiative_id == Assignment.initiative_id,
+                Scorecard.evaluator_id == Assignment.evaluator_id,
+            ),
+        )
+        .where(Assignment.evaluator_id == current_user.id, Round.state == RoundState.SCORING)
+    ).one()
+    rounds = db.session.execute(
+        select(Round.id, Round.name)
+        .where(Round.id.in_(select(Assignment.round_id).where(Assignment.evaluator_id == current_user.id)))
+        .order_by(Round.id.desc())
+    ).all()
+    return render_template(
+        "scoring/queue.html", page=page, status=status, round_id=round_id, rounds=rounds,
+        assigned=counts[0], submitted=counts[1],
+    )
+
+
+def _load_for_scoring(round_id: int, initiative_id: int) -> tuple[Round, Initiative, Assignment]:
+    round_ = get_or_404(Round, round_id)
+    initiative = get_or_404(Initiative, initiative_id)
+    # The conflict of interest is refused first, whatever the assignments say.
+    if services.has_conflict(current_user, initiative.unit):
+        refuse(403, services.OWN_UNIT_MESSAGE)
+    assignment = db.session.scalar(
+        select(Assignment).where(
+            Assignment.round_id == round_.id,
+            Assignment.initiative_id == initiative.id,
+            Assignment.evaluator_id == current_user.id,
+        )
+    )
+    if assignment is None:
+        refuse(403, NOT_ASSIGNED)
+    return round_, initiative, assignment
+
+
+def _evidence_links(initiative: Initiative) -> list[tuple[str, str]]:
+    """(file name, download URL) of the model's evidence, when the evidence feature exists."""
+    from flask import current_app
+
+    if "evidence.download" not in current_app.view_functions:
+        return []
+    links = []
+    for item in getattr(initiative, "evidence", None) or []:
+        name = getattr(item, "original_name", None) or getattr(item, "filename", None) or f"Tệp {item.id}"
+        try:
+            url = url_for("evidence.download", evidence_id=item.id)
+        except Exception:  # the endpoint takes other arguments: leave the link out
+            return []
+        links.append((name, url))
+    return links
+
+
+@bp.route("/<int:round_id>/<int:initiative_id>", methods=["GET", "POST"])
+@roles_required(Role.EVALUATOR)
+def score(round_id: int, initiative_id: int):
+    round_, initiative, assignment = _load_for_scoring(round_id, initiative_id)
+    form = ActionForm()
+    errors: dict = {}
+    typed: dict[int, str] = {}
+    card = services.find_scorecard(round_.id, initiative.id, current_user.id)
+    if request.method == "POST" and form.validate_on_submit():
+        values = {c.id: request.form.get(f"score-{c.id}", "") for c in round_.criteria}
+        comment = request.form.get("comment", "")
+        submit = request.form.get("action") == "submit"
+        for attempt in (1, 2):
+            try:
+                services.save_scorecard(round_, initiative, current_user, values, comment=comment, submit=submit)
+                db.session.commit()
+                break
+            except IntegrityError:
+                # A parallel request (double click) won the race: retry once on fresh data.
+                db.session.rollback()
+                if attempt == 2:
+                    raise
+            except services.ScoreValidationError as error:
+                db.session.rollback()
+                errors, typed = error.errors, values
+                flash(str(error), "danger")
+                break
+            except services.ScoringError as error:
+                db.session.rollback()
+                flash(str(error), "danger")
+                return redirect(url_for("scoring.score", round_id=round_.id, initiative_id=initiative.id))
+        if not errors:
+            flash("Đã nộp phiếu chấm." if submit else "Đã lưu nháp phiếu chấm.", "success")
+            return redirect(url_for("scoring.score", round_id=round_.id, initiative_id=initiative.id))
+        card = services.find_scorecard(round_.id, initiative.id, current_user.id)
+        typed["comment"] = comment
+    own_scores = {s.criterion_id: s.value for s in card.scores} if card else {}
+    visible = services.others_visible(round_, card)
+    others = (
+        services.anonymous_scorecards(round_, initiative.id, exclude_evaluator_id=current_user.id)
+        if visible else []
+    )
+    from datetime import UTC, datetime
+
+    return render_template(
+        "scoring/score.html",
+        round=round_, initiative=initiative, assignment=assignment, card=card, own_scores=own_scores,
+        errors=errors, typed=typed, others=others, others_visible=visible,
+        can_save=round_.window_open(datetime.now(UTC)) and assignment.status is AssignmentStatus.ASSIGNED,
+        next_id=next_to_score(current_user.id, round_.id, initiative),
+        evidence=_evidence_links(initiative), form=form, reason_form=ReasonForm(),
+    )
+
+
+@bp.post("/<int:round_id>/<int:initiative_id>/tu-choi")
+@roles_required(Role.EVALUATOR)
+def recuse(round_id: int, initiative_id: int):
+    round_, initiative, assignment = _load_for_scoring(round_id, initiative_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("Vui lòng ghi rõ lý do từ chối chấm (ít nhất 5 ký tự).", "danger")
+        return redirect(url_for("scoring.score", round_id=round_.id, initiative_id=initiative.id))
+    try:
+        services.recuse(assignment, form.reason.data, by=current_user)
+    except services.ScoringError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("scoring.score", round_id=round_.id, initiative_id=initiative.id))
+    db.session.commit()
+    flash("Đã ghi nhận việc từ chối chấm; thường trực hội đồng sẽ phân công người khác.", "success")
+    return redirect(url_for("scoring.queue", dot=round_.id))
+
+
+# --- Results for units --------------------------------------------------------------------
+
+
+def published_rows_select(unit: Unit):
+    """Published result rows (latest snapshot of each finalised round) for a unit's subtree."""
+    latest = (
+        select(func.max(RankingSnapshot.id))
+        .where(RankingSnapshot.round_id == Round.id)
+        .correlate(Round)
+        .scalar_subquery()
+    )
+    return (
+        select(RankingSnapshotRow, Round, RankingSnapshot.settings)
+        .join(RankingSnapshot, RankingSnapshotRow.snapshot_id == RankingSnapshot.id)
+        .join(Round, RankingSnapshot.round_id == Round.id)
+        .join(Unit, RankingSnapshotRow.unit_id == Unit.id)
+        .where(
+            Round.state == RoundState.FINALISED,
+            RankingSnapshot.id == latest,
+            Unit.path.startswith(unit.path),
+        )
+        .order_by(Round.year.desc(), Round.id.desc(), RankingSnapshotRow.position)
+    )
+
+
+def anonymous_comments(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+    """Non-empty comments of submitted scorecards per (round, model), in no telling order."""
+    if not pairs:
+        return {}
+    rows = db.session.execute(
+        select(Scorecard.round_id, Scorecard.initiative_id, Scorecard.comment).where(
+            Scorecard.state == ScorecardState.SUBMITTED,
+            Scorecard.comment != "",
+            or_(*[and_(Scorecard.round_id == r, Scorecard.initiative_id == i) for r, i in pairs]),
+        )
+    ).all()
+    comments: dict[tuple[int, int], list[str]] = {}
+    for round_id, initiative_id, comment in rows:
+        comments.setdefault((round_id, initiative_id), []).append(comment)
+    return {key: sorted(values) for key, values in comments.items()}
+
+
+@bp.get("/ket-qua")
+@roles_required(Role.STAFF)
+def results():
+    rows = []
+    comments = {}
+    if current_user.unit is not None:
+        rows = db.session.execute(published_rows_select(current_user.unit).limit(500)).all()
+        comments = anonymous_comments([(r.id, row.initiative_id) for row, r, _s in rows])
+    return render_template("scoring/results.html", rows=rows, comments=comments)
+
+
+def _register_extras() -> None:
+    """Home panels and demo data of this feature (imported with the blueprint)."""
+    from ..demo import DEMO_EXTENSIONS
+    from . import panels  # noqa: F401  (registers the panels)
+    from .demo import seed_scoring_demo
+
+    if seed_scoring_demo not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(seed_scoring_demo)
+
+
+_register_extras()
+
+
+@bp.app_template_filter("diem")
+def format_points(value, places: int | None = None) -> str:
+    """Scores the Vietnamese way: 7,5 · 87,25 · — when there is none."""
+    if value is None:
+        return "—"
+    from decimal import Decimal
+
+    from .aggregation import to_decimal
+
+    number = to_decimal(value)
+    if places is None:
+        text = f"{number.normalize():f}" if number != number.to_integral_value() else str(int(number))
+    else:
+        text = f"{number.quantize(Decimal(1).scaleb(-places)):f}"
+    return text.replace(".", ",")

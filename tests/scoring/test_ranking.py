@@ -1,0 +1,176 @@
+"""compute_ranking: aggregation method, incomplete models, disagreement, ties; and the pages
+that read scoring data run a constant number of queries whatever the round's size."""
+
+from contextlib import contextmanager
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event, select
+
+from danvankheo.auth.models import Role
+from danvankheo.extensions import db
+from danvankheo.registry.models import Status
+from danvankheo.scoring import services
+from danvankheo.scoring.models import AggregationMethod, Assignment, Grade
+from danvankheo.scoring.ranking import FLAG_DISAGREEMENT, compute_ranking, ranking_for
+from tests.factories import make_initiative, make_unit, make_user
+
+
+def _round(n_models=3, n_evaluators=5, min_scorecards=3, method=AggregationMethod.MEAN, threshold=20):
+    province = make_unit("UBND tỉnh", code="NB")
+    models = [make_initiative(make_unit(f"Sở {name}", parent=province), name=f"Mô hình {i}", status=Status.ACCEPTED)
+              for i, name in enumerate(["Y tế", "Tư pháp", "Tài chính", "Xây dựng", "Công thương", "Nội vụ"][:n_models])]
+    panel_unit = make_unit("Ban Dân vận Tỉnh ủy", code="BDV")
+    evaluators = [make_user(Role.EVALUATOR, unit=panel_unit) for _ in range(n_evaluators)]
+    round_ = services.create_round(services.RoundSettings(
+        name="Đợt", year=2026, min_scorecards=min_scorecards, aggregation=method,
+        disagreement_threshold=Decimal(threshold)))
+    services.set_panel(round_, evaluators)
+    services.auto_assign(round_, n_evaluators)
+    services.start_scoring(round_)
+    return round_, models, evaluators
+
+
+def _give(round_, model, evaluator, total):
+    """Scores summing to `total` (filled criterion by criterion)."""
+    remaining = Decimal(total)
+    values = {}
+    for c in round_.criteria:
+        v = min(c.max_score, remaining)
+        values[c.id] = str(v)
+        remaining -= v
+    services.save_scorecard(round_, model, evaluator, values, submit=True)
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [(AggregationMethod.MEAN, Decimal("74.00")), (AggregationMethod.MEDIAN, Decimal("80.00")),
+     (AggregationMethod.TRIMMED_MEAN, Decimal("78.33"))],
+)
+def test_final_score_follows_the_round_method(app, method, expected):
+    round_, models, evaluators = _round(n_models=1, method=method, threshold=100)
+    for evaluator, total in zip(evaluators, [40, 80, 75, 95, 80], strict=True):
+        _give(round_, models[0], evaluator, total)
+    (row,) = compute_ranking(round_)
+    assert row.total == expected
+    assert row.rank == 1 and row.complete and row.submitted_count == 5 and row.assigned_count == 5
+
+
+def test_incomplete_models_are_not_ranked(app):
+    round_, models, evaluators = _round(n_models=2, n_evaluators=3, min_scorecards=3)
+    for evaluator in evaluators:
+        _give(round_, models[0], evaluator, 70)
+    _give(round_, models[1], evaluators[0], 99)  # one scorecard only, higher total
+    rows = compute_ranking(round_)
+    assert [(r.name, r.rank, r.complete) for r in rows] == [("Mô hình 0", 1, True), ("Mô hình 1", None, False)]
+    assert rows[1].grade is None and rows[1].total == Decimal("99.00")  # shown, flagged, not ranked
+    assert rows[0].grade is Grade.FAIR
+
+
+def test_disagreement_flag_and_per_criterion_means(app):
+    round_, models, evaluators = _round(n_models=1, n_evaluators=3, threshold=20)
+    for evaluator, total in zip(evaluators, [60, 70, 81], strict=True):
+        _give(round_, models[0], evaluator, total)
+    (row,) = compute_ranking(round_)
+    assert row.flags == [FLAG_DISAGREEMENT] and row.spread == 21
+    assert row.criterion_means["TC1"] == Decimal("20.00")
+    assert row.criterion_means["TC2"] == Decimal("30.00")
+    assert row.criterion_means["TC3"] == Decimal("16.67")  # (10 + 20 + 20) / 3
+    assert row.criterion_means["TC5"] == Decimal("0.33")  # (0 + 0 + 1) / 3
+    assert row.total == Decimal("70.33")
+
+
+def test_ties_use_the_tiebreaker_then_the_unit_name(app):
+    round_, models, evaluators = _round(n_models=3, n_evaluators=1, min_scorecards=1)
+    criteria = {c.code: c for c in round_.criteria}
+    assert round_.tiebreaker.code == "TC2"
+    # Same total 80; model 2 has more on TC2 than the others.
+    base = {"TC1": "20", "TC2": "20", "TC3": "20", "TC4": "10", "TC5": "10"}
+    more_tc2 = {"TC1": "10", "TC2": "30", "TC3": "20", "TC4": "10", "TC5": "10"}
+    for model, values in zip(models, [base, base, more_tc2], strict=True):
+        services.save_scorecard(round_, model, evaluators[0], {criteria[k].id: v for k, v in values.items()},
+                                submit=True)
+    rows = compute_ranking(round_)
+    # Sở Tài chính (model 2) wins on TC2; then Sở Tư pháp before Sở Y tế (Vietnamese order: "Tư" < "Y").
+    assert [(r.rank, r.unit_name) for r in rows] == [(1, "Sở Tài chính"), (2, "Sở Tư pháp"), (3, "Sở Y tế")]
+
+
+def test_ranking_for_returns_snapshot_after_finalisation(app):
+    round_, models, evaluators = _round(n_models=2, n_evaluators=3)
+    for model in models:
+        for evaluator in evaluators:
+            _give(round_, model, evaluator, 88)
+    assert ranking_for(round_) == compute_ranking(round_)
+    services.close_scoring(round_)
+    services.finalise(round_)
+    frozen = ranking_for(round_)
+    assert [(r.initiative_id, r.rank, r.total, r.grade, r.criterion_means) for r in frozen] == [
+        (r.initiative_id, r.rank, r.total, r.grade, r.criterion_means) for r in compute_ranking(round_)]
+    assert frozen[0].required_count == 3
+
+
+# --- Constant query counts --------------------------------------------------------------------
+
+
+@contextmanager
+def count_queries():
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+
+
+def _grow(round_, evaluators, n):
+    """Add n accepted models to a draft copy of the data and score them all."""
+    province = make_unit(f"Tỉnh {n}")
+    for i in range(n):
+        model = make_initiative(make_unit(parent=province), name=f"Thêm {n}-{i}", status=Status.ACCEPTED)
+        db.session.add(services.RoundEntry(round_id=round_.id, initiative_id=model.id))
+        db.session.flush()
+        for evaluator in evaluators:
+            services.assign(round_, model, evaluator, notify_evaluator=False)
+            _give(round_, model, evaluator, 50 + i)
+    db.session.commit()
+
+
+def test_pages_run_a_constant_number_of_queries(client, login_as, app):
+    round_, models, evaluators = _round(n_models=2, n_evaluators=3)
+    for model in models:
+        for evaluator in evaluators:
+            _give(round_, model, evaluator, 80)
+    secretariat = make_user(Role.SECRETARIAT)
+    db.session.commit()
+    first_model = models[0].id
+    pages = {
+        "ranking": f"/dot-danh-gia/{round_.id}/xep-hang",
+        "progress": f"/dot-danh-gia/{round_.id}/tien-do",
+        "entries": f"/dot-danh-gia/{round_.id}/mo-hinh",
+    }
+
+    def measure(user, urls):
+        counts = {}
+        login_as(user)
+        for name, url in urls.items():
+            with count_queries() as statements:
+                assert client.get(url).status_code == 200
+            counts[name] = len(statements)
+        client.post("/dang-xuat")
+        return counts
+
+    evaluator_pages = {"queue": "/cham-diem/", "form": f"/cham-diem/{round_.id}/{first_model}"}
+    small = measure(secretariat, pages) | measure(evaluators[0], evaluator_pages)
+    _grow(round_, evaluators, 12)
+    large = measure(secretariat, pages) | measure(evaluators[0], evaluator_pages)
+    assert large == small, f"queries grew with the data: {small} -> {large}"
+
+
+def test_assignments_per_evaluator_stay_in_the_queue(app):
+    round_, models, evaluators = _round(n_models=3, n_evaluators=2, min_scorecards=1)
+    mine = db.session.scalars(select(Assignment).where(Assignment.evaluator_id == evaluators[0].id)).all()
+    assert len(mine) == 3
