@@ -243,16 +243,18 @@ def _year_arg() -> int:
 def compliance():
     year = _year_arg()
     rows = deadlines.compliance_rows(year)
+    status_filter = request.args.get("tinh_trang", "")
+    shown = [r for r in rows if r.status.value == status_filter] if status_filter else rows
     return render_template(
         "registry/compliance.html",
         year=year,
-        rows=rows,
+        rows=shown,
         totals=deadlines.compliance_totals(rows),
         general_deadline=deadlines.general_deadline(year),
         scope=deadlines.scope_kinds(year),
         years=[y for y, _ in _year_choices(year)],
         may_manage=permissions.may_manage_deadlines(current_user),
-        status_filter=request.args.get("tinh_trang", ""),
+        status_filter=status_filter,
     )
 
 
@@ -381,3 +383,15 @@ register_panel(
     "registry-review", {Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN}, "registry/_panel_review.html",
     _review_panel, order=20,
 )
+
+
+def _register_demo() -> None:
+    from ..demo import DEMO_EXTENSIONS
+    from .demo import seed_registry_demo
+
+    # First: the other features' demo data builds on these models.
+    if seed_registry_demo not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.insert(0, seed_registry_demo)
+
+
+_register_demo()
