@@ -76,6 +76,26 @@ VERB_LABELS = {
     "import": "nhập dữ liệu",
     "upload": "tải lên",
     "extend": "gia hạn",
+    "extension_revoke": "hủy gia hạn",
+    "set": "đặt",
+    "submitted": "nộp",
+    "returned": "trả lại để bổ sung",
+    "accepted": "tiếp nhận",
+    "rejected": "không tiếp nhận",
+    "withdrawn": "rút hồ sơ",
+    "draft": "trở về bản nháp",
+    "start": "bắt đầu chấm",
+    "reopen_scoring": "mở lại việc chấm",
+    "revise": "sửa phiếu chấm",
+    "entries_add": "thêm mô hình",
+    "entries_remove": "bỏ mô hình",
+    "reorder": "sắp xếp lại",
+    "auto": "phân công tự động",
+    "line_add": "thêm dòng",
+    "line_remove": "bỏ dòng",
+    "xlsx": "xuất Excel",
+    "password_change": "đổi mật khẩu",
+    "password_reset": "đặt lại mật khẩu",
 }
 
 PREFIX_LABELS = {
@@ -96,6 +116,9 @@ PREFIX_LABELS = {
     "import": "Nhập dữ liệu",
     "report": "Báo cáo",
     "settings": "Cấu hình",
+    "panel": "Hội đồng chấm",
+    "award_form": "Hình thức khen thưởng",
+    "backup": "Sao lưu",
 }
 
 

@@ -27,6 +27,7 @@ from .models import (
     AggregationMethod,
     Assignment,
     Criterion,
+    Grade,
     Round,
     RoundEntry,
     RoundEvent,
@@ -568,6 +569,9 @@ def ranking(round_id: int):
         if scope is not None:
             inside = set(db.session.scalars(select(Unit.id).where(Unit.path.startswith(scope.path))))
             rows = [r for r in rows if r.unit_id in inside]
+    grade = request.args.get("xep_loai") or ""  # from the dashboard's grade counts
+    if grade in {g.value for g in Grade}:
+        rows = [r for r in rows if r.grade and r.grade.value == grade]
     if status == "chua-du":
         rows = [r for r in rows if not r.complete]
     elif status == "chenh-lech":
@@ -583,6 +587,7 @@ def ranking(round_id: int):
     return render_template(
         "scoring/ranking.html", round=round_, page=page, criteria=list(round_.criteria),
         field=field, kind=kind, unit_id=unit_id, status=status, q=q, sort=sort, descending=descending,
+        grade=grade, grades=list(Grade),
         field_labels=FIELD_LABELS, kind_labels=UNIT_KIND_LABELS,
         units=all_units_in_tree_order(active_only=False), action_form=ActionForm(), reason_form=ReasonForm(),
     )
