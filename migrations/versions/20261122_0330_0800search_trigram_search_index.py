@@ -8,6 +8,7 @@ Revises: 0310registry
 Create Date: 2026-11-22 03:30:00
 
 """
+import sqlalchemy as sa
 from alembic import op
 
 
@@ -21,6 +22,8 @@ def upgrade():
     if op.get_bind().dialect.name == "postgresql":
         # A trusted extension since PostgreSQL 13: the database owner may create it.
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index('ix_initiatives_listing', 'initiatives', [sa.text('year DESC'), 'sort_name', 'id'],
+                        unique=False)
     with op.batch_alter_table('initiatives', schema=None) as batch_op:
         batch_op.create_index(
             'ix_initiatives_search_trgm', ['search_text'], unique=False,
@@ -29,6 +32,8 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index('ix_initiatives_listing', table_name='initiatives')
     with op.batch_alter_table('initiatives', schema=None) as batch_op:
         batch_op.drop_index('ix_initiatives_search_trgm', postgresql_using='gin')
     # pg_trgm stays: other objects of the database may use it.
