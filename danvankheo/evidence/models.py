@@ -52,6 +52,15 @@ class Evidence(db.Model):
         return next((t for t in FILE_TYPES.values() if t.mimetype == self.content_type), None)
 
     @property
+    def size_label(self) -> str:
+        """The size the Vietnamese way: "512 byte", "35 KB", "1,4 MB"."""
+        if self.size < 1024:
+            return f"{self.size} byte"
+        if self.size < 1024 * 1024:
+            return f"{round(self.size / 1024)} KB"
+        return f"{self.size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+    @property
     def is_image(self) -> bool:
         return bool(self.file_type and self.file_type.is_image)
 
