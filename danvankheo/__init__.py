@@ -86,8 +86,11 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
     from .audit.routes import bp as audit_bp
     from .auth.routes import bp as auth_bp
+    from .awards.routes import bp as awards_bp
     from .evidence.routes import bp as evidence_bp
+    from .exports.routes import bp as exports_bp
     from .home.routes import bp as home_bp
+    from .imports.routes import bp as imports_bp
     from .notifications.routes import bp as notifications_bp
     from .registry.routes import bp as registry_bp
     from .scoring.round_routes import bp as rounds_bp
@@ -97,4 +100,6 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, home_bp, admin_bp, audit_bp, notifications_bp, rounds_bp, scoring_bp):
         app.register_blueprint(blueprint)
     for blueprint in (registry_bp, evidence_bp, showcase_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (awards_bp, exports_bp, imports_bp):
         app.register_blueprint(blueprint)

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..core.forms import CHOOSE, REQUIRED, Form, MultiCheckboxField
+from .models import AWARD_LEVEL_LABELS, AwardLevel
+from .services import LineChange, ProposalDetails
+
+
+class AwardFormForm(Form):
+    name = StringField("Tên hình thức khen thưởng",
+                       validators=[DataRequired(REQUIRED), Length(max=255, message="Tối đa 255 ký tự.")])
+    issuing_authority = StringField("Cấp có thẩm quyền khen thưởng",
+                                    validators=[DataRequired(REQUIRED), Length(max=255, message="Tối đa 255 ký tự.")])
+    level = SelectField("Cấp khen thưởng", choices=[(k.value, v) for k, v in AWARD_LEVEL_LABELS.items()],
+                        validators=[DataRequired(CHOOSE)])
+    position = IntegerField("Thứ tự hiển thị", default=0,
+                            validators=[Optional(), NumberRange(min=0, max=100000, message="Từ 0 đến 100.000.")])
+    is_active = BooleanField("Đang dùng", default=True)
+
+    @property
+    def level_enum(self) -> AwardLevel:
+        return AwardLevel(self.level.data)
+
+
+class NewProposalForm(Form):
+    """Step two of creating a proposal: the models of the chosen round and a default form."""
+
+    title = StringField("Tên hồ sơ đề nghị", validators=[Optional(), Length(max=500, message="Tối đa 500 ký tự.")])
+    award_form_id = SelectField("Hình thức khen thưởng đề nghị (áp dụng cho mọi dòng, sửa được sau)",
+                                coerce=int, validators=[DataRequired(CHOOSE)])
+    initiative_ids = MultiCheckboxField("Mô hình được đề nghị", coerce=int)
+
+
+class ProposalForm(Form):
+    """The Tờ trình part of the proposal page; the lines are read by `line_changes`."""
+
+    version = HiddenField()
+    title = StringField("Tên hồ sơ đề nghị", validators=[DataRequired(REQUIRED), Length(max=500)])
+    submission_number = StringField(
+        "Số Tờ trình", description="Ví dụ: 125/TTr-SNV. Để trống nếu chưa lấy số.",
+        validators=[Optional(), Length(max=60, message="Tối đa 60 ký tự.")],
+    )
+    submission_date = DateField("Ngày Tờ trình", validators=[Optional()])
+    signer_authority = StringField(
+        "Ký thay (nếu có)", description="Ví dụ: KT. Giám đốc. Để trống khi người đứng đầu ký.",
+        validators=[Optional(), Length(max=255)],
+    )
+    signer_title = StringField("Chức vụ người ký", description="Ví dụ: Phó Giám đốc.",
+                               validators=[Optional(), Length(max=255)])
+    signer_name = StringField("Họ và tên người ký", validators=[Optional(), Length(max=255)])
+
+    def details(self) -> ProposalDetails:
+        return ProposalDetails(
+            title=self.title.data or "",
+            submission_number=self.submission_number.data,
+            submission_date=self.submission_date.data,
+            signer_name=self.signer_name.data or "",
+            signer_title=self.signer_title.data or "",
+            signer_authority=self.signer_authority.data or "",
+        )
+
+    @property
+    def expected_version(self) -> int | None:
+        raw = self.version.data or ""
+        return int(raw) if raw.isdigit() else None
+
+
+def line_changes(data: Mapping[str, str], line_ids: list[int]) -> list[LineChange]:
+    """The lines' fields as posted by the proposal page (`line-<id>-<field>`)."""
+    changes = []
+    for line_id in line_ids:
+        prefix = f"line-{line_id}-"
+        if prefix + "recipient" not in data:
+            continue
+        raw_form = data.get(prefix + "award_form", "")
+        changes.append(
+            LineChange(
+                line_id=line_id,
+                recipient_key=data.get(prefix + "recipient", ""),
+                award_form_id=int(raw_form) if raw_form.isdigit() else 0,
+                achievement_summary=data.get(prefix + "summary", ""),
+                note=data.get(prefix + "note", ""),
+            )
+        )
+    return changes
+
+
+class AddLineForm(Form):
+    version = HiddenField()
+    initiative_id = SelectField("Mô hình", coerce=int, validators=[DataRequired(CHOOSE)])
+    award_form_id = SelectField("Hình thức khen thưởng", coerce=int, validators=[DataRequired(CHOOSE)])
+
+
+class DecisionForm(Form):
+    version = HiddenField()
+    decision_number = StringField("Số Quyết định", validators=[DataRequired(REQUIRED), Length(max=60)])
+    decision_date = DateField("Ngày Quyết định", validators=[DataRequired("Vui lòng chọn ngày.")])
+
+
+class ReturnForm(Form):
+    version = HiddenField()
+    reason = TextAreaField("Lý do trả lại", validators=[DataRequired(REQUIRED), Length(max=4000)])
+
+
+class RevokeForm(Form):
+    reason = TextAreaField("Lý do hủy khen thưởng", validators=[DataRequired(REQUIRED), Length(max=4000)],
+                           description="Ví dụ: khen thưởng dựa trên hồ sơ, báo cáo không đúng sự thật "
+                                       "(Luật Thi đua, khen thưởng, chương VII).")
+    decision_number = StringField("Số Quyết định hủy", validators=[Optional(), Length(max=60)])
+    decision_date = DateField("Ngày Quyết định hủy", validators=[Optional()])

@@ -1,0 +1,265 @@
+"""Khen thưởng: the catalogue of award forms, proposals (hồ sơ đề nghị) and their lines,
+and revocations of awards already granted.
+
+A proposal goes draft → submitted → approved (with the number and date of the decision,
+Quyết định) or returned (and may then be edited and submitted again). Its lines are
+frozen once it is submitted. After approval each line is a granted award; an award is
+revoked (Luật Thi đua, khen thưởng 2022, chương VII) by adding a revocation, never by
+deleting or editing the line.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from ..auth.models import User
+from ..core.types import UTCDateTime, enum_column, utcnow
+from ..extensions import db
+from ..registry.models import Initiative, InitiativeMember
+from ..scoring.models import Round
+from ..units.models import Unit
+
+
+class AwardLevel(enum.Enum):
+    """The level of the authority that grants an award form."""
+
+    COMMUNE = "commune"
+    DEPARTMENT = "department"
+    PROVINCE = "province"
+    CENTRAL = "central"
+    STATE = "state"
+
+    @property
+    def label(self) -> str:
+        return AWARD_LEVEL_LABELS[self]
+
+
+AWARD_LEVEL_LABELS = {
+    AwardLevel.COMMUNE: "Cấp xã",
+    AwardLevel.DEPARTMENT: "Cấp sở, ban, ngành",
+    AwardLevel.PROVINCE: "Cấp tỉnh",
+    AwardLevel.CENTRAL: "Cấp bộ, ban, ngành trung ương",
+    AwardLevel.STATE: "Cấp Nhà nước",
+}
+
+# (name, issuing authority, level): what a new deployment starts with; editable.
+DEFAULT_AWARD_FORMS: list[tuple[str, str, AwardLevel]] = [
+    ("Giấy khen của Chủ tịch UBND xã", "Chủ tịch Ủy ban nhân dân xã, phường, đặc khu", AwardLevel.COMMUNE),
+    ("Giấy khen của Giám đốc Sở", "Giám đốc Sở", AwardLevel.DEPARTMENT),
+    ("Giấy khen của Trưởng Ban Dân vận Tỉnh ủy", "Trưởng Ban Dân vận Tỉnh ủy", AwardLevel.PROVINCE),
+    ("Bằng khen của Chủ tịch UBND tỉnh", "Chủ tịch Ủy ban nhân dân tỉnh", AwardLevel.PROVINCE),
+    ("Bằng khen của Thủ tướng Chính phủ", "Thủ tướng Chính phủ", AwardLevel.STATE),
+]
+
+
+class AwardForm(db.Model):
+    """Hình thức khen thưởng: Giấy khen, Bằng khen… with who grants it."""
+
+    __tablename__ = "award_forms"
+    __table_args__ = (CheckConstraint("name <> ''", name="name_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    issuing_authority: Mapped[str] = mapped_column(String(255))
+    level: Mapped[AwardLevel] = mapped_column(enum_column(AwardLevel, "award_level"))
+    position: Mapped[int] = mapped_column(default=0)
+    # A form no longer used is hidden from new proposals; past awards keep pointing to it.
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<AwardForm {self.name}>"
+
+
+class ProposalState(enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        return PROPOSAL_STATE_LABELS[self]
+
+
+PROPOSAL_STATE_LABELS = {
+    ProposalState.DRAFT: "Đang lập",
+    ProposalState.SUBMITTED: "Đã trình",
+    ProposalState.APPROVED: "Đã có quyết định khen thưởng",
+    ProposalState.RETURNED: "Bị trả lại",
+}
+
+
+class RecipientType(enum.Enum):
+    COLLECTIVE = "collective"
+    INDIVIDUAL = "individual"
+
+    @property
+    def label(self) -> str:
+        return "Tập thể" if self is RecipientType.COLLECTIVE else "Cá nhân"
+
+
+class Proposal(db.Model):
+    """Hồ sơ đề nghị khen thưởng built from a round's results: the Tờ trình's number, date
+    and signer, and the lines of the danh sách đề nghị."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        CheckConstraint(
+            "state = 'draft' OR (submission_number IS NOT NULL AND submission_date IS NOT NULL)",
+            name="submitted_has_number",
+        ),
+        CheckConstraint(
+            "state <> 'approved' OR (decision_number IS NOT NULL AND decision_date IS NOT NULL)",
+            name="approved_has_decision",
+        ),
+        CheckConstraint("state <> 'returned' OR return_reason IS NOT NULL", name="returned_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    state: Mapped[ProposalState] = mapped_column(
+        enum_column(ProposalState, "proposal_state"), default=ProposalState.DRAFT, index=True
+    )
+    submission_number: Mapped[str | None] = mapped_column(String(60))  # số Tờ trình
+    submission_date: Mapped[date | None] = mapped_column(Date)
+    signer_name: Mapped[str] = mapped_column(String(255), default="")
+    signer_title: Mapped[str] = mapped_column(String(255), default="")  # "Giám đốc", "Phó Giám đốc"
+    signer_authority: Mapped[str] = mapped_column(String(255), default="")  # "KT. Giám đốc" when signing for
+    decision_number: Mapped[str | None] = mapped_column(String(60))  # số Quyết định
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Optimistic locking: a page opened before someone else's save cannot overwrite it.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    round: Mapped[Round] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    lines: Mapped[list[ProposalLine]] = relationship(
+        back_populates="proposal",
+        cascade="all, delete-orphan",
+        order_by=lambda: [ProposalLine.position, ProposalLine.id],
+    )
+
+    def __repr__(self) -> str:
+        return f"<Proposal {self.id} {self.state.value}>"
+
+    @property
+    def is_editable(self) -> bool:
+        """Lines and Tờ trình details change only before submission or after a return."""
+        return self.state in (ProposalState.DRAFT, ProposalState.RETURNED)
+
+    @property
+    def collective_lines(self) -> list[ProposalLine]:
+        return [line for line in self.lines if line.recipient_type is RecipientType.COLLECTIVE]
+
+    @property
+    def individual_lines(self) -> list[ProposalLine]:
+        return [line for line in self.lines if line.recipient_type is RecipientType.INDIVIDUAL]
+
+
+class ProposalLine(db.Model):
+    """One recipient proposed for one award form for one model.
+
+    `recipient_key` names the recipient ("unit:12", "member:40", "lead:7" for the model's
+    lead person) so that the database itself refuses a second line for the same person or
+    unit and the same model in one proposal. Names and positions are copied: the list that
+    was signed must not change when a unit or a member is renamed later.
+    """
+
+    __tablename__ = "proposal_lines"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "initiative_id", "recipient_key"),
+        CheckConstraint("recipient_type = 'individual' OR member_id IS NULL", name="collective_has_no_member"),
+        CheckConstraint("recipient_name <> ''", name="recipient_named"),
+        CheckConstraint("score IS NULL OR score >= 0", name="score_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    recipient_type: Mapped[RecipientType] = mapped_column(enum_column(RecipientType, "recipient_type"))
+    recipient_key: Mapped[str] = mapped_column(String(40))
+    # The collective recipient, or the unit an individual recipient works in.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("initiative_members.id", ondelete="SET NULL"), index=True
+    )
+    recipient_name: Mapped[str] = mapped_column(String(255))
+    recipient_position: Mapped[str] = mapped_column(String(255), default="")  # chức vụ
+    unit_name: Mapped[str] = mapped_column(String(255))
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="RESTRICT"), index=True)
+    initiative_name: Mapped[str] = mapped_column(String(500))
+    award_form_id: Mapped[int] = mapped_column(ForeignKey("award_forms.id", ondelete="RESTRICT"), index=True)
+    achievement_summary: Mapped[str] = mapped_column(Text, default="")  # tóm tắt thành tích
+    score: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    grade: Mapped[str | None] = mapped_column(String(40))  # xếp loại, as published
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    proposal: Mapped[Proposal] = relationship(back_populates="lines")
+    unit: Mapped[Unit] = relationship()
+    member: Mapped[InitiativeMember | None] = relationship()
+    initiative: Mapped[Initiative] = relationship()
+    award_form: Mapped[AwardForm] = relationship()
+    revocation: Mapped[AwardRevocation | None] = relationship(back_populates="line", uselist=False)
+
+    @property
+    def is_collective(self) -> bool:
+        return self.recipient_type is RecipientType.COLLECTIVE
+
+    @property
+    def is_granted(self) -> bool:
+        return self.proposal.state is ProposalState.APPROVED
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revocation is not None
+
+
+class AwardRevocation(db.Model):
+    """Hủy bỏ quyết định khen thưởng for one granted award. Inserted, never changed."""
+
+    __tablename__ = "award_revocations"
+    __table_args__ = (CheckConstraint("reason <> ''", name="reason_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("proposal_lines.id", ondelete="RESTRICT"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    decision_number: Mapped[str | None] = mapped_column(String(60))
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    line: Mapped[ProposalLine] = relationship(back_populates="revocation")
+    revoked_by: Mapped[User | None] = relationship()
+
+
+class AwardHistoryIsPermanent(RuntimeError):
+    """Raised when code tries to change a granted award or a revocation."""
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_award_history(session: Session, flush_context, instances) -> None:
+    """Granted awards and their revocations are history: no code path deletes them."""
+    for obj in session.deleted:
+        if isinstance(obj, AwardRevocation):
+            raise AwardHistoryIsPermanent("Không được xóa quyết định hủy khen thưởng.")
+        if isinstance(obj, ProposalLine | Proposal):
+            proposal = obj if isinstance(obj, Proposal) else obj.proposal
+            if proposal is not None and proposal.state is ProposalState.APPROVED:
+                raise AwardHistoryIsPermanent("Không được xóa khen thưởng đã có quyết định.")
+    for obj in session.dirty:
+        if isinstance(obj, AwardRevocation) and session.is_modified(obj):
+            raise AwardHistoryIsPermanent("Không được sửa quyết định hủy khen thưởng.")

@@ -1,0 +1,387 @@
+"""Khen thưởng: the secretariat builds proposals from a finalised round, submits them,
+records the decision, and keeps the catalogue of award forms. Observers and admins read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..auth.models import Role
+from ..core.permissions import get_or_404, roles_required
+from ..extensions import db
+from ..registry.models import Initiative
+from ..scoring.models import Round, RoundState
+from ..scoring.ranking import ranking_for
+from ..units.models import Unit
+from ..units.services import all_units_in_tree_order
+from . import services
+from .forms import (
+    AddLineForm,
+    AwardFormForm,
+    DecisionForm,
+    NewProposalForm,
+    ProposalForm,
+    ReturnForm,
+    RevokeForm,
+    line_changes,
+)
+from .models import AWARD_LEVEL_LABELS, AwardForm, Proposal, ProposalLine, ProposalState
+from .services import AwardError, StaleProposal
+
+bp = Blueprint("awards", __name__, url_prefix="/khen-thuong")
+
+READERS = (Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN)
+
+
+@bp.app_context_processor
+def award_helpers():
+    """`awards_for_initiative` and `awards_for_unit` for other features' pages, which
+    include "awards/_history.html" with `awards` set."""
+    return {
+        "awards_for_initiative": services.awards_for_initiative,
+        "awards_for_unit": services.awards_for_unit,
+    }
+
+
+@bp.app_template_filter("points")
+def points_filter(value) -> str:
+    """87.50 -> "87,5": scores the Vietnamese way."""
+    return services.format_points(value)
+
+
+def _may_act() -> bool:
+    return current_user.is_secretariat
+
+
+def _load_proposal(proposal_id: int) -> Proposal:
+    return get_or_404(Proposal, proposal_id)
+
+
+def _form_choices() -> list[tuple[int, str]]:
+    return [(f.id, f.name) for f in services.award_forms(active_only=True)]
+
+
+# --- Proposals --------------------------------------------------------------------------------
+
+
+@bp.get("")
+@roles_required(*READERS)
+def index():
+    proposals = list(
+        db.session.scalars(
+            select(Proposal).options(selectinload(Proposal.round)).order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        )
+    )
+    counts = dict(
+        db.session.execute(select(ProposalLine.proposal_id, func.count()).group_by(ProposalLine.proposal_id)).all()
+    )
+    return render_template(
+        "awards/index.html",
+        proposals=proposals,
+        counts=counts,
+        rounds=services.finalised_rounds(),
+        may_act=_may_act(),
+    )
+
+
+@bp.route("/de-nghi/moi", methods=["GET", "POST"])
+@roles_required(Role.SECRETARIAT)
+def new():
+    rounds = services.finalised_rounds()
+    round_id = request.values.get("dot", type=int)
+    round_ = db.session.get(Round, round_id) if round_id else None
+    if round_ is not None and round_.state is not RoundState.FINALISED:
+        flash("Đợt đánh giá này chưa công bố kết quả: chưa lập được danh sách đề nghị.", "warning")
+        round_ = None
+    if round_ is None:
+        return render_template("awards/new.html", rounds=rounds, round=None, form=None, rows=[])
+    rows = ranking_for(round_)
+    form = NewProposalForm()
+    form.award_form_id.choices = _form_choices()
+    form.initiative_ids.choices = [(row.initiative_id, row.name) for row in rows]
+    if request.method == "GET":
+        form.title.data = services.default_title(round_)
+        form.initiative_ids.data = services.excellent_initiative_ids(round_)
+    if form.validate_on_submit():
+        try:
+            proposal = services.create_proposal(
+                round_,
+                form.initiative_ids.data or [],
+                db.session.get(AwardForm, form.award_form_id.data),
+                actor=current_user,
+                title=form.title.data,
+            )
+        except AwardError as error:
+            db.session.rollback()
+            form.initiative_ids.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã lập danh sách đề nghị khen thưởng. Kiểm tra từng dòng rồi lưu.", "success")
+            return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+    selected = set(form.initiative_ids.data or [])
+    return render_template("awards/new.html", rounds=rounds, round=round_, form=form, rows=rows, selected=selected)
+
+
+def _detail_page(proposal: Proposal, form: ProposalForm | None = None, *, stale: bool = False, status: int = 200):
+    editable = proposal.is_editable and _may_act()
+    if form is None:
+        form = ProposalForm(obj=proposal)
+        form.version.data = str(proposal.version)
+    add_form = None
+    if editable:
+        add_form = AddLineForm()
+        add_form.version.data = str(proposal.version)
+        add_form.initiative_id.choices = [(row.initiative_id, f"{row.name} — {row.unit_name}")
+                                          for row in ranking_for(proposal.round)]
+        add_form.award_form_id.choices = _form_choices()
+    recipients = {}
+    if editable:
+        for line in proposal.lines:
+            if line.initiative_id not in recipients:
+                recipients[line.initiative_id] = services.recipients_for(line.initiative)
+    decision_form = return_form = None
+    if proposal.state is ProposalState.SUBMITTED and _may_act():
+        decision_form, return_form = DecisionForm(prefix="qd"), ReturnForm(prefix="tl")
+        decision_form.version.data = return_form.version.data = str(proposal.version)
+    return (
+        render_template(
+            "awards/detail.html",
+            proposal=proposal,
+            form=form,
+            add_form=add_form,
+            decision_form=decision_form,
+            return_form=return_form,
+            editable=editable,
+            may_act=_may_act(),
+            recipients=recipients,
+            award_forms=services.award_forms(),
+            missing=services.missing_for_submit(proposal) if proposal.is_editable else [],
+            stale=stale,
+        ),
+        status,
+    )
+
+
+@bp.get("/de-nghi/<int:proposal_id>")
+@roles_required(*READERS)
+def detail(proposal_id: int):
+    return _detail_page(_load_proposal(proposal_id))
+
+
+@bp.post("/de-nghi/<int:proposal_id>")
+@roles_required(Role.SECRETARIAT)
+def save(proposal_id: int):
+    """Save the page; with action=submit, save and submit in one step."""
+    proposal = _load_proposal(proposal_id)
+    form = ProposalForm()
+    if not form.validate_on_submit():
+        flash("Chưa lưu được: vui lòng sửa các trường được đánh dấu.", "danger")
+        return _detail_page(proposal, form, status=400)
+    changes = line_changes(request.form, [line.id for line in proposal.lines])
+    submitting = request.form.get("action") == "submit"
+    try:
+        services.update_proposal(proposal, form.details(), changes, expected_version=form.expected_version,
+                                 actor=current_user)
+        if submitting:
+            services.submit_proposal(proposal, actor=current_user)
+        db.session.commit()
+    except (StaleProposal, StaleDataError):
+        db.session.rollback()
+        flash(services.STALE_MESSAGE, "danger")
+        return _detail_page(_load_proposal(proposal_id), stale=True, status=409)
+    except AwardError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _detail_page(_load_proposal(proposal_id), status=400)
+    flash("Đã lưu và trình danh sách đề nghị." if submitting else "Đã lưu danh sách đề nghị.", "success")
+    return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+
+
+def _expected_version() -> int | None:
+    raw = request.form.get("version") or request.form.get("qd-version") or request.form.get("tl-version") or ""
+    return int(raw) if raw.isdigit() else None
+
+
+def _act(proposal: Proposal, action, success: str):
+    try:
+        action()
+        db.session.commit()
+    except (StaleProposal, StaleDataError):
+        db.session.rollback()
+        flash(services.STALE_MESSAGE, "danger")
+    except AwardError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        flash(success, "success")
+    return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+
+
+@bp.post("/de-nghi/<int:proposal_id>/them-dong")
+@roles_required(Role.SECRETARIAT)
+def add_line(proposal_id: int):
+    proposal = _load_proposal(proposal_id)
+    initiative = db.session.get(Initiative, request.form.get("initiative_id", type=int) or 0)
+    if initiative is None:
+        flash("Vui lòng chọn mô hình.", "danger")
+        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+    award_form = db.session.get(AwardForm, request.form.get("award_form_id", type=int) or 0)
+    return _act(
+        proposal,
+        lambda: services.add_line(proposal, initiative, request.form.get("recipient") or None, award_form,
+                                  expected_version=_expected_version(), actor=current_user),
+        "Đã thêm một dòng; chọn người hoặc tập thể được đề nghị ở cột tương ứng rồi lưu.",
+    )
+
+
+@bp.post("/de-nghi/<int:proposal_id>/dong/<int:line_id>/xoa")
+@roles_required(Role.SECRETARIAT)
+def remove_line(proposal_id: int, line_id: int):
+    proposal = _load_proposal(proposal_id)
+    line = get_or_404(ProposalLine, line_id)
+    if line.proposal_id != proposal.id:
+        abort(404)
+    return _act(proposal, lambda: services.remove_line(proposal, line, expected_version=_expected_version(),
+                                                       actor=current_user), "Đã xóa dòng khỏi danh sách.")
+
+
+@bp.post("/de-nghi/<int:proposal_id>/quyet-dinh")
+@roles_required(Role.SECRETARIAT)
+def approve(proposal_id: int):
+    proposal = _load_proposal(proposal_id)
+    form = DecisionForm(prefix="qd")
+    if not form.validate_on_submit():
+        flash("Vui lòng nhập số và ngày của Quyết định khen thưởng.", "danger")
+        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+    return _act(
+        proposal,
+        lambda: services.approve_proposal(proposal, form.decision_number.data, form.decision_date.data,
+                                          expected_version=_expected_version(), actor=current_user),
+        "Đã ghi nhận Quyết định khen thưởng; các đơn vị đã được thông báo.",
+    )
+
+
+@bp.post("/de-nghi/<int:proposal_id>/tra-lai")
+@roles_required(Role.SECRETARIAT)
+def return_(proposal_id: int):
+    proposal = _load_proposal(proposal_id)
+    form = ReturnForm(prefix="tl")
+    if not form.validate_on_submit():
+        flash("Vui lòng nhập lý do trả lại.", "danger")
+        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+    return _act(
+        proposal,
+        lambda: services.return_proposal(proposal, form.reason.data, expected_version=_expected_version(),
+                                         actor=current_user),
+        "Đã ghi nhận danh sách bị trả lại; có thể sửa và trình lại.",
+    )
+
+
+@bp.post("/de-nghi/<int:proposal_id>/xoa")
+@roles_required(Role.SECRETARIAT)
+def delete(proposal_id: int):
+    proposal = _load_proposal(proposal_id)
+    try:
+        services.delete_proposal(proposal, actor=current_user)
+        db.session.commit()
+    except AwardError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+    flash("Đã xóa danh sách đề nghị.", "success")
+    return redirect(url_for("awards.index"), 303)
+
+
+@bp.route("/da-khen/<int:line_id>/huy", methods=["GET", "POST"])
+@roles_required(Role.SECRETARIAT)
+def revoke(line_id: int):
+    line = get_or_404(ProposalLine, line_id)
+    if line.proposal.state is not ProposalState.APPROVED or line.revocation is not None:
+        flash("Chỉ hủy được khen thưởng đã có quyết định và chưa bị hủy.", "warning")
+        return redirect(url_for("awards.detail", proposal_id=line.proposal_id), 303)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke_award(line, form.reason.data, decision_number=form.decision_number.data,
+                                  decision_date=form.decision_date.data, actor=current_user)
+            db.session.commit()
+        except AwardError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error))
+        else:
+            flash(f"Đã hủy khen thưởng của {line.recipient_name}; quyết định hủy được lưu trong lịch sử.", "success")
+            return redirect(url_for("awards.detail", proposal_id=line.proposal_id), 303)
+    return render_template("awards/revoke.html", line=line, form=form)
+
+
+# --- History ------------------------------------------------------------------------------------
+
+
+@bp.get("/don-vi")
+@login_required
+def unit_history():
+    """The awards of one unit: staff see their own unit; readers may pick any unit."""
+    reader = current_user.has_role(*READERS)
+    unit_id = request.args.get("don_vi", type=int) if reader else None
+    unit = db.session.get(Unit, unit_id) if unit_id else current_user.unit
+    if unit is None and not reader:
+        abort(403)
+    return render_template(
+        "awards/unit_history.html",
+        unit=unit,
+        awards=services.awards_for_unit(unit) if unit else [],
+        units=all_units_in_tree_order() if reader else [],
+    )
+
+
+# --- Award forms (catalogue) ----------------------------------------------------------------------
+
+
+@bp.get("/hinh-thuc")
+@roles_required(*READERS)
+def forms():
+    return render_template("awards/forms.html", forms=services.award_forms(), levels=AWARD_LEVEL_LABELS,
+                           may_edit=current_user.has_role(Role.SECRETARIAT, Role.ADMIN))
+
+
+@bp.route("/hinh-thuc/moi", methods=["GET", "POST"])
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def form_create():
+    form = AwardFormForm()
+    if form.validate_on_submit():
+        try:
+            services.create_award_form(name=form.name.data, issuing_authority=form.issuing_authority.data,
+                                       level=form.level_enum, position=form.position.data or 0, actor=current_user)
+        except AwardError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã thêm hình thức khen thưởng.", "success")
+            return redirect(url_for("awards.forms"), 303)
+    return render_template("awards/form_edit.html", form=form, award_form=None)
+
+
+@bp.route("/hinh-thuc/<int:form_id>", methods=["GET", "POST"])
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def form_edit(form_id: int):
+    award_form = get_or_404(AwardForm, form_id)
+    form = AwardFormForm(obj=award_form)
+    if request.method == "GET":
+        form.level.data = award_form.level.value
+    if form.validate_on_submit():
+        try:
+            services.update_award_form(award_form, name=form.name.data, issuing_authority=form.issuing_authority.data,
+                                       level=form.level_enum, position=form.position.data or 0,
+                                       is_active=form.is_active.data, actor=current_user)
+        except AwardError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã lưu hình thức khen thưởng.", "success")
+            return redirect(url_for("awards.forms"), 303)
+    return render_template("awards/form_edit.html", form=form, award_form=award_form)

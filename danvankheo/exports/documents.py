@@ -1,0 +1,353 @@
+"""The workbooks users download, built from plain rows: pure functions, no database.
+
+Each `*_sheets` function returns the sheets of one workbook; `xlsx.write_workbook` or
+`xlsx.workbook_bytes` turns them into a file. Views gather the rows (see `queries`) and
+the deployment's names (`DocumentContext.from_config`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..core.timeutil import format_document_date
+from .xlsx import Column, DocumentHeader, Sheet, Signature, Span
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """How this deployment names itself on paper (see config.py)."""
+
+    parent_body: str
+    issuing_body: str
+    place: str
+    number_suffix: str
+    secretariat_name: str
+    today: date
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], today: date) -> DocumentContext:
+        return cls(
+            parent_body=config["PARENT_BODY_NAME"],
+            issuing_body=config["ISSUING_BODY_NAME"],
+            place=config["DOCUMENT_PLACE_NAME"],
+            number_suffix=config["DOCUMENT_NUMBER_SUFFIX"],
+            secretariat_name=config["SECRETARIAT_NAME"],
+            today=today,
+        )
+
+
+BLANK_NUMBER = "\u00a0" * 6  # room to write the number in by hand
+
+
+def document_number(number: str | None, kind: str, suffix: str) -> str:
+    """ "Số: 12/TTr-SNV". A bare number gets the kind and suffix; none leaves a blank."""
+    number = (number or "").strip()
+    if not number:
+        return f"Số: {BLANK_NUMBER}/{kind}-{suffix}"
+    if number.isdigit():
+        return f"Số: {number}/{kind}-{suffix}"
+    return f"Số: {number}"
+
+
+def _header(ctx: DocumentContext, *, number: str, day: date, title: str, subtitles: Sequence[str] = (),
+            notes: Sequence[str] = ()) -> DocumentHeader:
+    return DocumentHeader(
+        parent_body=ctx.parent_body,
+        issuing_body=ctx.issuing_body,
+        number=number,
+        place_date=format_document_date(ctx.place, day),
+        title=title,
+        subtitles=tuple(subtitles),
+        notes=tuple(notes),
+    )
+
+
+def _as_number(value: Decimal | float | int | None) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+# --- Danh sách đề nghị khen thưởng -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposalListLine:
+    collective: bool
+    recipient_name: str
+    position_and_unit: str  # "Chức vụ, đơn vị"
+    initiative_name: str
+    summary: str
+    score: Decimal | None
+    grade: str
+    award_form: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ProposalList:
+    title: str
+    year: int
+    submission_number: str | None
+    submission_date: date | None
+    signer_name: str
+    signer_title: str
+    signer_authority: str
+    lines: Sequence[ProposalListLine]
+
+
+PROPOSAL_COLUMNS = [
+    Column("STT", "center", max_width=6),
+    Column("Tên tập thể / Họ và tên", max_width=28),
+    Column("Chức vụ, đơn vị", max_width=28),
+    Column("Tên mô hình", max_width=30),
+    Column("Tóm tắt thành tích", "long_text", max_width=50),
+    Column("Điểm", "decimal", max_width=9),
+    Column("Xếp loại", "center", max_width=11),
+    Column("Hình thức khen thưởng đề nghị", max_width=26),
+    Column("Ghi chú", max_width=18),
+]
+
+
+def _movement_line(title: str, year: int) -> str:
+    prefix = "Đề nghị khen thưởng "
+    if title.startswith(prefix) and len(title) > len(prefix):
+        rest = title[len(prefix):]
+        return rest[0].upper() + rest[1:]
+    return title or f"Phong trào thi đua “Dân vận khéo” năm {year}"
+
+
+def proposal_sheets(ctx: DocumentContext, proposal: ProposalList) -> list[Sheet]:
+    """Danh sách đề nghị khen thưởng in the Nghị định 30/2020 layout."""
+    number = document_number(proposal.submission_number, "TTr", ctx.number_suffix)
+    number_text = number.removeprefix("Số: ")
+    day_text = proposal.submission_date.strftime("%d/%m/%Y") if proposal.submission_date else f"   /   /{proposal.year}"
+    header = _header(
+        ctx,
+        number=number,
+        day=proposal.submission_date or ctx.today,
+        title="DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+        subtitles=[_movement_line(proposal.title, proposal.year)],
+        notes=[f"(Kèm theo Tờ trình số {number_text} ngày {day_text} của {ctx.issuing_body})"],
+    )
+    collective = [line for line in proposal.lines if line.collective]
+    individual = [line for line in proposal.lines if not line.collective]
+
+    def rows() -> Iterator[Sequence[Any] | Span]:
+        for heading, lines in (("I. TẬP THỂ", collective), ("II. CÁ NHÂN", individual)):
+            yield Span(heading)
+            if not lines:
+                yield Span("Không có", "note")
+            for number, line in enumerate(lines, 1):
+                yield [number, line.recipient_name, line.position_and_unit, line.initiative_name, line.summary,
+                       _as_number(line.score), line.grade, line.award_form, line.note]
+        yield Span(f"Tổng cộng: {len(collective)} tập thể và {len(individual)} cá nhân.", "total")
+        by_form: dict[str, int] = {}
+        for line in proposal.lines:
+            by_form[line.award_form] = by_form.get(line.award_form, 0) + 1
+        if by_form:
+            yield Span("Trong đó: " + "; ".join(f"{name}: {count}" for name, count in by_form.items()) + ".",
+                       "total")
+
+    signature = Signature(
+        signer_title=proposal.signer_title.upper(),
+        signer_name=proposal.signer_name,
+        authority=proposal.signer_authority.upper(),
+        recipients=("- Như trên;", f"- Lưu: VT, {ctx.secretariat_name}."),
+    )
+    return [Sheet("Danh sách đề nghị", PROPOSAL_COLUMNS, rows(), header=header, signature=signature,
+                  freeze_columns=2)]
+
+
+# --- Ranking ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionInfo:
+    code: str
+    name: str
+    max_score: Decimal
+
+
+@dataclass(frozen=True)
+class RankingLine:
+    name: str
+    unit_name: str
+    field: str
+    criterion_means: Mapping[str, Decimal | None]
+    total: Decimal | None
+    grade: str
+    rank: int | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One score: evaluator × model × criterion."""
+
+    initiative_name: str
+    unit_name: str
+    evaluator: str
+    criterion: str
+    max_score: Decimal
+    value: Decimal
+    comment: str
+
+
+def _points(value: Decimal) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria: Sequence[CriterionInfo],
+                   lines: Iterable[RankingLine], scores: Iterable[ScoreLine]) -> list[Sheet]:
+    """Kết quả xếp hạng: one row per model, then one row per evaluator × model × criterion."""
+    group = "Điểm trung bình theo tiêu chí"
+    columns = [
+        Column("STT", "center", max_width=6),
+        Column("Tên mô hình", max_width=40),
+        Column("Đơn vị", max_width=30),
+        Column("Lĩnh vực", max_width=18),
+        *[Column(f"{c.code}. {c.name} ({_points(c.max_score)})", "decimal", group=group, max_width=14)
+          for c in criteria],
+        Column("Tổng điểm", "decimal", max_width=10),
+        Column("Xếp loại", "center", max_width=11),
+        Column("Xếp hạng", "integer", max_width=9),
+        Column("Ghi chú", max_width=24),
+    ]
+    codes = [c.code for c in criteria]
+
+    def ranking_rows() -> Iterator[list[Any]]:
+        for number, line in enumerate(lines, 1):
+            yield [number, line.name, line.unit_name, line.field,
+                   *[_as_number(line.criterion_means.get(code)) for code in codes],
+                   _as_number(line.total), line.grade, line.rank, line.note]
+
+    header = _header(
+        ctx,
+        number=document_number(None, "BC", ctx.number_suffix),
+        day=ctx.today,
+        title="KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG MÔ HÌNH “DÂN VẬN KHÉO”",
+        subtitles=[f"{round_name} (năm {year})"],
+    )
+    detail_columns = [
+        Column("STT", "integer", max_width=8),
+        Column("Tên mô hình", max_width=40),
+        Column("Đơn vị", max_width=30),
+        Column("Thành viên hội đồng chấm", max_width=26),
+        Column("Tiêu chí", max_width=40),
+        Column("Điểm tối đa", "decimal", max_width=9),
+        Column("Điểm chấm", "decimal", max_width=9),
+        Column("Nhận xét", "long_text", max_width=40),
+    ]
+
+    def score_rows() -> Iterator[list[Any]]:
+        for number, s in enumerate(scores, 1):
+            yield [number, s.initiative_name, s.unit_name, s.evaluator, s.criterion, _as_number(s.max_score),
+                   _as_number(s.value), s.comment]
+
+    return [
+        Sheet("Xếp hạng", columns, ranking_rows(), header=header, freeze_columns=2),
+        Sheet("Chi tiết phiếu chấm", detail_columns, score_rows(),
+              title=f"CHI TIẾT ĐIỂM CHẤM — {round_name.upper()}",
+              notes=["Mỗi dòng là điểm của một thành viên hội đồng cho một tiêu chí của một mô hình "
+                     "(chỉ các phiếu đã nộp)."],
+              freeze_columns=2),
+    ]
+
+
+# --- Compliance --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplianceLine:
+    unit_name: str
+    unit_kind: str
+    deadline: date | None
+    extension_until: date | None
+    submitted: int
+    waiting: int
+    returned: int
+    accepted: int
+    rejected: int
+    drafts: int
+    status: str
+
+
+COMPLIANCE_COLUMNS = [
+    Column("STT", "center", max_width=6),
+    Column("Đơn vị", max_width=36),
+    Column("Loại đơn vị", max_width=22),
+    Column("Hạn nộp", "date"),
+    Column("Gia hạn đến", "date"),
+    Column("Đã nộp", "integer", group="Số mô hình", max_width=9),
+    Column("Chờ tiếp nhận", "integer", group="Số mô hình", max_width=10),
+    Column("Trả lại", "integer", group="Số mô hình", max_width=9),
+    Column("Đã tiếp nhận", "integer", group="Số mô hình", max_width=10),
+    Column("Không tiếp nhận", "integer", group="Số mô hình", max_width=10),
+    Column("Bản nháp", "integer", group="Số mô hình", max_width=9),
+    Column("Tình trạng", "center", max_width=12),
+]
+
+
+def compliance_sheets(ctx: DocumentContext, year: int, lines: Sequence[ComplianceLine]) -> list[Sheet]:
+    """Báo cáo tình hình đăng ký mô hình of a year, with the official header block."""
+    header = _header(
+        ctx,
+        number=document_number(None, "BC", ctx.number_suffix),
+        day=ctx.today,
+        title=f"BÁO CÁO TÌNH HÌNH ĐĂNG KÝ MÔ HÌNH “DÂN VẬN KHÉO” NĂM {year}",
+        subtitles=[f"(Tính đến ngày {ctx.today.strftime('%d/%m/%Y')})"],
+    )
+    statuses: dict[str, int] = {}
+    for line in lines:
+        statuses[line.status] = statuses.get(line.status, 0) + 1
+
+    def rows() -> Iterator[Sequence[Any] | Span]:
+        for number, line in enumerate(lines, 1):
+            yield [number, line.unit_name, line.unit_kind, line.deadline, line.extension_until, line.submitted,
+                   line.waiting, line.returned, line.accepted, line.rejected, line.drafts, line.status]
+        summary = "; ".join(f"{status}: {count}" for status, count in statuses.items())
+        yield Span(f"Tổng cộng: {len(lines)} đơn vị" + (f" ({summary})" if summary else "") + ".", "total")
+
+    return [Sheet(f"Năm {year}", COMPLIANCE_COLUMNS, rows(), header=header, freeze_columns=2)]
+
+
+# --- Registry listing ------------------------------------------------------------------------
+
+
+REGISTRY_COLUMNS = [
+    Column("STT", "integer", max_width=8),
+    Column("Tên mô hình", max_width=45),
+    Column("Đơn vị", max_width=32),
+    Column("Năm", "integer", max_width=6),
+    Column("Lĩnh vực", max_width=18),
+    Column("Tập thể / cá nhân", "center", max_width=10),
+    Column("Trạng thái", max_width=16),
+    Column("Ngày nộp", "date"),
+    Column("Người chủ trì", max_width=24),
+    Column("Chức vụ", max_width=24),
+    Column("Số người hưởng lợi", "integer", max_width=12),
+    Column("Kinh phí ngân sách (đồng)", "integer", max_width=16),
+    Column("Kinh phí xã hội hóa (đồng)", "integer", max_width=16),
+    Column("Chủ đề", max_width=30),
+]
+
+
+def registry_sheets(ctx: DocumentContext, rows: Iterable[Sequence[Any]], filters: Sequence[str]) -> list[Sheet]:
+    """The registry list as filtered on screen. `rows` are the columns after STT, streamed."""
+
+    def numbered_rows() -> Iterator[list[Any]]:
+        for number, row in enumerate(rows, 1):
+            yield [number, *row]
+
+    notes = [("Điều kiện lọc: " + "; ".join(filters)) if filters else "Điều kiện lọc: tất cả mô hình được xem.",
+             f"Ngày xuất: {ctx.today.strftime('%d/%m/%Y')}."]
+    return [Sheet("Danh sách mô hình", REGISTRY_COLUMNS, numbered_rows(),
+                  title="DANH SÁCH MÔ HÌNH “DÂN VẬN KHÉO”", notes=notes, freeze_columns=2)]

@@ -1,0 +1,201 @@
+"""Reading what the exports show, as the plain rows `documents` takes.
+
+Large listings are streamed from the database (`yield_per`) and turned into rows one by
+one, so neither the query nor the workbook holds every model in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import load_only
+
+from ..auth.models import User
+from ..core.timeutil import to_local
+from ..extensions import db
+from ..registry.models import FIELD_LABELS, Field, Initiative, InitiativeKind, Status
+from ..scoring.models import Criterion, PanelMember, Round, Score, Scorecard, ScorecardState
+from ..scoring.ranking import FLAG_DISAGREEMENT, ranking_for
+from ..units.models import Unit
+from .documents import ComplianceLine, CriterionInfo, ProposalList, ProposalListLine, RankingLine, ScoreLine
+
+STREAM_BATCH = 1000
+
+
+# --- Proposal ------------------------------------------------------------------------------
+
+
+def proposal_list(proposal) -> ProposalList:
+    lines = [
+        ProposalListLine(
+            collective=line.is_collective,
+            recipient_name=line.recipient_name,
+            position_and_unit="" if line.is_collective else ", ".join(
+                part for part in (line.recipient_position, line.unit_name) if part
+            ),
+            initiative_name=line.initiative_name,
+            summary=line.achievement_summary,
+            score=line.score,
+            grade=line.grade or "",
+            award_form=line.award_form.name,
+            note=line.note,
+        )
+        for line in proposal.lines
+    ]
+    return ProposalList(
+        title=proposal.title,
+        year=proposal.round.year,
+        submission_number=proposal.submission_number,
+        submission_date=proposal.submission_date,
+        signer_name=proposal.signer_name,
+        signer_title=proposal.signer_title,
+        signer_authority=proposal.signer_authority,
+        lines=lines,
+    )
+
+
+# --- Ranking ---------------------------------------------------------------------------------
+
+
+def criteria_of(round_: Round) -> list[CriterionInfo]:
+    return [CriterionInfo(c.code, c.name, c.max_score) for c in round_.criteria]
+
+
+def ranking_lines(round_: Round) -> list[RankingLine]:
+    lines = []
+    for row in ranking_for(round_):
+        notes = []
+        if not row.complete:
+            notes.append(f"Chưa đủ phiếu chấm ({row.submitted_count}/{row.required_count or round_.min_scorecards})")
+        if FLAG_DISAGREEMENT in row.flags:
+            notes.append("Chênh lệch lớn giữa các thành viên")
+        lines.append(
+            RankingLine(
+                name=row.name,
+                unit_name=row.unit_name,
+                field=row.field.label if row.field else "",
+                criterion_means=row.criterion_means,
+                total=row.total,
+                grade=row.grade.label if row.grade else "",
+                rank=row.rank,
+                note="; ".join(notes),
+            )
+        )
+    return lines
+
+
+def score_lines(round_: Round, *, with_names: bool) -> Iterator[ScoreLine]:
+    """Every submitted score of the round. Without names, evaluators are numbered by their
+    place in the panel ("Thành viên 2"), the same number across the whole sheet."""
+    numbers = {
+        user_id: index
+        for index, user_id in enumerate(
+            db.session.scalars(
+                select(PanelMember.user_id).where(PanelMember.round_id == round_.id).order_by(PanelMember.id)
+            ),
+            start=1,
+        )
+    }
+    query = (
+        select(
+            Initiative.name, Unit.name, User.id, User.full_name, Criterion.code, Criterion.name,
+            Score.max_score, Score.value, Score.comment,
+        )
+        .select_from(Score)
+        .join(Scorecard, Score.scorecard_id == Scorecard.id)
+        .join(Criterion, Score.criterion_id == Criterion.id)
+        .join(Initiative, Scorecard.initiative_id == Initiative.id)
+        .join(Unit, Initiative.unit_id == Unit.id)
+        .join(User, Scorecard.evaluator_id == User.id)
+        .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED)
+        .order_by(Unit.sort_name, Initiative.sort_name, Initiative.id, Scorecard.evaluator_id, Criterion.position)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    for name, unit_name, user_id, full_name, code, criterion, max_score, value, comment in db.session.execute(query):
+        evaluator = full_name if with_names else f"Thành viên {numbers.get(user_id, '?')}"
+        yield ScoreLine(name, unit_name, evaluator, f"{code}. {criterion}", max_score, value, comment or "")
+
+
+# --- Compliance --------------------------------------------------------------------------------
+
+
+def compliance_lines(year: int) -> list[ComplianceLine]:
+    from ..registry.deadlines import compliance_rows
+
+    return [
+        ComplianceLine(
+            unit_name=row.unit.name,
+            unit_kind=row.unit.kind.label,
+            deadline=to_local(row.deadline).date() if row.deadline else None,
+            extension_until=to_local(row.extension_until).date() if row.extension_until else None,
+            submitted=row.submitted,
+            waiting=row.waiting,
+            returned=row.returned,
+            accepted=row.accepted,
+            rejected=row.rejected,
+            drafts=row.drafts,
+            status=row.status.label,
+        )
+        for row in compliance_rows(year)
+    ]
+
+
+# --- Registry listing ------------------------------------------------------------------------
+
+_LISTING_COLUMNS = (
+    Initiative.id, Initiative.name, Initiative.year, Initiative.field, Initiative.kind, Initiative.status,
+    Initiative.submitted_at, Initiative.lead_name, Initiative.lead_position, Initiative.beneficiaries,
+    Initiative.budget_state, Initiative.budget_social, Initiative.unit_id, Initiative.version,
+)
+
+
+def registry_rows(user, args: Mapping[str, Any]) -> Iterator[list[Any]]:
+    """The models of the registry list for these filters, as rows, streamed."""
+    from ..registry.services import filtered_initiatives_query
+
+    query = (
+        filtered_initiatives_query(user, args)
+        .options(load_only(*_LISTING_COLUMNS))
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    for initiative in db.session.scalars(query):
+        yield [
+            initiative.name,
+            initiative.unit.name,
+            initiative.year,
+            initiative.field.label if initiative.field else "",
+            initiative.kind.label,
+            initiative.status.label,
+            to_local(initiative.submitted_at).date() if initiative.submitted_at else None,
+            initiative.lead_name,
+            initiative.lead_position,
+            initiative.beneficiaries,
+            initiative.budget_state,
+            initiative.budget_social,
+            ", ".join(tag.tag for tag in initiative.tags),
+        ]
+
+
+def describe_filters(args: Mapping[str, Any]) -> list[str]:
+    """The list's filters in words, for the line under the title."""
+    from ..registry.services import ListFilters
+
+    filters = ListFilters.from_args(args)
+    words = []
+    if filters.q:
+        words.append(f"từ khóa “{filters.q}”")
+    if filters.year:
+        words.append(f"năm {filters.year}")
+    if filters.unit_id:
+        unit = db.session.get(Unit, filters.unit_id)
+        if unit is not None:
+            words.append(f"đơn vị {unit.name} (kể cả đơn vị trực thuộc)")
+    if isinstance(filters.field, Field):
+        words.append(f"lĩnh vực {FIELD_LABELS[filters.field]}")
+    if isinstance(filters.status, Status):
+        words.append(f"trạng thái {filters.status.label}")
+    if isinstance(filters.kind, InitiativeKind):
+        words.append(filters.kind.label.lower())
+    return words

@@ -1,0 +1,118 @@
+"""Download routes for the Excel exports. Each view checks access, gathers rows, lets a pure
+builder write the workbook to a temporary file, records the export and sends the file."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import Blueprint, abort, current_app, request, send_file
+from flask_login import current_user, login_required
+
+from ..audit.services import record
+from ..auth.models import Role
+from ..core.permissions import get_or_404, roles_required
+from ..core.timeutil import local_today
+from ..extensions import db
+from ..scoring.models import Round, RoundState
+from . import documents, queries
+from .xlsx import XLSX_MIMETYPE, Sheet, content_disposition, write_workbook
+
+bp = Blueprint("exports", __name__, url_prefix="/xuat-excel")
+
+READERS = (Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN)
+
+
+class _Counted:
+    """Counts the rows a builder consumes, for the audit record."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self.rows, self.count = rows, 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def _context() -> documents.DocumentContext:
+    return documents.DocumentContext.from_config(current_app.config, local_today())
+
+
+def send_workbook(sheets: list[Sheet], filename: str, *, label: str, obj: Any = None, rows: _Counted | None = None):
+    """Write the workbook to a temporary file (memory stays flat), audit, and send it."""
+    # Handed to the response, which closes it once sent.
+    target = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        write_workbook(sheets, target)
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    changes = {"filename": [None, filename]}
+    if rows is not None:
+        changes["rows"] = [None, rows.count]
+    record("export.xlsx", obj, object_type=None if obj is not None else "Export", label=label, changes=changes)
+    db.session.commit()
+    response = send_file(target, mimetype=XLSX_MIMETYPE, max_age=0, conditional=False, etag=False)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/de-nghi/<int:proposal_id>")
+@roles_required(*READERS)
+def proposal(proposal_id: int):
+    from ..awards.models import Proposal
+
+    item = get_or_404(Proposal, proposal_id)
+    data = queries.proposal_list(item)
+    sheets = documents.proposal_sheets(_context(), data)
+    filename = f"Danh sách đề nghị khen thưởng {item.round.year} - {item.id}.xlsx"
+    return send_workbook(sheets, filename, label=f"Danh sách đề nghị khen thưởng: {item.title}", obj=item)
+
+
+@bp.get("/dot-danh-gia/<int:round_id>/xep-hang")
+@roles_required(*READERS)
+def ranking(round_id: int):
+    round_ = get_or_404(Round, round_id)
+    if round_.state is RoundState.DRAFT:
+        abort(404)
+    scores = _Counted(queries.score_lines(round_, with_names=current_user.is_secretariat))
+    sheets = documents.ranking_sheets(
+        _context(),
+        round_name=round_.name,
+        year=round_.year,
+        criteria=queries.criteria_of(round_),
+        lines=queries.ranking_lines(round_),
+        scores=scores,
+    )
+    filename = f"Kết quả xếp hạng {round_.name}.xlsx"
+    return send_workbook(sheets, filename, label=f"Kết quả xếp hạng: {round_.name}", obj=round_, rows=scores)
+
+
+@bp.get("/tinh-hinh-dang-ky")
+@roles_required(*READERS)
+def compliance():
+    year = request.args.get("nam", type=int) or local_today().year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    sheets = documents.compliance_sheets(_context(), year, queries.compliance_lines(year))
+    return send_workbook(sheets, f"Tình hình đăng ký mô hình năm {year}.xlsx",
+                         label=f"Tình hình đăng ký mô hình năm {year}")
+
+
+@bp.get("/mo-hinh")
+@login_required
+def registry():
+    from ..registry import permissions
+
+    if not (permissions.may_register(current_user) or permissions.may_read_all_submitted(current_user)):
+        abort(403)
+    rows = _Counted(queries.registry_rows(current_user, request.args))
+    filters = queries.describe_filters(request.args)
+    sheets = documents.registry_sheets(_context(), rows, filters)
+    day = local_today().strftime("%d-%m-%Y")
+    return send_workbook(sheets, f"Danh sách mô hình {day}.xlsx",
+                         label="Danh sách mô hình" + (f" ({'; '.join(filters)})" if filters else ""), rows=rows)

@@ -1,0 +1,80 @@
+"""Nhập đơn vị và người dùng từ Excel (admin): template, upload, per-row report, result."""
+
+from __future__ import annotations
+
+from flask import Blueprint, make_response, render_template
+from flask_login import current_user
+from flask_wtf.file import FileField, FileRequired
+
+from ..auth.models import Role
+from ..core.forms import Form
+from ..core.permissions import roles_required
+from ..exports.xlsx import XLSX_MIMETYPE, content_disposition
+from ..extensions import db
+from ..home.panels import register_panel
+from . import services, spreadsheet
+
+bp = Blueprint("imports", __name__, url_prefix="/quan-tri/nhap-excel")
+
+TEMPLATE_NAME = "Mẫu nhập đơn vị và người dùng.xlsx"
+
+
+class UploadForm(Form):
+    file = FileField("Tệp Excel (.xlsx)", validators=[FileRequired("Vui lòng chọn tệp .xlsx để nhập.")])
+
+
+def _page(form: UploadForm, *, status: int = 200, **context):
+    response = make_response(render_template("imports/index.html", form=form, **context), status)
+    # The result page may carry one-time passwords: never cache it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("")
+@roles_required(Role.ADMIN)
+def index():
+    return _page(UploadForm())
+
+
+@bp.get("/mau")
+@roles_required(Role.ADMIN)
+def template():
+    response = make_response(spreadsheet.template_bytes())
+    response.headers["Content-Type"] = XLSX_MIMETYPE
+    response.headers["Content-Disposition"] = content_disposition(TEMPLATE_NAME)
+    return response
+
+
+@bp.post("")
+@roles_required(Role.ADMIN)
+def upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _page(form, status=400)
+    upload = form.file.data
+    filename = upload.filename or ""
+    try:
+        workbook = spreadsheet.open_workbook(filename, upload.read())
+        try:
+            parsed = spreadsheet.parse_workbook(workbook)
+        finally:
+            workbook.close()
+    except spreadsheet.ImportFileError as error:
+        return _page(form, status=400, file_error=str(error))
+    services.check_against_database(parsed)
+    if parsed.errors:
+        return _page(form, status=400, errors=parsed.errors, warnings=parsed.warnings, filename=filename)
+    try:
+        result = services.apply_import(parsed, actor=current_user, filename=filename)
+        db.session.commit()
+    except services.ImportRejected as rejected:
+        db.session.rollback()
+        return _page(form, status=400, errors=[rejected.error], warnings=parsed.warnings, filename=filename)
+    return _page(UploadForm(), result=result, warnings=parsed.warnings, filename=filename)
+
+
+def _admin_panel(user) -> dict:
+    return {}
+
+
+register_panel("imports", {Role.ADMIN}, "imports/_panel.html", _admin_panel, order=910)

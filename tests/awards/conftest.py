@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+import pytest
+
+from danvankheo.extensions import db
+from tests.awards.builders import FinalisedRound, build_finalised_round
+
+
+@pytest.fixture
+def finalised(app) -> FinalisedRound:
+    built = build_finalised_round()
+    db.session.commit()
+    return built

@@ -1,0 +1,284 @@
+"""Every download, read back with openpyxl: the official layout, values and types, print
+settings, formula neutralisation, Vietnamese text, access rules and the audit record."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, date, datetime
+from urllib.parse import unquote
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from danvankheo.audit.models import AuditEvent
+from danvankheo.auth.models import Role
+from danvankheo.awards import services as awards
+from danvankheo.awards.models import AwardForm
+from danvankheo.extensions import db
+from danvankheo.registry.models import Status
+from danvankheo.units.models import UnitKind
+from tests.awards.builders import INJECTION_NAME
+from tests.factories import make_initiative, make_unit, make_user
+
+
+def _workbook(response):
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data = response.get_data()
+    response.close()  # the file is streamed from a temporary file
+    return load_workbook(io.BytesIO(data))
+
+
+def _filename(response) -> tuple[str, str]:
+    header = response.headers["Content-Disposition"]
+    ascii_name = re.search(r'filename="([^"]+)"', header).group(1)
+    utf8_name = unquote(re.search(r"filename\*=UTF-8''(\S+)", header).group(1))
+    assert ascii_name.isascii()
+    return ascii_name, utf8_name
+
+
+def _merged(ws) -> set[str]:
+    return {str(r) for r in ws.merged_cells.ranges}
+
+
+def _row_of(ws, text: str) -> int:
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == text:
+                return cell.row
+    raise AssertionError(f"{text!r} not in the sheet")
+
+
+def _assert_print_ready(ws, header_row: str, freeze: str) -> None:
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToWidth) == 1
+    assert int(ws.page_setup.fitToHeight) == 0
+    assert ws.print_title_rows == header_row
+    assert ws.freeze_panes == freeze
+
+
+def _assert_official_header(ws, last_col: str) -> int:
+    """Bodies, number, motto, place-date and title where Nghị định 30/2020 puts them.
+    Returns the column where the right block starts."""
+    assert ws["A1"].value == "UBND TỈNH NINH BÌNH"
+    assert ws["A2"].value == "SỞ NỘI VỤ" and ws["A2"].font.b
+    assert ws["A3"].value.startswith("Số:")
+    right = next(c for c in ws[1] if c.value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert right.font.b and ws.cell(2, right.column).value == "Độc lập - Tự do - Hạnh phúc"
+    assert ws.cell(3, right.column).font.i and ws.cell(3, right.column).value.startswith("Ninh Bình, ngày ")
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(right.column - 1)
+    assert {f"A1:{letter}1", f"A2:{letter}2", f"A3:{letter}3", f"{right.column_letter}1:{last_col}1",
+            f"{right.column_letter}2:{last_col}2", f"A5:{last_col}5"} <= _merged(ws)
+    assert all(c.font.name == "Times New Roman" for row in ws.iter_rows(max_row=8) for c in row if c.value)
+    return right.column
+
+
+# --- Danh sách đề nghị khen thưởng -----------------------------------------------------------
+
+
+def _approved_style_proposal(finalised):
+    provincial = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
+    proposal = awards.create_proposal(finalised.round, awards.excellent_initiative_ids(finalised.round), provincial)
+    justice = finalised.models["justice"]
+    member_line = awards.add_line(proposal, justice, f"member:{justice.members[1].id}", provincial)
+    details = awards.ProposalDetails(
+        title="Đề nghị khen thưởng phong trào thi đua “Dân vận khéo” năm 2026", submission_number="125",
+        submission_date=date(2026, 10, 5), signer_name="Nguyễn Văn An", signer_title="Phó Giám đốc",
+        signer_authority="KT. Giám đốc")
+    changes = [awards.LineChange(l.id, l.recipient_key, l.award_form_id, l.achievement_summary,
+                                 "+ Đề nghị ưu tiên" if l.id == member_line.id else "") for l in proposal.lines]
+    awards.update_proposal(proposal, details, changes, expected_version=proposal.version)
+    db.session.commit()
+    return proposal
+
+
+def test_proposal_list_in_the_official_layout(client, login_as, finalised):
+    proposal = _approved_style_proposal(finalised)
+    login_as(finalised.secretariat)
+    response = client.get(f"/xuat-excel/de-nghi/{proposal.id}")
+    ascii_name, utf8_name = _filename(response)
+    assert utf8_name == f"Danh sách đề nghị khen thưởng 2026 - {proposal.id}.xlsx"
+    assert ascii_name == f"Danh-sach-de-nghi-khen-thuong-2026-{proposal.id}.xlsx"
+    wb = _workbook(response)
+    ws = wb["Danh sách đề nghị"]
+    _assert_official_header(ws, "I")
+    assert ws["A3"].value == "Số: 125/TTr-SNV"
+    right = next(c for c in ws[1] if c.value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").column
+    assert ws.cell(3, right).value == "Ninh Bình, ngày 05 tháng 10 năm 2026"
+    assert ws["A5"].value == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
+    assert ws["A6"].value == "Phong trào thi đua “Dân vận khéo” năm 2026"
+    assert ws["A7"].value == "(Kèm theo Tờ trình số 125/TTr-SNV ngày 05/10/2026 của Sở Nội vụ)"
+    assert [c.value for c in ws[9]] == [
+        "STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị", "Tên mô hình", "Tóm tắt thành tích", "Điểm",
+        "Xếp loại", "Hình thức khen thưởng đề nghị", "Ghi chú"]
+    _assert_print_ready(ws, "$9:$9", "C10")
+
+    assert ws["A10"].value == "I. TẬP THỂ" and "A10:I10" in _merged(ws)
+    first = [c.value for c in ws[11]]
+    assert first[:4] == [1, "Sở Tư pháp", None, "Tư pháp gần dân, vì dân"]
+    assert first[5] == 94.5 and ws["F11"].data_type == "n" and first[6] == "Xuất sắc"
+    assert first[7] == "Bằng khen của Chủ tịch UBND tỉnh"
+    assert "Trợ giúp pháp lý cho 1.250 lượt người dân." in first[4]
+    injection = ws["D12"]
+    assert injection.value == INJECTION_NAME and injection.data_type == "s" and injection.quotePrefix
+    assert ws["B12"].value == "Sở Y tế" and ws["F12"].value == 91
+
+    individuals = _row_of(ws, "II. CÁ NHÂN")
+    person = [c.value for c in ws[individuals + 1]]
+    assert person[:3] == [1, "Lê Văn Đạt", "Trưởng phòng Phổ biến pháp luật, Sở Tư pháp"]
+    note = ws.cell(individuals + 1, 9)
+    assert note.value == "+ Đề nghị ưu tiên" and note.data_type == "s" and note.quotePrefix
+    total = _row_of(ws, "Tổng cộng: 2 tập thể và 1 cá nhân.")
+    assert ws.cell(total + 1, 1).value == "Trong đó: Bằng khen của Chủ tịch UBND tỉnh: 3."
+    signer_rows = [c.value for row in ws.iter_rows(min_row=total + 2) for c in row if c.value]
+    assert signer_rows[:2] == ["Nơi nhận:", "KT. GIÁM ĐỐC"]
+    assert "PHÓ GIÁM ĐỐC" in signer_rows and signer_rows[-1] == "Nguyễn Văn An"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.xlsx"))
+    assert event.object_type == "Proposal" and event.object_id == proposal.id
+    assert event.changes["filename"][1] == utf8_name
+
+
+def test_proposal_without_number_leaves_room_to_write_it(client, login_as, finalised):
+    provincial = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
+    proposal = awards.create_proposal(finalised.round, [finalised.models["commune"].id], provincial)
+    db.session.commit()
+    login_as(Role.OBSERVER)
+    ws = _workbook(client.get(f"/xuat-excel/de-nghi/{proposal.id}")).active
+    assert re.fullmatch(r"Số: \s+/TTr-SNV", ws["A3"].value)
+    assert ws["A7"].value.startswith("(Kèm theo Tờ trình số ") and "/2026 của Sở Nội vụ)" in ws["A7"].value
+    assert ws["A12"].value == "II. CÁ NHÂN" and ws["A13"].value == "Không có"
+
+
+# --- Ranking -----------------------------------------------------------------------------------
+
+
+def test_ranking_with_criterion_means_and_score_details(client, login_as, finalised):
+    login_as(finalised.secretariat)
+    response = client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang")
+    assert _filename(response)[1] == "Kết quả xếp hạng Đợt đánh giá mô hình năm 2026.xlsx"
+    wb = _workbook(response)
+    ws = wb["Xếp hạng"]
+    _assert_official_header(ws, "M")
+    assert ws["A5"].value == "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG MÔ HÌNH “DÂN VẬN KHÉO”"
+    header_top, header_bottom = 8, 9
+    assert [c.value for c in ws[header_top]][:5] == ["STT", "Tên mô hình", "Đơn vị", "Lĩnh vực",
+                                                    "Điểm trung bình theo tiêu chí"]
+    assert ws.cell(header_bottom, 5).value == "TC1. Tính mới, sáng tạo (20)"
+    assert ws.cell(header_bottom, 9).value == "TC5. Tính bền vững, khả năng nhân rộng (20)"
+    assert [ws.cell(header_top, c).value for c in range(10, 14)] == ["Tổng điểm", "Xếp loại", "Xếp hạng", "Ghi chú"]
+    assert {"E8:I8", "A8:A9", "B8:B9", "J8:J9"} <= _merged(ws)
+    _assert_print_ready(ws, "$8:$9", "C10")
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=10, max_row=12)]
+    assert rows[0][:4] == [1, "Tư pháp gần dân, vì dân", "Sở Tư pháp", "Xây dựng hệ thống chính trị"]
+    assert rows[0][4:9] == [19, 28.5, 19, 9, 19] and rows[0][9:12] == [94.5, "Xuất sắc", 1]
+    assert all(ws.cell(10, c).data_type == "n" for c in range(4, 13) if ws.cell(10, c).value is not None
+               and not isinstance(ws.cell(10, c).value, str))
+    assert rows[1][1] == INJECTION_NAME and ws["B11"].data_type == "s" and ws["B11"].quotePrefix
+    assert rows[2][10:12] == ["Tốt", 3]
+
+    details = wb["Chi tiết phiếu chấm"]
+    header = _row_of(details, "Thành viên hội đồng chấm")
+    body = [[c.value for c in row] for row in details.iter_rows(min_row=header + 1) if row[0].value is not None]
+    assert len(body) == 3 * 5  # three models, five criteria, one evaluator
+    assert {row[3] for row in body} == {"Hoàng Văn Bình"}  # the secretariat sees names
+    assert body[0][4].startswith("TC1.") and body[0][5] == 20 and isinstance(body[0][6], int | float)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.xlsx"))
+    assert event.object_type == "Round" and event.changes["rows"][1] == 15
+
+
+def test_ranking_hides_evaluator_names_from_others(client, login_as, finalised):
+    login_as(Role.OBSERVER)
+    details = _workbook(client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang"))["Chi tiết phiếu chấm"]
+    values = {c.value for row in details.iter_rows() for c in row}
+    assert "Hoàng Văn Bình" not in values and "Thành viên 1" in values
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.EVALUATOR])
+def test_ranking_export_is_not_for_units_or_evaluators(client, login_as, finalised, role):
+    login_as(role)
+    assert client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang").status_code == 403
+
+
+# --- Compliance --------------------------------------------------------------------------------
+
+
+def test_compliance_report_of_a_year(client, login_as, app):
+    justice = make_unit("Sở Tư pháp", code="STP")
+    make_unit("UBND xã Đồng Thái", code="XDT", kind=UnitKind.COMMUNE)
+    initiative = make_initiative(justice, name="Tư pháp gần dân", status=Status.SUBMITTED)
+    initiative.submitted_at = datetime(2026, 9, 1, 3, 0, tzinfo=UTC)
+    db.session.commit()
+    login_as(Role.OBSERVER)
+    response = client.get("/xuat-excel/tinh-hinh-dang-ky?nam=2026")
+    assert _filename(response) == ("Tinh-hinh-dang-ky-mo-hinh-nam-2026.xlsx",
+                                   "Tình hình đăng ký mô hình năm 2026.xlsx")
+    ws = _workbook(response).active
+    _assert_official_header(ws, "L")
+    assert ws["A3"].value.startswith("Số:") and ws["A3"].value.endswith("/BC-SNV")
+    assert ws["A5"].value == "BÁO CÁO TÌNH HÌNH ĐĂNG KÝ MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2026"
+    header = _row_of(ws, "Đơn vị")
+    assert ws.cell(header, 6).value == "Số mô hình" and ws.cell(header + 1, 6).value == "Đã nộp"
+    _assert_print_ready(ws, f"${header}:${header + 1}", f"C{header + 2}")
+    rows = {row[1]: row for row in ws.iter_rows(min_row=header + 2, values_only=True) if isinstance(row[0], int)}
+    assert rows["Sở Tư pháp"][5:7] == (1, 1) and rows["Sở Tư pháp"][11] == "Đạt"
+    assert rows["UBND xã Đồng Thái"][5] == 0 and rows["UBND xã Đồng Thái"][11] == "Chưa nộp"
+    deadline = ws.cell(header + 2, 4)
+    assert deadline.is_date and deadline.number_format == "dd/mm/yyyy" and deadline.value.year == 2026
+    assert any(str(v).startswith("Tổng cộng: 2 đơn vị") for row in ws.iter_rows(values_only=True) for v in row if v)
+
+
+# --- Registry listing --------------------------------------------------------------------------
+
+
+def test_registry_listing_with_the_filters_applied(client, login_as, app):
+    justice = make_unit("Sở Tư pháp", code="STP")
+    health = make_unit("Sở Y tế", code="SYT")
+    make_initiative(justice, name="Tư pháp gần dân", status=Status.SUBMITTED, year=2026,
+                    budget_state=50_000_000, beneficiaries=1200)
+    make_initiative(health, name=INJECTION_NAME, status=Status.ACCEPTED, year=2026)
+    make_initiative(justice, name="Mô hình năm trước", status=Status.ACCEPTED, year=2025)
+    make_initiative(justice, name="Bản nháp không ai thấy", status=Status.DRAFT, year=2026)
+    db.session.commit()
+    login_as(Role.SECRETARIAT)
+    response = client.get("/xuat-excel/mo-hinh?nam=2026&q=")
+    ws = _workbook(response).active
+    assert ws["A1"].value == "DANH SÁCH MÔ HÌNH “DÂN VẬN KHÉO”"
+    assert ws["A2"].value == "Điều kiện lọc: năm 2026"
+    header = _row_of(ws, "STT")
+    _assert_print_ready(ws, f"${header}:${header}", f"C{header + 1}")
+    rows = list(ws.iter_rows(min_row=header + 1, values_only=True))
+    names = [row[1] for row in rows]
+    assert sorted(names) == sorted(["Tư pháp gần dân", INJECTION_NAME])
+    justice_row = rows[names.index("Tư pháp gần dân")]
+    assert justice_row[2:7] == ("Sở Tư pháp", 2026, "Xây dựng hệ thống chính trị", "Tập thể", "Đã nộp")
+    assert justice_row[10:12] == (1200, 50_000_000)
+    injected = ws.cell(header + 1 + names.index(INJECTION_NAME), 2)
+    assert injected.data_type == "s" and injected.quotePrefix
+    filtered = _workbook(client.get(f"/xuat-excel/mo-hinh?nam=2026&don_vi={health.id}")).active
+    assert filtered["A2"].value == "Điều kiện lọc: năm 2026; đơn vị Sở Y tế (kể cả đơn vị trực thuộc)"
+    assert [r[1] for r in filtered.iter_rows(min_row=header + 1, values_only=True)] == [INJECTION_NAME]
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.xlsx")))
+    assert [e.changes["rows"][1] for e in events] == [2, 1]
+
+
+def test_staff_export_only_what_they_may_see(client, login_as, app):
+    justice = make_unit("Sở Tư pháp", code="STP")
+    health = make_unit("Sở Y tế", code="SYT")
+    make_initiative(justice, name="Bản nháp của đơn vị", status=Status.DRAFT)
+    make_initiative(health, name="Mô hình đơn vị khác", status=Status.SUBMITTED)
+    staff = make_user(Role.STAFF, unit=justice)
+    db.session.commit()
+    login_as(staff)
+    ws = _workbook(client.get("/xuat-excel/mo-hinh")).active
+    values = {c for row in ws.iter_rows(values_only=True) for c in row}
+    assert "Bản nháp của đơn vị" in values and "Mô hình đơn vị khác" not in values
+
+
+def test_exports_need_a_login(client, finalised):
+    for path in (f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang", "/xuat-excel/mo-hinh",
+                 "/xuat-excel/tinh-hinh-dang-ky"):
+        assert client.get(path).status_code == 302
