@@ -8,11 +8,16 @@ from .models import Evidence
 
 
 def can_download(user, evidence: Evidence) -> bool:
-    """Whoever may see the model; anyone for a file marked public of an accepted model."""
+    """Whoever may see the model, or score it; anyone for a file marked public of an accepted model."""
     initiative = evidence.initiative
     if evidence.is_public and initiative.status is Status.ACCEPTED:
         return True
-    return registry_permissions.can_view(user, initiative)
+    if registry_permissions.can_view(user, initiative):
+        return True
+    # Evaluators read the evidence of the models they are assigned to score.
+    from ..scoring.services import is_assigned_evaluator
+
+    return is_assigned_evaluator(user, initiative.id)
 
 
 def can_change(user, initiative: Initiative) -> bool:

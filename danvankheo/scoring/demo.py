@@ -5,13 +5,15 @@ Runs after the registry's demo data; with no accepted 2026 models it does nothin
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import func, select
 
 from ..auth.models import User
 from ..extensions import db
 from ..registry.models import Initiative, Status
-from .models import Round
-from .services import RoundSettings, auto_assign, create_round, set_panel, start_scoring
+from .models import Assignment, Round
+from .services import RoundSettings, auto_assign, create_round, save_scorecard, set_panel, start_scoring
 
 DEMO_ROUND_NAME = "Đánh giá mô hình “Dân vận khéo” năm 2026"
 DEMO_EVALUATORS = ("giamkhao1", "giamkhao2", "giamkhao3")
@@ -31,4 +33,17 @@ def seed_scoring_demo(units: dict) -> bool:
     # Everyone scores everything they may: conflicts of interest are left out by the service.
     auto_assign(round_, len(evaluators))
     start_scoring(round_)
+    # One evaluator has already submitted, so progress and the live ranking show something.
+    first = next((e for e in evaluators if e.login == "giamkhao3"), None)
+    if first is not None:
+        assigned = db.session.scalars(
+            select(Initiative).join(Assignment, Assignment.initiative_id == Initiative.id).where(
+                Assignment.round_id == round_.id, Assignment.evaluator_id == first.id
+            ).order_by(Initiative.id)
+        )
+        for offset, initiative in enumerate(assigned):
+            values = {c.id: str(max(c.max_score - (offset % 4) - (c.position % 3), Decimal(0)))
+                      for c in round_.criteria}
+            save_scorecard(round_, initiative, first, values, submit=True,
+                           comment="Mô hình có kết quả cụ thể; cần bổ sung số liệu người dân hài lòng.")
     return True

@@ -87,6 +87,22 @@ def _path_conflict(evaluator_path: str, unit_path: str) -> bool:
     return bool(evaluator_path) and unit_path.startswith(evaluator_path)
 
 
+def is_assigned_evaluator(user, initiative_id: int) -> bool:
+    """True when `user` is to score this model in a round (assigned, not recused): they may
+    then read its dossier and evidence, whatever the registry's own visibility rules."""
+    if not getattr(user, "is_authenticated", False) or not user.is_evaluator:
+        return False
+    return bool(
+        db.session.scalar(
+            select(func.count()).where(
+                Assignment.evaluator_id == user.id,
+                Assignment.initiative_id == initiative_id,
+                Assignment.status == AssignmentStatus.ASSIGNED,
+            )
+        )
+    )
+
+
 def conflict_message(evaluator: User, initiative: Initiative) -> str:
     return (
         f"Không thể phân công {evaluator.full_name} chấm mô hình “{initiative.name}”: mô hình thuộc "
