@@ -122,10 +122,11 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
         )
 
-    def request(self, path: str, data: dict | None = None, headers: dict | None = None,
+    def request(self, path: str, data: dict | bytes | None = None, headers: dict | None = None,
                 base_url: str | None = None) -> tuple[int, str, dict]:
+        """GET, or POST when `data` is given (a form dict, or a ready body with its headers)."""
         url = (base_url or self.base_url) + path
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        body = urllib.parse.urlencode(data).encode() if isinstance(data, dict) else data
         req = urllib.request.Request(url, data=body, headers=headers or {})
         try:
             with self.opener.open(req, timeout=30) as response:

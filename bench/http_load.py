@@ -1,0 +1,225 @@
+"""HTTP load: gunicorn with several workers on PostgreSQL, logged-in sessions, a mix of the main
+pages, driven by wrk on loopback; throughput against a trivial page of the same server.
+
+    DATABASE_URL=postgresql+psycopg://.../dvk_bench python -m bench.http_load [--seconds 60]
+
+The server is `deploy/gunicorn.conf.py` with production settings serving `bench.wsgi:app`
+(the app plus `/_bench/trivial`, a page of the app's layout with no data). Sessions are made
+by logging in through the real form (secretariat, observer, evaluators, unit staff). The mix
+cycles through a fixed list of (page, session) pairs: registry list with filters and searches,
+model pages, the compliance view, the dashboard, the evaluators' queues and scoring forms, the
+round's progress page, and its ranking (1 request in 50: it ranks the whole round). Each
+connection count runs the mix and then the trivial page for the same time; the ratio is the
+mix's requests per second over the trivial page's. Any status other than 200 counts as an
+error, as do wrk's socket errors and timeouts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from sqlalchemy import func, select
+
+from bench.common import save
+from bench.server import Browser, GunicornServer
+from bench.wsgi import TRIVIAL_PATH
+
+LUA = r"""
+local lines = {}
+for line in io.lines(os.getenv("BENCH_URLS")) do
+  local path, cookie = line:match("([^\t]+)\t(.*)")
+  lines[#lines + 1] = {path, cookie}
+end
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("offset", counter * 7919)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  i = offset % #lines
+  bad = 0
+  bad_example = ""
+end
+
+function request()
+  i = i + 1
+  local entry = lines[(i % #lines) + 1]
+  return wrk.format("GET", entry[1], {["Cookie"] = entry[2]})
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    bad = bad + 1
+    if bad_example == "" then bad_example = tostring(status) end
+  end
+end
+
+function done(summary, latency, requests)
+  local bad_total = 0
+  local example = ""
+  for _, t in ipairs(threads) do
+    bad_total = bad_total + t:get("bad")
+    if example == "" then example = t:get("bad_example") end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "non200": %d, "non200_example": "%s", ' ..
+    '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d, ' ..
+    '"p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, bad_total, example, e.connect, e.read, e.write, e.status,
+    e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
+
+def _sample(database_url: str) -> dict:
+    """Ids and logins for the mix, read from the generated dataset."""
+    from bench.generate import make_app
+    from danvankheo.extensions import db
+    from danvankheo.registry.models import Initiative, Status
+    from danvankheo.scoring.models import Assignment, Round, RoundState
+    from danvankheo.units.models import Unit, UnitKind
+
+    app = make_app(database_url)
+    with app.app_context():
+        round_id = db.session.scalar(select(Round.id).where(Round.state == RoundState.SCORING).order_by(Round.year.desc()))
+        year = db.session.scalar(select(Round.year).where(Round.id == round_id))
+        models = list(db.session.scalars(
+            select(Initiative.id).where(Initiative.year == year, Initiative.status == Status.ACCEPTED)
+            .order_by(func.random()).limit(40)))
+        evaluators = db.session.execute(
+            select(Assignment.evaluator_id, func.min(Assignment.initiative_id))
+            .where(Assignment.round_id == round_id).group_by(Assignment.evaluator_id)
+            .order_by(Assignment.evaluator_id).limit(6)).all()
+        from danvankheo.auth.models import User
+
+        logins = dict(db.session.execute(select(User.id, User.login).where(User.id.in_([e for e, _ in evaluators]))).all())
+        provinces = list(db.session.scalars(select(Unit.id).where(Unit.kind == UnitKind.PROVINCE).limit(10)))
+        staff_unit = db.session.execute(
+            select(Unit.code, func.min(Initiative.id)).join(Initiative, Initiative.unit_id == Unit.id)
+            .where(Initiative.year == year).group_by(Unit.code).order_by(Unit.code).limit(3)).all()
+        db.engine.dispose()
+    return {"round_id": round_id, "year": year, "models": models, "provinces": provinces,
+            "evaluators": [(logins[e], i) for e, i in evaluators],
+            "staff": [(f"cb.{code.lower()}", i) for code, i in staff_unit]}
+
+
+def build_mix(sample: dict, cookies: dict[str, str], rng: random.Random) -> list[tuple[str, str]]:
+    year, round_id = sample["year"], sample["round_id"]
+    secretariat, observer = cookies["noivu"], cookies["theodoi"]
+    searches = ["dan van kheo", "chuyển đổi số", "nong thon moi", "OCOP", "xoa nha tam", "Hòa Bình"]
+    mix: list[tuple[str, str]] = []
+    for n in range(49):
+        reader = secretariat if n % 3 else observer
+        choice = n % 7
+        if choice == 0:
+            args = {"nam": year, "linh_vuc": rng.choice(["economy", "culture_society", "political_system"])}
+            mix.append(("/mo-hinh?" + urlencode(args), reader))
+        elif choice == 1:
+            mix.append(("/mo-hinh?" + urlencode({"q": rng.choice(searches)}), reader))
+        elif choice == 2:
+            mix.append((f"/mo-hinh/{rng.choice(sample['models'])}", reader))
+        elif choice == 3:
+            login, model = rng.choice(sample["evaluators"])
+            mix.append(("/cham-diem/", cookies[login]))
+            mix.append((f"/cham-diem/{round_id}/{model}", cookies[login]))
+        elif choice == 4:
+            mix.append((f"/dot-danh-gia/{round_id}/tien-do", secretariat))
+        elif choice == 5:
+            mix.append((f"/mo-hinh/tinh-hinh-dang-ky?nam={year}", reader))
+            mix.append(("/thong-ke?" + urlencode({"nam": year}), reader))
+        else:
+            login, model = rng.choice(sample["staff"])
+            mix.append(("/mo-hinh", cookies[login]))
+            mix.append((f"/mo-hinh/{model}", cookies[login]))
+    mix.append((f"/dot-danh-gia/{round_id}/xep-hang", secretariat))  # 1 in ~60
+    return mix
+
+
+def _wrk(url: str, urls_file: Path, lua: Path, connections: int, seconds: int) -> dict:
+    env = {**os.environ, "BENCH_URLS": str(urls_file)}
+    out = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s", "-s", str(lua), url],
+        env=env, capture_output=True, text=True, check=True,
+    )
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1]
+    data = json.loads(line)
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    data["errors"] = data["non200"] + data["connect"] + data["read"] + data["write"] + data["timeout"]
+    return data
+
+
+def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int = 4, label: str = "national") -> dict:
+    from bench.generate import PASSWORD
+
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is required: apt-get install wrk")
+    sample = _sample(database_url)
+    work = Path(tempfile.mkdtemp(prefix="dvk-http-"))
+    env = {"DATABASE_URL": database_url, "UPLOAD_FOLDER": str(work / "evidence"), "INSTANCE_PATH": str(work / "i"),
+           "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": "0", "LOG_REQUESTS": "0"}
+    results: dict = {"dataset": label, "workers": workers, "seconds": seconds, "runs": {}}
+    with GunicornServer(env, workers=workers, log_path=work / "gunicorn.log", app="bench.wsgi:app") as server:
+        cookies = {}
+        logins = ["noivu", "theodoi"] + [login for login, _ in sample["evaluators"]] + [login for login, _ in sample["staff"]]
+        for login in logins:
+            browser = Browser(server.url)
+            assert browser.login(login, PASSWORD) == 302, f"login {login} failed"
+            cookies[login] = browser.session_cookie()
+        mix = build_mix(sample, cookies, random.Random(8))
+        # Every page of the mix answers 200 before the load starts.
+        for path, cookie in mix:
+            status, _, _ = Browser(server.url).request(path, headers={"Cookie": cookie})
+            assert status == 200, f"{path}: {status}"
+        lua = work / "mix.lua"
+        lua.write_text(LUA)
+        mix_file, trivial_file = work / "mix.tsv", work / "trivial.tsv"
+        mix_file.write_text("".join(f"{p}\t{c}\n" for p, c in mix))
+        trivial_file.write_text("".join(f"{TRIVIAL_PATH}\t{c}\n" for _, c in mix))
+        results["mix"] = [p for p, _ in mix]
+        for c in connections:
+            _wrk(server.url, mix_file, lua, c, 5)  # warm-up
+            page_mix = _wrk(server.url, mix_file, lua, c, seconds)
+            trivial = _wrk(server.url, trivial_file, lua, c, seconds)
+            ratio = page_mix["rps"] / trivial["rps"]
+            results["runs"][str(c)] = {"mix": page_mix, "trivial": trivial, "ratio_rps": ratio}
+            print(f"http [{label}] {c} connections, {workers} workers, {seconds} s: mix {page_mix['rps']:.1f} req/s "
+                  f"p50 {page_mix['p50_us'] / 1000:.0f} ms p95 {page_mix['p95_us'] / 1000:.0f} ms, "
+                  f"errors {page_mix['errors']}; trivial {trivial['rps']:.1f} req/s p95 {trivial['p95_us'] / 1000:.0f} ms, "
+                  f"errors {trivial['errors']} -> ratio {ratio:.2f}")
+    results["zero_errors"] = all(r["mix"]["errors"] == 0 and r["trivial"]["errors"] == 0 for r in results["runs"].values())
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--connections", default="32,64")
+    args = parser.parse_args(argv)
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        print("DATABASE_URL is required", file=sys.stderr)
+        return 2
+    label = os.environ.get("BENCH_LABEL", "national")
+    save(f"http-{label}", run(url, args.seconds, tuple(int(c) for c in args.connections.split(",")),
+                              args.workers, label))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
