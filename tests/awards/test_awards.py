@@ -413,3 +413,19 @@ def test_the_proposal_page_for_a_draft(client, login_as, finalised):
     assert remove.status_code == 303
     db.session.expire_all()
     assert len(db.session.get(Proposal, proposal.id).lines) == 2
+
+
+def test_the_models_page_lists_its_awards(client, login_as, finalised):
+    proposal = _approved(finalised)
+    login_as(finalised.staff["justice"])
+    page = client.get(f"/mo-hinh/{finalised.models['justice'].id}").get_data(as_text=True)
+    section = page.split('data-testid="award-history"')[1].split("</section>")[0]
+    assert "Bằng khen của Chủ tịch UBND tỉnh" in section and f"Quyết định số {proposal.decision_number}" in section
+
+
+def test_the_registry_and_compliance_pages_offer_the_excel_download(client, login_as, finalised):
+    login_as(finalised.secretariat)
+    listing = client.get("/mo-hinh?nam=2026&q=d%C3%A2n").get_data(as_text=True)
+    assert 'href="/xuat-excel/mo-hinh?nam=2026&amp;q=d%C3%A2n"' in listing
+    assert 'href="/xuat-excel/tinh-hinh-dang-ky?nam=2026"' in client.get("/mo-hinh/tinh-hinh-dang-ky?nam=2026").get_data(
+        as_text=True)
