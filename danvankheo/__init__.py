@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from .imports.routes import bp as imports_bp
     from .notifications.routes import bp as notifications_bp
     from .registry.routes import bp as registry_bp
+    from .reports.routes import bp as reports_bp
     from .scoring.round_routes import bp as rounds_bp
     from .scoring.routes import bp as scoring_bp
     from .showcase.routes import bp as showcase_bp
@@ -101,5 +102,5 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (registry_bp, evidence_bp, showcase_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (awards_bp, exports_bp, imports_bp):
+    for blueprint in (awards_bp, exports_bp, imports_bp, reports_bp):
         app.register_blueprint(blueprint)

@@ -1,0 +1,201 @@
+"""The figures of the dashboard (bảng thống kê) for one year, as the viewer may see them.
+
+Every count is restricted by the registry's own visibility rule (`visible_clause`), so a
+number and the registry list it links to always agree. The number of queries does not
+depend on the number of models or units: each figure is one grouped query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..registry.deadlines import ComplianceRow, ComplianceStatus, compliance_rows, compliance_totals
+from ..registry.models import Field, Initiative, Status
+from ..registry.permissions import visible_clause
+from ..scoring.models import Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
+from ..units.models import Unit, UnitKind
+
+# The order of the states on the dashboard, as a model moves through them.
+STATUS_ORDER = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN]
+GRADE_ORDER = [Grade.EXCELLENT, Grade.GOOD, Grade.FAIR, Grade.FAIL]
+
+
+@dataclass
+class GradeCounts:
+    """One finalised round's published grades."""
+
+    round_id: int
+    round_name: str
+    counts: dict[Grade | None, int] = field(default_factory=dict)
+
+    @property
+    def graded(self) -> int:
+        return sum(n for g, n in self.counts.items() if g is not None)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class ReplicatedModel:
+    initiative: Initiative
+    replications: int  # later models of other units that replicate it (nhân rộng)
+    continuations: int  # later years' models that continue it
+
+    @property
+    def total(self) -> int:
+        return self.replications + self.continuations
+
+
+@dataclass
+class Dashboard:
+    year: int
+    total: int
+    by_status: dict[Status, int]
+    by_field: dict[Field | None, int]
+    by_unit_kind: dict[UnitKind, int]
+    trend: list[tuple[int, int, int]]  # (year, models, accepted)
+    grades: list[GradeCounts]
+    compliance: list[ComplianceRow]
+    replicated: list[ReplicatedModel]
+
+    @property
+    def accepted(self) -> int:
+        return self.by_status.get(Status.ACCEPTED, 0)
+
+    @property
+    def compliance_totals(self):
+        return compliance_totals(self.compliance)
+
+    @property
+    def units_with_models(self) -> int:
+        """Units in scope with at least one submitted model (on time or late)."""
+        return sum(row.status is not ComplianceStatus.MISSING for row in self.compliance)
+
+    @property
+    def compliance_rate(self) -> float:
+        units = len(self.compliance)
+        return self.units_with_models / units if units else 0.0
+
+    @property
+    def units_behind(self) -> list[ComplianceRow]:
+        return [row for row in self.compliance if row.status is ComplianceStatus.MISSING]
+
+    @property
+    def grade_totals(self) -> dict[Grade | None, int]:
+        totals: dict[Grade | None, int] = {}
+        for round_counts in self.grades:
+            for grade, n in round_counts.counts.items():
+                totals[grade] = totals.get(grade, 0) + n
+        return totals
+
+
+def build_dashboard(user, year: int, *, replicated_limit: int = 10) -> Dashboard:
+    visible = visible_clause(user)
+
+    by_status: dict[Status, int] = {}
+    by_field: dict[Field | None, int] = {}
+    for status, field_, n in db.session.execute(
+        select(Initiative.status, Initiative.field, func.count())
+        .where(visible, Initiative.year == year)
+        .group_by(Initiative.status, Initiative.field)
+    ):
+        by_status[status] = by_status.get(status, 0) + n
+        by_field[field_] = by_field.get(field_, 0) + n
+
+    by_unit_kind = dict(
+        db.session.execute(
+            select(Unit.kind, func.count())
+            .select_from(Initiative)
+            .join(Unit, Unit.id == Initiative.unit_id)
+            .where(visible, Initiative.year == year)
+            .group_by(Unit.kind)
+        ).all()
+    )
+
+    accepted = func.sum(case((Initiative.status == Status.ACCEPTED, 1), else_=0))
+    trend = [
+        (y, n, int(a or 0))
+        for y, n, a in db.session.execute(
+            select(Initiative.year, func.count(), accepted)
+            .where(visible)
+            .group_by(Initiative.year)
+            .order_by(Initiative.year)
+        )
+    ]
+
+    return Dashboard(
+        year=year,
+        total=sum(by_status.values()),
+        by_status={s: by_status[s] for s in STATUS_ORDER if by_status.get(s)},
+        by_field={f: by_field[f] for f in [*Field, None] if by_field.get(f)},
+        by_unit_kind={k: by_unit_kind[k] for k in UnitKind if by_unit_kind.get(k)},
+        trend=trend,
+        grades=grade_counts(year),
+        compliance=compliance_rows(year),
+        replicated=most_replicated(user, limit=replicated_limit),
+    )
+
+
+def grade_counts(year: int) -> list[GradeCounts]:
+    """The grades published by the year's finalised rounds (their latest snapshot)."""
+    latest = (
+        select(RankingSnapshot.round_id, func.max(RankingSnapshot.id).label("snapshot_id"))
+        .join(Round, Round.id == RankingSnapshot.round_id)
+        .where(Round.year == year, Round.state == RoundState.FINALISED)
+        .group_by(RankingSnapshot.round_id)
+        .subquery()
+    )
+    rounds: dict[int, GradeCounts] = {}
+    for round_id, name, grade, n in db.session.execute(
+        select(Round.id, Round.name, RankingSnapshotRow.grade, func.count())
+        .join(latest, latest.c.snapshot_id == RankingSnapshotRow.snapshot_id)
+        .join(Round, Round.id == latest.c.round_id)
+        .group_by(Round.id, Round.name, RankingSnapshotRow.grade)
+        .order_by(Round.id)
+    ):
+        counts = rounds.setdefault(round_id, GradeCounts(round_id, name))
+        key = Grade(grade) if grade else None
+        counts.counts[key] = counts.counts.get(key, 0) + n
+    return list(rounds.values())
+
+
+def most_replicated(user, *, limit: int = 10) -> list[ReplicatedModel]:
+    """Models most often replicated by other units or continued in later years.
+
+    Only links from models the viewer may see count, and only models the viewer may see
+    are listed, so each count matches the list on the model's page.
+    """
+    visible = visible_clause(user)
+    links = union_all(
+        select(Initiative.replicates_id.label("target_id"), literal(1).label("rep"), literal(0).label("cont"))
+        .where(visible, Initiative.replicates_id.is_not(None)),
+        select(Initiative.continues_id.label("target_id"), literal(0).label("rep"), literal(1).label("cont"))
+        .where(visible, Initiative.continues_id.is_not(None)),
+    ).subquery()
+    replications = func.sum(links.c.rep)
+    continuations = func.sum(links.c.cont)
+    rows = db.session.execute(
+        select(links.c.target_id, replications, continuations)
+        .join(Initiative, Initiative.id == links.c.target_id)  # the replicated model itself
+        .where(visible)
+        .group_by(links.c.target_id)
+        .order_by((replications + continuations).desc(), replications.desc(), links.c.target_id)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return []
+    models = {
+        i.id: i
+        for i in db.session.scalars(
+            select(Initiative)
+            .where(Initiative.id.in_([r[0] for r in rows]))
+            .options(joinedload(Initiative.unit))
+        )
+    }
+    return [ReplicatedModel(models[t], int(r or 0), int(c or 0)) for t, r, c in rows if t in models]

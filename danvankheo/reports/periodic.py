@@ -1,0 +1,311 @@
+"""The periodic report (báo cáo sơ kết 6 tháng, tổng kết năm) for a date range.
+
+What falls in the period, by the date of the step itself (local dates, both ends included):
+
+- registered (đăng ký): models created in the period, whatever their state now;
+- submitted (đã nộp): models first submitted in the period and still submitted now (not
+  withdrawn): the registry's "submitted" (đã nộp, trả lại, tiếp nhận, không tiếp nhận);
+- accepted (tiếp nhận): models accepted in the period and still accepted;
+- round results: the rounds finalised in the period, with their published ranking;
+- awards: proposals submitted and proposals approved in the period.
+
+For a whole year in which every model was registered that year, the numbers are those of
+the registry's list and compliance view for the year, and the grades are the rankings'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+
+from ..core.timeutil import format_date, local_zone
+from ..extensions import db
+from ..registry.deadlines import scope_kinds
+from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, Transition
+from ..scoring.models import Grade, Round, RoundState
+from ..scoring.ranking import RankingRow, ranking_for
+from ..units.models import Unit
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date | None
+    end: date | None
+    error: str = ""
+
+    @property
+    def is_valid(self) -> bool:
+        return self.start is not None and self.end is not None and not self.error
+
+    @property
+    def label(self) -> str:
+        if not self.is_valid:
+            return ""
+        return f"từ ngày {format_date(self.start)} đến ngày {format_date(self.end)}"
+
+    @property
+    def title(self) -> str:
+        """"Sơ kết 6 tháng đầu năm 2026", "Tổng kết năm 2026" or the plain range."""
+        if not self.is_valid:
+            return ""
+        s, e = self.start, self.end
+        if s.year == e.year and (s.month, s.day) == (1, 1):
+            if (e.month, e.day) == (6, 30):
+                return f"Sơ kết 6 tháng đầu năm {s.year}"
+            if (e.month, e.day) == (12, 31):
+                return f"Tổng kết năm {s.year}"
+        return f"Báo cáo {self.label}"
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """[first moment, moment after the last day) in local time, as aware datetimes."""
+        zone = local_zone()
+        return (
+            datetime.combine(self.start, time.min, tzinfo=zone),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone),
+        )
+
+
+@dataclass(frozen=True)
+class Preset:
+    label: str
+    start: date
+    end: date
+
+
+def presets(today: date) -> list[Preset]:
+    """The buttons: first six months and whole year, this year and last year."""
+    result = []
+    for year in (today.year, today.year - 1):
+        result.append(Preset(f"6 tháng đầu năm {year}", date(year, 1, 1), date(year, 6, 30)))
+        result.append(Preset(f"Cả năm {year}", date(year, 1, 1), date(year, 12, 31)))
+    return result
+
+
+def _parse_date(value: str | None) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        day, month, year = (int(part) for part in value.split("/"))
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_period(args: Mapping[str, str], *, today: date) -> Period:
+    """The period from `tu_ngay` and `den_ngay`; by default the first half of this year."""
+    raw_start, raw_end = args.get("tu_ngay"), args.get("den_ngay")
+    if not raw_start and not raw_end:
+        return Period(date(today.year, 1, 1), date(today.year, 6, 30))
+    start, end = _parse_date(raw_start), _parse_date(raw_end)
+    if start is None or end is None:
+        return Period(start, end, "Vui lòng nhập ngày dạng dd/mm/yyyy cho cả hai đầu kỳ báo cáo.")
+    if end < start:
+        return Period(start, end, "Ngày kết thúc phải sau ngày bắt đầu.")
+    if (end - start).days > 366 * 5:
+        return Period(start, end, "Kỳ báo cáo dài tối đa 5 năm.")
+    return Period(start, end)
+
+
+@dataclass
+class Counts:
+    registered: int = 0
+    submitted: int = 0
+    accepted: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.registered += other.registered
+        self.submitted += other.submitted
+        self.accepted += other.accepted
+
+
+@dataclass
+class UnitLine:
+    unit: Unit
+    counts: Counts
+    in_scope: bool
+
+
+@dataclass
+class RoundResult:
+    round: Round
+    rows: list[RankingRow]
+
+    @property
+    def ranked(self) -> list[RankingRow]:
+        return [r for r in self.rows if r.rank is not None]
+
+    @property
+    def grade_counts(self) -> dict[Grade | None, int]:
+        counts: dict[Grade | None, int] = {}
+        for row in self.rows:
+            counts[row.grade] = counts.get(row.grade, 0) + 1
+        return counts
+
+
+@dataclass
+class AwardFigures:
+    """Proposals (hồ sơ đề nghị) and their lines: proposed in the period, approved in it."""
+
+    proposals_submitted: int = 0
+    lines_proposed: int = 0
+    proposals_approved: int = 0
+    lines_approved: int = 0
+    by_form: list[tuple[str, int, int]] = field(default_factory=list)  # (award form, proposed, approved)
+    available: bool = True
+
+
+@dataclass
+class PeriodicReport:
+    period: Period
+    totals: Counts
+    by_field: dict[Field | None, Counts]
+    units: list[UnitLine]
+    rounds: list[RoundResult]
+    awards: AwardFigures
+
+    @property
+    def units_without_models(self) -> list[UnitLine]:
+        return [line for line in self.units if line.in_scope and line.counts.registered == 0]
+
+    @property
+    def units_with_models(self) -> list[UnitLine]:
+        return [line for line in self.units if line.counts.registered or line.counts.submitted
+                or line.counts.accepted]
+
+    @property
+    def scope_units(self) -> int:
+        return sum(line.in_scope for line in self.units)
+
+
+def _accepted_at():
+    """When each model was last accepted (the step that made it "tiếp nhận")."""
+    return (
+        select(Transition.initiative_id, func.max(Transition.occurred_at).label("accepted_at"))
+        .where(Transition.to_status == Status.ACCEPTED)
+        .group_by(Transition.initiative_id)
+        .subquery()
+    )
+
+
+def period_counts(period: Period) -> dict[tuple[int, Field | None], Counts]:
+    """Registered, submitted and accepted in the period, per (unit, field): one query."""
+    start, end = period.bounds()
+    accepted = _accepted_at()
+
+    def within(column):
+        return and_(column >= start, column < end)
+
+    registered = within(Initiative.created_at)
+    submitted = and_(within(Initiative.submitted_at), Initiative.status.in_(SUBMITTED_STATUSES))
+    was_accepted = and_(within(accepted.c.accepted_at), Initiative.status == Status.ACCEPTED)
+    rows = db.session.execute(
+        select(
+            Initiative.unit_id,
+            Initiative.field,
+            func.sum(case((registered, 1), else_=0)),
+            func.sum(case((submitted, 1), else_=0)),
+            func.sum(case((was_accepted, 1), else_=0)),
+        )
+        .outerjoin(accepted, accepted.c.initiative_id == Initiative.id)
+        .where(or_(registered, submitted, was_accepted))
+        .group_by(Initiative.unit_id, Initiative.field)
+    )
+    return {(unit_id, f): Counts(int(r or 0), int(s or 0), int(a or 0)) for unit_id, f, r, s, a in rows}
+
+
+def build_periodic_report(period: Period) -> PeriodicReport:
+    counts = period_counts(period)
+    totals = Counts()
+    by_field: dict[Field | None, Counts] = {f: Counts() for f in Field}
+    by_unit: dict[int, Counts] = {}
+    for (unit_id, field_), c in counts.items():
+        totals.add(c)
+        by_field.setdefault(field_, Counts()).add(c)
+        by_unit.setdefault(unit_id, Counts()).add(c)
+
+    kinds = set()
+    for year in range(period.start.year, period.end.year + 1):
+        kinds.update(scope_kinds(year))
+    units = db.session.scalars(
+        select(Unit).where(
+            or_(and_(Unit.is_active.is_(True), Unit.kind.in_(kinds)), Unit.id.in_(list(by_unit) or [0]))
+        )
+    ).all()
+    lines = [
+        UnitLine(u, by_unit.get(u.id, Counts()), bool(u.is_active and u.kind in kinds))
+        for u in units
+    ]
+    lines.sort(key=lambda line: (-line.counts.registered, -line.counts.submitted, line.unit.sort_name))
+    return PeriodicReport(
+        period=period,
+        totals=totals,
+        by_field=by_field,
+        units=lines,
+        rounds=round_results(period),
+        awards=award_figures(period),
+    )
+
+
+def round_results(period: Period) -> list[RoundResult]:
+    start, end = period.bounds()
+    rounds = db.session.scalars(
+        select(Round)
+        .where(Round.state == RoundState.FINALISED, Round.finalised_at >= start, Round.finalised_at < end)
+        .order_by(Round.finalised_at, Round.id)
+    ).all()
+    return [RoundResult(r, ranking_for(r)) for r in rounds]
+
+
+def award_figures(period: Period) -> AwardFigures:
+    """Lines proposed (proposals submitted in the period) and approved (decisions dated in it).
+
+    A revoked award no longer counts as approved.
+    """
+    from ..awards.models import AwardForm, AwardRevocation, Proposal, ProposalLine, ProposalState
+
+    start, end = period.bounds()
+    proposed = and_(Proposal.submitted_at >= start, Proposal.submitted_at < end)
+    approved = and_(
+        Proposal.state == ProposalState.APPROVED,
+        Proposal.decision_date >= period.start,
+        Proposal.decision_date <= period.end,
+        AwardRevocation.id.is_(None),
+    )
+    rows = db.session.execute(
+        select(
+            AwardForm.name,
+            AwardForm.position,
+            Proposal.id,
+            func.sum(case((proposed, 1), else_=0)),
+            func.sum(case((approved, 1), else_=0)),
+        )
+        .select_from(ProposalLine)
+        .join(Proposal, Proposal.id == ProposalLine.proposal_id)
+        .join(AwardForm, AwardForm.id == ProposalLine.award_form_id)
+        .outerjoin(AwardRevocation, AwardRevocation.line_id == ProposalLine.id)
+        .where(or_(proposed, approved))
+        .group_by(AwardForm.name, AwardForm.position, Proposal.id)
+    ).all()
+    figures = AwardFigures()
+    forms: dict[tuple[int, str], list[int]] = {}
+    for name, position, _proposal, n_proposed, n_approved in rows:
+        n_proposed, n_approved = int(n_proposed or 0), int(n_approved or 0)
+        figures.lines_proposed += n_proposed
+        figures.lines_approved += n_approved
+        counts = forms.setdefault((position, name), [0, 0])
+        counts[0] += n_proposed
+        counts[1] += n_approved
+    submitted_ids = {p for _, _, p, n, _ in rows if n}
+    approved_ids = {p for _, _, p, _, n in rows if n}
+    figures.proposals_submitted = len(submitted_ids)
+    figures.proposals_approved = len(approved_ids)
+    figures.by_form = [(name, c[0], c[1]) for (_, name), c in sorted(forms.items())]
+    return figures

@@ -1,0 +1,134 @@
+"""The periodic report as a workbook: a pure function from the report to its sheets.
+
+The first sheet carries the official header block (exports.xlsx, Nghị định 30/2020) and
+the summary; each section follows on its own sheet so that every table keeps its columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..core.timeutil import format_document_date
+from ..exports.documents import DocumentContext, document_number
+from ..exports.xlsx import Column, DocumentHeader, Sheet, Signature, Span
+from ..scoring.models import Grade
+from .periodic import PeriodicReport
+
+GRADES = [Grade.EXCELLENT, Grade.GOOD, Grade.FAIR, Grade.FAIL]
+
+
+def _summary_rows(report: PeriodicReport) -> Iterator[list[Any]]:
+    t = report.totals
+    yield [1, "Số mô hình đăng ký", t.registered]
+    yield [2, "Số mô hình đã nộp", t.submitted]
+    yield [3, "Số mô hình được tiếp nhận", t.accepted]
+    yield [4, "Số đơn vị phải đăng ký", report.scope_units]
+    yield [5, "Số đơn vị chưa đăng ký mô hình nào", len(report.units_without_models)]
+    yield [6, "Số đợt đánh giá công bố kết quả", len(report.rounds)]
+    for n, grade in enumerate(GRADES, 7):
+        yield [n, f"Số mô hình xếp loại {grade.label}", sum(r.grade_counts.get(grade, 0) for r in report.rounds)]
+    if report.awards.available:
+        a = report.awards
+        yield [11, "Số hồ sơ đề nghị khen thưởng đã trình", a.proposals_submitted]
+        yield [12, "Số tập thể, cá nhân được đề nghị khen thưởng", a.lines_proposed]
+        yield [13, "Số hồ sơ đề nghị được phê duyệt", a.proposals_approved]
+        yield [14, "Số tập thể, cá nhân được khen thưởng", a.lines_approved]
+
+
+COUNT_COLUMNS = [
+    Column("Đăng ký", "integer", group="Số mô hình"),
+    Column("Đã nộp", "integer", group="Số mô hình"),
+    Column("Tiếp nhận", "integer", group="Số mô hình"),
+]
+
+
+def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext) -> list[Sheet]:
+    """The sheets of `report` (exports.xlsx writes them); `ctx` names the deployment."""
+    period = report.period
+    header = DocumentHeader(
+        parent_body=ctx.parent_body,
+        issuing_body=ctx.issuing_body,
+        number=document_number(None, "BC", ctx.number_suffix),
+        place_date=format_document_date(ctx.place, ctx.today),
+        title="BÁO CÁO",
+        subtitles=[f"{period.title} phong trào thi đua “Dân vận khéo”"],
+        notes=[f"(Số liệu {period.label})"],
+    )
+    sheets = [
+        Sheet(
+            name="Tổng hợp",
+            header=header,
+            columns=[Column("STT", "center"), Column("Chỉ tiêu", "text", max_width=60), Column("Số lượng", "integer")],
+            rows=list(_summary_rows(report)),
+            signature=Signature(signer_title=ctx.secretariat_name.upper()),
+        ),
+        Sheet(
+            name="Theo lĩnh vực",
+            title=f"SỐ MÔ HÌNH THEO LĨNH VỰC ({period.label})",
+            columns=[Column("STT", "center"), Column("Lĩnh vực", "text"), *COUNT_COLUMNS],
+            rows=[
+                [n, f.label if f else "Chưa chọn lĩnh vực", c.registered, c.submitted, c.accepted]
+                for n, (f, c) in enumerate(report.by_field.items(), 1)
+            ]
+            + [["", "Tổng cộng", report.totals.registered, report.totals.submitted, report.totals.accepted]],
+        ),
+        Sheet(
+            name="Theo đơn vị",
+            title=f"SỐ MÔ HÌNH THEO ĐƠN VỊ ({period.label})",
+            columns=[Column("STT", "center"), Column("Đơn vị", "text", max_width=45), Column("Loại đơn vị", "text"),
+                     *COUNT_COLUMNS],
+            rows=[
+                [n, line.unit.name, line.unit.kind.label, line.counts.registered, line.counts.submitted,
+                 line.counts.accepted]
+                for n, line in enumerate(report.units_with_models, 1)
+            ],
+            freeze_columns=2,
+        ),
+        Sheet(
+            name="Chưa đăng ký",
+            title=f"ĐƠN VỊ CHƯA ĐĂNG KÝ MÔ HÌNH ({period.label})",
+            columns=[Column("STT", "center"), Column("Đơn vị", "text", max_width=45), Column("Loại đơn vị", "text")],
+            rows=[
+                [n, line.unit.name, line.unit.kind.label]
+                for n, line in enumerate(report.units_without_models, 1)
+            ],
+        ),
+        Sheet(
+            name="Kết quả chấm",
+            title=f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI ({period.label})",
+            columns=[Column("Xếp hạng", "center"), Column("Tên mô hình", "text", max_width=50),
+                     Column("Đơn vị", "text", max_width=40), Column("Lĩnh vực", "text"),
+                     Column("Tổng điểm", "decimal"), Column("Xếp loại", "center")],
+            rows=list(_round_rows(report)),
+            freeze_columns=2,
+        ),
+    ]
+    if report.awards.available:
+        sheets.append(
+            Sheet(
+                name="Khen thưởng",
+                title=f"ĐỀ NGHỊ KHEN THƯỞNG ({period.label})",
+                columns=[Column("STT", "center"), Column("Hình thức khen thưởng", "text", max_width=50),
+                         Column("Đề nghị", "integer"), Column("Được phê duyệt", "integer")],
+                rows=[[n, name, proposed, approved]
+                      for n, (name, proposed, approved) in enumerate(report.awards.by_form, 1)],
+            )
+        )
+    return sheets
+
+
+def _round_rows(report: PeriodicReport) -> Iterator[Any]:
+    for result in report.rounds:
+        counts = result.grade_counts
+        summary = ", ".join(f"{g.label}: {counts.get(g, 0)}" for g in GRADES)
+        yield Span(f"{result.round.name} ({summary})")
+        for row in result.rows:
+            yield [
+                row.rank if row.rank is not None else "Chưa đủ phiếu",
+                row.name,
+                row.unit_name,
+                row.field_label,
+                row.total,
+                row.grade_label,
+            ]

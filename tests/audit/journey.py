@@ -1,0 +1,150 @@
+"""One model's whole life through every feature's own services, step by step.
+
+Used by the audit tests (each step leaves its event) and the notification trigger tests
+(each step tells the right people). Each step is a function so a test can stop anywhere.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pypdf import PdfWriter
+
+from danvankheo.auth.models import Role, User
+from danvankheo.core.types import utcnow
+from danvankheo.evidence.services import attach
+from danvankheo.extensions import db
+from danvankheo.registry.deadlines import set_year_settings
+from danvankheo.registry.models import Initiative, Status
+from danvankheo.registry.services import DossierData, create_initiative, update_initiative
+from danvankheo.registry.workflow import transition
+from danvankheo.scoring import services as scoring
+from danvankheo.scoring.models import Round
+from danvankheo.units.models import Unit, UnitKind
+from tests import factories
+
+YEAR = 2026
+
+
+def _pdf(title: str) -> io.BytesIO:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+@dataclass
+class Journey:
+    justice: Unit
+    health: Unit
+    staff: User
+    secretariat: User
+    evaluators: list[User]
+    admin: User
+    initiative: Initiative | None = None
+    round: Round | None = None
+    proposal: object = None
+    log: list[str] = field(default_factory=list)
+
+
+def start() -> Journey:
+    set_year_settings(YEAR, deadline_at=utcnow() + timedelta(days=30), kinds=[UnitKind.DEPARTMENT])
+    province = factories.make_unit("UBND tỉnh Ninh Bình", kind=UnitKind.PROVINCE)
+    justice = factories.make_unit("Sở Tư pháp", parent=province)
+    health = factories.make_unit("Sở Y tế", parent=province)
+    j = Journey(
+        justice=justice,
+        health=health,
+        staff=factories.make_user(Role.STAFF, unit=justice, full_name="Lê Minh Đức", email="duc@stp.vn"),
+        secretariat=factories.make_user(Role.SECRETARIAT, full_name="Trần Thị Thu Hà", email="ha@snv.vn"),
+        evaluators=[
+            factories.make_user(Role.EVALUATOR, unit=health, full_name="Hoàng Văn Bình", email="binh@syt.vn"),
+            factories.make_user(Role.EVALUATOR, unit=health, full_name="Vũ Thị Ánh", email="anh@syt.vn"),
+        ],
+        admin=factories.make_user(Role.ADMIN, full_name="Nguyễn Văn Quản"),
+    )
+    db.session.commit()
+    return j
+
+
+def dossier(name: str) -> DossierData:
+    values = dict(factories.COMPLETE_DOSSIER)
+    values["year"] = YEAR
+    return DossierData(name=name, values=values, tags=["cải cách hành chính"], members=[("Lê Văn Trưởng", "Phó Giám đốc")])
+
+
+def register_and_edit(j: Journey) -> None:
+    j.initiative = create_initiative(j.justice, dossier("Tư pháp gần dân"), actor=j.staff)
+    update_initiative(j.initiative, dossier("Tư pháp gần dân, gần cơ sở"), actor=j.staff,
+                      expected_version=j.initiative.version)
+    attach(j.initiative, _pdf("Báo cáo kết quả"), "Báo cáo kết quả mô hình.pdf", actor=j.staff)
+    db.session.commit()
+
+
+def submit(j: Journey) -> None:
+    transition(j.initiative, Status.SUBMITTED, j.staff)
+    db.session.commit()
+
+
+def return_for_changes(j: Journey) -> None:
+    transition(j.initiative, Status.RETURNED, j.secretariat, reason="Bổ sung số người hưởng lợi.")
+    db.session.commit()
+
+
+def accept(j: Journey) -> None:
+    transition(j.initiative, Status.ACCEPTED, j.secretariat)
+    db.session.commit()
+
+
+def open_round_and_assign(j: Journey) -> None:
+    j.round = scoring.create_round(scoring.RoundSettings(name="Đợt đánh giá năm 2026", year=YEAR, min_scorecards=2),
+                                   by=j.secretariat)
+    scoring.set_panel(j.round, j.evaluators, by=j.secretariat)
+    for evaluator in j.evaluators:
+        scoring.assign(j.round, j.initiative, evaluator, by=j.secretariat)
+    scoring.start_scoring(j.round, by=j.secretariat)
+    db.session.commit()
+
+
+def score(j: Journey) -> None:
+    for n, evaluator in enumerate(j.evaluators):
+        values = {c.id: str(c.max_score - Decimal(n)) for c in j.round.criteria}
+        scoring.save_scorecard(j.round, j.initiative, evaluator, values, submit=True)
+    # The first evaluator changes their mind before the round closes.
+    values = {c.id: str(c.max_score - Decimal("0.5")) for c in j.round.criteria}
+    scoring.save_scorecard(j.round, j.initiative, j.evaluators[0], values, submit=True)
+    db.session.commit()
+
+
+def finalise(j: Journey) -> None:
+    scoring.close_scoring(j.round, by=j.secretariat)
+    scoring.finalise(j.round, by=j.secretariat)
+    db.session.commit()
+
+
+def propose_and_approve(j: Journey) -> None:
+    from danvankheo.awards import services as awards
+
+    awards.seed_default_award_forms()
+    form = awards.award_forms(active_only=True)[0]
+    j.proposal = awards.create_proposal(j.round, [j.initiative.id], form, actor=j.secretariat)
+    details = awards.ProposalDetails(
+        title=j.proposal.title, submission_number="12", submission_date=date(2026, 11, 20),
+        signer_name="Nguyễn Văn Giám", signer_title="Giám đốc", signer_authority="",
+    )
+    lines = [awards.LineChange(line.id, line.recipient_key, line.award_form_id,
+                               "Thành tích xuất sắc trong cải cách hành chính.", "") for line in j.proposal.lines]
+    awards.update_proposal(j.proposal, details, lines, expected_version=j.proposal.version, actor=j.secretariat)
+    awards.submit_proposal(j.proposal, actor=j.secretariat)
+    awards.approve_proposal(j.proposal, "345/QĐ-UBND", date(2026, 11, 25), actor=j.secretariat)
+    db.session.commit()
+
+
+STEPS = [register_and_edit, submit, return_for_changes, submit, accept, open_round_and_assign, score, finalise,
+         propose_and_approve]
