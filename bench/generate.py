@@ -602,6 +602,32 @@ def generate(preset: Preset, database_url: str, *, seed: int = 8, reset: bool = 
     return ctx.counts
 
 
+def sync_schema(database_url: str) -> bool:
+    """Bring an existing dataset up to the app's current schema when that is additive.
+
+    Tables the app gained since the dataset was generated are created (empty); False when an
+    existing table lacks a column (the dataset must then be regenerated).
+    """
+    from danvankheo.extensions import db
+
+    app = make_app(database_url)
+    for optional in ("danvankheo.evidence.models", "danvankheo.scoring.models"):
+        with contextlib.suppress(ImportError):
+            __import__(optional)
+    with app.app_context():
+        inspector = inspect(db.engine)
+        present = set(inspector.get_table_names())
+        for table in db.metadata.sorted_tables:
+            if table.name in present:
+                have = {c["name"] for c in inspector.get_columns(table.name)}
+                if not {c.name for c in table.columns} <= have:
+                    db.engine.dispose()
+                    return False
+        db.create_all()
+        db.engine.dispose()
+    return True
+
+
 def table_counts(database_url: str) -> dict[str, int]:
     from danvankheo.extensions import db
 

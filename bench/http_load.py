@@ -58,7 +58,7 @@ end
 function request()
   i = i + 1
   local entry = lines[(i % #lines) + 1]
-  return wrk.format("GET", entry[1], {["Cookie"] = entry[2]})
+  return wrk.format("GET", entry[1], {["Cookie"] = entry[2], ["User-Agent"] = "danvankheo-bench/1.0"})
 end
 
 function response(status, headers, body)
@@ -181,10 +181,19 @@ def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int
             assert browser.login(login, PASSWORD) == 302, f"login {login} failed"
             cookies[login] = browser.session_cookie()
         mix = build_mix(sample, cookies, random.Random(8))
-        # Every page of the mix answers 200 before the load starts.
+        # Every page of the mix must answer 200 before the load starts; a page that does not
+        # exist in this version of the app (404) is left out and named in the results.
+        missing = []
         for path, cookie in mix:
             status, _, _ = Browser(server.url).request(path, headers={"Cookie": cookie})
+            if status == 404 and path.split("?")[0] in ("/thong-ke",):
+                missing.append(path)
+                continue
             assert status == 200, f"{path}: {status}"
+        if missing:
+            print(f"http [{label}] left out (not in this version of the app): {sorted(set(missing))}")
+            mix = [(p, c) for p, c in mix if p not in missing]
+        results["left_out"] = sorted(set(missing))
         lua = work / "mix.lua"
         lua.write_text(LUA)
         mix_file, trivial_file = work / "mix.tsv", work / "trivial.tsv"

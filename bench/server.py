@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+USER_AGENT = "danvankheo-bench/1.0"
 _CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
@@ -127,7 +128,9 @@ class Browser:
         """GET, or POST when `data` is given (a form dict, or a ready body with its headers)."""
         url = (base_url or self.base_url) + path
         body = urllib.parse.urlencode(data).encode() if isinstance(data, dict) else data
-        req = urllib.request.Request(url, data=body, headers=headers or {})
+        # A fixed User-Agent: Flask-Login's "strong" session protection ties the session to it,
+        # so load tools replaying the cookie must send the same one (USER_AGENT).
+        req = urllib.request.Request(url, data=body, headers={"User-Agent": USER_AGENT, **(headers or {})})
         try:
             with self.opener.open(req, timeout=30) as response:
                 return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
