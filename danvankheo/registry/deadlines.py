@@ -11,7 +11,7 @@ and districts no longer exist; the secretariat can widen or narrow the scope per
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import func, select
@@ -47,11 +47,15 @@ def general_deadline(year: int) -> datetime:
     return settings.deadline_at if settings else default_deadline(year)
 
 
-def scope_kinds(year: int) -> list[UnitKind]:
-    settings = year_settings(year)
+def _scope_of(settings: SubmissionDeadline | None) -> list[UnitKind]:
     if settings is None:
         return list(DEFAULT_SCOPE_KINDS)
     return [UnitKind(v) for v in settings.scope_kinds.split(",") if v]
+
+
+def scope_kinds(year: int) -> list[UnitKind]:
+    """The kinds of unit that must register a model in `year`."""
+    return _scope_of(year_settings(year))
 
 
 def extension_for(year: int, unit_id: int) -> DeadlineExtension | None:
@@ -189,24 +193,26 @@ class ComplianceRow:
     on_time: int = 0  # counted models submitted on time
     late: int = 0  # counted models submitted late under an extension
     status: ComplianceStatus = ComplianceStatus.MISSING
-    statuses: dict[str, int] = field(default_factory=dict)
 
 
-def scope_units_query(year: int):
-    kinds = scope_kinds(year)
+def scope_units_query(year: int, kinds: list[UnitKind] | None = None):
+    """Active units of the kinds that must register in `year`."""
+    kinds = kinds if kinds is not None else scope_kinds(year)
     return select(Unit).where(Unit.is_active.is_(True), Unit.kind.in_(kinds))
 
 
 def compliance_rows(year: int) -> list[ComplianceRow]:
     """Every unit that must register in `year`, with its counts and compliance status.
 
-    Three queries whatever the number of units: the units, the grouped counts and the
-    extensions.
+    A fixed number of queries whatever the number of units: the year's settings, the units,
+    the grouped counts and the extensions.
     """
-    kinds = scope_kinds(year)
+    settings = year_settings(year)
+    kinds = _scope_of(settings)
     kind_order = {k: i for i, k in enumerate(kinds)}
-    units = sorted(db.session.scalars(scope_units_query(year)), key=lambda u: (kind_order[u.kind], u.sort_name))
-    general = general_deadline(year)
+    in_scope = scope_units_query(year, kinds)
+    units = sorted(db.session.scalars(in_scope), key=lambda u: (kind_order[u.kind], u.sort_name))
+    general = settings.deadline_at if settings else default_deadline(year)
     extensions = {
         e.unit_id: e.until
         for e in db.session.scalars(select(DeadlineExtension).where(DeadlineExtension.year == year))
@@ -221,14 +227,13 @@ def compliance_rows(year: int) -> list[ComplianceRow]:
     }
     counts = db.session.execute(
         select(Initiative.unit_id, Initiative.status, Initiative.is_late, func.count())
-        .where(Initiative.year == year, Initiative.unit_id.in_(scope_units_query(year).with_only_columns(Unit.id)))
+        .where(Initiative.year == year, Initiative.unit_id.in_(in_scope.with_only_columns(Unit.id)))
         .group_by(Initiative.unit_id, Initiative.status, Initiative.is_late)
     )
     for unit_id, status, is_late, count in counts:
         row = rows.get(unit_id)
         if row is None:
             continue
-        row.statuses[status.value] = row.statuses.get(status.value, 0) + count
         if status in (Status.DRAFT, Status.WITHDRAWN):
             row.drafts += count
             continue

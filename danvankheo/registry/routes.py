@@ -55,6 +55,13 @@ def _year_choices(extra: int | None = None) -> list[tuple[int, str]]:
     return [(y, str(y)) for y in sorted(years, reverse=True)]
 
 
+def _known_years(extra: int | None) -> list[int]:
+    """Years offered by the list filter: every year that has models, and the years around now."""
+    years = set(db.session.scalars(select(Initiative.year).distinct()))
+    years.update(y for y, _ in _year_choices(extra))
+    return sorted(years, reverse=True)
+
+
 def _prepare_form(form: InitiativeForm, unit: Unit, initiative: Initiative | None) -> None:
     form.year.choices = _year_choices(initiative.year if initiative else None)
     earlier = select(Initiative).where(Initiative.unit_id == unit.id).order_by(
@@ -87,7 +94,7 @@ def index():
         page=page,
         filters=filters,
         units=units,
-        years=[y for y, _ in _year_choices(filters.year)],
+        years=_known_years(filters.year),
         fields=Field,
         statuses=Status,
         kinds=InitiativeKind,
@@ -136,10 +143,7 @@ def edit(initiative_id: int):
             expected = int(form.version.data) if (form.version.data or "").isdigit() else None
             update_initiative(initiative, form.dossier(), actor=current_user, expected_version=expected)
             db.session.commit()
-        except StaleDossier:
-            db.session.rollback()
-            return _stale(form, initiative)
-        except StaleDataError:
+        except (StaleDossier, StaleDataError):
             db.session.rollback()
             return _stale(form, initiative)
         except DossierError as error:
@@ -194,8 +198,6 @@ def detail(initiative_id: int):
         missing=missing_for_submit(initiative) if editable else [],
         can_edit=editable,
         deadline=deadlines.deadline_for(initiative.year, initiative.unit_id) if editable else None,
-        reason_form=ReasonForm(),
-        can_view=permissions.can_view,
     )
 
 

@@ -23,14 +23,6 @@ STALE_MESSAGE = (
     "Vui lòng tải lại trang để xem bản mới nhất rồi nhập lại."
 )
 
-# The scalar dossier fields a form may set, in form order.
-DOSSIER_FIELDS = (
-    "year", "field", "kind", "situation", "goals", "content_method", "area", "target_group",
-    "lead_name", "lead_position", "lead_phone", "budget_state", "budget_social", "workdays",
-    "start_date", "end_date", "is_ongoing", "results_quantitative", "results_qualitative",
-    "beneficiaries", "sustainability", "continues_id", "replicates_id",
-)  # fmt: skip
-
 # What a submitted dossier must contain, with the Vietnamese label of each field.
 REQUIRED_ON_SUBMIT = (
     ("name", "Tên mô hình"),
