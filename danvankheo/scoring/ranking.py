@@ -67,6 +67,15 @@ class RankingRow:
     assigned_count: int = 0
     required_count: int = 0
     unit_path: str = ""
+    # Vietnamese collation keys (core.text.sort_key) for ordering; filled from the database.
+    unit_sort: str = ""
+    name_sort: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.unit_sort:
+            self.unit_sort = sort_key(self.unit_name)
+        if not self.name_sort:
+            self.name_sort = sort_key(self.name)
 
     @property
     def is_disagreement(self) -> bool:
@@ -80,13 +89,6 @@ class RankingRow:
     def field_label(self) -> str:
         return self.field.label if self.field else ""
 
-    @property
-    def unit_sort(self) -> str:
-        return sort_key(self.unit_name)
-
-    @property
-    def name_sort(self) -> str:
-        return sort_key(self.name)
 
 
 def _means_by_initiative(round_: Round) -> dict[int, dict[str, Decimal]]:
@@ -166,6 +168,8 @@ def compute_ranking(round_: Round) -> list[RankingRow]:
             assigned_count=assigned.get(initiative_id, 0),
             required_count=round_.min_scorecards,
             unit_path=unit_path,
+            unit_sort=unit_sort,
+            name_sort=name_sort,
         )
         tiebreak = model_means.get(tiebreak_code) if tiebreak_code else None
         sort_tuple = (unit_sort, name_sort, initiative_id)
@@ -192,19 +196,23 @@ def latest_snapshot(round_: Round) -> RankingSnapshot | None:
 
 
 def snapshot_rows(snapshot: RankingSnapshot) -> list[RankingRow]:
-    rows = db.session.scalars(
-        select(RankingSnapshotRow)
+    """The frozen rows in their published order (one query). The sort keys come from the
+    current names; they only order a page by name, never the ranks."""
+    rows = db.session.execute(
+        select(RankingSnapshotRow, Unit.sort_name, Initiative.sort_name)
+        .join(Unit, RankingSnapshotRow.unit_id == Unit.id)
+        .join(Initiative, RankingSnapshotRow.initiative_id == Initiative.id)
         .where(RankingSnapshotRow.snapshot_id == snapshot.id)
         .order_by(RankingSnapshotRow.position)
     )
-    return [_row_from_snapshot(r) for r in rows]
+    return [_row_from_snapshot(r, unit_sort, name_sort) for r, unit_sort, name_sort in rows]
 
 
 def _decimal_or_none(value) -> Decimal | None:
     return None if value is None else aggregation.to_decimal(str(value))
 
 
-def _row_from_snapshot(r: RankingSnapshotRow) -> RankingRow:
+def _row_from_snapshot(r: RankingSnapshotRow, unit_sort: str = "", name_sort: str = "") -> RankingRow:
     return RankingRow(
         initiative_id=r.initiative_id,
         name=r.name,
@@ -221,6 +229,8 @@ def _row_from_snapshot(r: RankingSnapshotRow) -> RankingRow:
         complete=r.is_complete,
         submitted_count=r.submitted_count,
         assigned_count=r.assigned_count,
+        unit_sort=unit_sort,
+        name_sort=name_sort,
     )
 
 
