@@ -4,17 +4,16 @@ and resubmit, the secretariat accepts, and it appears in the public showcase."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from danvankheo.auth.models import Role
 from danvankheo.core.timeutil import local_today
-from danvankheo.core.types import utcnow
 from danvankheo.evidence.models import Evidence
 from danvankheo.extensions import db
-from danvankheo.registry.deadlines import set_year_settings
+from danvankheo.registry.deadlines import deadline_from_local, set_year_settings
 from danvankheo.registry.models import Initiative, Status
 from danvankheo.units.models import UnitKind
 from tests.browser.conftest import browser_login, browser_logout, screenshot
@@ -29,7 +28,8 @@ MODEL_NAME = "Dân vận khéo trong giải phóng mặt bằng đường vành 
 @pytest.fixture
 def province(app, make_user):
     year = local_today().year
-    set_year_settings(year, deadline_at=utcnow() + timedelta(days=20), kinds=[UnitKind.DEPARTMENT, UnitKind.COMMUNE])
+    deadline = deadline_from_local(local_today() + timedelta(days=20), time(23, 59))
+    set_year_settings(year, deadline_at=deadline, kinds=[UnitKind.DEPARTMENT, UnitKind.COMMUNE])
     root = make_unit("UBND tỉnh Ninh Bình", kind=UnitKind.PROVINCE, code="NB")
     commune = make_unit("UBND phường Hoa Lư", kind=UnitKind.COMMUNE, parent=root, code="PHL")
     justice = make_unit("Sở Tư pháp", parent=root, code="STP")
