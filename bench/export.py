@@ -6,11 +6,12 @@
 Two documents: the ranking of a round (one line per model: STT, name, unit, field, five
 criterion means, total, grade, remark) at 7,000 and 70,000 rows, and a commendation list
 (danh sách đề nghị khen thưởng: collectives then individuals, with a summary of achievements)
-of 2,000 lines. The rows are produced lazily by a seeded generator, so the figures are the
-writer's own, not the cost of holding the rows. The app side is `danvankheo.exports.xlsx`
-with the document header, merged group headers, column widths, styles, quote-prefixing of
-formula-like text and the signature block; the baseline appends the same values to a
-write-only openpyxl sheet with no styling at all. Every measurement runs in its own
+of 2,000 lines. The ranking's rows are produced lazily by a seeded generator, so the figures
+are the writer's own, not the cost of holding the rows. The app side is what the export
+routes call, `danvankheo.exports.documents.ranking_sheets` and `proposal_sheets` written by
+`xlsx.write_workbook`: document header, merged group headers, column widths, styles,
+quote-prefixing of formula-like text, signature block. The baseline appends the same values
+to a write-only openpyxl sheet with no styling at all. Every measurement runs in its own
 subprocess: time without tracemalloc, then peak memory with tracemalloc and the max RSS.
 """
 
@@ -62,47 +63,47 @@ def commendation_rows(count: int, seed: int = 8):
                "Bằng khen của Chủ tịch UBND tỉnh" if n % 5 == 0 else "Giấy khen của Giám đốc Sở Nội vụ", ""]
 
 
-def _app_sheet(case: str, rows: int):
-    from danvankheo.exports import xlsx
+def _context():
+    from datetime import date
 
-    header = xlsx.DocumentHeader(
-        parent_body="UBND TỈNH NINH BÌNH", issuing_body="SỞ NỘI VỤ", number="Số: 125/TTr-SNV",
-        place_date="Ninh Bình, ngày 16 tháng 12 năm 2026",
-        title="KẾT QUẢ CHẤM ĐIỂM MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2026" if case == "ranking"
-        else "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
-        subtitles=("Kèm theo Tờ trình số 125/TTr-SNV",),
-    )
-    signature = xlsx.Signature(signer_title="GIÁM ĐỐC", signer_name="Nguyễn Văn A", authority="KT. GIÁM ĐỐC")
+    from danvankheo.exports.documents import DocumentContext
+
+    return DocumentContext(parent_body="UBND TỈNH NINH BÌNH", issuing_body="SỞ NỘI VỤ", place="Ninh Bình",
+                           number_suffix="SNV", secretariat_name="Phòng Nội vụ", today=date(2026, 12, 16))
+
+
+def _app_sheets(case: str, rows: int):
+    """The app's own documents (danvankheo.exports.documents) fed with the same values."""
+    from danvankheo.exports import documents
+
     if case == "ranking":
-        columns = [xlsx.Column("STT", "center"), xlsx.Column("Tên mô hình", "long_text"),
-                   xlsx.Column("Đơn vị"), xlsx.Column("Lĩnh vực"),
-                   *[xlsx.Column(code, "decimal", group="Điểm trung bình theo tiêu chí") for code in CRITERIA],
-                   xlsx.Column("Tổng điểm", "decimal"), xlsx.Column("Xếp loại", "center"), xlsx.Column("Ghi chú")]
-        body = ranking_rows(rows)
-    else:
-        columns = [xlsx.Column("STT", "center"), xlsx.Column("Tên tập thể / Họ và tên"),
-                   xlsx.Column("Chức vụ, đơn vị"), xlsx.Column("Tên mô hình", "long_text"), xlsx.Column("Lĩnh vực"),
-                   xlsx.Column("Điểm", "decimal"), xlsx.Column("Xếp loại", "center"),
-                   xlsx.Column("Tóm tắt thành tích", "long_text"), xlsx.Column("Hình thức khen thưởng"),
-                   xlsx.Column("Ghi chú")]
-        split = int(rows * 0.7)
+        criteria = [documents.CriterionInfo(code, f"Tiêu chí {code}", Decimal(m)) for code, m in zip(CRITERIA, MAXIMA,
+                                                                                                   strict=True)]
 
-        def with_sections():
-            yield xlsx.Span("I. Tập thể")
-            for row in commendation_rows(rows):
-                if row[0] == split + 1:
-                    yield xlsx.Span("II. Cá nhân")
-                yield row
+        def lines():
+            for row in ranking_rows(rows):
+                yield documents.RankingLine(name=row[1], unit_name=row[2], field=row[3],
+                                            criterion_means=dict(zip(CRITERIA, row[4:9], strict=True)),
+                                            total=row[9], grade=row[10], rank=row[0], note=row[11])
 
-        body = with_sections()
-    return xlsx.Sheet(name="Danh sách", columns=columns, rows=body, header=header, signature=signature,
-                      freeze_columns=2)
+        # The ranking sheet only: the per-score detail sheet is measured apart (see PERFORMANCE.md).
+        return documents.ranking_sheets(_context(), round_name="Đánh giá mô hình năm 2026", year=2026,
+                                        criteria=criteria, lines=lines(), scores=[])
+    split = int(rows * 0.7)
+    lines = [documents.ProposalListLine(collective=row[0] <= split, recipient_name=row[1], position_and_unit=row[2],
+                                        initiative_name=row[3], summary=row[7], score=row[5], grade=row[6],
+                                        award_form=row[8], note=row[9])
+             for row in commendation_rows(rows)]
+    proposal = documents.ProposalList(title="Phong trào thi đua “Dân vận khéo” năm 2026", year=2026,
+                                      submission_number="125", submission_date=None, signer_name="Nguyễn Văn A",
+                                      signer_title="Giám đốc", signer_authority="KT. Giám đốc", lines=lines)
+    return documents.proposal_sheets(_context(), proposal)
 
 
 def write_app(case: str, rows: int, target) -> None:
     from danvankheo.exports import xlsx
 
-    xlsx.write_workbook([_app_sheet(case, rows)], target)
+    xlsx.write_workbook(_app_sheets(case, rows), target)
 
 
 def write_bare(case: str, rows: int, target) -> None:
@@ -123,7 +124,7 @@ def measure_once(case: str, rows: int, writer: str, measure: str) -> dict:
     import openpyxl  # noqa: F401
 
     if writer == "app":
-        from danvankheo.exports import xlsx  # noqa: F401
+        from danvankheo.exports import documents, xlsx  # noqa: F401
     with tempfile.TemporaryFile() as target:
         if measure == "memory":
             import tracemalloc
