@@ -70,7 +70,8 @@ def test_periodic_report_page_and_workbook(page):
         page.get_by_test_id("download-xlsx").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
-    workbook = load_workbook(download.path())
+    with open(download.path(), "rb") as handle:  # a temporary name without the .xlsx suffix
+        workbook = load_workbook(handle)
     assert workbook.sheetnames[0] == "Tổng hợp"
 
 
