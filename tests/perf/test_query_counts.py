@@ -158,6 +158,27 @@ def test_compliance(client, login_as, big_pages):
     assert_constant(small, large, "compliance")
 
 
+# --- Dashboard (issue 6) -----------------------------------------------------------------------
+
+
+def test_dashboard(client, login_as, big_pages):
+    from danvankheo.units.models import UnitKind
+
+    login_as(Role.OBSERVER)
+    root = factories.make_unit(kind=UnitKind.PROVINCE)
+
+    def grow(n):
+        units = [factories.make_unit(kind=UnitKind.COMMUNE, parent=root) for _ in range(max(n // 4, 1))]
+        _submitted_models(n, units)
+        _submitted_models(max(n // 4, 1), units, year=2025)
+
+    grow(FEW)
+    small = queries_for(client, "/thong-ke?nam=2026")
+    grow(MANY - FEW)
+    large = queries_for(client, "/thong-ke?nam=2026")
+    assert_constant(small, large, "dashboard")
+
+
 # --- Scoring (issue 4) -------------------------------------------------------------------------
 
 
