@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.models import Role, User
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, roles_required
-from ..core.text import search_terms
+from ..core.text import fold, search_terms
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..registry.models import FIELD_LABELS, Field, Initiative
@@ -327,8 +327,6 @@ def model_detail(round_id: int, initiative_id: int):
         select(func.count()).where(RoundEntry.round_id == round_.id, RoundEntry.initiative_id == initiative.id)
     )
     if not in_round:
-        from flask import abort
-
         abort(404)
     assignments = db.session.execute(
         select(Assignment, User.full_name, Unit.name, Scorecard.state)
@@ -384,8 +382,6 @@ def unassign(round_id: int, assignment_id: int):
     round_ = _round(round_id)
     assignment = get_or_404(Assignment, assignment_id)
     if assignment.round_id != round_.id:
-        from flask import abort
-
         abort(404)
     initiative_id = assignment.initiative_id
     if ActionForm().validate_on_submit():
@@ -403,8 +399,6 @@ def rubric(round_id: int):
     form = CriterionForm(prefix="moi")
     if request.method == "POST":
         if not _can_manage():
-            from flask import abort
-
             abort(403)
         if form.validate_on_submit():
             try:
@@ -433,8 +427,6 @@ def rubric(round_id: int):
 def _criterion(round_: Round, criterion_id: int) -> Criterion:
     criterion = get_or_404(Criterion, criterion_id)
     if criterion.round_id != round_.id:
-        from flask import abort
-
         abort(404)
     return criterion
 
@@ -492,8 +484,6 @@ def panel(round_id: int):
     members = services.panel_ids(round_)
     if request.method == "POST":
         if not _can_manage():
-            from flask import abort
-
             abort(403)
         if ActionForm().validate_on_submit():
             wanted = {int(v) for v in request.form.getlist("user_id") if v.isdigit()}
@@ -577,8 +567,6 @@ def ranking(round_id: int):
     elif status == "chenh-lech":
         rows = [r for r in rows if r.is_disagreement]
     for word in search_terms(q):
-        from ..core.text import fold
-
         rows = [r for r in rows if word in fold(f"{r.name} {r.unit_name}")]
     sort = request.args.get("sap_xep") or "hang"
     descending = request.args.get("chieu") == "giam"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import Role
 from ..core.permissions import get_or_404, refuse, roles_required
+from ..core.types import utcnow
 from ..extensions import db
 from ..registry.models import Initiative
 from ..units.models import Unit
@@ -166,20 +167,12 @@ def _load_for_scoring(round_id: int, initiative_id: int) -> tuple[Round, Initiat
 
 
 def _evidence_links(initiative: Initiative) -> list[tuple[str, str]]:
-    """(file name, download URL) of the model's evidence, when the evidence feature exists."""
-    from flask import current_app
-
+    """(file name, URL) of the model's evidence files; the evidence feature lets assigned
+    evaluators download them (evidence.permissions.can_download)."""
     if "evidence.download" not in current_app.view_functions:
         return []
-    links = []
-    for item in getattr(initiative, "evidence", None) or []:
-        name = getattr(item, "original_name", None) or getattr(item, "filename", None) or f"Tệp {item.id}"
-        try:
-            url = url_for("evidence.download", evidence_id=item.id)
-        except Exception:  # the endpoint takes other arguments: leave the link out
-            return []
-        links.append((name, url))
-    return links
+    return [(item.original_name, url_for("evidence.download", evidence_id=item.id))
+            for item in initiative.evidence]
 
 
 @bp.route("/<int:round_id>/<int:initiative_id>", methods=["GET", "POST"])
@@ -224,13 +217,11 @@ def score(round_id: int, initiative_id: int):
         services.anonymous_scorecards(round_, initiative.id, exclude_evaluator_id=current_user.id)
         if visible else []
     )
-    from datetime import UTC, datetime
-
     return render_template(
         "scoring/score.html",
         round=round_, initiative=initiative, assignment=assignment, card=card, own_scores=own_scores,
         errors=errors, typed=typed, others=others, others_visible=visible,
-        can_save=round_.window_open(datetime.now(UTC)) and assignment.status is AssignmentStatus.ASSIGNED,
+        can_save=round_.window_open(utcnow()) and assignment.status is AssignmentStatus.ASSIGNED,
         next_id=next_to_score(current_user.id, round_.id, initiative),
         evidence=_evidence_links(initiative), form=form, reason_form=ReasonForm(),
     )

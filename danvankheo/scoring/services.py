@@ -16,8 +16,9 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import and_, delete, func, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..audit.services import record
+from ..audit.services import diff, record
 from ..auth.models import Role, User, UserRole
+from ..core.text import search_terms
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
 from ..notifications.services import notify
@@ -201,8 +202,6 @@ def update_round(round_: Round, settings: RoundSettings, *, by: User | None = No
         for key in SCOPE_FIELDS:
             if getattr(round_, key) != values[key]:
                 raise ScoringError("Năm và phạm vi mô hình chỉ sửa được khi đợt đang chuẩn bị.")
-    from ..audit.services import diff
-
     changes = diff(round_, {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()})
     for key, value in values.items():
         setattr(round_, key, value.strip() if isinstance(value, str) else value)
@@ -467,8 +466,6 @@ def update_criterion(criterion: Criterion, *, code: str, name: str, guidance: st
     _require(round_, RoundState.DRAFT, message=FROZEN_RUBRIC)
     code = code.strip().upper()
     _validate_criterion(round_, code, name, max_score, exclude_id=criterion.id)
-    from ..audit.services import diff
-
     values = {"code": code, "name": name.strip(), "guidance": (guidance or "").strip(),
               "max_score": max_score, "is_tiebreaker": is_tiebreaker}
     changes = diff(criterion, values)
@@ -1053,8 +1050,6 @@ def model_progress_select(round_: Round, *, behind_only: bool = False, q: str | 
         .order_by(Unit.sort_name, Initiative.sort_name, Initiative.id)
     )
     if q:
-        from ..core.text import search_terms
-
         for word in search_terms(q):
             query = query.where(Initiative.search_text.contains(word))
     if behind_only:

@@ -211,3 +211,13 @@ def test_panel_member_with_submitted_card_cannot_leave(app, province):
     with pytest.raises(services.ScoringError, match="đã nộp phiếu"):
         services.set_panel(round_, [province.evaluators["health"]])
     assert Decimal(0) < db.session.scalar(select(Scorecard.total))
+
+
+def test_auto_assign_leaves_a_model_short_rather_than_break_the_conflict_rule(app, province):
+    services.set_panel(province.round, [province.evaluators["health"]])
+    created = services.auto_assign(province.round, 1)
+    assigned = set(db.session.scalars(select(Assignment.initiative_id)))
+    assert created == 2
+    assert assigned == {province.models["justice"].id, province.models["commune"].id}
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment.auto"))
+    assert audit.changes["short"] == [None, 2]  # Sở Y tế and its hospital have nobody yet
