@@ -41,6 +41,19 @@ STALE_MESSAGE = (
     "vui lòng tải lại trang để xem bản mới nhất rồi sửa lại."
 )
 MAX_SUMMARY = 4000
+# How the audit trail names the Tờ trình fields.
+DETAIL_LABELS = {
+    "title": "Tên hồ sơ đề nghị",
+    "submission_number": "Số Tờ trình",
+    "submission_date": "Ngày Tờ trình",
+    "signer_name": "Người ký",
+    "signer_title": "Chức vụ người ký",
+    "signer_authority": "Ký thay",
+}
+
+
+def _plain_text(text: str | None) -> str:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class AwardError(ValueError):
@@ -299,7 +312,7 @@ def create_proposal(round_: Round, initiative_ids: Sequence[int], award_form: Aw
         proposal,
         actor=actor,
         label=proposal.title,
-        changes={"round": [None, round_.name], "lines": [None, len(initiative_ids)]},
+        changes={"Đợt đánh giá": [None, round_.name], "Số dòng": [None, len(initiative_ids)]},
     )
     return proposal
 
@@ -328,7 +341,7 @@ def add_line(proposal: Proposal, initiative: Initiative, recipient_key: str | No
     _touch(proposal)
     db.session.flush()
     record("proposal.line_add", proposal, actor=actor, label=proposal.title,
-           changes={"line": [None, f"{recipient.name} — {initiative.name}"]})
+           changes={"Dòng": [None, f"{recipient.name} — {initiative.name}"]})
     return line
 
 
@@ -342,7 +355,7 @@ def remove_line(proposal: Proposal, line: ProposalLine, *, expected_version: int
     proposal.lines.remove(line)
     _touch(proposal)
     db.session.flush()
-    record("proposal.line_remove", proposal, actor=actor, label=proposal.title, changes={"line": [label, None]})
+    record("proposal.line_remove", proposal, actor=actor, label=proposal.title, changes={"Dòng": [label, None]})
 
 
 @dataclass
@@ -384,7 +397,7 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, lines: Iterabl
     }
     from ..audit.services import diff
 
-    changes.update(diff(proposal, values))
+    changes.update({DETAIL_LABELS[k]: v for k, v in diff(proposal, values).items()})
     for key, value in values.items():
         setattr(proposal, key, value)
 
@@ -424,27 +437,29 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, lines: Iterabl
     if moved:
         db.session.flush()
     for line, recipient, award_form, change in updates:
-        summary = (change.achievement_summary or "").strip()[:MAX_SUMMARY]
-        note = (change.note or "").strip()[:2000]
+        # Browsers send textarea line breaks as CRLF; stored text uses LF.
+        summary = _plain_text(change.achievement_summary)[:MAX_SUMMARY]
+        note = _plain_text(change.note)[:2000]
         line_changes = {}
         if line.recipient_key != recipient.key and (line, recipient) in moved:
-            line_changes["recipient"] = [line.recipient_name, recipient.name]
+            line_changes["Người được đề nghị"] = [line.recipient_name, recipient.name]
             line.recipient_key = recipient.key
             line.recipient_type = recipient.type
             line.recipient_name = recipient.name
             line.recipient_position = recipient.position
             line.member_id = recipient.member_id
         if line.award_form_id != award_form.id:
-            line_changes["award_form"] = [line.award_form.name, award_form.name]
+            line_changes["Hình thức khen thưởng"] = [line.award_form.name, award_form.name]
             line.award_form = award_form
         if line.achievement_summary != summary:
-            line_changes["summary"] = [line.achievement_summary, summary]
+            line_changes["Tóm tắt thành tích"] = [line.achievement_summary, summary]
             line.achievement_summary = summary
         if line.note != note:
-            line_changes["note"] = [line.note, note]
+            line_changes["Ghi chú"] = [line.note, note]
             line.note = note
         for field, pair in line_changes.items():
-            changes[f"line {line.id} {field}"] = pair
+            key = f"{line.recipient_name} ({line.initiative_name}): {field}"
+            changes[key if key not in changes else f"{key} #{line.id}"] = pair
     if changes:
         _touch(proposal)
         db.session.flush()
@@ -480,7 +495,7 @@ def submit_proposal(proposal: Proposal, *, expected_version: int | None = None, 
     proposal.submitted_at = utcnow()
     db.session.flush()
     record("proposal.submit", proposal, actor=actor, label=proposal.title,
-           changes={"state": [old.value, ProposalState.SUBMITTED.value]})
+           changes={"state": [old.label, ProposalState.SUBMITTED.label]})
 
 
 def return_proposal(proposal: Proposal, reason: str, *, expected_version: int | None = None, actor=None) -> None:
@@ -496,7 +511,7 @@ def return_proposal(proposal: Proposal, reason: str, *, expected_version: int | 
     proposal.decided_at = utcnow()
     db.session.flush()
     record("proposal.return", proposal, actor=actor, label=proposal.title, reason=reason,
-           changes={"state": [ProposalState.SUBMITTED.value, ProposalState.RETURNED.value]})
+           changes={"state": [ProposalState.SUBMITTED.label, ProposalState.RETURNED.label]})
 
 
 def approve_proposal(proposal: Proposal, decision_number: str, decision_date: date | None, *,
@@ -522,7 +537,7 @@ def approve_proposal(proposal: Proposal, decision_number: str, decision_date: da
         actor=actor,
         label=proposal.title,
         changes={
-            "state": [ProposalState.SUBMITTED.value, ProposalState.APPROVED.value],
+            "state": [ProposalState.SUBMITTED.label, ProposalState.APPROVED.label],
             "decision_number": [None, proposal.decision_number],
             "decision_date": [None, decision_date],
         },
@@ -586,7 +601,7 @@ def revoke_award(line: ProposalLine, reason: str, *, decision_number: str | None
         actor=actor,
         reason=reason,
         label=f"{line.recipient_name} — {line.award_form.name}",
-        changes={"revoked": [False, True], "decision_number": [None, revocation.decision_number]},
+        changes={"Đã hủy": ["Không", "Có"], "decision_number": [None, revocation.decision_number]},
     )
     notify(
         _unit_staff([line.unit_id]),
@@ -603,7 +618,7 @@ def delete_proposal(proposal: Proposal, *, actor=None) -> None:
     if proposal.state is not ProposalState.DRAFT:
         raise AwardError("Chỉ xóa được danh sách đang lập, chưa trình lần nào.")
     record("proposal.delete", proposal, actor=actor, label=proposal.title,
-           changes={"lines": [len(proposal.lines), None]})
+           changes={"Số dòng": [len(proposal.lines), None]})
     db.session.delete(proposal)
     db.session.flush()
 

@@ -23,8 +23,9 @@ class UploadForm(Form):
     file = FileField("Tệp Excel (.xlsx)", validators=[FileRequired("Vui lòng chọn tệp .xlsx để nhập.")])
 
 
-def _page(form: UploadForm, *, status: int = 200, **context):
-    response = make_response(render_template("imports/index.html", form=form, **context), status)
+def _page(form: UploadForm, **context):
+    # Refused files are answered like any form with errors: the page again, with the report.
+    response = make_response(render_template("imports/index.html", form=form, **context))
     # The result page may carry one-time passwords: never cache it.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -50,7 +51,7 @@ def template():
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
-        return _page(form, status=400)
+        return _page(form)
     upload = form.file.data
     filename = upload.filename or ""
     try:
@@ -60,16 +61,16 @@ def upload():
         finally:
             workbook.close()
     except spreadsheet.ImportFileError as error:
-        return _page(form, status=400, file_error=str(error))
+        return _page(form, file_error=str(error))
     services.check_against_database(parsed)
     if parsed.errors:
-        return _page(form, status=400, errors=parsed.errors, warnings=parsed.warnings, filename=filename)
+        return _page(form, errors=parsed.errors, warnings=parsed.warnings, filename=filename)
     try:
         result = services.apply_import(parsed, actor=current_user, filename=filename)
         db.session.commit()
     except services.ImportRejected as rejected:
         db.session.rollback()
-        return _page(form, status=400, errors=[rejected.error], warnings=parsed.warnings, filename=filename)
+        return _page(form, errors=[rejected.error], warnings=parsed.warnings, filename=filename)
     return _page(UploadForm(), result=result, warnings=parsed.warnings, filename=filename)
 
 
