@@ -93,6 +93,10 @@ def test_replicated_models_are_listed_with_links(client, login_as, province: Pro
     m1 = province.models["m1"].id
     assert f'href="/mo-hinh/{m1}#nhan-rong">1</a>' in section
     assert section.index("Mô hình m1") < section.index("Mô hình m0")
+    # The count's link lands on the model's own list of the models that replicate it.
+    detail = client.get(f"/mo-hinh/{m1}").get_data(as_text=True)
+    relations = detail.split('id="nhan-rong"', 1)[1].split("</section>", 1)[0]
+    assert "Mô hình m5" in relations
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.EVALUATOR])
