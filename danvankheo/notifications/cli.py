@@ -20,10 +20,10 @@ def register_cli(app: Flask) -> None:
         help="Chạy như thể hôm nay là ngày này (YYYY-MM-DD), để thử.",
     )
     def send_reminders_command(today: datetime | None) -> None:
-        """Nhắc hạn nộp mô hình (còn 7 ngày, 1 ngày) và hạn chấm điểm (còn 3 ngày).
+        """Nhắc hạn nộp mô hình (còn 7 ngày, 1 ngày), hạn chấm điểm (còn 3 ngày); gửi thư còn chờ.
 
         Chạy nhiều lần trong ngày cũng không gửi trùng: mỗi lời nhắc chỉ gửi một lần.
-        Thư chưa gửi được (máy chủ thư lỗi) trong 2 ngày qua được gửi lại.
+        Thư còn chờ trong 2 ngày qua (máy chủ thư lỗi, đợt thư lớn) được gửi nốt.
         """
         from .mail import mail_enabled, send_unsent
         from .reminders import send_reminders
@@ -38,4 +38,4 @@ def register_cli(app: Flask) -> None:
         if not mail_enabled(current_app):
             click.echo("Chưa cấu hình MAIL_SERVER: chỉ tạo thông báo trong phần mềm, không gửi email.")
         elif retried:
-            click.echo(f"Đã gửi lại {retried} thư còn tồn.")
+            click.echo(f"Đã gửi {retried} thư còn chờ.")

@@ -4,7 +4,8 @@ Mail never leaves inside the transaction that creates the notification: `notify`
 remembers the new ids on the session, and they are sent once that session has committed
 (`after_commit`). A rolled-back change therefore never emails anybody. Each notification
 is claimed (`emailed_at` set where it is still empty) before it is sent, so two senders
-never mail the same one, and the claim is released when sending fails.
+never mail the same one, and the claim is released when sending fails. Large batches and
+failed mail are sent by `flask send-reminders`, which also mails what is still waiting.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ log = logging.getLogger("danvankheo.mail")
 
 PENDING_KEY = "notifications_to_email"
 SUBJECT_PREFIX = "[Dân vận khéo] "
+AFTER_COMMIT_LIMIT = 50  # more mails than this after one commit are left to the command
 
 
 def queue_for_email(session: Session, notifications: Iterable[Notification]) -> None:
@@ -163,6 +165,11 @@ def send_unsent(app: Flask | None = None, *, since=None) -> int:
 def _send_after_commit(session: Session) -> None:
     ids = session.info.pop(PENDING_KEY, None)
     if not ids or not mail_enabled():
+        return
+    if len(ids) > current_app.config.get("MAIL_AFTER_COMMIT_LIMIT", AFTER_COMMIT_LIMIT):
+        # A mass notice (e.g. results for every unit) must not hold the request up: the next
+        # `send-reminders` run, scheduled every few minutes, sends it.
+        log.info("%s notification mails left for send-reminders", len(ids))
         return
     try:
         send_notification_emails(ids)

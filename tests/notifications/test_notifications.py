@@ -163,3 +163,15 @@ def test_mail_server_down_keeps_the_notification_for_a_retry(app, make_user, smt
     assert send_unsent() == 1
     assert send_unsent() == 0  # sent once only
     assert [m.rcpt_tos for m in smtp_server] == [["retry@mail.vn"]]
+
+
+def test_a_mass_notice_is_left_to_the_command(app, make_user, smtp_server):
+    from danvankheo.notifications.mail import send_unsent
+
+    app.config["MAIL_AFTER_COMMIT_LIMIT"] = 2
+    users = [make_user(Role.STAFF, email=f"nguoi{n}@so.vn") for n in range(3)]
+    notify(users, kind="scoring.finalised", title="Đã công bố kết quả")
+    db.session.commit()
+    assert smtp_server == []  # the request is not held up by three mails
+    assert send_unsent() == 3
+    assert sorted(m.rcpt_tos[0] for m in smtp_server) == ["nguoi0@so.vn", "nguoi1@so.vn", "nguoi2@so.vn"]
