@@ -401,8 +401,23 @@ def _split_point(widths: Sequence[float]) -> int:
     return max(1, len(widths) - 1)
 
 
+def _place_cells(values: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterator[WriteOnlyCell]:
+    """Positions a row of ready-made cells.
+
+    Stands in for openpyxl's own conversion, which would try each cell as a value, fail,
+    and allocate a spare cell for every styled one; every row written here is made of
+    cells already typed and styled.
+    """
+    for col_idx, cell in enumerate(values, 1):
+        if cell is not None:
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+
+
 def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> None:
     ws = wb.create_sheet(sheet_title(sheet.name))
+    ws._values_to_row = _place_cells
     if "styles" not in styles_cache:
         styles_cache["styles"] = _Styles(ws)
     styles: _Styles = styles_cache["styles"]
