@@ -385,3 +385,15 @@ def form_edit(form_id: int):
             flash("Đã lưu hình thức khen thưởng.", "success")
             return redirect(url_for("awards.forms"), 303)
     return render_template("awards/form_edit.html", form=form, award_form=award_form)
+
+
+def _register_demo() -> None:
+    from ..demo import DEMO_EXTENSIONS
+    from .demo import seed_awards_demo
+
+    # After the registry's models and the scoring demo.
+    if seed_awards_demo not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(seed_awards_demo)
+
+
+_register_demo()
