@@ -146,3 +146,18 @@ def test_query_count_does_not_grow_with_the_data(client, login_as, province: Pro
     _grow(60)
     large = queries_for(client, page)
     assert_constant(small, large, page)
+
+
+def test_staff_home_panel_shows_the_units_years_deadline_and_results(client, province: Province):
+    from tests.factories import PASSWORD
+
+    staff = province.staff["D1"]
+    client.post("/dang-nhap", data={"login": staff.login, "password": PASSWORD})
+    page = client.get("/trang-chu").get_data(as_text=True)
+    panel = page.split('data-panel="reports-staff"', 1)[1].split('data-panel="', 1)[0]
+    years = panel.split('data-testid="staff-years"', 1)[1].split("</table>", 1)[0]
+    rows = [re.sub(r"<[^>]+>|\s+", " ", r).split() for r in years.split("<tr>")[2:]]
+    assert rows == [["2026", "2", "2", "1"], ["2025", "1", "1", "1"]]
+    assert 'data-testid="staff-deadline"' in panel
+    results = panel.split('data-testid="staff-results"', 1)[1]
+    assert "Mô hình m1" in results and "Xuất sắc" in results and "hạng 1" in results
