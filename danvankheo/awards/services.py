@@ -495,7 +495,7 @@ def submit_proposal(proposal: Proposal, *, expected_version: int | None = None, 
     proposal.submitted_at = utcnow()
     db.session.flush()
     record("proposal.submit", proposal, actor=actor, label=proposal.title,
-           changes={"state": [old.label, ProposalState.SUBMITTED.label]})
+           changes={"state": [old.value, ProposalState.SUBMITTED.value]})
 
 
 def return_proposal(proposal: Proposal, reason: str, *, expected_version: int | None = None, actor=None) -> None:
@@ -511,7 +511,7 @@ def return_proposal(proposal: Proposal, reason: str, *, expected_version: int | 
     proposal.decided_at = utcnow()
     db.session.flush()
     record("proposal.return", proposal, actor=actor, label=proposal.title, reason=reason,
-           changes={"state": [ProposalState.SUBMITTED.label, ProposalState.RETURNED.label]})
+           changes={"state": [ProposalState.SUBMITTED.value, ProposalState.RETURNED.value]})
 
 
 def approve_proposal(proposal: Proposal, decision_number: str, decision_date: date | None, *,
@@ -537,7 +537,7 @@ def approve_proposal(proposal: Proposal, decision_number: str, decision_date: da
         actor=actor,
         label=proposal.title,
         changes={
-            "state": [ProposalState.SUBMITTED.label, ProposalState.APPROVED.label],
+            "state": [ProposalState.SUBMITTED.value, ProposalState.APPROVED.value],
             "decision_number": [None, proposal.decision_number],
             "decision_date": [None, decision_date],
         },
