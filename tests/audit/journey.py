@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from pypdf import PdfWriter
-
 from danvankheo.auth.models import Role, User
 from danvankheo.core.types import utcnow
 from danvankheo.evidence.services import attach
@@ -25,18 +23,9 @@ from danvankheo.scoring import services as scoring
 from danvankheo.scoring.models import Round
 from danvankheo.units.models import Unit, UnitKind
 from tests import factories
+from tests.evidence.samples import pdf_bytes
 
 YEAR = 2026
-
-
-def _pdf(title: str) -> io.BytesIO:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    writer.add_metadata({"/Title": title})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    buffer.seek(0)
-    return buffer
 
 
 @dataclass
@@ -83,7 +72,7 @@ def register_and_edit(j: Journey) -> None:
     j.initiative = create_initiative(j.justice, dossier("Tư pháp gần dân"), actor=j.staff)
     update_initiative(j.initiative, dossier("Tư pháp gần dân, gần cơ sở"), actor=j.staff,
                       expected_version=j.initiative.version)
-    attach(j.initiative, _pdf("Báo cáo kết quả"), "Báo cáo kết quả mô hình.pdf", actor=j.staff)
+    attach(j.initiative, io.BytesIO(pdf_bytes(text="Báo cáo kết quả")), "Báo cáo kết quả mô hình.pdf", actor=j.staff)
     db.session.commit()
 
 

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from pypdf import PdfWriter
-
 from danvankheo.auth.models import Role, User
 from danvankheo.evidence.services import attach
 from danvankheo.extensions import db
@@ -19,17 +17,12 @@ from danvankheo.registry.workflow import transition
 from danvankheo.scoring.models import RankingSnapshot, RankingSnapshotRow, Round, RoundState
 from danvankheo.units.models import Unit, UnitKind
 from tests import factories
+from tests.evidence.samples import pdf_bytes
 
 
 def add_evidence(model: Initiative) -> None:
     """One small, unique PDF through the real upload service (submitting needs evidence)."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    writer.add_metadata({"/Title": f"Minh chứng {model.name}"})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    buffer.seek(0)
-    attach(model, buffer, f"Báo cáo {model.name}.pdf", actor=None)
+    attach(model, io.BytesIO(pdf_bytes(text=f"Minh chứng {model.name}")), f"Báo cáo {model.name}.pdf", actor=None)
 
 
 def at(year: int, month: int, day: int, hour: int = 3) -> datetime:
