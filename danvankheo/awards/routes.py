@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth.models import Role
 from ..core.permissions import get_or_404, roles_required
 from ..extensions import db
+from ..home.panels import register_panel
 from ..registry.models import Initiative
 from ..scoring.models import Round, RoundState
 from ..scoring.ranking import ranking_for
@@ -385,6 +386,17 @@ def form_edit(form_id: int):
             flash("Đã lưu hình thức khen thưởng.", "success")
             return redirect(url_for("awards.forms"), 303)
     return render_template("awards/form_edit.html", form=form, award_form=award_form)
+
+
+def _unit_awards_panel(user) -> dict | None:
+    """The staff home panel: their unit's latest awards, hidden when there are none."""
+    if user.unit is None:
+        return None
+    awards = services.awards_for_unit(user.unit)
+    return {"awards": awards[:5]} if awards else None
+
+
+register_panel("awards-unit", {Role.STAFF}, "awards/_panel_unit.html", _unit_awards_panel, order=40)
 
 
 def _register_demo() -> None:

@@ -429,3 +429,13 @@ def test_the_registry_and_compliance_pages_offer_the_excel_download(client, logi
     assert 'href="/xuat-excel/mo-hinh?nam=2026&amp;q=d%C3%A2n"' in listing
     assert 'href="/xuat-excel/tinh-hinh-dang-ky?nam=2026"' in client.get("/mo-hinh/tinh-hinh-dang-ky?nam=2026").get_data(
         as_text=True)
+
+
+def test_staff_home_shows_their_units_awards(client, login_as, finalised):
+    login_as(finalised.staff["commune"])
+    assert 'data-panel="awards-unit"' not in client.get("/trang-chu").get_data(as_text=True)
+    _approved(finalised)
+    client.post("/dang-xuat")
+    login_as(finalised.staff["justice"])
+    page = client.get("/trang-chu").get_data(as_text=True)
+    assert 'data-panel="awards-unit"' in page and "Quyết định số 2150/QĐ-UBND" in page

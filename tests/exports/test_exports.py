@@ -209,6 +209,7 @@ def test_ranking_export_is_not_for_units_or_evaluators(client, login_as, finalis
 def test_compliance_report_of_a_year(client, login_as, app):
     justice = make_unit("Sở Tư pháp", code="STP")
     make_unit("UBND xã Đồng Thái", code="XDT", kind=UnitKind.COMMUNE)
+    make_unit(INJECTION_NAME, code="XSS", kind=UnitKind.COMMUNE)  # a unit name typed like a formula
     initiative = make_initiative(justice, name="Tư pháp gần dân", status=Status.SUBMITTED)
     initiative.submitted_at = datetime(2026, 9, 1, 3, 0, tzinfo=UTC)
     db.session.commit()
@@ -228,7 +229,11 @@ def test_compliance_report_of_a_year(client, login_as, app):
     assert rows["UBND xã Đồng Thái"][5] == 0 and rows["UBND xã Đồng Thái"][11] == "Chưa nộp"
     deadline = ws.cell(header + 2, 4)
     assert deadline.is_date and deadline.number_format == "dd/mm/yyyy" and deadline.value.year == 2026
-    assert any(str(v).startswith("Tổng cộng: 2 đơn vị") for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert any(str(v).startswith("Tổng cộng: 3 đơn vị") for row in ws.iter_rows(values_only=True) for v in row if v)
+    injected = next(c for row in ws.iter_rows() for c in row if c.value == INJECTION_NAME)
+    assert injected.data_type == "s" and injected.quotePrefix
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.xlsx"))
+    assert event.object_type == "Export" and event.object_label == "Tình hình đăng ký mô hình năm 2026"
 
 
 # --- Registry listing --------------------------------------------------------------------------
