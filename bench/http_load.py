@@ -150,6 +150,29 @@ def build_mix(sample: dict, cookies: dict[str, str], rng: random.Random) -> list
     return mix
 
 
+def _page_kind(path: str) -> str:
+    """`/mo-hinh/123` -> `/mo-hinh/<id>`, query strings folded into `?…`."""
+    import re
+
+    base, _, query = path.partition("?")
+    base = re.sub(r"/\d+", "/<id>", base)
+    return base + ("?q" if "q=" in query else "?…" if query else "")
+
+
+def page_costs(url: str, mix: list[tuple[str, str]], rounds: int = 2) -> dict[str, float]:
+    """Each page of the mix timed alone (no concurrency): where the time goes."""
+    import statistics
+    import time
+
+    times: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for path, cookie in mix:
+            started = time.perf_counter()
+            status, _, _ = Browser(url).request(path, headers={"Cookie": cookie})
+            times.setdefault(_page_kind(path), []).append((time.perf_counter() - started) * 1000)
+    return {kind: round(statistics.median(values), 1) for kind, values in sorted(times.items())}
+
+
 def _wrk(url: str, urls_file: Path, lua: Path, connections: int, seconds: int) -> dict:
     env = {**os.environ, "BENCH_URLS": str(urls_file)}
     out = subprocess.run(
@@ -194,6 +217,9 @@ def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int
             print(f"http [{label}] left out (not in this version of the app): {sorted(set(missing))}")
             mix = [(p, c) for p, c in mix if p not in missing]
         results["left_out"] = sorted(set(missing))
+        results["page_costs_ms"] = page_costs(server.url, mix + [(TRIVIAL_PATH, mix[0][1])] * 3)
+        print(f"http [{label}] one request at a time, median ms per page: "
+              + ", ".join(f"{k} {v:.0f}" for k, v in results["page_costs_ms"].items()))
         lua = work / "mix.lua"
         lua.write_text(LUA)
         mix_file, trivial_file = work / "mix.tsv", work / "trivial.tsv"

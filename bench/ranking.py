@@ -66,11 +66,12 @@ ORDER BY coalesce(n, 0) >= :min_cards DESC, rnk, unit_sort, name_sort, initiativ
 
 
 def benchmark_round(db):
-    """The round with the most entries (the benchmark year's)."""
+    """The round with the most entries, the latest on a tie (the benchmark year's)."""
     from danvankheo.scoring.models import Round, RoundEntry
 
     round_id = db.session.execute(
-        select(RoundEntry.round_id, func.count()).group_by(RoundEntry.round_id).order_by(func.count().desc())
+        select(RoundEntry.round_id, func.count()).join(Round, Round.id == RoundEntry.round_id)
+        .group_by(RoundEntry.round_id, Round.year).order_by(func.count().desc(), Round.year.desc())
     ).first()[0]
     return db.session.get(Round, round_id)
 
