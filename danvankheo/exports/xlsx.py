@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -115,7 +115,6 @@ class Sheet:
     signature: Signature | None = None
     freeze_columns: int = 0  # columns kept visible when scrolling right (e.g. STT + name)
     footer_page_numbers: bool = True
-    widths: dict[int, float] = field(default_factory=dict)  # filled while writing
 
 
 # --- Text helpers ------------------------------------------------------------------------
@@ -429,7 +428,6 @@ def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> None:
     widths = fit_widths(columns, sample)
     if len(widths) < ncols:
         widths += [10.0] * (ncols - len(widths))
-    sheet.widths = dict(enumerate(widths, 1))
     # Write-only sheets take column sizes before the first row.
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -572,8 +570,3 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
     write_workbook(sheets, buffer)
     return buffer.getvalue()
 
-
-def numbered(rows: Iterable[Sequence[Any]], start: int = 1) -> Iterator[list[Any]]:
-    """Prefix each row with its STT (1, 2, 3…)."""
-    for number, row in enumerate(rows, start):
-        yield [number, *row]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..audit.services import record
 from ..auth import services as accounts
@@ -195,6 +195,3 @@ def _user_snapshot(user: User) -> tuple:
     return (user.login, user.full_name, user.email, user.position, user.phone, user.unit_id,
             tuple(sorted(r.value for r in user.roles)))
 
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count()).select_from(User)) or 0

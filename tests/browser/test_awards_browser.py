@@ -5,8 +5,6 @@ to the user guide (awards-*.png, imports-*.png)."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -111,7 +109,7 @@ def test_admin_imports_units_and_users(page, tmp_path):
     page.get_by_role("link", name="Nhập đơn vị và người dùng").click()
     with page.expect_download() as info:
         page.get_by_test_id("template-link").click()
-    template = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+    template = load_workbook(info.value.path())
     assert template.sheetnames == ["Đơn vị", "Người dùng", "Hướng dẫn"]
 
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(bad))
