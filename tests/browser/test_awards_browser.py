@@ -109,7 +109,8 @@ def test_admin_imports_units_and_users(page, tmp_path):
     page.get_by_role("link", name="Nhập đơn vị và người dùng").click()
     with page.expect_download() as info:
         page.get_by_test_id("template-link").click()
-    template = load_workbook(info.value.path())
+    with open(info.value.path(), "rb") as handle:  # the download has no .xlsx name on disk
+        template = load_workbook(handle)
     assert template.sheetnames == ["Đơn vị", "Người dùng", "Hướng dẫn"]
 
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(bad))
