@@ -10,6 +10,10 @@ from .extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from .backup import init_app as init_backup
+
+    init_backup(app)  # backup, restore, storage-check
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only seed a database that has no units yet.")
     def seed_demo_command(if_empty: bool) -> None:
