@@ -72,7 +72,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected_error)
 
-    @app.before_request
     def start_request():
         # Each request authenticates from its own cookie. In production every request has its
         # own `g`; under a test that holds an application context open, `g` outlives requests
@@ -80,6 +79,10 @@ def init_app(app: Flask) -> None:
         g.pop("_login_user", None)
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
         g.request_started = time.perf_counter()
+
+    # First of all before_request functions: the CSRF check (registered earlier) may end the
+    # request, and its error page must already see this request's user and id.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
 
     @app.after_request
     def finish_request(response):

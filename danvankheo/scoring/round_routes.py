@@ -44,7 +44,8 @@ MANAGERS = (Role.SECRETARIAT, Role.ADMIN)
 
 
 def _can_manage() -> bool:
-    return current_user.has_role(*MANAGERS)
+    # Also runs for error pages of this blueprint, e.g. an anonymous POST refused by CSRF.
+    return current_user.is_authenticated and current_user.has_role(*MANAGERS)
 
 
 @bp.context_processor

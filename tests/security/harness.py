@@ -1,0 +1,126 @@
+"""Visiting every URL rule as every actor: clients, URLs filled from the world, outcomes and
+a fingerprint of the whole database and storage."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask
+from werkzeug.routing import Rule
+
+from danvankheo.extensions import db
+from tests.factories import PASSWORD
+from tests.security.world import ACTORS, World, build_world
+
+OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "403", "404"
+# Answers that mean "let through authorisation, then refused or handled by the view": an empty
+# POST is usually a form with errors (200), a redirect with a message, or a 400/409/422.
+_ALLOWED_STATUSES = {400, 409, 422}
+SKIPPED_ENDPOINT_PREFIXES = ("static", "bootstrap.")
+
+
+def routed_rules(app: Flask) -> list[Rule]:
+    return sorted(
+        (r for r in app.url_map.iter_rules() if not r.endpoint.startswith(SKIPPED_ENDPOINT_PREFIXES)
+         and r.endpoint != "static"),
+        key=lambda r: (r.endpoint, r.rule),
+    )
+
+
+def methods_of(rule: Rule) -> list[str]:
+    return sorted(m for m in rule.methods if m not in {"HEAD", "OPTIONS"})
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        location = urlsplit(response.headers.get("Location", "")).path
+        return LOGIN if location == "/dang-nhap" else OK
+    if status == 403:
+        return FORBIDDEN
+    if status == 404:
+        return NOT_FOUND
+    if 200 <= status < 300 or status in _ALLOWED_STATUSES:
+        return OK
+    return f"status {status}"
+
+
+def url_for_rule(app: Flask, rule: Rule, world: World, params: dict | None = None) -> str:
+    values = {}
+    ids = world.ids()
+    for name in rule.arguments:
+        choice = (params or {}).get(name, name)
+        value = ids.get(choice, choice) if isinstance(choice, str) else choice
+        if value is None or (isinstance(value, str) and value == name and name not in ids):
+            raise KeyError(f"{rule.endpoint}: no value for URL parameter <{name}>; add it to the world or to params")
+        values[name] = value
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+class Visitors:
+    """One logged-in test client per actor (anonymous has none logged in)."""
+
+    def __init__(self, app: Flask, world: World) -> None:
+        self.app, self.world = app, world
+        self.clients = {actor: self._login(actor) for actor in ACTORS}
+
+    def _login(self, actor: str):
+        client = self.app.test_client()
+        user = self.world.users.get(actor)
+        if user is not None:
+            response = client.post("/dang-nhap", data={"login": user.login, "password": PASSWORD})
+            assert response.status_code == 302 and "/dang-nhap" not in response.headers["Location"], actor
+        return client
+
+    def visit(self, actor: str, method: str, url: str):
+        client = self.clients[actor]
+        if method == "GET":
+            return client.get(url)
+        return client.open(url, method=method, data={})
+
+    def ensure_logged_in(self, actor: str) -> None:
+        """Log in again after a request that ended the session (the logout route itself)."""
+        if actor == "anonymous":
+            return
+        with self.clients[actor].session_transaction() as session:
+            logged_out = "_user_id" not in session
+        if logged_out:
+            self.clients[actor] = self._login(actor)
+
+
+def fingerprint(app: Flask, *, skip: tuple[str, ...] = ()) -> str:
+    """A hash of every row of every table (but `skip`) and of every stored file name."""
+    digest = hashlib.sha256()
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            if table.name in skip:
+                continue
+            order = list(table.primary_key.columns) or list(table.columns)
+            digest.update(table.name.encode())
+            for row in connection.execute(table.select().order_by(*order)):
+                digest.update(repr(tuple(row)).encode())
+    root = Path(app.config["UPLOAD_FOLDER"])
+    if root.exists():
+        for path in sorted(root.rglob("*")):
+            digest.update(path.relative_to(root).as_posix().encode())
+    return digest.hexdigest()
+
+
+def reset_world(app: Flask, payload: str = "") -> World:
+    """Empty every table and the storage, then build the world again."""
+    import shutil
+
+    from tests.conftest import _clear_tables
+
+    db.session.rollback()
+    db.session.expunge_all()
+    _clear_tables()
+    shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
+    world = build_world(payload)
+    db.session.commit()
+    return world

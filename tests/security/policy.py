@@ -1,0 +1,185 @@
+"""THE authorisation policy: for every URL rule of the app and every actor, what must happen.
+
+`tests/security/test_authorization_matrix.py` visits every rule in `app.url_map` with real
+objects (tests/security/world.py) as every actor, for GET and for POST, and compares the answer
+with this table. A rule that is missing here fails that test: whoever adds a route declares who
+may use it, here, in the same change.
+
+Outcomes: OK (2xx, a redirect elsewhere than the login page, or 400/409/422: the request got
+past authorisation and the view answered), LOGIN (redirect to the login page), FORBIDDEN (403),
+NOT_FOUND (404; used where even the existence of the object is private).
+
+Actors: anonymous; STAFF_A (staff of unit A, which owns the objects); STAFF_B (staff of unit B);
+EV_ASSIGNED (evaluator assigned to the object); EV_CONFLICT (evaluator of unit A: a conflict of
+interest, never assignable); EV_UNASSIGNED (on the panel, not assigned to this object);
+SECRETARIAT; OBSERVER; ADMIN.
+
+URL parameters are filled by name from the world (`initiative_id` = unit A's accepted model in
+the round being scored, `evidence_id` = its image, `proposal_id` = a draft proposal...);
+`params` picks another object of the world for an entry, and `cases` checks a rule against
+several objects (a draft, another unit's draft, an accepted model...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "403", "404"
+
+ANONYMOUS = "anonymous"
+STAFF_A, STAFF_B = "staff_a", "staff_b"
+EV_ASSIGNED, EV_CONFLICT, EV_UNASSIGNED = "evaluator_assigned", "evaluator_conflict", "evaluator_unassigned"
+SECRETARIAT, OBSERVER, ADMIN = "secretariat", "observer", "admin"
+SIGNED_IN_ACTORS = (STAFF_A, STAFF_B, EV_ASSIGNED, EV_CONFLICT, EV_UNASSIGNED, SECRETARIAT, OBSERVER, ADMIN)
+ACTORS = (ANONYMOUS, *SIGNED_IN_ACTORS)
+
+
+def allow(*actors: str, anonymous: str = LOGIN, otherwise: str = FORBIDDEN, **exceptions: str) -> dict[str, str]:
+    """`actors` get OK, the anonymous visitor `anonymous`, every other actor `otherwise`,
+    except those named in `exceptions`."""
+    unknown = (set(actors) | set(exceptions)) - set(SIGNED_IN_ACTORS)
+    assert not unknown, f"unknown actors {unknown}"
+    expected = {actor: (OK if actor in actors else otherwise) for actor in SIGNED_IN_ACTORS}
+    expected.update(exceptions)
+    return {ANONYMOUS: anonymous, **expected}
+
+
+PUBLIC = allow(*SIGNED_IN_ACTORS, anonymous=OK)
+SIGNED_IN = allow(*SIGNED_IN_ACTORS)
+
+
+@dataclass(frozen=True)
+class Entry:
+    get: dict[str, str] | None = None
+    post: dict[str, str] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+    def expected(self, method: str) -> dict[str, str] | None:
+        return {"GET": self.get, "POST": self.post}.get(method)
+
+
+POLICY: dict[str, Entry | dict[str, Entry]] = {
+    "admin.unit_create": Entry(get=allow(ADMIN), post=allow(ADMIN)),
+    "admin.unit_edit": Entry(get=allow(ADMIN), post=allow(ADMIN)),
+    "admin.unit_set_active": Entry(post=allow(ADMIN)),
+    "admin.units": Entry(get=allow(ADMIN)),
+    "admin.user_create": Entry(get=allow(ADMIN), post=allow(ADMIN)),
+    "admin.user_edit": Entry(get=allow(ADMIN), post=allow(ADMIN)),
+    "admin.user_reset_password": Entry(post=allow(ADMIN)),
+    "admin.user_set_active": Entry(post=allow(ADMIN)),
+    "admin.users": Entry(get=allow(ADMIN)),
+    "audit.index": Entry(get=allow(SECRETARIAT, ADMIN)),
+    "auth.change_password": Entry(get=SIGNED_IN, post=SIGNED_IN),
+    "auth.login": Entry(get=PUBLIC, post=PUBLIC),
+    # Logging out ends on the login page, for everybody.
+    "auth.logout": Entry(post=allow(anonymous=LOGIN, otherwise=LOGIN)),
+    "awards.add_line": Entry(post=allow(SECRETARIAT)),
+    "awards.approve": Entry(post=allow(SECRETARIAT)),
+    "awards.delete": Entry(post=allow(SECRETARIAT)),
+    "awards.detail": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "awards.form_create": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
+    "awards.form_edit": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
+    "awards.forms": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "awards.index": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "awards.new": Entry(get=allow(SECRETARIAT), post=allow(SECRETARIAT)),
+    "awards.remove_line": Entry(post=allow(SECRETARIAT)),
+    "awards.return_": Entry(post=allow(SECRETARIAT)),
+    "awards.revoke": Entry(get=allow(SECRETARIAT), post=allow(SECRETARIAT), params={'line_id': 'approved_line'}),
+    "awards.save": Entry(post=allow(SECRETARIAT)),
+    "awards.unit_history": Entry(get=SIGNED_IN),
+    "evidence.delete": {
+        "draft": Entry(post=allow(STAFF_A), params={'evidence_id': 'draft_evidence'}),
+        # Evidence of a submitted or accepted dossier is frozen, also for its owner.
+        "accepted": Entry(post=allow()),
+    },
+    "evidence.download": {
+        "accepted": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN)),
+        "draft": Entry(get=allow(STAFF_A), params={'evidence_id': 'draft_evidence'}),
+    },
+    "evidence.publish": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "evidence.thumbnail": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN)),
+    "evidence.upload": {
+        "draft": Entry(post=allow(STAFF_A), params={'initiative_id': 'draft'}),
+        "draft_b": Entry(post=allow(STAFF_B), params={'initiative_id': 'draft_b'}),
+        "accepted": Entry(post=allow()),  # frozen dossier: no new evidence
+    },
+    "exports.compliance": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "exports.proposal": {
+        "draft": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+        "approved": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), params={'proposal_id': 'approved_proposal'}),
+    },
+    "exports.ranking": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), params={'round_id': 'finalised_round'}),
+    "exports.registry": Entry(get=allow(STAFF_A, STAFF_B, SECRETARIAT, OBSERVER, ADMIN)),
+    "home.index": Entry(get=SIGNED_IN),
+    "home.root": Entry(get=SIGNED_IN),
+    "imports.index": Entry(get=allow(ADMIN)),
+    "imports.template": Entry(get=allow(ADMIN)),
+    "imports.upload": Entry(post=allow(ADMIN)),
+    "notifications.index": Entry(get=SIGNED_IN),
+    "notifications.mark_all_read": Entry(post=SIGNED_IN),
+    "notifications.mark_read": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND)),
+    "notifications.open_": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND)),
+    "ops.healthz": Entry(get=PUBLIC),
+    "registry.compliance": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "registry.create": Entry(get=allow(STAFF_A, STAFF_B), post=allow(STAFF_A, STAFF_B)),
+    "registry.deadline_settings": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
+    "registry.detail": {
+        "accepted": Entry(get=allow(STAFF_A, SECRETARIAT, OBSERVER, ADMIN)),
+        "draft": Entry(get=allow(STAFF_A), params={'initiative_id': 'draft'}),
+        "draft_b": Entry(get=allow(STAFF_B), params={'initiative_id': 'draft_b'}),
+    },
+    "registry.edit": {
+        "draft": Entry(get=allow(STAFF_A), post=allow(STAFF_A), params={'initiative_id': 'draft'}),
+        "draft_b": Entry(get=allow(STAFF_B), post=allow(STAFF_B), params={'initiative_id': 'draft_b'}),
+        # The owner gets past authorisation; the workflow then refuses (the dossier is frozen).
+        "accepted": Entry(get=allow(STAFF_A), post=allow(STAFF_A)),
+    },
+    "registry.grant_extension": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "registry.index": Entry(get=allow(STAFF_A, STAFF_B, SECRETARIAT, OBSERVER, ADMIN)),
+    "registry.revoke_extension": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "registry.transition": {
+        "nop": Entry(post=allow(STAFF_A), params={'initiative_id': 'draft', 'action': 'nop'}),
+        "rut": Entry(post=allow(STAFF_A), params={'initiative_id': 'submitted', 'action': 'rut'}),
+        "tra-lai": Entry(post=allow(SECRETARIAT, ADMIN), params={'initiative_id': 'submitted', 'action': 'tra-lai'}),
+        "tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN), params={'initiative_id': 'submitted', 'action': 'tiep-nhan'}),
+        "khong-tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN), params={'initiative_id': 'submitted', 'action': 'khong-tiep-nhan'}),
+    },
+    "reports.dashboard": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "reports.periodic": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "reports.periodic_xlsx": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "reports.static": Entry(get=PUBLIC),
+    "rounds.assign": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.auto_assign": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.close": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.create": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
+    "rounds.detail": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "rounds.entries": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "rounds.entries_add": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.entries_add_all": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.entries_remove": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.finalise": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.index": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "rounds.model_detail": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "rounds.panel": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), post=allow(SECRETARIAT, ADMIN)),
+    "rounds.progress": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "rounds.ranking": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "rounds.reopen": Entry(post=allow(ADMIN), params={'round_id': 'finalised_round'}),
+    "rounds.reopen_scoring": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.rubric": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), post=allow(SECRETARIAT, ADMIN)),
+    "rounds.rubric_delete": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.rubric_move": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.rubric_update": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.settings": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
+    "rounds.start": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.unassign": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "scoring.queue": Entry(get=allow(EV_ASSIGNED, EV_CONFLICT, EV_UNASSIGNED)),
+    "scoring.recuse": Entry(post=allow(EV_ASSIGNED)),
+    "scoring.results": Entry(get=allow(STAFF_A, STAFF_B)),
+    "scoring.score": Entry(get=allow(EV_ASSIGNED), post=allow(EV_ASSIGNED)),
+    "showcase.detail": {
+        "accepted": Entry(get=PUBLIC),
+        # The public library never admits that an unpublished model exists.
+        "draft": Entry(get=allow(anonymous=NOT_FOUND, otherwise=NOT_FOUND), params={'initiative_id': 'draft'}),
+    },
+    "showcase.index": Entry(get=PUBLIC),
+}

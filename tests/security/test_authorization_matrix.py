@@ -1,0 +1,142 @@
+"""The authorisation matrix: every URL rule, every actor, GET and POST, against policy.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.security.harness import (
+    Visitors,
+    fingerprint,
+    methods_of,
+    outcome,
+    reset_world,
+    routed_rules,
+    url_for_rule,
+)
+from tests.security.policy import ACTORS, POLICY, Entry
+
+
+def policy_cells(app, method: str):
+    """(label, rule, entry) for every rule accepting `method`, one per case of the entry."""
+    for rule in routed_rules(app):
+        if method not in methods_of(rule):
+            continue
+        entry = POLICY.get(rule.endpoint)
+        if entry is None:
+            continue
+        cases = entry.items() if isinstance(entry, dict) else [("", entry)]
+        for case, case_entry in cases:
+            yield (f"{rule.endpoint}[{case}]" if case else rule.endpoint), rule, case_entry
+
+
+def policy_problems(app) -> list[str]:
+    problems = []
+    endpoints = set()
+    for rule in routed_rules(app):
+        endpoints.add(rule.endpoint)
+        entry = POLICY.get(rule.endpoint)
+        if entry is None:
+            problems.append(f"{rule.endpoint} ({rule.rule}) has no entry in tests/security/policy.py: declare who may "
+                            f"use it for {', '.join(methods_of(rule))}")
+            continue
+        entries = entry.values() if isinstance(entry, dict) else [entry]
+        for method in methods_of(rule):
+            if method not in ("GET", "POST"):
+                problems.append(f"{rule.endpoint} accepts {method}: teach policy.Entry and the matrix that method")
+            for each in entries:
+                assert isinstance(each, Entry)
+                if method in ("GET", "POST") and each.expected(method) is None:
+                    problems.append(f"{rule.endpoint} accepts {method} but its policy entry says nothing about {method}")
+        for each in entries:
+            for method in ("GET", "POST"):
+                if each.expected(method) is not None and method not in methods_of(rule):
+                    problems.append(f"{rule.endpoint}: the policy speaks of {method}, which the rule does not accept")
+    stale = sorted(set(POLICY) - endpoints)
+    problems += [f"{name} is in the policy but no longer a route: remove it" for name in stale]
+    return problems
+
+
+def test_every_rule_has_a_policy_entry(app):
+    problems = policy_problems(app)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_route_added_later_fails_until_declared(make_app):
+    app = make_app()
+
+    @app.post("/mo-hinh/<int:initiative_id>/xoa-het")
+    def wipe_everything(initiative_id: int):  # pragma: no cover - never called
+        return ""
+
+    problems = policy_problems(app)
+    assert problems == ["wipe_everything (/mo-hinh/<int:initiative_id>/xoa-het) has no entry in "
+                        "tests/security/policy.py: declare who may use it for POST"]
+
+
+def _describe(response) -> str:
+    location = response.headers.get("Location")
+    return f"{response.status_code}" + (f" -> {location}" if location else "")
+
+
+def test_get_matrix(app):
+    """Every GET rule as every actor, on one world (GETs change nothing: test_csrf checks it)."""
+    world = reset_world(app)
+    visitors = Visitors(app, world)
+    mismatches, visited = [], 0
+    for label, rule, entry in policy_cells(app, "GET"):
+        url = url_for_rule(app, rule, world, entry.params)
+        for actor in ACTORS:
+            response = visitors.visit(actor, "GET", url)
+            visited += 1
+            expected, got = entry.get[actor], outcome(response)
+            if got != expected:
+                mismatches.append(f"GET {label} {url} as {actor}: expected {expected}, got {got} ({_describe(response)})")
+    assert not mismatches, f"{len(mismatches)} of {visited} visits disagree with the policy:\n" + "\n".join(mismatches)
+    assert visited >= 9 * 40
+
+
+def test_post_matrix(app):
+    """Every POST rule as every actor, with an empty form. A refused request must leave the
+    database and the storage exactly as they were; after an allowed one that changed
+    something, the world is built again so the next actor meets the same objects."""
+    world = reset_world(app)
+    visitors = Visitors(app, world)
+    mismatches, visited, rebuilt = [], 0, 0
+    for label, rule, entry in policy_cells(app, "POST"):
+        url = url_for_rule(app, rule, world, entry.params)
+        for actor in ACTORS:
+            before = fingerprint(app)
+            response = visitors.visit(actor, "POST", url)
+            visited += 1
+            expected, got = entry.post[actor], outcome(response)
+            if got != expected:
+                mismatches.append(f"POST {label} {url} as {actor}: expected {expected}, got {got} "
+                                  f"({_describe(response)})")
+            if fingerprint(app) != before:
+                if got != "ok":
+                    mismatches.append(f"POST {label} as {actor} was refused ({got}) but changed the database "
+                                      "or the storage")
+                world, rebuilt = reset_world(app), rebuilt + 1
+                visitors = Visitors(app, world)
+                url = url_for_rule(app, rule, world, entry.params)
+            else:
+                visitors.ensure_logged_in(actor)
+    assert not mismatches, f"{len(mismatches)} of {visited} visits disagree with the policy:\n" + "\n".join(mismatches)
+    assert visited >= 9 * 40
+
+
+@pytest.mark.parametrize("actor", ["staff_b", "evaluator_conflict", "evaluator_unassigned", "observer"])
+def test_the_policy_itself_keeps_the_core_promises(actor):
+    """Guard rails on the table: whatever is edited later, these promises stay."""
+    from tests.security.policy import OK
+
+    draft_pages = [POLICY["registry.detail"]["draft"].get, POLICY["registry.edit"]["draft"].get,
+                   POLICY["registry.edit"]["draft"].post, POLICY["evidence.download"]["draft"].get]
+    assert all(page[actor] != OK for page in draft_pages), "only unit A may see or change unit A's draft"
+    assert POLICY["scoring.score"].get[actor] != OK and POLICY["scoring.score"].post[actor] != OK
+    for endpoint, entry in POLICY.items():
+        for each in (entry.values() if isinstance(entry, dict) else [entry]):
+            for expected in (each.get, each.post):
+                if expected and endpoint not in ("auth.login", "ops.healthz", "reports.static") \
+                        and not endpoint.startswith("showcase."):
+                    assert expected["anonymous"] != OK, f"{endpoint} is open to anonymous visitors"
