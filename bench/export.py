@@ -185,6 +185,40 @@ def run(repeat: int = 3) -> dict:
     return results
 
 
+def route_timing(database_url: str, label: str, repeat: int = 2) -> dict:
+    """The whole ranking export as a user gets it: GET /xuat-excel/dot-danh-gia/<id>/xep-hang
+    (ranking computed, the ranking sheet and the per-score detail sheet written)."""
+    from sqlalchemy import func, select
+
+    from bench.generate import PASSWORD, make_app
+    from danvankheo.extensions import db
+    from danvankheo.scoring.models import Round, RoundState, Score, Scorecard, ScorecardState
+
+    app = make_app(database_url, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        round_id = db.session.scalar(select(Round.id).where(Round.state == RoundState.SCORING).order_by(Round.year.desc()))
+        detail_rows = db.session.scalar(
+            select(func.count()).select_from(Score).join(Scorecard, Score.scorecard_id == Scorecard.id)
+            .where(Scorecard.round_id == round_id, Scorecard.state == ScorecardState.SUBMITTED))
+        db.session.remove()
+    client = app.test_client()
+    assert client.post("/dang-nhap", data={"login": "noivu", "password": PASSWORD}).status_code == 302
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(f"/xuat-excel/dot-danh-gia/{round_id}/xep-hang")
+        size = len(response.data)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+    with app.app_context():
+        db.engine.dispose()
+    result = {"dataset": label, "detail_rows": detail_rows, "seconds": sorted(times)[0], "bytes": size,
+              "excel_row_limit": 1_048_576, "detail_fits_in_one_sheet": detail_rows < 1_048_576}
+    print(f"export route [{label}] ranking + {detail_rows:,} score rows: {result['seconds']:.2f} s, "
+          f"{size / 1e6:.1f} MB")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--case", choices=["ranking", "commendation"])
@@ -192,7 +226,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writer", choices=["app", "bare"])
     parser.add_argument("--measure", choices=["time", "memory"], default="time")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--route", action="store_true",
+                        help="time the real export route on DATABASE_URL instead (BENCH_LABEL names it)")
     args = parser.parse_args(argv)
+    if args.route:
+        import os
+
+        label = os.environ.get("BENCH_LABEL", "province")
+        save(f"export-route-{label}", route_timing(os.environ["DATABASE_URL"], label))
+        return 0
     if args.case:
         print(json.dumps(measure_once(args.case, args.rows, args.writer, args.measure)))
         return 0
