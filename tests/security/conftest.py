@@ -74,3 +74,8 @@ def make_app(app, database_url, tmp_path, monkeypatch, rate_limiting):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+# The browser fixtures (Chromium, the live server, a `page` that fails on CSP violations and
+# console errors) for tests/security/test_xss_browser.py.
+from tests.browser.conftest import browser_app, chromium, live_server, page  # noqa: E402, F401
