@@ -6,9 +6,10 @@ pages, driven by wrk on loopback; throughput against a trivial page of the same 
 The server is `deploy/gunicorn.conf.py` with production settings serving `bench.wsgi:app`
 (the app plus `/_bench/trivial`, a page of the app's layout with no data). Sessions are made
 by logging in through the real form (secretariat, observer, evaluators, unit staff). The mix
-cycles through a fixed list of (page, session) pairs: registry list with filters and searches,
-model pages, the compliance view, the dashboard, the evaluators' queues and scoring forms, the
-round's progress page, and its ranking (1 request in 50: it ranks the whole round). Each
+cycles through a fixed list of 71 (page, session) pairs: registry list with filters and
+searches, model pages, the compliance view, the dashboard, the evaluators' queues and scoring
+forms (14), the round's progress page (7) and its ranking (1: it ranks the whole round).
+`--mix everyday` leaves out the progress and ranking pages. Each
 connection count runs the mix and then the trivial page for the same time; the ratio is the
 mix's requests per second over the trivial page's. Any status other than 200 counts as an
 error, as do wrk's socket errors and timeouts.
@@ -186,7 +187,11 @@ def _wrk(url: str, urls_file: Path, lua: Path, connections: int, seconds: int) -
     return data
 
 
-def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int = 4, label: str = "national") -> dict:
+HEAVY = ("/tien-do", "/xep-hang")  # the round's progress and ranking: whole-round aggregates
+
+
+def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int = 4, label: str = "national",
+        mix_name: str = "main") -> dict:
     from bench.generate import PASSWORD
 
     if not shutil.which("wrk"):
@@ -195,7 +200,7 @@ def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int
     work = Path(tempfile.mkdtemp(prefix="dvk-http-"))
     env = {"DATABASE_URL": database_url, "UPLOAD_FOLDER": str(work / "evidence"), "INSTANCE_PATH": str(work / "i"),
            "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": "0", "LOG_REQUESTS": "0"}
-    results: dict = {"dataset": label, "workers": workers, "seconds": seconds, "runs": {}}
+    results: dict = {"dataset": label, "mix_name": mix_name, "workers": workers, "seconds": seconds, "runs": {}}
     with GunicornServer(env, workers=workers, log_path=work / "gunicorn.log", app="bench.wsgi:app") as server:
         cookies = {}
         logins = ["noivu", "theodoi"] + [login for login, _ in sample["evaluators"]] + [login for login, _ in sample["staff"]]
@@ -204,6 +209,8 @@ def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int
             assert browser.login(login, PASSWORD) == 302, f"login {login} failed"
             cookies[login] = browser.session_cookie()
         mix = build_mix(sample, cookies, random.Random(8))
+        if mix_name == "everyday":  # every page but the two whole-round aggregates
+            mix = [(p, c) for p, c in mix if not p.split("?")[0].endswith(HEAVY)]
         # Every page of the mix must answer 200 before the load starts; a page that does not
         # exist in this version of the app (404) is left out and named in the results.
         missing = []
@@ -232,7 +239,7 @@ def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int
             trivial = _wrk(server.url, trivial_file, lua, c, seconds)
             ratio = page_mix["rps"] / trivial["rps"]
             results["runs"][str(c)] = {"mix": page_mix, "trivial": trivial, "ratio_rps": ratio}
-            print(f"http [{label}] {c} connections, {workers} workers, {seconds} s: mix {page_mix['rps']:.1f} req/s "
+            print(f"http [{label}, {mix_name} mix] {c} connections, {workers} workers, {seconds} s: mix {page_mix['rps']:.1f} req/s "
                   f"p50 {page_mix['p50_us'] / 1000:.0f} ms p95 {page_mix['p95_us'] / 1000:.0f} ms, "
                   f"errors {page_mix['errors']}; trivial {trivial['rps']:.1f} req/s p95 {trivial['p95_us'] / 1000:.0f} ms, "
                   f"errors {trivial['errors']} -> ratio {ratio:.2f}")
@@ -245,14 +252,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--connections", default="32,64")
+    parser.add_argument("--mix", choices=["main", "everyday"], default="main",
+                        help="everyday: without the round's progress and ranking pages")
     args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL")
     if not url:
         print("DATABASE_URL is required", file=sys.stderr)
         return 2
     label = os.environ.get("BENCH_LABEL", "national")
-    save(f"http-{label}", run(url, args.seconds, tuple(int(c) for c in args.connections.split(",")),
-                              args.workers, label))
+    name = f"http-{label}" + ("" if args.mix == "main" else f"-{args.mix}")
+    save(name, run(url, args.seconds, tuple(int(c) for c in args.connections.split(",")), args.workers, label,
+                   args.mix))
     return 0
 
 

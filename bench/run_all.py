@@ -120,13 +120,14 @@ def summary() -> str:
             f"| evidence upload 20 MB | {r['dataset']} | worker idle {r['worker_idle_rss_mb']:.1f} MB, peak "
             f"{r['worker_peak_rss_mb']:.1f} MB (+{r['peak_growth_mb']:.1f} MB), {r['upload_seconds']:.2f} s "
             f"| {r['ratio_upload_to_read_and_hash']:.1f} × read+hash | within a few MB: {'met' if r['met'] else 'not met'} | {load_of(r)} |")
-    for label in ("national", "province"):
-        r = load(f"http-{label}")
+    for label, suffix in (("national", ""), ("national", "-everyday"), ("province", ""), ("province", "-everyday")):
+        r = load(f"http-{label}{suffix}")
         if r:
+            kind = "everyday pages" if suffix else "main pages"
             for c, run in r["runs"].items():
                 m, t = run["mix"], run["trivial"]
                 lines.append(
-                    f"| HTTP mix, {c} connections, {r['workers']} workers, {r['seconds']} s | {label} | "
+                    f"| HTTP, {kind}, {c} connections, {r['workers']} workers, {r['seconds']} s | {label} | "
                     f"{m['rps']:.1f} req/s, p95 {m['p95_us'] / 1000:.0f} ms, errors {m['errors']}; trivial "
                     f"{t['rps']:.1f} req/s, p95 {t['p95_us'] / 1000:.0f} ms, errors {t['errors']} "
                     f"| {run['ratio_rps']:.2f} | zero errors: {'met' if m['errors'] == 0 and t['errors'] == 0 else 'not met'} "
