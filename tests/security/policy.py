@@ -14,10 +14,10 @@ EV_ASSIGNED (evaluator assigned to the object); EV_CONFLICT (evaluator of unit A
 interest, never assignable); EV_UNASSIGNED (on the panel, not assigned to this object);
 SECRETARIAT; OBSERVER; ADMIN.
 
-URL parameters are filled by name from the world (`initiative_id` = unit A's accepted model in
+URL parameters are filled by name from the world (`initiative_id` = unit A"s accepted model in
 the round being scored, `evidence_id` = its image, `proposal_id` = a draft proposal...);
 `params` picks another object of the world for an entry, and `cases` checks a rule against
-several objects (a draft, another unit's draft, an accepted model...).
+several objects (a draft, another unit"s draft, an accepted model...).
 """
 
 from __future__ import annotations
@@ -84,31 +84,34 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "awards.new": Entry(get=allow(SECRETARIAT), post=allow(SECRETARIAT)),
     "awards.remove_line": Entry(post=allow(SECRETARIAT)),
     "awards.return_": Entry(post=allow(SECRETARIAT)),
-    "awards.revoke": Entry(get=allow(SECRETARIAT), post=allow(SECRETARIAT), params={'line_id': 'approved_line'}),
+    "awards.revoke": Entry(get=allow(SECRETARIAT), post=allow(SECRETARIAT), params={"line_id": "approved_line"}),
     "awards.save": Entry(post=allow(SECRETARIAT)),
     "awards.unit_history": Entry(get=SIGNED_IN),
     "evidence.delete": {
-        "draft": Entry(post=allow(STAFF_A), params={'evidence_id': 'draft_evidence'}),
+        "draft": Entry(post=allow(STAFF_A), params={"evidence_id": "draft_evidence"}),
         # Evidence of a submitted or accepted dossier is frozen, also for its owner.
         "accepted": Entry(post=allow()),
     },
     "evidence.download": {
         "accepted": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN)),
-        "draft": Entry(get=allow(STAFF_A), params={'evidence_id': 'draft_evidence'}),
+        "draft": Entry(get=allow(STAFF_A), params={"evidence_id": "draft_evidence"}),
+        # A file marked public is public only once its model is accepted.
+        "public": Entry(get=PUBLIC, params={"evidence_id": "public_evidence"}),
+        "public_draft": Entry(get=allow(STAFF_A), params={"evidence_id": "public_draft_evidence"}),
     },
     "evidence.publish": Entry(post=allow(SECRETARIAT, ADMIN)),
     "evidence.thumbnail": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN)),
     "evidence.upload": {
-        "draft": Entry(post=allow(STAFF_A), params={'initiative_id': 'draft'}),
-        "draft_b": Entry(post=allow(STAFF_B), params={'initiative_id': 'draft_b'}),
+        "draft": Entry(post=allow(STAFF_A), params={"initiative_id": "draft"}),
+        "draft_b": Entry(post=allow(STAFF_B), params={"initiative_id": "draft_b"}),
         "accepted": Entry(post=allow()),  # frozen dossier: no new evidence
     },
     "exports.compliance": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "exports.proposal": {
         "draft": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
-        "approved": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), params={'proposal_id': 'approved_proposal'}),
+        "approved": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), params={"proposal_id": "approved_proposal"}),
     },
-    "exports.ranking": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), params={'round_id': 'finalised_round'}),
+    "exports.ranking": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), params={"round_id": "finalised_round"}),
     "exports.registry": Entry(get=allow(STAFF_A, STAFF_B, SECRETARIAT, OBSERVER, ADMIN)),
     "home.index": Entry(get=SIGNED_IN),
     "home.root": Entry(get=SIGNED_IN),
@@ -125,12 +128,12 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "registry.deadline_settings": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
     "registry.detail": {
         "accepted": Entry(get=allow(STAFF_A, SECRETARIAT, OBSERVER, ADMIN)),
-        "draft": Entry(get=allow(STAFF_A), params={'initiative_id': 'draft'}),
-        "draft_b": Entry(get=allow(STAFF_B), params={'initiative_id': 'draft_b'}),
+        "draft": Entry(get=allow(STAFF_A), params={"initiative_id": "draft"}),
+        "draft_b": Entry(get=allow(STAFF_B), params={"initiative_id": "draft_b"}),
     },
     "registry.edit": {
-        "draft": Entry(get=allow(STAFF_A), post=allow(STAFF_A), params={'initiative_id': 'draft'}),
-        "draft_b": Entry(get=allow(STAFF_B), post=allow(STAFF_B), params={'initiative_id': 'draft_b'}),
+        "draft": Entry(get=allow(STAFF_A), post=allow(STAFF_A), params={"initiative_id": "draft"}),
+        "draft_b": Entry(get=allow(STAFF_B), post=allow(STAFF_B), params={"initiative_id": "draft_b"}),
         # The owner gets past authorisation; the workflow then refuses (the dossier is frozen).
         "accepted": Entry(get=allow(STAFF_A), post=allow(STAFF_A)),
     },
@@ -138,11 +141,11 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "registry.index": Entry(get=allow(STAFF_A, STAFF_B, SECRETARIAT, OBSERVER, ADMIN)),
     "registry.revoke_extension": Entry(post=allow(SECRETARIAT, ADMIN)),
     "registry.transition": {
-        "nop": Entry(post=allow(STAFF_A), params={'initiative_id': 'draft', 'action': 'nop'}),
-        "rut": Entry(post=allow(STAFF_A), params={'initiative_id': 'submitted', 'action': 'rut'}),
-        "tra-lai": Entry(post=allow(SECRETARIAT, ADMIN), params={'initiative_id': 'submitted', 'action': 'tra-lai'}),
-        "tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN), params={'initiative_id': 'submitted', 'action': 'tiep-nhan'}),
-        "khong-tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN), params={'initiative_id': 'submitted', 'action': 'khong-tiep-nhan'}),
+        "nop": Entry(post=allow(STAFF_A), params={"initiative_id": "draft", "action": "nop"}),
+        "rut": Entry(post=allow(STAFF_A), params={"initiative_id": "submitted", "action": "rut"}),
+        "tra-lai": Entry(post=allow(SECRETARIAT, ADMIN), params={"initiative_id": "submitted", "action": "tra-lai"}),
+        "tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN), params={"initiative_id": "submitted", "action": "tiep-nhan"}),
+        "khong-tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN), params={"initiative_id": "submitted", "action": "khong-tiep-nhan"}),
     },
     "reports.dashboard": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "reports.periodic": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
@@ -163,7 +166,7 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "rounds.panel": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), post=allow(SECRETARIAT, ADMIN)),
     "rounds.progress": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "rounds.ranking": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
-    "rounds.reopen": Entry(post=allow(ADMIN), params={'round_id': 'finalised_round'}),
+    "rounds.reopen": Entry(post=allow(ADMIN), params={"round_id": "finalised_round"}),
     "rounds.reopen_scoring": Entry(post=allow(SECRETARIAT, ADMIN)),
     "rounds.rubric": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), post=allow(SECRETARIAT, ADMIN)),
     "rounds.rubric_delete": Entry(post=allow(SECRETARIAT, ADMIN)),
@@ -179,7 +182,7 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "showcase.detail": {
         "accepted": Entry(get=PUBLIC),
         # The public library never admits that an unpublished model exists.
-        "draft": Entry(get=allow(anonymous=NOT_FOUND, otherwise=NOT_FOUND), params={'initiative_id': 'draft'}),
+        "draft": Entry(get=allow(anonymous=NOT_FOUND, otherwise=NOT_FOUND), params={"initiative_id": "draft"}),
     },
     "showcase.index": Entry(get=PUBLIC),
 }

@@ -134,9 +134,12 @@ def test_the_policy_itself_keeps_the_core_promises(actor):
                    POLICY["registry.edit"]["draft"].post, POLICY["evidence.download"]["draft"].get]
     assert all(page[actor] != OK for page in draft_pages), "only unit A may see or change unit A's draft"
     assert POLICY["scoring.score"].get[actor] != OK and POLICY["scoring.score"].post[actor] != OK
+    open_by_design = {"auth.login", "ops.healthz", "reports.static", "showcase.index", "showcase.detail[accepted]",
+                      "evidence.download[public]"}
     for endpoint, entry in POLICY.items():
-        for each in (entry.values() if isinstance(entry, dict) else [entry]):
+        cases = entry.items() if isinstance(entry, dict) else [("", entry)]
+        for case, each in cases:
+            label = f"{endpoint}[{case}]" if case else endpoint
             for expected in (each.get, each.post):
-                if expected and endpoint not in ("auth.login", "ops.healthz", "reports.static") \
-                        and not endpoint.startswith("showcase."):
-                    assert expected["anonymous"] != OK, f"{endpoint} is open to anonymous visitors"
+                if expected and label not in open_by_design:
+                    assert expected["anonymous"] != OK, f"{label} is open to anonymous visitors"

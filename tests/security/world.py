@@ -122,6 +122,10 @@ def build_world(payload: str = "") -> World:
     draft_evidence = attach(draft, io.BytesIO(pdf_bytes(text="nháp")), _text("báo cáo", payload) + ".pdf",
                             actor=staff_a)
     attach(draft_b, io.BytesIO(pdf_bytes(text="y tế")), "bao-cao-y-te.pdf", actor=w.users["staff_b"])
+    public_evidence = attach(main, io.BytesIO(pdf_bytes(text="công khai")), "cong-khai.pdf", actor=staff_a,
+                             is_public=True)
+    public_draft_evidence = attach(draft, io.BytesIO(pdf_bytes(text="nháp công khai")), "nhap-cong-khai.pdf",
+                                   actor=staff_a, is_public=True)
 
     round_ = scoring.create_round(
         scoring.RoundSettings(name=_text("Đợt đánh giá 2027", payload), year=2027, min_scorecards=1),
@@ -180,6 +184,8 @@ def build_world(payload: str = "") -> World:
         "draft_b": draft_b,
         "submitted": submitted,
         "draft_evidence": draft_evidence,
+        "public_evidence": public_evidence,
+        "public_draft_evidence": public_draft_evidence,
         "finalised_round": finalised.round,
         "approved_proposal": approved,
         "approved_line": approved.lines[0],
