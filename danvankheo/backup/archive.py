@@ -17,7 +17,7 @@ from flask import current_app
 from ..core.types import utcnow
 from ..evidence.storage import CHUNK_SIZE, FilesystemStorage, Storage, get_storage
 from ..extensions import db
-from .tables import codec_for, data_tables, storage_key_columns
+from .tables import codec_for, data_tables, referenced_storage_keys
 
 FORMAT = "danvankheo-backup"
 FORMAT_VERSION = 1
@@ -102,7 +102,7 @@ def write_backup(output: Path, *, storage: Storage | None = None) -> Summary:
                     {"name": table.name, "file": name, "rows": rows, "sha256": writer.sha256.hexdigest()}
                 )
                 summary.tables[table.name] = rows
-            referenced = _referenced_keys(connection)
+            referenced = set(referenced_storage_keys(connection))
             connection.rollback()
         with zipfile.ZipFile(partial, "a", allowZip64=True) as archive:
             held = set()
@@ -122,13 +122,6 @@ def write_backup(output: Path, *, storage: Storage | None = None) -> Summary:
     finally:
         partial.unlink(missing_ok=True)
     return summary
-
-
-def _referenced_keys(connection: sa.Connection) -> set[str]:
-    keys: set[str] = set()
-    for column in storage_key_columns():
-        keys.update(k for k in connection.execute(sa.select(column).where(column.is_not(None))).scalars())
-    return keys
 
 
 # --- Restore -------------------------------------------------------------------------------

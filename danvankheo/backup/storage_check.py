@@ -5,11 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from ..evidence.storage import FilesystemStorage, Storage, get_storage
 from ..extensions import db
-from .tables import storage_key_columns
+from .tables import referenced_storage_keys
 
 
 @dataclass
@@ -45,12 +43,7 @@ def check_storage(*, delete_orphans: bool = False, min_age_seconds: float = 3600
     """
     storage = storage or get_storage()
     report = StorageReport()
-    referenced: dict[str, tuple[str, object]] = {}
-    for column in storage_key_columns():
-        table = column.table
-        pk = list(table.primary_key.columns)[0]
-        for row_id, key in db.session.execute(sa.select(pk, column).where(column.is_not(None))):
-            referenced[key] = (f"{table.name}.{column.name}", row_id)
+    referenced = referenced_storage_keys(db.session.connection())
     held = set(storage.iterate())
     report.referenced, report.held = len(referenced), len(held)
     report.missing = sorted(

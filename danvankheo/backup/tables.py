@@ -78,3 +78,14 @@ def storage_key_columns() -> list[sa.Column]:
                     or name.endswith("_storage_key")):
                 found.append(column)
     return found
+
+
+def referenced_storage_keys(connection: sa.Connection) -> dict[str, tuple[str, Any]]:
+    """Every storage key a row refers to: key -> ("table.column", primary key of the row)."""
+    referenced: dict[str, tuple[str, Any]] = {}
+    for column in storage_key_columns():
+        table = column.table
+        pk = next(iter(table.primary_key.columns))
+        for row_id, key in connection.execute(sa.select(pk, column).where(column.is_not(None))):
+            referenced[key] = (f"{table.name}.{column.name}", row_id)
+    return referenced

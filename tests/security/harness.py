@@ -93,17 +93,24 @@ class Visitors:
             self.clients[actor] = self._login(actor)
 
 
+def table_rows(connection, *, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Every row of every table (but `skip`), in primary-key order."""
+    rows = {}
+    for table in db.metadata.sorted_tables:
+        if table.name not in skip:
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows[table.name] = [tuple(r) for r in connection.execute(table.select().order_by(*order))]
+    return rows
+
+
 def fingerprint(app: Flask, *, skip: tuple[str, ...] = ()) -> str:
     """A hash of every row of every table (but `skip`) and of every stored file name."""
     digest = hashlib.sha256()
     with db.engine.connect() as connection:
-        for table in db.metadata.sorted_tables:
-            if table.name in skip:
-                continue
-            order = list(table.primary_key.columns) or list(table.columns)
-            digest.update(table.name.encode())
-            for row in connection.execute(table.select().order_by(*order)):
-                digest.update(repr(tuple(row)).encode())
+        for name, rows in table_rows(connection, skip=skip).items():
+            digest.update(name.encode())
+            for row in rows:
+                digest.update(repr(row).encode())
     root = Path(app.config["UPLOAD_FOLDER"])
     if root.exists():
         for path in sorted(root.rglob("*")):

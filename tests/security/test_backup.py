@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import func, make_url, select
 
 from danvankheo import create_app
@@ -22,6 +21,7 @@ from danvankheo.evidence.storage import get_storage
 from danvankheo.extensions import db
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL
+from tests.security.harness import table_rows
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -62,14 +62,6 @@ def build_data(app) -> None:
                actor=staff)
         attach(initiative, io.BytesIO(_pdf() + b"%" + str(number).encode()), f"báo cáo {number}.pdf", actor=staff)
     db.session.commit()
-
-
-def table_rows(connection: sa.Connection) -> dict[str, list[tuple]]:
-    rows = {}
-    for table in db.metadata.sorted_tables:
-        order = list(table.primary_key.columns) or list(table.columns)
-        rows[table.name] = [tuple(r) for r in connection.execute(select(table).order_by(*order))]
-    return rows
 
 
 def file_hashes(storage) -> dict[str, str]:
