@@ -40,6 +40,23 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") not in {"0", "false", "no"
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+if os.environ.get("LOG_FORMAT", "json").lower() == "json":
+    # gunicorn's own lines (boot, worker exits, timeouts) as JSON too, so every line of the
+    # service's output parses the same way.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "danvankheo.ops.logs.JsonFormatter"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
+                                "stream": "ext://sys.stderr"}},
+        "root": {"level": "WARNING", "handlers": ["stderr"]},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "level": loglevel.upper(), "propagate": False},
+            # The app's own request line is the access log; gunicorn's only when asked for.
+            "gunicorn.access": {"handlers": ["stderr"], "propagate": False,
+                                "level": "INFO" if accesslog else "WARNING"},
+        },
+    }
 # X-Forwarded-Proto is trusted from these addresses only (nginx on the same host by default).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "danvankheo"

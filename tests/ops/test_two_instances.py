@@ -102,4 +102,7 @@ def test_health_and_one_json_log_line_per_request(two_instances, app):
                 break
             time.sleep(0.1)
         assert len(mine) == 1, lines
+        # gunicorn's own lines are JSON too: every line of the output parses.
+        raw = [line for line in (tmp_path / name).read_text().splitlines() if line.strip()]
+        assert all(line.startswith("{") for line in raw), raw
         assert mine[0]["msg"] == "request" and mine[0]["path"] == "/healthz" and mine[0]["status"] == 200
