@@ -243,6 +243,7 @@ def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int
                   f"p50 {page_mix['p50_us'] / 1000:.0f} ms p95 {page_mix['p95_us'] / 1000:.0f} ms, "
                   f"errors {page_mix['errors']}; trivial {trivial['rps']:.1f} req/s p95 {trivial['p95_us'] / 1000:.0f} ms, "
                   f"errors {trivial['errors']} -> ratio {ratio:.2f}")
+    shutil.rmtree(work, ignore_errors=True)  # the server's log and the wrk scripts
     results["zero_errors"] = all(r["mix"]["errors"] == 0 and r["trivial"]["errors"] == 0 for r in results["runs"].values())
     return results
 

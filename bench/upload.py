@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -100,10 +101,47 @@ def _draft_owner(database_url: str) -> tuple[int, str]:
     return row[0], f"cb.{row[1].lower()}"
 
 
+def _remove_new_evidence(database_url: str, upload_folder: str, initiative_id: int, before: set[int]) -> None:
+    """Leave the dataset as it was: the benchmark's uploads go, rows and files."""
+    from sqlalchemy import select
+
+    from bench.generate import make_app
+    from danvankheo.evidence.models import Evidence
+    from danvankheo.evidence.storage import FilesystemStorage
+    from danvankheo.extensions import db
+
+    app = make_app(database_url, upload_folder)
+    with app.app_context():
+        storage = FilesystemStorage(upload_folder)
+        for item in db.session.scalars(select(Evidence).where(Evidence.initiative_id == initiative_id)):
+            if item.id not in before:
+                for key in (item.storage_key, item.thumbnail_key):
+                    if key:
+                        storage.delete(key)
+                db.session.delete(item)
+        db.session.commit()
+        db.engine.dispose()
+
+
+def _evidence_ids(database_url: str, initiative_id: int) -> set[int]:
+    from sqlalchemy import select
+
+    from bench.generate import make_app
+    from danvankheo.evidence.models import Evidence
+    from danvankheo.extensions import db
+
+    app = make_app(database_url)
+    with app.app_context():
+        ids = set(db.session.scalars(select(Evidence.id).where(Evidence.initiative_id == initiative_id)))
+        db.engine.dispose()
+    return ids
+
+
 def run(database_url: str, upload_folder: str, label: str = "national") -> dict:
     from bench.generate import PASSWORD
 
     initiative_id, login = _draft_owner(database_url)
+    before = _evidence_ids(database_url, initiative_id)
     work = Path(tempfile.mkdtemp(prefix="dvk-upload-"))
     big = work / "big.pdf"
     make_pdf(big, FILE_SIZE)
@@ -154,8 +192,8 @@ def run(database_url: str, upload_folder: str, label: str = "national") -> dict:
     print(f"upload 20 MB PDF: worker idle {idle['VmRSS'] / 1024:.1f} MB, peak {after['VmHWM'] / 1024:.1f} MB "
           f"(+{growth_mb:.1f} MB) [target: within a few MB: {'met' if result['met'] else 'NOT met'}]; "
           f"{seconds:.2f} s vs {hash_seconds:.3f} s to read+hash -> ratio {result['ratio_upload_to_read_and_hash']:.1f}")
-    for path in (big, small):
-        path.unlink()
+    shutil.rmtree(work, ignore_errors=True)  # the test files, the server's log and instance folder
+    _remove_new_evidence(database_url, upload_folder, initiative_id, before)
     return result
 
 
