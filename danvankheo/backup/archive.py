@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..core.types import utcnow
-from ..evidence.storage import CHUNK_SIZE, FilesystemStorage, Storage, get_storage
+from ..evidence.storage import CHUNK_SIZE, Storage, get_storage
 from ..extensions import db
 from .tables import codec_for, data_tables, referenced_storage_keys
 
@@ -182,16 +182,7 @@ def _check_target_is_empty(connection: sa.Connection, storage: Storage, manifest
 
 def _put(storage: Storage, key: str, stream: BinaryIO) -> None:
     """Store `stream` under exactly `key`, the name the restored rows refer to."""
-    save_as = getattr(storage, "save_stream_as", None)
-    if save_as is not None:
-        save_as(key, stream)
-        return
-    if not isinstance(storage, FilesystemStorage):
-        raise BackupError("Kho lưu trữ này chưa hỗ trợ khôi phục tệp theo khóa (save_stream_as).")
-    path = storage._path(key)  # validates the key: no traversal out of the storage root
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as target:
-        shutil.copyfileobj(stream, target, CHUNK_SIZE)
+    storage.save_stream_as(key, stream)
 
 
 def _verify(archive: zipfile.ZipFile, name: str, expected_sha256: str) -> None:

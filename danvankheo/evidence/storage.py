@@ -2,7 +2,7 @@
 
 `Storage` is the interface; `FilesystemStorage` keeps each file under a random name in a
 random folder of its own below UPLOAD_FOLDER, so no user-supplied text ever reaches a path.
-An object-store backend only has to implement the same five methods and be named in
+An object-store backend only has to implement the same six methods and be named in
 EVIDENCE_STORAGE.
 """
 
@@ -26,6 +26,11 @@ class Storage:
 
     def save_stream(self, stream: BinaryIO) -> str:
         """Copy `stream` in chunks to a new random key and return the key."""
+        raise NotImplementedError
+
+    def save_stream_as(self, key: str, stream: BinaryIO) -> None:
+        """Copy `stream` to exactly `key` (a restore puts files back under their old keys).
+        An existing object under `key` is an error, never overwritten."""
         raise NotImplementedError
 
     def open(self, key: str) -> BinaryIO:
@@ -56,15 +61,19 @@ class FilesystemStorage(Storage):
     def save_stream(self, stream: BinaryIO) -> str:
         folder = secrets.token_hex(16)
         key = f"{folder[:2]}/{folder}/{secrets.token_hex(16)}"
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with open(path, "xb") as target:
-                shutil.copyfileobj(stream, target, CHUNK_SIZE)
-        except BaseException:
-            self.delete(key)
-            raise
+        self.save_stream_as(key, stream)
         return key
+
+    def save_stream_as(self, key: str, stream: BinaryIO) -> None:
+        path = self._path(key)  # validates the key: no traversal out of the storage root
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as target:  # "x": an existing file is an error
+            try:
+                shutil.copyfileobj(stream, target, CHUNK_SIZE)
+            except BaseException:
+                target.close()
+                self.delete(key)
+                raise
 
     def open(self, key: str) -> BinaryIO:
         return open(self._path(key), "rb")

@@ -252,6 +252,19 @@ def test_filesystem_storage_interface(tmp_path):
     for bad in ("../etc/passwd", "/etc/passwd", "ab/../../x", "AB/CD"):
         with pytest.raises(ValueError):
             storage.open(bad)
+        with pytest.raises(ValueError):
+            storage.save_stream_as(bad, io.BytesIO(b"x"))
+
+
+def test_filesystem_storage_saves_under_a_given_key_without_overwriting(tmp_path):
+    storage = FilesystemStorage(tmp_path)
+    storage.save_stream_as("ab/abcd/0123", io.BytesIO(b"tep goc"))
+    with storage.open("ab/abcd/0123") as handle:
+        assert handle.read() == b"tep goc"
+    with pytest.raises(FileExistsError):
+        storage.save_stream_as("ab/abcd/0123", io.BytesIO(b"tep khac"))
+    with storage.open("ab/abcd/0123") as handle:
+        assert handle.read() == b"tep goc"  # the existing file is untouched
 
 
 @pytest.mark.parametrize(("raw", "clean"), [
