@@ -50,18 +50,6 @@ def rounds_panel(user) -> dict | None:
     return {"rows": rows}
 
 
-def results_panel(user) -> dict | None:
-    if user.unit is None:
-        return None
-    from .routes import published_rows_select
-
-    rows = db.session.execute(published_rows_select(user.unit).limit(5)).all()
-    if not rows:
-        return None
-    return {"rows": rows}
-
-
 register_panel("scoring-evaluator", {Role.EVALUATOR}, "scoring/_panel_evaluator.html", evaluator_panel, order=10)
 register_panel("scoring-rounds", {Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN}, "scoring/_panel_rounds.html",
                rounds_panel, order=30)
-register_panel("scoring-results", {Role.STAFF}, "scoring/_panel_results.html", results_panel, order=30)

@@ -188,7 +188,7 @@ def test_results_reach_units_only_after_finalisation(client, login_as, province)
     for evaluator in province.evaluators.values():  # ...without who wrote them, beyond the comment text
         assert f">{evaluator.full_name}<" not in page
     home = client.get("/trang-chu").get_data(as_text=True)
-    assert "Kết quả chấm điểm" in home
+    assert "Xem kết quả và nhận xét" in home and "Tư pháp gần dân" in home
     note = db.session.scalar(select(Notification).where(Notification.user_id == staff.id))
     assert note.kind == "scoring.finalised"
     other_staff = make_user(Role.STAFF, unit=make_user(Role.STAFF).unit)
