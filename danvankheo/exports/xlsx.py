@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -50,6 +50,9 @@ MOTTO_SUBTITLE = "Độc lập - Tự do - Hạnh phúc"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32_767  # Excel's limit per cell
 WIDTH_SAMPLE_ROWS = 300  # rows read ahead to size the columns before streaming the rest
+# A worksheet holds at most 1,048,576 rows; a longer table goes on to "<name> (2)", "(3)"…
+# with the same title and column headers (the signature, if any, ends the last part).
+MAX_TABLE_ROWS = 1_000_000
 
 ColumnKind = Literal["text", "long_text", "center", "integer", "decimal", "date"]
 
@@ -414,7 +417,9 @@ def _place_cells(values: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterat
             yield cell
 
 
-def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> None:
+def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> Iterator[Sequence[Any] | Span] | None:
+    """Write one worksheet. Returns the rows left over when the table reached
+    MAX_TABLE_ROWS and more follow (they belong on a continuation sheet), else None."""
     ws = wb.create_sheet(sheet_title(sheet.name))
     ws._values_to_row = _place_cells
     if "styles" not in styles_cache:
@@ -470,15 +475,32 @@ def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> None:
     _write_column_headers(out, columns)
 
     makers = [_CellMaker(ws, column.kind, styles) for column in columns]
-    for row in chain(sample, rows_iter):
+    rows = chain(sample, rows_iter)
+    for row in islice(rows, MAX_TABLE_ROWS):
         if isinstance(row, Span):
             style = {"section": styles.section, "total": styles.total, "note": styles.note}[row.style]
             out.spanned(row.text, style, boxed=row.style != "note")
             continue
         out.append([make(value) for make, value in zip(makers, row, strict=False)])
 
+    following = next(rows, _END)
+    if following is not _END:
+        return chain([following], rows)
     if sheet.signature is not None:
         _write_signature(out, sheet.signature, split)
+    return None
+
+
+_END = object()
+
+
+def _continuation(sheet: Sheet, part: int, rows: Iterator[Sequence[Any] | Span]) -> Sheet:
+    """Part `part` of a table too long for one worksheet: same columns and title, no document
+    header (it heads the first part only)."""
+    suffix = f" ({part})"
+    title = sheet.title or (sheet.header.title if sheet.header else None)
+    return replace(sheet, name=sheet_title(sheet.name)[: 31 - len(suffix)] + suffix, rows=rows,
+                   header=None, title=title, notes=[f"Tiếp theo, phần {part}."])
 
 
 def _write_column_headers(out: _SheetWriter, columns: Sequence[Column]) -> None:
@@ -560,7 +582,10 @@ def write_workbook(sheets: Iterable[Sheet], target: IO[bytes]) -> None:
     wb = Workbook(write_only=True)
     cache: dict = {}
     for sheet in sheets:
-        _write_sheet(wb, sheet, cache)
+        part, rest = 1, _write_sheet(wb, sheet, cache)
+        while rest is not None:
+            part += 1
+            rest = _write_sheet(wb, _continuation(sheet, part, rest), cache)
     wb.save(target)
 
 

@@ -205,3 +205,33 @@ def test_streaming_keeps_memory_flat(tmp_path):
     ws = load_workbook(tmp_path / "4000.xlsx", read_only=True).active
     tail = list(ws.iter_rows(min_row=9 + 4_000, values_only=True))
     assert tail[-1][0] == 4_000
+
+
+def test_a_table_longer_than_a_worksheet_continues_on_numbered_sheets(monkeypatch):
+    from danvankheo.exports import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_TABLE_ROWS", 4)
+    rows = ([n, f"Mô hình {n}", n, n, None, ""] for n in range(1, 11))  # a generator, read once
+    book = _read(_document(rows))
+    assert book.sheetnames == ["Danh sách", "Danh sách (2)", "Danh sách (3)"]
+    numbers = []
+    for ws in book.worksheets:
+        numbers += [row[0] for row in ws.iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert numbers == list(range(1, 11))  # every row once, in order
+    first, last = book.worksheets[0], book.worksheets[-1]
+    assert first["A1"].value == "UBND TỈNH NINH BÌNH"  # the document header heads the first part only
+    cont = [c for row in book.worksheets[1].iter_rows(max_row=3, values_only=True) for c in row if c]
+    assert cont[:2] == ["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", "Tiếp theo, phần 2."]
+    assert "STT" in [c.value for row in book.worksheets[1].iter_rows(max_row=5) for c in row]
+    signed = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row
+              if c == "Nguyễn Văn An"]
+    assert signed == ["Nguyễn Văn An"]
+    assert "Nguyễn Văn An" in [c for row in last.iter_rows(values_only=True) for c in row]
+
+
+def test_a_table_of_exactly_the_limit_stays_on_one_sheet(monkeypatch):
+    from danvankheo.exports import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_TABLE_ROWS", 4)
+    book = _read(_document([[n, "x", n, n, None, ""] for n in range(1, 5)]))
+    assert book.sheetnames == ["Danh sách"]
