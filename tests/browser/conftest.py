@@ -41,6 +41,12 @@ def live_server(_app) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+# tests/security/conftest.py imports this fixture too, which makes it a second session fixture
+# of the same name: both must share one Playwright, since a second sync_playwright() in the same
+# process fails while the first is running ("Sync API inside the asyncio loop").
+_shared: dict = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():
@@ -50,10 +56,18 @@ def chromium():
         pytest.fail(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    if not _shared["users"]:
+        _shared["manager"] = sync_playwright()
+        playwright = _shared["manager"].__enter__()
+        _shared["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    _shared["users"] += 1
+    try:
+        yield _shared["browser"]
+    finally:
+        _shared["users"] -= 1
+        if not _shared["users"]:
+            _shared.pop("browser").close()
+            _shared.pop("manager").__exit__(None, None, None)
 
 
 @pytest.fixture
