@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from sqlalchemy import Select, select
 
 from ..auth.models import User
 from ..core.text import search_terms
-from ..core.timeutil import local_zone
+from ..core.timeutil import format_date, format_datetime, local_zone
 from ..extensions import db
 from .models import AuditEvent
 
@@ -156,11 +157,58 @@ FIELD_LABELS = {
     "decision_date": "Ngày quyết định",
     "filename": "Tệp",
     "rows": "Số dòng",
+    "file": "Tệp",
+    "sha256": "Mã băm SHA-256",
+    "entries": "Số mô hình",
+    "panel": "Hội đồng chấm",
+    "deadline_at": "Hạn nộp",
+    "until": "Gia hạn đến",
+    "scope_kinds": "Loại đơn vị phải đăng ký",
 }
 
 
 def field_label(name: str) -> str:
     return FIELD_LABELS.get(name, name)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+
+
+def _recorded_enums() -> dict[str, type]:
+    """Enums whose stored values (English codes) appear among the recorded changes."""
+    from ..auth.models import Role
+    from ..awards.models import AwardLevel, ProposalState
+    from ..registry.models import Field, InitiativeKind, Status
+    from ..scoring.models import RoundState, ScorecardState
+    from ..units.models import UnitKind
+
+    return {"Initiative.status": Status, "Initiative.kind": InitiativeKind, "field": Field, "roles": Role,
+            "Round.state": RoundState, "Scorecard.state": ScorecardState, "Proposal.state": ProposalState,
+            "Unit.kind": UnitKind, "scope_kinds": UnitKind, "level": AwardLevel}
+
+
+def value_label(value: Any, field: str = "", object_type: str = "") -> str:
+    """A recorded value as the interface shows it: Vietnamese labels, dd/mm/yyyy dates."""
+    if isinstance(value, list):
+        return ", ".join(value_label(v, field, object_type) for v in value) or "(trống)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if not isinstance(value, str):
+        return str(value)
+    if _ISO_DATETIME.fullmatch(value):
+        parsed = datetime.fromisoformat(value)
+        return format_datetime(parsed if parsed.tzinfo else parsed.replace(tzinfo=local_zone()))
+    if _ISO_DATE.fullmatch(value):
+        return format_date(date.fromisoformat(value))
+    enums = _recorded_enums()
+    enum = enums.get(f"{object_type}.{field}") or enums.get(field)
+    if enum is not None:
+        try:
+            return enum(value).label
+        except ValueError:
+            pass
+    return value
 
 
 def action_label(action: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -161,7 +162,11 @@ def test_rows_show_who_what_and_the_changed_values(client, login_as, trail):
     assert "Trần Thị Thu Hà" in page
     assert "Mô hình: tiếp nhận" in page
     assert "Một cửa" in page
-    assert "submitted" in page and "accepted" in page
+    # The recorded codes read in Vietnamese: "Đã nộp → Đã tiếp nhận", not "submitted → accepted".
+    from danvankheo.registry.models import Status
+
+    assert re.search(rf">{Status.SUBMITTED.label}</del> → <ins[^>]*>{Status.ACCEPTED.label}</ins>", page)
+    assert ">submitted<" not in page and ">accepted<" not in page
 
 
 def test_trail_is_paginated(client, login_as, app):
