@@ -39,6 +39,9 @@ class Config:
     EVIDENCE_ALLOWED_TYPES = tuple(
         os.environ.get("EVIDENCE_ALLOWED_TYPES", "pdf,docx,xlsx,jpg,png").split(",")
     )
+    # The evidence storage backend, a key of danvankheo.evidence.storage.BACKENDS. Only
+    # "filesystem" (files under UPLOAD_FOLDER) exists so far.
+    EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "filesystem")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -77,6 +80,9 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "danvankheo@localhost")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 20)  # seconds to connect to and talk with the SMTP server
+    # More emails than this from one request are left to the next `flask send-reminders` run.
+    MAIL_AFTER_COMMIT_LIMIT = _int("MAIL_AFTER_COMMIT_LIMIT", 50)
 
     LOG_REQUESTS = _bool("LOG_REQUESTS", True)
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # json (one object per line) or text
