@@ -11,6 +11,20 @@ from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
+# What a user who must change their password (a new account, or one an admin reset) may
+# still reach: the form itself, logging out, and the files those pages need.
+_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "static", "bootstrap.static", "ops.healthz"}
+
+
+@bp.before_app_request
+def require_password_change():
+    if request.endpoint in _BEFORE_PASSWORD_CHANGE or not current_user.is_authenticated:
+        return None
+    if current_user.must_change_password:
+        flash("Vui lòng đổi mật khẩu trước khi tiếp tục.", "warning")
+        return redirect(url_for("auth.change_password"), 303)
+    return None
+
 LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa."
 
 

@@ -148,3 +148,23 @@ def test_each_role_lands_on_its_home(client, login_as, role):
     login_as(role)
     page = client.get("/trang-chu").get_data(as_text=True)
     assert role.label in page
+
+
+def test_a_user_who_must_change_the_password_can_do_nothing_else_first(client, make_user):
+    user = make_user(Role.SECRETARIAT)
+    user.must_change_password = True
+    db.session.commit()
+    response = client.post("/dang-nhap", data={"login": user.login, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/doi-mat-khau")
+    for path in ("/trang-chu", "/mo-hinh", "/thong-ke"):
+        response = client.get(path)
+        assert response.status_code == 303 and response.headers["Location"].endswith("/doi-mat-khau"), path
+    response = client.post("/thong-bao/da-doc-tat-ca")
+    assert response.status_code == 303  # no other change either
+    assert client.get("/doi-mat-khau").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    new = "MotMatKhauMoi2026"
+    client.post("/doi-mat-khau", data={"current_password": PASSWORD, "new_password": new, "confirm": new})
+    db.session.expire_all()
+    assert not db.session.get(User, user.id).must_change_password
+    assert client.get("/trang-chu").status_code == 200
