@@ -42,6 +42,9 @@ def create_app(config: str | type[Config] | dict[str, Any] | None = None) -> Fla
     app.config.update(overrides)
     _fill_defaults(app)
     config_cls.validate(app.config)
+    from .evidence.storage import check_backend
+
+    check_backend(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

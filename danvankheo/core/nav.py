@@ -26,6 +26,7 @@ NAV_ITEMS: list[NavItem] = [
     _item("home.index", "Trang chủ", S, E, SEC, O, A),
     _item("registry.index", "Mô hình", S, SEC, O, A),
     _item("registry.compliance", "Tình hình đăng ký", SEC, O, A),
+    _item("registry.deadline_settings", "Hạn nộp", SEC, A),
     _item("scoring.queue", "Chấm điểm", E),
     _item("rounds.index", "Đợt đánh giá", SEC, O, A),
     _item("awards.index", "Khen thưởng", SEC, O, A),
@@ -34,7 +35,7 @@ NAV_ITEMS: list[NavItem] = [
     _item("audit.index", "Nhật ký", SEC, A),
     _item("admin.units", "Đơn vị", A),
     _item("admin.users", "Người dùng", A),
-    _item("admin.settings", "Cấu hình", A, SEC),
+    _item("showcase.index", "Thư viện mô hình", S, E, SEC, O, A),
 ]
 
 

@@ -102,6 +102,16 @@ class FilesystemStorage(Storage):
 BACKENDS: dict[str, type[Storage]] = {"filesystem": FilesystemStorage}
 
 
+def check_backend(config) -> None:
+    """Refuse to start with an EVIDENCE_STORAGE that names no backend (rather than failing
+    at the first upload)."""
+    backend = config.get("EVIDENCE_STORAGE", "filesystem")
+    if backend not in BACKENDS:
+        raise RuntimeError(
+            f"EVIDENCE_STORAGE={backend!r} is not a storage backend; known: {', '.join(sorted(BACKENDS))}."
+        )
+
+
 def get_storage() -> Storage:
     """The storage chosen by EVIDENCE_STORAGE (default: the filesystem under UPLOAD_FOLDER)."""
     backend = current_app.config.get("EVIDENCE_STORAGE", "filesystem")

@@ -37,6 +37,12 @@ def test_upload_settings_are_configurable(monkeypatch, tmp_path):
     assert app.config["MAX_CONTENT_LENGTH"] == 1234
 
 
+def test_an_unknown_evidence_storage_is_refused_at_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(RuntimeError, match="EVIDENCE_STORAGE='s3' is not a storage backend; known: filesystem"):
+        create_app({"APP_ENV": "testing", "EVIDENCE_STORAGE": "s3"})
+
+
 def test_vietnamese_404(client):
     response = client.get("/khong-co-trang-nay")
     assert response.status_code == 404
@@ -153,3 +159,18 @@ def test_create_admin_enforces_password_policy(app):
     result = app.test_cli_runner().invoke(args=["create-admin", "--login", "qt", "--password", "123"])
     assert result.exit_code != 0
     assert "ít nhất 10 ký tự" in result.output
+
+
+@pytest.mark.parametrize(("role", "present", "absent"), [
+    (Role.STAFF, ["/thu-vien"], ["/mo-hinh/han-nop", "/quan-tri/don-vi"]),
+    (Role.SECRETARIAT, ["/thu-vien", "/mo-hinh/han-nop"], ["/quan-tri/don-vi"]),
+    (Role.ADMIN, ["/thu-vien", "/mo-hinh/han-nop", "/quan-tri/don-vi"], []),
+])
+def test_menu_links_by_role(client, login_as, role, present, absent):
+    login_as(role)
+    page = client.get("/trang-chu").get_data(as_text=True)
+    menu = page.split('id="menu"', 1)[1].split("</ul>", 1)[0]
+    for path in present:
+        assert f'href="{path}"' in menu, path
+    for path in absent:
+        assert f'href="{path}"' not in menu, path
