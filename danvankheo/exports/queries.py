@@ -192,6 +192,10 @@ def describe_filters(args: Mapping[str, Any]) -> list[str]:
         unit = db.session.get(Unit, filters.unit_id)
         if unit is not None:
             words.append(f"đơn vị {unit.name} (kể cả đơn vị trực thuộc)")
+    if filters.unit_text:
+        words.append(f"đơn vị khớp “{filters.unit_text}” (kể cả đơn vị trực thuộc)")
+    if filters.unit_kind:
+        words.append(f"loại đơn vị {filters.unit_kind.label}")
     if isinstance(filters.field, Field):
         words.append(f"lĩnh vực {FIELD_LABELS[filters.field]}")
     if isinstance(filters.status, Status):

@@ -15,7 +15,7 @@ from danvankheo.evidence.models import Evidence
 from danvankheo.extensions import db
 from danvankheo.registry.deadlines import deadline_from_local, set_year_settings
 from danvankheo.registry.models import Initiative, Status
-from danvankheo.units.models import UnitKind
+from danvankheo.units.models import Unit, UnitKind
 from tests.browser.conftest import browser_login, browser_logout, screenshot
 from tests.evidence.samples import VIETNAMESE_PDF_NAME, pdf_bytes, png_bytes
 from tests.factories import PASSWORD, make_initiative, make_unit
@@ -177,3 +177,31 @@ def test_two_tabs_editing_the_same_dossier(page, province, browser_app):
     second.close()
     db.session.expire_all()
     assert db.session.get(Initiative, item.id).goals == "Bản của tab thứ nhất"
+
+
+def test_secretariat_narrows_the_list_by_typing_a_unit(page, province):
+    hoa_lu = db.session.scalar(select(Unit).where(Unit.code == "PHL"))
+    make_initiative(hoa_lu, name="Phường Hoa Lư lắng nghe dân", year=province["year"], status=Status.ACCEPTED)
+    db.session.commit()
+    browser_login(page, "noivu", PASSWORD)
+    page.goto("/mo-hinh")
+    table = page.get_by_test_id("initiative-list")
+    assert table.get_by_text("Tổ hòa giải “Ba cùng” ở khu dân cư").is_visible()
+    # Typed without diacritics; the app suggests units as the user types, and a click applies one.
+    box = page.get_by_label("Đơn vị (tên hoặc mã")
+    box.fill("hoa lu")
+    suggestions = page.get_by_test_id("unit-suggestions")
+    suggestions.get_by_role("option", name="UBND phường Hoa Lư (UBND tỉnh Ninh Bình)").click()
+    page.wait_for_url("**ten_don_vi=*")
+    assert table.get_by_text("Phường Hoa Lư lắng nghe dân").is_visible()
+    assert table.get_by_text("Tổ hòa giải “Ba cùng” ở khu dân cư").count() == 0
+    assert "UBND phường Hoa Lư (UBND tỉnh Ninh Bình)" in page.get_by_test_id("unit-match").inner_text()
+    assert page.get_by_test_id("result-count").inner_text() == "Có 1 mô hình phù hợp."
+    # The keyboard works too: down to the first suggestion, Enter.
+    box.fill("tu phap")
+    suggestions.get_by_role("option", name="Sở Tư pháp (UBND tỉnh Ninh Bình)").wait_for()
+    box.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**ten_don_vi=S*")
+    assert table.get_by_text("Tổ hòa giải “Ba cùng” ở khu dân cư").is_visible()
+    assert table.get_by_text("Phường Hoa Lư lắng nghe dân").count() == 0

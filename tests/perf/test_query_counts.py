@@ -83,18 +83,32 @@ def _submitted_models(n: int, units, *, year: int = 2026, tags=("chuyển đổi
         "/mo-hinh?nam=2026&linh_vuc=political_system&trang_thai=submitted&loai=collective",
         "/mo-hinh?q=dan+van+khéo",
         "/mo-hinh?q=CHUYEN+DOI+SO&nam=2026&don_vi={root}",
+        "/mo-hinh?ten_don_vi=so+thu+nghiem&loai_don_vi=department&nam=2026",
+        "/mo-hinh?q=dan+van&ten_don_vi={root_code}",
     ],
 )
 def test_registry_list_with_filters_and_search(client, login_as, big_pages, url):
     login_as(Role.SECRETARIAT)
     root = factories.make_unit()
     units = _units(5, parent=root)
-    url = url.format(root=root.id)
+    url = url.format(root=root.id, root_code=root.code)
     _submitted_models(FEW, units)
     small = queries_for(client, url)
     _submitted_models(MANY - FEW, units)
     large = queries_for(client, url)
     assert_constant(small, large, f"registry list {url}")
+
+
+def test_registry_unit_suggestions(client, login_as, big_pages):
+    login_as(Role.SECRETARIAT)
+    root = factories.make_unit()
+    _units(FEW, parent=root)
+    db.session.commit()
+    small = queries_for(client, "/mo-hinh/don-vi?q=so+thu")
+    _units(MANY - FEW, parent=root)
+    db.session.commit()
+    large = queries_for(client, "/mo-hinh/don-vi?q=so+thu")
+    assert_constant(small, large, "registry unit suggestions")
 
 
 def test_registry_list_for_staff(client, login_as, big_pages):

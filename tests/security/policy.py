@@ -139,6 +139,7 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     },
     "registry.grant_extension": Entry(post=allow(SECRETARIAT, ADMIN)),
     "registry.index": Entry(get=allow(STAFF_A, STAFF_B, SECRETARIAT, OBSERVER, ADMIN)),
+    "registry.unit_lookup": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "registry.revoke_extension": Entry(post=allow(SECRETARIAT, ADMIN)),
     "registry.transition": {
         "nop": Entry(post=allow(STAFF_A), params={"initiative_id": "draft", "action": "nop"}),

@@ -98,8 +98,9 @@ def test_text_in_the_address_is_inert(app, hostile_world):
 
     world, visitors = hostile_world
     live = []
-    query = "&".join(f"{name}={quote(PAYLOAD)}" for name in ("q", "nam", "trang_thai", "don_vi", "tu", "den",
-                                                              "next", "loai", "ky", "xep_loai", "tinh_trang"))
+    names = ("q", "nam", "trang_thai", "don_vi", "ten_don_vi", "tu", "den", "next", "loai", "ky", "xep_loai",
+             "tinh_trang")
+    query = "&".join(f"{name}={quote(PAYLOAD)}" for name in names)
     for label, _endpoint, url, actor in _allowed_get_pages(app, world):
         if actor not in ("secretariat", "staff_a", "admin", "anonymous"):
             continue
