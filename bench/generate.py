@@ -424,10 +424,14 @@ def generate_evidence(ctx: Context) -> None:
 def generate_scoring(ctx: Context) -> None:
     try:
         from danvankheo.scoring import models as sm
+        from danvankheo.scoring.standings import PANEL_FIELDS, entry_standing
     except ImportError:
         print("  (no scoring models yet: skipped)")
         return
+    from dataclasses import asdict
     from decimal import Decimal
+
+    from sqlalchemy import bindparam, update
 
     rng, p = ctx.rng, ctx.preset
     benchmark_year = max(p.years)
@@ -460,16 +464,18 @@ def generate_scoring(ctx: Context) -> None:
                              "guidance": guidance, "max_score": Decimal(maximum), "position": position,
                              "is_tiebreaker": code == sm.DEFAULT_TIEBREAKER})
         ctx.insert(sm.Criterion, criteria)
-        ctx.insert(sm.PanelMember, ({"id": ctx.new_id("panel_members"), "round_id": round_id,
-                                     "user_id": e["id"]} for e in evaluators))
-        ctx.insert(sm.RoundEntry, ({"id": ctx.new_id("round_entries"), "round_id": round_id,
-                                    "initiative_id": m["id"], "added_at": datetime(year, 10, 16, 2, 0, tzinfo=UTC)}
-                                   for m in accepted))
+        panel_ids = {e["id"]: ctx.new_id("panel_members") for e in evaluators}
+        ctx.insert(sm.PanelMember, ({"id": panel_ids[e["id"]], "round_id": round_id, "user_id": e["id"]}
+                                    for e in evaluators))
         bias = {e["id"]: rng.gauss(0, 0.05) for e in evaluators}
         k, n_eval = p.evaluators_per_model, len(evaluators)
-        assignments, cards, scores = [], [], []
+        # Each model's and member's standing (what the scoring services maintain), computed as
+        # the rows are drawn; a model's entry is written just before its assignments.
+        progress = {e["id"]: dict.fromkeys(PANEL_FIELDS, 0) for e in evaluators}
+        entries, assignments, cards, scores = [], [], [], []
         for index, model in enumerate(accepted):
             quality = min(max(rng.gauss(0.74, 0.12), 0.15), 1.0)
+            totals, sums = [], {}
             for j in range(k):
                 evaluator = evaluators[(index * k + j) % n_eval]
                 eid = evaluator["id"]
@@ -480,10 +486,12 @@ def generate_scoring(ctx: Context) -> None:
                     "recused_at": None, "evaluator_unit_path": evaluator_path[eid],
                     "initiative_unit_path": unit_path[model["unit_id"]], "created_at": created,
                 })
+                progress[eid]["assigned_count"] += 1
                 roll = rng.random()
                 if is_current and roll < 0.02:
                     continue  # not started yet: the progress page has someone behind
                 submitted = not (is_current and roll < 0.04)
+                progress[eid]["submitted_count" if submitted else "draft_count"] += 1
                 card_id = ctx.new_id("scorecards")
                 total = Decimal(0)
                 for criterion in criteria:
@@ -495,6 +503,12 @@ def generate_scoring(ctx: Context) -> None:
                     scores.append({"id": ctx.new_id("scores"), "scorecard_id": card_id,
                                    "criterion_id": criterion["id"], "max_score": maximum, "value": value,
                                    "comment": None})
+                    if submitted:
+                        code = criterion["code"]
+                        previous, count = sums.get(code, (Decimal(0), 0))
+                        sums[code] = (previous + value, count + 1)
+                if submitted:
+                    totals.append(total)
                 when = datetime(year, 11, rng.randrange(1, 28), rng.randrange(1, 10), tzinfo=UTC)
                 cards.append({
                     "id": card_id, "round_id": round_id, "initiative_id": model["id"], "evaluator_id": eid,
@@ -502,14 +516,25 @@ def generate_scoring(ctx: Context) -> None:
                     "total": total, "comment": "Mô hình có cách làm sáng tạo, hiệu quả." if rng.random() < 0.2 else "",
                     "submitted_at": when if submitted else None, "created_at": when, "updated_at": when,
                 })
+            entries.append({"id": ctx.new_id("round_entries"), "round_id": round_id, "initiative_id": model["id"],
+                            "added_at": datetime(year, 10, 16, 2, 0, tzinfo=UTC),
+                            **asdict(entry_standing(totals, sums, assigned=k))})
             if len(scores) >= BATCH * 4:
-                _write_scoring(ctx, sm, assignments, cards, scores)
-                assignments, cards, scores = [], [], []
-        _write_scoring(ctx, sm, assignments, cards, scores)
+                _write_scoring(ctx, sm, entries, assignments, cards, scores)
+                entries, assignments, cards, scores = [], [], [], []
+        _write_scoring(ctx, sm, entries, assignments, cards, scores)
+        table = sm.PanelMember.__table__
+        ctx.db.session.execute(
+            update(table).where(table.c.id == bindparam("b_id"))
+            .values({name: bindparam(f"b_{name}") for name in PANEL_FIELDS}),
+            [{"b_id": panel_ids[eid], **{f"b_{name}": v for name, v in counts.items()}}
+             for eid, counts in progress.items()],
+        )
         ctx.db.session.flush()
 
 
-def _write_scoring(ctx: Context, sm, assignments, cards, scores) -> None:
+def _write_scoring(ctx: Context, sm, entries, assignments, cards, scores) -> None:
+    ctx.insert(sm.RoundEntry, entries)
     ctx.insert(sm.Assignment, assignments)
     ctx.insert(sm.Scorecard, cards)
     ctx.insert(sm.Score, scores)

@@ -11,8 +11,10 @@ from .extensions import db
 
 def register_cli(app: Flask) -> None:
     from .backup import init_app as init_backup
+    from .scoring.cli import register_cli as register_scoring_cli
 
     init_backup(app)  # backup, restore, storage-check
+    register_scoring_cli(app)  # scoring check-standings
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only seed a database that has no units yet.")

@@ -94,8 +94,13 @@ def spread(totals: Sequence[Decimal]) -> Decimal | None:
 
 def is_disagreement(totals: Sequence[Decimal], threshold: Decimal) -> bool:
     """True when the evaluators disagree widely: spread strictly above the threshold."""
-    value = spread(totals)
-    return value is not None and len(totals) >= 2 and value > threshold
+    return is_wide_spread(spread(totals), len(totals), threshold)
+
+
+def is_wide_spread(spread_value: Decimal | None, count: int, threshold: Decimal) -> bool:
+    """The disagreement rule on a spread already known: two totals or more, and the spread
+    strictly above the threshold."""
+    return spread_value is not None and count >= 2 and spread_value > threshold
 
 
 def grade_for(score: Decimal | None, thresholds: dict[str, Decimal]) -> str | None:

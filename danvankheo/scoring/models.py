@@ -244,10 +244,30 @@ class Round(db.Model):
 
 
 class RoundEntry(db.Model):
-    """A model covered by a round. Added or removed only while the round is a draft."""
+    """A model covered by a round. Added or removed only while the round is a draft.
+
+    It also carries the model's standing in the round: its assignments, its submitted
+    scorecards and what the ranking makes of them. The scoring services recompute these
+    from the model's own rows whenever they change one (see `standings`), so the ranking
+    and progress pages read one row per model instead of grouping every criterion score.
+    """
 
     __tablename__ = "round_entries"
-    __table_args__ = (UniqueConstraint("round_id", "initiative_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "initiative_id"),
+        CheckConstraint(
+            "assigned_count >= 0 AND recused_count >= 0 AND submitted_count >= 0",
+            name="counts_non_negative",
+        ),
+        # Scores exist exactly when a scorecard is submitted.
+        CheckConstraint(
+            "(submitted_count = 0 AND score_mean IS NULL AND score_median IS NULL "
+            "AND score_trimmed_mean IS NULL AND spread IS NULL) OR "
+            "(submitted_count > 0 AND score_mean IS NOT NULL AND score_median IS NOT NULL "
+            "AND score_trimmed_mean IS NOT NULL AND spread >= 0)",
+            name="scores_iff_submitted",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
@@ -255,6 +275,18 @@ class RoundEntry(db.Model):
         ForeignKey("initiatives.id", ondelete="RESTRICT"), index=True
     )
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Standing, maintained by `standings.refresh_entries` (never edited by hand).
+    assigned_count: Mapped[int] = mapped_column(default=0, server_default="0")  # active evaluators
+    recused_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    submitted_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The final score by each aggregation method (the round's setting picks one; it may
+    # change until finalisation) and the spread of the submitted totals.
+    score_mean: Mapped[Decimal | None] = mapped_column(TOTAL)
+    score_median: Mapped[Decimal | None] = mapped_column(TOTAL)
+    score_trimmed_mean: Mapped[Decimal | None] = mapped_column(TOTAL)
+    spread: Mapped[Decimal | None] = mapped_column(POINTS)
+    # Criterion code -> mean of its submitted scores, as a decimal string ("16.67").
+    criterion_means: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
     initiative: Mapped[Initiative] = relationship()
 
@@ -295,11 +327,22 @@ class PanelMember(db.Model):
     """A member of the round's panel (hội đồng chấm)."""
 
     __tablename__ = "panel_members"
-    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "user_id"),
+        CheckConstraint(
+            "assigned_count >= 0 AND recused_count >= 0 AND submitted_count >= 0 AND draft_count >= 0",
+            name="counts_non_negative",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    # The member's progress, maintained by `standings.refresh_panel` like RoundEntry's standing.
+    assigned_count: Mapped[int] = mapped_column(default=0, server_default="0")  # active assignments
+    recused_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    submitted_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    draft_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     user: Mapped[User] = relationship()
 

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..notifications.services import notify
 from ..registry.models import Field, Initiative, Status
 from ..units.models import Unit, UnitKind
-from . import aggregation
+from . import aggregation, standings
 from .models import (
     DEFAULT_GRADE_THRESHOLDS,
     DEFAULT_RUBRIC,
@@ -274,6 +274,9 @@ def remove_entries(round_: Round, initiative_ids: Iterable[int], *, by: User | N
     ids = sorted(set(initiative_ids))
     if not ids:
         return 0
+    evaluators = set(db.session.scalars(
+        select(Assignment.evaluator_id).where(Assignment.round_id == round_.id, Assignment.initiative_id.in_(ids))
+    ))
     # Explicit deletes: SQLite does not cascade without its foreign-key pragma.
     _delete_scorecards(and_(Scorecard.round_id == round_.id, Scorecard.initiative_id.in_(ids)))
     db.session.execute(
@@ -283,6 +286,7 @@ def remove_entries(round_: Round, initiative_ids: Iterable[int], *, by: User | N
         delete(RoundEntry).where(RoundEntry.round_id == round_.id, RoundEntry.initiative_id.in_(ids))
     ).rowcount
     db.session.expire_all()
+    standings.refresh(round_, evaluators=evaluators)
     record("round.entries_remove", round_, actor=by, changes={"initiative_ids": [ids, None]})
     return removed
 
@@ -351,6 +355,12 @@ def finalise(round_: Round, *, by: User | None = None) -> RankingSnapshot:
     """closed → finalised: store the ranking as a snapshot and tell the units."""
     _lock_round(round_)
     _require(round_, RoundState.CLOSED, message="Chỉ công bố kết quả khi đợt đã khóa chấm.")
+    # The published result is frozen from a recomputation over the raw scorecards, not only
+    # from the maintained standing; a difference would be a bug, so it is logged.
+    corrected = standings.rebuild(round_)
+    if corrected:
+        current_app.logger.warning("round %s: %s standing rows differed from the scorecards; corrected",
+                                   round_.id, corrected)
     rows = compute_ranking(round_)
     snapshot = RankingSnapshot(
         round_id=round_.id,
@@ -545,6 +555,10 @@ def set_panel(round_: Round, users: Sequence[User], *, by: User | None = None) -
         )
         if submitted:
             raise ScoringError("Không thể bỏ khỏi hội đồng thành viên đã nộp phiếu chấm.")
+        touched = set(db.session.scalars(
+            select(Assignment.initiative_id).where(Assignment.round_id == round_.id,
+                                                   Assignment.evaluator_id.in_(leaving))
+        ))
         _delete_scorecards(and_(Scorecard.round_id == round_.id, Scorecard.evaluator_id.in_(leaving)))
         db.session.execute(
             delete(Assignment).where(Assignment.round_id == round_.id, Assignment.evaluator_id.in_(leaving))
@@ -552,6 +566,7 @@ def set_panel(round_: Round, users: Sequence[User], *, by: User | None = None) -
         db.session.execute(
             delete(PanelMember).where(PanelMember.round_id == round_.id, PanelMember.user_id.in_(leaving))
         )
+        standings.refresh(round_, models=touched)
     for user_id in sorted(wanted - current):
         db.session.add(PanelMember(round_id=round_.id, user_id=user_id))
     db.session.flush()
@@ -592,7 +607,7 @@ def assign(round_: Round, initiative: Initiative, evaluator: User, *, by: User |
         initiative_unit_path=initiative.unit.path,
     )
     db.session.add(assignment)
-    db.session.flush()
+    standings.refresh(round_, models=[initiative.id], evaluators=[evaluator.id])
     record("assignment.create", assignment, actor=by, label=f"{initiative.name} — {evaluator.full_name}",
            changes={"evaluator": [None, evaluator.full_name], "initiative": [None, initiative.name]})
     if notify_evaluator and round_.state is RoundState.SCORING:
@@ -615,7 +630,7 @@ def unassign(assignment: Assignment, *, by: User | None = None) -> None:
         )
     )
     db.session.delete(assignment)
-    db.session.flush()
+    standings.refresh(round_, models=[assignment.initiative_id], evaluators=[assignment.evaluator_id])
 
 
 def plan_assignments(
@@ -743,6 +758,7 @@ def auto_assign(round_: Round, k: int, *, by: User | None = None) -> int:
                 for m, e in pairs
             ],
         )
+    standings.refresh(round_, models={m for m, _e in pairs}, evaluators={e for _m, e in pairs})
     new_counts: dict[int, int] = {}
     for m, _e in pairs:
         new_counts[m] = new_counts.get(m, 0) + 1
@@ -779,7 +795,7 @@ def recuse(assignment: Assignment, reason: str, *, by: User) -> None:
     assignment.status = AssignmentStatus.RECUSED
     assignment.recusal_reason = reason[:MAX_REASON]
     assignment.recused_at = utcnow()
-    db.session.flush()
+    standings.refresh(round_, models=[assignment.initiative_id], evaluators=[assignment.evaluator_id])
     record("assignment.recuse", assignment, actor=by, reason=assignment.recusal_reason,
            label=f"{assignment.initiative.name} — {by.full_name}",
            changes={"status": ["assigned", "recused"]})
@@ -847,7 +863,9 @@ def save_scorecard(
     `values` maps criterion id to the typed score. A draft may leave scores blank; a
     submission needs every score. A submitted scorecard stays submitted when revised.
     Safe under concurrent requests: the round row is share-locked (state changes take an
-    exclusive lock) and the assignment row is locked, so saves of one scorecard queue up.
+    exclusive lock) and the assignment row is locked, so saves of one scorecard queue up;
+    the model's and the evaluator's standing are then recomputed under their own row locks
+    (`standings.refresh`), so saves of different cards of one model queue up there.
     """
     state = db.session.scalar(select(Round.state).where(Round.id == round_.id).with_for_update(read=True))
     check_can_score(round_, initiative, evaluator, now=now, state=state)
@@ -922,7 +940,7 @@ def save_scorecard(
         card.state = ScorecardState.SUBMITTED
         card.submitted_at = now or utcnow()
     card.updated_at = utcnow()
-    db.session.flush()
+    standings.refresh(round_, models=[initiative.id], evaluators=[evaluator.id])
     if submit and (changes or not was_submitted):
         record("scorecard.revise" if was_submitted else "scorecard.submit", card, actor=evaluator,
                label=initiative.name, changes=changes)
@@ -993,88 +1011,55 @@ class EvaluatorProgress:
 
 
 def evaluator_progress(round_: Round) -> list[EvaluatorProgress]:
-    """Per panel member: models assigned, scorecards submitted and in draft, recusals (one query)."""
-    assigned = func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.ASSIGNED)
-    recused = func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.RECUSED)
-    submitted = func.count(Scorecard.id).filter(Scorecard.state == ScorecardState.SUBMITTED)
-    drafts = func.count(Scorecard.id).filter(Scorecard.state == ScorecardState.DRAFT)
+    """Per panel member: models assigned, scorecards submitted and in draft, recusals (one
+    query over the members' maintained progress, see `standings`)."""
     rows = db.session.execute(
-        select(User.id, User.full_name, func.coalesce(Unit.name, ""), assigned, submitted, drafts, recused)
+        select(User.id, User.full_name, func.coalesce(Unit.name, ""), PanelMember.assigned_count,
+               PanelMember.submitted_count, PanelMember.draft_count, PanelMember.recused_count)
         .select_from(PanelMember)
         .join(User, PanelMember.user_id == User.id)
         .outerjoin(Unit, User.unit_id == Unit.id)
-        .outerjoin(
-            Assignment,
-            and_(Assignment.round_id == PanelMember.round_id, Assignment.evaluator_id == PanelMember.user_id),
-        )
-        .outerjoin(
-            Scorecard,
-            and_(
-                Scorecard.round_id == Assignment.round_id,
-                Scorecard.initiative_id == Assignment.initiative_id,
-                Scorecard.evaluator_id == Assignment.evaluator_id,
-            ),
-        )
         .where(PanelMember.round_id == round_.id)
-        .group_by(User.id, User.full_name, Unit.name, User.sort_name)
-        .order_by(User.sort_name)
+        .order_by(User.sort_name, User.id)
     ).all()
     return [EvaluatorProgress(*row) for row in rows]
 
 
 def model_progress_select(round_: Round, *, behind_only: bool = False, q: str | None = None):
-    """Per model: scorecards submitted of evaluators assigned; a SELECT to paginate."""
-    assigned = func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.ASSIGNED)
-    recused = func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.RECUSED)
-    submitted = func.count(Scorecard.id).filter(Scorecard.state == ScorecardState.SUBMITTED)
+    """Per model: scorecards submitted of evaluators assigned, recusals (the models' maintained
+    standing); a SELECT to paginate."""
     query = (
-        select(Initiative.id, Initiative.name, Unit.name.label("unit_name"), assigned.label("assigned"),
-               submitted.label("submitted"), recused.label("recused"))
+        select(Initiative.id, Initiative.name, Unit.name.label("unit_name"),
+               RoundEntry.assigned_count.label("assigned"), RoundEntry.submitted_count.label("submitted"),
+               RoundEntry.recused_count.label("recused"))
         .select_from(RoundEntry)
         .join(Initiative, RoundEntry.initiative_id == Initiative.id)
         .join(Unit, Initiative.unit_id == Unit.id)
-        .outerjoin(
-            Assignment,
-            and_(Assignment.round_id == RoundEntry.round_id, Assignment.initiative_id == RoundEntry.initiative_id),
-        )
-        .outerjoin(
-            Scorecard,
-            and_(
-                Scorecard.round_id == Assignment.round_id,
-                Scorecard.initiative_id == Assignment.initiative_id,
-                Scorecard.evaluator_id == Assignment.evaluator_id,
-            ),
-        )
         .where(RoundEntry.round_id == round_.id)
-        .group_by(Initiative.id, Initiative.name, Unit.name, Unit.sort_name, Initiative.sort_name)
         .order_by(Unit.sort_name, Initiative.sort_name, Initiative.id)
     )
     if q:
         for word in search_terms(q):
             query = query.where(Initiative.search_text.contains(word))
     if behind_only:
-        query = query.having(or_(submitted < assigned, assigned < round_.min_scorecards))
+        query = query.where(or_(RoundEntry.submitted_count < RoundEntry.assigned_count,
+                                RoundEntry.assigned_count < round_.min_scorecards))
     return query
 
 
 def recusals(round_: Round) -> list[tuple[Assignment, str, str, str, int]]:
     """Recused assignments with the model's name, unit and current number of active evaluators."""
     rows = db.session.execute(
-        select(Assignment, User.full_name, Initiative.name, Unit.name)
+        select(Assignment, User.full_name, Initiative.name, Unit.name, RoundEntry.assigned_count)
         .join(User, Assignment.evaluator_id == User.id)
         .join(Initiative, Assignment.initiative_id == Initiative.id)
         .join(Unit, Initiative.unit_id == Unit.id)
+        .join(RoundEntry, and_(RoundEntry.round_id == Assignment.round_id,
+                               RoundEntry.initiative_id == Assignment.initiative_id))
         .where(Assignment.round_id == round_.id, Assignment.status == AssignmentStatus.RECUSED)
         .order_by(Assignment.recused_at.desc())
     ).all()
-    counts = dict(
-        db.session.execute(
-            select(Assignment.initiative_id, func.count())
-            .where(Assignment.round_id == round_.id, Assignment.status == AssignmentStatus.ASSIGNED)
-            .group_by(Assignment.initiative_id)
-        ).all()
-    )
-    return [(a, evaluator, name, unit, counts.get(a.initiative_id, 0)) for a, evaluator, name, unit in rows]
+    return [tuple(row) for row in rows]
 
 
 # --- Notifications ----------------------------------------------------------------------

@@ -35,6 +35,7 @@ def test_tiny_preset_builds_a_consistent_dataset(scratch_url, tmp_path):
     from danvankheo import create_app
     from danvankheo.extensions import db
     from danvankheo.registry.models import Initiative, Status
+    from danvankheo.scoring import standings
     from danvankheo.scoring.models import Round, RoundState
     from danvankheo.scoring.ranking import compute_ranking
 
@@ -62,6 +63,9 @@ def test_tiny_preset_builds_a_consistent_dataset(scratch_url, tmp_path):
         round_ = db.session.scalars(db.select(Round).where(Round.state == RoundState.SCORING)).one()
         rows = compute_ranking(round_)
         assert len(rows) == preset.years[max(preset.years)]
+        # The standing written in bulk is what the scoring services would have maintained.
+        for each in db.session.scalars(db.select(Round)):
+            assert standings.mismatches(each) == []
         assert rows[0].rank == 1 and rows[0].total is not None
         names = [i.name for i in db.session.scalars(db.select(Initiative).order_by(Initiative.id).limit(3))]
         assert db.session.scalar(db.select(db.func.count()).where(Initiative.status == Status.DRAFT)) > 0

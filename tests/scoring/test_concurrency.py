@@ -3,7 +3,9 @@ sessions (PostgreSQL only: SQLite serialises writers and has no row locks).
 
 The run must end with exactly one scorecard per evaluator and model, one score per
 criterion, each card's total equal to the sum of its scores, and the ranking equal to a
-recomputation from the raw scores."""
+recomputation from the raw scores. The standing the services keep per model and per panel
+member (`standings`) must equal a recomputation too, also when recusals and the
+secretariat's assignments race with the saves."""
 
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ from sqlalchemy import func, select
 from danvankheo.auth.models import Role, User
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
-from danvankheo.scoring import aggregation, services
-from danvankheo.scoring.models import Round, Score, Scorecard, ScorecardState
+from danvankheo.scoring import aggregation, services, standings
+from danvankheo.scoring.models import Assignment, AssignmentStatus, Round, Score, Scorecard, ScorecardState
 from danvankheo.scoring.ranking import compute_ranking
 from tests.factories import make_initiative, make_unit, make_user
 
@@ -115,3 +117,86 @@ def test_concurrent_submissions_and_revisions(app, busy_round):
     for row in compute_ranking(round_):
         assert row.total == aggregation.mean(per_model[row.initiative_id])
         assert row.submitted_count == N_EVALUATORS and row.complete
+    assert standings.mismatches(round_) == []
+
+
+def _run_threads(targets) -> None:
+    threads = [threading.Thread(target=t) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=240)
+    assert not any(t.is_alive() for t in threads), "a worker hung"
+
+
+def test_recusals_and_assignments_racing_with_saves_keep_the_standing(app, busy_round):
+    round_id, model_ids, evaluator_ids = busy_round
+    council = db.session.get(User, evaluator_ids[0]).unit
+    extras = [make_user(Role.EVALUATOR, unit=council) for _ in range(2)]
+    round_ = db.session.get(Round, round_id)
+    services.set_panel(round_, [*(db.session.get(User, e) for e in evaluator_ids), *extras])
+    db.session.commit()
+    extra_ids = [e.id for e in extras]
+    barrier = threading.Barrier(len(evaluator_ids) + len(extra_ids) + 1)
+    errors: list[BaseException] = []
+
+    def in_session(work):
+        def run():
+            try:
+                with app.app_context():
+                    barrier.wait(timeout=30)
+                    work()
+                    db.session.remove()
+            except BaseException as error:  # reported to the main thread
+                errors.append(error)
+        return run
+
+    def evaluator_work(evaluator_id: int, seed: int):
+        def work():
+            rng = random.Random(seed)
+            for _ in range(3):
+                for model_id in rng.sample(model_ids, len(model_ids)):
+                    round_ = db.session.get(Round, round_id)
+                    evaluator = db.session.get(User, evaluator_id)
+                    model = db.session.get(Initiative, model_id)
+                    try:
+                        if rng.random() < 0.1:
+                            assignment = db.session.scalar(select(Assignment).where(
+                                Assignment.round_id == round_id, Assignment.initiative_id == model_id,
+                                Assignment.evaluator_id == evaluator_id))
+                            if assignment is None or assignment.status is AssignmentStatus.RECUSED:
+                                continue
+                            services.recuse(assignment, "Có người thân ở đơn vị", by=evaluator)
+                        else:
+                            services.save_scorecard(round_, model, evaluator, _values(round_, rng),
+                                                    submit=rng.random() < 0.6)
+                        db.session.commit()
+                    except services.ScoringError:  # recused, or not (or no longer) assigned
+                        db.session.rollback()
+        return work
+
+    def secretariat_work():
+        rng = random.Random(99)
+        for _ in range(24):
+            model_id, evaluator_id = rng.choice(model_ids), rng.choice(extra_ids)
+            existing = db.session.scalar(select(Assignment).where(
+                Assignment.round_id == round_id, Assignment.initiative_id == model_id,
+                Assignment.evaluator_id == evaluator_id))
+            if existing is None:
+                services.assign(db.session.get(Round, round_id), db.session.get(Initiative, model_id),
+                                db.session.get(User, evaluator_id), notify_evaluator=False)
+            else:
+                services.unassign(existing)
+            db.session.commit()
+
+    _run_threads([in_session(evaluator_work(e, i)) for i, e in enumerate(evaluator_ids + extra_ids)]
+                 + [in_session(secretariat_work)])
+    assert not errors, errors
+    db.session.expire_all()
+    round_ = db.session.get(Round, round_id)
+    assert standings.mismatches(round_) == []
+    fresh = standings.recompute_entries(round_)
+    assert sum(f.recused_count for f in fresh.values()) > 0
+    assert sum(f.submitted_count for f in fresh.values()) > 0
+    for row in compute_ranking(round_):
+        assert row.total == fresh[row.initiative_id].score_mean
