@@ -12,7 +12,7 @@ from math import ceil
 from typing import Any
 
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import ColumnElement, Select, false, func, select, true
+from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import diff, record
@@ -212,9 +212,10 @@ def apply_search(query: Select, q: str) -> Select:
 
 
 def list_order(*, indexed: bool = True) -> tuple[ColumnElement, ...]:
-    """The list's order: newest year first, then by name. `indexed=False` gives the same order
-    in a form no index provides (`year + 0`), which makes PostgreSQL sort the matches instead of
-    walking the `(year DESC, sort_name, id)` index: see CappedPagination."""
+    """The list's order: newest year first, then by name (a byte-ordered key, so Python sorts
+    it the same way). `indexed=False` gives the same order in a form no index provides
+    (`year + 0`), so that PostgreSQL sorts a few rows rather than walk the `(year DESC,
+    sort_name, id)` index looking for them: see CappedPagination."""
     year = Initiative.year if indexed else Initiative.year + 0
     return year.desc(), Initiative.sort_name, Initiative.id
 
@@ -429,32 +430,32 @@ class CappedPagination(SelectPagination):
     bound, `total_is_lower_bound` is set, and `pages` counts the pages known to exist (the
     next one included).
 
-    The count runs first, because it also tells how to read the page. Many matches: walking
-    the `(year DESC, sort_name, id)` index in order finds the first 25 almost at once. Few
-    matches (a commune, a rare word, a state few models are in): PostgreSQL sometimes guesses
-    many and walks the index anyway, reading all 92,000 models to find 30 (300 ms); so the
-    order is given in a form the index cannot serve and the few matches are sorted instead.
+    The matches are counted by reading the sort keys of at most bound + 1 of them, which also
+    decides how the page is read. More than the bound: the matches are dense enough that
+    walking the `(year DESC, sort_name, id)` index finds the page almost at once. Fewer: the
+    keys just read are all of them, so the page is cut from them here and its rows fetched by
+    id. (Asking PostgreSQL for that page instead, it sometimes walked the index anyway and read
+    all 92,000 models to find a commune's 30; or read a broad search's 9,000 matches twice.)
     """
 
     total_is_lower_bound: bool = False
 
     def _query_items(self) -> list[Any]:
-        self._counted = self._capped_count()
-        select_ = self._query_args["select"]
-        if not self.total_is_lower_bound:
-            select_ = select_.order_by(None).order_by(*list_order(indexed=False))
-        select_ = select_.limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(select_).unique().scalars())
-
-    def _capped_count(self) -> int:
+        select_, session = self._query_args["select"], self._query_args["session"]
         bound = max(self._query_args["count_cap"], self.page * self.per_page)
-        # Only the WHERE matters for a count: no columns, joins or order to compute.
-        limited = self._query_args["select"].with_only_columns(Initiative.id).order_by(None).limit(bound + 1)
-        counted = self._query_args["session"].execute(select(func.count()).select_from(limited.subquery())).scalar()
-        if (counted or 0) > bound:
-            self.total_is_lower_bound = True
-            return bound
-        return counted or 0
+        keys = select_.with_only_columns(Initiative.id, Initiative.year, Initiative.sort_name).order_by(None)
+        rows = session.execute(keys.limit(bound + 1)).all()
+        if len(rows) > bound:
+            self.total_is_lower_bound, self._counted = True, bound
+            page = select_.limit(self.per_page).offset(self._query_offset)
+        else:
+            self._counted = len(rows)
+            rows.sort(key=lambda row: (-row.year, row.sort_name, row.id))  # list_order, in Python
+            ids = [row.id for row in rows[self._query_offset:self._query_offset + self.per_page]]
+            if not ids:
+                return []
+            page = select_.where(Initiative.id.in_(ids)).order_by(None).order_by(*list_order(indexed=False))
+        return list(session.execute(page).unique().scalars())
 
     def _query_count(self) -> int:
         return self._counted

@@ -244,3 +244,21 @@ def test_page_size_is_the_configured_one_even_above_a_hundred(app, world, seven)
     with app.test_request_context("/mo-hinh?page=1"):
         page = services.paginate_initiatives(filtered_initiatives_query(world.secretariat, {}), per_page=150)
         assert len(page.items) == 110 and page.pages == 1 and not page.has_next
+
+
+@pytest.mark.parametrize("cap", [1, 1000])
+def test_both_ways_of_reading_a_page_keep_the_list_order(client, app, world, monkeypatch, cap):
+    """Past the cap the database orders the page; under it the page is cut from keys sorted in
+    Python. Either way: newest year first, then Vietnamese dictionary order."""
+    app.config["PAGE_SIZE"] = 1
+    monkeypatch.setattr(services, "COUNT_CAP", cap)
+    for name, year in (("Bình yên xóm nhỏ", 2026), ("Ấp văn hóa", 2025), ("Ăn ở sạch", 2026), ("An toàn giao thông", 2026),
+                       ("Đường quê", 2026), ("Dân vui", 2026)):
+        factories.make_initiative(world.justice, name=name, year=year, status=Status.SUBMITTED)
+    db.session.commit()
+    switch_to(client, world.secretariat)
+    seen = []
+    for number in range(1, 7):
+        page = client.get(f"/mo-hinh?page={number}").get_data(as_text=True)
+        seen += re.findall(r'<td><a href="/mo-hinh/\d+">([^<]+)</a>', page)
+    assert seen == ["An toàn giao thông", "Ăn ở sạch", "Bình yên xóm nhỏ", "Dân vui", "Đường quê", "Ấp văn hóa"]
