@@ -592,7 +592,8 @@ def generate(preset: Preset, database_url: str, *, seed: int = 8, reset: bool = 
     from danvankheo.extensions import db
     from danvankheo.units.models import Unit
 
-    app = make_app(database_url, upload_folder)
+    # Bulk inserts in table order, like a restore: SQLite's per-row foreign key checks are off.
+    app = make_app(database_url, upload_folder, SQLITE_FOREIGN_KEYS=False)
     started = time.perf_counter()
     for optional in ("danvankheo.evidence.models", "danvankheo.scoring.models"):
         # Tables of features that may not be registered in danvankheo.models yet.

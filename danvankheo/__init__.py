@@ -10,7 +10,7 @@ from flask import Flask
 
 from config import CONFIGS, PROJECT_ROOT, Config
 
-from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from .extensions import bootstrap, csrf, db, enforce_sqlite_foreign_keys, limiter, login_manager, migrate
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -47,6 +47,9 @@ def create_app(config: str | type[Config] | dict[str, Any] | None = None) -> Fla
     check_backend(app.config)
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite" and app.config.get("SQLITE_FOREIGN_KEYS", True):
+            enforce_sqlite_foreign_keys(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -181,9 +181,9 @@ def test_a_unit_with_data_is_deactivated_never_deleted(client, login_as):
     kept = db.session.get(Unit, unit.id)
     assert kept is not None and kept.is_active is False
     assert db.session.get(Initiative, model.id).unit_id == unit.id  # its history stays attached
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.exc import IntegrityError
 
-        with pytest.raises(IntegrityError):  # and the database refuses a delete behind the app's back
-            db.session.execute(Unit.__table__.delete().where(Unit.id == unit.id))
-        db.session.rollback()
+    # And the database refuses a delete behind the app's back, SQLite as well as PostgreSQL.
+    with pytest.raises(IntegrityError):
+        db.session.execute(Unit.__table__.delete().where(Unit.id == unit.id))
+    db.session.rollback()
