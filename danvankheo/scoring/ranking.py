@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, cast, func, literal, select
 
 from ..core.text import sort_key
 from ..extensions import db
@@ -28,6 +28,7 @@ from ..registry.models import Field, Initiative
 from ..units.models import Unit, UnitKind
 from . import aggregation
 from .models import (
+    TOTAL,
     AggregationMethod,
     Grade,
     RankingSnapshot,
@@ -37,6 +38,7 @@ from .models import (
     RoundState,
 )
 
+GRADES = {grade.value: grade for grade in Grade}
 FLAG_DISAGREEMENT = "disagreement"
 FLAG_LABELS = {FLAG_DISAGREEMENT: "Chênh lệch lớn"}
 
@@ -66,7 +68,6 @@ class RankingRow:
     submitted_count: int = 0
     assigned_count: int = 0
     required_count: int = 0
-    unit_path: str = ""
     # Vietnamese collation keys (core.text.sort_key) for ordering; filled from the database.
     unit_sort: str = ""
     name_sort: str = ""
@@ -119,17 +120,37 @@ def compute_ranking(round_: Round) -> list[RankingRow]:
         return _compute_ranking(round_)
 
 
+def ranking_order(round_: Round) -> tuple:
+    """ORDER BY terms of the ranking: complete models by `aggregation.ranking_key` (final score,
+    then the tie-breaker criterion's mean, then unit and model in Vietnamese order, then id),
+    then the incomplete ones by unit, model and id. The sort keys are byte-ordered columns, so
+    the database orders exactly as Python would (tests/scoring/test_ranking.py compares)."""
+    complete = RoundEntry.submitted_count >= round_.min_scorecards
+    score = SCORE_COLUMNS[round_.aggregation]
+    tiebreaker = round_.tiebreaker
+    tiebreak = (
+        func.coalesce(cast(RoundEntry.criterion_means[tiebreaker.code].as_string(), TOTAL), 0)
+        if tiebreaker is not None else literal(0)
+    )
+    return (
+        complete.desc(),
+        case((complete, score)).desc(),
+        case((complete, tiebreak)).desc(),
+        Unit.sort_name,
+        Initiative.sort_name,
+        Initiative.id,
+    )
+
+
 def _compute_ranking(round_: Round) -> list[RankingRow]:
-    criteria = list(round_.criteria)
-    codes = [c.code for c in criteria]
-    tiebreak_code = next((c.code for c in criteria if c.is_tiebreaker), None)
+    codes = [c.code for c in round_.criteria]
     thresholds = round_.grade_thresholds()
     threshold = round_.disagreement_threshold
     required = round_.min_scorecards
     entries = db.session.execute(
         select(
             Initiative.id, Initiative.name, Initiative.sort_name, Initiative.field,
-            Unit.id, Unit.name, Unit.sort_name, Unit.kind, Unit.path,
+            Unit.id, Unit.name, Unit.sort_name, Unit.kind,
             RoundEntry.submitted_count, RoundEntry.assigned_count, SCORE_COLUMNS[round_.aggregation],
             RoundEntry.spread, RoundEntry.criterion_means,
         )
@@ -137,49 +158,39 @@ def _compute_ranking(round_: Round) -> list[RankingRow]:
         .join(Initiative, RoundEntry.initiative_id == Initiative.id)
         .join(Unit, Initiative.unit_id == Unit.id)
         .where(RoundEntry.round_id == round_.id)
-    ).all()
-
-    complete_rows: list[tuple[RankingRow, tuple]] = []
-    incomplete_rows: list[tuple[RankingRow, tuple]] = []
-    for (initiative_id, name, name_sort, field_, unit_id, unit_name, unit_sort, unit_kind, unit_path,
+        .order_by(*ranking_order(round_))
+    )
+    rows: list[RankingRow] = []
+    rank = 0
+    for (initiative_id, name, name_sort, field_, unit_id, unit_name, unit_sort, unit_kind,
          submitted, assigned, score, spread, stored_means) in entries:
-        means = {code: Decimal(stored_means[code]) if code in stored_means else None for code in codes}
         complete = submitted >= required
-        grade = aggregation.grade_for(score, thresholds) if complete else None
-        row = RankingRow(
+        grade = None
+        if complete:
+            rank += 1
+            grade = GRADES[aggregation.grade_for(score, thresholds)]
+        rows.append(RankingRow(
             initiative_id=initiative_id,
             name=name,
             unit_id=unit_id,
             unit_name=unit_name,
             unit_kind=unit_kind,
             field=field_,
-            criterion_means=means,
+            criterion_means={code: Decimal(stored_means[code]) if code in stored_means else None
+                             for code in codes},
             total=score,
             spread=spread,
-            grade=Grade(grade) if grade else None,
-            rank=None,
+            grade=grade,
+            rank=rank if complete else None,
             flags=[FLAG_DISAGREEMENT] if aggregation.is_wide_spread(spread, submitted, threshold) else [],
             complete=complete,
             submitted_count=submitted,
             assigned_count=assigned,
             required_count=required,
-            unit_path=unit_path,
             unit_sort=unit_sort,
             name_sort=name_sort,
-        )
-        sort_tuple = (unit_sort, name_sort, initiative_id)
-        if complete and score is not None:
-            tiebreak = means.get(tiebreak_code) if tiebreak_code else None
-            complete_rows.append((row, aggregation.ranking_key(score, tiebreak, *sort_tuple)))
-        else:
-            incomplete_rows.append((row, sort_tuple))
-    ranked = aggregation.assign_ranks(complete_rows, key=lambda pair: pair[1])
-    result = []
-    for rank, (row, _key) in ranked:
-        row.rank = rank
-        result.append(row)
-    result.extend(row for row, _key in sorted(incomplete_rows, key=lambda pair: pair[1]))
-    return result
+        ))
+    return rows
 
 
 def latest_snapshot(round_: Round) -> RankingSnapshot | None:

@@ -174,3 +174,45 @@ def test_assignments_per_evaluator_stay_in_the_queue(app):
     round_, models, evaluators = _round(n_models=3, n_evaluators=2, min_scorecards=1)
     mine = db.session.scalars(select(Assignment).where(Assignment.evaluator_id == evaluators[0].id)).all()
     assert len(mine) == 3
+
+
+def test_database_order_follows_the_documented_tie_break_rule(app):
+    """compute_ranking lets the database order the rows; the order must be exactly
+    aggregation.ranking_key's (score, tie-breaker mean, unit and model in Vietnamese order,
+    id), with the incomplete models after, by unit and model, even when most values tie."""
+    import random
+
+    from danvankheo.core.text import sort_key
+    from danvankheo.scoring import aggregation, standings
+
+    province = make_unit("UBND tỉnh", code="NB")
+    units = [make_unit(name, parent=province) for name in ("Sở Y tế", "Sở Tư pháp", "Ban Ăn uống", "Sở Âm nhạc")]
+    names = ["Ánh sáng", "Anh em", "Ấm áp", "An toàn", "Bản làng", "Bàn tay", "Ăn ngon", "Đoàn kết"]
+    models = [make_initiative(units[i % 4], name=names[i % 8] + (" " * (i // 8)) + str(i // 8 or ""),
+                              status=Status.ACCEPTED) for i in range(24)]
+    council = make_unit("Ban Dân vận", code="BDV")
+    evaluators = [make_user(Role.EVALUATOR, unit=council) for _ in range(2)]
+    round_ = services.create_round(services.RoundSettings(name="Đợt", year=2026, min_scorecards=2))
+    services.set_panel(round_, evaluators)
+    services.auto_assign(round_, 2)
+    services.start_scoring(round_)
+    rng = random.Random(4)
+    criteria = {c.code: c for c in round_.criteria}
+    for n, model in enumerate(models):
+        for evaluator in evaluators[: 1 if n % 5 == 0 else 2]:
+            tc2 = rng.choice(["20", "30"])
+            values = {"TC1": "10" if tc2 == "30" else "20", "TC2": tc2, "TC3": rng.choice(["10", "20"]),
+                      "TC4": "10", "TC5": "10"}
+            services.save_scorecard(round_, model, evaluator, {criteria[k].id: v for k, v in values.items()},
+                                    submit=True)
+    fresh = standings.recompute_entries(round_)
+    info = {m.id: (sort_key(m.unit.name), sort_key(m.name)) for m in models}
+    complete = [m.id for m in models if fresh[m.id].submitted_count >= 2]
+    incomplete = [m.id for m in models if m.id not in complete]
+    expected = sorted(complete, key=lambda i: aggregation.ranking_key(
+        fresh[i].score_mean, Decimal(fresh[i].criterion_means["TC2"]), *info[i], i))
+    expected += sorted(incomplete, key=lambda i: (*info[i], i))
+    rows = compute_ranking(round_)
+    assert [r.initiative_id for r in rows] == expected
+    assert [r.rank for r in rows] == [*range(1, len(complete) + 1), *[None] * len(incomplete)]
+    assert len({fresh[i].score_mean for i in complete}) < len(complete) / 2  # ties were exercised
