@@ -37,5 +37,6 @@ def paginate_rows(statement: Select, *, per_page: int) -> RowPagination:
     return RowPagination(select=statement, per_page=per_page, max_per_page=500, error_out=False)
 
 
-def paginate_list(rows: list[Any], *, per_page: int) -> ListPagination:
-    return ListPagination(rows=rows, per_page=per_page, max_per_page=500, error_out=False)
+def paginate_list(rows: list[Any], *, per_page: int, page: int | None = None) -> ListPagination:
+    """`page` None: the request's `page` argument; a second list on the page passes its own."""
+    return ListPagination(rows=rows, page=page, per_page=per_page, max_per_page=500, error_out=False)

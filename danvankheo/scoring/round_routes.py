@@ -518,6 +518,9 @@ def auto_assign(round_id: int):
 # --- Progress and ranking --------------------------------------------------------------------
 
 
+BEHIND_SHOWN = 10  # members most behind named at the top of the progress page
+
+
 @bp.get("/<int:round_id>/tien-do")
 @roles_required(*READERS)
 def progress(round_id: int):
@@ -526,8 +529,11 @@ def progress(round_id: int):
     behind = sorted((p for p in evaluators if p.remaining > 0), key=lambda p: -p.remaining)
     only_behind = request.args.get("chua_du") == "1"
     page = paginate_rows(services.model_progress_select(round_, behind_only=only_behind), per_page=50)
+    # A national panel has hundreds of members: their table is paged too (argument `hd`).
+    panel_page = paginate_list(evaluators, per_page=50, page=request.args.get("hd", type=int))
     return render_template(
-        "scoring/progress.html", round=round_, evaluators=evaluators, behind=behind, page=page,
+        "scoring/progress.html", round=round_, panel_page=panel_page, behind=behind[:BEHIND_SHOWN],
+        behind_count=len(behind), outstanding=sum(p.remaining for p in behind), page=page,
         only_behind=only_behind,
     )
 

@@ -1,0 +1,37 @@
+"""The round's progress page stays light with a large panel: the ten members most behind are
+named with the rest counted, and the members' table has pages of its own."""
+
+from __future__ import annotations
+
+from danvankheo.auth.models import Role
+from danvankheo.extensions import db
+from danvankheo.registry.models import Status
+from danvankheo.scoring import services
+from tests.factories import make_initiative, make_unit, make_user
+from tests.scoring.conftest import full_marks
+from tests.scoring.test_acceptance_gaps import _rows
+
+
+def test_a_large_panel_is_summarised_and_paged(client, login_as, app):
+    province = make_unit("UBND tỉnh", code="NB")
+    model = make_initiative(make_unit("Sở Y tế", parent=province), name="Khám bệnh lưu động", status=Status.ACCEPTED)
+    council = make_unit("Ban Dân vận", code="BDV")
+    evaluators = [make_user(Role.EVALUATOR, unit=council) for _ in range(55)]
+    round_ = services.create_round(services.RoundSettings(name="Đợt lớn", year=2026, min_scorecards=3))
+    services.set_panel(round_, evaluators)
+    services.auto_assign(round_, 55)
+    services.start_scoring(round_)
+    for evaluator in evaluators[:3]:
+        services.save_scorecard(round_, model, evaluator, full_marks(round_), submit=True)
+    db.session.commit()
+    login_as(Role.OBSERVER)
+
+    page = client.get(f"/dot-danh-gia/{round_.id}/tien-do").get_data(as_text=True)
+    assert len(_rows(page, "behind")) == 10
+    assert "Và 42 thành viên khác; cả hội đồng còn 52 phiếu chưa nộp." in page
+    assert len(_rows(page, "evaluator-progress")) == 50
+    assert f'href="/dot-danh-gia/{round_.id}/tien-do?hd=2"' in page
+
+    second = client.get(f"/dot-danh-gia/{round_.id}/tien-do?hd=2").get_data(as_text=True)
+    assert len(_rows(second, "evaluator-progress")) == 5
+    assert [row["cells"][1:3] for row in _rows(page, "model-progress")] == [["Sở Y tế", "3/55"]]
