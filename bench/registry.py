@@ -5,8 +5,11 @@
 Requests go through the whole app in-process (Flask's test client, logged in as the
 secretariat, who sees every submitted model), rendering included: list pages with varied
 filters (year, field, state, kind, a province's subtree, one commune) and searches typed with
-and without diacritics, alone and combined with filters, in a fixed shuffled order. The ratio
-is each p50 against the p50 of a trivial page of the app's layout measured in the same run.
+and without diacritics, alone and combined with filters, in a fixed shuffled order. Then list
+pages filtered by a typed unit name or code (`ten_don_vi`, the unit filter's text box), and
+the suggestions that box asks for as the user types (`/mo-hinh/don-vi?q=`), reported apart.
+The ratio is each p50 against the p50 of a trivial page of the app's layout measured in the
+same run.
 """
 
 from __future__ import annotations
@@ -68,6 +71,39 @@ def build_urls(db, rng: random.Random, count: int = 300) -> list[tuple[str, str]
     return urls
 
 
+UNIT_TEXTS = ["ninh binh", "Ninh Bình", "HÀ NỘI", "so y te", "Sở Tư pháp", "so tu phap ha noi", "y te ninh binh",
+              "ban dan van", "hoi nong dan", "xa", "phuong", "UBND xã", "tinh doan", "bao hiem xa hoi"]
+
+
+def build_unit_urls(db, rng: random.Random, count: int = 60) -> list[tuple[str, str]]:
+    """('unit', url) list pages filtered by a typed unit name, alone or with a year or a search;
+    ('lookup', url) the suggestions for the same kind of text, as typed letter by letter."""
+    from danvankheo.registry.models import Initiative
+    from danvankheo.units.models import Unit, UnitKind
+
+    years = sorted(db.session.scalars(select(Initiative.year).distinct()))
+    communes = list(db.session.execute(select(Unit.name, Unit.code).where(Unit.kind == UnitKind.COMMUNE).limit(400)))
+    urls = []
+    for n in range(count):
+        pick = n % 4 if communes else 2
+        if pick == 0:
+            text = rng.choice(communes).name  # a commune by its full name, with diacritics
+        elif pick == 1:
+            text = rng.choice(communes).code
+        else:
+            text = rng.choice(UNIT_TEXTS)
+        args: dict[str, object] = {"ten_don_vi": text}
+        if n % 3 == 1:
+            args["nam"] = rng.choice(years)
+        if n % 5 == 2:
+            args["q"] = rng.choice(SEARCHES)
+        urls.append(("unit", "/mo-hinh?" + urlencode(args)))
+        typed = text[: rng.randrange(2, len(text) + 1)] if n % 2 else ""
+        urls.append(("lookup", "/mo-hinh/don-vi?" + urlencode({"q": typed})))
+    rng.shuffle(urls)
+    return urls
+
+
 def run(database_url: str, label: str = "national", count: int = 300) -> dict:
     from bench.generate import PASSWORD, make_app
     from bench.wsgi import TRIVIAL_PATH, add_trivial_route
@@ -77,6 +113,7 @@ def run(database_url: str, label: str = "national", count: int = 300) -> dict:
     rng = random.Random(8)
     with app.app_context():
         urls = build_urls(db, rng, count)
+        unit_urls = build_unit_urls(db, random.Random(9), count // 5)
         db.session.remove()
     client = app.test_client()
     response = client.post("/dang-nhap", data={"login": "noivu", "password": PASSWORD})
@@ -89,12 +126,12 @@ def run(database_url: str, label: str = "national", count: int = 300) -> dict:
         assert response.status_code == 200, (url, response.status_code)
         return elapsed
 
-    for _, url in urls[:20]:  # warm-up: caches, connection pool, template compilation
+    for _, url in urls[:20] + unit_urls[:6]:  # warm-up: caches, connection pool, template compilation
         timed(url)
     for _ in range(20):
         timed(TRIVIAL_PATH)
-    times: dict[str, list[float]] = {"list": [], "search": [], "trivial": []}
-    for n, (kind, url) in enumerate(urls):
+    times: dict[str, list[float]] = {"list": [], "search": [], "unit": [], "lookup": [], "trivial": []}
+    for n, (kind, url) in enumerate(urls + unit_urls):
         times[kind].append(timed(url))
         if n % 3 == 0:
             times["trivial"].append(timed(TRIVIAL_PATH))
@@ -104,21 +141,24 @@ def run(database_url: str, label: str = "national", count: int = 300) -> dict:
     for kind, values in times.items():
         summary[kind] = {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
                          "max": max(values)}
-    both = times["list"] + times["search"]
-    summary["all"] = {"n": len(both), "p50": percentile(both, 50), "p95": percentile(both, 95), "max": max(both)}
+    # "all" is every list page: the original mix and the pages filtered by a typed unit name.
+    pages = times["list"] + times["search"] + times["unit"]
+    summary["all"] = {"n": len(pages), "p50": percentile(pages, 50), "p95": percentile(pages, 95), "max": max(pages)}
     trivial = summary["trivial"]["p50"]
     result = {
-        "dataset": label, "requests": len(both), "summary": summary,
+        "dataset": label, "requests": len(pages), "summary": summary,
         "ratio_p50_list_to_trivial": summary["list"]["p50"] / trivial,
         "ratio_p50_search_to_trivial": summary["search"]["p50"] / trivial,
+        "ratio_p50_unit_to_trivial": summary["unit"]["p50"] / trivial,
         "target": "p95 < 150 ms", "met": summary["all"]["p95"] < 0.150,
-        "sample_urls": [u for _, u in urls[:12]],
+        "sample_urls": [u for _, u in urls[:12]] + [u for _, u in unit_urls[:4]],
     }
-    for kind in ("list", "search", "all", "trivial"):
+    for kind in ("list", "search", "unit", "all", "lookup", "trivial"):
         s = summary[kind]
         print(f"registry [{label}] {kind:<7} n={s['n']:<4} p50 {ms(s['p50'])}  p95 {ms(s['p95'])}  max {ms(s['max'])}")
     print(f"registry [{label}] ratio p50 list/trivial {result['ratio_p50_list_to_trivial']:.2f}, "
-          f"search/trivial {result['ratio_p50_search_to_trivial']:.2f} "
+          f"search/trivial {result['ratio_p50_search_to_trivial']:.2f}, "
+          f"unit/trivial {result['ratio_p50_unit_to_trivial']:.2f} "
           f"[target p95 < 150 ms: {'met' if result['met'] else 'NOT met'}]")
     return result
 
