@@ -206,8 +206,12 @@ def _points(value: Decimal) -> str:
 
 
 def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria: Sequence[CriterionInfo],
-                   lines: Iterable[RankingLine], scores: Iterable[ScoreLine]) -> list[Sheet]:
-    """Kết quả xếp hạng: one row per model, then one row per evaluator × model × criterion."""
+                   lines: Iterable[RankingLine], scores: Iterable[ScoreLine], filters: Sequence[str] = (),
+                   scores_left_out: str | None = None) -> list[Sheet]:
+    """Kết quả xếp hạng: one row per model, then one row per evaluator × model × criterion.
+
+    `filters` names the filters the lines were chosen by (a subtitle); `scores_left_out`, when
+    given, replaces the detail's rows by that explanation (a detail too large to download)."""
     group = "Điểm trung bình theo tiêu chí"
     columns = [
         Column("STT", "center", max_width=6),
@@ -234,7 +238,7 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
         number=document_number(None, "BC", ctx.number_suffix),
         day=ctx.today,
         title="KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG MÔ HÌNH “DÂN VẬN KHÉO”",
-        subtitles=[f"{round_name} (năm {year})"],
+        subtitles=[f"{round_name} (năm {year})", *([f"({'; '.join(filters)})"] if filters else [])],
     )
     detail_columns = [
         Column("STT", "integer", max_width=8),
@@ -254,10 +258,11 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
 
     return [
         Sheet("Xếp hạng", columns, ranking_rows(), header=header, freeze_columns=2),
-        Sheet("Chi tiết phiếu chấm", detail_columns, score_rows(),
+        Sheet("Chi tiết phiếu chấm", detail_columns, [] if scores_left_out else score_rows(),
               title=f"CHI TIẾT ĐIỂM CHẤM — {round_name.upper()}",
-              notes=["Mỗi dòng là điểm của một thành viên hội đồng cho một tiêu chí của một mô hình "
-                     "(chỉ các phiếu đã nộp)."],
+              notes=[scores_left_out] if scores_left_out else [
+                  "Mỗi dòng là điểm của một thành viên hội đồng cho một tiêu chí của một mô hình "
+                  "(chỉ các phiếu đã nộp), theo thứ tự của trang Xếp hạng."],
               freeze_columns=2),
     ]
 

@@ -6,7 +6,7 @@ one, so neither the query nor the workbook holds every model in memory at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from ..core.timeutil import to_local
 from ..extensions import db
 from ..registry.models import FIELD_LABELS, Field, Initiative, InitiativeKind, Status
 from ..scoring.models import Criterion, PanelMember, Round, Score, Scorecard, ScorecardState
-from ..scoring.ranking import FLAG_DISAGREEMENT, ranking_for
+from ..scoring.ranking import FLAG_DISAGREEMENT, RankingRow
 from ..units.models import Unit
 from .documents import ComplianceLine, CriterionInfo, ProposalList, ProposalListLine, RankingLine, ScoreLine
 
@@ -63,9 +63,9 @@ def criteria_of(round_: Round) -> list[CriterionInfo]:
     return [CriterionInfo(c.code, c.name, c.max_score) for c in round_.criteria]
 
 
-def ranking_lines(round_: Round) -> list[RankingLine]:
+def ranking_lines(round_: Round, rows: Sequence[RankingRow]) -> list[RankingLine]:
     lines = []
-    for row in ranking_for(round_):
+    for row in rows:
         notes = []
         if not row.complete:
             notes.append(f"Chưa đủ phiếu chấm ({row.submitted_count}/{row.required_count or round_.min_scorecards})")
@@ -86,9 +86,11 @@ def ranking_lines(round_: Round) -> list[RankingLine]:
     return lines
 
 
-def score_lines(round_: Round, *, with_names: bool) -> Iterator[ScoreLine]:
-    """Every submitted score of the round. Without names, evaluators are numbered by their
-    place in the panel ("Thành viên 2"), the same number across the whole sheet."""
+def score_lines(round_: Round, initiative_ids: Sequence[int], *, with_names: bool) -> Iterator[ScoreLine]:
+    """Every submitted score of the round's models `initiative_ids`, model by model in that
+    order (the ranking sheet's), then by panel member and criterion. Read a thousand models
+    at a time. Without names, evaluators are numbered by their place in the panel
+    ("Thành viên 2"), the same number across the whole sheet."""
     numbers = {
         user_id: index
         for index, user_id in enumerate(
@@ -98,24 +100,31 @@ def score_lines(round_: Round, *, with_names: bool) -> Iterator[ScoreLine]:
             start=1,
         )
     }
-    query = (
-        select(
-            Initiative.name, Unit.name, User.id, User.full_name, Criterion.code, Criterion.name,
-            Score.max_score, Score.value, Score.comment,
+    for start in range(0, len(initiative_ids), STREAM_BATCH):
+        chunk = initiative_ids[start:start + STREAM_BATCH]
+        by_model: dict[int, list[ScoreLine]] = {}
+        rows = db.session.execute(
+            select(
+                Scorecard.initiative_id, Initiative.name, Unit.name, User.id, User.full_name, Criterion.code,
+                Criterion.name, Score.max_score, Score.value, Score.comment,
+            )
+            .select_from(Score)
+            .join(Scorecard, Score.scorecard_id == Scorecard.id)
+            .join(Criterion, Score.criterion_id == Criterion.id)
+            .join(Initiative, Scorecard.initiative_id == Initiative.id)
+            .join(Unit, Initiative.unit_id == Unit.id)
+            .join(User, Scorecard.evaluator_id == User.id)
+            .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED,
+                   Scorecard.initiative_id.in_(chunk))
+            .order_by(Scorecard.evaluator_id, Criterion.position)
         )
-        .select_from(Score)
-        .join(Scorecard, Score.scorecard_id == Scorecard.id)
-        .join(Criterion, Score.criterion_id == Criterion.id)
-        .join(Initiative, Scorecard.initiative_id == Initiative.id)
-        .join(Unit, Initiative.unit_id == Unit.id)
-        .join(User, Scorecard.evaluator_id == User.id)
-        .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED)
-        .order_by(Unit.sort_name, Initiative.sort_name, Initiative.id, Scorecard.evaluator_id, Criterion.position)
-        .execution_options(yield_per=STREAM_BATCH)
-    )
-    for name, unit_name, user_id, full_name, code, criterion, max_score, value, comment in db.session.execute(query):
-        evaluator = full_name if with_names else f"Thành viên {numbers.get(user_id, '?')}"
-        yield ScoreLine(name, unit_name, evaluator, f"{code}. {criterion}", max_score, value, comment or "")
+        for initiative_id, name, unit_name, user_id, full_name, code, criterion, max_score, value, comment in rows:
+            evaluator = full_name if with_names else f"Thành viên {numbers.get(user_id, '?')}"
+            by_model.setdefault(initiative_id, []).append(
+                ScoreLine(name, unit_name, evaluator, f"{code}. {criterion}", max_score, value, comment or "")
+            )
+        for initiative_id in chunk:
+            yield from by_model.get(initiative_id, ())
 
 
 # --- Compliance --------------------------------------------------------------------------------

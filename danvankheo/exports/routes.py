@@ -14,6 +14,7 @@ from ..audit.services import record
 from ..auth.models import Role
 from ..core.permissions import get_or_404, roles_required
 from ..core.timeutil import local_today
+from ..core.web import format_number
 from ..extensions import db
 from ..scoring.models import Round, RoundState
 from . import documents, queries
@@ -73,22 +74,44 @@ def proposal(proposal_id: int):
     return send_workbook(sheets, filename, label=f"Danh sách đề nghị khen thưởng: {item.title}", obj=item)
 
 
+# A download is built while the request waits; past this many score rows (a national round
+# has 1.7 million) the detail would take minutes, so it is left to filtered downloads.
+DETAIL_MAX_ROWS = 200_000
+
+
 @bp.get("/dot-danh-gia/<int:round_id>/xep-hang")
 @roles_required(*READERS)
 def ranking(round_id: int):
+    """The ranking as the ranking page shows it, with the same filters and order."""
+    from ..scoring.ranking import ranking_for
+    from ..scoring.ranking_filters import filter_ranking
+
     round_ = get_or_404(Round, round_id)
     if round_.state is RoundState.DRAFT:
         abort(404)
-    scores = _Counted(queries.score_lines(round_, with_names=current_user.is_secretariat))
+    view = filter_ranking(round_, ranking_for(round_), request.args)
+    criteria = queries.criteria_of(round_)
+    detail_rows = sum(row.submitted_count for row in view.rows) * len(criteria)
+    left_out = None
+    if detail_rows > DETAIL_MAX_ROWS:
+        left_out = (
+            f"Chi tiết gồm {format_number(detail_rows)} dòng điểm, quá lớn cho một lần tải "
+            f"(tối đa {format_number(DETAIL_MAX_ROWS)} dòng). Trên trang Xếp hạng, hãy lọc theo đơn vị, "
+            "khối hoặc lĩnh vực rồi tải lại: tệp sẽ có chi tiết của phần đã lọc."
+        )
+    scores = _Counted(queries.score_lines(round_, [row.initiative_id for row in view.rows],
+                                          with_names=current_user.is_secretariat))
     sheets = documents.ranking_sheets(
         _context(),
         round_name=round_.name,
         year=round_.year,
-        criteria=queries.criteria_of(round_),
-        lines=queries.ranking_lines(round_),
+        criteria=criteria,
+        lines=queries.ranking_lines(round_, view.rows),
         scores=scores,
+        filters=view.describe(),
+        scores_left_out=left_out,
     )
-    filename = f"Kết quả xếp hạng {round_.name}.xlsx"
+    filename = f"Kết quả xếp hạng {round_.name}{' (đã lọc)' if view.is_filtered else ''}.xlsx"
     return send_workbook(sheets, filename, label=f"Kết quả xếp hạng: {round_.name}", obj=round_, rows=scores)
 
 

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from ..auth.models import Role, User
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, roles_required
-from ..core.text import fold, search_terms
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..registry.models import FIELD_LABELS, Field, Initiative
@@ -36,6 +35,7 @@ from .models import (
 )
 from .paging import paginate_list, paginate_rows
 from .ranking import FLAG_LABELS, ranking_for
+from .ranking_filters import FILTER_KEYS, filter_ranking
 
 bp = Blueprint("rounds", __name__, url_prefix="/dot-danh-gia")
 
@@ -538,80 +538,21 @@ def progress(round_id: int):
     )
 
 
-SORTS = {
-    "hang": lambda r: (r.rank is None, r.rank or 0, r.unit_sort, r.name_sort),
-    "diem": lambda r: (r.total is None, -(r.total or 0), r.unit_sort),
-    "ten": lambda r: (r.name_sort, r.unit_sort),
-    "don-vi": lambda r: (r.unit_sort, r.name_sort),
-    "chenh-lech": lambda r: (r.spread is None, -(r.spread or 0)),
-}
-
-
 UNIT_HINTS = 5  # matched units named under the unit filter
-
-
-def _units_named(text: str) -> tuple[list[str], set[int]]:
-    """The units whose name contains every word of `text` (accents ignored) or whose code is
-    `text` (their names, by name), and the ids of those units and of every unit below them.
-    One query over the units (3,500 at national size), matched in Python."""
-    words = search_terms(text)
-    if not words:
-        return [], set()
-    code = text.strip().upper()
-    units = db.session.execute(select(Unit.id, Unit.name, Unit.code, Unit.path).order_by(Unit.sort_name)).all()
-    matched = [(name, path) for _id, name, unit_code, path in units
-               if unit_code.upper() == code or all(word in fold(name) for word in words)]
-    prefixes = tuple(path for _name, path in matched)
-    return [name for name, _path in matched], {unit_id for unit_id, *_rest, path in units if path.startswith(prefixes)}
 
 
 @bp.get("/<int:round_id>/xep-hang")
 @roles_required(*READERS)
 def ranking(round_id: int):
     round_ = _round(round_id)
-    rows = ranking_for(round_)
-    field = request.args.get("linh_vuc") or ""
-    kind = request.args.get("khoi") or ""
-    unit_id = request.args.get("don_vi", type=int) or 0
-    unit_text = (request.args.get("thuoc") or "").strip()[:100]
-    status = request.args.get("tinh_trang") or ""
-    q = (request.args.get("q") or "").strip()
-    if field in {f.value for f in Field}:
-        rows = [r for r in rows if r.field and r.field.value == field]
-    if kind in {k.value for k in UnitKind}:
-        rows = [r for r in rows if r.unit_kind.value == kind]
-    scope = db.session.get(Unit, unit_id) if unit_id else None
-    if scope is not None:
-        inside = set(db.session.scalars(select(Unit.id).where(Unit.path.startswith(scope.path))))
-        rows = [r for r in rows if r.unit_id in inside]
-    matched: list[str] = []
-    if unit_text:  # the models of the units named and of every unit below them
-        matched, inside = _units_named(unit_text)
-        rows = [r for r in rows if r.unit_id in inside]
-    grade = request.args.get("xep_loai") or ""  # from the dashboard's grade counts
-    if grade in {g.value for g in Grade}:
-        rows = [r for r in rows if r.grade and r.grade.value == grade]
-    if status == "chua-du":
-        rows = [r for r in rows if not r.complete]
-    elif status == "chenh-lech":
-        rows = [r for r in rows if r.is_disagreement]
-    words = search_terms(q)
-    if words:  # the registry's folded search text (name, unit, topics), trigram-indexed on PostgreSQL
-        found = set(db.session.scalars(
-            select(RoundEntry.initiative_id)
-            .join(Initiative, RoundEntry.initiative_id == Initiative.id)
-            .where(RoundEntry.round_id == round_.id, *(Initiative.search_text.contains(w) for w in words))
-        ))
-        rows = [r for r in rows if r.initiative_id in found]
-    sort = request.args.get("sap_xep") or "hang"
-    descending = request.args.get("chieu") == "giam"
-    if sort != "hang" or descending:  # the ranking comes in rank order already
-        rows = sorted(rows, key=SORTS.get(sort, SORTS["hang"]), reverse=descending)
-    page = paginate_list(rows, per_page=100)
+    view = filter_ranking(round_, ranking_for(round_), request.args)
+    page = paginate_list(view.rows, per_page=100)
     return render_template(
         "scoring/ranking.html", round=round_, page=page, criteria=list(round_.criteria),
-        field=field, kind=kind, scope=scope, unit_text=unit_text, matched_units=matched[:UNIT_HINTS],
-        matched_count=len(matched), status=status, q=q, sort=sort, descending=descending,
-        grade=grade, grades=list(Grade), field_labels=FIELD_LABELS, kind_labels=UNIT_KIND_LABELS,
+        field=view.field, kind=view.kind, scope=view.scope, unit_text=view.unit_text,
+        matched_units=view.matched_units[:UNIT_HINTS], matched_count=len(view.matched_units),
+        status=view.status, q=view.q, sort=view.sort, descending=view.descending,
+        grade=view.grade, grades=list(Grade),
+        export_args={key: request.args[key] for key in (*FILTER_KEYS, "sap_xep", "chieu") if request.args.get(key)}, field_labels=FIELD_LABELS, kind_labels=UNIT_KIND_LABELS,
         action_form=ActionForm(), reason_form=ReasonForm(),
     )

@@ -197,6 +197,43 @@ def test_ranking_hides_evaluator_names_from_others(client, login_as, finalised):
     assert "Hoàng Văn Bình" not in values and "Thành viên 1" in values
 
 
+def test_ranking_download_is_what_the_filtered_page_shows(client, login_as, finalised):
+    login_as(finalised.secretariat)
+    page = client.get(f"/dot-danh-gia/{finalised.round.id}/xep-hang?khoi=department&sap_xep=ten")
+    link = re.search(r'href="([^"]+)" data-testid="ranking-export"', page.get_data(as_text=True)).group(1)
+    assert "khoi=department" in link and "sap_xep=ten" in link
+    response = client.get(link.replace("&amp;", "&"))
+    assert _filename(response)[1] == "Kết quả xếp hạng Đợt đánh giá mô hình năm 2026 (đã lọc).xlsx"
+    wb = _workbook(response)
+    ranking = wb["Xếp hạng"]
+    assert [ranking.cell(row, 1).value for row in (6, 7)] == [
+        "Đợt đánh giá mô hình năm 2026 (năm 2026)", "(Khối: Sở, ban, ngành)"]
+    names = [row[1] for row in ranking.iter_rows(values_only=True) if isinstance(row[0], int)]
+    # The two departments' models in the page's order (by name); the commune's model is left out.
+    assert names == ["Tư pháp gần dân, vì dân", INJECTION_NAME]
+    details = wb["Chi tiết phiếu chấm"]
+    header = _row_of(details, "Thành viên hội đồng chấm")
+    body = [[c.value for c in row] for row in details.iter_rows(min_row=header + 1) if row[0].value is not None]
+    assert len(body) == 2 * 5
+    assert [row[1] for row in body[::5]] == names  # the detail follows the ranking sheet's order
+
+
+def test_a_detail_too_large_for_one_download_is_explained_not_built(client, login_as, finalised, monkeypatch):
+    from danvankheo.exports import routes
+
+    monkeypatch.setattr(routes, "DETAIL_MAX_ROWS", 14)  # the round has 15 score rows
+    login_as(finalised.secretariat)
+    wb = _workbook(client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang"))
+    assert len([row for row in wb["Xếp hạng"].iter_rows(values_only=True) if isinstance(row[0], int)]) == 3
+    details = wb["Chi tiết phiếu chấm"]
+    text = [c for row in details.iter_rows(values_only=True) for c in row if c]
+    assert any("Chi tiết gồm 15 dòng điểm, quá lớn cho một lần tải (tối đa 14 dòng)" in str(c) for c in text)
+    assert "Hoàng Văn Bình" not in text  # no score rows
+    monkeypatch.setattr(routes, "DETAIL_MAX_ROWS", 15)
+    details = _workbook(client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang"))["Chi tiết phiếu chấm"]
+    assert "Hoàng Văn Bình" in {c for row in details.iter_rows(values_only=True) for c in row}
+
+
 @pytest.mark.parametrize("role", [Role.STAFF, Role.EVALUATOR])
 def test_ranking_export_is_not_for_units_or_evaluators(client, login_as, finalised, role):
     login_as(role)
