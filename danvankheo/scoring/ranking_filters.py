@@ -16,9 +16,10 @@ from dataclasses import field as dataclass_field
 
 from sqlalchemy import select
 
-from ..core.text import fold, search_terms
+from ..core.text import search_terms
 from ..extensions import db
 from ..registry.models import Field, Initiative
+from ..registry.services import match_units
 from ..units.models import Unit, UnitKind
 from .models import Grade, Round, RoundEntry
 from .ranking import RankingRow
@@ -30,6 +31,7 @@ SORTS = {
     "don-vi": lambda r: (r.unit_sort, r.name_sort),
     "chenh-lech": lambda r: (r.spread is None, -(r.spread or 0)),
 }
+UNIT_HINTS = 5  # units named under the typed unit filter
 FILTER_KEYS = ("linh_vuc", "khoi", "don_vi", "thuoc", "xep_loai", "tinh_trang", "q")
 
 
@@ -43,6 +45,7 @@ class RankingView:
     scope: Unit | None = None
     unit_text: str = ""
     matched_units: list[str] = dataclass_field(default_factory=list)
+    matched_count: int = 0
     grade: str = ""
     status: str = ""
     q: str = ""
@@ -79,21 +82,6 @@ class RankingView:
         return parts
 
 
-def units_named(text: str) -> tuple[list[str], set[int]]:
-    """The units whose name contains every word of `text` (accents ignored) or whose code is
-    `text` (their names, by name), and the ids of those units and of every unit below them.
-    One query over the units (3,500 at national size), matched in Python."""
-    words = search_terms(text)
-    if not words:
-        return [], set()
-    code = text.strip().upper()
-    units = db.session.execute(select(Unit.id, Unit.name, Unit.code, Unit.path).order_by(Unit.sort_name)).all()
-    matched = [(name, path) for _id, name, unit_code, path in units
-               if unit_code.upper() == code or all(word in fold(name) for word in words)]
-    prefixes = tuple(path for _name, path in matched)
-    return [name for name, _path in matched], {unit_id for unit_id, *_rest, path in units if path.startswith(prefixes)}
-
-
 def filter_ranking(round_: Round, rows: list[RankingRow], args: Mapping[str, str]) -> RankingView:
     """Apply the query parameters `args` to the round's ranking rows."""
     view = RankingView(rows=rows)
@@ -115,8 +103,11 @@ def filter_ranking(round_: Round, rows: list[RankingRow], args: Mapping[str, str
         rows = [r for r in rows if r.unit_id in inside]
     view.unit_text = (args.get("thuoc") or "").strip()[:100]
     if view.unit_text:  # the models of the units named and of every unit below them
-        view.matched_units, inside = units_named(view.unit_text)
-        rows = [r for r in rows if r.unit_id in inside]
+        match = match_units(view.unit_text, shown=UNIT_HINTS)  # the registry list's own rule
+        view.matched_units = [choice.label for choice in match.named]
+        view.matched_count = match.named_count
+        if match.unit_ids is not None:
+            rows = [r for r in rows if r.unit_id in match.unit_ids]
     grade = args.get("xep_loai") or ""  # from the dashboard's grade counts
     if grade in {g.value for g in Grade}:
         view.grade = grade

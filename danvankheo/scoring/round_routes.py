@@ -538,9 +538,6 @@ def progress(round_id: int):
     )
 
 
-UNIT_HINTS = 5  # matched units named under the unit filter
-
-
 @bp.get("/<int:round_id>/xep-hang")
 @roles_required(*READERS)
 def ranking(round_id: int):
@@ -550,7 +547,7 @@ def ranking(round_id: int):
     return render_template(
         "scoring/ranking.html", round=round_, page=page, criteria=list(round_.criteria),
         field=view.field, kind=view.kind, scope=view.scope, unit_text=view.unit_text,
-        matched_units=view.matched_units[:UNIT_HINTS], matched_count=len(view.matched_units),
+        matched_units=view.matched_units, matched_count=view.matched_count,
         status=view.status, q=view.q, sort=view.sort, descending=view.descending,
         grade=view.grade, grades=list(Grade),
         export_args={key: request.args[key] for key in (*FILTER_KEYS, "sap_xep", "chieu") if request.args.get(key)}, field_labels=FIELD_LABELS, kind_labels=UNIT_KIND_LABELS,
