@@ -347,6 +347,13 @@ def refresh(round_: Round, *, models: Iterable[int] = (), evaluators: Iterable[i
 
 def rebuild(round_: Round) -> int:
     """Recompute the whole round's figures from the raw rows and write those that differ.
-    Returns the number of rows corrected (0 when everything was in step)."""
+    Returns the number of rows corrected (0 when everything was in step).
+
+    Only rows found different are locked and refreshed (recomputed again under their lock):
+    locking every row of a national round would write 70,000 row locks for nothing."""
     db.session.flush()
-    return refresh_entries(round_, None) + refresh_panel(round_, None)
+    stored, fresh = stored_entries(round_), recompute_entries(round_)
+    entries = [key for key, figures in fresh.items() if stored.get(key) != figures]
+    stored_members, fresh_members = stored_panel(round_), recompute_panel(round_)
+    members = [key for key, figures in fresh_members.items() if stored_members.get(key) != figures]
+    return refresh_entries(round_, entries) + refresh_panel(round_, members)
