@@ -16,12 +16,13 @@ added or subtracted, so nothing can drift; and under PostgreSQL's READ COMMITTED
 statement after the lock sees every change committed before it, so two evaluators saving
 cards of one model at once queue on the model's row and the second recomputes with the
 first's card. Rows are locked in a fixed order (the changed assignments and scorecards
-first, then models by id, then members by id) so that concurrent changes cannot deadlock.
+first, then models by model id, then members by user id) so that concurrent changes cannot
+deadlock.
 The locks are FOR NO KEY UPDATE: new assignments, whose foreign keys take KEY SHARE locks on
 the same rows, do not wait for them.
 
 The same code recomputes a whole round from the raw rows: `rebuild` (run at finalisation
-and by `flask scoring rebuild-standings`) and `mismatches` (the tests' and the command's
+and by `flask scoring check-standings --fix`) and `mismatches` (the tests' and the command's
 check that the stored figures equal a recomputation).
 """
 
