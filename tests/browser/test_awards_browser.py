@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from playwright.sync_api import expect
 
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
@@ -32,14 +33,14 @@ def test_secretariat_builds_a_proposal_and_downloads_the_list(page, tmp_path):
     assert not page.get_by_label("Chọn Dân vận ở thôn bản").is_checked()
     page.get_by_label("Hình thức khen thưởng đề nghị").select_option(label="Bằng khen của Chủ tịch UBND tỉnh")
     page.get_by_role("button", name="Lập danh sách").click()
-    assert page.get_by_text("Đã lập danh sách đề nghị khen thưởng").is_visible()
+    expect(page.get_by_text("Đã lập danh sách đề nghị khen thưởng")).to_be_visible()
 
     # An individual from the team of the first model, with a Giấy khen.
     add = page.get_by_test_id("add-line-form")
     add.get_by_label("Mô hình").select_option(label="Tư pháp gần dân, vì dân — Sở Tư pháp")
     add.get_by_label("Hình thức khen thưởng").select_option(label="Giấy khen của Giám đốc Sở")
     add.get_by_role("button", name="Thêm dòng").click()
-    assert page.get_by_text("Đã thêm một dòng").is_visible()
+    expect(page.get_by_text("Đã thêm một dòng")).to_be_visible()
     lines = page.get_by_test_id("proposal-lines").locator("tbody[data-line]")
     assert lines.count() == 3
     person = lines.nth(2)
@@ -52,7 +53,7 @@ def test_secretariat_builds_a_proposal_and_downloads_the_list(page, tmp_path):
     page.get_by_label("Chức vụ người ký").fill("Phó Giám đốc")
     page.get_by_label("Họ và tên người ký").fill("Nguyễn Văn An")
     page.get_by_role("button", name="Lưu danh sách").click()
-    assert page.get_by_text("Đã lưu danh sách đề nghị.").is_visible()
+    expect(page.get_by_text("Đã lưu danh sách đề nghị.")).to_be_visible()
     screenshot(page, "awards-proposal")
 
     with page.expect_download() as info:
@@ -82,10 +83,10 @@ def test_secretariat_builds_a_proposal_and_downloads_the_list(page, tmp_path):
     page.get_by_label("Số Quyết định").fill("2150/QĐ-UBND")
     page.get_by_label("Ngày Quyết định").fill("2026-11-02")
     page.get_by_role("button", name="Ghi nhận quyết định").click()
-    assert page.get_by_test_id("decision").is_visible()
+    expect(page.get_by_test_id("decision")).to_be_visible()
     screenshot(page, "awards-decision")
     page.goto(f"/mo-hinh/{built.models['justice'].id}")
-    assert page.get_by_test_id("award-history").get_by_text("Quyết định số 2150/QĐ-UBND").first.is_visible()
+    expect(page.get_by_test_id("award-history").get_by_text("Quyết định số 2150/QĐ-UBND").first).to_be_visible()
 
 
 def test_admin_imports_units_and_users(page, tmp_path):
@@ -116,11 +117,11 @@ def test_admin_imports_units_and_users(page, tmp_path):
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(bad))
     page.get_by_role("button", name="Kiểm tra và nhập").click()
     report = page.get_by_test_id("error-report")
-    assert report.get_by_text("Cán bộ đơn vị và thành viên hội đồng chấm phải có mã đơn vị.").is_visible()
+    expect(report.get_by_text("Cán bộ đơn vị và thành viên hội đồng chấm phải có mã đơn vị.")).to_be_visible()
     screenshot(page, "imports-errors")
 
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(good))
     page.get_by_role("button", name="Kiểm tra và nhập").click()
-    assert page.get_by_test_id("import-result").is_visible()
-    assert page.get_by_test_id("new-accounts").get_by_text("canbo.yte").is_visible()
+    expect(page.get_by_test_id("import-result")).to_be_visible()
+    expect(page.get_by_test_id("new-accounts").get_by_text("canbo.yte")).to_be_visible()
     screenshot(page, "imports-result")

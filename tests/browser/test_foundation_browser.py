@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
@@ -20,7 +21,7 @@ def test_login_page_in_vietnamese(page):
     page.goto("/")
     assert page.url.endswith("/dang-nhap")
     assert page.locator("html").get_attribute("lang") == "vi"
-    assert page.get_by_role("heading", name="Đăng nhập").is_visible()
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
     screenshot(page, "login")
 
 
@@ -30,7 +31,7 @@ def test_wrong_password_message(page, make_user):
     page.get_by_label("Tên đăng nhập hoặc email").fill(user.login)
     page.get_by_label("Mật khẩu").fill("sai-mat-khau-9")
     page.get_by_role("button", name="Đăng nhập").click()
-    assert page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").is_visible()
+    expect(page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng")).to_be_visible()
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
@@ -39,7 +40,7 @@ def test_each_role_logs_in_to_its_home(page, make_user, role):
     user = make_user(role, unit=unit, full_name="Lê Minh Đức")
     db.session.commit()
     browser_login(page, user.login, PASSWORD)
-    assert page.get_by_role("heading", name="Xin chào, Lê Minh Đức").is_visible()
+    expect(page.get_by_role("heading", name="Xin chào, Lê Minh Đức")).to_be_visible()
     assert page.get_by_test_id("roles").inner_text().find(role.label) >= 0
     screenshot(page, ROLE_SHOTS[role])
     browser_logout(page)
@@ -52,14 +53,14 @@ def test_admin_creates_a_unit_and_sees_field_errors(page, make_user):
     browser_login(page, admin.login, PASSWORD)
     page.goto("/quan-tri/don-vi/moi")
     page.get_by_role("button", name="Lưu").click()
-    assert page.locator(".invalid-feedback", has_text="Vui lòng nhập trường này.").first.is_visible()
+    expect(page.locator(".invalid-feedback", has_text="Vui lòng nhập trường này.").first).to_be_visible()
     page.get_by_label("Tên đơn vị").fill("UBND xã Đồng Thái")
     page.get_by_label("Mã đơn vị").fill("XDT")
     page.get_by_label("Loại đơn vị").select_option("commune")
     page.get_by_label("Đơn vị cấp trên").select_option(label="UBND tỉnh Ninh Bình")
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url("**/quan-tri/don-vi")
-    assert page.get_by_text("Đã thêm đơn vị “UBND xã Đồng Thái”.").is_visible()
+    expect(page.get_by_text("Đã thêm đơn vị “UBND xã Đồng Thái”.")).to_be_visible()
     screenshot(page, "admin-units")
     page.goto("/quan-tri/nguoi-dung")
     screenshot(page, "admin-users")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from danvankheo.auth.models import Role
@@ -49,7 +50,7 @@ def test_register_return_resubmit_accept_and_publish(page, province):
     year = province["year"]
     # 1. Staff register a model, upload a Vietnamese-named PDF and submit.
     browser_login(page, "canbo.hoalu", PASSWORD)
-    assert page.get_by_test_id("registration-banner").is_visible()
+    expect(page.get_by_test_id("registration-banner")).to_be_visible()
     screenshot(page, "registry-01-trang-chu-can-bo")
     page.get_by_role("link", name="Đăng ký mô hình").first.click()
     page.get_by_label("Tên mô hình").fill(MODEL_NAME)
@@ -71,26 +72,26 @@ def test_register_return_resubmit_accept_and_publish(page, province):
     page.get_by_label("Khả năng duy trì, nhân rộng").fill("Áp dụng cho các dự án tiếp theo.")
     screenshot(page, "registry-02-dang-ky")
     page.get_by_role("button", name="Lưu bản nháp").click()
-    assert page.get_by_text("Đã lưu bản nháp.").is_visible()
+    expect(page.get_by_text("Đã lưu bản nháp.")).to_be_visible()
     # The dossier is still incomplete: the page lists what is missing, and submitting says so too.
-    assert page.get_by_test_id("missing-fields").is_visible()
+    expect(page.get_by_test_id("missing-fields")).to_be_visible()
     page.get_by_role("button", name="Nộp mô hình").click()
-    assert page.get_by_text("Hồ sơ chưa đủ để nộp. Còn thiếu: Kết quả định tính; Ít nhất một tệp minh chứng.").is_visible()
+    expect(page.get_by_text("Hồ sơ chưa đủ để nộp. Còn thiếu: Kết quả định tính; Ít nhất một tệp minh chứng.")).to_be_visible()
     page.get_by_label("Tải lên minh chứng").set_input_files([
         {"name": VIETNAMESE_PDF_NAME, "mimeType": "application/pdf", "buffer": pdf_bytes(text="Báo cáo")},
         {"name": "Ảnh đối thoại với người dân.png", "mimeType": "image/png", "buffer": png_bytes()},
     ])
     page.get_by_role("button", name="Tải lên", exact=True).click()
-    assert page.get_by_text("Đã tải lên 2 tệp minh chứng").is_visible()
-    assert page.get_by_role("link", name=VIETNAMESE_PDF_NAME).is_visible()
+    expect(page.get_by_text("Đã tải lên 2 tệp minh chứng")).to_be_visible()
+    expect(page.get_by_role("link", name=VIETNAMESE_PDF_NAME)).to_be_visible()
     assert page.locator("img.evidence-thumb").count() == 1
     page.get_by_role("link", name="Sửa hồ sơ").click()
     page.get_by_label("Kết quả định tính").fill("Người dân đồng thuận cao, không phát sinh khiếu nại.")
     page.get_by_role("button", name="Lưu bản nháp").click()
-    assert page.get_by_text("Đã lưu hồ sơ mô hình.").is_visible()
+    expect(page.get_by_text("Đã lưu hồ sơ mô hình.")).to_be_visible()
     screenshot(page, "registry-03-minh-chung")
     page.get_by_role("button", name="Nộp mô hình").click()
-    assert page.get_by_text("Đã nộp mô hình.").is_visible()
+    expect(page.get_by_text("Đã nộp mô hình.")).to_be_visible()
     assert "Đã nộp" in _status(page)
     assert page.get_by_label("Tải lên minh chứng").count() == 0  # read-only now
     with page.expect_download() as download:
@@ -102,13 +103,13 @@ def test_register_return_resubmit_accept_and_publish(page, province):
 
     # 2. The secretariat returns it with a reason.
     browser_login(page, "noivu", PASSWORD)
-    assert page.get_by_test_id("waiting-list").get_by_text(MODEL_NAME).is_visible()
+    expect(page.get_by_test_id("waiting-list").get_by_text(MODEL_NAME)).to_be_visible()
     screenshot(page, "registry-05-trang-chu-thuong-truc")
     page.get_by_test_id("waiting-list").get_by_role("link", name=MODEL_NAME).click()
     page.get_by_label("Lý do trả lại để bổ sung").fill("Đề nghị bổ sung biên bản các buổi đối thoại.")
     screenshot(page, "registry-06-xem-xet")
     page.get_by_role("button", name="Trả lại để bổ sung").click()
-    assert page.get_by_text("Đã trả lại mô hình cho đơn vị.").is_visible()
+    expect(page.get_by_text("Đã trả lại mô hình cho đơn vị.")).to_be_visible()
     assert "Trả lại để bổ sung" in _status(page)
     browser_logout(page)
 
@@ -116,22 +117,22 @@ def test_register_return_resubmit_accept_and_publish(page, province):
     browser_login(page, "canbo.hoalu", PASSWORD)
     page.goto("/mo-hinh")
     page.get_by_role("link", name=MODEL_NAME).click()
-    assert page.get_by_test_id("last-reason").get_by_text("Đề nghị bổ sung biên bản các buổi đối thoại.").is_visible()
+    expect(page.get_by_test_id("last-reason").get_by_text("Đề nghị bổ sung biên bản các buổi đối thoại.")).to_be_visible()
     screenshot(page, "registry-07-bi-tra-lai")
     page.get_by_label("Tải lên minh chứng").set_input_files([
         {"name": "Biên bản đối thoại.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(pages=2)},
     ])
     page.get_by_role("button", name="Tải lên", exact=True).click()
-    assert page.get_by_text("Đã tải lên 1 tệp minh chứng").is_visible()
+    expect(page.get_by_text("Đã tải lên 1 tệp minh chứng")).to_be_visible()
     page.get_by_role("button", name="Nộp mô hình").click()
-    assert page.get_by_text("Đã nộp mô hình.").is_visible()
+    expect(page.get_by_text("Đã nộp mô hình.")).to_be_visible()
     browser_logout(page)
 
     # 4. The secretariat accepts it and sees the unit in the compliance view.
     browser_login(page, "noivu", PASSWORD)
     page.get_by_test_id("waiting-list").get_by_role("link", name=MODEL_NAME).click()
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
-    assert page.get_by_text("Đã tiếp nhận mô hình.").is_visible()
+    expect(page.get_by_text("Đã tiếp nhận mô hình.")).to_be_visible()
     assert "Đã tiếp nhận" in _status(page)
     history = page.get_by_test_id("transition-history").inner_text()
     assert history.count("Đã nộp") == 2 and "Đề nghị bổ sung biên bản" in history
@@ -169,11 +170,11 @@ def test_two_tabs_editing_the_same_dossier(page, province, browser_app):
     second.goto(f"/mo-hinh/{item.id}/sua")
     page.get_by_label("Mục tiêu").fill("Bản của tab thứ nhất")
     page.get_by_role("button", name="Lưu bản nháp").click()
-    assert page.get_by_text("Đã lưu hồ sơ mô hình.").is_visible()
+    expect(page.get_by_text("Đã lưu hồ sơ mô hình.")).to_be_visible()
     second.get_by_label("Mục tiêu").fill("Bản của tab thứ hai")
     second.get_by_role("button", name="Lưu bản nháp").click()
-    assert second.get_by_text("Hồ sơ đã được người khác thay đổi").first.is_visible()
-    assert second.get_by_test_id("stale-warning").is_visible()
+    expect(second.get_by_text("Hồ sơ đã được người khác thay đổi").first).to_be_visible()
+    expect(second.get_by_test_id("stale-warning")).to_be_visible()
     second.close()
     db.session.expire_all()
     assert db.session.get(Initiative, item.id).goals == "Bản của tab thứ nhất"
@@ -186,14 +187,14 @@ def test_secretariat_narrows_the_list_by_typing_a_unit(page, province):
     browser_login(page, "noivu", PASSWORD)
     page.goto("/mo-hinh")
     table = page.get_by_test_id("initiative-list")
-    assert table.get_by_text("Tổ hòa giải “Ba cùng” ở khu dân cư").is_visible()
+    expect(table.get_by_text("Tổ hòa giải “Ba cùng” ở khu dân cư")).to_be_visible()
     # Typed without diacritics; the app suggests units as the user types, and a click applies one.
     box = page.get_by_label("Đơn vị (tên hoặc mã")
     box.fill("hoa lu")
     suggestions = page.get_by_test_id("unit-suggestions")
     suggestions.get_by_role("option", name="UBND phường Hoa Lư (UBND tỉnh Ninh Bình)").click()
     page.wait_for_url("**ten_don_vi=*")
-    assert table.get_by_text("Phường Hoa Lư lắng nghe dân").is_visible()
+    expect(table.get_by_text("Phường Hoa Lư lắng nghe dân")).to_be_visible()
     assert table.get_by_text("Tổ hòa giải “Ba cùng” ở khu dân cư").count() == 0
     assert "UBND phường Hoa Lư (UBND tỉnh Ninh Bình)" in page.get_by_test_id("unit-match").inner_text()
     assert page.get_by_test_id("result-count").inner_text() == "Có 1 mô hình phù hợp."
@@ -203,5 +204,5 @@ def test_secretariat_narrows_the_list_by_typing_a_unit(page, province):
     box.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_url("**ten_don_vi=S*")
-    assert table.get_by_text("Tổ hòa giải “Ba cùng” ở khu dân cư").is_visible()
+    expect(table.get_by_text("Tổ hòa giải “Ba cùng” ở khu dân cư")).to_be_visible()
     assert table.get_by_text("Phường Hoa Lư lắng nghe dân").count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
@@ -37,7 +38,7 @@ def test_dashboard_charts_render_with_tables(page):
         assert box["width"] > 200 and box["height"] > 30, testid
         assert svg.locator("rect").count() >= 1, testid
         table = section.locator("table")
-        assert table.is_visible()
+        expect(table).to_be_visible()
         assert table.bounding_box()["y"] > box["y"]  # the text alternative sits under the chart
     assert page.get_by_test_id("kpi-total").inner_text() == "6"
     screenshot(page, "reports-dashboard")
@@ -45,7 +46,7 @@ def test_dashboard_charts_render_with_tables(page):
     # A number is a link to the list behind it.
     page.get_by_test_id("chart-field").locator("table a").first.click()
     page.wait_for_url("**/mo-hinh?nam=2026&linh_vuc=*")
-    assert page.get_by_test_id("initiative-list").is_visible()
+    expect(page.get_by_test_id("initiative-list")).to_be_visible()
 
 
 def test_periodic_report_page_and_workbook(page):
@@ -57,13 +58,13 @@ def test_periodic_report_page_and_workbook(page):
     page.get_by_role("link", name="Cả năm 2026").click()
     page.wait_for_url("**/bao-cao?tu_ngay=2026-01-01&den_ngay=2026-12-31")
     report = page.get_by_test_id("periodic-report")
-    assert report.get_by_text("Tổng kết năm 2026 phong trào thi đua").is_visible()
+    expect(report.get_by_text("Tổng kết năm 2026 phong trào thi đua")).to_be_visible()
     assert page.get_by_test_id("total-registered").inner_text() == "7"
     screenshot(page, "reports-periodic")
 
     page.emulate_media(media="print")
     assert not page.get_by_test_id("presets").is_visible()  # controls are not printed
-    assert report.is_visible()
+    expect(report).to_be_visible()
     page.emulate_media(media="screen")
 
     with page.expect_download() as download_info:
@@ -91,5 +92,5 @@ def test_notifications_list_and_mark_all_read(page):
     screenshot(page, "notifications")
     page.get_by_role("button", name="Đánh dấu tất cả là đã đọc").click()
     page.wait_for_url("**/thong-bao")
-    assert page.get_by_text("Đã đánh dấu 3 thông báo là đã đọc.").is_visible()
+    expect(page.get_by_text("Đã đánh dấu 3 thông báo là đã đọc.")).to_be_visible()
     assert page.get_by_test_id("unread-count").count() == 0

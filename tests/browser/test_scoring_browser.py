@@ -3,6 +3,7 @@ a model of their own unit); the secretariat closes, sees a disagreement and fina
 unit's staff member reads the result. Screenshots go to the user guide (scoring-*.png)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
@@ -52,22 +53,22 @@ def test_secretariat_sets_up_a_round(page):
     page.get_by_label("Số phiếu tối thiểu mỗi mô hình").fill("2")
     screenshot(page, "scoring-round-new")
     page.get_by_role("button", name="Tạo đợt đánh giá").click()
-    assert page.get_by_text("với 3 mô hình").is_visible()
+    expect(page.get_by_text("với 3 mô hình")).to_be_visible()
     assert page.get_by_test_id("entry-count").inner_text() == "3"
 
     page.get_by_role("link", name="Tiêu chí").click()
-    assert page.get_by_text("Hiệu quả thiết thực, giải quyết vấn đề bức xúc").is_visible()
+    expect(page.get_by_text("Hiệu quả thiết thực, giải quyết vấn đề bức xúc")).to_be_visible()
     screenshot(page, "scoring-rubric")
 
     page.get_by_role("link", name="Hội đồng và phân công").click()
     page.get_by_label("Chọn Vũ Thị Ánh").check()
     page.get_by_label("Chọn Đỗ Quang Vinh").check()
     page.get_by_role("button", name="Lưu hội đồng").click()
-    assert page.get_by_text("Đã lưu hội đồng chấm.").is_visible()
+    expect(page.get_by_text("Đã lưu hội đồng chấm.")).to_be_visible()
     page.get_by_label("Số thành viên chấm mỗi mô hình").fill("2")
     page.get_by_role("button", name="Phân công", exact=True).click()
     # Each evaluator is kept off their own unit's model: 4 assignments, not 6.
-    assert page.get_by_text("thêm 4 lượt chấm").is_visible()
+    expect(page.get_by_text("thêm 4 lượt chấm")).to_be_visible()
     screenshot(page, "scoring-panel")
 
     page.locator("#noi-dung").get_by_role("link", name="Mô hình", exact=True).click()
@@ -97,37 +98,37 @@ def test_evaluators_score_secretariat_finalises_staff_reads_result(page):
     screenshot(page, "scoring-queue")
 
     page.goto(f"/cham-diem/{round_.id}/{models['justice'].id}")
-    assert page.get_by_text("Bạn không được chấm mô hình của đơn vị mình").is_visible()
+    expect(page.get_by_text("Bạn không được chấm mô hình của đơn vị mình")).to_be_visible()
     screenshot(page, "scoring-refused")
     # The refusal is an HTTP 403, which Chromium logs; that one is expected.
     page.problems[:] = [p for p in page.problems if "403" not in p]
 
     page.goto("/cham-diem/")
     page.get_by_role("link", name="Dân vận khéo trong xây dựng nông thôn mới").click()
-    assert page.get_by_test_id("dossier").get_by_text("Người dân phải đi lại nhiều lần").is_visible()
+    expect(page.get_by_test_id("dossier").get_by_text("Người dân phải đi lại nhiều lần")).to_be_visible()
     _fill_scores(page, [25, 28, 19, 9, 19])
     page.get_by_role("button", name="Nộp phiếu").click()
-    assert page.get_by_text("Điểm phải từ 0 đến 20.").is_visible()
+    expect(page.get_by_text("Điểm phải từ 0 đến 20.")).to_be_visible()
     screenshot(page, "scoring-form-error")
     page.locator("input[name^=score-]").first.fill("19.5")
     page.get_by_role("button", name="Lưu nháp").click()
     assert page.get_by_test_id("card-state").inner_text() == "Bản nháp"
     page.get_by_label("Nhận xét").fill("Mô hình thiết thực, người dân đồng thuận cao.")
     page.get_by_role("button", name="Nộp phiếu").click()
-    assert page.get_by_text("Đã nộp phiếu chấm.").is_visible()
+    expect(page.get_by_text("Đã nộp phiếu chấm.")).to_be_visible()
     assert page.get_by_test_id("card-total").inner_text() == "94,5"
     screenshot(page, "scoring-form")
     page.get_by_test_id("next-model").click()
-    assert page.get_by_role("heading", name="Khám bệnh lưu động vùng cao").is_visible()
+    expect(page.get_by_role("heading", name="Khám bệnh lưu động vùng cao")).to_be_visible()
     _fill_scores(page, [15, 25, 15, 8, 15])
     page.get_by_role("button", name="Nộp phiếu").click()
-    assert page.get_by_text("Đã nộp phiếu chấm.").is_visible()
+    expect(page.get_by_text("Đã nộp phiếu chấm.")).to_be_visible()
     browser_logout(page)
 
     # 2. The second evaluator sees nobody's scores before submitting, then the anonymous table.
     browser_login(page, "giamkhao.vinh", PASSWORD)
     page.goto(f"/cham-diem/{round_.id}/{commune_model.id}")
-    assert page.get_by_test_id("others-hidden").is_visible()
+    expect(page.get_by_test_id("others-hidden")).to_be_visible()
     _fill_scores(page, [10, 15, 12, 5, 10])
     page.get_by_label("Nhận xét").fill("Cần bổ sung số liệu kiểm chứng.")
     page.get_by_role("button", name="Nộp phiếu").click()
@@ -137,7 +138,7 @@ def test_evaluators_score_secretariat_finalises_staff_reads_result(page):
     page.goto(f"/cham-diem/{round_.id}/{models['justice'].id}")
     _fill_scores(page, [18, 27, 18, 9, 18])
     page.get_by_role("button", name="Nộp phiếu").click()
-    assert page.get_by_text("Đã nộp phiếu chấm.").is_visible()
+    expect(page.get_by_text("Đã nộp phiếu chấm.")).to_be_visible()
     browser_logout(page)
 
     # 3. The secretariat: progress, close, the disagreement flag, finalise.
@@ -150,13 +151,13 @@ def test_evaluators_score_secretariat_finalises_staff_reads_result(page):
     assert page.get_by_test_id("round-state").inner_text() == "Đã khóa chấm"
     page.get_by_role("link", name="Xếp hạng", exact=True).click()
     row = page.locator(f"tr[data-initiative='{commune_model.id}']")
-    assert row.get_by_test_id("flag-disagreement").is_visible()  # 94.5 against 52: spread 42.5
+    expect(row.get_by_test_id("flag-disagreement")).to_be_visible()  # 94.5 against 52: spread 42.5
     assert page.get_by_test_id("flag-incomplete").count() == 2  # one scorecard each, two required
     screenshot(page, "scoring-ranking")
     page.get_by_role("button", name="Công bố kết quả").click()
-    assert page.get_by_text("Đã công bố kết quả").first.is_visible()
+    expect(page.get_by_text("Đã công bố kết quả").first).to_be_visible()
     page.get_by_role("link", name="Xếp hạng", exact=True).click()
-    assert page.get_by_test_id("ranking-frozen").is_visible()
+    expect(page.get_by_test_id("ranking-frozen")).to_be_visible()
     screenshot(page, "scoring-ranking-final")
     browser_logout(page)
 
