@@ -288,54 +288,42 @@ def _same(stored, wanted) -> bool:
     return stored == wanted
 
 
+def _refresh(round_: Round, model, key_column, fields, recompute, keys: set[int] | None) -> int:
+    """Lock the round's rows of `model` whose `key_column` is in `keys` (all when None), in
+    key order, recompute their figures with `recompute`, and write the changed ones."""
+    if keys is not None and not keys:
+        return 0
+    columns = [getattr(model, name) for name in fields]
+    written = 0
+    for scope in _scopes(keys):
+        query = (
+            select(model.id, key_column, *columns)
+            .where(model.round_id == round_.id)
+            .order_by(key_column)
+            .with_for_update(key_share=True)
+        )
+        if scope is not None:
+            query = query.where(key_column.in_(scope))
+        stored = db.session.execute(query).all()
+        if not stored:
+            continue
+        fresh = recompute(round_, None if scope is None else [key for _id, key, *_ in stored])
+        written += _write(model, stored, fresh, fields)
+    return written
+
+
 def refresh_entries(round_: Round, initiative_ids: Iterable[int] | None) -> int:
     """Lock the round's models (all when None), recompute their figures, write the changed
     ones. Returns the number of rows written."""
     keys = None if initiative_ids is None else set(initiative_ids)
-    if keys is not None and not keys:
-        return 0
-    columns = [getattr(RoundEntry, name) for name in ENTRY_FIELDS]
-    written = 0
-    for scope in _scopes(keys):
-        query = (
-            select(RoundEntry.id, RoundEntry.initiative_id, *columns)
-            .where(RoundEntry.round_id == round_.id)
-            .order_by(RoundEntry.initiative_id)
-            .with_for_update(key_share=True)
-        )
-        if scope is not None:
-            query = query.where(RoundEntry.initiative_id.in_(scope))
-        stored = db.session.execute(query).all()
-        if not stored:
-            continue
-        fresh = recompute_entries(round_, None if scope is None else [key for _id, key, *_ in stored])
-        written += _write(RoundEntry, stored, fresh, ENTRY_FIELDS)
-    return written
+    return _refresh(round_, RoundEntry, RoundEntry.initiative_id, ENTRY_FIELDS, recompute_entries, keys)
 
 
 def refresh_panel(round_: Round, evaluator_ids: Iterable[int] | None) -> int:
     """Lock the round's panel members (all when None), recompute their progress, write the
     changed ones. Returns the number of rows written."""
     keys = None if evaluator_ids is None else set(evaluator_ids)
-    if keys is not None and not keys:
-        return 0
-    columns = [getattr(PanelMember, name) for name in PANEL_FIELDS]
-    written = 0
-    for scope in _scopes(keys):
-        query = (
-            select(PanelMember.id, PanelMember.user_id, *columns)
-            .where(PanelMember.round_id == round_.id)
-            .order_by(PanelMember.user_id)
-            .with_for_update(key_share=True)
-        )
-        if scope is not None:
-            query = query.where(PanelMember.user_id.in_(scope))
-        stored = db.session.execute(query).all()
-        if not stored:
-            continue
-        fresh = recompute_panel(round_, None if scope is None else [key for _id, key, *_ in stored])
-        written += _write(PanelMember, stored, fresh, PANEL_FIELDS)
-    return written
+    return _refresh(round_, PanelMember, PanelMember.user_id, PANEL_FIELDS, recompute_panel, keys)
 
 
 def refresh(round_: Round, *, models: Iterable[int] = (), evaluators: Iterable[int] = ()) -> None:
