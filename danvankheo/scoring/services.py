@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import diff, record
 from ..auth.models import Role, User, UserRole
-from ..core.text import search_terms
+from ..core.text import search_terms, sort_key
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
 from ..notifications.services import notify
@@ -571,7 +571,13 @@ def set_panel(round_: Round, users: Sequence[User], *, by: User | None = None) -
         db.session.add(PanelMember(round_id=round_.id, user_id=user_id))
     db.session.flush()
     if leaving or wanted - current:
-        record("panel.update", round_, actor=by, changes={"panel": [sorted(current), sorted(wanted)]})
+        # Names, not ids: the audit trail is read by people (and outlives renamed accounts).
+        names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(current | wanted))).all())
+
+        def listed(ids: set[int]) -> list[str]:
+            return sorted((names.get(i, f"#{i}") for i in ids), key=sort_key)
+
+        record("panel.update", round_, actor=by, changes={"panel": [listed(current), listed(wanted)]})
 
 
 def assign(round_: Round, initiative: Initiative, evaluator: User, *, by: User | None = None,

@@ -221,3 +221,12 @@ def test_auto_assign_leaves_a_model_short_rather_than_break_the_conflict_rule(ap
     assert assigned == {province.models["justice"].id, province.models["commune"].id}
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment.auto"))
     assert audit.changes["short"] == [None, 2]  # Sở Y tế and its hospital have nobody yet
+
+
+def test_panel_changes_are_recorded_with_the_members_names(app, province):
+    services.set_panel(province.round, [province.evaluators["health"]], by=province.secretariat)
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "panel.update").order_by(AuditEvent.id.desc())
+    ).first()
+    # Before and after, by name in Vietnamese order (Đ after D, H after Đ, V last).
+    assert event.changes["panel"] == [["Đỗ Quang Vinh", "Hoàng Văn Bình", "Vũ Thị Ánh"], ["Đỗ Quang Vinh"]]
