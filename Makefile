@@ -41,13 +41,16 @@ run: $(VENV)/.runtime
 	@echo "Mở http://$(HOST):$(PORT) trong trình duyệt."
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# Browser tests need Debian's Chromium; install it when we may (root), never download one.
+# Browser tests need Debian's Chromium, print tests LibreOffice, poppler and the Liberation
+# fonts; install them when we may (root), never download a browser.
+SYSTEM_PACKAGES := chromium libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-liberation fonts-dejavu-core zbar-tools
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
+	   || ! command -v zbarimg >/dev/null || [ ! -d /usr/share/fonts/truetype/liberation ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) >/dev/null; \
 	  else \
-	    echo "Browser tests need /usr/bin/chromium: sudo apt-get install chromium"; \
+	    echo "The browser and print tests need: sudo apt-get install $(SYSTEM_PACKAGES)"; \
 	  fi; \
 	fi
 

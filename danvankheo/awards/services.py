@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..auth.models import Role, User, UserRole
+from ..core.formatting import format_score
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
@@ -192,10 +193,7 @@ def finalised_rounds() -> list[Round]:
 
 
 def format_points(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return format_score(value)
 
 
 def default_summary(initiative: Initiative, row: RankingRow | None, round_: Round,

@@ -26,11 +26,9 @@ def local_today() -> date:
 
 
 def format_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = to_local(value)
-    return value.strftime("%d/%m/%Y")
+    from .formatting import format_day
+
+    return format_day(value)
 
 
 def format_datetime(value: datetime | None) -> str:

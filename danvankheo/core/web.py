@@ -12,7 +12,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db, login_manager
-from . import timeutil
+from . import formatting, timeutil
+from .formatting import format_number
 from .nav import nav_for
 
 log = logging.getLogger("danvankheo.request")
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_datetime"] = timeutil.format_datetime
     app.jinja_env.filters["vnd"] = format_number
     app.jinja_env.filters["num"] = format_number
+    formatting.register_filters(app)
 
     @app.context_processor
     def inject_globals():
@@ -122,14 +124,6 @@ def _user_id_for_log() -> str | None:
         return None
 
 
-def format_number(value) -> str:
-    """1234567 -> "1.234.567", the Vietnamese grouping."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and not value.is_integer():
-        whole, _, frac = f"{value:,.2f}".partition(".")
-        return whole.replace(",", ".") + "," + frac
-    return f"{int(value):,}".replace(",", ".")
 
 
 def _unread_count() -> int:

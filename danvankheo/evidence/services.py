@@ -20,7 +20,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..audit.services import record
-from ..core.web import format_number
+from ..core.formatting import format_number
 from ..extensions import db
 from ..registry.models import Initiative
 from .filetypes import FileRefused, FileType, detect, extension_of

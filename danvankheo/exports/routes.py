@@ -12,9 +12,9 @@ from flask_login import current_user, login_required
 
 from ..audit.services import record
 from ..auth.models import Role
+from ..core.formatting import format_number
 from ..core.permissions import get_or_404, roles_required
 from ..core.timeutil import local_today
-from ..core.web import format_number
 from ..extensions import db
 from ..scoring.models import Round, RoundState
 from . import documents, queries

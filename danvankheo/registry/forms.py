@@ -14,8 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..core.formatting import format_number
 from ..core.forms import CHOOSE, REQUIRED, Form, MultiCheckboxField
-from ..core.web import format_number
 from ..units.models import UNIT_KIND_LABELS
 from .models import FIELD_LABELS, Field, InitiativeKind
 from .services import DossierData

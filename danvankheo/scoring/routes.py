@@ -315,15 +315,6 @@ _register_extras()
 @bp.app_template_filter("diem")
 def format_points(value, places: int | None = None) -> str:
     """Scores the Vietnamese way: 7,5 · 87,25 · — when there is none."""
-    if value is None:
-        return "—"
-    from decimal import Decimal
+    from ..core.formatting import format_score
 
-    from .aggregation import to_decimal
-
-    number = to_decimal(value)
-    if places is None:
-        text = f"{number.normalize():f}" if number != number.to_integral_value() else str(int(number))
-    else:
-        text = f"{number.quantize(Decimal(1).scaleb(-places)):f}"
-    return text.replace(".", ",")
+    return format_score(value, places, empty="—")

@@ -1,0 +1,163 @@
+"""Print what a user prints: LibreOffice renders a workbook or document to PDF, poppler reads
+the word boxes back, and the checks say what a reader of the paper would notice.
+
+Tests that need these programs fail (never skip) when they are missing: CI installs
+``libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-liberation``.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+# pdftotext's word box is the font's ascent + descent: 1.30 × the point size for Liberation
+# Serif (Times New Roman's metrics), measured at 8, 11, 12 and 14 pt. Dividing by it gives the
+# printed size of the text, after any scaling the page setup applies.
+BOX_TO_POINTS = 1.30
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def points(self) -> float:
+        return self.height / BOX_TO_POINTS
+
+
+@dataclass
+class Page:
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    def lines(self, tolerance: float = 2.0) -> list[list[Word]]:
+        """Words grouped by baseline, top to bottom, each line left to right."""
+        rows: list[list[Word]] = []
+        for word in sorted(self.words, key=lambda w: (round(w.y1), w.x0)):
+            for row in rows:
+                if abs(row[0].y1 - word.y1) <= tolerance:
+                    row.append(word)
+                    break
+            else:
+                rows.append([word])
+        for row in rows:
+            row.sort(key=lambda w: w.x0)
+        rows.sort(key=lambda r: r[0].y1)
+        return rows
+
+    def line_texts(self) -> list[str]:
+        return [" ".join(w.text for w in row) for row in self.lines()]
+
+    def find(self, phrase: str) -> list[Word] | None:
+        """The words of `phrase` if they stand in that order on one line."""
+        wanted = phrase.split()
+        for row in self.lines():
+            texts = [w.text for w in row]
+            for i in range(len(texts) - len(wanted) + 1):
+                if texts[i : i + len(wanted)] == wanted:
+                    return row[i : i + len(wanted)]
+        return None
+
+
+def require(program: str) -> str:
+    path = shutil.which(program)
+    if path is None:
+        pytest.fail(
+            f"{program} is required for the print tests: apt-get install "
+            "libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-liberation"
+        )
+    return path
+
+
+def to_pdf(data: bytes, suffix: str, workdir: Path | None = None) -> bytes:
+    """Render .xlsx/.docx bytes with LibreOffice headless, as `soffice --convert-to pdf`."""
+    soffice = require("soffice")
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        source = Path(tmp) / f"document{suffix}"
+        source.write_bytes(data)
+        profile = Path(tmp) / "profile"
+        env = dict(os.environ, HOME=tmp)
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             "--convert-to", "pdf", "--outdir", tmp, str(source)],
+            check=True, capture_output=True, timeout=180, env=env,
+        )
+        return (Path(tmp) / "document.pdf").read_bytes()
+
+
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+_WORD = re.compile(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', re.S)
+
+
+def pages(pdf: bytes) -> list[Page]:
+    """Every page's size and word boxes (points, origin top left), from `pdftotext -bbox`."""
+    pdftotext = require("pdftotext")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.pdf"
+        source.write_bytes(pdf)
+        out = subprocess.run([pdftotext, "-bbox", str(source), "-"], check=True, capture_output=True,
+                             timeout=60).stdout.decode()
+    result = []
+    for width, height, body in _PAGE.findall(out):
+        page = Page(float(width), float(height))
+        for x0, y0, x1, y1, text in _WORD.findall(body):
+            page.words.append(Word(html.unescape(text), float(x0), float(y0), float(x1), float(y1)))
+        result.append(page)
+    return result
+
+
+def first_page_png(pdf: bytes, target: Path, resolution: int = 60) -> Path:
+    """The first page as a PNG (`pdftoppm -png -r 60`), for the guides and for looking at."""
+    pdftoppm = require("pdftoppm")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.pdf"
+        source.write_bytes(pdf)
+        subprocess.run([pdftoppm, "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-singlefile",
+                        str(source), str(target.with_suffix(""))], check=True, timeout=60)
+    return target
+
+
+def overlaps(a: Word, b: Word, slack: float = 0.5) -> bool:
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > slack) and (min(a.y1, b.y1) - max(a.y0, b.y0) > slack)
+
+
+def problems(doc: list[Page], *, min_points: float = 11.0) -> list[str]:
+    """What a reader would notice: words off the page, words printed over each other, text
+    smaller than `min_points`. Empty when the paper is fine."""
+    found = []
+    for number, page in enumerate(doc, start=1):
+        for word in page.words:
+            if word.x0 < 0 or word.y0 < 0 or word.x1 > page.width or word.y1 > page.height:
+                found.append(f"page {number}: {word.text!r} lies outside the page")
+            if word.points < min_points - 0.3:
+                found.append(f"page {number}: {word.text!r} prints at {word.points:.1f} pt")
+        words = sorted(page.words, key=lambda w: w.y0)
+        for i, a in enumerate(words):
+            for b in words[i + 1 :]:
+                if b.y0 >= a.y1:
+                    break
+                if overlaps(a, b):
+                    found.append(f"page {number}: {a.text!r} overlaps {b.text!r}")
+    return found
