@@ -2,13 +2,11 @@
 database for every test, a client and a `login_as` helper.
 
 On PostgreSQL each test process creates its own throw-away database next to the one
-named in `TEST_DATABASE_URL`, so parallel runs never share tables.
+named in `TEST_DATABASE_URL` (tests/scratch.py), so parallel runs never share tables.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,39 +16,23 @@ from danvankheo import create_app
 from danvankheo.auth.models import Role, User
 from danvankheo.extensions import db
 from tests import factories
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-
-
-def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+from tests.scratch import TEST_DATABASE_URL, scratch_database, suite_dialect
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
-    if not TEST_DATABASE_URL:
-        path = tmp_path_factory.mktemp("db") / "test.sqlite"
-        yield f"sqlite:///{path}"
-        return
-    import psycopg
-
-    base = make_url(TEST_DATABASE_URL)
-    if base.get_backend_name() != "postgresql":
+    if TEST_DATABASE_URL and make_url(TEST_DATABASE_URL).get_backend_name() != "postgresql":
         yield TEST_DATABASE_URL
         return
-    name = f"dvk_test_{_worker()}_{uuid.uuid4().hex[:8]}"
-    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        admin = psycopg.connect(admin_dsn, autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.fail(f"PostgreSQL is required (TEST_DATABASE_URL={TEST_DATABASE_URL}) but unreachable: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(suite_dialect(), tmp_path_factory.mktemp("db"), "dvk_test") as url:
+        yield url
+
+
+@pytest.fixture
+def scratch_url(tmp_path) -> Iterator[str]:
+    """A second, empty database of this pass's kind, for tests that build their own schema."""
+    with scratch_database(suite_dialect(), tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
