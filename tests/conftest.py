@@ -55,20 +55,55 @@ def _app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+# Tests that need real commits: another thread or process reads what they wrote (the browser
+# tests' server, concurrency and two-instance tests, the security harness). Everything else on
+# PostgreSQL runs inside one transaction that is rolled back (SQLAlchemy's "joining a Session
+# into an external transaction" recipe); the app's own commits become savepoints.
+REAL_COMMIT_FIXTURES = {"live_server", "browser_app", "make_app", "chromium"}
+REAL_COMMIT_MODULES = {
+    "test_concurrency.py", "test_two_instances.py", "test_backup.py",  # other threads and processes
+    "test_authorization_matrix.py", "test_csrf.py", "test_xss.py",  # the security harness resets its world
+    "test_audit_trail.py", "test_search_index.py",  # raw SQL on connections of their own
+}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if REAL_COMMIT_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in REAL_COMMIT_MODULES:
+            item.add_marker("real_commits")
+
+
 @pytest.fixture
-def app(_app, tmp_path) -> Iterator:
+def app(_app, tmp_path, request) -> Iterator:
     """The app inside an application context, with empty tables and an empty upload folder."""
     _app.config["UPLOAD_FOLDER"] = str(tmp_path / "evidence")
     saved = dict(_app.config)
     ctx = _app.app_context()
     ctx.push()
+    rolled_back = db.engine.dialect.name == "postgresql" and request.node.get_closest_marker("real_commits") is None
+    if rolled_back:
+        engine = db.engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        db.session.remove()
+        db.engines[None] = connection  # db.engine and every new session use this connection
+        db.session.configure(join_transaction_mode="create_savepoint")
     try:
         yield _app
     finally:
-        db.session.rollback()
-        db.session.remove()
-        _clear_tables()
-        ctx.pop()
+        try:
+            db.session.rollback()
+            db.session.remove()
+        finally:
+            if rolled_back:
+                db.session.configure(join_transaction_mode="conditional_savepoint")
+                db.engines[None] = engine
+                if outer.is_active:
+                    outer.rollback()
+                connection.close()
+            else:
+                _clear_tables()
+            ctx.pop()
         _app.config.clear()
         _app.config.update(saved)
 
