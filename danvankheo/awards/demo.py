@@ -74,6 +74,8 @@ def seed_awards_demo(units: dict) -> bool:
     if not excellent or provincial is None:
         return True
     proposal = services.create_proposal(round_, excellent, provincial, actor=secretariat)
+    # One individual too: the first model's lead person (or first team member).
+    services.add_line(proposal, proposal.lines[0].initiative, None, provincial, actor=secretariat)
     details = services.ProposalDetails(
         title=services.default_title(round_), submission_number="118/TTr-SNV", submission_date=date(2025, 12, 5),
         signer_name="Nguyễn Văn An", signer_title="Phó Giám đốc", signer_authority="KT. Giám đốc",
