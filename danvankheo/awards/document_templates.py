@@ -65,7 +65,8 @@ def _new_document() -> Document:
         fonts.set(qn(attribute), FONT)
     style.paragraph_format.space_after = Pt(0)
     style.paragraph_format.space_before = Pt(0)
-    style.paragraph_format.line_spacing = 1.0
+    # 1.2 lines: single spacing in Times New Roman prints the lines' boxes into each other.
+    style.paragraph_format.line_spacing = 1.2
     return document
 
 
@@ -104,7 +105,7 @@ def _body(container, text: str, **kwargs):
     kwargs.setdefault("indent", True)
     kwargs.setdefault("after", 6)
     paragraph = _para(container, text, **kwargs)
-    paragraph.paragraph_format.line_spacing = 1.1
+    paragraph.paragraph_format.line_spacing = 1.2
     return paragraph
 
 
