@@ -366,8 +366,9 @@ def build_decision() -> Document:
     _para(document, "DỰ THẢO", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, after=3)
     _header(document, parent="{{ decision_parent|upper }}", body="{{ decision_body|upper }}",
             number="Số: {{ number }}")
-    _title(document, "QUYẾT ĐỊNH", ["Về việc tặng {{ award_names }}", "phong trào thi đua “Dân vận khéo” "
-                                    "năm {{ year }} (khen thưởng theo chuyên đề)"])
+    _title(document, "QUYẾT ĐỊNH", ["Về việc tặng {{ award_names }}",
+                                    "cho tập thể, cá nhân có thành tích trong phong trào thi đua",
+                                    "“Dân vận khéo” năm {{ year }} (khen thưởng theo chuyên đề)"])
     _para(document, "{{ authority|upper }}", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
     _legal_bases(document)
     _body(document, "Xét đề nghị của {{ issuing_body }} tại Tờ trình số {{ submission_number }} "
@@ -408,8 +409,8 @@ def _report_common(document, *, individual: bool) -> None:
     _header(document, parent="{{ parent_unit|upper }}", body="{{ unit_name|upper }}", number="",
             left_rule_cm=2.5)
     _title(document, "BÁO CÁO THÀNH TÍCH", ["ĐỀ NGHỊ TẶNG {{ award_name|upper }}",
-                                             "(khen thưởng theo chuyên đề: phong trào thi đua “Dân vận khéo” "
-                                             "năm {{ year }})"])
+                                             "Phong trào thi đua “Dân vận khéo” năm {{ year }}",
+                                             "(khen thưởng theo chuyên đề)"])
     if individual:
         _body(document, "Họ và tên: {{ recipient_name }}.", indent=False)
         _body(document, "Chức vụ, đơn vị công tác: {{ position_and_unit }}.", indent=False)
