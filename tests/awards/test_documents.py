@@ -198,3 +198,18 @@ def test_unknown_documents_are_404(client, login_as, proposal, finalised):
     for url in (f"{base}/van-ban/khong-co.docx", f"{base}/van-ban/to-trinh.exe", f"{base}/van-ban/danh-sach.docx",
                 f"{base}/bao-cao-thanh-tich/{other.lines[0].id}.docx", "/khen-thuong/de-nghi/9999/ho-so.zip"):
         assert client.get(url).status_code == 404, url
+
+
+def test_pdfs_are_printed_by_libreoffice(client, login_as, proposal, finalised):
+    from tests import render
+
+    render.require("soffice")
+    _complete(proposal, finalised)
+    login_as(finalised.secretariat)
+    for url in (f"/khen-thuong/de-nghi/{proposal.id}/van-ban/to-trinh.pdf",
+                f"/khen-thuong/de-nghi/{proposal.id}/van-ban/danh-sach.pdf"):
+        response = _get(client, url)
+        assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+        assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    text = " ".join(page.text for page in render.pages(response.data))
+    assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in text
