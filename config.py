@@ -75,7 +75,9 @@ class Config:
     # without it (or with PDF_ENABLED=0) the pages offer Word and Excel files only.
     PDF_ENABLED = _bool("PDF_ENABLED", True)
     SOFFICE_PATH = os.environ.get("SOFFICE_PATH")  # default: soffice found on PATH
-    PDF_TIMEOUT = _int("PDF_TIMEOUT", 120)  # seconds for one conversion
+    # Seconds for one conversion; below GUNICORN_TIMEOUT so that a stuck LibreOffice fails the
+    # request with a message instead of getting the worker killed.
+    PDF_TIMEOUT = _int("PDF_TIMEOUT", 45)
 
     REDIS_URL = os.environ.get("REDIS_URL")
     # Empty means REDIS_URL when set, else per-process memory; see `validate`. Redis makes the

@@ -61,7 +61,7 @@ def convert_to_pdf(files: Mapping[str, bytes], config: Mapping[str, Any]) -> dic
                 [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                  "--nologo", "--convert-to", "pdf", "--outdir", str(folder / "out"),
                  *[str(path) for path in sources.values()]],
-                check=True, capture_output=True, timeout=config.get("PDF_TIMEOUT", 120), env=env,
+                check=True, capture_output=True, timeout=config.get("PDF_TIMEOUT", 45), env=env,
             )
         except subprocess.TimeoutExpired as error:
             raise PdfUnavailable("LibreOffice không tạo xong bản PDF trong thời gian cho phép.") from error
