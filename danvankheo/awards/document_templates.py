@@ -177,14 +177,21 @@ LEFT_CM, RIGHT_CM = 6.0, 10.0
 
 
 def _header(document, *, parent: str, body: str, number: str, left_rule_cm: float = 2.5,
-            place_date: str = "{{ place_date }}") -> None:
-    """Issuing body and number at the left; the national motto and place-and-date at the right."""
+            place_date: str = "{{ place_date }}", parent_if: str | None = None) -> None:
+    """Issuing body and number at the left; the national motto and place-and-date at the right.
+    With `parent_if` the parent body's line is left out when that variable is empty."""
     table = _table(document, [LEFT_CM, RIGHT_CM], borders=False)
     left, right = table.rows[0].cells
     first = left.paragraphs[0]
     first.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = first.add_run(parent)
-    run.font.size = Pt(13)
+    if parent_if:
+        run = first.add_run("{%p if " + parent_if + " %}")
+        run.font.size = Pt(2)
+        _para(left, parent, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _control(left, "endif")
+    else:
+        run = first.add_run(parent)
+        run.font.size = Pt(13)
     _para(left, body, size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _rule(left, left_rule_cm, LEFT_CM - 0.4)
     _para(left, number, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, before=6)
@@ -222,12 +229,15 @@ def _signature(document, *, recipients: list[str] | None, left_heading: str = ""
                 _para(left, line, size=2)
             else:
                 _para(left, line, size=11)
-    else:
-        _signer_column(left, left_lines or [], left_name, first=True, heading=left_heading)
-    _signer_column(right, right_lines, right_name, first=True)
+        _signer_column(right, right_lines, right_name)
+        return
+    # Two signers in one row that never splits: each name under its own title. (A second row
+    # for the names would line them up, but LibreOffice may print that row on the next page.)
+    _signer_column(left, left_lines or [], left_name, heading=left_heading)
+    _signer_column(right, right_lines, right_name)
 
 
-def _signer_column(cell, lines: list[str], name: str, *, first: bool, heading: str = "") -> None:
+def _signer_column(cell, lines: list[str], name: str | None, *, heading: str = "") -> None:
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     started = False
@@ -242,8 +252,9 @@ def _signer_column(cell, lines: list[str], name: str, *, first: bool, heading: s
             started = True
         else:
             _para(cell, line, size=13 if italic else 14, bold=not italic, italic=italic,
-                  align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(cell, name, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=SIGNATURE_ROOM_PT)
+                  align=WD_ALIGN_PARAGRAPH.CENTER, keep_with_next=True)
+    if name is not None:
+        _para(cell, name, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=SIGNATURE_ROOM_PT)
 
 
 def _paragraph_list(document, variable: str, **kwargs) -> None:
@@ -365,7 +376,7 @@ def build_decision() -> Document:
     document = _new_document()
     _para(document, "DỰ THẢO", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, after=3)
     _header(document, parent="{{ decision_parent|upper }}", body="{{ decision_body|upper }}",
-            number="Số: {{ number }}")
+            number="Số: {{ number }}", parent_if="decision_parent")
     _title(document, "QUYẾT ĐỊNH", ["Về việc tặng {{ award_names }}",
                                     "cho tập thể, cá nhân có thành tích trong phong trào thi đua",
                                     "“Dân vận khéo” năm {{ year }} (khen thưởng theo chuyên đề)"])
