@@ -137,3 +137,18 @@ def test_only_the_secretariat_records_a_meeting(client, login_as, proposal, role
 def test_unknown_proposal_is_404(client, login_as, finalised):
     login_as(finalised.secretariat)
     assert client.get("/khen-thuong/de-nghi/9999/hop-hoi-dong").status_code == 404
+
+
+def test_lines_changed_after_the_meeting_are_named_on_the_page(client, login_as, proposal, finalised):
+    login_as(finalised.secretariat)
+    client.post(_url(proposal), data=_post(proposal))
+    voted = proposal.lines[0]
+    client.post(f"/khen-thuong/de-nghi/{proposal.id}/dong/{voted.id}/xoa", data={"version": proposal.version})
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(CouncilVote).where(CouncilVote.line_id == voted.id)) == 0
+    added = services.add_line(proposal, finalised.models["justice"], None, proposal.lines[0].award_form,
+                              actor=finalised.secretariat)
+    db.session.commit()
+    assert meetings.missing_votes(proposal) == [added.recipient_name]
+    page = client.get(f"/khen-thuong/de-nghi/{proposal.id}").get_data(as_text=True)
+    assert f"số phiếu đồng ý của {added.recipient_name}" in page
