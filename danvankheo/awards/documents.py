@@ -424,7 +424,9 @@ def missing_for_documents(proposal: Proposal, settings: Settings) -> list[str]:
         missing.append("chức vụ người ký")
     if not proposal.signer_name.strip():
         missing.append("họ và tên người ký")
-    if proposal.meeting is None:
+    if proposal.meeting is None and proposal.state is ProposalState.APPROVED:
+        missing.append("biên bản họp Hội đồng (không ghi được sau khi có Quyết định: điền tay vào bản Word)")
+    elif proposal.meeting is None:
         missing.append("biên bản họp Hội đồng (nút “Ghi biên bản họp Hội đồng”)")
     else:
         names = missing_votes(proposal)
