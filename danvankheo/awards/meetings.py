@@ -13,7 +13,7 @@ from datetime import date
 
 from ..audit.services import record
 from ..core.formatting import format_day
-from ..core.timeutil import to_local
+from ..core.timeutil import local_today, to_local
 from ..extensions import db
 from .models import CouncilMeeting, CouncilVote, Proposal, ProposalState, default_pass_votes
 from .services import AwardError
@@ -63,6 +63,9 @@ def check_meeting(proposal: Proposal, data: MeetingData) -> list[MeetingError]:
     if closed is not None and data.meeting_date < closed:
         errors.append(MeetingError(
             f"Ngày họp không được trước ngày công bố kết quả đợt đánh giá ({format_day(closed)}).", "meeting_date"))
+    if data.meeting_date > local_today():
+        errors.append(MeetingError("Ngày họp không được sau ngày hôm nay: chỉ ghi biên bản cuộc họp đã diễn ra.",
+                                   "meeting_date"))
     if data.members_total < 1:
         errors.append(MeetingError("Tổng số thành viên Hội đồng phải từ 1 trở lên.", "members_total"))
     if data.members_present < 1:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from danvankheo.awards import dossier
+from danvankheo.awards import documents, dossier
 from danvankheo.awards.models import Proposal
 from danvankheo.demo import seed_demo
 from danvankheo.evidence import services as evidence
@@ -59,6 +59,8 @@ def built(_app, tmp_path_factory):
                 seed_demo()
                 db.session.commit()
                 proposal = db.session.scalar(select(Proposal))
+                missing = documents.missing_for_documents(proposal, documents.Settings.from_config(_app.config))
+                votes = {line.recipient_name: proposal.meeting.vote_for(line).votes_for for line in proposal.lines}
                 evidence_bytes = samples.pdf_bytes(text="Biên bản hòa giải")
                 evidence.attach(proposal.lines[0].initiative, io.BytesIO(evidence_bytes), EVIDENCE_NAME, actor=None)
                 db.session.commit()
@@ -77,7 +79,14 @@ def built(_app, tmp_path_factory):
     files = {name: archive.read(name) for name in archive.namelist()}
     pages = {name: render.pages(files[name]) for name in DOCUMENTS if name in files}
     return {"entries": entries, "files": files, "pages": pages, "evidence": evidence_bytes,
-            "evidence_names": evidence_names}
+            "evidence_names": evidence_names, "missing": missing, "votes": votes}
+
+
+def test_the_demo_proposal_has_its_meeting_and_nothing_missing(built):
+    assert built["missing"] == []
+    assert built["votes"] and all(votes >= 5 for votes in built["votes"].values())
+    for name in DOCUMENTS:
+        assert "……/……" not in " ".join(page.text for page in built["pages"][name])
 
 
 def test_the_zip_holds_every_paper_in_word_and_pdf(built):

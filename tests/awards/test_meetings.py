@@ -72,6 +72,8 @@ def test_the_threshold_is_a_setting_of_the_form(client, login_as, proposal, fina
          "Số thành viên có mặt (10) không được nhiều hơn tổng số thành viên Hội đồng (9)."),
         ({"meeting_date": "2026-11-19"}, "meeting_date",
          "Ngày họp không được trước ngày công bố kết quả đợt đánh giá (20/11/2026)."),
+        ({"meeting_date": "2099-01-01"}, "meeting_date",
+         "Ngày họp không được sau ngày hôm nay: chỉ ghi biên bản cuộc họp đã diễn ra."),
         ({"members_present": "6"}, "vote", "Số phiếu đồng ý (8) không được nhiều hơn số thành viên có mặt (6)."),
         ({"pass_votes": "10"}, "pass_votes", "Số phiếu đồng ý để đạt phải từ 1 đến 9 (tổng số thành viên)."),
         ({"place": "  "}, "place", "Vui lòng nhập trường này."),
