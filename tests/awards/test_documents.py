@@ -213,3 +213,22 @@ def test_pdfs_are_printed_by_libreoffice(client, login_as, proposal, finalised):
         assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
     text = " ".join(page.text for page in render.pages(response.data))
     assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in text
+
+
+def test_typed_text_is_printed_as_text(client, login_as, proposal, finalised):
+    """Markup characters in a name reach the document as they were typed (docxtpl escapes)."""
+    line = proposal.individual_lines[0]
+    line.recipient_name = 'Tổ <w:p/> & "Ba cùng" {{ 7*7 }}'
+    db.session.commit()
+    login_as(finalised.secretariat)
+    decision = _text(_docx(client, proposal, "du-thao-quyet-dinh"))
+    assert 'Tổ <w:p/> & "Ba cùng" {{ 7*7 }}' in decision and "49" not in decision
+
+
+def test_zip_names_never_leave_their_folder():
+    from danvankheo.awards.dossier import _safe
+
+    for hostile in ("../../etc/passwd", "a/b\\c", "..", "C:\\x", "con\x00trol"):
+        cleaned = _safe(hostile)
+        assert "/" not in cleaned and "\\" not in cleaned and cleaned not in ("", ".", "..")
+        assert "\x00" not in cleaned
