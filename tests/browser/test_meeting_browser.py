@@ -1,6 +1,6 @@
 """The council meeting and the proposal's documents in Chromium: the secretariat records the
 meeting (a refused vote count first), then downloads the Tờ trình and the biên bản.
-Screenshots go to the user guide (awards-meeting*.png, awards-documents.png)."""
+Screenshots go to the user guide (awards-meeting-refused.png, awards-documents.png)."""
 
 from __future__ import annotations
 
@@ -74,7 +74,6 @@ def test_secretariat_records_the_meeting_and_downloads_the_documents(page, tmp_p
     assert any(row[-2:] == ["4/9", "Không đạt"] for row in rows)
 
     page.goto(f"/khen-thuong/de-nghi/{proposal.id}/hop-hoi-dong")
-    screenshot(page, "awards-meeting")
     with page.expect_download() as info:
         page.goto(f"/khen-thuong/de-nghi/{proposal.id}")
         page.get_by_test_id("doc-to-trinh").click()
