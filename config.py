@@ -62,6 +62,22 @@ class Config:
     DOCUMENT_PLACE_NAME = os.environ.get("DOCUMENT_PLACE_NAME", "Ninh Bình")
     DOCUMENT_NUMBER_SUFFIX = os.environ.get("DOCUMENT_NUMBER_SUFFIX", "SNV")
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    # The proposal's Word documents (danvankheo.awards.documents): the awarding body that
+    # issues the Quyết định (default: PARENT_BODY_NAME), its number suffix ("QĐ-UBND"), the
+    # Tờ trình's "Kính gửi" (default: the authorities of the proposed award forms), and a
+    # folder of edited .docx templates that replace those in templates/documents/.
+    DECISION_PARENT_BODY_NAME = os.environ.get("DECISION_PARENT_BODY_NAME", "")
+    DECISION_BODY_NAME = os.environ.get("DECISION_BODY_NAME", "")
+    DECISION_NUMBER_SUFFIX = os.environ.get("DECISION_NUMBER_SUFFIX", "UBND")
+    SUBMISSION_ADDRESSEE = os.environ.get("SUBMISSION_ADDRESSEE", "")
+    DOCUMENT_TEMPLATE_FOLDER = os.environ.get("DOCUMENT_TEMPLATE_FOLDER")
+    # PDFs of the documents and lists are printed by LibreOffice (`soffice --headless`);
+    # without it (or with PDF_ENABLED=0) the pages offer Word and Excel files only.
+    PDF_ENABLED = _bool("PDF_ENABLED", True)
+    SOFFICE_PATH = os.environ.get("SOFFICE_PATH")  # default: soffice found on PATH
+    # Seconds for one conversion; below GUNICORN_TIMEOUT so that a stuck LibreOffice fails the
+    # request with a message instead of getting the worker killed.
+    PDF_TIMEOUT = _int("PDF_TIMEOUT", 45)
 
     REDIS_URL = os.environ.get("REDIS_URL")
     # Empty means REDIS_URL when set, else per-process memory; see `validate`. Redis makes the

@@ -46,6 +46,9 @@ ACTION_LABELS = {
     "user.password_change": "Đổi mật khẩu",
     "user.password_reset": "Đặt lại mật khẩu",
     "export.xlsx": "Xuất Excel",
+    "export.document": "Tải văn bản (Word/PDF)",
+    "export.dossier": "Tải toàn bộ hồ sơ đề nghị",
+    "proposal.meeting": "Ghi biên bản họp Hội đồng",
 }
 
 VERB_LABELS = {
