@@ -21,6 +21,7 @@ from ..registry.models import FIELD_LABELS, Field, Initiative
 from ..units.models import UNIT_KIND_LABELS, Unit, UnitKind
 from ..units.services import all_units_in_tree_order
 from . import services
+from .agreement import round_agreement
 from .forms import ActionForm, CriterionForm, ReasonForm, RoundForm
 from .models import (
     AggregationMethod,
@@ -551,5 +552,5 @@ def ranking(round_id: int):
         status=view.status, q=view.q, sort=view.sort, descending=view.descending,
         grade=view.grade, grades=list(Grade),
         export_args={key: request.args[key] for key in (*FILTER_KEYS, "sap_xep", "chieu") if request.args.get(key)}, field_labels=FIELD_LABELS, kind_labels=UNIT_KIND_LABELS,
-        action_form=ActionForm(), reason_form=ReasonForm(),
+        action_form=ActionForm(), reason_form=ReasonForm(), agreement=round_agreement(round_),
     )

@@ -1,0 +1,183 @@
+"""How far the panel of a round agrees (độ thống nhất của hội đồng chấm).
+
+Three figures, computed from the submitted scorecards, never stored:
+
+* **Krippendorff's alpha** on the totals, interval level, from the maintained `krippendorff`
+  package (no hand-written statistics). 1 means every evaluator gave each model the same
+  total; 0 means the totals agree no better than chance; below 0, worse than chance. Models
+  scored by a single evaluator carry no information about agreement and are left out. With
+  fewer than two models scored twice, or when every total is equal, there is no figure.
+  Its plain reading follows Krippendorff's own guidance: from 0.80 reliable, from 0.667
+  tentative, below that not to be relied on.
+* **Spread per criterion**: over the models scored at least twice, the mean of (highest −
+  lowest score) for the criterion, also as a share of its maximum, so criteria of different
+  weights compare.
+* **Offset per evaluator**: for each model the evaluator scored with at least one other, their
+  total minus the mean of the others' totals; the mean of those differences. −12 means the
+  evaluator scores 12 points below their colleagues on the same models (a harsh evaluator).
+
+`compute(...)` is pure (plain numbers in, figures out), tested against the package on a known
+example and against hand-computed offsets (tests/scoring/test_agreement.py);
+`round_agreement(round)` reads the round.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import krippendorff
+import numpy as np
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..extensions import db
+from .aggregation import quantize, to_decimal
+from .models import Criterion, Round, Score, Scorecard, ScorecardState
+
+RELIABLE_FROM = 0.8
+TENTATIVE_FROM = 0.667
+
+
+@dataclass(frozen=True)
+class CriterionSpread:
+    code: str
+    name: str
+    max_score: Decimal
+    mean_spread: Decimal | None  # mean of (highest − lowest) over the models scored twice or more
+    models: int  # models that count
+
+    @property
+    def share(self) -> Decimal | None:
+        """The mean spread as a percentage of the criterion's maximum."""
+        if self.mean_spread is None or not self.max_score:
+            return None
+        return quantize(self.mean_spread * 100 / self.max_score)
+
+
+@dataclass(frozen=True)
+class EvaluatorOffset:
+    evaluator_id: int
+    name: str
+    mean_offset: Decimal | None  # None when the evaluator shares no model with another
+    models: int  # models scored together with at least one other evaluator
+
+
+@dataclass(frozen=True)
+class Agreement:
+    alpha: float | None
+    paired_models: int  # models with at least two submitted totals
+    evaluators: int
+    criteria: list[CriterionSpread] = field(default_factory=list)
+    offsets: list[EvaluatorOffset] = field(default_factory=list)
+
+    @property
+    def reading(self) -> str:
+        return reading(self.alpha, self.paired_models)
+
+
+def reading(alpha: float | None, paired_models: int) -> str:
+    """One line in plain Vietnamese for a council member who is not a statistician."""
+    if alpha is None:
+        if paired_models < 2:
+            return ("Chưa tính được: cần ít nhất 2 mô hình, mỗi mô hình có từ 2 phiếu chấm đã nộp.")
+        return "Chưa tính được: mọi phiếu chấm có tổng điểm như nhau."
+    if alpha >= RELIABLE_FROM:
+        return ("Hội đồng chấm thống nhất cao: các thành viên xếp các mô hình gần như giống nhau, "
+                "kết quả đáng tin cậy.")
+    if alpha >= TENTATIVE_FROM:
+        return ("Hội đồng chấm tương đối thống nhất: kết quả dùng được, nên thảo luận thêm các mô hình "
+                "có chênh lệch lớn.")
+    if alpha >= 0:
+        return ("Hội đồng chấm chưa thống nhất: điểm của một mô hình phụ thuộc nhiều vào việc ai chấm; "
+                "cần xem lại các mô hình chênh lệch lớn và cách hiểu tiêu chí trước khi công bố.")
+    return ("Các thành viên chấm trái ngược nhau (kém hơn cả chấm ngẫu nhiên): cần họp thống nhất lại "
+            "cách chấm trước khi công bố.")
+
+
+def krippendorff_alpha(totals: Mapping[int, Mapping[int, Decimal]]) -> tuple[float | None, int]:
+    """Alpha (interval) of {model: {evaluator: total}} and the number of models scored twice or more.
+
+    The package is given value counts (models × distinct totals), not the evaluators × models
+    matrix, which would be mostly empty and huge in a national round."""
+    paired = [model_totals for model_totals in totals.values() if len(model_totals) >= 2]
+    if len(paired) < 2:
+        return None, len(paired)
+    values = sorted({float(v) for model_totals in paired for v in model_totals.values()})
+    if len(values) < 2:
+        return None, len(paired)
+    column = {value: i for i, value in enumerate(values)}
+    counts = np.zeros((len(paired), len(values)), dtype=np.int32)
+    for row, model_totals in enumerate(paired):
+        for value in model_totals.values():
+            counts[row, column[float(value)]] += 1
+    alpha = krippendorff.alpha(value_counts=counts, value_domain=values, level_of_measurement="interval")
+    return float(alpha), len(paired)
+
+
+def evaluator_offsets(totals: Mapping[int, Mapping[int, Decimal]]) -> dict[int, tuple[Decimal | None, int]]:
+    """{evaluator: (mean of (own total − mean of the others' totals), models counted)}."""
+    differences: dict[int, list[Decimal]] = defaultdict(list)
+    evaluators: set[int] = set()
+    for model_totals in totals.values():
+        evaluators.update(model_totals)
+        if len(model_totals) < 2:
+            continue
+        whole = sum(model_totals.values(), Decimal(0))
+        others = len(model_totals) - 1
+        for evaluator, total in model_totals.items():
+            differences[evaluator].append(total - (whole - total) / others)
+    return {
+        evaluator: (quantize(sum(differences[evaluator], Decimal(0)) / len(differences[evaluator]))
+                    if differences[evaluator] else None, len(differences[evaluator]))
+        for evaluator in evaluators
+    }
+
+
+def criterion_spreads(scores: Iterable[tuple[int, int, Decimal]]) -> dict[int, tuple[Decimal | None, int]]:
+    """{criterion: (mean of highest − lowest per model, models counted)} from (criterion, model, value)."""
+    per_model: dict[int, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    for criterion, model, value in scores:
+        per_model[criterion][model].append(to_decimal(value))
+    result: dict[int, tuple[Decimal | None, int]] = {}
+    for criterion, models in per_model.items():
+        spreads = [max(values) - min(values) for values in models.values() if len(values) >= 2]
+        result[criterion] = (quantize(sum(spreads, Decimal(0)) / len(spreads)) if spreads else None,
+                             len(spreads))
+    return result
+
+
+def submitted_totals(round_: Round) -> dict[int, dict[int, Decimal]]:
+    """{model: {evaluator: total}} of the round's submitted scorecards (one query)."""
+    totals: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for evaluator, model, total in db.session.execute(
+        select(Scorecard.evaluator_id, Scorecard.initiative_id, Scorecard.total)
+        .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED)
+    ):
+        totals[model][evaluator] = to_decimal(total)
+    return dict(totals)
+
+
+def round_agreement(round_: Round) -> Agreement:
+    totals = submitted_totals(round_)
+    alpha, paired = krippendorff_alpha(totals)
+    offsets = evaluator_offsets(totals)
+    names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(list(offsets)))).all())
+    spreads = criterion_spreads(db.session.execute(
+        select(Score.criterion_id, Scorecard.initiative_id, Score.value)
+        .join(Scorecard, Score.scorecard_id == Scorecard.id)
+        .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED)
+    ))
+    criteria: list[Criterion] = list(round_.criteria)
+    return Agreement(
+        alpha=alpha,
+        paired_models=paired,
+        evaluators=len(offsets),
+        criteria=[CriterionSpread(c.code, c.name, c.max_score, *spreads.get(c.id, (None, 0))) for c in criteria],
+        offsets=sorted(
+            (EvaluatorOffset(e, names.get(e, ""), offset, count) for e, (offset, count) in offsets.items()),
+            key=lambda o: (o.mean_offset is None, o.mean_offset if o.mean_offset is not None else 0, o.name),
+        ),
+    )
