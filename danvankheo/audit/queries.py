@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "auth.login": "Đăng nhập",
     "auth.login_failed": "Đăng nhập không thành công",
     "auth.logout": "Đăng xuất",
+    "round.ranking_basis": "Đợt đánh giá: chọn điểm dùng để xếp hạng",
     "user.password_change": "Đổi mật khẩu",
     "user.password_reset": "Đặt lại mật khẩu",
     "export.xlsx": "Xuất Excel",
@@ -167,6 +168,7 @@ FIELD_LABELS = {
     "deadline_at": "Hạn nộp",
     "until": "Gia hạn đến",
     "scope_kinds": "Loại đơn vị phải đăng ký",
+    "ranking_basis": "Xếp hạng theo",
 }
 
 
@@ -183,12 +185,13 @@ def _recorded_enums() -> dict[str, type]:
     from ..auth.models import Role
     from ..awards.models import AwardLevel, ProposalState
     from ..registry.models import Field, InitiativeKind, Status
-    from ..scoring.models import RoundState, ScorecardState
+    from ..scoring.models import RankingBasis, RoundState, ScorecardState
     from ..units.models import UnitKind
 
     return {"Initiative.status": Status, "Initiative.kind": InitiativeKind, "field": Field, "roles": Role,
             "Round.state": RoundState, "Scorecard.state": ScorecardState, "Proposal.state": ProposalState,
-            "Unit.kind": UnitKind, "scope_kinds": UnitKind, "level": AwardLevel}
+            "Unit.kind": UnitKind, "scope_kinds": UnitKind, "level": AwardLevel,
+            "ranking_basis": RankingBasis}
 
 
 def value_label(value: Any, field: str = "", object_type: str = "") -> str:

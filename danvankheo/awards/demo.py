@@ -22,7 +22,12 @@ from .models import AwardForm, Proposal
 DEMO_ROUND_NAME = "Đánh giá mô hình “Dân vận khéo” năm 2025"
 DEMO_EVALUATORS = ("giamkhao1", "giamkhao2", "giamkhao3")
 # Points taken off each criterion's maximum, model by model: Xuất sắc, Tốt, Khá...
-DEMO_DEDUCTIONS = (Decimal("0.5"), Decimal(4), Decimal(7))
+DEMO_DEDUCTIONS = (Decimal("0.5"), Decimal(4), Decimal(7), Decimal(0))
+# Scores every criterion 3 points below the others (15 on the total): the ranking adjusted for
+# each evaluator's severity differs from the raw one. She may not score her own unit's model
+# (Sở Tư pháp), which therefore escapes her severity in the raw ranking.
+HARSH_EVALUATOR = "giamkhao2"
+HARSH_BY = Decimal(3)
 
 
 def demo_meeting(proposal: Proposal) -> meetings.MeetingData:
@@ -61,7 +66,8 @@ def seed_awards_demo(units: dict) -> bool:
         for evaluator in evaluators:
             if scoring.has_conflict(evaluator, initiative.unit):
                 continue
-            values = {c.id: max(c.max_score - deduction, Decimal(0)) for c in round_.criteria}
+            harsh = HARSH_BY if evaluator.login == HARSH_EVALUATOR else Decimal(0)
+            values = {c.id: max(c.max_score - deduction - harsh, Decimal(0)) for c in round_.criteria}
             try:
                 scoring.save_scorecard(round_, initiative, evaluator, values, submit=True)
             except scoring.ScoringError:

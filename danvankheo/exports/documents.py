@@ -207,7 +207,7 @@ def _points(value: Decimal) -> str:
 
 def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria: Sequence[CriterionInfo],
                    lines: Iterable[RankingLine], scores: Iterable[ScoreLine], filters: Sequence[str] = (),
-                   scores_left_out: str | None = None) -> list[Sheet]:
+                   scores_left_out: str | None = None, basis_line: str | None = None) -> list[Sheet]:
     """Kết quả xếp hạng: one row per model, then one row per evaluator × model × criterion.
 
     `filters` names the filters the lines were chosen by (a subtitle); `scores_left_out`, when
@@ -238,7 +238,8 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
         number=document_number(None, "BC", ctx.number_suffix),
         day=ctx.today,
         title="KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG MÔ HÌNH “DÂN VẬN KHÉO”",
-        subtitles=[f"{round_name} (năm {year})", *([f"({'; '.join(filters)})"] if filters else [])],
+        subtitles=[f"{round_name} (năm {year})", *([f"({'; '.join(filters)})"] if filters else []),
+                   *([basis_line] if basis_line else [])],
     )
     detail_columns = [
         Column("STT", "integer", max_width=8),

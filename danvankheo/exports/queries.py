@@ -16,6 +16,7 @@ from ..auth.models import User
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..registry.models import FIELD_LABELS, Field, Initiative, InitiativeKind, Status
+from ..scoring.adjustment import FLAG_GRADE_CHANGE, grade_change_text
 from ..scoring.models import Criterion, PanelMember, Round, Score, Scorecard, ScorecardState
 from ..scoring.ranking import FLAG_DISAGREEMENT, RankingRow
 from ..units.models import Unit
@@ -71,6 +72,8 @@ def ranking_lines(round_: Round, rows: Sequence[RankingRow]) -> list[RankingLine
             notes.append(f"Chưa đủ phiếu chấm ({row.submitted_count}/{row.required_count or round_.min_scorecards})")
         if FLAG_DISAGREEMENT in row.flags:
             notes.append("Chênh lệch lớn giữa các thành viên")
+        if FLAG_GRADE_CHANGE in row.flags:
+            notes.append(f"Xếp loại đổi khi hiệu chỉnh theo mức chấm ({grade_change_text(row)})")
         lines.append(
             RankingLine(
                 name=row.name,

@@ -83,6 +83,7 @@ DETAIL_MAX_ROWS = 200_000
 @roles_required(*READERS)
 def ranking(round_id: int):
     """The ranking as the ranking page shows it, with the same filters and order."""
+    from ..scoring.adjustment import basis_line
     from ..scoring.ranking import ranking_for
     from ..scoring.ranking_filters import filter_ranking
 
@@ -110,6 +111,7 @@ def ranking(round_id: int):
         scores=scores,
         filters=view.describe(),
         scores_left_out=left_out,
+        basis_line=basis_line(round_),
     )
     filename = f"Kết quả xếp hạng {round_.name}{' (đã lọc)' if view.is_filtered else ''}.xlsx"
     return send_workbook(sheets, filename, label=f"Kết quả xếp hạng: {round_.name}", obj=round_, rows=scores)

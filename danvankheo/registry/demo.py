@@ -132,6 +132,21 @@ DEMO_MODELS = [
               Status.DRAFT, ["cải cách hành chính"],
               "Người dân phải đi lại nhiều lần khi làm thủ tục.",
               "Công chức một cửa hướng dẫn qua điện thoại trước khi người dân đến.", "", 0),
+    # Scored in the 2025 round by the harsh evaluator (see awards/demo.py): its adjusted rank differs.
+    DemoModel("nong-thon-2025", "SNNMT", 2025, "Cán bộ bám đồng, cùng dân làm nông thôn mới kiểu mẫu",
+              Field.ECONOMY, Status.ACCEPTED, ["nông nghiệp", "nông thôn mới"],
+              "Nhiều thôn chậm đạt tiêu chí nông thôn mới kiểu mẫu, người dân chưa tham gia.",
+              "Mỗi cán bộ Sở phụ trách một thôn, họp dân hằng tháng, công khai đóng góp và chi tiêu.",
+              "18 thôn đạt chuẩn kiểu mẫu; người dân đóng góp 3,4 tỷ đồng và 9.000 ngày công.", 12_000,
+              social=3_400_000_000, photo=(110, 150, 40)),
+    # Repeats the 2025 model of Sở Tư pháp nearly word for word, not marked as continued:
+    # the secretariat is warned of a recycled model (registry/similarity.py).
+    DemoModel("hoa-giai-lap-lai-2026", "STP", 2026, "Tổ hòa giải “Ba cùng” tại khu dân cư", Field.POLITICAL_SYSTEM,
+              Status.SUBMITTED, ["hòa giải cơ sở", "pháp luật"],
+              "Mâu thuẫn đất đai, hàng xóm kéo dài, nhiều vụ việc chuyển lên cấp trên.",
+              "Hòa giải viên cùng ăn, cùng ở, cùng làm với người dân; họp tổ hằng tháng.",
+              "Hòa giải thành 93% trong 150 vụ việc; không phát sinh khiếu kiện vượt cấp.", 1300,
+              budget=30_000_000, lead=("Lê Minh Đức", "Trưởng phòng Phổ biến, giáo dục pháp luật")),
 ]
 
 

@@ -102,6 +102,24 @@ GRADE_LABELS = {
 }
 
 
+class RankingBasis(enum.Enum):
+    """Which score ranks a round: the raw aggregate, or the one adjusted for each evaluator's
+    severity (see `adjustment`). Chosen by the secretariat before finalisation."""
+
+    RAW = "raw"
+    ADJUSTED = "adjusted"
+
+    @property
+    def label(self) -> str:
+        return RANKING_BASIS_LABELS[self]
+
+
+RANKING_BASIS_LABELS = {
+    RankingBasis.RAW: "Điểm gốc",
+    RankingBasis.ADJUSTED: "Điểm hiệu chỉnh theo mức chấm",
+}
+
+
 class AssignmentStatus(enum.Enum):
     ASSIGNED = "assigned"
     RECUSED = "recused"  # the evaluator declined, with a reason (từ chối chấm)
@@ -190,6 +208,9 @@ class Round(db.Model):
     # A model with fewer submitted scorecards is shown as incomplete and is not ranked.
     min_scorecards: Mapped[int] = mapped_column(default=3)
     disagreement_threshold: Mapped[Decimal] = mapped_column(POINTS, default=Decimal(20))
+    ranking_basis: Mapped[RankingBasis] = mapped_column(
+        enum_column(RankingBasis, "ranking_basis"), default=RankingBasis.RAW, server_default="raw"
+    )
     # Blind: an evaluator sees other evaluators' scores only after submitting their own.
     is_blind: Mapped[bool] = mapped_column(default=True)
     grade_excellent_min: Mapped[Decimal] = mapped_column(POINTS, default=Decimal(90))
@@ -530,5 +551,8 @@ class RankingSnapshotRow(db.Model):
     is_complete: Mapped[bool]
     submitted_count: Mapped[int]
     assigned_count: Mapped[int]
+    # Both bases, whichever ranked: {"raw": [total, rank, grade], "adjusted": [...]} (see
+    # `adjustment`); NULL in snapshots taken before the adjustment existed.
+    bases: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     snapshot: Mapped[RankingSnapshot] = relationship(back_populates="rows")

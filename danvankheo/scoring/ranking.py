@@ -26,7 +26,7 @@ from ..core.text import sort_key
 from ..extensions import db
 from ..registry.models import Field, Initiative
 from ..units.models import Unit, UnitKind
-from . import aggregation
+from . import adjustment, aggregation
 from .models import (
     TOTAL,
     AggregationMethod,
@@ -40,7 +40,7 @@ from .models import (
 
 GRADES = {grade.value: grade for grade in Grade}
 FLAG_DISAGREEMENT = "disagreement"
-FLAG_LABELS = {FLAG_DISAGREEMENT: "Chênh lệch lớn"}
+FLAG_LABELS = {FLAG_DISAGREEMENT: "Chênh lệch lớn", adjustment.FLAG_GRADE_CHANGE: adjustment.GRADE_CHANGE_LABEL}
 
 
 @dataclass(slots=True)
@@ -71,6 +71,13 @@ class RankingRow:
     # Vietnamese collation keys (core.text.sort_key) for ordering; filled from the database.
     unit_sort: str = ""
     name_sort: str = ""
+    # Both bases (see `adjustment`): `total`, `rank` and `grade` are the round's chosen one.
+    raw_total: Decimal | None = None
+    raw_rank: int | None = None
+    raw_grade: Grade | None = None
+    adjusted_total: Decimal | None = None
+    adjusted_rank: int | None = None
+    adjusted_grade: Grade | None = None
 
     def __post_init__(self) -> None:
         if not self.unit_sort:
@@ -117,7 +124,7 @@ def compute_ranking(round_: Round) -> list[RankingRow]:
     """The round's ranking now, from the standing of its models (one query, one row per
     model: see `standings`, which keeps it equal to a recomputation from the scorecards)."""
     with _collector_paused():
-        return _compute_ranking(round_)
+        return adjustment.apply(round_, _compute_ranking(round_))
 
 
 def ranking_order(round_: Round) -> tuple:
@@ -209,7 +216,7 @@ SNAPSHOT_COLUMNS = (
     RankingSnapshotRow.unit_name, RankingSnapshotRow.unit_kind, RankingSnapshotRow.field,
     RankingSnapshotRow.criterion_means, RankingSnapshotRow.total, RankingSnapshotRow.spread,
     RankingSnapshotRow.grade, RankingSnapshotRow.rank, RankingSnapshotRow.flags, RankingSnapshotRow.is_complete,
-    RankingSnapshotRow.submitted_count, RankingSnapshotRow.assigned_count,
+    RankingSnapshotRow.submitted_count, RankingSnapshotRow.assigned_count, RankingSnapshotRow.bases,
 )
 
 
@@ -233,9 +240,9 @@ def _decimal_or_none(value) -> Decimal | None:
 
 
 def _row_from_snapshot(initiative_id, name, unit_id, unit_name, unit_kind, field_, criterion_means, total,
-                       spread, grade, rank, flags, is_complete, submitted_count, assigned_count,
+                       spread, grade, rank, flags, is_complete, submitted_count, assigned_count, bases=None,
                        unit_sort: str = "", name_sort: str = "") -> RankingRow:
-    return RankingRow(
+    row = RankingRow(
         initiative_id=initiative_id,
         name=name,
         unit_id=unit_id,
@@ -254,6 +261,8 @@ def _row_from_snapshot(initiative_id, name, unit_id, unit_name, unit_kind, field
         unit_sort=unit_sort,
         name_sort=name_sort,
     )
+    adjustment.restore_bases(row, bases)
+    return row
 
 
 def ranking_for(round_: Round) -> list[RankingRow]:
@@ -288,4 +297,5 @@ def snapshot_row_values(row: RankingRow, position: int) -> dict:
         "is_complete": row.complete,
         "submitted_count": row.submitted_count,
         "assigned_count": row.assigned_count,
+        "bases": adjustment.bases_value(row),
     }

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..registry.models import FIELD_LABELS, Field, Initiative
 from ..units.models import UNIT_KIND_LABELS, Unit, UnitKind
 from ..units.services import all_units_in_tree_order
-from . import services
+from . import adjustment, services
 from .agreement import round_agreement
 from .forms import ActionForm, CriterionForm, ReasonForm, RoundForm
 from .models import (
@@ -28,6 +28,7 @@ from .models import (
     Assignment,
     Criterion,
     Grade,
+    RankingBasis,
     Round,
     RoundEntry,
     RoundEvent,
@@ -545,6 +546,7 @@ def ranking(round_id: int):
     round_ = _round(round_id)
     view = filter_ranking(round_, ranking_for(round_), request.args)
     page = paginate_list(view.rows, per_page=100)
+    basis = adjustment.basis_of(round_)
     return render_template(
         "scoring/ranking.html", round=round_, page=page, criteria=list(round_.criteria),
         field=view.field, kind=view.kind, scope=view.scope, unit_text=view.unit_text,
@@ -553,4 +555,28 @@ def ranking(round_id: int):
         grade=view.grade, grades=list(Grade),
         export_args={key: request.args[key] for key in (*FILTER_KEYS, "sap_xep", "chieu") if request.args.get(key)}, field_labels=FIELD_LABELS, kind_labels=UNIT_KIND_LABELS,
         action_form=ActionForm(), reason_form=ReasonForm(), agreement=round_agreement(round_),
+        basis=basis, RankingBasis=RankingBasis, grade_change_text=adjustment.grade_change_text,
+        min_models=adjustment.MIN_MODELS,
     )
+
+
+@bp.post("/<int:round_id>/can-cu-xep-hang")
+@roles_required(*MANAGERS)
+def ranking_basis(round_id: int):
+    round_ = _round(round_id)
+    if ActionForm().validate_on_submit():
+        try:
+            basis = RankingBasis(request.form.get("basis", ""))
+        except ValueError:
+            flash("Vui lòng chọn xếp hạng theo điểm gốc hoặc điểm hiệu chỉnh.", "danger")
+            return _back(round_, "rounds.ranking")
+        try:
+            changed = adjustment.set_ranking_basis(round_, basis, by=current_user)
+        except adjustment.AdjustmentError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+            return _back(round_, "rounds.ranking")
+        db.session.commit()
+        if changed:
+            flash(f"Từ nay đợt này xếp hạng theo: {basis.label.lower()}.", "success")
+    return _back(round_, "rounds.ranking")

@@ -367,6 +367,7 @@ def finalise(round_: Round, *, by: User | None = None) -> RankingSnapshot:
         created_by_id=getattr(by, "id", None),
         settings={
             "aggregation": round_.aggregation.value,
+            "ranking_basis": round_.ranking_basis.value,
             "min_scorecards": round_.min_scorecards,
             "disagreement_threshold": str(round_.disagreement_threshold),
             "grades": {k: str(v) for k, v in round_.grade_thresholds().items()},

@@ -171,6 +171,7 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "rounds.panel": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), post=allow(SECRETARIAT, ADMIN)),
     "rounds.progress": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "rounds.ranking": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "rounds.ranking_basis": Entry(post=allow(SECRETARIAT, ADMIN)),
     "rounds.reopen": Entry(post=allow(ADMIN), params={"round_id": "finalised_round"}),
     "rounds.reopen_scoring": Entry(post=allow(SECRETARIAT, ADMIN)),
     "rounds.rubric": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), post=allow(SECRETARIAT, ADMIN)),
