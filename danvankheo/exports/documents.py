@@ -232,14 +232,15 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
             yield [number, line.name, line.unit_name, line.field,
                    *[_as_number(line.criterion_means.get(code)) for code in codes],
                    _as_number(line.total), line.grade, line.rank, line.note]
+        if basis_line:  # which score ranked (raw or adjusted for each evaluator's severity)
+            yield Span(basis_line, "note")
 
     header = _header(
         ctx,
         number=document_number(None, "BC", ctx.number_suffix),
         day=ctx.today,
         title="KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG MÔ HÌNH “DÂN VẬN KHÉO”",
-        subtitles=[f"{round_name} (năm {year})", *([f"({'; '.join(filters)})"] if filters else []),
-                   *([basis_line] if basis_line else [])],
+        subtitles=[f"{round_name} (năm {year})", *([f"({'; '.join(filters)})"] if filters else [])],
     )
     detail_columns = [
         Column("STT", "integer", max_width=8),

@@ -86,7 +86,7 @@ def test_round_figures_and_ranking_page(client, login_as, ranked):  # noqa: F811
     login_as(Role.OBSERVER)
     page = client.get(f"/dot-danh-gia/{round_.id}/xep-hang").get_data(as_text=True)
     assert "Độ thống nhất của hội đồng chấm" in page
-    alpha_text = f"{expected:.2f}".replace(".", ",")
+    alpha_text = f"{expected:.3f}".replace(".", ",")
     assert f'data-testid="agreement-alpha">{alpha_text}<' in page
     assert agreement.reading(expected, 4) in page
     assert "+7,67" in page and "-5,13" in page
