@@ -510,10 +510,19 @@ def panel(round_id: int):
 def auto_assign(round_id: int):
     round_ = _round(round_id)
     k = request.form.get("k", type=int) or 0
+    cap_text = (request.form.get("toi_da") or "").strip()
+    if cap_text and not cap_text.isdigit():
+        flash("Số mô hình tối đa mỗi thành viên phải là số nguyên từ 1 trở lên (để trống nếu không giới hạn).",
+              "danger")
+        return _back(round_, "rounds.panel")
+    cap = int(cap_text) if cap_text else None
     if ActionForm().validate_on_submit():
         created = []
-        if _run(lambda: created.append(services.auto_assign(round_, k, by=current_user)), None):
-            flash(f"Đã phân công tự động: thêm {created[0]} lượt chấm ({k} thành viên mỗi mô hình).", "success")
+        if _run(lambda: created.append(services.auto_assign(round_, k, by=current_user, max_per_evaluator=cap)),
+                None):
+            limit = f", tối đa {cap} mô hình mỗi người" if cap else ""
+            flash(f"Đã phân công tự động: thêm {created[0]} lượt chấm ({k} thành viên mỗi mô hình{limit}).",
+                  "success")
     return _back(round_, "rounds.panel")
 
 

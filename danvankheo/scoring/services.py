@@ -24,7 +24,7 @@ from ..extensions import db
 from ..notifications.services import notify
 from ..registry.models import Field, Initiative, Status
 from ..units.models import Unit, UnitKind
-from . import aggregation, standings
+from . import aggregation, load_caps, standings
 from .models import (
     DEFAULT_GRADE_THRESHOLDS,
     DEFAULT_RUBRIC,
@@ -648,12 +648,14 @@ def plan_assignments(
     taken: set[tuple[int, int]] = frozenset(),
     active_counts: Mapping[int, int] | None = None,
     loads: Mapping[int, int] | None = None,
+    cap: int | None = None,
 ) -> list[tuple[int, int]]:
     """Choose new (model, evaluator) pairs so that each model has k active evaluators.
 
     Pure: `models` are (id, unit path), `evaluators` (id, unit path or ""), `taken` the
     pairs that exist already (assigned or recused), `active_counts` the assigned evaluators
-    per model, `loads` each evaluator's current number of models.
+    per model, `loads` each evaluator's current number of models, `cap` the most models any
+    evaluator may end with (None: no ceiling).
 
     Greedy least-loaded, most constrained model first, never a conflict of interest.
     Then a balancing pass moves new pairs from a more loaded evaluator to one with at
@@ -679,7 +681,8 @@ def plan_assignments(
         need = k - active_counts.get(model_id, 0)
         if need <= 0:
             continue
-        chosen = sorted(candidates[model_id], key=lambda e: (load[e], e))[:need]
+        chosen = sorted((e for e in candidates[model_id] if cap is None or load[e] < cap),
+                        key=lambda e: (load[e], e))[:need]
         for evaluator_id in chosen:
             taken.add((model_id, evaluator_id))
             load[evaluator_id] += 1
@@ -711,13 +714,15 @@ def plan_assignments(
     return sorted((m, e) for e, ms in new_by_evaluator.items() for m in ms)
 
 
-def auto_assign(round_: Round, k: int, *, by: User | None = None) -> int:
-    """Top every model of the round up to k evaluators from the panel, balanced.
-    Returns the number of new assignments."""
+def auto_assign(round_: Round, k: int, *, by: User | None = None, max_per_evaluator: int | None = None) -> int:
+    """Top every model of the round up to k evaluators from the panel, balanced, none above
+    `max_per_evaluator` models (see `load_caps`). Returns the number of new assignments."""
     _require(round_, RoundState.DRAFT, RoundState.SCORING,
              message="Chỉ phân công khi đợt đang chuẩn bị hoặc đang chấm.")
     if k < 1:
         raise ScoringError("Số thành viên chấm mỗi mô hình phải từ 1 trở lên.")
+    if max_per_evaluator is not None and max_per_evaluator < 1:
+        raise ScoringError("Số mô hình tối đa mỗi thành viên phải từ 1 trở lên.")
     panel = db.session.execute(
         select(User.id, func.coalesce(Unit.path, ""))
         .join(PanelMember, PanelMember.user_id == User.id)
@@ -746,10 +751,23 @@ def auto_assign(round_: Round, k: int, *, by: User | None = None) -> int:
         if status is AssignmentStatus.ASSIGNED:
             active[m] = active.get(m, 0) + 1
             loads[e] = loads.get(e, 0) + 1
+    if max_per_evaluator is not None:
+        refusal = load_caps.shortfall_message(
+            needed=sum(max(0, k - active.get(m, 0)) for m, _p in models),
+            loads={e: loads.get(e, 0) for e, _p in panel}, cap=max_per_evaluator, k=k, models=len(models))
+        if refusal:
+            raise ScoringError(refusal)
     pairs = plan_assignments(
         [(m, p) for m, p in models], [(e, p) for e, p in panel], k,
-        taken=taken, active_counts=active, loads=loads,
+        taken=taken, active_counts=active, loads=loads, cap=max_per_evaluator,
     )
+    if max_per_evaluator is not None:
+        planned: dict[int, int] = {}
+        for m, _e in pairs:
+            planned[m] = planned.get(m, 0) + 1
+        short_models = sum(1 for m, _p in models if active.get(m, 0) + planned.get(m, 0) < k)
+        if short_models:
+            raise ScoringError(load_caps.short_message(short=short_models, cap=max_per_evaluator, k=k))
     if pairs:
         model_paths = dict(models)
         evaluator_paths = dict(panel)
@@ -771,7 +789,8 @@ def auto_assign(round_: Round, k: int, *, by: User | None = None) -> int:
         new_counts[m] = new_counts.get(m, 0) + 1
     short = sum(1 for m, _p in models if active.get(m, 0) + new_counts.get(m, 0) < k)
     record("assignment.auto", round_, actor=by,
-           changes={"per_model": [None, k], "created": [None, len(pairs)], "short": [None, short]})
+           changes={"per_model": [None, k], "created": [None, len(pairs)], "short": [None, short],
+                    **({"max_per_evaluator": [None, max_per_evaluator]} if max_per_evaluator else {})})
     if round_.state is RoundState.SCORING and pairs:
         per_evaluator: dict[int, int] = {}
         for _m, e in pairs:
