@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from .imports.routes import bp as imports_bp
     from .notifications.routes import bp as notifications_bp
     from .registry.routes import bp as registry_bp
+    from .registry.similarity_routes import bp as similarity_bp
     from .reports.routes import bp as reports_bp
     from .scoring.round_routes import bp as rounds_bp
     from .scoring.routes import bp as scoring_bp
@@ -106,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, admin_bp, audit_bp, notifications_bp, rounds_bp, scoring_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (registry_bp, evidence_bp, showcase_bp):
+    for blueprint in (registry_bp, evidence_bp, showcase_bp, similarity_bp):
         app.register_blueprint(blueprint)
     for blueprint in (awards_bp, exports_bp, imports_bp, reports_bp):
         app.register_blueprint(blueprint)

@@ -13,6 +13,7 @@ from .registry.models import (  # noqa: F401
     SubmissionDeadline,
     Transition,
 )
+from .registry.similarity import SimilarityFlag  # noqa: F401
 from .scoring.models import (  # noqa: F401
     Assignment,
     Criterion,

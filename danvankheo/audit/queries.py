@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "auth.login_failed": "Đăng nhập không thành công",
     "auth.logout": "Đăng xuất",
     "round.ranking_basis": "Đợt đánh giá: chọn điểm dùng để xếp hạng",
+    "initiative.similarity_decision": "Mô hình: quyết định về cảnh báo trùng lặp",
     "user.password_change": "Đổi mật khẩu",
     "user.password_reset": "Đặt lại mật khẩu",
     "export.xlsx": "Xuất Excel",
@@ -169,6 +170,8 @@ FIELD_LABELS = {
     "until": "Gia hạn đến",
     "scope_kinds": "Loại đơn vị phải đăng ký",
     "ranking_basis": "Xếp hạng theo",
+    "similarity_decision": "Quyết định về trùng lặp",
+    "similar_to": "Mô hình gần giống",
 }
 
 
@@ -185,13 +188,14 @@ def _recorded_enums() -> dict[str, type]:
     from ..auth.models import Role
     from ..awards.models import AwardLevel, ProposalState
     from ..registry.models import Field, InitiativeKind, Status
+    from ..registry.similarity import SimilarityDecision
     from ..scoring.models import RankingBasis, RoundState, ScorecardState
     from ..units.models import UnitKind
 
     return {"Initiative.status": Status, "Initiative.kind": InitiativeKind, "field": Field, "roles": Role,
             "Round.state": RoundState, "Scorecard.state": ScorecardState, "Proposal.state": ProposalState,
             "Unit.kind": UnitKind, "scope_kinds": UnitKind, "level": AwardLevel,
-            "ranking_basis": RankingBasis}
+            "ranking_basis": RankingBasis, "similarity_decision": SimilarityDecision}
 
 
 def value_label(value: Any, field: str = "", object_type: str = "") -> str:

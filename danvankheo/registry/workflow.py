@@ -18,7 +18,7 @@ from ..auth.models import Role, User
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
-from . import permissions
+from . import permissions, similarity
 from .deadlines import DeadlineError, check_submission_time
 from .models import Initiative, Status, Transition
 from .services import STALE_MESSAGE, missing_for_submit
@@ -145,6 +145,8 @@ def transition(
     )
     initiative.transitions.append(step)
     db.session.flush()
+    if target in (Status.SUBMITTED, Status.ACCEPTED):
+        similarity.detect(initiative)  # warnings for the secretariat: a recycled model, reused evidence
     record(
         f"initiative.{target.value}",
         initiative,

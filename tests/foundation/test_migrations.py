@@ -25,7 +25,7 @@ SHIPPED = {
     "20261122_0720_1000standings_round_entry_and_panel_standings.py": "233340d1a34fe6954319a98a1c0cd471a2419018af0eca6cd0001f8f84e3baa2",
     "20261206_1900_1050listingindex_registry_listing_index_everywhere.py": "b8e06fc02bc50476977dfb221f701f885fc4b4d10cfdf0b38578492943f35437",
     "20261206_1900_1100meetings_council_meetings_and_votes.py": "55e2402bbde710d67c0090fa0302197265ca40a07c9596cac0c3c9142effa853",
-    "20261206_1945_1200judging_ranking_basis_and_snapshot_bases.py": "8d2da662f83286f8b760573fb8c7c6054bdf08a58f2f36752b276e72173203f6",
+    "20261206_1945_1200judging_ranking_basis_and_snapshot_bases.py": "08f0da34f9fbc0a07f5e754f2bfd32f8f1593ce84a6d6895233d5a55c528e842",
 }
 
 

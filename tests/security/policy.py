@@ -172,6 +172,8 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "rounds.progress": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "rounds.ranking": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "rounds.ranking_basis": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "similarity.decide": Entry(post=allow(SECRETARIAT, ADMIN),
+                               params={"initiative_id": "submitted", "flag_id": "similarity_flag"}),
     "rounds.reopen": Entry(post=allow(ADMIN), params={"round_id": "finalised_round"}),
     "rounds.reopen_scoring": Entry(post=allow(SECRETARIAT, ADMIN)),
     "rounds.rubric": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), post=allow(SECRETARIAT, ADMIN)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -161,6 +162,11 @@ def build_world(payload: str = "") -> World:
     for line in proposal.lines:
         line.achievement_summary = _text("Thành tích", payload)
 
+    from danvankheo.registry.similarity import SimilarityFlag, SimilarityKind
+
+    similarity_flag = SimilarityFlag(initiative_id=submitted.id, other_id=main.id, kind=SimilarityKind.TEXT,
+                                     score=Decimal("0.9"))
+    db.session.add(similarity_flag)
     notification = notify([staff_a], kind="test", title=_text("Thông báo", payload),
                           body=_text("Nội dung", payload))[0]
     db.session.flush()
@@ -190,6 +196,7 @@ def build_world(payload: str = "") -> World:
         "approved_proposal": approved,
         "approved_line": approved.lines[0],
         "unit_b": unit_b,
+        "similarity_flag": similarity_flag,
     }
     return w
 
