@@ -232,4 +232,10 @@ def seed_registry_demo(units: dict[str, Unit]) -> bool:
             attach(item, io.BytesIO(_draw((250, 250, 250), spec.name, "PDF")),
                    f"Báo cáo kết quả mô hình “{spec.name[:60]}” năm {spec.year}.pdf", actor=author)
     db.session.flush()
+    # What submission did for real models: the warnings of recycled models (one in the demo).
+    from .similarity import detect
+
+    for item in made.values():
+        if item.status is not Status.DRAFT:
+            detect(item)
     return bool(made)
