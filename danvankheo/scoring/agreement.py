@@ -30,7 +30,8 @@ from decimal import Decimal
 
 import krippendorff
 import numpy as np
-from sqlalchemy import select
+from flask import g, has_request_context, request
+from sqlalchemy import func, select
 
 from ..auth.models import User
 from ..extensions import db
@@ -136,6 +137,25 @@ def evaluator_offsets(totals: Mapping[int, Mapping[int, Decimal]]) -> dict[int, 
     }
 
 
+def criterion_spreads_of(round_: Round) -> dict[int, tuple[Decimal | None, int]]:
+    """`criterion_spreads` computed in the database: a national round has 1.7 million scores,
+    the answer one row per criterion."""
+    per_model = (
+        select(Score.criterion_id.label("criterion_id"),
+               (func.max(Score.value) - func.min(Score.value)).label("spread"))
+        .join(Scorecard, Score.scorecard_id == Scorecard.id)
+        .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED)
+        .group_by(Score.criterion_id, Scorecard.initiative_id)
+        .having(func.count() >= 2)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(per_model.c.criterion_id, func.sum(per_model.c.spread), func.count())
+        .group_by(per_model.c.criterion_id)
+    )
+    return {criterion: (quantize(to_decimal(str(total)) / count), count) for criterion, total, count in rows}
+
+
 def criterion_spreads(scores: Iterable[tuple[int, int, Decimal]]) -> dict[int, tuple[Decimal | None, int]]:
     """{criterion: (mean of highest − lowest per model, models counted)} from (criterion, model, value)."""
     per_model: dict[int, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
@@ -150,14 +170,19 @@ def criterion_spreads(scores: Iterable[tuple[int, int, Decimal]]) -> dict[int, t
 
 
 def submitted_totals(round_: Round) -> dict[int, dict[int, Decimal]]:
-    """{model: {evaluator: total}} of the round's submitted scorecards (one query)."""
+    """{model: {evaluator: total}} of the round's submitted scorecards (one query). A page that
+    shows a live ranking reads them twice (adjusted scores, agreement): a GET request keeps them."""
+    cache = g.setdefault("_submitted_totals", {}) if has_request_context() and request.method == "GET" else {}
+    if round_.id in cache:
+        return cache[round_.id]
     totals: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for evaluator, model, total in db.session.execute(
         select(Scorecard.evaluator_id, Scorecard.initiative_id, Scorecard.total)
         .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED)
     ):
         totals[model][evaluator] = to_decimal(total)
-    return dict(totals)
+    cache[round_.id] = dict(totals)
+    return cache[round_.id]
 
 
 def round_agreement(round_: Round) -> Agreement:
@@ -165,11 +190,7 @@ def round_agreement(round_: Round) -> Agreement:
     alpha, paired = krippendorff_alpha(totals)
     offsets = evaluator_offsets(totals)
     names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(list(offsets)))).all())
-    spreads = criterion_spreads(db.session.execute(
-        select(Score.criterion_id, Scorecard.initiative_id, Score.value)
-        .join(Scorecard, Score.scorecard_id == Scorecard.id)
-        .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED)
-    ))
+    spreads = criterion_spreads_of(round_)
     criteria: list[Criterion] = list(round_.criteria)
     return Agreement(
         alpha=alpha,

@@ -90,3 +90,24 @@ def test_round_figures_and_ranking_page(client, login_as, ranked):  # noqa: F811
     assert f'data-testid="agreement-alpha">{alpha_text}<' in page
     assert agreement.reading(expected, 4) in page
     assert "+7,67" in page and "-5,13" in page
+
+
+def test_spread_per_criterion_in_the_database_equals_the_pure_function(ranked):  # noqa: F811
+    round_, _models, _units = ranked
+    from sqlalchemy import select
+
+    from danvankheo.extensions import db
+    from danvankheo.scoring.models import Score, Scorecard, ScorecardState
+
+    rows = db.session.execute(
+        select(Score.criterion_id, Scorecard.initiative_id, Score.value)
+        .join(Scorecard, Score.scorecard_id == Scorecard.id)
+        .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED)
+    ).all()
+    assert agreement.criterion_spreads_of(round_) == agreement.criterion_spreads(rows)
+    # By hand, first criterion (max 20): A 20,20,20; B 20,20,20; C 20,20,20; D 20,20 → no spread.
+    first = round_.criteria[0]
+    assert agreement.criterion_spreads_of(round_)[first.id] == (Decimal("0.00"), 4)
+    # Last criterion (what is left of each total): A 12,14,16 → 4; B 0,0,5 → 5; C 0; D 19,19 → 0.
+    last = round_.criteria[-1]
+    assert agreement.criterion_spreads_of(round_)[last.id] == (Decimal("2.25"), 4)
