@@ -30,7 +30,7 @@ from decimal import Decimal
 
 import krippendorff
 import numpy as np
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import func, select
 
 from ..auth.models import User
@@ -172,7 +172,9 @@ def criterion_spreads(scores: Iterable[tuple[int, int, Decimal]]) -> dict[int, t
 def submitted_totals(round_: Round) -> dict[int, dict[int, Decimal]]:
     """{model: {evaluator: total}} of the round's submitted scorecards (one query). A page that
     shows a live ranking reads them twice (adjusted scores, agreement): a GET request keeps them."""
-    cache = g.setdefault("_submitted_totals", {}) if has_request_context() and request.method == "GET" else {}
+    # Kept in the request's environ, not in `g`: an application context may outlive a request.
+    cache = (request.environ.setdefault("danvankheo.submitted_totals", {})
+             if has_request_context() and request.method == "GET" else {})
     if round_.id in cache:
         return cache[round_.id]
     totals: dict[int, dict[int, Decimal]] = defaultdict(dict)
