@@ -22,12 +22,13 @@ from .models import AwardForm, Proposal
 DEMO_ROUND_NAME = "Đánh giá mô hình “Dân vận khéo” năm 2025"
 DEMO_EVALUATORS = ("giamkhao1", "giamkhao2", "giamkhao3")
 # Points taken off each criterion's maximum, model by model: Xuất sắc, Tốt, Khá...
-DEMO_DEDUCTIONS = (Decimal("0.5"), Decimal(4), Decimal(7), Decimal(0))
-# Scores every criterion 3 points below the others (15 on the total): the ranking adjusted for
-# each evaluator's severity differs from the raw one. She may not score her own unit's model
-# (Sở Tư pháp), which therefore escapes her severity in the raw ranking.
+DEMO_DEDUCTIONS = (Decimal("0.5"), Decimal(4), Decimal(7), Decimal("0.5"))
+# Scores every criterion 5 points below the others (25 on the total). She may not score her own
+# unit's model (Sở Tư pháp), which therefore escapes her severity: raw, it ranks first and the
+# fourth model is only Tốt; adjusted for her severity, the fourth model ranks first, Xuất sắc
+# (flagged for discussion). The approved proposal, made on the raw ranking, keeps one model.
 HARSH_EVALUATOR = "giamkhao2"
-HARSH_BY = Decimal(3)
+HARSH_BY = Decimal(5)
 
 
 def demo_meeting(proposal: Proposal) -> meetings.MeetingData:

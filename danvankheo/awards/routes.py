@@ -100,6 +100,7 @@ def new():
     if round_ is None:
         return render_template("awards/new.html", rounds=rounds, round=None, form=None, rows=[])
     rows = ranking_for(round_)
+    repeats: list = []
     form = NewProposalForm()
     form.award_form_id.choices = _form_choices()
     form.initiative_ids.choices = [(row.initiative_id, row.name) for row in rows]
@@ -114,16 +115,19 @@ def new():
                 db.session.get(AwardForm, form.award_form_id.data),
                 actor=current_user,
                 title=form.title.data,
+                repeat_reason=request.form.get("ly_do_khen_lai"),
             )
         except AwardError as error:
             db.session.rollback()
             form.initiative_ids.errors.append(str(error))
+            repeats = getattr(error, "earlier", [])
         else:
             db.session.commit()
             flash("Đã lập danh sách đề nghị khen thưởng. Kiểm tra từng dòng rồi lưu.", "success")
             return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
     selected = set(form.initiative_ids.data or [])
-    return render_template("awards/new.html", rounds=rounds, round=round_, form=form, rows=rows, selected=selected)
+    return render_template("awards/new.html", rounds=rounds, round=round_, form=form, rows=rows, selected=selected,
+                           repeats=repeats)
 
 
 def _detail_page(proposal: Proposal, form: ProposalForm | None = None, *, stale: bool = False, status: int = 200):
@@ -236,7 +240,8 @@ def add_line(proposal_id: int):
     return _act(
         proposal,
         lambda: services.add_line(proposal, initiative, request.form.get("recipient") or None, award_form,
-                                  expected_version=_expected_version(), actor=current_user),
+                                  expected_version=_expected_version(), actor=current_user,
+                                  repeat_reason=request.form.get("ly_do_khen_lai")),
         "Đã thêm một dòng; chọn người hoặc tập thể được đề nghị ở cột tương ứng rồi lưu.",
     )
 

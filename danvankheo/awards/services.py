@@ -26,6 +26,7 @@ from ..registry.models import Initiative
 from ..scoring.models import Grade, Round, RoundState
 from ..scoring.ranking import RankingRow, ranking_for
 from ..units.models import Unit
+from . import repeat_awards
 from .models import (
     DEFAULT_AWARD_FORMS,
     AwardForm,
@@ -59,6 +60,21 @@ def _plain_text(text: str | None) -> str:
 
 class AwardError(ValueError):
     """A refused operation; the message is shown to the user."""
+
+
+class RepeatedAwardError(AwardError):
+    """A model already awarded was proposed without a reason; `earlier` lists the awards."""
+
+    def __init__(self, message: str, earlier: list) -> None:
+        super().__init__(message)
+        self.earlier = earlier
+
+
+def _check_repeats(initiative_ids: Sequence[int], reason: str | None) -> str | None:
+    try:
+        return repeat_awards.check(initiative_ids, reason)
+    except repeat_awards.RepeatedAward as error:
+        raise RepeatedAwardError(str(error), error.earlier) from None
 
 
 class StaleProposal(AwardError):
@@ -272,8 +288,9 @@ def _check_award_form(award_form: AwardForm | None) -> AwardForm:
 
 
 def create_proposal(round_: Round, initiative_ids: Sequence[int], award_form: AwardForm | None, *,
-                    actor=None, title: str | None = None) -> Proposal:
-    """A draft proposal from a finalised round, with one collective line per chosen model."""
+                    actor=None, title: str | None = None, repeat_reason: str | None = None) -> Proposal:
+    """A draft proposal from a finalised round, with one collective line per chosen model.
+    Models already awarded need `repeat_reason` (see `repeat_awards`)."""
     if round_.state is not RoundState.FINALISED:
         raise AwardError("Chỉ lập danh sách đề nghị từ đợt đánh giá đã công bố kết quả.")
     award_form = _check_award_form(award_form)
@@ -283,6 +300,7 @@ def create_proposal(round_: Round, initiative_ids: Sequence[int], award_form: Aw
         raise AwardError("Có mô hình được chọn không thuộc kết quả của đợt đánh giá này.")
     if not initiative_ids:
         raise AwardError("Vui lòng chọn ít nhất một mô hình.")
+    repeat_reason = _check_repeats(initiative_ids, repeat_reason)
     proposal = Proposal(
         round=round_,
         title=(title or "").strip() or default_title(round_),
@@ -311,12 +329,13 @@ def create_proposal(round_: Round, initiative_ids: Sequence[int], award_form: Aw
         actor=actor,
         label=proposal.title,
         changes={"Đợt đánh giá": [None, round_.name], "Số dòng": [None, len(initiative_ids)]},
+        reason=repeat_reason,
     )
     return proposal
 
 
 def add_line(proposal: Proposal, initiative: Initiative, recipient_key: str | None, award_form: AwardForm | None,
-             *, expected_version: int | None = None, actor=None) -> ProposalLine:
+             *, expected_version: int | None = None, actor=None, repeat_reason: str | None = None) -> ProposalLine:
     """Add a recipient for a model of the round. Without a key: the first one not yet proposed."""
     _check_editable(proposal)
     _check_version(proposal, expected_version)
@@ -333,13 +352,14 @@ def add_line(proposal: Proposal, initiative: Initiative, recipient_key: str | No
             raise AwardError(f"Mọi tập thể và cá nhân của mô hình “{initiative.name}” đã có trong danh sách.")
     if (initiative.id, recipient.key) in used:
         raise AwardError(f"{recipient.name} đã có trong danh sách đề nghị cho mô hình “{initiative.name}”.")
+    repeat_reason = _check_repeats([initiative.id], repeat_reason)
     position = max((line.position for line in proposal.lines), default=0) + 10
     line = _new_line(proposal, initiative, recipient, award_form, rows[initiative.id], position)
     db.session.add(line)
     _touch(proposal)
     db.session.flush()
     record("proposal.line_add", proposal, actor=actor, label=proposal.title,
-           changes={"Dòng": [None, f"{recipient.name} — {initiative.name}"]})
+           changes={"Dòng": [None, f"{recipient.name} — {initiative.name}"]}, reason=repeat_reason)
     return line
 
 

@@ -1,0 +1,73 @@
+"""One achievement, one award (Công văn 5007/BNV-TĐKT): proposing a model that was already
+awarded (the same model, or the model it continues) asks for a reason, with the earlier award.
+
+The software cannot tell whether a continued model brought new results; the secretariat can,
+and writes why it proposes again. The reason is kept in the audit trail of the proposal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..registry.models import Initiative
+from .models import Proposal, ProposalLine, ProposalState
+
+MIN_REASON = 5
+
+
+@dataclass(frozen=True)
+class EarlierAward:
+    initiative_id: int  # the model being proposed
+    line: ProposalLine  # the award already granted (to it, or to the model it continues)
+
+
+class RepeatedAward(ValueError):
+    """Raised by the services when earlier awards exist and no reason was given."""
+
+    def __init__(self, message: str, earlier: list[EarlierAward]) -> None:
+        super().__init__(message)
+        self.earlier = earlier
+
+
+def earlier_awards(initiative_ids: Sequence[int]) -> list[EarlierAward]:
+    """Granted, not revoked awards of the models or of the models they continue."""
+    if not initiative_ids:
+        return []
+    continues = dict(db.session.execute(
+        select(Initiative.id, Initiative.continues_id).where(Initiative.id.in_(list(initiative_ids)))).all())
+    sources: dict[int, set[int]] = {}
+    for model, previous in continues.items():
+        for source in {model, previous} - {None}:
+            sources.setdefault(source, set()).add(model)
+    lines = db.session.scalars(
+        select(ProposalLine)
+        .join(Proposal, ProposalLine.proposal_id == Proposal.id)
+        .where(Proposal.state == ProposalState.APPROVED, ProposalLine.initiative_id.in_(list(sources)))
+        .options(selectinload(ProposalLine.proposal), selectinload(ProposalLine.award_form),
+                 selectinload(ProposalLine.revocation))
+        .order_by(ProposalLine.id)
+    )
+    return [EarlierAward(model, line) for line in lines if not line.is_revoked
+            for model in sorted(sources[line.initiative_id])]
+
+
+def check(initiative_ids: Sequence[int], reason: str | None) -> str | None:
+    """The reason to record, or RepeatedAward when an earlier award exists and none is given."""
+    earlier = earlier_awards(initiative_ids)
+    if not earlier:
+        return None
+    reason = (reason or "").strip()
+    if len(reason) >= MIN_REASON:
+        return reason[:2000]
+    names = "; ".join(sorted({f"“{e.line.initiative_name}” ({e.line.award_form.name}, Quyết định số "
+                              f"{e.line.proposal.decision_number})" for e in earlier}))
+    raise RepeatedAward(
+        "Một thành tích chỉ được đề nghị khen thưởng một lần (Công văn 5007/BNV-TĐKT). Đã được khen: "
+        f"{names}. Nếu mô hình có kết quả mới, ghi lý do đề nghị lại rồi bấm lại để xác nhận.",
+        earlier,
+    )
