@@ -92,8 +92,9 @@ class Config:
     # An export with more rows than this (ranking + score detail) runs as a job; smaller ones
     # are downloaded at once.
     JOB_EXPORT_THRESHOLD = _int("JOB_EXPORT_THRESHOLD", 20_000)
-    # A periodic report over more models than this runs as a job.
-    JOB_REPORT_THRESHOLD = _int("JOB_REPORT_THRESHOLD", 5_000)
+    # A periodic report when there are more units than this (several organisers' trees, a
+    # national deployment) runs as a job.
+    JOB_REPORT_THRESHOLD = _int("JOB_REPORT_THRESHOLD", 2_000)
     # An import of more spreadsheet rows than this runs as a job.
     JOB_IMPORT_THRESHOLD = _int("JOB_IMPORT_THRESHOLD", 500)
     JOB_FILE_DAYS = _int("JOB_FILE_DAYS", 7)  # days a finished job's file stays downloadable

@@ -113,3 +113,137 @@ def run_periodic_report(run: JobRun) -> str:
     record("export.xlsx", None, object_type="Export", actor=run.owner, label=f"{period.title} ({period.label})",
            changes={"filename": [None, filename], "job": [None, run.job_id]})
     return f"Đã tạo tệp “{filename}”."
+
+
+# --- Excel import of units and users -----------------------------------------------------------
+
+IMPORT_ERRORS_SHOWN = 50
+
+
+def start_import(user, filename: str, data: bytes, rows: int):
+    """Keep the uploaded file for the worker (under a random name), then start the job."""
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    upload_key = digest[:32]
+    path = services.jobs_folder() / f"upload-{upload_key}.xlsx"
+    if not path.exists():
+        partial = path.with_name(path.name + ".part")
+        partial.write_bytes(data)
+        partial.replace(path)
+    job, created = services.start_and_enqueue(user, JobKind.IMPORT, filename or "Tệp Excel",
+                                              {"upload": upload_key, "filename": filename}, total=rows)
+    return _started(job, created)
+
+
+@register_runner(JobKind.IMPORT)
+def run_import(run: JobRun) -> str:
+    """The import exactly as the page does it: every error of every row, and nothing applied
+    when any row is wrong (the job's transaction is rolled back with the failure)."""
+    from ..imports import services as imports
+    from ..imports import spreadsheet
+
+    run.require(lambda user: user.has_role(Role.ADMIN), LOST_RIGHT.format(what="nhập đơn vị và người dùng"))
+    path = services.jobs_folder() / f"upload-{run.params['upload']}.xlsx"
+    filename = run.params.get("filename") or ""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as missing:
+        raise JobStopped("Không còn tệp đã tải lên trên máy chủ; vui lòng tải lên lại.") from missing
+    try:
+        try:
+            workbook = spreadsheet.open_workbook(filename, data)
+            try:
+                parsed = spreadsheet.parse_workbook(workbook)
+            finally:
+                workbook.close()
+        except spreadsheet.ImportFileError as error:
+            raise JobStopped(str(error)) from error
+        run.advance(len(parsed.units) + len(parsed.users))
+        run.checkpoint()
+        imports.check_against_database(parsed)
+        if parsed.errors:
+            raise JobStopped(_import_errors(filename, parsed.errors))
+        try:
+            result = imports.apply_import(parsed, actor=run.owner, filename=filename)
+        except imports.ImportRejected as rejected:
+            raise JobStopped(_import_errors(filename, [rejected.error])) from rejected
+        run.checkpoint()  # a last chance to cancel before the import is committed
+        if result.new_accounts:
+            with run.output(f"Mật khẩu ban đầu - {filename or 'nhập Excel'}.xlsx") as target:
+                _write_passwords(result.new_accounts, target)
+    finally:
+        path.unlink(missing_ok=True)
+    summary = (f"Đã nhập xong tệp “{filename}”: thêm {result.units_created} đơn vị, cập nhật "
+               f"{result.units_updated} đơn vị; thêm {result.users_created} tài khoản, cập nhật "
+               f"{result.users_updated} tài khoản.")
+    if result.new_accounts:
+        summary += (" Tệp mật khẩu ban đầu của tài khoản mới chỉ tải được một lần; hãy gửi riêng cho từng người.")
+    return summary
+
+
+def _import_errors(filename: str, errors) -> str:
+    lines = [f"Chưa nhập gì: tệp “{filename}” có {len(errors)} lỗi. Sửa các dòng dưới đây rồi tải lên lại cả tệp."]
+    lines += [f"- Trang “{e.sheet}”, dòng {e.row}, cột “{e.column}”: {e.message}" for e in errors[:IMPORT_ERRORS_SHOWN]]
+    if len(errors) > IMPORT_ERRORS_SHOWN:
+        lines.append(f"… và {len(errors) - IMPORT_ERRORS_SHOWN} lỗi khác.")
+    return "\n".join(lines)
+
+
+def _write_passwords(accounts, target) -> None:
+    from ..exports.xlsx import Column, Sheet, write_workbook
+
+    write_workbook([Sheet("Mật khẩu ban đầu", [Column("Tên đăng nhập"), Column("Họ và tên", max_width=40),
+                                                Column("Mật khẩu ban đầu")],
+                          [[a.login, a.full_name, a.password] for a in accounts],
+                          title="MẬT KHẨU BAN ĐẦU CỦA TÀI KHOẢN MỚI",
+                          notes=["Chỉ tải được một lần. Người dùng phải đổi mật khẩu ở lần đăng nhập đầu."])],
+                   target)
+
+
+# --- Bulk e-mail of notifications --------------------------------------------------------------
+
+MAIL_BATCH = 50
+
+
+def start_bulk_mail(notification_ids) -> bool:
+    """Send a mass notice's mail as a job of the user whose change caused it. Called after
+    that change committed, so the job is written in a session of its own. False when there
+    is no such user (a command): `send-reminders` then sends the mail."""
+    from flask import has_request_context
+    from flask_login import current_user
+    from sqlalchemy.orm import Session
+
+    from ..auth.models import User
+
+    if not has_request_context() or not current_user.is_authenticated:
+        return False
+    ids = sorted(set(notification_ids))
+    with Session(db.engine) as session:
+        owner = session.get(User, current_user.id)
+        job, created = services.start_job(owner, JobKind.REMINDER_MAIL,
+                                          f"Gửi email {format_number(len(ids))} thông báo", {"ids": ids},
+                                          total=len(ids), session=session)
+        session.commit()
+        if created:
+            services.enqueue(job)
+    return True
+
+
+@register_runner(JobKind.REMINDER_MAIL)
+def run_bulk_mail(run: JobRun) -> str:
+    from ..notifications.mail import mail_enabled, send_notification_emails
+
+    if not mail_enabled():
+        raise JobStopped("Chưa cấu hình máy chủ thư (MAIL_SERVER): các thông báo vẫn có trong phần mềm, "
+                         "không gửi được email.")
+    ids = list(run.params["ids"])
+    sent = 0
+    for start in range(0, len(ids), MAIL_BATCH):
+        sent += send_notification_emails(ids[start:start + MAIL_BATCH])
+        run.advance(len(ids[start:start + MAIL_BATCH]))
+        run.checkpoint()
+    left = len(ids) - sent
+    return (f"Đã gửi {format_number(sent)} email thông báo"
+            + (f"; {format_number(left)} thư không gửi được (người nhận không có email hoặc máy chủ thư từ chối), "
+               "lệnh send-reminders sẽ thử lại." if left else "."))

@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ..audit.services import record
 from ..core.types import utcnow
@@ -57,26 +58,29 @@ def dedup_key(kind: JobKind, owner_id: int, params: dict[str, Any]) -> str:
 
 
 def start_job(owner, kind: JobKind, title: str, params: dict[str, Any], *,
-              total: int | None = None) -> tuple[Job, bool]:
+              total: int | None = None, session: Session | None = None) -> tuple[Job, bool]:
     """The job for this work: a new one (True), or the same work already queued or running
-    for this user (False). Call `enqueue` after committing a new one."""
+    for this user (False). Call `enqueue` after committing a new one. `session`: another
+    session than the request's (a job started after the request committed), not audited."""
+    session = session or db.session()
     key = dedup_key(kind, owner.id, params)
-    existing = db.session.scalar(select(Job).where(Job.active_key == key))
+    existing = session.scalar(select(Job).where(Job.active_key == key))
     if existing is not None:
         return existing, False
     job = Job(owner_id=owner.id, kind=kind, title=title[:500], params=params, dedup_key=key, active_key=key,
-              state=JobState.QUEUED, progress_total=total, message="Đang chờ đến lượt xử lý.")
+              state=JobState.QUEUED, progress_total=total, progress_done=0, message="Đang chờ đến lượt xử lý.")
     try:
-        with db.session.begin_nested():
-            db.session.add(job)
+        with session.begin_nested():
+            session.add(job)
     except IntegrityError:
         # A twin request committed the same job between our look-up and our insert.
-        existing = db.session.scalar(select(Job).where(Job.active_key == key))
+        existing = session.scalar(select(Job).where(Job.active_key == key))
         if existing is None:
             raise
         return existing, False
-    record("job.start", job, actor=owner, label=f"{kind.label}: {title}"[:500],
-           changes={"kind": [None, kind.value]})
+    if session is db.session():
+        record("job.start", job, actor=owner, label=f"{kind.label}: {title}"[:500],
+               changes={"kind": [None, kind.value]})
     return job, True
 
 
@@ -162,5 +166,10 @@ def purge_expired(now=None) -> int:
         job.message = (f"{job.message} Tệp đã được xóa sau {current_app.config['JOB_FILE_DAYS']} ngày lưu giữ."
                        ).strip()
     db.session.flush()
+    # Uploads left behind by a job whose worker was killed before it could remove them.
+    limit = (now - timedelta(days=current_app.config["JOB_FILE_DAYS"])).timestamp()
+    for leftover in jobs_folder().glob("upload-*"):
+        if leftover.stat().st_mtime < limit:
+            leftover.unlink(missing_ok=True)
     return len(expired)
 

@@ -267,3 +267,21 @@ def test_the_cancel_form_needs_csrf(client, login_as, finalised, app, monkeypatc
     app.config["WTF_CSRF_ENABLED"] = True
     assert client.post(f"/cong-viec/{_job().id}/huy").status_code == 400
     assert _job().state is JobState.QUEUED
+
+
+def test_a_periodic_report_over_many_units_runs_as_a_job(client, login_as, finalised, app, jobs_folder):
+    from openpyxl import load_workbook
+
+    app.config["JOB_REPORT_THRESHOLD"] = 1
+    login_as(finalised.secretariat)
+    response = client.get("/bao-cao/excel?tu_ngay=01/01/2026&den_ngay=31/12/2026")
+    assert response.status_code == 302
+    job = _job()
+    assert job.kind is JobKind.PERIODIC_REPORT and job.state is JobState.DONE, job.message
+    assert job.title == "Tổng kết năm 2026 (từ ngày 01/01/2026 đến ngày 31/12/2026)"
+    assert job.progress_done == job.progress_total > 0
+    download = client.get(f"/cong-viec/{job.id}/tai-ve")
+    import io
+
+    assert load_workbook(io.BytesIO(download.data)).sheetnames[0] == "Tổng hợp"
+    download.close()
