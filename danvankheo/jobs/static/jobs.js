@@ -23,6 +23,7 @@
       bar.textContent = job.percent + "%";
     }
     row.setAttribute("data-state", job.state);
+    setText(row, "started", job.started || "Chưa bắt đầu");
     setText(row, "percent", job.percent === null ? "" : job.percent + "%");
     setText(row, "rows", job.rows);
     setText(row, "time_left", job.time_left);
