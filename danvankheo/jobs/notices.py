@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 
+from ..core.timeutil import format_datetime
 from ..notifications.services import notify
 from .models import Job, JobState
 
@@ -23,6 +24,6 @@ def jobs_link() -> str:
 def notify_finished(job: Job) -> None:
     body = job.message
     if job.state is JobState.DONE and job.result_key:
-        body += f"\nTệp kết quả được giữ {current_app.config['JOB_FILE_DAYS']} ngày trên trang Công việc."
+        body += f"\nTải tệp kết quả trên trang Công việc trước {format_datetime(job.expires_at)}."
     notify([job.owner], kind=f"job_{job.state.value}", title=TITLES[job.state].format(title=job.title)[:500],
            body=body, link=jobs_link(), dedup_key=f"job:{job.id}:{job.state.value}")

@@ -12,7 +12,7 @@ from ..core.timeutil import format_datetime
 from ..exports.xlsx import content_disposition
 from ..extensions import db
 from . import services
-from .models import Job, JobKind, JobState
+from .models import Job, JobState
 
 bp = Blueprint("jobs", __name__, url_prefix="/cong-viec", static_folder="static",
                static_url_path="/static/cong-viec")
@@ -105,17 +105,10 @@ def download(job_id: int):
         abort(404)
     record("job.download", job, label=f"{job.kind.label}: {job.title}"[:500],
            changes={"filename": [None, job.result_name]})
+    db.session.commit()
     name = job.result_name or "ket-qua"
     suffix = name[name.rfind("."):] if "." in name else ""
-    source = path
-    if job.kind is JobKind.IMPORT:
-        # New accounts' one-time passwords: downloadable once, like the page that shows them once.
-        source = open(path, "rb")  # noqa: SIM115  (closed by the response)
-        path.unlink()
-        job.result_key = None
-        job.message += " Tệp mật khẩu đã được tải về và đã xóa khỏi máy chủ."
-    db.session.commit()
-    response = send_file(source, mimetype=MIMETYPES.get(suffix, "application/octet-stream"), max_age=0,
+    response = send_file(path, mimetype=MIMETYPES.get(suffix, "application/octet-stream"), max_age=0,
                          conditional=False, etag=False)
     response.headers["Content-Disposition"] = content_disposition(name)
     response.headers["Cache-Control"] = "private, no-store"

@@ -118,6 +118,7 @@ def run_periodic_report(run: JobRun) -> str:
 # --- Excel import of units and users -----------------------------------------------------------
 
 IMPORT_ERRORS_SHOWN = 50
+PASSWORD_FILE_HOURS = 24  # new accounts' one-time passwords stay on the server one day at most
 
 
 def start_import(user, filename: str, data: bytes, rows: int):
@@ -170,6 +171,7 @@ def run_import(run: JobRun) -> str:
             raise JobStopped(_import_errors(filename, [rejected.error])) from rejected
         run.checkpoint()  # a last chance to cancel before the import is committed
         if result.new_accounts:
+            run.keep_hours = PASSWORD_FILE_HOURS
             with run.output(f"Mật khẩu ban đầu - {filename or 'nhập Excel'}.xlsx") as target:
                 _write_passwords(result.new_accounts, target)
     finally:
@@ -178,7 +180,8 @@ def run_import(run: JobRun) -> str:
                f"{result.units_updated} đơn vị; thêm {result.users_created} tài khoản, cập nhật "
                f"{result.users_updated} tài khoản.")
     if result.new_accounts:
-        summary += (" Tệp mật khẩu ban đầu của tài khoản mới chỉ tải được một lần; hãy gửi riêng cho từng người.")
+        summary += (f" Tệp mật khẩu ban đầu của tài khoản mới chỉ được giữ {PASSWORD_FILE_HOURS} giờ; "
+                    "hãy tải về và gửi riêng cho từng người.")
     return summary
 
 

@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import IO, Any, TypeVar
 
 from flask import Flask, current_app
@@ -85,6 +86,7 @@ class JobRun:
         self.done = 0
         self.result_key: str | None = None
         self.result_name: str | None = None
+        self.keep_hours: int | None = None  # a shorter life for a sensitive file than JOB_FILE_DAYS
         self._reported = 0
         self._guards: list[tuple[Callable[[Any], bool], str]] = []
         config = current_app.config
@@ -208,6 +210,8 @@ def execute(job_id: int) -> None:
         job.progress_done = run.total if run.total is not None else run.done
         job.result_key, job.result_name = run.result_key, run.result_name
         services.end(job, JobState.DONE, summary)
+        if run.keep_hours and job.expires_at:
+            job.expires_at = min(job.expires_at, job.finished_at + timedelta(hours=run.keep_hours))
     except JobCancelled:
         _fail(job_id, JobState.CANCELLED, CANCELLED_MESSAGE, run)
     except JobStopped as stop:

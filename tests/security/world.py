@@ -199,13 +199,14 @@ def build_world(payload: str = "") -> World:
 
 def _finished_job(owner, title: str):
     """A finished export job of `owner` whose file is on disk."""
+    from danvankheo.exports.xlsx import Column, Sheet, workbook_bytes
     from danvankheo.jobs import services as jobs
     from danvankheo.jobs.models import JobKind, JobState
 
     job, _ = jobs.start_job(owner, JobKind.RANKING_EXPORT, title, {"world": title})
     job.result_key, job.result_name = "ab" * 16, "Kết quả.xlsx"
     jobs.end(job, JobState.DONE, "Đã tạo tệp.")
-    jobs.result_path(job.result_key).write_bytes(b"PK")
+    jobs.result_path(job.result_key).write_bytes(workbook_bytes([Sheet("Kết quả", [Column("Tên")], [[title]])]))
     return job
 
 
