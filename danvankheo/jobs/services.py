@@ -168,6 +168,11 @@ def purge_expired(now=None) -> int:
     db.session.flush()
     # Uploads left behind by a job whose worker was killed before it could remove them.
     limit = (now - timedelta(days=current_app.config["JOB_FILE_DAYS"])).timestamp()
+    # And partial files whose job could not record its key before its worker died.
+    stale_parts = (now - timedelta(days=1)).timestamp()
+    for leftover in jobs_folder().glob("*.part"):
+        if leftover.stat().st_mtime < stale_parts:
+            leftover.unlink(missing_ok=True)
     for leftover in jobs_folder().glob("upload-*"):
         if leftover.stat().st_mtime < limit:
             leftover.unlink(missing_ok=True)
