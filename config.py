@@ -100,6 +100,28 @@ class Config:
     # More emails than this from one request are left to the next `flask send-reminders` run.
     MAIL_AFTER_COMMIT_LIMIT = _int("MAIL_AFTER_COMMIT_LIMIT", 50)
 
+    # Background jobs (công việc, /cong-viec) run on Huey. HUEY_URL: "redis://…" or
+    # "sqlite:///path"; empty means REDIS_URL when set, else <instance>/huey.sqlite.
+    HUEY_URL = os.environ.get("HUEY_URL")
+    HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE")  # run jobs inside the request (tests only)
+    JOBS_FOLDER = os.environ.get("JOBS_FOLDER")  # finished jobs' files; default <instance>/jobs
+    # An export with more rows than this (ranking + score detail) runs as a job; smaller ones
+    # are downloaded at once.
+    JOB_EXPORT_THRESHOLD = _int("JOB_EXPORT_THRESHOLD", 20_000)
+    # A periodic report when there are more units than this (several organisers' trees, a
+    # national deployment) runs as a job.
+    JOB_REPORT_THRESHOLD = _int("JOB_REPORT_THRESHOLD", 2_000)
+    # An import of more spreadsheet rows than this runs as a job.
+    JOB_IMPORT_THRESHOLD = _int("JOB_IMPORT_THRESHOLD", 500)
+    JOB_FILE_DAYS = _int("JOB_FILE_DAYS", 7)  # days a finished job's file stays downloadable
+    # A running job whose worker has not written a heartbeat for this long is declared dead.
+    JOB_STALE_SECONDS = _int("JOB_STALE_SECONDS", 120)
+    JOB_HEARTBEAT_SECONDS = _int("JOB_HEARTBEAT_SECONDS", 10)
+    JOB_CHUNK_ROWS = _int("JOB_CHUNK_ROWS", 2_000)  # rows between progress writes and checks
+    # Seconds to sleep after each chunk: a test knob to watch a progress bar move; keep 0.
+    JOB_CHUNK_DELAY = float(os.environ.get("JOB_CHUNK_DELAY") or 0)
+    JOB_WORKERS = _int("JOB_WORKERS", 2)
+
     LOG_REQUESTS = _bool("LOG_REQUESTS", True)
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # json (one object per line) or text
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -139,6 +161,8 @@ class TestingConfig(Config):
     # Fast hashing keeps the suite quick; production uses Werkzeug's default (scrypt).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SERVER = None
+    # Jobs run inside the request unless a test starts a real worker.
+    HUEY_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

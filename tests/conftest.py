@@ -65,11 +65,13 @@ REAL_COMMIT_MODULES = {
     "test_authorization_matrix.py", "test_csrf.py", "test_xss.py",  # the security harness resets its world
     "test_audit_trail.py", "test_search_index.py",  # raw SQL on connections of their own
 }
+REAL_COMMIT_FOLDERS = {"jobs"}  # a job writes its progress through a connection of its own
 
 
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
-        if REAL_COMMIT_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in REAL_COMMIT_MODULES:
+        if (REAL_COMMIT_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in REAL_COMMIT_MODULES
+                or REAL_COMMIT_FOLDERS & set(item.path.parent.parts[-1:])):
             item.add_marker("real_commits")
 
 

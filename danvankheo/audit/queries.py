@@ -35,6 +35,7 @@ OBJECT_TYPE_LABELS = {
     "Setting": "Cấu hình",
     "Export": "Xuất dữ liệu",
     "Report": "Báo cáo",
+    "Job": "Công việc chạy nền",
     "System": "Hệ thống",
 }
 
@@ -49,6 +50,9 @@ ACTION_LABELS = {
     "export.document": "Tải văn bản (Word/PDF)",
     "export.dossier": "Tải toàn bộ hồ sơ đề nghị",
     "proposal.meeting": "Ghi biên bản họp Hội đồng",
+    "job.start": "Bắt đầu công việc chạy nền",
+    "job.cancel": "Hủy công việc chạy nền",
+    "job.download": "Tải tệp kết quả của công việc",
 }
 
 VERB_LABELS = {

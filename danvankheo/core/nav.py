@@ -33,6 +33,7 @@ NAV_ITEMS: list[NavItem] = [
     _item("reports.dashboard", "Thống kê", SEC, O, A),
     _item("reports.periodic", "Báo cáo định kỳ", SEC, O, A),
     _item("audit.index", "Nhật ký", SEC, A),
+    _item("jobs.index", "Công việc", SEC, O, A),
     _item("admin.units", "Đơn vị", A),
     _item("admin.users", "Người dùng", A),
     _item("showcase.index", "Thư viện mô hình", S, E, SEC, O, A),

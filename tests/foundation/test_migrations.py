@@ -25,6 +25,7 @@ SHIPPED = {
     "20261122_0720_1000standings_round_entry_and_panel_standings.py": "233340d1a34fe6954319a98a1c0cd471a2419018af0eca6cd0001f8f84e3baa2",
     "20261206_1900_1050listingindex_registry_listing_index_everywhere.py": "b8e06fc02bc50476977dfb221f701f885fc4b4d10cfdf0b38578492943f35437",
     "20261206_1900_1100meetings_council_meetings_and_votes.py": "55e2402bbde710d67c0090fa0302197265ca40a07c9596cac0c3c9142effa853",
+    "20261206_1900_1100jobs_background_jobs.py": "fd0fa1c611af6f942735b916d9f5e14a252900b91072a234dd51e7ef34ae65ea",
 }
 
 

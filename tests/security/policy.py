@@ -156,6 +156,12 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "reports.periodic": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "reports.periodic_xlsx": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "reports.static": Entry(get=PUBLIC),
+    "jobs.static": Entry(get=PUBLIC, params={"filename": "jobs_filename"}),
+    "jobs.index": Entry(get=SIGNED_IN),
+    "jobs.status": Entry(get=SIGNED_IN),
+    # A job is its owner's (the secretariat's here) alone: anyone else gets the missing answer.
+    "jobs.cancel": Entry(post=allow(SECRETARIAT, otherwise=NOT_FOUND)),
+    "jobs.download": Entry(get=allow(SECRETARIAT, otherwise=NOT_FOUND)),
     "rounds.assign": Entry(post=allow(SECRETARIAT, ADMIN)),
     "rounds.auto_assign": Entry(post=allow(SECRETARIAT, ADMIN)),
     "rounds.close": Entry(post=allow(SECRETARIAT, ADMIN)),
