@@ -113,6 +113,10 @@ class Config:
     JOB_REPORT_THRESHOLD = _int("JOB_REPORT_THRESHOLD", 2_000)
     # An import of more spreadsheet rows than this runs as a job.
     JOB_IMPORT_THRESHOLD = _int("JOB_IMPORT_THRESHOLD", 500)
+    # A proposal's dossier zip whose evidence files weigh more than this many megabytes, or
+    # that holds more lines than JOB_DOSSIER_LINES, is built by a job.
+    JOB_DOSSIER_THRESHOLD_MB = _int("JOB_DOSSIER_THRESHOLD_MB", 20)
+    JOB_DOSSIER_LINES = _int("JOB_DOSSIER_LINES", 30)
     JOB_FILE_DAYS = _int("JOB_FILE_DAYS", 7)  # days a finished job's file stays downloadable
     # A running job whose worker has not written a heartbeat for this long is declared dead.
     JOB_STALE_SECONDS = _int("JOB_STALE_SECONDS", 120)

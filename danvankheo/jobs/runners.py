@@ -250,3 +250,32 @@ def run_bulk_mail(run: JobRun) -> str:
     return (f"Đã gửi {format_number(sent)} email thông báo"
             + (f"; {format_number(left)} thư không gửi được (người nhận không có email hoặc máy chủ thư từ chối), "
                "lệnh send-reminders sẽ thử lại." if left else "."))
+
+
+# --- The proposal's whole dossier (zip) --------------------------------------------------------
+
+
+def start_dossier(user, proposal, title: str):
+    job, created = services.start_and_enqueue(user, JobKind.DOSSIER_ZIP, title, {"proposal_id": proposal.id})
+    return _started(job, created)
+
+
+@register_runner(JobKind.DOSSIER_ZIP)
+def run_dossier(run: JobRun) -> str:
+    from ..awards import dossier
+    from ..awards.models import Proposal
+    from ..evidence.storage import get_storage
+
+    proposal = db.session.get(Proposal, run.params["proposal_id"])
+    if proposal is None:
+        raise JobStopped("Đề nghị khen thưởng không còn tồn tại; công việc đã dừng.")
+    run.require(lambda user: user.has_role(*READERS), LOST_RIGHT.format(what="tải hồ sơ đề nghị khen thưởng"))
+    filename = dossier.dossier_filename(proposal)
+    with run.output(filename) as target:
+        entries = dossier.write_dossier(proposal, target, config=current_app.config, today=local_today(),
+                                        storage=get_storage())
+    run.set_total(len(entries))
+    run.advance(len(entries))
+    record("export.dossier", proposal, actor=run.owner, label=f"Hồ sơ đề nghị khen thưởng: {proposal.title}",
+           changes={"filename": [None, filename], "files": [None, len(entries)], "job": [None, run.job_id]})
+    return f"Đã tạo tệp “{filename}”: {format_number(len(entries))} tệp, kèm bảng kê SHA-256."
