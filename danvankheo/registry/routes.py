@@ -142,7 +142,8 @@ def create():
             db.session.commit()
             flash("Đã lưu bản nháp. Hãy đính kèm minh chứng rồi bấm “Nộp mô hình” khi hồ sơ đã đủ.", "success")
             return redirect(url_for("registry.detail", initiative_id=initiative.id))
-    return render_template("registry/form.html", form=form, initiative=None, unit=unit)
+    return render_template("registry/form.html", form=form, initiative=None, unit=unit,
+                           notice=deadlines.deadline_notice(form.year.data or local_today().year, unit.id))
 
 
 @bp.route("/<int:initiative_id>/sua", methods=["GET", "POST"])
@@ -172,7 +173,8 @@ def edit(initiative_id: int):
         else:
             flash("Đã lưu hồ sơ mô hình.", "success")
             return redirect(url_for("registry.detail", initiative_id=initiative.id))
-    return render_template("registry/form.html", form=form, initiative=initiative, unit=initiative.unit)
+    return render_template("registry/form.html", form=form, initiative=initiative, unit=initiative.unit,
+                           notice=deadlines.deadline_notice(initiative.year, initiative.unit_id))
 
 
 def _stale(form: InitiativeForm, initiative: Initiative):
@@ -218,6 +220,7 @@ def detail(initiative_id: int):
         missing=missing_for_submit(initiative) if editable else [],
         can_edit=editable,
         deadline=deadlines.deadline_for(initiative.year, initiative.unit_id) if editable else None,
+        notice=deadlines.deadline_notice(initiative.year, initiative.unit_id) if editable else None,
     )
 
 
@@ -372,7 +375,14 @@ def _staff_panel(user) -> dict | None:
     if not user.unit_id:
         return None
     year = local_today().year
-    deadline = deadlines.deadline_for(year, user.unit_id)
+    notice = deadlines.deadline_notice(year, user.unit_id)
+    drafts = db.session.scalar(
+        select(func.count()).where(
+            Initiative.unit_id == user.unit_id,
+            Initiative.year == year,
+            Initiative.status.in_((Status.DRAFT, Status.WITHDRAWN)),
+        )
+    )
     models = db.session.scalars(
         select(Initiative)
         .where(Initiative.unit_id == user.unit_id)
@@ -382,8 +392,8 @@ def _staff_panel(user) -> dict | None:
     return {
         "year": year,
         "submitted": deadlines.unit_has_submitted(year, user.unit_id),
-        "deadline": deadline,
-        "days_left": deadlines.days_left(deadline),
+        "drafts": drafts,
+        "notice": notice,
         "models": models,
     }
 
