@@ -70,7 +70,7 @@ def upload():
         db.session.commit()
     except services.ImportRejected as rejected:
         db.session.rollback()
-        return _page(form, errors=[rejected.error], warnings=parsed.warnings, filename=filename)
+        return _page(form, errors=rejected.errors, warnings=parsed.warnings, filename=filename)
     return _page(UploadForm(), result=result, warnings=parsed.warnings, filename=filename)
 
 
