@@ -427,3 +427,6 @@ def _register_demo() -> None:
 
 
 _register_demo()
+
+
+from . import review_routes  # noqa: E402, F401  (the review list's routes, on this blueprint)

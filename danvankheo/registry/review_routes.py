@@ -1,0 +1,61 @@
+"""The secretariat's review list (xét duyệt): accept or return several submitted models at once."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..auth.models import Role
+from ..core.permissions import roles_required
+from ..extensions import db
+from . import bulk
+from .models import Initiative, Status
+from .routes import bp
+
+
+def _review_page(selected: set[int] | None = None, problems=None, reason: str = "", status: int = 200):
+    year = request.args.get("nam", type=int)
+    query = select(Initiative).where(Initiative.status == Status.SUBMITTED)
+    if year:
+        query = query.where(Initiative.year == year)
+    page = db.paginate(
+        query.options(joinedload(Initiative.unit)).order_by(Initiative.submitted_at, Initiative.id),
+        per_page=current_app.config["PAGE_SIZE"] * 4,
+        error_out=False,
+    )
+    return render_template(
+        "registry/review.html",
+        page=page,
+        year=year,
+        selected=selected or set(),
+        problems=problems or [],
+        reason=reason,
+    ), status
+
+
+@bp.get("/xet-duyet")
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def review():
+    return _review_page()
+
+
+@bp.post("/xet-duyet")
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def bulk_review():
+    ids = [int(v) for v in request.form.getlist("mo_hinh") if v.isdigit()]
+    target = bulk.BULK_TARGETS.get(request.form.get("thao_tac", ""))
+    reason = (request.form.get("ly_do") or "").strip()[:5000]
+    try:
+        if target is None:
+            raise bulk.BulkRefused("Vui lòng chọn “Tiếp nhận” hoặc “Trả lại để bổ sung”.")
+        steps = bulk.bulk_review(ids, target, current_user, reason=reason)
+        db.session.commit()
+    except bulk.BulkRefused as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _review_page(set(ids), error.problems, reason, 422)
+    done = "tiếp nhận" if target is Status.ACCEPTED else "trả lại để bổ sung"
+    flash(f"Đã {done} {len(steps)} mô hình; đơn vị của từng mô hình đã được thông báo.", "success")
+    return redirect(url_for("registry.review", **request.args), 303)
