@@ -54,7 +54,8 @@ ACTION_LABELS = {
     "evidence.publish": "Minh chứng: công khai",
     "evidence.unpublish": "Minh chứng: thôi công khai",
     "deadline.remind": "Nhắc đơn vị chưa đăng ký",
-    "round.entries_add_reviewed": "Đợt đánh giá: thêm mô hình đã xếp hạng hoặc đề nghị",
+    "round.entries_add_reviewed": "Đợt đánh giá: thêm mô hình đã xếp hạng hoặc đề nghị (đánh giá lại)",
+    "round.entries_add_late": "Đợt đánh giá: thêm mô hình tiếp nhận sau khi đợt bắt đầu chấm",
 }
 
 VERB_LABELS = {
@@ -190,7 +191,8 @@ FIELD_LABELS = {
     "members": "Thành viên",
     "level": "Cấp khen thưởng",
     "issuing_authority": "Cấp có thẩm quyền khen thưởng",
-    "standing": "Vị trí hiện tại",
+    "standing": "Đã có ở",
+    "late": "Thêm khi đợt đang chấm",
     "recipients": "Người nhận",
     "models": "Số mô hình",
 }
