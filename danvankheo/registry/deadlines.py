@@ -233,11 +233,15 @@ def _tell_unit(unit: Unit, *, kind: str, title: str, body: str, year: int) -> No
     from ..notifications.services import notify
     from .workflow import unit_staff
 
+    notify(unit_staff(unit.id), kind=kind, title=title, body=body, link=registry_link(year))
+
+
+def registry_link(year: int) -> str:
+    """The unit's list of models of `year`, for a notification."""
     try:
-        link = url_for("registry.index", nam=year)
+        return url_for("registry.index", nam=year)
     except RuntimeError:  # outside a request (commands, tests of the service)
-        link = f"/mo-hinh?nam={year}"
-    notify(unit_staff(unit.id), kind=kind, title=title, body=body, link=link)
+        return f"/mo-hinh?nam={year}"
 
 
 # --- Compliance (tình hình đăng ký) ---------------------------------------------------------

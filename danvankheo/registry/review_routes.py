@@ -1,4 +1,5 @@
-"""The secretariat's review list (xét duyệt): accept or return several submitted models at once."""
+"""The secretariat's everyday tools on the registry: the review list (xét duyệt), to accept or
+return several submitted models at once, and reminders to units that registered nothing."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import Role
-from ..core.permissions import roles_required
+from ..core.permissions import get_or_404, roles_required
+from ..core.timeutil import local_today
 from ..extensions import db
-from . import bulk
+from ..units.models import Unit
+from . import bulk, unit_reminders
+from .deadlines import DeadlineError
 from .models import Initiative, Status
 from .routes import bp
 
@@ -59,3 +63,19 @@ def bulk_review():
     done = "tiếp nhận" if target is Status.ACCEPTED else "trả lại để bổ sung"
     flash(f"Đã {done} {len(steps)} mô hình; đơn vị của từng mô hình đã được thông báo.", "success")
     return redirect(url_for("registry.review", **request.args), 303)
+
+
+@bp.post("/tinh-hinh-dang-ky/nhac/<int:unit_id>")
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def remind_unit(unit_id: int):
+    unit = get_or_404(Unit, unit_id)
+    year = request.args.get("nam", type=int) or local_today().year
+    try:
+        told = unit_reminders.remind_unit(year, unit, actor=current_user)
+        db.session.commit()
+    except DeadlineError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        flash(f"Đã nhắc {unit.name}: {told} cán bộ nhận thông báo trong phần mềm và qua email.", "success")
+    return redirect(url_for("registry.compliance", nam=year, tinh_trang=request.args.get("tinh_trang") or None), 303)

@@ -12,11 +12,12 @@ from ..auth.models import Role
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, load_for, refuse, roles_required
 from ..core.timeutil import local_end_of_day, local_today, local_zone
+from ..core.types import utcnow
 from ..extensions import db
 from ..home.panels import register_panel
 from ..units.models import UNIT_KIND_LABELS, Unit, UnitKind
 from ..units.services import all_units_in_tree_order
-from . import deadlines, permissions, workflow
+from . import deadlines, permissions, unit_reminders, workflow
 from .forms import DeadlineForm, ExtensionForm, InitiativeForm, ReasonForm
 from .models import DeadlineExtension, Field, Initiative, InitiativeKind, Status, Transition
 from .services import (
@@ -270,6 +271,9 @@ def compliance():
     rows = deadlines.compliance_rows(year)
     status_filter = request.args.get("tinh_trang", "")
     shown = [r for r in rows if r.status.value == status_filter] if status_filter else rows
+    may_manage = permissions.may_manage_deadlines(current_user)
+    missing = [r.unit.id for r in shown if r.status is deadlines.ComplianceStatus.MISSING]
+    reminded = unit_reminders.last_reminders(missing) if may_manage else {}
     return render_template(
         "registry/compliance.html",
         year=year,
@@ -278,7 +282,9 @@ def compliance():
         general_deadline=deadlines.general_deadline(year),
         scope=deadlines.scope_kinds(year),
         years=[y for y, _ in _year_choices(year)],
-        may_manage=permissions.may_manage_deadlines(current_user),
+        may_manage=may_manage,
+        reminded=reminded,
+        today_start=unit_reminders.start_of_local_day(utcnow()),
         status_filter=status_filter,
     )
 
