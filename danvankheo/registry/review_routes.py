@@ -19,7 +19,7 @@ from .models import Initiative, Status
 from .routes import bp
 
 
-def _review_page(selected: set[int] | None = None, problems=None, reason: str = "", status: int = 200):
+def _review_page(selected: set[int] | None = None, problems=None, reason: str = ""):
     year = request.args.get("nam", type=int)
     query = select(Initiative).where(Initiative.status == Status.SUBMITTED)
     if year:
@@ -36,7 +36,7 @@ def _review_page(selected: set[int] | None = None, problems=None, reason: str = 
         selected=selected or set(),
         problems=problems or [],
         reason=reason,
-    ), status
+    )
 
 
 @bp.get("/xet-duyet")
@@ -59,7 +59,8 @@ def bulk_review():
     except bulk.BulkRefused as error:
         db.session.rollback()
         flash(str(error), "danger")
-        return _review_page(set(ids), error.problems, reason, 422)
+        # The page again, with the problems and the selection (like any form with errors).
+        return _review_page(set(ids), error.problems, reason)
     done = "tiếp nhận" if target is Status.ACCEPTED else "trả lại để bổ sung"
     flash(f"Đã {done} {len(steps)} mô hình; đơn vị của từng mô hình đã được thông báo.", "success")
     return redirect(url_for("registry.review", **request.args), 303)

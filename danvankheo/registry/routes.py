@@ -110,6 +110,7 @@ def index():
         statuses=Status,
         kinds=InitiativeKind,
         may_register=permissions.may_register(current_user),
+        may_review=permissions.may_review(current_user),
     )
 
 

@@ -21,8 +21,8 @@ from ..scoring.models import GRADE_LABELS, Grade, RankingSnapshot, RankingSnapsh
 # ?sap_xep=… → label. The first is the default.
 SORTS = {
     "moi-nhat": "Mới nhất",
-    "diem": "Điểm đánh giá cao nhất",
-    "nhan-rong": "Được nhân rộng nhiều nhất",
+    "diem": "Điểm cao nhất",
+    "nhan-rong": "Nhân rộng nhiều nhất",
     "ten": "Tên (A → Z)",
 }
 
