@@ -38,6 +38,19 @@ from tests.scoring.conftest import build_province, full_marks
 pytestmark = pytest.mark.browser
 
 
+def _no_serious_axe_violations(page, context: str = "main") -> None:
+    """axe-core (bundled by axe-playwright-python, never fetched) on the page's own content.
+
+    Only <main> (or a part of it): the menu bar's contrast is another change's concern.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=context)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
+
+
 def _deadline(days: int) -> None:
     set_year_settings(local_today().year, deadline_at=deadline_from_local(local_today() + timedelta(days=days),
                                                                           time(23, 59)),
@@ -75,9 +88,11 @@ def test_deadline_banners_and_the_refused_submission(page, office):
     banner = page.get_by_test_id("registration-banner")
     expect(banner).to_contain_text("Đã quá hạn nộp")
     screenshot(page, "flows-han-nop-trang-chu")
+    _no_serious_axe_violations(page)
     page.goto(f"/mo-hinh/{office['draft'].id}/sua")
     expect(page.get_by_test_id("deadline-banner")).to_contain_text("không nộp được")
     screenshot(page, "flows-han-nop-ho-so")
+    _no_serious_axe_violations(page)
     page.goto(f"/mo-hinh/{office['draft'].id}")
     page.get_by_role("button", name="Nộp mô hình").click()
     expect(page.get_by_text("Đơn vị cần được gia hạn mới nộp được")).to_be_visible()
@@ -111,6 +126,7 @@ def test_history_reads_in_vietnamese(page, office):
     expect(history).not_to_contain_text("results_quantitative")
     history.scroll_into_view_if_needed()
     screenshot(page, "flows-lich-su-mo-hinh")
+    _no_serious_axe_violations(page, '[data-testid="audit-history"]')
 
 
 def test_bulk_review_with_one_reason(page, office):
@@ -122,6 +138,7 @@ def test_bulk_review_with_one_reason(page, office):
     page.get_by_label("Lý do (bắt buộc khi trả lại; gửi tới từng đơn vị)").fill(
         "Bổ sung số liệu kết quả và xác nhận của địa phương.")
     screenshot(page, "flows-xet-duyet")
+    _no_serious_axe_violations(page)
     # Meanwhile Sở Y tế withdraws one of them: nothing is applied and the page says which.
     db.session.get(Initiative, c.id).status = Status.WITHDRAWN
     db.session.commit()
@@ -129,6 +146,7 @@ def test_bulk_review_with_one_reason(page, office):
     problems = page.get_by_test_id("bulk-problems")
     expect(problems).to_contain_text(f"{c.name}: đang ở trạng thái")
     screenshot(page, "flows-xet-duyet-loi")
+    _no_serious_axe_violations(page)
     # The withdrawn model has left the list; the rest of the selection and the reason are kept.
     expect(page.get_by_label(c.name)).to_have_count(0)
     expect(page.get_by_label(b.name)).to_be_checked()
@@ -147,6 +165,7 @@ def test_reminding_a_unit_from_the_compliance_view(page, office):
     expect(page.get_by_text("Đã nhắc UBND xã Gia Viễn: 1 cán bộ nhận thông báo")).to_be_visible()
     expect(page.locator('tr[data-unit="XGV"]').get_by_test_id("reminded-today")).to_be_visible()
     screenshot(page, "flows-nhac-don-vi")
+    _no_serious_axe_violations(page)
 
 
 def test_the_account_slip_prints_on_one_page(page, office, tmp_path):
@@ -161,6 +180,7 @@ def test_the_account_slip_prints_on_one_page(page, office, tmp_path):
     expect(slip).to_contain_text("PHIẾU CẤP TÀI KHOẢN")
     password = page.get_by_test_id("slip-password").inner_text()
     screenshot(page, "flows-phieu-tai-khoan")
+    _no_serious_axe_violations(page)
     page.emulate_media(media="print")
     pdf = tmp_path / "phieu.pdf"
     page.pdf(path=str(pdf), format="A4")
@@ -220,6 +240,7 @@ def test_second_round_asks_why_and_shows_where_a_model_stands(page, scored):
     expect(table).to_contain_text("xếp hạng 1")
     expect(table).to_contain_text("được đề nghị khen thưởng")
     screenshot(page, "flows-danh-gia-lai")
+    _no_serious_axe_violations(page)
     page.get_by_label("Lý do đánh giá lại").fill("Chọn mô hình tiêu biểu nhất để đề nghị Bằng khen cấp tỉnh")
     page.get_by_test_id("confirm-add").click()
     expect(page.get_by_text("Đã thêm 1 mô hình vào đợt.")).to_be_visible()
@@ -233,5 +254,6 @@ def test_the_library_counts_sorts_and_shows_badges(page, scored):
     expect(first).to_contain_text("Bằng khen của Chủ tịch UBND tỉnh")
     expect(page.get_by_text("Được nhân rộng 1 lần")).to_be_visible()
     screenshot(page, "flows-thu-vien")
+    _no_serious_axe_violations(page)
     page.get_by_test_id("field-counts").get_by_role("link", name="Kinh tế").click()
     expect(page.get_by_test_id("showcase-count")).to_contain_text("1 mô hình")
