@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -173,7 +171,6 @@ def _account_slip(user: User, password: str, *, reset: bool):
         user=user,
         password=password,
         reset=reset,
-        login_url=urljoin(current_app.config["SITE_URL"].rstrip("/") + "/", url_for("auth.login").lstrip("/")),
         issued=local_today(),
         issued_by=current_user,
     ))

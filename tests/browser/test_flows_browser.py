@@ -257,3 +257,27 @@ def test_the_library_counts_sorts_and_shows_badges(page, scored):
     _no_serious_axe_violations(page)
     page.get_by_test_id("field-counts").get_by_role("link", name="Kinh tế").click()
     expect(page.get_by_test_id("showcase-count")).to_contain_text("1 mô hình")
+
+
+def test_an_import_prints_one_slip_per_page(page, office, tmp_path):
+    from tests.imports.test_imports import xlsx
+
+    sheet = tmp_path / "nhap.xlsx"
+    sheet.write_bytes(xlsx(units=[["PHL2", "UBND phường Nam Hoa Lư", "UBND xã/phường/đặc khu", "NB"]],
+                           users=[["an.phl2", "Trần Văn An", None, None, None, "PHL2", "Cán bộ đơn vị"],
+                                  ["binh.phl2", "Lê Thị Bình", None, None, None, "PHL2", "Cán bộ đơn vị"]]))
+    browser_login(page, "quantri", PASSWORD)
+    page.goto("/quan-tri/nhap-excel")
+    page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(sheet))
+    page.get_by_role("button", name="Kiểm tra và nhập").click()
+    expect(page.get_by_test_id("print-slips")).to_be_visible()
+    expect(page.get_by_test_id("account-slips")).to_be_hidden()
+    page.emulate_media(media="print")
+    pdf = tmp_path / "phieu.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+2$", info, re.M), info
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    first, second = text.split("\f")[:2]
+    assert "an.phl2" in first and "binh.phl2" in second
+    assert "Kiểm tra và nhập" not in text

@@ -30,6 +30,7 @@ def test_creating_an_account_shows_the_printable_slip_once(client, login_as, app
     slip = _slip(html)
     assert slip["login"] == "lan.stp" and slip["url"] == "https://dvk.ninhbinh.gov.vn/dang-nhap"
     assert "PHIẾU CẤP TÀI KHOẢN" in html and "Sở Tư pháp" in html and "Phạm Thị Lan" in html
+    assert app.config["SECRETARIAT_NAME"].upper() in html
     assert "đổi mật khẩu ngay ở lần đăng nhập đầu" in html and admin.full_name in html
     assert 'data-print' in html and "js/print.js" in html
     user = db.session.scalar(select(User).where(User.login == "lan.stp"))
@@ -46,3 +47,17 @@ def test_a_password_reset_prints_a_new_slip(client, login_as, make_user):
     assert "PHIẾU CẤP LẠI MẬT KHẨU" in html and "Bùi Thị Hạnh" in html
     db.session.expire_all()
     assert db.session.get(User, user.id).check_password(_slip(html)["password"])
+
+
+def test_an_import_prints_one_slip_per_new_account(client, login_as):
+    from tests.imports.test_imports import upload, xlsx
+
+    login_as(Role.ADMIN)
+    html = upload(client, xlsx()).get_data(as_text=True)
+    slips = html.split('data-testid="account-slips"')[1]
+    logins = re.findall(r'data-testid="slip-login">([^<]+)<', slips)
+    passwords = re.findall(r'data-testid="slip-password">([^<]+)<', slips)
+    assert logins == ["canbo.yte", "giamkhao", "noivu"] and len(passwords) == 3
+    for login, password in zip(logins, passwords, strict=True):
+        assert db.session.scalar(select(User).where(User.login == login)).check_password(password)
+    assert 'data-testid="print-slips"' in html
