@@ -23,6 +23,7 @@ OBJECT_TYPE_LABELS = {
     "Unit": "Đơn vị",
     "User": "Tài khoản",
     "Deadline": "Hạn nộp",
+    "SubmissionDeadline": "Hạn nộp",
     "DeadlineExtension": "Gia hạn",
     "Round": "Đợt đánh giá",
     "Criterion": "Tiêu chí chấm",

@@ -81,3 +81,12 @@ def test_the_trail_names_an_import_in_vietnamese(client, login_as):
     assert "Nhập đơn vị và người dùng từ Excel" in html
     assert "Đơn vị thêm mới" in html and "Tài khoản thêm mới" in html
     assert "units_created" not in html and "xuất Excel" not in html.lower().replace("xuất excel</a>", "")
+
+
+def test_every_kind_of_recorded_object_has_a_vietnamese_name(app):
+    from danvankheo.audit.queries import object_type_label
+
+    recorded = ["Initiative", "Evidence", "Unit", "User", "SubmissionDeadline", "Round", "Criterion", "Assignment",
+                "Scorecard", "Proposal", "AwardForm", "Import", "Export", "Report", "System"]
+    for name in recorded:
+        assert object_type_label(name) != name, name
