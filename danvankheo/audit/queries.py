@@ -34,21 +34,15 @@ OBJECT_TYPE_LABELS = {
     "Proposal": "Hồ sơ đề nghị khen thưởng",
     "ProposalLine": "Dòng đề nghị khen thưởng",
     "Award": "Khen thưởng",
+    "Import": "Nhập dữ liệu",
     "Setting": "Cấu hình",
     "Export": "Xuất dữ liệu",
     "Report": "Báo cáo",
-    "Import": "Nhập dữ liệu",
     "System": "Hệ thống",
 }
 
 # Exact labels for the actions recorded today; anything else is named from its parts.
 ACTION_LABELS = {
-    "auth.login": "Đăng nhập",
-    "auth.login_failed": "Đăng nhập không thành công",
-    "auth.logout": "Đăng xuất",
-    "user.password_change": "Đổi mật khẩu",
-    "user.password_reset": "Đặt lại mật khẩu",
-    "export.xlsx": "Xuất Excel",
     "import.xlsx": "Nhập đơn vị và người dùng từ Excel",
     "evidence.upload": "Minh chứng: thêm tệp",
     "evidence.delete": "Minh chứng: xóa tệp",
@@ -57,6 +51,12 @@ ACTION_LABELS = {
     "deadline.remind": "Nhắc đơn vị chưa đăng ký",
     "round.entries_add_reviewed": "Đợt đánh giá: thêm mô hình đã xếp hạng hoặc đề nghị (đánh giá lại)",
     "round.entries_add_late": "Đợt đánh giá: thêm mô hình tiếp nhận sau khi đợt bắt đầu chấm",
+    "auth.login": "Đăng nhập",
+    "auth.login_failed": "Đăng nhập không thành công",
+    "auth.logout": "Đăng xuất",
+    "user.password_change": "Đổi mật khẩu",
+    "user.password_reset": "Đặt lại mật khẩu",
+    "export.xlsx": "Xuất Excel",
 }
 
 VERB_LABELS = {
