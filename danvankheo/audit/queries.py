@@ -196,6 +196,8 @@ FIELD_LABELS = {
     "late": "Thêm khi đợt đang chấm",
     "recipients": "Người nhận",
     "models": "Số mô hình",
+    "files": "Số tệp",
+    "job": "Công việc chạy nền",
 }
 
 
