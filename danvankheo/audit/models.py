@@ -17,7 +17,10 @@ class AuditEvent(db.Model):
     """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_type", "object_id"),
+        Index("ix_audit_events_parent", "parent_type", "parent_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
@@ -29,6 +32,9 @@ class AuditEvent(db.Model):
     object_type: Mapped[str] = mapped_column(String(60))
     object_id: Mapped[int | None]
     object_label: Mapped[str] = mapped_column(String(500), default="")
+    # The object this one belongs to (an evidence file's model), so its history shows it.
+    parent_type: Mapped[str | None] = mapped_column(String(60))
+    parent_id: Mapped[int | None]
     reason: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(64))

@@ -197,6 +197,7 @@ def attach(initiative: Initiative, stream: BinaryIO, filename: str | None, *, ac
             actor=actor,
             label=f"{initiative.name}: {name}",
             changes={"file": [None, name], "sha256": [None, sha256]},
+            parent=initiative,
         )
         return evidence
     finally:
@@ -214,6 +215,7 @@ def remove(evidence: Evidence, *, actor) -> None:
         actor=actor,
         label=f"{evidence.initiative.name}: {evidence.original_name}",
         changes={"file": [evidence.original_name, None]},
+        parent=evidence.initiative,
     )
     _delete_after_commit(storage, evidence.storage_key)
     _delete_after_commit(storage, evidence.thumbnail_key)
@@ -230,6 +232,7 @@ def set_public(evidence: Evidence, is_public: bool, *, actor) -> None:
         actor=actor,
         label=evidence.original_name,
         changes={"is_public": [evidence.is_public, is_public]},
+        parent=evidence.initiative,
     )
     evidence.is_public = is_public
     db.session.flush()

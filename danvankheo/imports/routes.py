@@ -9,6 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from ..auth.models import Role
 from ..core.forms import Form
 from ..core.permissions import roles_required
+from ..core.timeutil import local_today
 from ..exports.xlsx import XLSX_MIMETYPE, content_disposition
 from ..extensions import db
 from ..home.panels import register_panel
@@ -25,7 +26,7 @@ class UploadForm(Form):
 
 def _page(form: UploadForm, **context):
     # Refused files are answered like any form with errors: the page again, with the report.
-    response = make_response(render_template("imports/index.html", form=form, **context))
+    response = make_response(render_template("imports/index.html", form=form, today=local_today(), **context))
     # The result page may carry one-time passwords: never cache it.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -77,7 +78,7 @@ def upload():
         db.session.commit()
     except services.ImportRejected as rejected:
         db.session.rollback()
-        return _page(form, errors=[rejected.error], warnings=parsed.warnings, filename=filename)
+        return _page(form, errors=rejected.errors, warnings=parsed.warnings, filename=filename)
     return _page(UploadForm(), result=result, warnings=parsed.warnings, filename=filename)
 
 

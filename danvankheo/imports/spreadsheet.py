@@ -80,7 +80,7 @@ class UnitRow:
     row: int
     code: str
     name: str
-    kind: UnitKind
+    kind: UnitKind | None  # None only on a row already refused
     parent_code: str | None
 
 
@@ -101,6 +101,9 @@ class ParsedImport:
     units: list[UnitRow] = field(default_factory=list)
     users: list[UserRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Rows already refused, kept so that the database checks report their other errors too.
+    refused_units: list[UnitRow] = field(default_factory=list)
+    refused_users: list[UserRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -320,8 +323,7 @@ def _parse_units(ws, parsed: ParsedImport) -> None:
         if parent is not None and parent == code:
             errors.append(RowError(sheet, number, "Mã đơn vị cấp trên", "Đơn vị không thể là cấp trên của chính nó."))
             ok = False
-        if ok:
-            parsed.units.append(UnitRow(number, code, name, kind, parent))
+        (parsed.units if ok else parsed.refused_units).append(UnitRow(number, code, name, kind, parent))
 
 
 def _parse_roles(raw: str) -> tuple[set[Role], list[str]]:
@@ -401,3 +403,7 @@ def _parse_users(ws, parsed: ParsedImport) -> None:
             ok = False
         if ok:
             parsed.users.append(UserRow(number, login, full_name, email, position, phone, unit_code, roles))
+        else:
+            email_ok = bool(email) and not any(e.row == number and e.column == "Email" for e in errors)
+            parsed.refused_users.append(UserRow(number, login, full_name, email if email_ok else None,
+                                                position, phone, unit_code, roles))

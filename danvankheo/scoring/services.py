@@ -24,7 +24,7 @@ from ..extensions import db
 from ..notifications.services import notify
 from ..registry.models import Field, Initiative, Status
 from ..units.models import Unit, UnitKind
-from . import aggregation, standings
+from . import aggregation, second_round, standings
 from .models import (
     DEFAULT_GRADE_THRESHOLDS,
     DEFAULT_RUBRIC,
@@ -64,6 +64,9 @@ class ScoreValidationError(ScoringError):
 
 
 EDITABLE_ENTRIES = "Chỉ thêm hoặc bớt mô hình khi đợt đánh giá đang chuẩn bị."
+EDITABLE_ENTRIES_OR_LATE = (
+    "Chỉ thêm mô hình khi đợt đánh giá đang chuẩn bị hoặc đang chấm (mô hình được tiếp nhận sau khi đợt bắt đầu)."
+)
 FROZEN_RUBRIC = "Bộ tiêu chí đã cố định từ khi bắt đầu chấm; chỉ sửa được khi đợt đang chuẩn bị."
 MAX_REASON = 2000
 
@@ -237,10 +240,14 @@ def count_eligible(round_: Round) -> int:
 
 
 def add_all_eligible(round_: Round, *, by: User | None = None) -> int:
-    """Add every eligible model not yet in the round, in one statement. Returns how many."""
+    """Add every eligible model not yet in the round, in one statement. Returns how many.
+
+    Models ranked in a published round or proposed for an award are held back: each needs a
+    reason (`add_entries`).
+    """
     _require(round_, RoundState.DRAFT, message=EDITABLE_ENTRIES)
     before = entry_count(round_)
-    ids = eligible_select(round_).subquery()
+    ids = eligible_select(round_).where(~second_round.elsewhere_clause(round_)).subquery()
     db.session.execute(
         insert(RoundEntry).from_select(
             ["round_id", "initiative_id", "added_at"],
@@ -253,19 +260,57 @@ def add_all_eligible(round_: Round, *, by: User | None = None) -> int:
     return added
 
 
-def add_entries(round_: Round, initiative_ids: Iterable[int], *, by: User | None = None) -> int:
-    _require(round_, RoundState.DRAFT, message=EDITABLE_ENTRIES)
+def count_held_back(round_: Round) -> int:
+    """Eligible models that "Thêm tất cả" leaves out: ranked in a published round, or proposed."""
+    query = eligible_select(round_).where(second_round.elsewhere_clause(round_))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+class NeedsReason(ScoringError):
+    """Some chosen models were ranked or proposed: show where they stand, and ask why they are
+    evaluated again. `standings` lists every place of every chosen model found elsewhere."""
+
+    def __init__(self, standings: dict[int, list[second_round.Standing]]) -> None:
+        super().__init__(
+            "Có mô hình đã được xếp hạng, đề nghị khen thưởng hoặc đang ở đợt khác. "
+            "Vui lòng ghi lý do đánh giá lại."
+        )
+        self.standings = standings
+
+
+def add_entries(round_: Round, initiative_ids: Iterable[int], *, by: User | None = None,
+                reason: str | None = None) -> int:
+    """Add chosen models. While the round is being scored, models accepted since can still join.
+
+    A model that already stands elsewhere needs `reason` (else NeedsReason); each such
+    addition is audited with the reason and where the model stood.
+    """
+    _require(round_, RoundState.DRAFT, RoundState.SCORING, message=EDITABLE_ENTRIES_OR_LATE)
     wanted = set(initiative_ids)
     eligible = set(db.session.scalars(eligible_select(round_).where(Initiative.id.in_(wanted))))
     if wanted - eligible:
         raise ScoringError(
             "Chỉ thêm được mô hình đã tiếp nhận của năm đánh giá, trong phạm vi của đợt và chưa có trong đợt."
         )
+    reason = (reason or "").strip()[:MAX_REASON] or None
+    standings_found = second_round.standings_elsewhere(round_, eligible)
+    elsewhere = second_round.needing_reason(standings_found)
+    if elsewhere and not reason:
+        raise NeedsReason(standings_found)
     for initiative_id in sorted(eligible):
         db.session.add(RoundEntry(round_id=round_.id, initiative_id=initiative_id))
     db.session.flush()
-    if eligible:
-        record("round.entries_add", round_, actor=by, changes={"initiative_ids": [None, sorted(eligible)]})
+    late = round_.state is RoundState.SCORING
+    names = dict(db.session.execute(select(Initiative.id, Initiative.name).where(Initiative.id.in_(eligible))).all())
+    plain = sorted(eligible - set(elsewhere))
+    if plain:
+        record("round.entries_add_late" if late else "round.entries_add", round_, actor=by,
+               changes={"initiative_ids": [None, plain]})
+    for initiative_id in sorted(elsewhere):
+        record("round.entries_add_reviewed", round_, actor=by, reason=reason,
+               changes={"initiative": [None, names[initiative_id]],
+                        "standing": [None, second_round.describe(elsewhere[initiative_id])]}
+               | ({"late": [None, True]} if late else {}))
     return len(eligible)
 
 

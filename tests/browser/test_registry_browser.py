@@ -29,7 +29,8 @@ MODEL_NAME = "Dân vận khéo trong giải phóng mặt bằng đường vành 
 @pytest.fixture
 def province(app, make_user):
     year = local_today().year
-    deadline = deadline_from_local(local_today() + timedelta(days=20), time(23, 59))
+    # Five days ahead: near enough for the staff banner (within 7 days), far enough to submit.
+    deadline = deadline_from_local(local_today() + timedelta(days=5), time(23, 59))
     set_year_settings(year, deadline_at=deadline, kinds=[UnitKind.DEPARTMENT, UnitKind.COMMUNE])
     root = make_unit("UBND tỉnh Ninh Bình", kind=UnitKind.PROVINCE, code="NB")
     commune = make_unit("UBND phường Hoa Lư", kind=UnitKind.COMMUNE, parent=root, code="PHL")

@@ -128,6 +128,9 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "notifications.open_": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND)),
     "ops.healthz": Entry(get=PUBLIC),
     "registry.compliance": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "registry.review": Entry(get=allow(SECRETARIAT, ADMIN)),
+    "registry.bulk_review": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "registry.remind_unit": Entry(post=allow(SECRETARIAT, ADMIN)),
     "registry.create": Entry(get=allow(STAFF_A, STAFF_B), post=allow(STAFF_A, STAFF_B)),
     "registry.deadline_settings": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
     "registry.detail": {
