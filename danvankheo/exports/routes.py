@@ -99,8 +99,9 @@ def ranking(round_id: int):
             f"(tối đa {format_number(DETAIL_MAX_ROWS)} dòng). Trên trang Xếp hạng, hãy lọc theo đơn vị, "
             "khối hoặc lĩnh vực rồi tải lại: tệp sẽ có chi tiết của phần đã lọc."
         )
-    scores = _Counted(queries.score_lines(round_, [row.initiative_id for row in view.rows],
-                                          with_names=current_user.is_secretariat))
+    model_ids = [row.initiative_id for row in view.rows]
+    # Nobody is named in the download: it travels further than the page (issue 13).
+    scores = _Counted(queries.score_lines(round_, model_ids, with_names=False))
     sheets = documents.ranking_sheets(
         _context(),
         round_name=round_.name,
@@ -110,6 +111,8 @@ def ranking(round_id: int):
         scores=scores,
         filters=view.describe(),
         scores_left_out=left_out,
+        finalised=round_.state is RoundState.FINALISED,
+        comments=queries.comment_lines(round_, model_ids),
     )
     filename = f"Kết quả xếp hạng {round_.name}{' (đã lọc)' if view.is_filtered else ''}.xlsx"
     return send_workbook(sheets, filename, label=f"Kết quả xếp hạng: {round_.name}", obj=round_, rows=scores)

@@ -1,0 +1,280 @@
+"""How an exported sheet prints: A4 page, column widths that fit it, row heights from the
+content, the Nghị định 30/2020 header and the signer block. Shared by every workbook.
+
+LibreOffice and Excel print a cell's wrapped text only as high as its row, and neither
+computes the heights of a file written by a program: a long "Tóm tắt thành tích" would be
+cut to one line. So the heights are computed here, from the text, the font and the column
+width, with the character widths of Times New Roman (Liberation Serif, its metric twin on
+Linux). Nothing is scaled down to fit: the columns are chosen to fit the page at 100 %,
+so the 12 pt body text prints at 12 pt (never below 11 pt).
+
+Widths are in Excel's unit (characters of the workbook's default font). The writer makes
+that font Times New Roman 12 pt, whose unit is 6 pt wide in Excel and LibreOffice alike.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT_NAME = "Times New Roman"
+BODY_SIZE = 12
+DENSE_SIZE = 11  # a table too wide for 12 pt prints at 11 pt, never smaller
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_SUBTITLE = "Độc lập - Tự do - Hạnh phúc"
+DRAFT_MARK = "DỰ THẢO"
+DOTS = "…………"  # what is not known yet, to be written in by hand
+
+# --- The page ----------------------------------------------------------------------------
+
+POINTS_PER_INCH = 72
+A4_SHORT, A4_LONG = 595.3, 841.9
+# Nghị định 30/2020: left margin 30-35 mm, right 15-20 mm, top and bottom 20-25 mm.
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 1.18, 0.6, 0.79, 0.79  # inches
+PRINTABLE = {
+    "portrait": A4_SHORT - (MARGIN_LEFT + MARGIN_RIGHT) * POINTS_PER_INCH,
+    "landscape": A4_LONG - (MARGIN_LEFT + MARGIN_RIGHT) * POINTS_PER_INCH,
+}
+POINTS_PER_UNIT = 6.0  # one width unit of the default font (Times New Roman 12 pt)
+COLUMN_GAP = 4.0  # points a column adds to its width units (Excel's 5 px padding)
+CELL_PADDING = 6.0  # points of a cell's width that text never uses (both sides)
+WRAPPED_TEXT_WIDTH = 24.0  # a long text column is not squeezed below this
+SIGNATURE_ROOM = 86.0  # about 3 cm for the signature and the seal, in points
+
+
+def column_points(width: float) -> float:
+    return width * POINTS_PER_UNIT + COLUMN_GAP
+
+
+def units_for(points: float) -> float:
+    """The narrowest column width that holds `points` of text on one line."""
+    return math.ceil((points + CELL_PADDING - COLUMN_GAP) / POINTS_PER_UNIT * 2) / 2
+
+
+# --- Text measurement --------------------------------------------------------------------
+
+# Advance widths (1/1000 em) of Liberation Serif, characters 32-126: Times New Roman's.
+_REGULAR = (250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500,
+            500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611,
+            556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722,
+            722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500,
+            278, 778, 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541)
+_BOLD = (250, 333, 555, 500, 500, 1000, 833, 278, 333, 333, 500, 570, 250, 333, 250, 278, 500, 500, 500, 500,
+         500, 500, 500, 500, 500, 500, 333, 333, 570, 570, 570, 500, 930, 722, 667, 722, 722, 667, 611, 778,
+         778, 389, 500, 778, 667, 944, 722, 778, 611, 778, 722, 556, 667, 722, 722, 1000, 722, 722, 667, 333,
+         278, 333, 581, 500, 333, 500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833, 556, 500,
+         556, 556, 444, 389, 333, 556, 500, 722, 500, 500, 444, 394, 220, 394, 520)
+_WIDE = 1000  # anything else (symbols, CJK…): as wide as an M, to be safe
+_SPECIAL = {"đ": "d", "Đ": "D", "“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "M", "…": "...",
+            "\u00a0": " "}
+SAFETY = 1.04  # measured text is never quite what the printer lays out
+
+
+@lru_cache(maxsize=4096)
+def _base(char: str) -> str:
+    if char in _SPECIAL:
+        return _SPECIAL[char]
+    return unicodedata.normalize("NFD", char)[0]
+
+
+@lru_cache(maxsize=65536)
+def word_width(word: str, size: float = BODY_SIZE, bold: bool = False) -> float:
+    """The printed width of `word` in points. Vietnamese letters are as wide as their base
+    letter; the cache makes a long list cheap, since syllables repeat."""
+    table = _BOLD if bold else _REGULAR
+    total = 0
+    for char in word:
+        base = _base(char)
+        for part in base:
+            code = ord(part)
+            total += table[code - 32] if 32 <= code < 127 else _WIDE
+    return total * size / 1000 * SAFETY
+
+
+def text_width(text: str, size: float = BODY_SIZE, bold: bool = False) -> float:
+    space = word_width(" ", size, bold)
+    return sum(word_width(w, size, bold) for w in text.split(" ")) + space * text.count(" ")
+
+
+def line_count(text: str, width: float, size: float = BODY_SIZE, bold: bool = False) -> int:
+    """How many lines `text` takes when wrapped in a cell of `width` units (or a merged
+    range that wide): greedy word wrap, as spreadsheets do; a word wider than the cell is
+    broken inside."""
+    available = column_points(width) - COLUMN_GAP - CELL_PADDING
+    if available <= 0:
+        return 1
+    # Short text: one line without measuring word by word.
+    if len(text) * size * SAFETY < available and "\n" not in text:
+        return 1
+    space = word_width(" ", size, bold)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split():
+            w = word_width(word, size, bold)
+            if used and used + space + w <= available:
+                used += space + w
+                continue
+            if used:
+                lines += 1
+            if w > available:
+                extra = math.ceil(w / available) - 1
+                lines += extra
+                w -= extra * available
+            used = w
+    return max(lines, 1)
+
+
+def row_height(lines: int, size: float = BODY_SIZE) -> float:
+    """Row height in points for `lines` lines of text at `size` (the font's line spacing
+    is 1.15 em; a little room above and below)."""
+    return round(lines * size * 1.17 + 4, 1)
+
+
+def longest_word(text: str, size: float = BODY_SIZE, bold: bool = False) -> float:
+    return max((word_width(w, size, bold) for w in text.split()), default=0.0)
+
+
+# --- Columns on the page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnNeed:
+    """What a column needs: `natural` shows its content on one line (capped), `floor` keeps
+    every word whole; `stretch` columns take the room left on the page."""
+
+    natural: float
+    floor: float
+    stretch: bool
+    long_text: bool = False  # a summary: keeps WRAPPED_TEXT_WIDTH when the table is squeezed
+
+
+def fit_to_page(needs: Sequence[ColumnNeed]) -> tuple[list[float], str]:
+    """Column widths that fill the printable width of A4 at 100 % and the orientation.
+
+    Portrait when the natural widths fit it, else landscape. A table wider than the page
+    wraps its columns more (down to their floors) before anything else; the result may
+    exceed the page only when the floors alone do, which the caller avoids with a smaller
+    font or fewer columns."""
+    def total(widths: Sequence[float]) -> float:
+        return sum(column_points(w) for w in widths)
+
+    natural = [max(n.natural, n.floor) for n in needs]
+    orientation = "portrait" if total(natural) <= PRINTABLE["portrait"] - 2 else "landscape"
+    room = PRINTABLE[orientation] - 2
+    if total(natural) > room:
+        # Every column gives way in proportion to what it can spare; a long text (a
+        # summary) keeps a readable width, or its rows would grow taller than a page.
+        floors = [max(n.floor, min(w, WRAPPED_TEXT_WIDTH)) if n.long_text else n.floor
+                  for n, w in zip(needs, natural, strict=True)]
+        spare = room - total(floors)
+        flexible = sum(a - f for a, f in zip(natural, floors, strict=True))
+        if spare <= 0 or flexible <= 0:
+            widths = floors
+        else:
+            ratio = spare / POINTS_PER_UNIT / flexible
+            widths = [f + (a - f) * ratio for a, f in zip(natural, floors, strict=True)]
+        return [math.floor(w * 2) / 2 for w in widths], orientation
+    # Fill the line: the stretchable columns share what is left, so the table is as wide
+    # as the page and the ND 30 header above it (a narrower table looks unfinished).
+    extra_units = (room - total(natural)) / POINTS_PER_UNIT
+    stretchers = [i for i, n in enumerate(needs) if n.stretch] or list(range(len(needs)))
+    if extra_units > 0:
+        weight = sum(natural[i] for i in stretchers)
+        natural = [w + (extra_units * w / weight if i in stretchers else 0) for i, w in enumerate(natural)]
+    return [math.floor(w * 2) / 2 for w in natural], orientation
+
+
+# --- Page setup --------------------------------------------------------------------------
+
+
+def page_setup(ws, orientation: str, *, page_numbers: bool = True) -> None:
+    """A4 in `orientation`, ND 30 margins, 100 % scale, page numbers in the footer."""
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.scale = 100
+    # Widths already fit the page: no fit-to-page (it would shrink the text).
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    margins = ws.page_margins
+    margins.left, margins.right, margins.top, margins.bottom = (MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP,
+                                                                MARGIN_BOTTOM)
+    margins.header, margins.footer = 0.3, 0.3
+    ws.print_options.horizontalCentered = True
+    if page_numbers:
+        ws.oddFooter.center.text = "Trang &P/&N"
+        ws.oddFooter.center.font = f"{FONT_NAME},Regular"
+        ws.oddFooter.center.size = 11
+
+
+# --- Header and signer block -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """The top of an official document: bodies and number left, motto and date right."""
+
+    parent_body: str
+    issuing_body: str
+    number: str  # "Số: 12/TTr-SNV"
+    place_date: str  # "Ninh Bình, ngày 15 tháng 10 năm 2026"
+    title: str
+    subtitles: Sequence[str] = ()  # bold lines under the title
+    notes: Sequence[str] = ()  # italic lines, e.g. "(Kèm theo Tờ trình số … ngày …)"
+    draft: bool = False  # "DỰ THẢO" above the title
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The bottom of the document: "Nơi nhận" left, the signer right. An empty title or
+    name prints as dots, to be written in by hand."""
+
+    signer_title: str  # "GIÁM ĐỐC", or "PHÓ GIÁM ĐỐC" under `authority`
+    signer_name: str = ""
+    authority: str = ""  # "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN"…
+    recipients: Sequence[str] = ("- Lưu: VT.",)
+
+
+def header_rows(header: DocumentHeader) -> int:
+    """Rows the document header takes above the table's column headers."""
+    return 7 + bool(header.draft) + len(header.subtitles) + len(header.notes)
+
+
+def left_block_need(header: DocumentHeader | None, signature: Signature | None) -> float:
+    """Width units the left block (bodies, number, Nơi nhận) needs on one line each."""
+    if header is None and signature is None:
+        return 0.0
+    points = 0.0
+    if header is not None:
+        points = max(text_width(header.parent_body.upper()), text_width(header.issuing_body.upper(), bold=True),
+                     text_width(header.number, 13))
+    if signature is not None:
+        points = max(points, text_width("Nơi nhận:", bold=True), *(text_width(r, 11) for r in signature.recipients))
+    # Long body names may wrap; the block never takes more than about 45 % of A4 portrait.
+    return min(units_for(points), 34.0)
+
+
+def right_block_need(header: DocumentHeader | None, signature: Signature | None) -> float:
+    """Width units the right block (motto, place and date, signer) needs on one line each."""
+    points = 0.0
+    if header is not None:
+        points = max(text_width(MOTTO, bold=True), text_width(MOTTO_SUBTITLE, 13, bold=True),
+                     text_width(header.place_date, 13))
+    if signature is not None:
+        points = max(points, text_width(DOTS, 13, bold=True),
+                     *(text_width(t, 13, bold=True) for t in
+                       (signature.authority, signature.signer_title, signature.signer_name) if t))
+    return units_for(points) + 1 if points else 0.0
+
+
+def rule_text(text: str, size: float, bold: bool, fraction: float = 0.45) -> str:
+    """Non-breaking spaces that, underlined, draw a short rule about `fraction` of the
+    width of `text` (ND 30: one third to one half of the issuing body's line)."""
+    count = max(6, round(text_width(text, size, bold) * fraction / word_width("\u00a0", size, bold)))
+    return "\u00a0" * count
