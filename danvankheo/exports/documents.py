@@ -379,7 +379,8 @@ def compliance_sheets(ctx: DocumentContext, year: int, lines: Sequence[Complianc
 # --- Registry listing ------------------------------------------------------------------------
 
 
-# Thirteen columns fit A4 landscape at 11 pt: the lead person and position share one.
+# Twelve columns fit A4 landscape at 11 pt with room for names: the lead person and position
+# share one, and the topic tags (searchable on the page) are left to the screen.
 REGISTRY_COLUMNS = [
     Column("STT", "center", max_width=7),
     Column("Tên mô hình", max_width=30),
@@ -393,7 +394,6 @@ REGISTRY_COLUMNS = [
     Column("Số người hưởng lợi", "integer", max_width=10),
     Column("Kinh phí ngân sách (đồng)", "integer", max_width=13),
     Column("Kinh phí xã hội hóa (đồng)", "integer", max_width=13),
-    Column("Chủ đề", max_width=14),
 ]
 
 

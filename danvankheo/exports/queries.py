@@ -238,7 +238,6 @@ def registry_rows(user, args: Mapping[str, Any]) -> Iterator[list[Any]]:
             initiative.beneficiaries,
             initiative.budget_state,
             initiative.budget_social,
-            ", ".join(tag.tag for tag in initiative.tags),
         ]
 
 
