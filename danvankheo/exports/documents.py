@@ -272,7 +272,8 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
         number=document_number(None, "BC", ctx.number_suffix),
         day=ctx.today,
         title="KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG MÔ HÌNH “DÂN VẬN KHÉO”",
-        subtitles=[f"{round_name} (năm {format_plain(year)})", *([f"({'; '.join(filters)})"] if filters else [])],
+        subtitles=[round_name if format_plain(year) in round_name else f"{round_name} (năm {format_plain(year)})",
+                   *([f"({'; '.join(filters)})"] if filters else [])],
         draft=not finalised,
     )
     detail_columns = [

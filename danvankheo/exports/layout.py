@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 FONT_NAME = "Times New Roman"
 BODY_SIZE = 12
 DENSE_SIZE = 11  # a table too wide for 12 pt prints at 11 pt, never smaller
+SQUEEZED = 0.45  # below this share of their natural room kept at 12 pt, a table prints at 11 pt
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_SUBTITLE = "Độc lập - Tự do - Hạnh phúc"
 DRAFT_MARK = "DỰ THẢO"
@@ -46,6 +47,13 @@ COLUMN_GAP = 4.0  # points a column adds to its width units (Excel's 5 px paddin
 CELL_PADDING = 6.0  # points of a cell's width that text never uses (both sides)
 WRAPPED_TEXT_WIDTH = 24.0  # a long text column is not squeezed below this
 SIGNATURE_ROOM = 86.0  # about 3 cm for the signature and the seal, in points
+
+
+def page_body_height(orientation: str) -> float:
+    """Points of rows a page holds between the top and bottom margins (a little less, to be
+    safe: the printer rounds row heights)."""
+    height = A4_LONG if orientation == "portrait" else A4_SHORT
+    return height - (MARGIN_TOP + MARGIN_BOTTOM) * POINTS_PER_INCH - 12
 
 
 def column_points(width: float) -> float:
@@ -156,32 +164,51 @@ class ColumnNeed:
     long_text: bool = False  # a summary: keeps WRAPPED_TEXT_WIDTH when the table is squeezed
 
 
-def fit_to_page(needs: Sequence[ColumnNeed]) -> tuple[list[float], str]:
+@dataclass(frozen=True)
+class PageFit:
+    widths: list[float]
+    orientation: str
+    kept: float  # share of the room above their floors the columns kept (1: nothing squeezed)
+
+    @property
+    def fits(self) -> bool:
+        return sum(column_points(w) for w in self.widths) <= PRINTABLE[self.orientation]
+
+
+def fit_to_page(needs: Sequence[ColumnNeed], orientation: str | None = None) -> PageFit:
     """Column widths that fill the printable width of A4 at 100 % and the orientation.
 
-    Portrait when the natural widths fit it, else landscape. A table wider than the page
-    wraps its columns more (down to their floors) before anything else; the result may
-    exceed the page only when the floors alone do, which the caller avoids with a smaller
-    font or fewer columns."""
+    Portrait when the natural widths fit it or keep half their room above their floors
+    there, else landscape (or as `orientation` says). A table wider than the page
+    wraps its columns more (down to their floors); names and other text give way last,
+    since short centred values wrap without harm. The result exceeds the page only when
+    the floors alone do, which the caller avoids with a smaller font or fewer columns."""
     def total(widths: Sequence[float]) -> float:
         return sum(column_points(w) for w in widths)
 
     natural = [max(n.natural, n.floor) for n in needs]
-    orientation = "portrait" if total(natural) <= PRINTABLE["portrait"] - 2 else "landscape"
+    if total(natural) > PRINTABLE["portrait"] - 2 and orientation is None:
+        # Upright when the columns keep at least half their room there, as a letter does.
+        upright = fit_to_page(needs, "portrait")
+        return upright if upright.fits and upright.kept >= 0.5 else fit_to_page(needs, "landscape")
+    orientation = orientation or "portrait"
     room = PRINTABLE[orientation] - 2
     if total(natural) > room:
-        # Every column gives way in proportion to what it can spare; a long text (a
-        # summary) keeps a readable width, or its rows would grow taller than a page.
+        # A long text (a summary) keeps a readable width, or its rows would outgrow a page.
         floors = [max(n.floor, min(w, WRAPPED_TEXT_WIDTH)) if n.long_text else n.floor
                   for n, w in zip(needs, natural, strict=True)]
-        spare = room - total(floors)
-        flexible = sum(a - f for a, f in zip(natural, floors, strict=True))
-        if spare <= 0 or flexible <= 0:
-            widths = floors
-        else:
-            ratio = spare / POINTS_PER_UNIT / flexible
-            widths = [f + (a - f) * ratio for a, f in zip(natural, floors, strict=True)]
-        return [math.floor(w * 2) / 2 for w in widths], orientation
+        weights = [1.0 if n.stretch else 2.0 for n in needs]
+        widths = list(natural)
+        for _ in range(len(widths) + 1):  # each pass pins at least one column to its floor
+            excess = (total(widths) - room) / POINTS_PER_UNIT
+            share = sum(wt * (w - f) for wt, w, f in zip(weights, widths, floors, strict=True))
+            if excess <= 0.01 or share <= 0:
+                break
+            widths = [max(f, w - excess * wt * (w - f) / share)
+                      for wt, w, f in zip(weights, widths, floors, strict=True)]
+        squeezable = total(natural) - total(floors)
+        kept = (total(widths) - total(floors)) / squeezable if squeezable > 0 else 0.0
+        return PageFit([math.floor(w * 2) / 2 for w in widths], orientation, kept)
     # Fill the line: the stretchable columns share what is left, so the table is as wide
     # as the page and the ND 30 header above it (a narrower table looks unfinished).
     extra_units = (room - total(natural)) / POINTS_PER_UNIT
@@ -189,7 +216,7 @@ def fit_to_page(needs: Sequence[ColumnNeed]) -> tuple[list[float], str]:
     if extra_units > 0:
         weight = sum(natural[i] for i in stretchers)
         natural = [w + (extra_units * w / weight if i in stretchers else 0) for i, w in enumerate(natural)]
-    return [math.floor(w * 2) / 2 for w in natural], orientation
+    return PageFit([math.floor(w * 2) / 2 for w in natural], orientation, 1.0)
 
 
 # --- Page setup --------------------------------------------------------------------------

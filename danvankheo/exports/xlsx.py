@@ -37,6 +37,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.pagebreak import Break
 
 from ..core.formatting import format_number, format_score
 from . import layout
@@ -386,11 +387,14 @@ class _Grid:
 def _grid(sheet: Sheet, columns: Sequence[Column], sample: Sequence[Sequence[Any] | Span]) -> _Grid:
     left = layout.left_block_need(sheet.header, sheet.signature)
     right = layout.right_block_need(sheet.header, sheet.signature)
-    for size in (layout.BODY_SIZE, layout.DENSE_SIZE):
-        needs = column_needs(columns, sample, size)
-        widths, orientation = layout.fit_to_page(needs)
-        if sum(layout.column_points(w) for w in widths) <= layout.PRINTABLE[orientation]:
-            break
+    # 12 pt when the columns fit without being squeezed too hard, else 11 pt (never less).
+    fit = layout.fit_to_page(column_needs(columns, sample, layout.BODY_SIZE))
+    size = layout.BODY_SIZE
+    if not fit.fits or fit.kept < layout.SQUEEZED:
+        dense = layout.fit_to_page(column_needs(columns, sample, layout.DENSE_SIZE))
+        if dense.fits or not fit.fits:
+            fit, size = dense, layout.DENSE_SIZE
+    widths, orientation = fit.widths, fit.orientation
     if len(widths) < 2:
         widths += [10.0] * (2 - len(widths))
     spans = [(i, i) for i in range(1, len(widths) + 1)]
@@ -437,6 +441,11 @@ class _SheetWriter:
         self.ncols = grid.ncols
         self.row = 0
         self.last_height = 15.0
+        # Where the printer is on its page, from the row heights: the signer block is kept
+        # on one page (a page break before it when it would not fit).
+        self.page_room = layout.page_body_height(grid.orientation)
+        self.page_used = 0.0
+        self.repeated = 0.0  # height of the column headers printed atop every page
 
     def append(self, cells: Sequence[Any], height: float | None = None) -> int:
         index = self.row + 1
@@ -448,6 +457,26 @@ class _SheetWriter:
             del self.ws.row_dimensions[index]
         self.row = index
         self.last_height = height or 15.0
+        if self.page_used + self.last_height > self.page_room and self.page_used > self.repeated:
+            self.page_used = self.repeated
+        self.page_used += self.last_height
+
+    def keep_together(self, height: float) -> None:
+        """Start a new page here unless `height` points still fit on this one."""
+        if self.page_used + height > self.page_room and self.page_used > self.repeated and self.row:
+            self.ws.row_breaks.append(Break(id=self.row))
+            self.page_used = self.repeated
+
+    def block_height(self, left: tuple[str, str] | None, right: tuple[str, str] | None) -> float:
+        """The height `two_blocks` gives a row of these blocks."""
+        split = self.grid.split
+        lines, size = 1, 12.0
+        for block, width in ((left, sum(self.grid.widths[:split])), (right, sum(self.grid.widths[split:]))):
+            if block and block[0]:
+                block_size, bold = _MEASURE[block[1]]
+                lines = max(lines, layout.line_count(block[0], width, block_size, bold))
+                size = max(size, block_size)
+        return layout.row_height(lines, size)
         return self.row
 
     def blank(self, height: float | None = None) -> None:
@@ -483,17 +512,10 @@ class _SheetWriter:
         each block is (text, style name)."""
         split = self.grid.split
         cells: list[Any] = [None] * self.ncols
-        lines = 1
-        size = 12.0
-        for block, column, width in ((left, 0, sum(self.grid.widths[:split])),
-                                     (right, split, sum(self.grid.widths[split:]))):
+        for block, column in ((left, 0), (right, split)):
             if block and block[0]:
-                text, style = block
-                cells[column] = _text_cell(self.ws, text, getattr(self.styles, style))
-                block_size, bold = _MEASURE[style]
-                lines = max(lines, layout.line_count(text, width, block_size, bold))
-                size = max(size, block_size)
-        self.append(cells, height if height is not None else layout.row_height(lines, size))
+                cells[column] = _text_cell(self.ws, block[0], getattr(self.styles, block[1]))
+        self.append(cells, height if height is not None else self.block_height(left, right))
         self.merge(1, split)
         self.merge(split + 1, self.ncols)
 
@@ -666,8 +688,9 @@ def _write_column_headers(out: _SheetWriter, columns: Sequence[Column]) -> None:
         return layout.line_count(text, grid.width_of(index), size, True) if text else 1
 
     if not grouped:
-        height = max(lines(i, c.title) for i, c in enumerate(columns))
-        out.table_row([header_cell(column.title) for column in columns], layout.row_height(height, size))
+        height = layout.row_height(max(lines(i, c.title) for i, c in enumerate(columns)), size)
+        out.table_row([header_cell(column.title) for column in columns], height)
+        out.repeated = height
         return
     top, bottom = [], []
     top_lines = bottom_lines = 1
@@ -689,6 +712,7 @@ def _write_column_headers(out: _SheetWriter, columns: Sequence[Column]) -> None:
     first = out.row + 1
     out.table_row(top, layout.row_height(top_lines, size))
     out.table_row(bottom, layout.row_height(bottom_lines, size))
+    out.repeated = layout.row_height(top_lines, size) + layout.row_height(bottom_lines, size)
     index = 0
     while index < len(columns):
         column = columns[index]
@@ -708,19 +732,22 @@ def _write_signature(out: _SheetWriter, signature: Signature) -> None:
     """"Nơi nhận" at the left; at the right the authority line, the signer's title, about
     3 cm for the signature and the seal, and the full name in bold. What is not known
     prints as dots to be filled in by hand."""
-    out.blank(12)
     right = [(line, "signer") for line in (signature.authority, signature.signer_title or DOTS) if line]
     left = [("Nơi nhận:", "recipients_head"), *((r, "recipient") for r in signature.recipients)]
-    room = 0.0
-    for index in range(max(len(left), len(right))):
-        left_block = left[index] if index < len(left) else None
-        right_block = right[index] if index < len(right) else None
-        out.two_blocks(left_block, right_block)
-        if index >= len(right):
-            room += out.last_height
-    if room < layout.SIGNATURE_ROOM:
-        out.blank(round(layout.SIGNATURE_ROOM - room, 1))
-    out.two_blocks(None, (signature.signer_name or DOTS, "signer"))
+    rows = [(left[i] if i < len(left) else None, right[i] if i < len(right) else None)
+            for i in range(max(len(left), len(right)))]
+    heights = [out.block_height(a, b) for a, b in rows]
+    room = sum(h for (_, b), h in zip(rows, heights, strict=True) if b is None)
+    filler = max(0.0, round(layout.SIGNATURE_ROOM - room, 1))
+    name = (signature.signer_name or DOTS, "signer")
+    # The whole block on one page: a signature is never separated from its name.
+    out.keep_together(12 + sum(heights) + filler + out.block_height(None, name))
+    out.blank(12)
+    for (a, b), height in zip(rows, heights, strict=True):
+        out.two_blocks(a, b, height=height)
+    if filler:
+        out.blank(filler)
+    out.two_blocks(None, name)
 
 
 def _default_font(wb: Workbook) -> None:

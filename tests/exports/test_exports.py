@@ -225,7 +225,7 @@ def test_ranking_download_is_what_the_filtered_page_shows(client, login_as, fina
     wb = _workbook(response)
     ranking = wb["Xếp hạng"]
     assert [ranking.cell(row, 1).value for row in (7, 8)] == [
-        "Đợt đánh giá mô hình năm 2026 (năm 2026)", "(Khối: Sở, ban, ngành)"]
+        "Đợt đánh giá mô hình năm 2026", "(Khối: Sở, ban, ngành)"]
     names = [row[1] for row in ranking.iter_rows(values_only=True) if isinstance(row[0], int)]
     # The two departments' models in the page's order (by name); the commune's model is left out.
     assert names == ["Tư pháp gần dân, vì dân", INJECTION_NAME]

@@ -65,6 +65,8 @@ def _print(name: str, data: bytes, tmp: Path) -> Printed:
     if os.environ.get("SAVE_PRINT_SCREENSHOTS"):
         first_page_png(pdf, SCREENSHOTS / f"print-{name}.png")
     first_page_png(pdf, tmp / f"print-{name}.png")
+    if os.environ.get("PRINT_PDF_DIR"):  # to look at every page
+        (Path(os.environ["PRINT_PDF_DIR"]) / f"print-{name}.pdf").write_bytes(pdf)
     return Printed(name, data, pages(pdf))
 
 
@@ -158,7 +160,8 @@ def test_signer_block_has_room_for_signature_and_seal(printed, name):
     words = {w.text for w in page.words}
     assert "Như" not in words or page.find("- Như trên;") is None, "Như trên without a Kính gửi"
     receive = page.find("Nơi nhận:")
-    right = [w for w in page.words if w.x0 > page.width / 2 and w.y0 >= receive[0].y0 - 2]
+    footer = page.height - 50  # "Trang n/m"
+    right = [w for w in page.words if w.x0 > page.width / 2 and receive[0].y0 - 2 <= w.y0 < footer]
     right.sort(key=lambda w: w.y0)
     authority_bottom = right[0].y1
     name_top = max(w.y0 for w in right)
