@@ -222,6 +222,17 @@ def fit_to_page(needs: Sequence[ColumnNeed], orientation: str | None = None) -> 
 # --- Page setup --------------------------------------------------------------------------
 
 
+def use_times_new_roman(wb) -> None:
+    """Times New Roman 12 pt as the workbook's default font: column widths are counted in
+    its characters, in Excel and LibreOffice alike (POINTS_PER_UNIT relies on it)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils.indexed_list import IndexedList
+
+    font = Font(name=FONT_NAME, size=BODY_SIZE)
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
+
+
 def page_setup(ws, orientation: str, *, page_numbers: bool = True) -> None:
     """A4 in `orientation`, ND 30 margins, 100 % scale, page numbers in the footer."""
     ws.page_setup.orientation = orientation

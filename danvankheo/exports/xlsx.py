@@ -35,7 +35,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.pagebreak import Break
 
@@ -750,21 +749,13 @@ def _write_signature(out: _SheetWriter, signature: Signature) -> None:
     out.two_blocks(None, name)
 
 
-def _default_font(wb: Workbook) -> None:
-    """Times New Roman 12 pt as the workbook's default font: column widths are counted in
-    its characters, in Excel and LibreOffice alike (the layout module relies on it)."""
-    font = Font(name=FONT_NAME, size=layout.BODY_SIZE)
-    wb._fonts = IndexedList([font])
-    wb._named_styles["Normal"].font = font
-
-
 # --- Entry points ------------------------------------------------------------------------
 
 
 def write_workbook(sheets: Iterable[Sheet], target: IO[bytes]) -> None:
     """Write the sheets as one .xlsx into a binary file object."""
     wb = Workbook(write_only=True)
-    _default_font(wb)
+    layout.use_times_new_roman(wb)
     cache: dict = {}
     for sheet in sheets:
         part, rest = 1, _write_sheet(wb, sheet, cache)

@@ -121,7 +121,14 @@ def printed(_app, tmp_path_factory) -> dict[str, Printed]:
             "bao-cao": "/bao-cao/excel?tu_ngay=2026-01-01&den_ngay=2026-12-31",
             "danh-sach-mo-hinh": "/xuat-excel/mo-hinh?nam=2026",
         }
-        return {name: _print(name, _download(client, url), tmp) for name, url in downloads.items()}
+        result = {name: _print(name, _download(client, url), tmp) for name, url in downloads.items()}
+        admin = factories.make_user(Role.ADMIN, login="quan-tri-in")
+        db.session.commit()
+        admin_client = _app.test_client()
+        admin_client.post("/dang-nhap", data={"login": admin.login, "password": factories.PASSWORD})
+        result["mau-nhap-excel"] = _print("mau-nhap-excel", _download(admin_client, "/quan-tri/nhap-excel/mau"),
+                                          tmp)
+        return result
     finally:
         db.session.rollback()
         db.session.remove()
@@ -166,6 +173,16 @@ def test_signer_block_has_room_for_signature_and_seal(printed, name):
     authority_bottom = right[0].y1
     name_top = max(w.y0 for w in right)
     assert name_top - authority_bottom >= SIGNATURE_ROOM
+
+
+def test_the_import_template_prints_on_a4_too(printed):
+    """A form to fill in, not a paper to sign: no document header, but A4 at 100 %, nothing
+    cut off, the column names on every page."""
+    doc = printed["mau-nhap-excel"]
+    assert all(abs(p.width - 841.9) < 2 for p in doc.pages)
+    assert problems(doc.pages) == []
+    text = " ".join(p.text for p in doc.pages)
+    assert "Tên đăng nhập *" in text and "Vai trò *" in text and "HƯỚNG DẪN NHẬP ĐƠN VỊ" in text
 
 
 def test_proposal_list_reads_as_domain_columns_scores_and_parts(printed):
