@@ -69,13 +69,14 @@ def document_number(number: str | None, kind: str, suffix: str) -> str:
     return f"Số: {number}"
 
 
-def _header(ctx: DocumentContext, *, number: str, day: date, title: str, subtitles: Sequence[str] = (),
-            notes: Sequence[str] = (), draft: bool = False) -> DocumentHeader:
+def document_header(ctx: DocumentContext, *, number: str, day: date, title: str, subtitles: Sequence[str] = (),
+                    notes: Sequence[str] = (), draft: bool = False) -> DocumentHeader:
+    """The ND 30 header from the deployment's settings; a name not configured prints as dots."""
     return DocumentHeader(
-        parent_body=ctx.parent_body,
-        issuing_body=ctx.issuing_body,
+        parent_body=ctx.parent_body or DOTS,
+        issuing_body=ctx.issuing_body or DOTS,
         number=number,
-        place_date=format_document_date(ctx.place, day),
+        place_date=format_document_date(ctx.place or DOTS, day),
         title=title,
         subtitles=tuple(subtitles),
         notes=tuple(notes),
@@ -151,7 +152,7 @@ def proposal_sheets(ctx: DocumentContext, proposal: ProposalList) -> list[Sheet]
     number = document_number(proposal.submission_number, "TTr", ctx.number_suffix)
     number_text = number.removeprefix("Số: ")
     day_text = format_day(proposal.submission_date) if proposal.submission_date else f"…/…/{proposal.year}"
-    header = _header(
+    header = document_header(
         ctx,
         number=number,
         day=proposal.submission_date or ctx.today,
@@ -267,7 +268,7 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
                    *[_as_number(line.criterion_means.get(code)) for code in codes],
                    _as_number(line.total), line.grade, line.rank, line.note]
 
-    header = _header(
+    header = document_header(
         ctx,
         number=document_number(None, "BC", ctx.number_suffix),
         day=ctx.today,
@@ -355,7 +356,7 @@ COMPLIANCE_COLUMNS = [
 
 def compliance_sheets(ctx: DocumentContext, year: int, lines: Sequence[ComplianceLine]) -> list[Sheet]:
     """Báo cáo tình hình đăng ký mô hình of a year, with the official header block."""
-    header = _header(
+    header = document_header(
         ctx,
         number=document_number(None, "BC", ctx.number_suffix),
         day=ctx.today,
@@ -405,7 +406,7 @@ def registry_sheets(ctx: DocumentContext, rows: Iterable[Sequence[Any]], filters
         for number, row in enumerate(rows, 1):
             yield [number, *row]
 
-    header = _header(
+    header = document_header(
         ctx,
         number=document_number(None, "DS", ctx.number_suffix),
         day=ctx.today,

@@ -110,6 +110,7 @@ def text_width(text: str, size: float = BODY_SIZE, bold: bool = False) -> float:
     return sum(word_width(w, size, bold) for w in text.split(" ")) + space * text.count(" ")
 
 
+@lru_cache(maxsize=16384)  # unit names, statuses and fields repeat down a long list
 def line_count(text: str, width: float, size: float = BODY_SIZE, bold: bool = False) -> int:
     """How many lines `text` takes when wrapped in a cell of `width` units (or a merged
     range that wide): greedy word wrap, as spreadsheets do; a word wider than the cell is

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.timeutil import format_document_date
-from ..exports.documents import DocumentContext, document_number
-from ..exports.xlsx import Column, DocumentHeader, Sheet, Span
+from ..exports.documents import DocumentContext, document_header, document_number
+from ..exports.xlsx import Column, Sheet, Span
 from ..scoring.models import Grade
 from .periodic import PeriodicReport
 
@@ -46,11 +45,10 @@ COUNT_COLUMNS = [
 def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext) -> list[Sheet]:
     """The sheets of `report` (exports.xlsx writes them); `ctx` names the deployment."""
     period = report.period
-    header = DocumentHeader(
-        parent_body=ctx.parent_body,
-        issuing_body=ctx.issuing_body,
+    header = document_header(
+        ctx,
         number=document_number(None, "BC", ctx.number_suffix),
-        place_date=format_document_date(ctx.place, ctx.today),
+        day=ctx.today,
         title="BÁO CÁO",
         subtitles=[f"{period.title} phong trào thi đua “Dân vận khéo”"],
         notes=[f"(Số liệu {period.label})"],

@@ -275,3 +275,16 @@ def test_a_table_of_exactly_the_limit_stays_on_one_sheet(monkeypatch):
     monkeypatch.setattr(xlsx, "MAX_TABLE_ROWS", 4)
     book = _read(_document([[n, "x", n, n, None, ""] for n in range(1, 5)]))
     assert book.sheetnames == ["Danh sách"]
+
+
+def test_a_deployment_without_names_prints_dots_and_never_fails():
+    from danvankheo.exports import documents
+
+    ctx = documents.DocumentContext("", "", "", "", "", date(2026, 10, 5))
+    listing = documents.ProposalList("", 2026, None, None, "", "", "", [])
+    for sheets in (documents.proposal_sheets(ctx, listing), documents.compliance_sheets(ctx, 2026, []),
+                   documents.registry_sheets(ctx, [], [])):
+        ws = _read(workbook_bytes(sheets)).active
+        values = [c.value for row in ws.iter_rows() for c in row if c.value]
+        assert values[0] == "…………" and "…………" in values  # parent body, issuing body, signer
+        assert any(str(v).startswith("…………, ngày 05 tháng 10 năm 2026") for v in values)
