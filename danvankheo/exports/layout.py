@@ -163,6 +163,7 @@ class ColumnNeed:
     floor: float
     stretch: bool
     long_text: bool = False  # a summary: keeps WRAPPED_TEXT_WIDTH when the table is squeezed
+    give: float = 1.0  # how readily it gives up width (short centred values wrap without harm)
 
 
 @dataclass(frozen=True)
@@ -181,8 +182,8 @@ def fit_to_page(needs: Sequence[ColumnNeed], orientation: str | None = None) -> 
 
     Portrait when the natural widths fit it or keep half their room above their floors
     there, else landscape (or as `orientation` says). A table wider than the page
-    wraps its columns more (down to their floors); names and other text give way last,
-    since short centred values wrap without harm. The result exceeds the page only when
+    wraps its columns more (down to their floors); short centred values (field, status)
+    give way first, since they wrap without harm. The result exceeds the page only when
     the floors alone do, which the caller avoids with a smaller font or fewer columns."""
     def total(widths: Sequence[float]) -> float:
         return sum(column_points(w) for w in widths)
@@ -198,7 +199,7 @@ def fit_to_page(needs: Sequence[ColumnNeed], orientation: str | None = None) -> 
         # A long text (a summary) keeps a readable width, or its rows would outgrow a page.
         floors = [max(n.floor, min(w, WRAPPED_TEXT_WIDTH)) if n.long_text else n.floor
                   for n, w in zip(needs, natural, strict=True)]
-        weights = [1.0 if n.stretch else 2.0 for n in needs]
+        weights = [n.give for n in needs]
         widths = list(natural)
         for _ in range(len(widths) + 1):  # each pass pins at least one column to its floor
             excess = (total(widths) - room) / POINTS_PER_UNIT

@@ -348,7 +348,8 @@ def column_needs(columns: Sequence[Column], sample: Sequence[Sequence[Any] | Spa
                           _DEFAULT_MIN_WIDTH.get(column.kind, 0)), cap)
         needs.append(layout.ColumnNeed(natural=natural, floor=floor,
                                        stretch=column.kind in ("text", "long_text"),
-                                       long_text=column.kind == "long_text"))
+                                       long_text=column.kind == "long_text",
+                                       give=2.0 if column.kind == "center" else 1.0))
     return needs
 
 
