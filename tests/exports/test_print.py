@@ -220,6 +220,8 @@ def test_long_list_repeats_its_header_on_every_page(printed):
         assert page.find("Tên mô hình") is not None and page.find("STT") is not None
     assert "2026" in doc.pages[0].text and "2,026" not in doc.pages[0].text and "2.026" not in doc.pages[0].text
     assert "2.500.000.000" in doc.pages[0].text
+    proposal = printed["danh-sach-de-nghi"].pages
+    assert len(proposal) >= 2 and all(p.find("Tóm tắt thành tích") for p in proposal)
 
 
 def test_pages_are_numbered(printed):
@@ -242,3 +244,16 @@ def test_drafts_say_so_and_final_papers_do_not():
         return [c.value for row in ws.iter_rows(max_row=10) for c in row if c.value]
 
     assert "DỰ THẢO" in texts(draft) and "DỰ THẢO" not in texts(final)
+
+
+def test_the_overlap_check_sees_overprint_but_not_line_spacing():
+    """Word boxes are 1.30 em high, wrapped lines 1.15 em apart: touching boxes of two lines
+    are not an overprint; words printed over each other (even half a line apart) are."""
+    from tests.render import Word, overlaps
+
+    size = 12
+    first = Word("một", 0, 0, 20, 1.30 * size)
+    next_line = Word("hai", 0, 1.15 * size, 20, 1.15 * size + 1.30 * size)
+    half_line = Word("ba", 5, 0.6 * size, 25, 0.6 * size + 1.30 * size)
+    assert not overlaps(first, next_line)
+    assert overlaps(first, half_line) and overlaps(first, Word("bốn", 10, 0, 30, 1.30 * size))
