@@ -257,3 +257,57 @@ def test_the_overlap_check_sees_overprint_but_not_line_spacing():
     half_line = Word("ba", 5, 0.6 * size, 25, 0.6 * size + 1.30 * size)
     assert not overlaps(first, next_line)
     assert overlaps(first, half_line) and overlaps(first, Word("bốn", 10, 0, 30, 1.30 * size))
+
+
+# --- The demo's own exports ------------------------------------------------------------------
+
+DEMO_EXPORTS = ["de-nghi-2025", "xep-hang-2025", "xep-hang-2026", "tinh-hinh-dang-ky-2026", "bao-cao-2025",
+                "danh-sach-mo-hinh"]
+
+
+@pytest.fixture(scope="module")
+def demo_printed(_app) -> dict[str, Printed]:
+    """Every export of `flask seed-demo`, as a user downloads it, printed once."""
+    from danvankheo.awards.models import Proposal
+    from danvankheo.demo import DEMO_PASSWORD, seed_demo
+    from danvankheo.scoring.models import Round
+
+    ctx = _app.app_context()
+    ctx.push()
+    try:
+        seed_demo()
+        db.session.commit()
+        client = _app.test_client()
+        client.post("/dang-nhap", data={"login": "noivu", "password": DEMO_PASSWORD})
+        proposal = db.session.scalar(select(Proposal))
+        rounds = {r.year: r.id for r in db.session.scalars(select(Round))}
+        downloads = {
+            "de-nghi-2025": f"/xuat-excel/de-nghi/{proposal.id}",
+            "xep-hang-2025": f"/xuat-excel/dot-danh-gia/{rounds[2025]}/xep-hang",
+            "xep-hang-2026": f"/xuat-excel/dot-danh-gia/{rounds[2026]}/xep-hang",
+            "tinh-hinh-dang-ky-2026": "/xuat-excel/tinh-hinh-dang-ky?nam=2026",
+            "bao-cao-2025": "/bao-cao/excel?tu_ngay=2025-01-01&den_ngay=2025-12-31",
+            "danh-sach-mo-hinh": "/xuat-excel/mo-hinh",
+        }
+        return {name: Printed(name, data := _download(client, url), pages(to_pdf(data, ".xlsx")))
+                for name, url in downloads.items()}
+    finally:
+        db.session.rollback()
+        db.session.remove()
+        _clear_tables()
+        ctx.pop()
+
+
+@pytest.mark.parametrize("name", DEMO_EXPORTS)
+def test_every_demo_export_prints_as_it_comes_out(demo_printed, name):
+    doc = demo_printed[name]
+    assert problems(doc.pages) == []
+    first = doc.pages[0]
+    assert first.find(MOTTO) is not None and first.find(MOTTO_SUBTITLE) is not None
+    page = next(p for p in doc.pages if p.find("Nơi nhận:"))
+    receive = page.find("Nơi nhận:")
+    right = sorted((w for w in page.words if w.x0 > page.width / 2 and receive[0].y0 - 2 <= w.y0 < page.height - 50),
+                   key=lambda w: w.y0)
+    assert max(w.y0 for w in right) - right[0].y1 >= SIGNATURE_ROOM
+    # Drafts say so: the 2026 round is still being scored; the 2025 list is approved.
+    assert ("DỰ THẢO" in first.text) == (name == "xep-hang-2026")
