@@ -462,8 +462,15 @@ class _SheetWriter:
         self.page_used += self.last_height
 
     def keep_together(self, height: float) -> None:
-        """Start a new page here unless `height` points still fit on this one."""
-        if self.page_used + height > self.page_room and self.page_used > self.repeated and self.row:
+        """Start a new page unless `height` points still fit on this one. The last row goes
+        over with them when it can, so the new page does not begin with the signer alone."""
+        if self.page_used + height <= self.page_room or self.page_used <= self.repeated or not self.row:
+            return
+        last = self.last_height
+        if self.page_used - last > self.repeated and self.repeated + last + height <= self.page_room:
+            self.ws.row_breaks.append(Break(id=self.row - 1))
+            self.page_used = self.repeated + last
+        else:
             self.ws.row_breaks.append(Break(id=self.row))
             self.page_used = self.repeated
 
