@@ -18,10 +18,16 @@ import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
 from functools import lru_cache
+from typing import Any
 
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.formatting import format_number, format_score
 
 FONT_NAME = "Times New Roman"
 BODY_SIZE = 12
@@ -318,3 +324,159 @@ def rule_text(text: str, size: float, bold: bool, fraction: float = 0.45) -> str
     width of `text` (ND 30: one third to one half of the issuing body's line)."""
     count = max(6, round(text_width(text, size, bold) * fraction / word_width("\u00a0", size, bold)))
     return "\u00a0" * count
+
+
+def plain(value: Any) -> Any:
+    """An enum as its label, a boolean as Có/Không: what a cell shows for them."""
+    if isinstance(value, Enum):
+        return getattr(value, "label", value.value)
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return value
+
+
+def _is_table_row(row: Any) -> bool:
+    """A row of cells, not a spanning line (a section heading, a total)."""
+    return isinstance(row, Sequence) and not isinstance(row, str)
+
+
+# --- Column widths and the grid ------------------------------------------------------------
+
+_DEFAULT_MAX_WIDTH = {"text": 32, "long_text": 60, "center": 14, "integer": 16, "decimal": 14, "date": 12}
+_DEFAULT_MIN_WIDTH = {"text": 10, "long_text": 20}
+_LONGEST_UNBROKEN = 14.0  # a longer word (a URL…) may break rather than widen its column
+
+
+def display_text(value: Any) -> str:
+    """What a cell shows, for measuring: numbers as core.formatting writes them."""
+    if value is None:
+        return ""
+    value = plain(value)
+    if isinstance(value, datetime | date):
+        return "00/00/0000"
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, float | Decimal):
+        return format_score(value) if math.isfinite(value) else ""
+    return str(value)
+
+
+def column_needs(columns: Sequence[Any], sample: Sequence[Any],
+                 size: int = BODY_SIZE) -> list[ColumnNeed]:
+    """What each column needs at `size`: one line for the sampled content (within the
+    column's maximum), and at least its longest word (the header's may wrap, never break)."""
+    needs = []
+    for index, column in enumerate(columns):
+        header_word = longest_word(column.title, size, bold=True)
+        header_half = text_width(column.title, size, bold=True) / 2
+        content = word = 0.0
+        for row in sample:
+            if not _is_table_row(row) or index >= len(row):
+                continue
+            text = display_text(row[index])
+            if not text:
+                continue
+            for line in text.splitlines():
+                content = max(content, text_width(line, size))
+            if column.kind in ("integer", "decimal", "date"):
+                word = max(word, text_width(text, size))
+            else:
+                word = max(word, longest_word(text, size))
+        floor = max(units_for(header_word), min(units_for(word), _LONGEST_UNBROKEN),
+                    column.min_width)
+        cap = max(column.max_width or _DEFAULT_MAX_WIDTH[column.kind], floor)
+        natural = min(max(units_for(max(header_half, header_word)), units_for(content),
+                          _DEFAULT_MIN_WIDTH.get(column.kind, 0)), cap)
+        needs.append(ColumnNeed(natural=natural, floor=floor,
+                                       stretch=column.kind in ("text", "long_text"),
+                                       long_text=column.kind == "long_text",
+                                       give=2.0 if column.kind == "center" else 1.0))
+    return needs
+
+
+def fit_widths(columns: Sequence[Any], sample: Sequence[Any]) -> list[float]:
+    """Column widths (in Excel character units) for the header and the sampled rows, before
+    they are fitted to the page."""
+    return [need.natural for need in column_needs(columns, sample)]
+
+
+@dataclass
+class Grid:
+    """The physical columns of a sheet. A table column is one physical column, or two when
+    the split between the document's left and right blocks falls inside it (a narrow table,
+    such as a three-column summary, under a header that needs room for the motto)."""
+
+    widths: list[float]  # physical column widths
+    spans: list[tuple[int, int]]  # per table column: first and last physical column (1-based)
+    split: int  # physical columns of the left block
+    orientation: str
+    size: int
+
+    @property
+    def ncols(self) -> int:
+        return len(self.widths)
+
+    def width_of(self, index: int) -> float:
+        first, last = self.spans[index]
+        return sum(self.widths[first - 1:last])
+
+    @property
+    def total(self) -> float:
+        return sum(self.widths)
+
+
+def grid_for(header: DocumentHeader | None, signature: Signature | None, columns: Sequence[Any],
+             sample: Sequence[Any]) -> Grid:
+    left = left_block_need(header, signature)
+    right = right_block_need(header, signature)
+    # 12 pt when the columns fit without being squeezed too hard, else 11 pt (never less).
+    fit = fit_to_page(column_needs(columns, sample, BODY_SIZE))
+    size = BODY_SIZE
+    if not fit.fits or fit.kept < SQUEEZED:
+        dense = fit_to_page(column_needs(columns, sample, DENSE_SIZE))
+        if dense.fits or not fit.fits:
+            fit, size = dense, DENSE_SIZE
+    widths, orientation = fit.widths, fit.orientation
+    if len(widths) < 2:
+        widths += [10.0] * (2 - len(widths))
+    spans = [(i, i) for i in range(1, len(widths) + 1)]
+    grid = Grid(list(widths), spans, 1, orientation, size)
+    if not (left or right):
+        grid.split = _split_point(widths)
+        return grid
+    total = sum(widths)
+    # The left block takes about 40 % of the line, never less than it needs, and leaves the
+    # right block its room: at a column boundary when one fits, else inside a column.
+    wanted = min(max(left, total * 0.4), total - right)
+    running = 0.0
+    best = None
+    for k in range(1, len(widths)):
+        running += widths[k - 1]
+        fits = running >= left - 0.01 and total - running >= right - 0.01
+        if fits and (best is None or abs(running - wanted) < abs(best[1] - wanted)):
+            best = (k, running)
+    if best is not None and abs(best[1] - wanted) <= total * 0.12:
+        grid.split = best[0]
+        return grid
+    # Split the table column under the wanted boundary into two physical columns.
+    running = 0.0
+    for index, width in enumerate(widths):
+        if running + width > wanted:
+            cut = max(1.0, min(width - 1.0, round((wanted - running) * 2) / 2))
+            physical = [*widths[:index], cut, width - cut, *widths[index + 1:]]
+            spans = [(i + 1 + (i > index), i + 1 + (i >= index)) for i in range(len(widths))]
+            return Grid(physical, spans, index + 1, orientation, size)
+        running += width
+    grid.split = len(widths) - 1
+    return grid
+
+
+def _split_point(widths: Sequence[float]) -> int:
+    """How many columns the left block spans when no document block needs room."""
+    total = sum(widths)
+    running = 0.0
+    for index, width in enumerate(widths, 1):
+        running += width
+        if running >= total * 0.38:
+            return min(index, len(widths) - 1)
+    return max(1, len(widths) - 1)

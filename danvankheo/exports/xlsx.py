@@ -13,6 +13,9 @@ A cell's text typed by a user is always a text cell. openpyxl would turn "=…" 
 formula; Excel and LibreOffice would treat "+", "-", "@", a tab or a carriage return at the
 start as the beginning of one when the cell is edited. Such text is stored as a string with
 the "quote prefix" flag, the file-format equivalent of typing an apostrophe first.
+
+How a sheet prints (page and orientation, column widths, row heights, the ND 30 header and
+the signer block's place) is decided in `layout`, shared by every workbook the app writes.
 """
 
 from __future__ import annotations
@@ -38,7 +41,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.pagebreak import Break
 
-from ..core.formatting import format_number, format_score
 from . import layout
 from .layout import DOTS, DRAFT_MARK, FONT_NAME, MOTTO, MOTTO_SUBTITLE, DocumentHeader, Signature
 
@@ -242,14 +244,6 @@ def _text_cell(ws, text: str, style) -> WriteOnlyCell:
     return cell
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return getattr(value, "label", value.value)
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return value
-
-
 class _CellMaker:
     """Turns the values of one column into styled cells of the right type.
 
@@ -272,7 +266,7 @@ class _CellMaker:
             cell._style = self.style
             return cell
         if isinstance(value, Enum | bool):
-            value = _plain(value)
+            value = layout.plain(value)
         if isinstance(value, str):
             cell._style = self.quoted if needs_neutralising(value) else self.style
             cell._value, cell.data_type = clean_text(value), "s"
@@ -297,138 +291,6 @@ class _CellMaker:
         return cell
 
 
-# --- Column widths -----------------------------------------------------------------------
-
-_DEFAULT_MAX_WIDTH = {"text": 32, "long_text": 60, "center": 14, "integer": 16, "decimal": 14, "date": 12}
-_DEFAULT_MIN_WIDTH = {"text": 10, "long_text": 20}
-_LONGEST_UNBROKEN = 14.0  # a longer word (a URL…) may break rather than widen its column
-
-
-def display_text(value: Any) -> str:
-    """What a cell shows, for measuring: numbers as core.formatting writes them."""
-    if value is None:
-        return ""
-    value = _plain(value)
-    if isinstance(value, datetime | date):
-        return "00/00/0000"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return format_number(value)
-    if isinstance(value, float | Decimal):
-        return format_score(value) if math.isfinite(value) else ""
-    return str(value)
-
-
-def column_needs(columns: Sequence[Column], sample: Sequence[Sequence[Any] | Span],
-                 size: int = layout.BODY_SIZE) -> list[layout.ColumnNeed]:
-    """What each column needs at `size`: one line for the sampled content (within the
-    column's maximum), and at least its longest word (the header's may wrap, never break)."""
-    needs = []
-    for index, column in enumerate(columns):
-        header_word = layout.longest_word(column.title, size, bold=True)
-        header_half = layout.text_width(column.title, size, bold=True) / 2
-        content = word = 0.0
-        for row in sample:
-            if isinstance(row, Span) or index >= len(row):
-                continue
-            text = display_text(row[index])
-            if not text:
-                continue
-            for line in text.splitlines():
-                content = max(content, layout.text_width(line, size))
-            if column.kind in ("integer", "decimal", "date"):
-                word = max(word, layout.text_width(text, size))
-            else:
-                word = max(word, layout.longest_word(text, size))
-        floor = max(layout.units_for(header_word), min(layout.units_for(word), _LONGEST_UNBROKEN),
-                    column.min_width)
-        cap = max(column.max_width or _DEFAULT_MAX_WIDTH[column.kind], floor)
-        natural = min(max(layout.units_for(max(header_half, header_word)), layout.units_for(content),
-                          _DEFAULT_MIN_WIDTH.get(column.kind, 0)), cap)
-        needs.append(layout.ColumnNeed(natural=natural, floor=floor,
-                                       stretch=column.kind in ("text", "long_text"),
-                                       long_text=column.kind == "long_text",
-                                       give=2.0 if column.kind == "center" else 1.0))
-    return needs
-
-
-def fit_widths(columns: Sequence[Column], sample: Sequence[Sequence[Any] | Span]) -> list[float]:
-    """Column widths (in Excel character units) for the header and the sampled rows, before
-    they are fitted to the page."""
-    return [need.natural for need in column_needs(columns, sample)]
-
-
-@dataclass
-class _Grid:
-    """The physical columns of a sheet. A table column is one physical column, or two when
-    the split between the document's left and right blocks falls inside it (a narrow table,
-    such as a three-column summary, under a header that needs room for the motto)."""
-
-    widths: list[float]  # physical column widths
-    spans: list[tuple[int, int]]  # per table column: first and last physical column (1-based)
-    split: int  # physical columns of the left block
-    orientation: str
-    size: int
-
-    @property
-    def ncols(self) -> int:
-        return len(self.widths)
-
-    def width_of(self, index: int) -> float:
-        first, last = self.spans[index]
-        return sum(self.widths[first - 1:last])
-
-    @property
-    def total(self) -> float:
-        return sum(self.widths)
-
-
-def _grid(sheet: Sheet, columns: Sequence[Column], sample: Sequence[Sequence[Any] | Span]) -> _Grid:
-    left = layout.left_block_need(sheet.header, sheet.signature)
-    right = layout.right_block_need(sheet.header, sheet.signature)
-    # 12 pt when the columns fit without being squeezed too hard, else 11 pt (never less).
-    fit = layout.fit_to_page(column_needs(columns, sample, layout.BODY_SIZE))
-    size = layout.BODY_SIZE
-    if not fit.fits or fit.kept < layout.SQUEEZED:
-        dense = layout.fit_to_page(column_needs(columns, sample, layout.DENSE_SIZE))
-        if dense.fits or not fit.fits:
-            fit, size = dense, layout.DENSE_SIZE
-    widths, orientation = fit.widths, fit.orientation
-    if len(widths) < 2:
-        widths += [10.0] * (2 - len(widths))
-    spans = [(i, i) for i in range(1, len(widths) + 1)]
-    grid = _Grid(list(widths), spans, 1, orientation, size)
-    if not (left or right):
-        grid.split = _split_point(widths)
-        return grid
-    total = sum(widths)
-    # The left block takes about 40 % of the line, never less than it needs, and leaves the
-    # right block its room: at a column boundary when one fits, else inside a column.
-    wanted = min(max(left, total * 0.4), total - right)
-    running = 0.0
-    best = None
-    for k in range(1, len(widths)):
-        running += widths[k - 1]
-        fits = running >= left - 0.01 and total - running >= right - 0.01
-        if fits and (best is None or abs(running - wanted) < abs(best[1] - wanted)):
-            best = (k, running)
-    if best is not None and abs(best[1] - wanted) <= total * 0.12:
-        grid.split = best[0]
-        return grid
-    # Split the table column under the wanted boundary into two physical columns.
-    running = 0.0
-    for index, width in enumerate(widths):
-        if running + width > wanted:
-            cut = max(1.0, min(width - 1.0, round((wanted - running) * 2) / 2))
-            physical = [*widths[:index], cut, width - cut, *widths[index + 1:]]
-            spans = [(i + 1 + (i > index), i + 1 + (i >= index)) for i in range(len(widths))]
-            return _Grid(physical, spans, index + 1, orientation, size)
-        running += width
-    grid.split = len(widths) - 1
-    return grid
-
-
 # --- Writing -----------------------------------------------------------------------------
 
 
@@ -436,7 +298,7 @@ class _SheetWriter:
     """Appends rows to one write-only worksheet, with their heights, and remembers the row
     number."""
 
-    def __init__(self, ws, styles: _Styles, grid: _Grid) -> None:
+    def __init__(self, ws, styles: _Styles, grid: layout.Grid) -> None:
         self.ws, self.styles, self.grid = ws, styles, grid
         self.ncols = grid.ncols
         self.row = 0
@@ -547,17 +409,6 @@ class _SheetWriter:
             self.merge(first, last)
 
 
-def _split_point(widths: Sequence[float]) -> int:
-    """How many columns the left block spans when no document block needs room."""
-    total = sum(widths)
-    running = 0.0
-    for index, width in enumerate(widths, 1):
-        running += width
-        if running >= total * 0.38:
-            return min(index, len(widths) - 1)
-    return max(1, len(widths) - 1)
-
-
 def _place_cells(values: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterator[WriteOnlyCell]:
     """Positions a row of ready-made cells.
 
@@ -589,7 +440,7 @@ def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> Iterator[Seq
 
     rows_iter = iter(sheet.rows)
     sample = list(islice(rows_iter, WIDTH_SAMPLE_ROWS))
-    grid = _grid(sheet, columns, sample)
+    grid = layout.grid_for(sheet.header, sheet.signature, columns, sample)
     if grid.size not in styles_cache:
         styles_cache[grid.size] = _Styles(ws, grid.size)
     styles: _Styles = styles_cache[grid.size]
