@@ -61,6 +61,11 @@ class Config:
     ISSUING_BODY_NAME = os.environ.get("ISSUING_BODY_NAME", "Sở Nội vụ")
     DOCUMENT_PLACE_NAME = os.environ.get("DOCUMENT_PLACE_NAME", "Ninh Bình")
     DOCUMENT_NUMBER_SUFFIX = os.environ.get("DOCUMENT_NUMBER_SUFFIX", "SNV")
+    # The signer of the secretariat's reports (ranking, compliance, periodic report, model
+    # list): authority line, title, name. Empty ones print as dots, to be written by hand.
+    DOCUMENT_SIGNER_AUTHORITY = os.environ.get("DOCUMENT_SIGNER_AUTHORITY", "")
+    DOCUMENT_SIGNER_TITLE = os.environ.get("DOCUMENT_SIGNER_TITLE", "")
+    DOCUMENT_SIGNER_NAME = os.environ.get("DOCUMENT_SIGNER_NAME", "")
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     # The proposal's Word documents (danvankheo.awards.documents): the awarding body that
     # issues the Quyết định (default: PARENT_BODY_NAME), its number suffix ("QĐ-UBND"), the

@@ -122,6 +122,8 @@ class RankingExport:
             lines=count(queries.ranking_lines(self.round, self.view.rows)),
             scores=count(scores),
             filters=self.view.describe(),
+            finalised=self.round.state is RoundState.FINALISED,
+            comments=queries.comment_lines(self.round, [row.initiative_id for row in self.view.rows]),
         )
         return sheets, scores
 
@@ -135,7 +137,8 @@ def ranking(round_id: int):
     round_ = get_or_404(Round, round_id)
     if round_.state is RoundState.DRAFT:
         abort(404)
-    export = RankingExport.plan(round_, request.args, with_names=current_user.is_secretariat)
+    # Nobody is named in the download: it travels further than the page (issue 13).
+    export = RankingExport.plan(round_, request.args, with_names=False)
     if export.total_rows > current_app.config["JOB_EXPORT_THRESHOLD"]:
         from ..jobs.runners import start_ranking_export
 

@@ -66,7 +66,7 @@ def run_ranking_export(run: JobRun) -> str:
     round_ = db.session.get(Round, run.params["round_id"])
     if round_ is None or round_.state is RoundState.DRAFT:
         raise JobStopped("Đợt đánh giá không còn tồn tại hoặc đã trở về bản nháp; công việc đã dừng.")
-    with_names = run.owner.is_secretariat
+    with_names = False  # nobody is named in the download, as in the instant one
     run.require(lambda user: user.has_role(*READERS) and (user.is_secretariat or not with_names),
                 LOST_RIGHT.format(what="xuất kết quả xếp hạng của đợt này"))
     export = RankingExport.plan(round_, MultiDict(run.params["args"]), with_names=with_names)
