@@ -239,14 +239,14 @@ class CommentLine:
 
 def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria: Sequence[CriterionInfo],
                    lines: Iterable[RankingLine], scores: Iterable[ScoreLine], filters: Sequence[str] = (),
-                   scores_left_out: str | None = None, finalised: bool = True,
+                   finalised: bool = True,
                    comments: Iterable[CommentLine] = ()) -> list[Sheet]:
     """Kết quả xếp hạng: one row per model, signed; then, as appendices, the panel's comments
     (Nhận xét) and one row per evaluator × model × criterion. Evaluators are numbered, never
     named. A ranking not finalised is a draft (DỰ THẢO).
 
-    `filters` names the filters the lines were chosen by (a subtitle); `scores_left_out`, when
-    given, replaces the detail's rows by that explanation (a detail too large to download)."""
+    `filters` names the filters the lines were chosen by (a subtitle). The detail is never
+    cut: a large one is built by a background job (jobs.runners)."""
     group = "Điểm trung bình theo tiêu chí"
     columns = [
         Column("STT", "center", max_width=6),
@@ -311,11 +311,10 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
               title=f"PHỤ LỤC 1. NHẬN XÉT CỦA THÀNH VIÊN HỘI ĐỒNG — {round_name.upper()}",
               notes=["Thành viên hội đồng được đánh số theo danh sách hội đồng, không ghi tên."],
               freeze_columns=2),
-        Sheet("Chi tiết phiếu chấm", detail_columns, [] if scores_left_out else score_rows(),
+        Sheet("Chi tiết phiếu chấm", detail_columns, score_rows(),
               title=f"PHỤ LỤC 2. CHI TIẾT ĐIỂM CHẤM — {round_name.upper()}",
-              notes=[scores_left_out] if scores_left_out else [
-                  "Mỗi dòng là điểm của một thành viên hội đồng cho một tiêu chí của một mô hình "
-                  "(chỉ các phiếu đã nộp), theo thứ tự của trang Xếp hạng."],
+              notes=["Mỗi dòng là điểm của một thành viên hội đồng cho một tiêu chí của một mô hình "
+                     "(chỉ các phiếu đã nộp), theo thứ tự của trang Xếp hạng."],
               freeze_columns=2),
     ]
 
