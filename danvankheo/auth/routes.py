@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -47,11 +47,17 @@ def _throttled_page(seconds: int):
     return response, 429, {"Retry-After": str(seconds)}
 
 
+def _body_over_limit() -> bool:
+    """The whole request is over MAX_CONTENT_LENGTH: the generic "too large" page answers."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return limit is not None and (request.content_length or 0) > limit
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def _login_too_large(error):
     # A login form too big to parse (a megabyte "login"), maybe refused already by the CSRF
     # check that reads the form: the same validation message as any over-long login.
-    if request.endpoint == "auth.login":
+    if request.endpoint == "auth.login" and not _body_over_limit():
         return _too_long_page(413)
     from ..core.web import _render_error
 
@@ -69,6 +75,8 @@ def login():
         try:
             typed = request.form.get("login") or ""
         except RequestEntityTooLarge:
+            if _body_over_limit():
+                raise
             return _too_long_page(413)
         if len(typed) > throttle.MAX_LOGIN_LENGTH:
             return _too_long_page()

@@ -89,16 +89,21 @@ def _path_conflict(evaluator_path: str, unit_path: str) -> bool:
 
 
 def is_assigned_evaluator(user, initiative_id: int) -> bool:
-    """True when `user` is to score this model in a round (assigned, not recused): they may
-    then read its dossier and evidence, whatever the registry's own visibility rules."""
+    """True when `user` is to score this model in a round not yet finalised (assigned, not
+    recused): they may then read its dossier and evidence, whatever the registry's own
+    visibility rules. The access ends when the round's result is published."""
     if not getattr(user, "is_authenticated", False) or not user.is_evaluator:
         return False
     return bool(
         db.session.scalar(
-            select(func.count()).where(
+            select(func.count())
+            .select_from(Assignment)
+            .join(Round, Assignment.round_id == Round.id)
+            .where(
                 Assignment.evaluator_id == user.id,
                 Assignment.initiative_id == initiative_id,
                 Assignment.status == AssignmentStatus.ASSIGNED,
+                Round.state != RoundState.FINALISED,
             )
         )
     )

@@ -161,6 +161,10 @@ def build_world(payload: str = "") -> World:
     for line in proposal.lines:
         line.achievement_summary = _text("Thành tích", payload)
 
+    from danvankheo.scoring.models import Scorecard
+
+    card = db.session.scalars(select(Scorecard).where(Scorecard.round_id == finalised.round.id)
+                              .order_by(Scorecard.id)).first()
     notification = notify([staff_a], kind="test", title=_text("Thông báo", payload),
                           body=_text("Nội dung", payload))[0]
     db.session.flush()
@@ -176,6 +180,7 @@ def build_world(payload: str = "") -> World:
         "form_id": form,
         "criterion_id": criterion,
         "assignment_id": assignment,
+        "card_id": card,
         "notification_id": notification,
         "extension_id": extension,
         "filename": "reports.css",
