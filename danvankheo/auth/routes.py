@@ -40,10 +40,10 @@ def _too_long_page(status: int = 200):
 
 
 def _throttled_page(seconds: int):
-    title, message = ERROR_MESSAGES[429]
-    minutes = max(1, -(-seconds // 60))
+    title, _message = ERROR_MESSAGES[429]
+    wait = f"{seconds} giây" if seconds < 60 else f"khoảng {-(-seconds // 60)} phút"
     response = render_template("errors/error.html", code=429, title=title,
-                               message=f"{message} Vui lòng đợi khoảng {minutes} phút.")
+                               message=f"Bạn đã đăng nhập sai quá nhiều lần. Vui lòng đợi {wait} rồi thử lại.")
     return response, 429, {"Retry-After": str(seconds)}
 
 
