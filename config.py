@@ -49,6 +49,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    # Production refuses to start without SESSION_COOKIE_SECURE unless the operator says the
+    # site is served over plain HTTP only (an intranet without TLS); see ProductionConfig.
+    PLAIN_HTTP_ONLY = _bool("PLAIN_HTTP_ONLY")
     HSTS_ENABLED = _bool("HSTS_ENABLED")
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
@@ -195,6 +198,20 @@ class ProductionConfig(Config):
         # Python console in the browser) whatever DEBUG says; refuse to start instead.
         if config.get("DEBUG") or _bool("FLASK_DEBUG"):
             raise RuntimeError("DEBUG must be off in production (unset FLASK_DEBUG, do not use --debug).")
+        # A session cookie without Secure travels in clear text over any HTTP request.
+        if not config.get("SESSION_COOKIE_SECURE"):
+            if not config.get("PLAIN_HTTP_ONLY"):
+                raise RuntimeError(
+                    "SESSION_COOKIE_SECURE=1 is required in production (the site is served over HTTPS). "
+                    "A site served over plain HTTP only must say so with PLAIN_HTTP_ONLY=1."
+                )
+            import logging
+
+            logging.getLogger("danvankheo").warning(
+                "PLAIN_HTTP_ONLY=1: the session cookie is sent without Secure; serve the site over "
+                "HTTPS and set SESSION_COOKIE_SECURE=1 as soon as possible"
+            )
+        config["REMEMBER_COOKIE_SECURE"] = bool(config.get("SESSION_COOKIE_SECURE"))
 
 
 CONFIGS: dict[str, type[Config]] = {

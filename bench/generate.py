@@ -585,7 +585,7 @@ def make_app(database_url: str, upload_folder: str | None = None, **extra):
 
     overrides = {"APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
                  "SQLALCHEMY_DATABASE_URI": database_url, "LOG_REQUESTS": False,
-                 "RATELIMIT_ENABLED": False, **extra}
+                 "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": True, **extra}
     if upload_folder:
         overrides["UPLOAD_FOLDER"] = upload_folder
     return create_app(overrides)

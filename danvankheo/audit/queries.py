@@ -106,6 +106,8 @@ VERB_LABELS = {
     "start": "bắt đầu chấm",
     "reopen_scoring": "mở lại việc chấm",
     "revise": "sửa phiếu chấm",
+    "discussion_open": "mở thảo luận",
+    "discussion_close": "kết thúc thảo luận",
     "entries_add": "thêm mô hình",
     "entries_remove": "bỏ mô hình",
     "reorder": "sắp xếp lại",
@@ -204,6 +206,8 @@ FIELD_LABELS = {
     "recipients": "Người nhận",
     "models": "Số mô hình",
     "files": "Số tệp",
+    "locked": "Phiếu đã khóa",
+    "discussion": "Đang thảo luận",
     "job": "Công việc chạy nền",
 }
 

@@ -18,7 +18,7 @@ from ..core.timeutil import to_local
 from ..extensions import db
 from ..registry.models import FIELD_LABELS, Field, Initiative, InitiativeKind, Status
 from ..scoring.models import Criterion, PanelMember, Round, Score, Scorecard, ScorecardState
-from ..scoring.ranking import FLAG_DISAGREEMENT, RankingRow
+from ..scoring.ranking import FLAG_DISAGREEMENT, FLAG_DISCUSSION, RankingRow
 from ..units.models import Unit
 from .documents import (
     CommentLine,
@@ -84,6 +84,8 @@ def ranking_lines(round_: Round, rows: Sequence[RankingRow]) -> list[RankingLine
             notes.append(f"Chưa đủ phiếu chấm ({row.submitted_count}/{row.required_count or round_.min_scorecards})")
         if FLAG_DISAGREEMENT in row.flags:
             notes.append("Chênh lệch lớn giữa các thành viên")
+        if FLAG_DISCUSSION in row.flags:
+            notes.append("Điều chỉnh sau thảo luận")
         lines.append(
             RankingLine(
                 name=row.name,

@@ -203,10 +203,9 @@ def detail(initiative_id: int):
             selectinload(Initiative.transitions).joinedload(Transition.actor),
         )
     )
-    if initiative is None:
+    # Not yours is answered like missing: a 403 would confirm that the id exists.
+    if initiative is None or not permissions.can_view(current_user, initiative):
         abort(404)
-    if not permissions.can_view(current_user, initiative):
-        abort(403)
     related = select(Initiative).where(permissions.visible_clause(current_user)).options(
         joinedload(Initiative.unit)
     ).order_by(Initiative.year, Initiative.sort_name)

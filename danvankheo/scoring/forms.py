@@ -51,7 +51,8 @@ class RoundForm(Form):
         description="Đánh dấu để hội đồng thảo luận khi tổng điểm cao nhất trừ thấp nhất vượt ngưỡng này.",
     )
     is_blind = BooleanField(
-        "Chấm độc lập: thành viên chỉ thấy điểm của người khác sau khi đã nộp phiếu của mình", default=True
+        "Chấm độc lập: thành viên chỉ thấy điểm của người khác khi hết thời gian chấm hoặc khi mở thảo luận",
+        default=True
     )
     grade_excellent_min = DecimalField("Xuất sắc từ", default=90, places=1,
                                        validators=[InputRequired(REQUIRED), NumberRange(0, 10000)])

@@ -351,7 +351,7 @@ def model_detail(round_id: int, initiative_id: int):
     if not in_round:
         abort(404)
     assignments = db.session.execute(
-        select(Assignment, User.full_name, Unit.name, Scorecard.state)
+        select(Assignment, User.full_name, Unit.name, Scorecard)
         .join(User, Assignment.evaluator_id == User.id)
         .outerjoin(Unit, User.unit_id == Unit.id)
         .outerjoin(
@@ -380,7 +380,7 @@ def model_detail(round_id: int, initiative_id: int):
     cards = services.anonymous_scorecards(round_, initiative.id)
     return render_template(
         "scoring/model_detail.html", round=round_, initiative=initiative, assignments=assignments,
-        candidates=candidates, cards=cards, action_form=ActionForm(),
+        candidates=candidates, cards=cards, action_form=ActionForm(), reason_form=ReasonForm(),
     )
 
 
@@ -574,3 +574,6 @@ def ranking(round_id: int):
         export_args={key: request.args[key] for key in (*FILTER_KEYS, "sap_xep", "chieu") if request.args.get(key)}, field_labels=FIELD_LABELS, kind_labels=UNIT_KIND_LABELS,
         action_form=ActionForm(), reason_form=ReasonForm(),
     )
+
+
+from . import phase_routes  # noqa: E402,F401  (discussion, reopening and versions: routes of this blueprint)

@@ -92,16 +92,21 @@ def _path_conflict(evaluator_path: str, unit_path: str) -> bool:
 
 
 def is_assigned_evaluator(user, initiative_id: int) -> bool:
-    """True when `user` is to score this model in a round (assigned, not recused): they may
-    then read its dossier and evidence, whatever the registry's own visibility rules."""
+    """True when `user` is to score this model in a round not yet finalised (assigned, not
+    recused): they may then read its dossier and evidence, whatever the registry's own
+    visibility rules. The access ends when the round's result is published."""
     if not getattr(user, "is_authenticated", False) or not user.is_evaluator:
         return False
     return bool(
         db.session.scalar(
-            select(func.count()).where(
+            select(func.count())
+            .select_from(Assignment)
+            .join(Round, Assignment.round_id == Round.id)
+            .where(
                 Assignment.evaluator_id == user.id,
                 Assignment.initiative_id == initiative_id,
                 Assignment.status == AssignmentStatus.ASSIGNED,
+                Round.state != RoundState.FINALISED,
             )
         )
     )
@@ -430,6 +435,7 @@ def finalise(round_: Round, *, by: User | None = None) -> RankingSnapshot:
              for position, row in enumerate(rows, start=1)],
         )
     round_.finalised_at = utcnow()
+    round_.discussion_opened_at = None  # the discussion ends with the published result
     _change_state(round_, RoundState.FINALISED, by=by, action="round.finalise")
     _notify_units_of_results(round_)
     return snapshot
@@ -908,26 +914,44 @@ def save_scorecard(
     comment: str = "",
     submit: bool = False,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Scorecard:
     """Create or update the evaluator's scorecard for a model (an upsert on the unique keys).
 
     `values` maps criterion id to the typed score. A draft may leave scores blank; a
-    submission needs every score. A submitted scorecard stays submitted when revised.
+    submission needs every score. A submitted scorecard is locked (see `phases`): it changes
+    only once reopened by the secretariat or during the discussion phase, and stays
+    submitted. Every change is a version (see `versions`); `expected_version`, the version
+    the form was based on, refuses a stale form.
     Safe under concurrent requests: the round row is share-locked (state changes take an
     exclusive lock) and the assignment row is locked, so saves of one scorecard queue up;
     the model's and the evaluator's standing are then recomputed under their own row locks
     (`standings.refresh`), so saves of different cards of one model queue up there.
     """
+    from . import phases, versions
+    from .models import VersionKind
+
     state = db.session.scalar(select(Round.state).where(Round.id == round_.id).with_for_update(read=True))
-    check_can_score(round_, initiative, evaluator, now=now, state=state)
+    db.session.refresh(round_, ["discussion_opened_at"])
+    if has_conflict(evaluator, initiative.unit):
+        raise ConflictOfInterest(OWN_UNIT_MESSAGE)
     assignment = _lock_assignment(round_.id, initiative.id, evaluator.id)
     if assignment is None:
         raise ScoringError("Bạn không được phân công chấm mô hình này.")
     if assignment.status is AssignmentStatus.RECUSED:
         raise ScoringError("Bạn đã từ chối chấm mô hình này.")
-
     card = find_scorecard(round_.id, initiative.id, evaluator.id)
     was_submitted = card is not None and card.is_submitted
+    if was_submitted:
+        phases.check_revision_allowed(round_, card, state=state)
+        kind = VersionKind.REOPENED if card.is_reopened else VersionKind.DISCUSSION
+        if card.is_reopened:
+            check_can_score(round_, initiative, evaluator, now=now, state=state)
+    else:
+        check_can_score(round_, initiative, evaluator, now=now, state=state)
+        kind = VersionKind.SUBMIT if submit else VersionKind.DRAFT
+    versions.check_current(card, expected_version)
+
     submit = submit or was_submitted
     parsed: dict[int, Decimal | None] = {}
     errors: dict[int | str, str] = {}
@@ -955,13 +979,14 @@ def save_scorecard(
         try:
             with db.session.begin_nested():
                 card = Scorecard(round_id=round_.id, initiative_id=initiative.id, evaluator_id=evaluator.id,
-                                 state=ScorecardState.DRAFT, total=Decimal(0), comment="")
+                                 state=ScorecardState.DRAFT, total=Decimal(0), comment="", version=0)
                 db.session.add(card)
         except IntegrityError:
             # Another request created it first (possible only without row locks, e.g. SQLite).
             card = find_scorecard(round_.id, initiative.id, evaluator.id)
             if card is None:
                 raise
+            versions.check_current(card, expected_version)
     by_criterion = {s.criterion_id: s for s in card.scores}
     codes = {c.id: c.code for c in round_.criteria}
     changes: dict[str, list] = {}
@@ -988,9 +1013,19 @@ def save_scorecard(
     if submit:
         if not was_submitted:
             changes["state"] = ["draft", "submitted"]
+            card.submitted_at = now or utcnow()
         card.state = ScorecardState.SUBMITTED
-        card.submitted_at = now or utcnow()
+    if was_submitted and changes:
+        # One revision per reopening; a discussion revision is marked on the ranking.
+        if kind is VersionKind.REOPENED:
+            card.reopened_at = None
+            card.reopen_reason = None
+        else:
+            card.revised_in_discussion = True
     card.updated_at = utcnow()
+    if changes:
+        db.session.flush()
+        versions.add_version(card, kind, changes, by=evaluator)
     standings.refresh(round_, models=[initiative.id], evaluators=[evaluator.id])
     if submit and (changes or not was_submitted):
         record("scorecard.revise" if was_submitted else "scorecard.submit", card, actor=evaluator,
@@ -1004,8 +1039,10 @@ def _fmt(value: Decimal) -> str:
 
 
 def others_visible(round_: Round, own: Scorecard | None) -> bool:
-    """Blind rounds show other evaluators' scores only after one's own is submitted."""
-    return not round_.is_blind or (own is not None and own.is_submitted)
+    """Blind rounds: see `phases.others_visible` (after the window, or in the discussion phase)."""
+    from .phases import others_visible as visible
+
+    return visible(round_, own)
 
 
 @dataclass

@@ -17,7 +17,7 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, tmp_
         create_app({"APP_ENV": "production", "SECRET_KEY": None})
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"APP_ENV": "production", "SECRET_KEY": "changeme"})
-    app = create_app({"APP_ENV": "production", "SECRET_KEY": "x" * 40})
+    app = create_app({"APP_ENV": "production", "SECRET_KEY": "x" * 40, "SESSION_COOKIE_SECURE": True})
     assert app.config["DEBUG"] is False
 
 

@@ -27,6 +27,7 @@ SHIPPED = {
     "20261206_1900_1100meetings_council_meetings_and_votes.py": "55e2402bbde710d67c0090fa0302197265ca40a07c9596cac0c3c9142effa853",
     "20261206_1900_1100jobs_background_jobs.py": "fd0fa1c611af6f942735b916d9f5e14a252900b91072a234dd51e7ef34ae65ea",
     "20261206_1900_1100uxflow_audit_parent.py": "d82e03dfdf399e5c7f7eaaea97bdcf8694527815e5ccbf335c13301f42ad41ad",
+    "20261206_1900_1100hardening_blind_scoring_versions_audit_truncate.py": "f452ed477531e21125209c6251bb16f10a24a01cf40f872df047f5c08cae74fa",
 }
 
 

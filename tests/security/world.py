@@ -161,6 +161,10 @@ def build_world(payload: str = "") -> World:
     for line in proposal.lines:
         line.achievement_summary = _text("Thành tích", payload)
 
+    from danvankheo.scoring.models import Scorecard
+
+    card = db.session.scalars(select(Scorecard).where(Scorecard.round_id == finalised.round.id)
+                              .order_by(Scorecard.id)).first()
     notification = notify([staff_a], kind="test", title=_text("Thông báo", payload),
                           body=_text("Nội dung", payload))[0]
     job = _finished_job(secretariat, _text("Công việc", payload))
@@ -177,6 +181,7 @@ def build_world(payload: str = "") -> World:
         "form_id": form,
         "criterion_id": criterion,
         "assignment_id": assignment,
+        "card_id": card,
         "notification_id": notification,
         "job_id": job,
         "jobs_filename": "jobs.js",
