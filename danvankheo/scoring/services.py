@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import diff, record
 from ..auth.models import Role, User, UserRole
-from ..core.formatting import parse_decimal
+from ..core.formatting import format_score, parse_decimal
 from ..core.text import search_terms, sort_key
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
@@ -946,8 +946,7 @@ def save_scorecard(
 
 
 def _fmt(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
+    return format_score(value)
 
 
 def others_visible(round_: Round, own: Scorecard | None) -> bool:
