@@ -3,11 +3,10 @@ in the template and validated by `services.save_scorecard` (one place for the ru
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -16,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import REQUIRED, Form
+from ..core.forms import REQUIRED, DayTimeField, Form
 from ..core.timeutil import local_zone
 from ..registry.models import FIELD_LABELS
 from ..units.models import UNIT_KIND_LABELS
@@ -34,8 +33,8 @@ def _local_to_utc(value: datetime | None) -> datetime | None:
 class RoundForm(Form):
     name = StringField("Tên đợt đánh giá", validators=[DataRequired(REQUIRED), Length(max=255)])
     year = IntegerField("Năm", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)])
-    opens_at = DateTimeLocalField("Bắt đầu chấm", format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    closes_at = DateTimeLocalField("Hạn chấm", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    opens_at = DayTimeField("Bắt đầu chấm", validators=[Optional()])
+    closes_at = DayTimeField("Hạn chấm", validators=[Optional()], default_time=time(23, 59))
     aggregation = SelectField(
         "Cách tính điểm cuối cùng",
         choices=[(m.value, AGGREGATION_LABELS[m]) for m in AggregationMethod],

@@ -48,7 +48,7 @@ def test_secretariat_builds_a_proposal_and_downloads_the_list(page, tmp_path):
     person.get_by_label("Tóm tắt thành tích").fill("Chủ trì xây dựng mô hình; trực tiếp hướng dẫn 300 lượt người dân.")
 
     page.get_by_label("Số Tờ trình").fill("125/TTr-SNV")
-    page.get_by_label("Ngày Tờ trình").fill("2026-10-15")
+    page.get_by_label("Ngày Tờ trình").fill("15/10/2026")
     page.get_by_label("Ký thay (nếu có)").fill("KT. Giám đốc")
     page.get_by_label("Chức vụ người ký").fill("Phó Giám đốc")
     page.get_by_label("Họ và tên người ký").fill("Nguyễn Văn An")
@@ -81,7 +81,7 @@ def test_secretariat_builds_a_proposal_and_downloads_the_list(page, tmp_path):
     page.get_by_role("button", name="Lưu và trình").click()
     assert page.get_by_test_id("proposal-state").inner_text() == "Đã trình"
     page.get_by_label("Số Quyết định").fill("2150/QĐ-UBND")
-    page.get_by_label("Ngày Quyết định").fill("2026-11-02")
+    page.get_by_label("Ngày Quyết định").fill("02/11/2026")
     page.get_by_role("button", name="Ghi nhận quyết định").click()
     expect(page.get_by_test_id("decision")).to_be_visible()
     screenshot(page, "awards-decision")

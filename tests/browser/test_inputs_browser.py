@@ -89,3 +89,57 @@ def test_a_decimal_comma_is_stored_as_a_half_point_in_any_browser_language(local
     expect(boxes.first).to_have_value("2,5")
     if page.locale == "vi-VN":
         screenshot(page, "scoring-form-comma")
+
+
+def test_dates_are_typed_and_read_back_as_day_month_year_in_any_browser_language(localized_page):
+    from datetime import datetime
+
+    from danvankheo.auth.models import Role
+    from danvankheo.core.timeutil import to_local
+    from danvankheo.registry import deadlines
+    from danvankheo.registry.models import DeadlineExtension
+    from tests.factories import make_unit, make_user
+
+    page = localized_page
+    make_unit("Sở Tư pháp", code="STP")
+    secretariat = make_user(Role.SECRETARIAT, full_name="Trần Thị Thu Hà")
+    db.session.commit()
+    browser_login(page, secretariat.login, PASSWORD)
+    page.goto("/mo-hinh/han-nop?nam=2026")
+    day = page.get_by_label("Hạn nộp (ngày)")
+    expect(day).to_have_attribute("type", "text")
+    expect(day).to_have_value("15/10/2026")  # the default deadline, day first
+
+    # A day that does not exist: a Vietnamese message, the text kept.
+    day.fill("31/02/2026")
+    page.get_by_test_id("deadline-form").get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Ngày không hợp lệ. Hãy nhập theo dạng ngày/tháng/năm")).to_be_visible()
+    expect(day).to_have_value("31/02/2026")
+
+    # 05/11 is the 5th of November, never the 11th of May.
+    day.fill("05/11/2026")
+    page.get_by_label("Giờ").fill("17:30")
+    page.get_by_test_id("deadline-form").get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã lưu hạn nộp")).to_be_visible()
+    expect(day).to_have_value("05/11/2026")
+    expect(page.get_by_label("Giờ")).to_have_value("17:30")
+    db.session.expire_all()
+    saved = to_local(deadlines.general_deadline(2026)).replace(tzinfo=None)
+    assert saved.replace(second=0) == datetime(2026, 11, 5, 17, 30)
+
+    # The calendar of the app: it opens on the typed month and writes the chosen day.
+    until = page.get_by_label("Gia hạn đến ngày")
+    until.fill("10/11/2026")
+    page.get_by_test_id("extension-form").get_by_role("button", name="Mở lịch chọn ngày").click()
+    calendar = page.get_by_role("dialog", name="Chọn ngày")
+    expect(calendar.get_by_text("Tháng 11 năm 2026")).to_be_visible()
+    if page.locale == "vi-VN":
+        screenshot(page, "deadlines-datepicker")
+    calendar.get_by_role("button", name="Thứ Sáu, 20/11/2026").click()
+    expect(until).to_have_value("20/11/2026")
+    page.get_by_label("Đơn vị", exact=True).select_option(label="Sở Tư pháp")
+    page.get_by_test_id("extension-form").get_by_role("button", name="Gia hạn").click()
+    expect(page.get_by_test_id("extensions")).to_contain_text("20/11/2026 23:59")
+    db.session.expire_all()
+    extension = db.session.scalar(select(DeadlineExtension))
+    assert to_local(extension.until).date().isoformat() == "2026-11-20"
