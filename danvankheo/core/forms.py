@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, widgets
 from wtforms.validators import StopValidation
 
-from .formatting import format_day, parse_day
+from .formatting import format_day, format_number, parse_day, parse_decimal
 
 REQUIRED = "Vui lòng nhập trường này."
 CHOOSE = "Vui lòng chọn một giá trị."
@@ -165,3 +165,36 @@ class DayTimeField(DayField):
         if self.parse_error:
             return self.raw
         return f"{format_day(self.data)} {self.data:%H:%M}" if self.data else ""
+
+
+class DecimalTextField(StringField):
+    """A decimal typed the Vietnamese way ("87,5") or with a point ("87.5"), in any browser.
+
+    ``type="number"`` would drop the comma in an English browser (2,5 -> 25) and show "20.0";
+    this box is text with a decimal keyboard, parsed by `formatting.parse_decimal` and shown
+    back by `formatting.format_number` ("20", "87,5").
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.parse_error: str | None = None
+        self.raw = ""
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "") or ""
+        self.parse_error = None
+        try:
+            self.data = parse_decimal(self.raw)
+        except ValueError as error:
+            self.data = None
+            self.parse_error = str(error)
+
+    def pre_validate(self, form):
+        if self.parse_error:
+            raise StopValidation(self.parse_error)
+
+    def _value(self):
+        if self.parse_error:
+            return self.raw
+        return format_number(self.data) if self.data is not None else ""

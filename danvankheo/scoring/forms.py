@@ -7,7 +7,6 @@ from datetime import datetime, time
 
 from wtforms import (
     BooleanField,
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import REQUIRED, DayTimeField, Form
+from ..core.forms import REQUIRED, DayTimeField, DecimalTextField, Form
 from ..core.timeutil import local_zone
 from ..registry.models import FIELD_LABELS
 from ..units.models import UNIT_KIND_LABELS
@@ -44,19 +43,19 @@ class RoundForm(Form):
         "Số phiếu tối thiểu mỗi mô hình", default=3, validators=[InputRequired(REQUIRED), NumberRange(1, 50)],
         description="Mô hình có ít phiếu đã nộp hơn số này được ghi “chưa đủ phiếu” và không xếp hạng.",
     )
-    disagreement_threshold = DecimalField(
-        "Ngưỡng chênh lệch (điểm)", default=20, places=1,
+    disagreement_threshold = DecimalTextField(
+        "Ngưỡng chênh lệch (điểm)", default=20,
         validators=[InputRequired(REQUIRED), NumberRange(0, 1000)],
         description="Đánh dấu để hội đồng thảo luận khi tổng điểm cao nhất trừ thấp nhất vượt ngưỡng này.",
     )
     is_blind = BooleanField(
         "Chấm độc lập: thành viên chỉ thấy điểm của người khác sau khi đã nộp phiếu của mình", default=True
     )
-    grade_excellent_min = DecimalField("Xuất sắc từ", default=90, places=1,
+    grade_excellent_min = DecimalTextField("Xuất sắc từ", default=90,
                                        validators=[InputRequired(REQUIRED), NumberRange(0, 10000)])
-    grade_good_min = DecimalField("Tốt từ", default=75, places=1,
+    grade_good_min = DecimalTextField("Tốt từ", default=75,
                                   validators=[InputRequired(REQUIRED), NumberRange(0, 10000)])
-    grade_fair_min = DecimalField("Khá từ", default=60, places=1,
+    grade_fair_min = DecimalTextField("Khá từ", default=60,
                                   validators=[InputRequired(REQUIRED), NumberRange(0, 10000)])
     scope_unit_id = SelectField("Chỉ gồm mô hình thuộc đơn vị", coerce=int, default=0)
     scope_unit_kind = SelectField(
@@ -84,7 +83,7 @@ class CriterionForm(Form):
     code = StringField("Mã", validators=[DataRequired(REQUIRED), Length(max=20)])
     name = StringField("Tên tiêu chí", validators=[DataRequired(REQUIRED), Length(max=255)])
     guidance = TextAreaField("Hướng dẫn chấm", validators=[Length(max=5000)])
-    max_score = DecimalField("Điểm tối đa", places=1, validators=[InputRequired(REQUIRED), NumberRange(0.5, 1000)])
+    max_score = DecimalTextField("Điểm tối đa", validators=[InputRequired(REQUIRED), NumberRange(0.5, 1000)])
     is_tiebreaker = BooleanField("Dùng để phân định khi bằng điểm")
 
 
