@@ -43,3 +43,19 @@ def test_money_and_counts_are_grouped_with_dots(client, login_as, province: Prov
     page = client.get(f"/mo-hinh/{m1.id}").get_data(as_text=True)
     assert "Ngân sách 15.000.000 đồng · Xã hội hóa 0 đồng · 1.300 ngày công" in page
     assert ">1.200<" in page
+
+
+def test_a_models_time_reads_as_a_period_never_dashes(client, login_as, province: Province):
+    from datetime import date
+
+    m1, m2, m3 = province.models["m1"], province.models["m2"], province.models["m3"]
+    m1.start_date, m1.end_date, m1.is_ongoing = date(2026, 1, 15), None, True
+    m2.start_date, m2.end_date, m2.is_ongoing = date(2026, 1, 1), date(2026, 6, 30), False
+    m3.start_date, m3.end_date, m3.is_ongoing = None, None, False
+    db.session.commit()
+    login_as(Role.SECRETARIAT)
+    expected = {m1: "Từ 15/01/2026, đang thực hiện", m2: "01/01/2026 – 30/06/2026", m3: "Chưa ghi"}
+    for model, text in expected.items():
+        page = client.get(f"/mo-hinh/{model.id}").get_data(as_text=True)
+        assert f'data-testid="initiative-period">{text}<' in page
+        assert "— → —" not in page
