@@ -106,3 +106,31 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(page, login)
     for path in paths:
         found += _violations(page, axe, path)
     assert not found, f"{len(found)} serious or critical accessibility problems:\n" + "\n".join(found)
+
+
+def _blocking(page, axe: Axe, label: str) -> list[str]:
+    results = axe.run(page, options=AXE_OPTIONS)
+    return [f"{label} [{v['impact']}] {v['id']}: {n['target']}" for v in results.response["violations"]
+            if v["impact"] in BLOCKING for n in v["nodes"]]
+
+
+def test_open_menus_the_date_picker_and_a_phone_screen_are_accessible_too(page):
+    seed_demo()
+    db.session.commit()
+    axe = Axe()
+    browser_login(page, "noivu", DEMO_PASSWORD)
+    page.goto("/mo-hinh/han-nop")
+    found = []
+    page.get_by_role("button", name="Báo cáo").click()
+    found += _blocking(page, axe, "menu Báo cáo open")
+    page.keyboard.press("Escape")
+    page.get_by_test_id("deadline-form").get_by_role("button", name="Mở lịch chọn ngày").click()
+    found += _blocking(page, axe, "date picker open")
+    page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/trang-chu", "/thong-ke", "/mo-hinh"):
+        page.goto(path)
+        found += _blocking(page, axe, f"{path} on a phone")
+    page.get_by_role("button", name="Mở menu").click()
+    found += _blocking(page, axe, "phone menu open")
+    assert not found, "\n".join(found)
