@@ -70,6 +70,8 @@ def test_a_decimal_comma_is_stored_as_a_half_point_in_any_browser_language(local
     boxes.nth(3).click()
     expect(page.get_by_text("Điểm phải từ 0 đến 30.")).to_be_visible()
     expect(page.get_by_text("Không phải là số. Hãy nhập số, ví dụ 7 hoặc 2,5.")).to_be_visible()
+    expect(page.get_by_test_id("live-total")).to_have_text("32,5")  # the wrong boxes are left out
+    expect(page.get_by_text("(chưa tính các ô đang sai)")).to_be_visible()
     if page.locale == "vi-VN":
         screenshot(page, "scoring-form-live-check")
     page.get_by_role("button", name="Nộp phiếu").click()

@@ -8,6 +8,7 @@
   var inputs = Array.prototype.slice.call(form.querySelectorAll("input[data-score]"));
   var totalBox = form.querySelector("[data-score-total]");
   var submitButton = form.querySelector("[data-score-submit]");
+  var note = form.querySelector("[data-score-total-note]");
 
   // "2,5", "2.5", " 7 " -> 2.5, 2.5, 7; "" -> null; anything else -> NaN.
   function parse(text) {
@@ -46,16 +47,18 @@
     }
   }
 
+  // The sum of the boxes that hold a valid score; a wrong box is left out (and said so).
   function total() {
     return inputs.reduce(function (sum, input) {
-      var value = parse(input.value);
-      return (value === null || isNaN(value)) ? sum : sum + value;
+      return (parse(input.value) === null || problemOf(input)) ? sum : sum + parse(input.value);
     }, 0);
   }
 
   function refresh() {
     var text = format(total());
+    var wrong = inputs.some(function (input) { return problemOf(input) !== ""; });
     if (totalBox) { totalBox.textContent = text; }
+    if (note) { note.hidden = !wrong; }
     var template = form.getAttribute("data-confirm-submit");
     if (submitButton && template) {
       submitButton.setAttribute("data-confirm", template.replace("{total}", text));
