@@ -62,6 +62,22 @@ class Config:
     DOCUMENT_PLACE_NAME = os.environ.get("DOCUMENT_PLACE_NAME", "Ninh Bình")
     DOCUMENT_NUMBER_SUFFIX = os.environ.get("DOCUMENT_NUMBER_SUFFIX", "SNV")
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    # The proposal's Word documents (danvankheo.awards.documents): the awarding body that
+    # issues the Quyết định (default: PARENT_BODY_NAME), its number suffix ("QĐ-UBND"), the
+    # Tờ trình's "Kính gửi" (default: the authorities of the proposed award forms), and a
+    # folder of edited .docx templates that replace those in templates/documents/.
+    DECISION_PARENT_BODY_NAME = os.environ.get("DECISION_PARENT_BODY_NAME", "")
+    DECISION_BODY_NAME = os.environ.get("DECISION_BODY_NAME", "")
+    DECISION_NUMBER_SUFFIX = os.environ.get("DECISION_NUMBER_SUFFIX", "UBND")
+    SUBMISSION_ADDRESSEE = os.environ.get("SUBMISSION_ADDRESSEE", "")
+    DOCUMENT_TEMPLATE_FOLDER = os.environ.get("DOCUMENT_TEMPLATE_FOLDER")
+    # PDFs of the documents and lists are printed by LibreOffice (`soffice --headless`);
+    # without it (or with PDF_ENABLED=0) the pages offer Word and Excel files only.
+    PDF_ENABLED = _bool("PDF_ENABLED", True)
+    SOFFICE_PATH = os.environ.get("SOFFICE_PATH")  # default: soffice found on PATH
+    # Seconds for one conversion; below GUNICORN_TIMEOUT so that a stuck LibreOffice fails the
+    # request with a message instead of getting the worker killed.
+    PDF_TIMEOUT = _int("PDF_TIMEOUT", 45)
 
     REDIS_URL = os.environ.get("REDIS_URL")
     # Empty means REDIS_URL when set, else per-process memory; see `validate`. Redis makes the
@@ -83,6 +99,32 @@ class Config:
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 20)  # seconds to connect to and talk with the SMTP server
     # More emails than this from one request are left to the next `flask send-reminders` run.
     MAIL_AFTER_COMMIT_LIMIT = _int("MAIL_AFTER_COMMIT_LIMIT", 50)
+
+    # Background jobs (công việc, /cong-viec) run on Huey. HUEY_URL: "redis://…" or
+    # "sqlite:///path"; empty means REDIS_URL when set, else <instance>/huey.sqlite.
+    HUEY_URL = os.environ.get("HUEY_URL")
+    HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE")  # run jobs inside the request (tests only)
+    JOBS_FOLDER = os.environ.get("JOBS_FOLDER")  # finished jobs' files; default <instance>/jobs
+    # An export with more rows than this (ranking + score detail) runs as a job; smaller ones
+    # are downloaded at once.
+    JOB_EXPORT_THRESHOLD = _int("JOB_EXPORT_THRESHOLD", 20_000)
+    # A periodic report when there are more units than this (several organisers' trees, a
+    # national deployment) runs as a job.
+    JOB_REPORT_THRESHOLD = _int("JOB_REPORT_THRESHOLD", 2_000)
+    # An import of more spreadsheet rows than this runs as a job.
+    JOB_IMPORT_THRESHOLD = _int("JOB_IMPORT_THRESHOLD", 500)
+    # A proposal's dossier zip whose evidence files weigh more than this many megabytes, or
+    # that holds more lines than JOB_DOSSIER_LINES, is built by a job.
+    JOB_DOSSIER_THRESHOLD_MB = _int("JOB_DOSSIER_THRESHOLD_MB", 20)
+    JOB_DOSSIER_LINES = _int("JOB_DOSSIER_LINES", 30)
+    JOB_FILE_DAYS = _int("JOB_FILE_DAYS", 7)  # days a finished job's file stays downloadable
+    # A running job whose worker has not written a heartbeat for this long is declared dead.
+    JOB_STALE_SECONDS = _int("JOB_STALE_SECONDS", 120)
+    JOB_HEARTBEAT_SECONDS = _int("JOB_HEARTBEAT_SECONDS", 10)
+    JOB_CHUNK_ROWS = _int("JOB_CHUNK_ROWS", 2_000)  # rows between progress writes and checks
+    # Seconds to sleep after each chunk: a test knob to watch a progress bar move; keep 0.
+    JOB_CHUNK_DELAY = float(os.environ.get("JOB_CHUNK_DELAY") or 0)
+    JOB_WORKERS = _int("JOB_WORKERS", 2)
 
     LOG_REQUESTS = _bool("LOG_REQUESTS", True)
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # json (one object per line) or text
@@ -123,6 +165,8 @@ class TestingConfig(Config):
     # Fast hashing keeps the suite quick; production uses Werkzeug's default (scrypt).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SERVER = None
+    # Jobs run inside the request unless a test starts a real worker.
+    HUEY_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

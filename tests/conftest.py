@@ -2,13 +2,11 @@
 database for every test, a client and a `login_as` helper.
 
 On PostgreSQL each test process creates its own throw-away database next to the one
-named in `TEST_DATABASE_URL`, so parallel runs never share tables.
+named in `TEST_DATABASE_URL` (tests/scratch.py), so parallel runs never share tables.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,39 +16,23 @@ from danvankheo import create_app
 from danvankheo.auth.models import Role, User
 from danvankheo.extensions import db
 from tests import factories
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-
-
-def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+from tests.scratch import TEST_DATABASE_URL, scratch_database, suite_dialect
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
-    if not TEST_DATABASE_URL:
-        path = tmp_path_factory.mktemp("db") / "test.sqlite"
-        yield f"sqlite:///{path}"
-        return
-    import psycopg
-
-    base = make_url(TEST_DATABASE_URL)
-    if base.get_backend_name() != "postgresql":
+    if TEST_DATABASE_URL and make_url(TEST_DATABASE_URL).get_backend_name() != "postgresql":
         yield TEST_DATABASE_URL
         return
-    name = f"dvk_test_{_worker()}_{uuid.uuid4().hex[:8]}"
-    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        admin = psycopg.connect(admin_dsn, autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.fail(f"PostgreSQL is required (TEST_DATABASE_URL={TEST_DATABASE_URL}) but unreachable: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(suite_dialect(), tmp_path_factory.mktemp("db"), "dvk_test") as url:
+        yield url
+
+
+@pytest.fixture
+def scratch_url(tmp_path) -> Iterator[str]:
+    """A second, empty database of this pass's kind, for tests that build their own schema."""
+    with scratch_database(suite_dialect(), tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -73,20 +55,57 @@ def _app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+# Tests that need real commits: another thread or process reads what they wrote (the browser
+# tests' server, concurrency and two-instance tests, the security harness). Everything else on
+# PostgreSQL runs inside one transaction that is rolled back (SQLAlchemy's "joining a Session
+# into an external transaction" recipe); the app's own commits become savepoints.
+REAL_COMMIT_FIXTURES = {"live_server", "browser_app", "make_app", "chromium"}
+REAL_COMMIT_MODULES = {
+    "test_concurrency.py", "test_two_instances.py", "test_backup.py",  # other threads and processes
+    "test_authorization_matrix.py", "test_csrf.py", "test_xss.py",  # the security harness resets its world
+    "test_audit_trail.py", "test_search_index.py",  # raw SQL on connections of their own
+}
+REAL_COMMIT_FOLDERS = {"jobs"}  # a job writes its progress through a connection of its own
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if (REAL_COMMIT_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in REAL_COMMIT_MODULES
+                or REAL_COMMIT_FOLDERS & set(item.path.parent.parts[-1:])):
+            item.add_marker("real_commits")
+
+
 @pytest.fixture
-def app(_app, tmp_path) -> Iterator:
+def app(_app, tmp_path, request) -> Iterator:
     """The app inside an application context, with empty tables and an empty upload folder."""
     _app.config["UPLOAD_FOLDER"] = str(tmp_path / "evidence")
     saved = dict(_app.config)
     ctx = _app.app_context()
     ctx.push()
+    rolled_back = db.engine.dialect.name == "postgresql" and request.node.get_closest_marker("real_commits") is None
+    if rolled_back:
+        engine = db.engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        db.session.remove()
+        db.engines[None] = connection  # db.engine and every new session use this connection
+        db.session.configure(join_transaction_mode="create_savepoint")
     try:
         yield _app
     finally:
-        db.session.rollback()
-        db.session.remove()
-        _clear_tables()
-        ctx.pop()
+        try:
+            db.session.rollback()
+            db.session.remove()
+        finally:
+            if rolled_back:
+                db.session.configure(join_transaction_mode="conditional_savepoint")
+                db.engines[None] = engine
+                if outer.is_active:
+                    outer.rollback()
+                connection.close()
+            else:
+                _clear_tables()
+            ctx.pop()
         _app.config.clear()
         _app.config.update(saved)
 

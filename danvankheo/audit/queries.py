@@ -35,6 +35,7 @@ OBJECT_TYPE_LABELS = {
     "Setting": "Cấu hình",
     "Export": "Xuất dữ liệu",
     "Report": "Báo cáo",
+    "Job": "Công việc chạy nền",
     "System": "Hệ thống",
 }
 
@@ -46,6 +47,12 @@ ACTION_LABELS = {
     "user.password_change": "Đổi mật khẩu",
     "user.password_reset": "Đặt lại mật khẩu",
     "export.xlsx": "Xuất Excel",
+    "export.document": "Tải văn bản (Word/PDF)",
+    "export.dossier": "Tải toàn bộ hồ sơ đề nghị",
+    "proposal.meeting": "Ghi biên bản họp Hội đồng",
+    "job.start": "Bắt đầu công việc chạy nền",
+    "job.cancel": "Hủy công việc chạy nền",
+    "job.download": "Tải tệp kết quả của công việc",
 }
 
 VERB_LABELS = {

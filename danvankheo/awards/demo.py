@@ -6,7 +6,7 @@ Runs after the registry's demo data; without accepted 2025 models it only seeds 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -16,13 +16,23 @@ from ..extensions import db
 from ..registry.models import Initiative, Status
 from ..scoring import services as scoring
 from ..scoring.models import Round
-from . import services
+from . import meetings, services
 from .models import AwardForm, Proposal
 
 DEMO_ROUND_NAME = "Đánh giá mô hình “Dân vận khéo” năm 2025"
 DEMO_EVALUATORS = ("giamkhao1", "giamkhao2", "giamkhao3")
 # Points taken off each criterion's maximum, model by model: Xuất sắc, Tốt, Khá...
 DEMO_DEDUCTIONS = (Decimal("0.5"), Decimal(4), Decimal(7))
+
+
+def demo_meeting(proposal: Proposal) -> meetings.MeetingData:
+    """The council met on 3 December 2025, 8 of its 9 members present; every line passed."""
+    return meetings.MeetingData(
+        meeting_date=date(2025, 12, 3), place="Phòng họp số 1, Sở Nội vụ tỉnh Ninh Bình",
+        chair_name="Trần Văn Bình", chair_title="Phó Chủ tịch Thường trực Hội đồng", secretary_name="Lê Thị Mai",
+        members_total=9, members_present=8,
+        votes={line.id: 8 - index % 2 for index, line in enumerate(proposal.lines)},
+    )
 
 
 def seed_awards_demo(units: dict) -> bool:
@@ -64,6 +74,8 @@ def seed_awards_demo(units: dict) -> bool:
     if not excellent or provincial is None:
         return True
     proposal = services.create_proposal(round_, excellent, provincial, actor=secretariat)
+    # One individual too: the first model's lead person (or first team member).
+    services.add_line(proposal, proposal.lines[0].initiative, None, provincial, actor=secretariat)
     details = services.ProposalDetails(
         title=services.default_title(round_), submission_number="118/TTr-SNV", submission_date=date(2025, 12, 5),
         signer_name="Nguyễn Văn An", signer_title="Phó Giám đốc", signer_authority="KT. Giám đốc",
@@ -71,6 +83,9 @@ def seed_awards_demo(units: dict) -> bool:
     changes = [services.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
                for line in proposal.lines]
     services.update_proposal(proposal, details, changes, expected_version=None, actor=secretariat)
+    # The results were published in late 2025, before the council met (not on seeding day).
+    round_.finalised_at = datetime(2025, 11, 28, 2, 0, tzinfo=UTC)
+    meetings.record_meeting(proposal, demo_meeting(proposal), actor=secretariat)
     services.submit_proposal(proposal, actor=secretariat)
     services.approve_proposal(proposal, "2150/QĐ-UBND", date(2025, 12, 20), actor=secretariat)
     return True

@@ -10,7 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import CHOOSE, REQUIRED, DayField, Form, MultiCheckboxField
 from .models import AWARD_LEVEL_LABELS, AwardLevel
@@ -119,3 +119,65 @@ class RevokeForm(Form):
                                        "(Luật Thi đua, khen thưởng, chương VII).")
     decision_number = StringField("Số Quyết định hủy", validators=[Optional(), Length(max=60)])
     decision_date = DayField("Ngày Quyết định hủy", validators=[Optional()])
+
+
+class MeetingForm(Form):
+    """Biên bản họp Hội đồng: the meeting, and (added by `meeting_form_for`) one vote field
+    per candidate. Cross-field rules are checked by `meetings.check_meeting`."""
+
+    meeting_date = DayField("Ngày họp", validators=[DataRequired("Vui lòng chọn ngày họp.")])
+    place = StringField("Địa điểm họp", validators=[DataRequired(REQUIRED), Length(max=255, message="Tối đa 255 ký tự.")],
+                        description="Ví dụ: Phòng họp số 1, Sở Nội vụ.")
+    chair_name = StringField("Người chủ trì", validators=[DataRequired(REQUIRED), Length(max=255)])
+    chair_title = StringField("Chức vụ người chủ trì", validators=[Optional(), Length(max=255)],
+                              description="Ví dụ: Phó Chủ tịch Thường trực Hội đồng.")
+    secretary_name = StringField("Thư ký cuộc họp", validators=[DataRequired(REQUIRED), Length(max=255)])
+    members_total = IntegerField("Tổng số thành viên Hội đồng",
+                                 validators=[InputRequired(REQUIRED),
+                                             NumberRange(min=1, max=1000, message="Từ 1 đến 1.000.")])
+    members_present = IntegerField("Số thành viên có mặt",
+                                   validators=[InputRequired(REQUIRED),
+                                               NumberRange(min=1, max=1000, message="Từ 1 đến 1.000.")])
+    pass_votes = IntegerField(
+        "Số phiếu đồng ý để đạt", validators=[Optional(), NumberRange(min=1, max=1000, message="Từ 1 đến 1.000.")],
+        description="Để trống: quá nửa tổng số thành viên Hội đồng (ví dụ 9 thành viên cần 5 phiếu).",
+    )
+
+    vote_names: list[tuple[int, str]] = []
+
+    def meeting_data(self):
+        from .meetings import MeetingData
+
+        return MeetingData(
+            meeting_date=self.meeting_date.data,
+            place=self.place.data or "",
+            chair_name=self.chair_name.data or "",
+            chair_title=self.chair_title.data or "",
+            secretary_name=self.secretary_name.data or "",
+            members_total=self.members_total.data or 0,
+            members_present=self.members_present.data or 0,
+            pass_votes=self.pass_votes.data,
+            votes={line_id: self[name].data for line_id, name in self.vote_names if self[name].data is not None},
+        )
+
+    def vote_fields(self):
+        return [(line_id, self[name]) for line_id, name in self.vote_names]
+
+
+def meeting_form_for(lines, **kwargs) -> MeetingForm:
+    """A MeetingForm with a "đồng ý" votes field for each proposal line."""
+    from .meetings import vote_field
+
+    class _Form(MeetingForm):
+        pass
+
+    names = []
+    for index, line in enumerate(lines, 1):
+        name = vote_field(line.id)
+        setattr(_Form, name, IntegerField(
+            f"Số phiếu đồng ý, dòng {index}: {line.recipient_name}",
+            validators=[Optional(), NumberRange(min=0, max=1000, message="Từ 0 đến 1.000.")],
+        ))
+        names.append((line.id, name))
+    _Form.vote_names = names
+    return _Form(**kwargs)

@@ -152,6 +152,9 @@ class Proposal(db.Model):
         cascade="all, delete-orphan",
         order_by=lambda: [ProposalLine.position, ProposalLine.id],
     )
+    meeting: Mapped[CouncilMeeting | None] = relationship(
+        back_populates="proposal", uselist=False, cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.state.value}>"
@@ -263,3 +266,66 @@ def _keep_award_history(session: Session, flush_context, instances) -> None:
     for obj in session.dirty:
         if isinstance(obj, AwardRevocation) and session.is_modified(obj):
             raise AwardHistoryIsPermanent("Không được sửa quyết định hủy khen thưởng.")
+
+
+class CouncilMeeting(db.Model):
+    """Biên bản họp Hội đồng Thi đua - Khen thưởng that considered one proposal: who met,
+    how many of the members were present, and (in `votes`) each candidate's votes.
+
+    `pass_votes` is the number of "đồng ý" votes a candidate needs; by default more than
+    half of all members (not of those present), set on the meeting form.
+    """
+
+    __tablename__ = "council_meetings"
+    __table_args__ = (
+        CheckConstraint("members_total >= 1", name="members_total_positive"),
+        CheckConstraint("members_present >= 1 AND members_present <= members_total", name="present_within_total"),
+        CheckConstraint("pass_votes >= 1 AND pass_votes <= members_total", name="pass_votes_within_total"),
+        CheckConstraint("place <> '' AND chair_name <> '' AND secretary_name <> ''", name="named"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), unique=True)
+    meeting_date: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(255))
+    chair_name: Mapped[str] = mapped_column(String(255))  # chủ trì
+    chair_title: Mapped[str] = mapped_column(String(255), default="")
+    secretary_name: Mapped[str] = mapped_column(String(255))  # thư ký
+    members_total: Mapped[int]
+    members_present: Mapped[int]
+    pass_votes: Mapped[int]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="meeting")
+    recorded_by: Mapped[User | None] = relationship()
+    votes: Mapped[list[CouncilVote]] = relationship(back_populates="meeting", cascade="all, delete-orphan")
+
+    def vote_for(self, line: ProposalLine) -> CouncilVote | None:
+        return next((vote for vote in self.votes if vote.line_id == line.id), None)
+
+    def passes(self, votes_for: int) -> bool:
+        return votes_for >= self.pass_votes
+
+
+def default_pass_votes(members_total: int) -> int:
+    """More than half of all members: 9 members → 5 votes, 10 → 6."""
+    return members_total // 2 + 1
+
+
+class CouncilVote(db.Model):
+    """Số phiếu đồng ý for one candidate (a proposal line) at a council meeting."""
+
+    __tablename__ = "council_votes"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "line_id"),
+        CheckConstraint("votes_for >= 0", name="votes_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("council_meetings.id", ondelete="CASCADE"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("proposal_lines.id", ondelete="CASCADE"), index=True)
+    votes_for: Mapped[int]
+
+    meeting: Mapped[CouncilMeeting] = relationship(back_populates="votes")
+    line: Mapped[ProposalLine] = relationship()

@@ -127,6 +127,8 @@ def new():
 
 
 def _detail_page(proposal: Proposal, form: ProposalForm | None = None, *, stale: bool = False, status: int = 200):
+    from .dossier_routes import dossier_panel
+
     editable = proposal.is_editable and _may_act()
     if form is None:
         form = ProposalForm(obj=proposal)
@@ -161,6 +163,7 @@ def _detail_page(proposal: Proposal, form: ProposalForm | None = None, *, stale:
             award_forms=services.award_forms(),
             missing=services.missing_for_submit(proposal) if proposal.is_editable else [],
             stale=stale,
+            dossier=dossier_panel(proposal),
         ),
         status,
     )
@@ -409,3 +412,7 @@ def _register_demo() -> None:
 
 
 _register_demo()
+
+
+# The meeting screen, the documents and the dossier zip live on this blueprint too.
+from . import dossier_routes  # noqa: E402,F401

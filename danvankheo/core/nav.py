@@ -40,6 +40,7 @@ NAV_ITEMS: list[NavItem] = [
     _item("reports.dashboard", "Thống kê", SEC, O, A, group="Báo cáo"),
     _item("reports.periodic", "Báo cáo định kỳ", SEC, O, A, group="Báo cáo"),
     _item("audit.index", "Nhật ký", SEC, A, group="Báo cáo"),
+    _item("jobs.index", "Công việc", SEC, O, A, group="Báo cáo"),
     _item("admin.units", "Đơn vị", A, group="Quản trị"),
     _item("admin.users", "Người dùng", A, group="Quản trị"),
     _item("imports.index", "Nhập từ Excel", A, group="Quản trị"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template
+from flask import Blueprint, current_app, make_response, render_template
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 
@@ -54,14 +54,21 @@ def upload():
         return _page(form)
     upload = form.file.data
     filename = upload.filename or ""
+    data = upload.read()
     try:
-        workbook = spreadsheet.open_workbook(filename, upload.read())
+        workbook = spreadsheet.open_workbook(filename, data)
         try:
             parsed = spreadsheet.parse_workbook(workbook)
         finally:
             workbook.close()
     except spreadsheet.ImportFileError as error:
         return _page(form, file_error=str(error))
+    rows = len(parsed.units) + len(parsed.users)
+    if rows > current_app.config["JOB_IMPORT_THRESHOLD"]:
+        # Thousands of accounts (one password hash each) are imported by the worker.
+        from ..jobs.runners import start_import
+
+        return start_import(current_user, filename, data, rows)
     services.check_against_database(parsed)
     if parsed.errors:
         return _page(form, errors=parsed.errors, warnings=parsed.warnings, filename=filename)

@@ -143,7 +143,21 @@ def periodic_xlsx():
     period = parse_period(request.args, today=local_today())
     if not period.is_valid:
         abort(400)
+    if _unit_count() > current_app.config["JOB_REPORT_THRESHOLD"]:
+        # A report over many organisers' units (a national one) is built by the worker.
+        from ..jobs.runners import start_periodic_report
+
+        return start_periodic_report(current_user, request.args, f"{period.title} ({period.label})")
     report = build_periodic_report(period)
     sheets = periodic_report_sheets(report, DocumentContext.from_config(current_app.config, local_today()))
     filename = f"Báo cáo phong trào Dân vận khéo {period.start:%d-%m-%Y} đến {period.end:%d-%m-%Y}.xlsx"
     return send_workbook(sheets, filename, label=f"{period.title} ({period.label})")
+
+
+def _unit_count() -> int:
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from ..units.models import Unit
+
+    return db.session.scalar(select(func.count()).select_from(Unit)) or 0

@@ -218,20 +218,23 @@ def test_ranking_download_is_what_the_filtered_page_shows(client, login_as, fina
     assert [row[1] for row in body[::5]] == names  # the detail follows the ranking sheet's order
 
 
-def test_a_detail_too_large_for_one_download_is_explained_not_built(client, login_as, finalised, monkeypatch):
-    from danvankheo.exports import routes
+def test_a_ranking_over_the_threshold_is_built_by_a_job_with_its_whole_detail(client, login_as, finalised, app):
+    """No detail is refused any more: past JOB_EXPORT_THRESHOLD rows the export is a job
+    (run inside the request here: the tests' worker is immediate) whose file has every row."""
+    from danvankheo.jobs.models import Job, JobState
 
-    monkeypatch.setattr(routes, "DETAIL_MAX_ROWS", 14)  # the round has 15 score rows
+    app.config["JOB_EXPORT_THRESHOLD"] = 17  # 3 ranking rows + 15 score rows = 18
     login_as(finalised.secretariat)
-    wb = _workbook(client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang"))
-    assert len([row for row in wb["Xếp hạng"].iter_rows(values_only=True) if isinstance(row[0], int)]) == 3
-    details = wb["Chi tiết phiếu chấm"]
-    text = [c for row in details.iter_rows(values_only=True) for c in row if c]
-    assert any("Chi tiết gồm 15 dòng điểm, quá lớn cho một lần tải (tối đa 14 dòng)" in str(c) for c in text)
-    assert "Hoàng Văn Bình" not in text  # no score rows
-    monkeypatch.setattr(routes, "DETAIL_MAX_ROWS", 15)
-    details = _workbook(client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang"))["Chi tiết phiếu chấm"]
-    assert "Hoàng Văn Bình" in {c for row in details.iter_rows(values_only=True) for c in row}
+    response = client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/cong-viec")
+    job = db.session.scalar(select(Job))
+    assert job.state is JobState.DONE and job.progress_done == job.progress_total == 18
+    details = _workbook(client.get(f"/cong-viec/{job.id}/tai-ve"))["Chi tiết phiếu chấm"]
+    header = _row_of(details, "Thành viên hội đồng chấm")
+    body = [row for row in details.iter_rows(min_row=header + 1, values_only=True) if row[0] is not None]
+    assert len(body) == 15 and "Hoàng Văn Bình" in {row[3] for row in body}
+    app.config["JOB_EXPORT_THRESHOLD"] = 18  # at the threshold: still an instant download
+    assert _filename(client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang"))
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.EVALUATOR])

@@ -1,61 +1,86 @@
-"""The migrations build exactly the schema the models describe, and can be undone."""
+"""The migrations build exactly the schema the models describe, can be undone, and are never
+edited once shipped."""
 
+import hashlib
+import re
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect
+from flask_migrate import downgrade, stamp, upgrade
+from sqlalchemy import inspect
 
 from danvankheo import MIGRATIONS_DIR, create_app
 from danvankheo.extensions import db
 
+# SHA-256 of every migration on main. A shipped migration is never edited (databases that ran
+# it would not see the change): fix it with a new revision. A new migration adds its line here.
+SHIPPED = {
+    "20261122_0259_0100foundation_foundation_units_users_audit_initiatives.py": "7502fe826446d04dfb41abdceb850781fc93b5aba9d08258a4ecc8f94c6d31c5",
+    "20261122_0314_0300scoring_scoring_rounds_rubric_scorecards.py": "8e1f79c1d46b2053262a9570220e71463890d1013c798afbde31c4c16579dfac",
+    "20261122_0318_0310registry_registry_deadlines_evidence.py": "13adc62b217b53763e437c1c4e7b6f045e761fa48f8eb9892eb188cb5f1d9b26",
+    "20261122_0330_0800search_trigram_search_index.py": "b216c38ae914af458e56c72905054b148ce50178934235b0c5455793fb6d3747",
+    "20261122_0340_0500awards_awards_proposals_award_forms_revocations.py": "fe3ee76c77c7b19b0edce6068a31bddec7d729f9d7b02ceba8ec3008dea7e92c",
+    "20261122_0650_0900appendonly_audit_trail_append_only_trigger.py": "cd7623cad78b630d8a36ee0c84e1862462b1e7b357e75a101208834cb976e554",
+    "20261122_0720_1000standings_round_entry_and_panel_standings.py": "233340d1a34fe6954319a98a1c0cd471a2419018af0eca6cd0001f8f84e3baa2",
+    "20261206_1900_1050listingindex_registry_listing_index_everywhere.py": "b8e06fc02bc50476977dfb221f701f885fc4b4d10cfdf0b38578492943f35437",
+    "20261206_1900_1100meetings_council_meetings_and_votes.py": "55e2402bbde710d67c0090fa0302197265ca40a07c9596cac0c3c9142effa853",
+    "20261206_1900_1100jobs_background_jobs.py": "fd0fa1c611af6f942735b916d9f5e14a252900b91072a234dd51e7ef34ae65ea",
+}
 
-def test_upgrade_matches_models_then_downgrade_and_upgrade_again(database_url, tmp_path):
-    # A separate database so the tables of the other tests are not disturbed.
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        engine = None
-    else:
-        import uuid
 
-        from sqlalchemy import make_url
-
-        name = f"dvk_mig_{uuid.uuid4().hex[:8]}"
-        base = make_url(database_url)
-        engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = base.set(database=name).render_as_string(hide_password=False)
-    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with app.app_context():
-            upgrade(directory=str(MIGRATIONS_DIR))
+def test_upgrade_matches_models_then_downgrade_and_upgrade_again(scratch_url):
+    # A database of its own so the tables of the other tests are not disturbed.
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch_url})
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+        with db.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert diff == [], f"models and migrations differ: {diff}"
+        if db.engine.dialect.name == "postgresql":
+            # The audit trail's append-only trigger comes from a migration too.
             with db.engine.connect() as connection:
-                diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
-            assert diff == [], f"models and migrations differ: {diff}"
-            if engine is not None:
-                # The audit trail's append-only trigger comes from a migration too.
-                with db.engine.connect() as connection:
-                    triggers = connection.exec_driver_sql(
-                        "SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_events_append_only'"
-                    ).scalar()
-                assert triggers == 1
-            downgrade(directory=str(MIGRATIONS_DIR), revision="base")
-            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-            upgrade(directory=str(MIGRATIONS_DIR))
-            assert "initiatives" in inspect(db.engine).get_table_names()
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if engine is not None:
-            with engine.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            engine.dispose()
+                triggers = connection.exec_driver_sql(
+                    "SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_events_append_only'"
+                ).scalar()
+            assert triggers == 1
+        downgrade(directory=str(MIGRATIONS_DIR), revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade(directory=str(MIGRATIONS_DIR))
+        assert "initiatives" in inspect(db.engine).get_table_names()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_migration_files_have_readable_timestamped_names():
-    import re
-
     names = [p.name for p in (MIGRATIONS_DIR / "versions").glob("*.py")]
     assert names
     for name in names:
         assert re.match(r"^\d{8}_\d{4}_[0-9a-z]+_[a-z0-9_]+\.py$", name), name
+
+
+def test_shipped_migrations_are_never_edited():
+    found = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (MIGRATIONS_DIR / "versions").glob("*.py")}
+    edited = sorted(name for name, digest in SHIPPED.items() if found.get(name) != digest)
+    assert edited == [], f"shipped migrations were edited or removed: {edited}"
+    unlisted = sorted(set(found) - set(SHIPPED))
+    assert unlisted == [], f"new migrations must add their SHA-256 to SHIPPED: {unlisted}"
+
+
+@pytest.mark.postgres_only
+def test_a_database_upgraded_before_the_listing_index_gets_it(scratch_url):
+    """0800search gained ix_initiatives_listing after it shipped; 1050listingindex adds it to
+    the databases that ran the shipped form."""
+    if not scratch_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: the index exists only there")
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch_url})
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR), revision="1000standings")
+        with db.engine.begin() as connection:  # the database as the shipped 0800search left it
+            connection.exec_driver_sql("DROP INDEX ix_initiatives_listing")
+        stamp(directory=str(MIGRATIONS_DIR), revision="1000standings")
+        upgrade(directory=str(MIGRATIONS_DIR))
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("initiatives")}
+        assert "ix_initiatives_listing" in indexes
+        db.session.remove()
+        db.engine.dispose()

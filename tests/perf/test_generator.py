@@ -3,32 +3,7 @@ SQLite and (in the PostgreSQL pass) on PostgreSQL, and the same seed gives the s
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
-from sqlalchemy import make_url
-
 from bench.generate import PRESETS, generate
-
-
-@pytest.fixture
-def scratch_url(database_url, tmp_path):
-    """A database of its own: a SQLite file, or a throw-away PostgreSQL database."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'gen.sqlite'}"
-        return
-    import psycopg
-
-    base = make_url(database_url)
-    name = f"dvk_gen_{uuid.uuid4().hex[:8]}"
-    admin = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_tiny_preset_builds_a_consistent_dataset(scratch_url, tmp_path):

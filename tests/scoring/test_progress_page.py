@@ -9,7 +9,7 @@ from danvankheo.registry.models import Status
 from danvankheo.scoring import services
 from tests.factories import make_initiative, make_unit, make_user
 from tests.scoring.conftest import full_marks
-from tests.scoring.test_acceptance_gaps import _rows
+from tests.scoring.test_progress_ranking_and_conflicts import _rows
 
 
 def test_a_large_panel_is_summarised_and_paged(client, login_as, app):

@@ -9,7 +9,7 @@ from danvankheo.extensions import db
 from danvankheo.scoring import services
 from danvankheo.units.models import UnitKind
 from tests.factories import make_unit
-from tests.scoring.test_acceptance_gaps import _ranking, ranked  # noqa: F401 (a fixture)
+from tests.scoring.test_progress_ranking_and_conflicts import _ranking, ranked  # noqa: F401 (a fixture)
 
 
 def _names(client, round_, query: str) -> set[str]:

@@ -4,11 +4,8 @@ then upgraded again, gets exactly the figures the services had kept."""
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, make_url, select
+from sqlalchemy import select
 
 from danvankheo import MIGRATIONS_DIR, create_app
 from danvankheo.extensions import db
@@ -17,24 +14,6 @@ from danvankheo.scoring.models import AggregationMethod, Assignment, Round
 from tests.scoring.test_standings import _new_round, _values, _world
 
 BEFORE = "0900appendonly"
-
-
-@pytest.fixture
-def scratch_url(database_url, tmp_path):
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'standings.sqlite'}"
-        return
-    name = f"dvk_std_{uuid.uuid4().hex[:8]}"
-    base = make_url(database_url)
-    engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        engine.dispose()
 
 
 def _scored_rounds():

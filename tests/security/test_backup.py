@@ -13,17 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, make_url, select
+from sqlalchemy import func, select
 
 from danvankheo import create_app
 from danvankheo.auth.models import Role
 from danvankheo.evidence.storage import get_storage
 from danvankheo.extensions import db
 from tests import factories
-from tests.conftest import TEST_DATABASE_URL
+from tests.scratch import scratch_database
 from tests.security.harness import table_rows
-
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _png(colour: str) -> bytes:
@@ -72,30 +70,9 @@ def file_hashes(storage) -> dict[str, str]:
     return hashes
 
 
-@contextmanager
 def fresh_database(dialect: str, tmp_path: Path):
-    """An empty database of the given kind, with the app's tables and no rows."""
-    if dialect == "sqlite":
-        yield f"sqlite:///{tmp_path / f'restored-{uuid.uuid4().hex[:6]}.sqlite'}"
-        return
-    import psycopg
-
-    base = make_url(TEST_DATABASE_URL or DEFAULT_POSTGRES)
-    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"dvk_restore_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(admin_dsn, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        if not TEST_DATABASE_URL:
-            pytest.skip(f"the SQLite -> PostgreSQL restore needs PostgreSQL at {base}: {error}")
-        raise
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """An empty database of the given kind (the app's tables come from `target_app`)."""
+    return scratch_database(dialect, tmp_path, "dvk_restore", skip_if_unreachable=True)
 
 
 @contextmanager

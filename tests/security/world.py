@@ -163,6 +163,7 @@ def build_world(payload: str = "") -> World:
 
     notification = notify([staff_a], kind="test", title=_text("Thông báo", payload),
                           body=_text("Nội dung", payload))[0]
+    job = _finished_job(secretariat, _text("Công việc", payload))
     db.session.flush()
 
     w.objects = {
@@ -177,6 +178,8 @@ def build_world(payload: str = "") -> World:
         "criterion_id": criterion,
         "assignment_id": assignment,
         "notification_id": notification,
+        "job_id": job,
+        "jobs_filename": "jobs.js",
         "extension_id": extension,
         "filename": "reports.css",
         # Alternatives for entries that need another object than the default.
@@ -192,6 +195,19 @@ def build_world(payload: str = "") -> World:
         "unit_b": unit_b,
     }
     return w
+
+
+def _finished_job(owner, title: str):
+    """A finished export job of `owner` whose file is on disk."""
+    from danvankheo.exports.xlsx import Column, Sheet, workbook_bytes
+    from danvankheo.jobs import services as jobs
+    from danvankheo.jobs.models import JobKind, JobState
+
+    job, _ = jobs.start_job(owner, JobKind.RANKING_EXPORT, title, {"world": title})
+    job.result_key, job.result_name = "ab" * 16, "Kết quả.xlsx"
+    jobs.end(job, JobState.DONE, "Đã tạo tệp.")
+    jobs.result_path(job.result_key).write_bytes(workbook_bytes([Sheet("Kết quả", [Column("Tên")], [[title]])]))
+    return job
 
 
 def actor_user(world: World, actor: str) -> User | None:

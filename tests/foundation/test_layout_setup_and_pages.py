@@ -139,6 +139,7 @@ def _visible_text(page: str) -> str:
     return " ".join(parser.parts)
 
 
+@pytest.mark.real_commits  # the security harness resets its world with real commits
 def test_every_page_each_actor_sees_is_offline_and_dates_read_dd_mm_yyyy(app):
     from tests.security.harness import Visitors, reset_world
     from tests.security.test_xss import _allowed_get_pages

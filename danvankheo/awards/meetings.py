@@ -1,0 +1,149 @@
+"""The council meeting of a proposal (họp Hội đồng Thi đua - Khen thưởng) and its votes.
+
+`record_meeting` writes the meeting and every candidate's "đồng ý" votes at once, or
+refuses with a `MeetingError` naming the form field, so nothing half-written is left.
+It flushes and audits; the view commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..audit.services import record
+from ..core.formatting import format_day
+from ..core.timeutil import local_today, to_local
+from ..extensions import db
+from .models import CouncilMeeting, CouncilVote, Proposal, ProposalState, default_pass_votes
+from .services import AwardError
+
+
+class MeetingError(AwardError):
+    """A refused meeting record; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class MeetingData:
+    meeting_date: date
+    place: str
+    chair_name: str
+    secretary_name: str
+    members_total: int
+    members_present: int
+    chair_title: str = ""
+    pass_votes: int | None = None  # None: more than half of all members
+    votes: Mapping[int, int] = field(default_factory=dict)  # line id → "đồng ý" votes
+
+
+def round_closed_on(proposal: Proposal) -> date | None:
+    """The local day the proposal's round was finalised (published), if known."""
+    finalised_at = proposal.round.finalised_at
+    return to_local(finalised_at).date() if finalised_at else None
+
+
+def vote_field(line_id: int) -> str:
+    return f"vote_{line_id}"
+
+
+def check_meeting(proposal: Proposal, data: MeetingData) -> list[MeetingError]:
+    """Every reason to refuse `data`, each naming its field (empty: acceptable)."""
+    errors: list[MeetingError] = []
+    if proposal.state is ProposalState.APPROVED:
+        errors.append(MeetingError("Danh sách đã có Quyết định khen thưởng: không sửa được biên bản họp Hội đồng."))
+    for name, label in (("place", "địa điểm họp"), ("chair_name", "người chủ trì"),
+                        ("secretary_name", "thư ký cuộc họp")):
+        if not " ".join((getattr(data, name) or "").split()):
+            errors.append(MeetingError(f"Vui lòng nhập {label}.", name))
+    closed = round_closed_on(proposal)
+    if closed is not None and data.meeting_date < closed:
+        errors.append(MeetingError(
+            f"Ngày họp không được trước ngày công bố kết quả đợt đánh giá ({format_day(closed)}).", "meeting_date"))
+    if data.meeting_date > local_today():
+        errors.append(MeetingError("Ngày họp không được sau ngày hôm nay: chỉ ghi biên bản cuộc họp đã diễn ra.",
+                                   "meeting_date"))
+    if data.members_total < 1:
+        errors.append(MeetingError("Tổng số thành viên Hội đồng phải từ 1 trở lên.", "members_total"))
+    if data.members_present < 1:
+        errors.append(MeetingError("Số thành viên có mặt phải từ 1 trở lên.", "members_present"))
+    elif data.members_present > data.members_total:
+        errors.append(MeetingError(
+            f"Số thành viên có mặt ({data.members_present}) không được nhiều hơn tổng số thành viên "
+            f"Hội đồng ({data.members_total}).", "members_present"))
+    if data.pass_votes is not None and not 1 <= data.pass_votes <= max(data.members_total, 1):
+        errors.append(MeetingError(
+            f"Số phiếu đồng ý để đạt phải từ 1 đến {data.members_total} (tổng số thành viên).", "pass_votes"))
+    for line in proposal.lines:
+        votes = data.votes.get(line.id)
+        name = vote_field(line.id)
+        if votes is None:
+            errors.append(MeetingError(f"Vui lòng nhập số phiếu đồng ý cho {line.recipient_name}.", name))
+        elif votes < 0:
+            errors.append(MeetingError("Số phiếu đồng ý không được âm.", name))
+        elif votes > data.members_present:
+            errors.append(MeetingError(
+                f"Số phiếu đồng ý ({votes}) không được nhiều hơn số thành viên có mặt ({data.members_present}).",
+                name))
+    return errors
+
+
+def _snapshot(meeting: CouncilMeeting | None) -> dict:
+    if meeting is None:
+        return {}
+    return {
+        "meeting_date": meeting.meeting_date, "place": meeting.place, "chair_name": meeting.chair_name,
+        "chair_title": meeting.chair_title, "secretary_name": meeting.secretary_name,
+        "members_total": meeting.members_total, "members_present": meeting.members_present,
+        "pass_votes": meeting.pass_votes,
+        "votes": {str(v.line_id): v.votes_for for v in meeting.votes},
+    }
+
+
+def record_meeting(proposal: Proposal, data: MeetingData, *, actor=None) -> CouncilMeeting:
+    """Create or replace the proposal's meeting and votes; raises the first `MeetingError`."""
+    errors = check_meeting(proposal, data)
+    if errors:
+        raise errors[0]
+    before = _snapshot(proposal.meeting)
+    meeting = proposal.meeting
+    if meeting is None:
+        meeting = CouncilMeeting(proposal=proposal)
+        db.session.add(meeting)
+    meeting.meeting_date = data.meeting_date
+    meeting.place = " ".join(data.place.split())
+    meeting.chair_name = " ".join(data.chair_name.split())
+    meeting.chair_title = " ".join((data.chair_title or "").split())
+    meeting.secretary_name = " ".join(data.secretary_name.split())
+    meeting.members_total = data.members_total
+    meeting.members_present = data.members_present
+    meeting.pass_votes = data.pass_votes or default_pass_votes(data.members_total)
+    meeting.recorded_by_id = getattr(actor, "id", None)
+    by_line = {vote.line_id: vote for vote in meeting.votes}
+    line_ids = {line.id for line in proposal.lines}
+    for vote in list(meeting.votes):
+        if vote.line_id not in line_ids:
+            meeting.votes.remove(vote)
+    for line in proposal.lines:
+        vote = by_line.get(line.id)
+        if vote is None:
+            meeting.votes.append(CouncilVote(line=line, votes_for=data.votes[line.id]))
+        else:
+            vote.votes_for = data.votes[line.id]
+    db.session.flush()
+    after = _snapshot(meeting)
+    changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+    record("proposal.meeting", proposal, actor=actor, changes=changes,
+           label=f"Biên bản họp Hội đồng: {proposal.title}")
+    return meeting
+
+
+def missing_votes(proposal: Proposal) -> list[str]:
+    """Candidates without recorded votes (lines added after the meeting was recorded)."""
+    meeting = proposal.meeting
+    if meeting is None:
+        return []
+    return [line.recipient_name for line in proposal.lines if meeting.vote_for(line) is None]
