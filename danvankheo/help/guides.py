@@ -70,6 +70,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "reports.periodic": {"thuong-truc": "7. Bảng thống kê và báo cáo định kỳ",
                          "theo-doi": "6. Báo cáo định kỳ (sơ kết 6 tháng, tổng kết năm)"},
     "audit.index": {"thuong-truc": "8. Nhật ký thay đổi"},
+    "jobs.index": {"thuong-truc": "Công việc chạy nền (trang Công việc)"},
     "admin.units": {"quan-tri": "1. Khởi tạo: cây đơn vị"},
     "admin.users": {"quan-tri": "2. Khởi tạo: tài khoản"},
     "imports.index": {"quan-tri": "3. Nhập đơn vị và người dùng từ Excel"},
