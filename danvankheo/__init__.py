@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from .awards.routes import bp as awards_bp
     from .evidence.routes import bp as evidence_bp
     from .exports.routes import bp as exports_bp
+    from .help.routes import bp as help_bp
     from .home.routes import bp as home_bp
     from .imports.routes import bp as imports_bp
     from .jobs.routes import bp as jobs_bp
@@ -110,5 +111,5 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (registry_bp, evidence_bp, showcase_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (awards_bp, exports_bp, imports_bp, reports_bp, jobs_bp):
+    for blueprint in (awards_bp, exports_bp, imports_bp, reports_bp, jobs_bp, help_bp):
         app.register_blueprint(blueprint)

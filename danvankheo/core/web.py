@@ -65,6 +65,9 @@ def init_app(app: Flask) -> None:
         return {
             "nav_items": nav_for(current_user),
             "secretariat_name": app.config["SECRETARIAT_NAME"],
+            "parent_body_name": app.config["PARENT_BODY_NAME"],
+            "issuing_body_name": app.config["ISSUING_BODY_NAME"],
+            "printed_on": timeutil.local_today(),
             "unread_notifications": _unread_count(),
             "view_endpoints": app.view_functions,
         }

@@ -10,6 +10,7 @@ from ..core.permissions import roles_required
 from ..core.timeutil import format_document_date, local_today
 from ..exports.documents import DocumentContext
 from ..exports.routes import send_workbook
+from ..registry.models import Status
 from ..scoring.models import Grade
 from . import charts, panels  # noqa: F401  (panels registers the staff home panel)
 from .dashboard import GRADE_ORDER, Dashboard, build_dashboard
@@ -26,6 +27,15 @@ GRADE_COLORS = {
     Grade.FAIR: "#b26a00",
     Grade.FAIL: "#a50e0e",
     None: "#6c757d",
+}
+# The colours of the status badges (registry/_macros.html), dark enough for white-on and print.
+STATUS_COLORS = {
+    Status.DRAFT: "#6c757d",
+    Status.SUBMITTED: "#1f4e79",
+    Status.RETURNED: "#b26a00",
+    Status.ACCEPTED: "#2e7d32",
+    Status.REJECTED: "#a50e0e",
+    Status.WITHDRAWN: "#495057",
 }
 
 
@@ -57,7 +67,8 @@ def _dashboard_charts(d: Dashboard) -> dict:
     y = d.year
     return {
         "status": charts.bar_chart(
-            [charts.ChartItem(s.label, n, _list(nam=y, trang_thai=s.value)) for s, n in d.by_status.items()],
+            [charts.ChartItem(s.label, n, _list(nam=y, trang_thai=s.value), STATUS_COLORS[s])
+             for s, n in d.by_status.items()],
             title=f"Mô hình năm {y} theo trạng thái",
         ),
         "field": charts.bar_chart(

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import and_, delete, func, insert, literal, or_, select
@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import diff, record
 from ..auth.models import Role, User, UserRole
+from ..core.formatting import format_score, parse_decimal
 from ..core.text import search_terms, sort_key
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
@@ -465,16 +466,7 @@ def parse_points(raw: str | Decimal | int | float | None) -> Decimal | None:
         return None
     if isinstance(raw, Decimal | int | float):
         return aggregation.to_decimal(raw)
-    text = str(raw).strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError("Điểm phải là một số (ví dụ 7 hoặc 7,5).") from error
-    if not value.is_finite():
-        raise ValueError("Điểm phải là một số (ví dụ 7 hoặc 7,5).")
-    return value
+    return parse_decimal(raw)
 
 
 def is_half_step(value: Decimal) -> bool:
@@ -1034,8 +1026,7 @@ def save_scorecard(
 
 
 def _fmt(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
+    return format_score(value)
 
 
 def others_visible(round_: Round, own: Scorecard | None) -> bool:

@@ -67,7 +67,7 @@ def test_register_return_resubmit_accept_and_publish(page, province):
     page.get_by_label("Số điện thoại liên hệ").fill("0912 345 678")
     page.get_by_label("Thành viên tham gia").fill("Nguyễn Thị Hoa - Công chức địa chính\nTrần Văn Nam - Trưởng khu phố")
     page.get_by_label("Kinh phí ngân sách (đồng)").fill("50.000.000")
-    page.get_by_label("Thời gian bắt đầu").fill(f"{year}-02-01")
+    page.get_by_label("Thời gian bắt đầu").fill(f"01/02/{year}")
     page.get_by_label("Kết quả định lượng").fill("100% hộ bàn giao mặt bằng; 35 buổi đối thoại.")
     page.get_by_label("Số người hưởng lợi").fill("420")
     page.get_by_label("Khả năng duy trì, nhân rộng").fill("Áp dụng cho các dự án tiếp theo.")

@@ -169,7 +169,7 @@ def test_create_admin_enforces_password_policy(app):
 def test_menu_links_by_role(client, login_as, role, present, absent):
     login_as(role)
     page = client.get("/trang-chu").get_data(as_text=True)
-    menu = page.split('id="menu"', 1)[1].split("</ul>", 1)[0]
+    menu = page.split('data-testid="main-menu"', 1)[1].split('<ul class="navbar-nav">', 1)[0]
     for path in present:
         assert f'href="{path}"' in menu, path
     for path in absent:

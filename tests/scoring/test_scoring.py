@@ -40,7 +40,8 @@ def _url(p, key):
         ("21", "Điểm phải từ 0 đến 20."),
         ("-1", "Điểm phải từ 0 đến 20."),
         ("7.3", "Điểm chấm theo bước 0,5"),
-        ("mười", "Điểm phải là một số"),
+        ("mười", "Không phải là số"),
+        ("2,5,5", "Chỉ dùng một dấu phẩy"),
         ("", "Vui lòng nhập điểm tiêu chí này trước khi nộp phiếu."),
     ],
 )

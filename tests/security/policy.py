@@ -126,6 +126,10 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "imports.index": Entry(get=allow(ADMIN)),
     "imports.template": Entry(get=allow(ADMIN)),
     "imports.upload": Entry(post=allow(ADMIN)),
+    # The user guides: every signed-in person may read every role's guide and its screenshots.
+    "help.guide": Entry(get=SIGNED_IN, params={"slug": "can-bo"}),
+    "help.index": Entry(get=SIGNED_IN),
+    "help.screenshot": Entry(get=SIGNED_IN, params={"name": "login.png"}),
     "notifications.index": Entry(get=SIGNED_IN),
     "notifications.mark_all_read": Entry(post=SIGNED_IN),
     "notifications.mark_read": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND)),
