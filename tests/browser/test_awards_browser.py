@@ -69,7 +69,7 @@ def test_secretariat_builds_a_proposal_and_downloads_the_list(page, tmp_path):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in values
     assert "Ninh Bình, ngày 15 tháng 10 năm 2026" in values
     assert "(Kèm theo Tờ trình số 125/TTr-SNV ngày 15/10/2026 của Sở Nội vụ)" in values
-    rows = [[c for c in row] for row in ws.iter_rows()]
+    rows = [list(row) for row in ws.iter_rows()]
     part = next(i for i, row in enumerate(rows) if row[0].value == "I. TẬP THỂ")
     assert "Sở Tư pháp" in [c.value for c in rows[part + 1]]
     injected = next(c for row in rows for c in row if c.value == INJECTION_NAME)
