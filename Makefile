@@ -18,7 +18,7 @@ BENCH_ARGS ?=
 .PHONY: run test test-sqlite test-postgres lint format bench browser-deps clean help
 
 help:
-	@echo "make run    - set up and serve the app with demo data on http://$(HOST):$(PORT)"
+	@echo "make run    - set up and serve the app with demo data on http://$(HOST):$(PORT), with its job worker"
 	@echo "make test   - set up and run the whole suite (SQLite, PostgreSQL, Chromium)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks against PostgreSQL (docs/PERFORMANCE.md)"
@@ -39,7 +39,11 @@ run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo "Mở http://$(HOST):$(PORT) trong trình duyệt."
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@# The job worker (Huey, queue in instance/huey.sqlite) runs beside the server and is
+	@# stopped with it (Ctrl+C); a background command of a script ignores Ctrl+C by itself.
+	@$(FLASK) jobs worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Browser tests need Debian's Chromium, print tests LibreOffice, poppler and the Liberation
 # fonts; install them when we may (root), never download a browser.

@@ -49,6 +49,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    # Production refuses to start without SESSION_COOKIE_SECURE unless the operator says the
+    # site is served over plain HTTP only (an intranet without TLS); see ProductionConfig.
+    PLAIN_HTTP_ONLY = _bool("PLAIN_HTTP_ONLY")
     HSTS_ENABLED = _bool("HSTS_ENABLED")
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
@@ -61,6 +64,11 @@ class Config:
     ISSUING_BODY_NAME = os.environ.get("ISSUING_BODY_NAME", "Sở Nội vụ")
     DOCUMENT_PLACE_NAME = os.environ.get("DOCUMENT_PLACE_NAME", "Ninh Bình")
     DOCUMENT_NUMBER_SUFFIX = os.environ.get("DOCUMENT_NUMBER_SUFFIX", "SNV")
+    # The signer of the secretariat's reports (ranking, compliance, periodic report, model
+    # list): authority line, title, name. Empty ones print as dots, to be written by hand.
+    DOCUMENT_SIGNER_AUTHORITY = os.environ.get("DOCUMENT_SIGNER_AUTHORITY", "")
+    DOCUMENT_SIGNER_TITLE = os.environ.get("DOCUMENT_SIGNER_TITLE", "")
+    DOCUMENT_SIGNER_NAME = os.environ.get("DOCUMENT_SIGNER_NAME", "")
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     # The proposal's Word documents (danvankheo.awards.documents): the awarding body that
     # issues the Quyết định (default: PARENT_BODY_NAME), its number suffix ("QĐ-UBND"), the
@@ -99,6 +107,32 @@ class Config:
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 20)  # seconds to connect to and talk with the SMTP server
     # More emails than this from one request are left to the next `flask send-reminders` run.
     MAIL_AFTER_COMMIT_LIMIT = _int("MAIL_AFTER_COMMIT_LIMIT", 50)
+
+    # Background jobs (công việc, /cong-viec) run on Huey. HUEY_URL: "redis://…" or
+    # "sqlite:///path"; empty means REDIS_URL when set, else <instance>/huey.sqlite.
+    HUEY_URL = os.environ.get("HUEY_URL")
+    HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE")  # run jobs inside the request (tests only)
+    JOBS_FOLDER = os.environ.get("JOBS_FOLDER")  # finished jobs' files; default <instance>/jobs
+    # An export with more rows than this (ranking + score detail) runs as a job; smaller ones
+    # are downloaded at once.
+    JOB_EXPORT_THRESHOLD = _int("JOB_EXPORT_THRESHOLD", 20_000)
+    # A periodic report when there are more units than this (several organisers' trees, a
+    # national deployment) runs as a job.
+    JOB_REPORT_THRESHOLD = _int("JOB_REPORT_THRESHOLD", 2_000)
+    # An import of more spreadsheet rows than this runs as a job.
+    JOB_IMPORT_THRESHOLD = _int("JOB_IMPORT_THRESHOLD", 500)
+    # A proposal's dossier zip whose evidence files weigh more than this many megabytes, or
+    # that holds more lines than JOB_DOSSIER_LINES, is built by a job.
+    JOB_DOSSIER_THRESHOLD_MB = _int("JOB_DOSSIER_THRESHOLD_MB", 20)
+    JOB_DOSSIER_LINES = _int("JOB_DOSSIER_LINES", 30)
+    JOB_FILE_DAYS = _int("JOB_FILE_DAYS", 7)  # days a finished job's file stays downloadable
+    # A running job whose worker has not written a heartbeat for this long is declared dead.
+    JOB_STALE_SECONDS = _int("JOB_STALE_SECONDS", 120)
+    JOB_HEARTBEAT_SECONDS = _int("JOB_HEARTBEAT_SECONDS", 10)
+    JOB_CHUNK_ROWS = _int("JOB_CHUNK_ROWS", 2_000)  # rows between progress writes and checks
+    # Seconds to sleep after each chunk: a test knob to watch a progress bar move; keep 0.
+    JOB_CHUNK_DELAY = float(os.environ.get("JOB_CHUNK_DELAY") or 0)
+    JOB_WORKERS = _int("JOB_WORKERS", 2)
 
     LOG_REQUESTS = _bool("LOG_REQUESTS", True)
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # json (one object per line) or text
@@ -139,6 +173,8 @@ class TestingConfig(Config):
     # Fast hashing keeps the suite quick; production uses Werkzeug's default (scrypt).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SERVER = None
+    # Jobs run inside the request unless a test starts a real worker.
+    HUEY_IMMEDIATE = True
 
 
 class ProductionConfig(Config):
@@ -162,6 +198,20 @@ class ProductionConfig(Config):
         # Python console in the browser) whatever DEBUG says; refuse to start instead.
         if config.get("DEBUG") or _bool("FLASK_DEBUG"):
             raise RuntimeError("DEBUG must be off in production (unset FLASK_DEBUG, do not use --debug).")
+        # A session cookie without Secure travels in clear text over any HTTP request.
+        if not config.get("SESSION_COOKIE_SECURE"):
+            if not config.get("PLAIN_HTTP_ONLY"):
+                raise RuntimeError(
+                    "SESSION_COOKIE_SECURE=1 is required in production (the site is served over HTTPS). "
+                    "A site served over plain HTTP only must say so with PLAIN_HTTP_ONLY=1."
+                )
+            import logging
+
+            logging.getLogger("danvankheo").warning(
+                "PLAIN_HTTP_ONLY=1: the session cookie is sent without Secure; serve the site over "
+                "HTTPS and set SESSION_COOKIE_SECURE=1 as soon as possible"
+            )
+        config["REMEMBER_COOKIE_SECURE"] = bool(config.get("SESSION_COOKIE_SECURE"))
 
 
 CONFIGS: dict[str, type[Config]] = {

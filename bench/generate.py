@@ -62,6 +62,10 @@ PRESETS = {
                        years={2024: 2500, 2025: 2500, 2026: 2500}, evaluators=30),
     "national": Preset("national", provinces=34, communes_per_province=73,
                        years={2024: 10000, 2025: 10000, 2026: 70000}, evaluators=700),
+    # Two rounds of different sizes (about 50,000 and 200,000 score rows) for bench.job_export:
+    # the background export at two sizes, in a few minutes on two cores.
+    "jobs": Preset("jobs", provinces=2, communes_per_province=60, years={2025: 2000, 2026: 8000},
+                   evaluators=60, evidence_per_model=(0, 0)),
     # A few hundred rows: for trying the generator and in the test suite.
     "tiny": Preset("tiny", provinces=1, communes_per_province=8, years={2025: 60, 2026: 120},
                    evaluators=8),
@@ -581,7 +585,7 @@ def make_app(database_url: str, upload_folder: str | None = None, **extra):
 
     overrides = {"APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
                  "SQLALCHEMY_DATABASE_URI": database_url, "LOG_REQUESTS": False,
-                 "RATELIMIT_ENABLED": False, **extra}
+                 "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": True, **extra}
     if upload_folder:
         overrides["UPLOAD_FOLDER"] = upload_folder
     return create_app(overrides)

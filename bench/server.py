@@ -48,6 +48,7 @@ class GunicornServer:
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": str(workers),
             "PYTHONUNBUFFERED": "1",
+            "PLAIN_HTTP_ONLY": "1",  # loopback HTTP
             **env,
         }
         self.process: subprocess.Popen | None = None

@@ -60,10 +60,11 @@ def create_app(config: str | type[Config] | dict[str, Any] | None = None) -> Fla
     from .core import web
 
     web.init_app(app)
-    from . import audit, notifications
+    from . import audit, jobs, notifications
 
     audit.init_app(app)
     notifications.init_app(app)
+    jobs.init_app(app)
     _register_blueprints(app)
 
     from .cli import register_cli
@@ -95,8 +96,10 @@ def _register_blueprints(app: Flask) -> None:
     from .awards.routes import bp as awards_bp
     from .evidence.routes import bp as evidence_bp
     from .exports.routes import bp as exports_bp
+    from .help.routes import bp as help_bp
     from .home.routes import bp as home_bp
     from .imports.routes import bp as imports_bp
+    from .jobs.routes import bp as jobs_bp
     from .notifications.routes import bp as notifications_bp
     from .registry.routes import bp as registry_bp
     from .registry.similarity_routes import bp as similarity_bp
@@ -109,5 +112,5 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (registry_bp, evidence_bp, showcase_bp, similarity_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (awards_bp, exports_bp, imports_bp, reports_bp):
+    for blueprint in (awards_bp, exports_bp, imports_bp, reports_bp, jobs_bp, help_bp):
         app.register_blueprint(blueprint)

@@ -139,8 +139,17 @@ def first_page_png(pdf: bytes, target: Path, resolution: int = 60) -> Path:
     return target
 
 
+# A word box is 1.30 em high (the font's whole ascent and descent) but wrapped lines stand
+# 1.15 em apart in LibreOffice and Word: the boxes of two lines of one paragraph touch by
+# 0.15 em although no ink does. Overlap is judged on the box less this much of its height
+# at the top and at the bottom; two words printed over each other still overlap by far.
+LINE_GAP_TRIM = 0.08
+
+
 def overlaps(a: Word, b: Word, slack: float = 0.5) -> bool:
-    return (min(a.x1, b.x1) - max(a.x0, b.x0) > slack) and (min(a.y1, b.y1) - max(a.y0, b.y0) > slack)
+    ay0, ay1 = a.y0 + a.height * LINE_GAP_TRIM, a.y1 - a.height * LINE_GAP_TRIM
+    by0, by1 = b.y0 + b.height * LINE_GAP_TRIM, b.y1 - b.height * LINE_GAP_TRIM
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > slack) and (min(ay1, by1) - max(ay0, by0) > slack)
 
 
 def problems(doc: list[Page], *, min_points: float = 11.0) -> list[str]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from ..auth.passwords import generate_password
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, roles_required
 from ..core.text import search_terms
+from ..core.timeutil import local_today
 from ..extensions import db
 from ..units import services as unit_service
 from ..units.models import Unit
@@ -159,15 +160,22 @@ def user_create():
             (form.email if "Email" in str(error) else form.login).errors.append(str(error))
         else:
             db.session.commit()
-            if form.password.data:
-                flash(f"Đã tạo tài khoản “{user.login}”.", "success")
-            else:
-                flash(
-                    f"Đã tạo tài khoản “{user.login}”. Mật khẩu ban đầu (chỉ hiển thị một lần): {password}",
-                    "success",
-                )
-            return redirect(url_for("admin.users"))
+            return _account_slip(user, password, reset=False)
     return render_template("admin/user_form.html", form=form, user=None)
+
+
+def _account_slip(user: User, password: str, *, reset: bool):
+    """The printable slip with the one-time password: the only time it is ever shown."""
+    response = make_response(render_template(
+        "admin/account_slip.html",
+        user=user,
+        password=password,
+        reset=reset,
+        issued=local_today(),
+        issued_by=current_user,
+    ))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
@@ -230,10 +238,5 @@ def user_reset_password(user_id: int):
     password = generate_password()
     accounts.change_password(user, password, by_admin=current_user)
     db.session.commit()
-    flash(
-        f"Đã đặt lại mật khẩu cho “{user.login}”. Mật khẩu tạm (chỉ hiển thị một lần): {password}. "
-        "Người dùng phải đổi mật khẩu ở lần đăng nhập tới.",
-        "warning",
-    )
-    return redirect(url_for("admin.user_edit", user_id=user.id))
+    return _account_slip(user, password, reset=True)
 

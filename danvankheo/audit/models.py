@@ -17,7 +17,10 @@ class AuditEvent(db.Model):
     """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_type", "object_id"),
+        Index("ix_audit_events_parent", "parent_type", "parent_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
@@ -29,6 +32,9 @@ class AuditEvent(db.Model):
     object_type: Mapped[str] = mapped_column(String(60))
     object_id: Mapped[int | None]
     object_label: Mapped[str] = mapped_column(String(500), default="")
+    # The object this one belongs to (an evidence file's model), so its history shows it.
+    parent_type: Mapped[str | None] = mapped_column(String(60))
+    parent_id: Mapped[int | None]
     reason: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(64))
@@ -64,16 +70,30 @@ DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events;
 DROP FUNCTION IF EXISTS audit_events_append_only();
 """
 
-event.listen(
-    AuditEvent.__table__,
-    "after_create",
-    DDL(APPEND_ONLY_SQL).execute_if(dialect="postgresql"),
-)
-event.listen(
-    AuditEvent.__table__,
-    "before_drop",
-    DDL(DROP_APPEND_ONLY_SQL).execute_if(dialect="postgresql"),
-)
+# A row-level trigger never sees TRUNCATE: a statement-level one refuses it. (A superuser
+# can still bypass triggers with session_replication_role; the application's role is not one,
+# see docs/DEPLOY.md for the grants that leave it INSERT and SELECT only.)
+NO_TRUNCATE_SQL = """
+CREATE OR REPLACE FUNCTION audit_events_no_truncate() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION USING
+        MESSAGE = 'audit_events is append-only: TRUNCATE refused',
+        ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_events_no_truncate
+    BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_no_truncate();
+"""
+
+DROP_NO_TRUNCATE_SQL = """
+DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events;
+DROP FUNCTION IF EXISTS audit_events_no_truncate();
+"""
+
+for _create, _drop in ((APPEND_ONLY_SQL, DROP_APPEND_ONLY_SQL), (NO_TRUNCATE_SQL, DROP_NO_TRUNCATE_SQL)):
+    event.listen(AuditEvent.__table__, "after_create", DDL(_create).execute_if(dialect="postgresql"))
+    event.listen(AuditEvent.__table__, "before_drop", DDL(_drop).execute_if(dialect="postgresql"))
 
 
 @event.listens_for(Session, "before_flush")

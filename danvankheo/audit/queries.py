@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -22,6 +23,7 @@ OBJECT_TYPE_LABELS = {
     "Unit": "Đơn vị",
     "User": "Tài khoản",
     "Deadline": "Hạn nộp",
+    "SubmissionDeadline": "Hạn nộp",
     "DeadlineExtension": "Gia hạn",
     "Round": "Đợt đánh giá",
     "Criterion": "Tiêu chí chấm",
@@ -32,14 +34,24 @@ OBJECT_TYPE_LABELS = {
     "Proposal": "Hồ sơ đề nghị khen thưởng",
     "ProposalLine": "Dòng đề nghị khen thưởng",
     "Award": "Khen thưởng",
+    "Import": "Nhập dữ liệu",
     "Setting": "Cấu hình",
     "Export": "Xuất dữ liệu",
     "Report": "Báo cáo",
+    "Job": "Công việc chạy nền",
     "System": "Hệ thống",
 }
 
 # Exact labels for the actions recorded today; anything else is named from its parts.
 ACTION_LABELS = {
+    "import.xlsx": "Nhập đơn vị và người dùng từ Excel",
+    "evidence.upload": "Minh chứng: thêm tệp",
+    "evidence.delete": "Minh chứng: xóa tệp",
+    "evidence.publish": "Minh chứng: công khai",
+    "evidence.unpublish": "Minh chứng: thôi công khai",
+    "deadline.remind": "Nhắc đơn vị chưa đăng ký",
+    "round.entries_add_reviewed": "Đợt đánh giá: thêm mô hình đã xếp hạng hoặc đề nghị (đánh giá lại)",
+    "round.entries_add_late": "Đợt đánh giá: thêm mô hình tiếp nhận sau khi đợt bắt đầu chấm",
     "auth.login": "Đăng nhập",
     "auth.login_failed": "Đăng nhập không thành công",
     "auth.logout": "Đăng xuất",
@@ -51,6 +63,9 @@ ACTION_LABELS = {
     "export.document": "Tải văn bản (Word/PDF)",
     "export.dossier": "Tải toàn bộ hồ sơ đề nghị",
     "proposal.meeting": "Ghi biên bản họp Hội đồng",
+    "job.start": "Bắt đầu công việc chạy nền",
+    "job.cancel": "Hủy công việc chạy nền",
+    "job.download": "Tải tệp kết quả của công việc",
 }
 
 VERB_LABELS = {
@@ -93,6 +108,8 @@ VERB_LABELS = {
     "start": "bắt đầu chấm",
     "reopen_scoring": "mở lại việc chấm",
     "revise": "sửa phiếu chấm",
+    "discussion_open": "mở thảo luận",
+    "discussion_close": "kết thúc thảo luận",
     "entries_add": "thêm mô hình",
     "entries_remove": "bỏ mô hình",
     "reorder": "sắp xếp lại",
@@ -169,14 +186,79 @@ FIELD_LABELS = {
     "deadline_at": "Hạn nộp",
     "until": "Gia hạn đến",
     "scope_kinds": "Loại đơn vị phải đăng ký",
+    "is_public": "Công khai",
+    "units_created": "Đơn vị thêm mới",
+    "units_updated": "Đơn vị cập nhật",
+    "users_created": "Tài khoản thêm mới",
+    "users_updated": "Tài khoản cập nhật",
+    "initiative_ids": "Mã số mô hình",
+    "order": "Thứ tự tiêu chí",
+    "per_model": "Số người chấm mỗi mô hình",
+    "created": "Số phân công tạo mới",
+    "short": "Số mô hình thiếu người chấm",
+    "max_score": "Điểm tối đa",
+    "guidance": "Hướng dẫn chấm",
+    "is_tiebreaker": "Dùng để phân định khi bằng điểm",
+    "tags": "Chủ đề",
+    "members": "Thành viên",
+    "level": "Cấp khen thưởng",
+    "issuing_authority": "Cấp có thẩm quyền khen thưởng",
+    "standing": "Đã có ở",
+    "late": "Thêm khi đợt đang chấm",
+    "recipients": "Người nhận",
+    "models": "Số mô hình",
+    "files": "Số tệp",
+    "locked": "Phiếu đã khóa",
+    "discussion": "Đang thảo luận",
+    "job": "Công việc chạy nền",
     "ranking_basis": "Xếp hạng theo",
     "similarity_decision": "Quyết định về trùng lặp",
     "similar_to": "Mô hình gần giống",
 }
 
 
-def field_label(name: str) -> str:
-    return FIELD_LABELS.get(name, name)
+def _unbound_labels(form_class) -> dict[str, str]:
+    """Field name -> label of a WTForms form class, read from its declared (unbound) fields."""
+    from wtforms.fields.core import UnboundField
+
+    labels = {}
+    for name in dir(form_class):
+        value = getattr(form_class, name, None)
+        if isinstance(value, UnboundField) and value.args and isinstance(value.args[0], str):
+            labels[name] = value.args[0]
+    return labels
+
+
+@lru_cache(maxsize=1)
+def _object_field_labels() -> dict[str, dict[str, str]]:
+    """Per kind of object, the field names of its changes as its form names them.
+
+    Read from the forms themselves, so a new form field is labelled in the history the day
+    it is added. The keys a service records are the form's field names (services diff the
+    form's values against the object).
+    """
+    from ..admin.forms import UnitForm, UserForm
+    from ..awards.forms import AwardFormForm
+    from ..registry.forms import InitiativeForm
+    from ..scoring.forms import CriterionForm, RoundForm
+
+    labels = {
+        "Initiative": _unbound_labels(InitiativeForm),
+        "Unit": _unbound_labels(UnitForm),
+        "User": _unbound_labels(UserForm),
+        "AwardForm": _unbound_labels(AwardFormForm),
+        "Round": _unbound_labels(RoundForm),
+        "Criterion": _unbound_labels(CriterionForm),
+    }
+    # Two fields the dossier form calls by a shorter name than the history needs.
+    labels["Initiative"].update({"lead_position": "Chức vụ người phụ trách", "name": "Tên mô hình"})
+    labels["Round"]["closes_at"] = "Hạn chấm"
+    return labels
+
+
+def field_label(name: str, object_type: str = "") -> str:
+    """The form's name for a recorded field: the object's own form first, then the common list."""
+    return _object_field_labels().get(object_type, {}).get(name) or FIELD_LABELS.get(name, name)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -189,12 +271,13 @@ def _recorded_enums() -> dict[str, type]:
     from ..awards.models import AwardLevel, ProposalState
     from ..registry.models import Field, InitiativeKind, Status
     from ..registry.similarity import SimilarityDecision
-    from ..scoring.models import RankingBasis, RoundState, ScorecardState
+    from ..scoring.models import AggregationMethod, AssignmentStatus, RankingBasis, RoundState, ScorecardState
     from ..units.models import UnitKind
 
     return {"Initiative.status": Status, "Initiative.kind": InitiativeKind, "field": Field, "roles": Role,
             "Round.state": RoundState, "Scorecard.state": ScorecardState, "Proposal.state": ProposalState,
             "Unit.kind": UnitKind, "scope_kinds": UnitKind, "level": AwardLevel,
+            "Round.aggregation": AggregationMethod, "Assignment.status": AssignmentStatus, "Round.scope_unit_kind": UnitKind, "scope_field": Field,
             "ranking_basis": RankingBasis, "similarity_decision": SimilarityDecision}
 
 
@@ -237,17 +320,27 @@ def object_type_label(object_type: str) -> str:
 
 
 def audit_history(obj: Any, *, object_type: str | None = None, limit: int = 200) -> list[AuditEvent]:
-    """The recorded events of one object, newest first."""
+    """The recorded events of one object and of what belongs to it (its evidence), newest first."""
     object_id = getattr(obj, "id", None)
     if obj is None or object_id is None:
         return []
+    object_type = object_type or type(obj).__name__
+    own = (AuditEvent.object_type == object_type) & (AuditEvent.object_id == object_id)
+    children = (AuditEvent.parent_type == object_type) & (AuditEvent.parent_id == object_id)
+    condition = own | children
+    if object_type == "Initiative":
+        # Evidence events recorded before events named their parent: through the files kept.
+        from ..evidence.models import Evidence
+
+        condition = condition | (
+            (AuditEvent.object_type == "Evidence")
+            & AuditEvent.parent_type.is_(None)
+            & AuditEvent.object_id.in_(select(Evidence.id).where(Evidence.initiative_id == object_id))
+        )
     return list(
         db.session.scalars(
             select(AuditEvent)
-            .where(
-                AuditEvent.object_type == (object_type or type(obj).__name__),
-                AuditEvent.object_id == object_id,
-            )
+            .where(condition)
             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
             .limit(limit)
         )

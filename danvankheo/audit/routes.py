@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, render_template, request
 
 from ..auth.models import Role
+from ..core.formatting import parse_day
 from ..core.permissions import roles_required
 from ..extensions import db
 from .queries import AuditFilters, filtered_events, known_actions, known_object_types
@@ -15,18 +16,11 @@ bp = Blueprint("audit", __name__, url_prefix="/nhat-ky")
 
 
 def _date_arg(name: str) -> date | None:
-    value = (request.args.get(name) or "").strip()
-    for parse in (date.fromisoformat, _parse_vn_date):
-        try:
-            return parse(value)
-        except ValueError:
-            continue
-    return None
-
-
-def _parse_vn_date(value: str) -> date:
-    day, month, year = value.split("/")
-    return date(int(year), int(month), int(day))
+    """dd/mm/yyyy as typed (or ISO from an old link); a wrong day filters nothing."""
+    try:
+        return parse_day(request.args.get(name))
+    except ValueError:
+        return None
 
 
 @bp.get("")

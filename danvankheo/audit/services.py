@@ -43,8 +43,12 @@ def record(
     object_type: str | None = None,
     object_id: int | None = None,
     label: str | None = None,
+    parent: Any = None,
 ) -> AuditEvent:
-    """Add an audit event to the session; it commits with the change it describes."""
+    """Add an audit event to the session; it commits with the change it describes.
+
+    `parent`: the object `obj` belongs to, whose history lists this event too.
+    """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     event = AuditEvent(
@@ -57,6 +61,8 @@ def record(
         changes={k: [_plain(v) for v in pair] for k, pair in (changes or {}).items()},
         reason=reason,
         ip_address=request.remote_addr if has_request_context() else None,
+        parent_type=type(parent).__name__ if parent is not None else None,
+        parent_id=getattr(parent, "id", None),
     )
     db.session.add(event)
     return event

@@ -8,7 +8,8 @@ from .passwords import password_problems
 
 
 class LoginForm(Form):
-    login = StringField("Tên đăng nhập hoặc email", validators=[DataRequired(REQUIRED), Length(max=255)])
+    login = StringField("Tên đăng nhập hoặc email", validators=[
+        DataRequired(REQUIRED), Length(max=254, message="Tên đăng nhập hoặc email dài quá 254 ký tự.")])
     password = PasswordField("Mật khẩu", validators=[DataRequired(REQUIRED), Length(max=200)])
 
 

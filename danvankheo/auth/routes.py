@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..core.web import ERROR_MESSAGES
 from ..extensions import db, limiter
-from . import services
+from . import services, throttle
 from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -28,27 +30,69 @@ def require_password_change():
 LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa."
 
 
-def _login_key() -> str:
-    return "login-account:" + (request.form.get("login") or "").strip().lower()
+TOO_LONG = f"Tên đăng nhập hoặc email dài quá {throttle.MAX_LOGIN_LENGTH} ký tự."
 
 
-def _failed(response) -> bool:
-    return request.method == "POST" and response.status_code != 302
+def _too_long_page(status: int = 200):
+    form = LoginForm(formdata=None)
+    form.login.errors = [TOO_LONG]
+    return render_template("auth/login.html", form=form), status
+
+
+def _throttled_page(seconds: int):
+    title, _message = ERROR_MESSAGES[429]
+    wait = f"{seconds} giây" if seconds < 60 else f"khoảng {-(-seconds // 60)} phút"
+    response = render_template("errors/error.html", code=429, title=title,
+                               message=f"Bạn đã đăng nhập sai quá nhiều lần. Vui lòng đợi {wait} rồi thử lại.")
+    return response, 429, {"Retry-After": str(seconds)}
+
+
+def _body_over_limit() -> bool:
+    """The whole request is over MAX_CONTENT_LENGTH: the generic "too large" page answers."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return limit is not None and (request.content_length or 0) > limit
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _login_too_large(error):
+    # A login form too big to parse (a megabyte "login"), maybe refused already by the CSRF
+    # check that reads the form: the same validation message as any over-long login.
+    if request.endpoint == "auth.login" and not _body_over_limit():
+        return _too_long_page(413)
+    from ..core.web import _render_error
+
+    return _render_error(error)
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
-@limiter.limit("20 per 5 minutes", methods=["POST"], deduct_when=_failed)
-@limiter.limit("5 per 5 minutes", key_func=_login_key, methods=["POST"], deduct_when=_failed)
+@limiter.exempt  # the login throttle (auth.throttle) counts failures itself
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
+    if request.method == "POST":
+        # Before anything else: a login longer than any account never reaches the database
+        # or the throttle (no counter is made from it).
+        try:
+            typed = request.form.get("login") or ""
+        except RequestEntityTooLarge:
+            if _body_over_limit():
+                raise
+            return _too_long_page(413)
+        if len(typed) > throttle.MAX_LOGIN_LENGTH:
+            return _too_long_page()
     form = LoginForm()
     if form.validate_on_submit():
+        account = services.throttle_account(form.login.data)
+        wait = throttle.retry_after(account)
+        if wait is not None:
+            return _throttled_page(wait)
         user = services.authenticate(form.login.data, form.password.data)
         if user is None:
             db.session.commit()  # keep the audit record of the failed attempt
+            throttle.record_failure(account)  # only now: the answer is a real failure
             flash(LOGIN_FAILED, "danger")
             return render_template("auth/login.html", form=form)
+        throttle.record_success(account)
         next_url = request.args.get("next", "")
         # A fresh session at login: nothing from before the login survives (no fixation).
         session.clear()

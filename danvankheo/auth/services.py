@@ -22,6 +22,14 @@ def find_by_login(login: str) -> User | None:
     )
 
 
+def throttle_account(login: str) -> str:
+    """The login throttle's name for the account a login refers to: trimmed and case-folded,
+    an e-mail resolved to its account's login, an unknown name as itself."""
+    text = (login or "").strip().casefold()
+    user = find_by_login(text)
+    return user.login.casefold() if user is not None else text
+
+
 def authenticate(login: str, password: str) -> User | None:
     """The user for these credentials, or None; the caller cannot tell which part failed."""
     user = find_by_login(login)

@@ -19,7 +19,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from sqlalchemy import func, select
 
-from ..core.formatting import format_money, format_number, format_period, format_score
+from ..core.formatting import format_day, format_money, format_number, format_period, format_score
 from ..extensions import db
 from ..registry.models import FIELD_LABELS, Initiative, Status
 from ..scoring.models import RoundEntry
@@ -112,7 +112,7 @@ def place_date(place: str, day: date | None) -> str:
 
 
 def short_day(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else f"{SHORT_DOTS}/{SHORT_DOTS}/{SHORT_DOTS}"
+    return format_day(day) if day else f"{SHORT_DOTS}/{SHORT_DOTS}/{SHORT_DOTS}"
 
 
 def paragraphs(*texts: str | None) -> list[str]:

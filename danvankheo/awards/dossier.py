@@ -144,5 +144,22 @@ def write_dossier(proposal: Proposal, target: BinaryIO, *, config: Mapping[str, 
     return writer.entries
 
 
+def is_large(proposal: Proposal, config: Mapping[str, Any]) -> bool:
+    """Whether the zip is built by a job: more lines than JOB_DOSSIER_LINES, or evidence heavier
+    than JOB_DOSSIER_THRESHOLD_MB."""
+    from sqlalchemy import func, select
+
+    from ..evidence.models import Evidence
+    from ..extensions import db
+
+    if len(proposal.lines) > int(config.get("JOB_DOSSIER_LINES", 30)):
+        return True
+    models = {line.initiative_id for line in proposal.lines}
+    if not models:
+        return False
+    size = db.session.scalar(select(func.coalesce(func.sum(Evidence.size), 0)).where(Evidence.initiative_id.in_(models)))
+    return size > int(config.get("JOB_DOSSIER_THRESHOLD_MB", 20)) * 1024 * 1024
+
+
 def dossier_filename(proposal: Proposal) -> str:
     return f"Hồ sơ đề nghị khen thưởng {proposal.round.year} - {proposal.id}.zip"

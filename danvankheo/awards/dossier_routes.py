@@ -150,8 +150,13 @@ def report(proposal_id: int, line_id: int, extension: str):
 @bp.get("/de-nghi/<int:proposal_id>/ho-so.zip")
 @roles_required(*READERS)
 def dossier_zip(proposal_id: int):
-    """Tải toàn bộ hồ sơ: streamed into a temporary file, never held in memory whole."""
+    """Tải toàn bộ hồ sơ: streamed into a temporary file, never held in memory whole; a large
+    dossier (many lines or heavy evidence) is built by a background job instead."""
     proposal = get_or_404(Proposal, proposal_id)
+    if dossier.is_large(proposal, current_app.config):
+        from ..jobs.runners import start_dossier
+
+        return start_dossier(current_user, proposal, dossier.dossier_filename(proposal).removesuffix(".zip"))
     target = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response once sent
     try:
         entries = dossier.write_dossier(proposal, target, config=current_app.config, today=local_today(),

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -13,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import CHOOSE, REQUIRED, Form, MultiCheckboxField
+from ..core.forms import CHOOSE, REQUIRED, DayField, Form, MultiCheckboxField
 from .models import AWARD_LEVEL_LABELS, AwardLevel
 from .services import LineChange, ProposalDetails
 
@@ -52,7 +51,7 @@ class ProposalForm(Form):
         "Số Tờ trình", description="Ví dụ: 125/TTr-SNV. Để trống nếu chưa lấy số.",
         validators=[Optional(), Length(max=60, message="Tối đa 60 ký tự.")],
     )
-    submission_date = DateField("Ngày Tờ trình", validators=[Optional()])
+    submission_date = DayField("Ngày Tờ trình", validators=[Optional()])
     signer_authority = StringField(
         "Ký thay (nếu có)", description="Ví dụ: KT. Giám đốc. Để trống khi người đứng đầu ký.",
         validators=[Optional(), Length(max=255)],
@@ -106,7 +105,7 @@ class AddLineForm(Form):
 class DecisionForm(Form):
     version = HiddenField()
     decision_number = StringField("Số Quyết định", validators=[DataRequired(REQUIRED), Length(max=60)])
-    decision_date = DateField("Ngày Quyết định", validators=[DataRequired("Vui lòng chọn ngày.")])
+    decision_date = DayField("Ngày Quyết định", validators=[DataRequired("Vui lòng chọn ngày.")])
 
 
 class ReturnForm(Form):
@@ -119,14 +118,14 @@ class RevokeForm(Form):
                            description="Ví dụ: khen thưởng dựa trên hồ sơ, báo cáo không đúng sự thật "
                                        "(Luật Thi đua, khen thưởng, chương VII).")
     decision_number = StringField("Số Quyết định hủy", validators=[Optional(), Length(max=60)])
-    decision_date = DateField("Ngày Quyết định hủy", validators=[Optional()])
+    decision_date = DayField("Ngày Quyết định hủy", validators=[Optional()])
 
 
 class MeetingForm(Form):
     """Biên bản họp Hội đồng: the meeting, and (added by `meeting_form_for`) one vote field
     per candidate. Cross-field rules are checked by `meetings.check_meeting`."""
 
-    meeting_date = DateField("Ngày họp", validators=[DataRequired("Vui lòng chọn ngày họp.")])
+    meeting_date = DayField("Ngày họp", validators=[DataRequired("Vui lòng chọn ngày họp.")])
     place = StringField("Địa điểm họp", validators=[DataRequired(REQUIRED), Length(max=255, message="Tối đa 255 ký tự.")],
                         description="Ví dụ: Phòng họp số 1, Sở Nội vụ.")
     chair_name = StringField("Người chủ trì", validators=[DataRequired(REQUIRED), Length(max=255)])

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..auth.models import Role, User, UserRole
-from ..core.formatting import format_score
+from ..core.formatting import format_number, format_score
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
@@ -228,7 +228,7 @@ def default_summary(initiative: Initiative, row: RankingRow | None, round_: Roun
         if text:
             parts.append(text if text.endswith((".", "!", ";")) else text + ".")
     if initiative.beneficiaries:
-        parts.append(f"Số người hưởng lợi: {initiative.beneficiaries:,}.".replace(",", "."))
+        parts.append(f"Số người hưởng lợi: {format_number(initiative.beneficiaries)}.")
     return "\n".join(parts)[:MAX_SUMMARY]
 
 

@@ -62,10 +62,26 @@ def register_cli(app: Flask) -> None:
     @click.option("--delete-orphans", is_flag=True, help="Xóa tệp trong kho mà không dòng nào nhắc tới.")
     @click.option("--min-age", default=60, show_default=True,
                   help="Chỉ xóa tệp mồ côi cũ hơn số phút này (tránh xóa tệp đang được tải lên).")
-    def storage_check_command(delete_orphans: bool, min_age: int) -> None:
-        """Đối chiếu kho minh chứng với cơ sở dữ liệu: tệp thiếu và tệp mồ côi."""
-        from .storage_check import check_storage
+    @click.option("--fix", is_flag=True,
+                  help="Dọn tệp tạm (.part) của lượt tải lên bị ngắt: hoàn tất nếu đã có dòng dữ liệu, "
+                       "nếu không thì xóa.")
+    @click.option("--temp-min-age", default=10, show_default=True,
+                  help="Chỉ dọn tệp tạm cũ hơn số phút này (tránh đụng lượt tải lên đang chạy).")
+    def storage_check_command(delete_orphans: bool, min_age: int, fix: bool, temp_min_age: int) -> None:
+        """Đối chiếu kho minh chứng với cơ sở dữ liệu: tệp thiếu, tệp mồ côi, tệp tạm."""
+        from .storage_check import check_storage, sweep_temporaries
 
+        if fix:
+            swept = sweep_temporaries(min_age_seconds=temp_min_age * 60)
+            from ..extensions import db
+
+            db.session.rollback()
+            click.echo(f"Tệp tạm của lượt tải lên bị ngắt: đã xóa {len(swept.removed)}, "
+                       f"đã hoàn tất {len(swept.published)}, giữ lại (mới) {len(swept.kept_recent)}.")
+            for key in swept.removed:
+                click.echo(f"  ĐÃ XÓA TỆP TẠM  {key}")
+            for key in swept.published:
+                click.echo(f"  ĐÃ HOÀN TẤT  {key}")
         report = check_storage(delete_orphans=delete_orphans, min_age_seconds=min_age * 60)
         click.echo(f"Kho có {report.held} tệp; cơ sở dữ liệu nhắc tới {report.referenced} tệp.")
         click.echo(f"Tệp thiếu (có trong cơ sở dữ liệu, không có trong kho): {len(report.missing)}")

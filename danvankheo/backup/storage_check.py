@@ -59,3 +59,36 @@ def check_storage(*, delete_orphans: bool = False, min_age_seconds: float = 3600
             storage.delete(key)
             report.deleted.append(key)
     return report
+
+
+@dataclass
+class SweepReport:
+    """Staged uploads left by a process that stopped before publishing or discarding them."""
+
+    published: list[str] = field(default_factory=list)  # the row was committed: rename finished
+    removed: list[str] = field(default_factory=list)  # no row: the upload never happened
+    kept_recent: list[str] = field(default_factory=list)  # maybe still being written
+
+
+def sweep_temporaries(*, min_age_seconds: float = 600, storage: Storage | None = None) -> SweepReport:
+    """Finish or remove staged uploads (`<key>.part`) older than `min_age_seconds`.
+
+    A worker killed while writing leaves such a file and no row: it is removed. One killed
+    between the database commit and the rename leaves a row and the file: the rename is done.
+    """
+    storage = storage or get_storage()
+    report = SweepReport()
+    temporaries = list(storage.temporaries())
+    if not temporaries:
+        return report
+    referenced = referenced_storage_keys(db.session.connection())
+    for key, age in temporaries:
+        if age < min_age_seconds:
+            report.kept_recent.append(key)
+        elif key in referenced and not storage.exists(key):
+            storage.publish(key)
+            report.published.append(key)
+        else:
+            storage.discard(key)
+            report.removed.append(key)
+    return report

@@ -132,3 +132,4 @@ def register_filters(app) -> None:
     app.add_template_filter(format_score, "diem_so")
     app.add_template_filter(format_money, "tien")
     app.add_template_filter(format_day, "ngay")
+    app.add_template_global(format_period, "format_period")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import SelectMultipleField, StringField, widgets
+from wtforms.validators import StopValidation
+
+from .formatting import format_day, format_number, parse_day, parse_decimal
 
 REQUIRED = "Vui lòng nhập trường này."
 CHOOSE = "Vui lòng chọn một giá trị."
@@ -89,3 +94,107 @@ def unit_choices(units, *, blank: str | None = None) -> list[tuple[int, str]]:
     choices = [(0, blank)] if blank is not None else []
     choices += [(u.id, "\u00a0\u00a0" * u.depth + u.name) for u in units]
     return choices
+
+
+class DayField(StringField):
+    """A day typed as dd/mm/yyyy (any browser, any language), with the app's date picker.
+
+    A native ``type="date"`` box shows mm/dd/yyyy in an English browser; this one shows and
+    reads the Vietnamese order. Parsed by `formatting.parse_day`; a wrong text is shown back
+    as typed with its Vietnamese message.
+    """
+
+    HINT = "ngày/tháng/năm, ví dụ 15/10/2026"
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                     "data-datepicker": "", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.parse_error: str | None = None
+        self.raw = ""
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "") or ""
+        self.parse_error = None
+        try:
+            self.data = parse_day(self.raw)
+        except ValueError as error:
+            self.data = None
+            self.parse_error = str(error)
+
+    def pre_validate(self, form):
+        if self.parse_error:
+            raise StopValidation(self.parse_error)
+
+    def _value(self):
+        if self.parse_error:
+            return self.raw
+        return format_day(self.data) if self.data else ""
+
+
+class DayTimeField(DayField):
+    """A day and an hour, "dd/mm/yyyy hh:mm"; without the hour, ``default_time``."""
+
+    HINT = "ngày/tháng/năm giờ:phút, ví dụ 15/10/2026 17:00"
+
+    def __init__(self, label=None, validators=None, *, default_time: time = time(0, 0), **kwargs):
+        render_kw = {"placeholder": "dd/mm/yyyy hh:mm", "inputmode": "text",
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.default_time = default_time
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "") or ""
+        self.parse_error = None
+        self.data = None
+        text = self.raw.strip().replace("T", " ")
+        if not text:
+            return
+        day_text, _, time_text = text.partition(" ")
+        try:
+            day = parse_day(day_text)
+            moment = self.default_time
+            if time_text.strip():
+                moment = datetime.strptime(time_text.strip()[:5], "%H:%M").time()
+        except ValueError:
+            self.parse_error = f"Ngày giờ không hợp lệ. Hãy nhập theo dạng {self.HINT}."
+            return
+        self.data = datetime.combine(day, moment)
+
+    def _value(self):
+        if self.parse_error:
+            return self.raw
+        return f"{format_day(self.data)} {self.data:%H:%M}" if self.data else ""
+
+
+class DecimalTextField(StringField):
+    """A decimal typed the Vietnamese way ("87,5") or with a point ("87.5"), in any browser.
+
+    ``type="number"`` would drop the comma in an English browser (2,5 -> 25) and show "20.0";
+    this box is text with a decimal keyboard, parsed by `formatting.parse_decimal` and shown
+    back by `formatting.format_number` ("20", "87,5").
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.parse_error: str | None = None
+        self.raw = ""
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "") or ""
+        self.parse_error = None
+        try:
+            self.data = parse_decimal(self.raw)
+        except ValueError as error:
+            self.data = None
+            self.parse_error = str(error)
+
+    def pre_validate(self, form):
+        if self.parse_error:
+            raise StopValidation(self.parse_error)
+
+    def _value(self):
+        if self.parse_error:
+            return self.raw
+        return format_number(self.data) if self.data is not None else ""

@@ -1,4 +1,6 @@
-"""The main menu. Entries whose endpoint is not registered are left out."""
+"""The main menu: at most seven entries per role, the rarer pages grouped under a dropdown.
+Entries whose endpoint is not registered, or that the role may not open, are left out; a group
+left with a single entry becomes a plain link."""
 
 from __future__ import annotations
 
@@ -8,50 +10,68 @@ from flask import current_app, request, url_for
 
 from ..auth.models import Role
 
+MAX_TOP_ITEMS = 7
+
 
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
     label: str
     roles: frozenset[Role]
+    group: str = ""  # the dropdown it sits in; "" for a top-level link
+    alone: str = ""  # its name at the top when it is the only entry of its group for a user
 
 
-def _item(endpoint: str, label: str, *roles: Role) -> NavItem:
-    return NavItem(endpoint, label, frozenset(roles))
+def _item(endpoint: str, label: str, *roles: Role, group: str = "", alone: str = "") -> NavItem:
+    return NavItem(endpoint, label, frozenset(roles), group, alone or label)
 
 
 S, E, SEC, O, A = Role.STAFF, Role.EVALUATOR, Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN
 
 NAV_ITEMS: list[NavItem] = [
     _item("home.index", "Trang chủ", S, E, SEC, O, A),
-    _item("registry.index", "Mô hình", S, SEC, O, A),
-    _item("registry.compliance", "Tình hình đăng ký", SEC, O, A),
-    _item("registry.deadline_settings", "Hạn nộp", SEC, A),
-    _item("scoring.queue", "Chấm điểm", E),
-    _item("rounds.index", "Đợt đánh giá", SEC, O, A),
+    _item("registry.index", "Danh sách mô hình", S, SEC, O, A, group="Mô hình", alone="Mô hình"),
+    _item("registry.compliance", "Tình hình đăng ký", SEC, O, A, group="Mô hình"),
+    _item("registry.deadline_settings", "Hạn nộp", SEC, A, group="Mô hình"),
+    _item("scoring.queue", "Chấm điểm", E, group="Đánh giá"),
+    _item("scoring.results", "Kết quả chấm", S, group="Đánh giá"),
+    _item("rounds.index", "Đợt đánh giá", SEC, O, A, group="Đánh giá"),
     _item("awards.index", "Khen thưởng", SEC, O, A),
-    _item("reports.dashboard", "Thống kê", SEC, O, A),
-    _item("reports.periodic", "Báo cáo định kỳ", SEC, O, A),
-    _item("audit.index", "Nhật ký", SEC, A),
-    _item("admin.units", "Đơn vị", A),
-    _item("admin.users", "Người dùng", A),
+    _item("reports.dashboard", "Thống kê", SEC, O, A, group="Báo cáo"),
+    _item("reports.periodic", "Báo cáo định kỳ", SEC, O, A, group="Báo cáo"),
+    _item("audit.index", "Nhật ký", SEC, A, group="Báo cáo"),
+    _item("jobs.index", "Công việc", SEC, O, A, group="Báo cáo"),
+    _item("admin.units", "Đơn vị", A, group="Quản trị"),
+    _item("admin.users", "Người dùng", A, group="Quản trị"),
+    _item("imports.index", "Nhập từ Excel", A, group="Quản trị"),
     _item("showcase.index", "Thư viện mô hình", S, E, SEC, O, A),
 ]
 
 
 def nav_for(user) -> list[dict]:
+    """Menu entries for a user: ``{"label", "url", "active"}`` for a link, ``{"label",
+    "children": [...], "active"}`` for a group, in the order of NAV_ITEMS."""
     if not user.is_authenticated:
         return []
     roles = user.roles
-    items = []
+    entries: list[dict] = []
+    groups: dict[str, dict] = {}
     for item in NAV_ITEMS:
         if item.endpoint not in current_app.view_functions or not (item.roles & roles):
             continue
-        items.append(
-            {
-                "url": url_for(item.endpoint),
-                "label": item.label,
-                "active": request.endpoint == item.endpoint,
-            }
-        )
-    return items
+        link = {"url": url_for(item.endpoint), "label": item.label, "alone": item.alone,
+                "active": request.endpoint == item.endpoint}
+        if not item.group:
+            entries.append(link)
+            continue
+        if item.group not in groups:
+            groups[item.group] = {"label": item.group, "children": [], "active": False}
+            entries.append(groups[item.group])
+        groups[item.group]["children"].append(link)
+        groups[item.group]["active"] |= link["active"]
+    # A group with one entry for this user is a plain link.
+    return [
+        {**entry["children"][0], "label": entry["children"][0]["alone"]} if len(entry.get("children", [])) == 1
+        else entry
+        for entry in entries
+    ]

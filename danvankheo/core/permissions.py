@@ -40,10 +40,11 @@ def get_or_404(model: type[M], ident: Any) -> M:
 
 
 def load_for(model: type[M], ident: Any, allowed: Callable[[M], bool]) -> M:
-    """404 when the object does not exist, 403 when it exists but is not yours to see."""
+    """404 alike when the object does not exist and when it is not yours to see: a 403 would
+    tell a stranger which ids exist (another unit's drafts, say)."""
     obj = get_or_404(model, ident)
     if not allowed(obj):
-        abort(403)
+        abort(404)
     return obj
 
 

@@ -66,3 +66,13 @@ def sort_key(text: str | None) -> str:
 def search_terms(query: str | None) -> list[str]:
     """Split a user's query into folded words for LIKE matching."""
     return [word for word in fold(query).split(" ") if word]
+
+
+def ascii_filename(name: str) -> str:
+    """The ASCII fallback of a download's file name: đ → d, then NFKD without the marks
+    ("Báo cáo Đoàn.pdf" → "Bao cao Doan.pdf"); what cannot be spelled in ASCII becomes "_"."""
+    name = name.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    ascii_only = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in stripped)
+    return ascii_only.strip() or "tep"

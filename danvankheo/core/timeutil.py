@@ -32,9 +32,13 @@ def format_date(value: date | datetime | None) -> str:
 
 
 def format_datetime(value: datetime | None) -> str:
+    """dd/mm/yyyy hh:mm in local time; the day from the one formatter."""
+    from .formatting import format_day
+
     if value is None:
         return ""
-    return to_local(value).strftime("%d/%m/%Y %H:%M")
+    local = to_local(value)
+    return f"{format_day(local)} {local:%H:%M}"
 
 
 def format_document_date(place: str, day: date) -> str:

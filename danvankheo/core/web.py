@@ -65,6 +65,9 @@ def init_app(app: Flask) -> None:
         return {
             "nav_items": nav_for(current_user),
             "secretariat_name": app.config["SECRETARIAT_NAME"],
+            "parent_body_name": app.config["PARENT_BODY_NAME"],
+            "issuing_body_name": app.config["ISSUING_BODY_NAME"],
+            "printed_on": timeutil.local_today(),
             "unread_notifications": _unread_count(),
             "view_endpoints": app.view_functions,
         }
@@ -153,6 +156,20 @@ def _security_headers(app: Flask, response) -> None:
     headers.setdefault("Referrer-Policy", "same-origin")
     if app.config.get("HSTS_ENABLED"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # A logged-in page must not stay in a shared office computer's browser cache (or any
+    # proxy's): whatever the view said, it is not stored. Static files are not personal.
+    if _logged_in() and request.endpoint not in ("static", "bootstrap.static"):
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+        headers.pop("Expires", None)
+
+
+def _logged_in() -> bool:
+    try:
+        return bool(current_user.is_authenticated)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
 
 
 def _render_error(error: HTTPException):

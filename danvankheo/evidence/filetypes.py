@@ -7,6 +7,7 @@ decompress or parse without limit.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -160,25 +161,89 @@ def _office_kind(stream: BinaryIO) -> str:
     raise FileRefused(_NOT_OFFICE)
 
 
+_CORRUPT_PDF = "Tệp PDF bị hỏng hoặc không đọc được. Vui lòng xuất lại tệp PDF rồi tải lên."
+_PDF_OBJECT = re.compile(rb"(?<![0-9])(\d{1,10})[ \t\r\n]+(\d{1,5})[ \t\r\n]+obj\b")
+_PDF_ROOT = re.compile(rb"/Root[ \t\r\n]+(\d{1,10})[ \t\r\n]+(\d{1,5})[ \t\r\n]+R")
+_PDF_CATALOG = re.compile(rb"/Type[ \t\r\n]*/Catalog\b")
+
+
 def _check_pdf(stream: BinaryIO, size: int) -> None:
-    corrupt = "Tệp PDF bị hỏng hoặc không đọc được. Vui lòng xuất lại tệp PDF rồi tải lên."
     stream.seek(max(size - 2048, 0))
     if b"%%EOF" not in stream.read():
-        raise FileRefused(corrupt)
+        raise FileRefused(_CORRUPT_PDF)
+    stream.seek(0)
+    try:
+        _read_pdf(stream)
+    except _PdfUnreadable as error:
+        # Some scanners write a complete file without the cross-reference table (no
+        # "startxref"), which viewers rebuild. Rebuild it the same way and read again; a
+        # file whose objects are incomplete or that has no page stays refused.
+        stream.seek(0)
+        data = stream.read()
+        rebuilt = with_rebuilt_xref(data) if b"startxref" not in data else None
+        if rebuilt is None:
+            raise FileRefused(_CORRUPT_PDF) from error
+        try:
+            _read_pdf(io.BytesIO(rebuilt))
+        except _PdfUnreadable as second:
+            raise FileRefused(_CORRUPT_PDF) from second
+
+
+class _PdfUnreadable(Exception):
+    pass
+
+
+def _read_pdf(stream: BinaryIO) -> None:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
-    stream.seek(0)
     try:
         reader = PdfReader(stream, strict=False)
         if reader.is_encrypted:
             raise FileRefused("Tệp PDF được đặt mật khẩu, hệ thống không mở được.")
         if len(reader.pages) == 0:
-            raise FileRefused(corrupt)
-    except FileRefused:
-        raise
+            raise _PdfUnreadable("no page")
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as error:
-        raise FileRefused(corrupt) from error
+        raise _PdfUnreadable(str(error)) from error
+
+
+def with_rebuilt_xref(data: bytes) -> bytes | None:
+    """`data` (a PDF without a cross-reference table) with one appended, computed from where
+    its objects start; None unless every object is complete ("obj" … "endobj") and a catalog
+    names the root."""
+    objects = list(_PDF_OBJECT.finditer(data))
+    if not objects or data.count(b"endobj") < len(objects):
+        return None
+    offsets: dict[int, tuple[int, int]] = {}
+    root = None
+    for index, match in enumerate(objects):
+        end = objects[index + 1].start() if index + 1 < len(objects) else len(data)
+        body = data[match.end():end]
+        if b"endobj" not in body:
+            return None  # cut off before its end
+        number, generation = int(match.group(1)), int(match.group(2))
+        offsets[number] = (match.start(), generation)
+        if root is None and _PDF_CATALOG.search(body[: body.find(b"endobj")]):
+            root = (number, generation)
+    trailer_root = _PDF_ROOT.search(data[objects[-1].end():])
+    if trailer_root:
+        root = (int(trailer_root.group(1)), int(trailer_root.group(2)))
+    if root is None or root[0] not in offsets or max(offsets) > 10_000_000:
+        return None
+    size = max(offsets) + 1
+    lines = [b"xref", f"0 {size}".encode(), b"0000000000 65535 f "]
+    for number in range(1, size):
+        if number in offsets:
+            offset, generation = offsets[number]
+            lines.append(f"{offset:010d} {generation:05d} n ".encode())
+        else:
+            lines.append(b"0000000000 00000 f ")
+    body = data if data.endswith(b"\n") else data + b"\n"
+    xref_at = len(body)
+    tail = b"\n".join(lines) + (
+        f"\ntrailer\n<< /Size {size} /Root {root[0]} {root[1]} R >>\nstartxref\n{xref_at}\n%%EOF\n".encode()
+    )
+    return body + tail
 
 
 def _check_image(stream: BinaryIO) -> None:

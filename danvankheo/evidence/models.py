@@ -58,7 +58,9 @@ class Evidence(db.Model):
             return f"{self.size} byte"
         if self.size < 1024 * 1024:
             return f"{round(self.size / 1024)} KB"
-        return f"{self.size / (1024 * 1024):.1f} MB".replace(".", ",")
+        from ..core.formatting import format_number
+
+        return f"{format_number(self.size / (1024 * 1024), 1)} MB"
 
     @property
     def is_image(self) -> bool:

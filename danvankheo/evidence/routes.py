@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from ..core.permissions import get_or_404, load_for, refuse
+from ..core.text import ascii_filename
 from ..extensions import db
 from ..registry import permissions as registry_permissions
 from ..registry.models import Initiative
@@ -85,7 +88,7 @@ def _downloadable(evidence_id: int) -> Evidence:
     if not permissions.can_download(current_user, evidence):
         if not current_user.is_authenticated:
             abort(current_app.login_manager.unauthorized())
-        abort(403)
+        abort(404)  # alike for "no such file" and "not yours"
     return evidence
 
 
@@ -95,6 +98,12 @@ def _send(key: str, mimetype: str, *, name: str, attachment: bool, sandbox: bool
         refuse(404, "Tệp minh chứng không còn trên máy chủ. Vui lòng báo cho quản trị hệ thống.")
     response = send_file(
         storage.open(key), mimetype=mimetype, as_attachment=attachment, download_name=name, max_age=0
+    )
+    # Werkzeug's own ASCII fallback drops "đ" (NFKD has no decomposition for it): "Đoàn" would
+    # arrive as "oan" in a browser that ignores filename*.
+    response.headers["Content-Disposition"] = (
+        f'{"attachment" if attachment else "inline"}; filename="{ascii_filename(name)}"; '
+        f"filename*=UTF-8''{quote(name, safe='!#$&+^`|~')}"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = FILE_CSP + ("; sandbox" if sandbox else "")
@@ -137,7 +146,7 @@ def delete(evidence_id: int):
 def publish(evidence_id: int):
     evidence = get_or_404(Evidence, evidence_id)
     if not registry_permissions.can_view(current_user, evidence.initiative):
-        abort(403)
+        abort(404)
     if not permissions.can_publish(current_user, evidence):
         refuse(403, "Bạn không có quyền thay đổi chế độ công khai của tệp này.")
     public = request.form.get("is_public") == "1"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import tempfile
 import unicodedata
 from typing import BinaryIO
@@ -41,8 +42,11 @@ class FileTooLarge(FileRefused):
 _NEW_FILES = "evidence_new_files"
 _DOOMED_FILES = "evidence_doomed_files"
 
+log = logging.getLogger("danvankheo.evidence")
+
 
 def _track_new(storage: Storage, key: str) -> None:
+    """A staged file: published when the session commits, discarded when it rolls back."""
     db.session.info.setdefault(_NEW_FILES, []).append((storage, key))
 
 
@@ -53,7 +57,13 @@ def _delete_after_commit(storage: Storage, key: str | None) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _files_after_commit(session: Session) -> None:
-    session.info.pop(_NEW_FILES, None)
+    for storage, key in session.info.pop(_NEW_FILES, []):
+        try:
+            storage.publish(key)
+        except OSError as error:
+            # The row is committed and its bytes are in "<key>.part": `storage-check --fix`
+            # (also run at start-up) finishes the rename.
+            log.error("evidence %s: could not publish the staged file: %s", key, error)
     for storage, key in session.info.pop(_DOOMED_FILES, []):
         storage.delete(key)
 
@@ -65,7 +75,7 @@ def _files_after_rollback(session: Session, transaction) -> None:
         return
     session.info.pop(_DOOMED_FILES, None)
     for storage, key in session.info.pop(_NEW_FILES, []):
-        storage.delete(key)
+        storage.discard(key)
 
 
 # --- Names ---------------------------------------------------------------------------------
@@ -169,11 +179,11 @@ def attach(initiative: Initiative, stream: BinaryIO, filename: str | None, *, ac
         if duplicate is not None:
             raise FileRefused(f"Tệp này đã được đính kèm vào mô hình (trùng nội dung với “{duplicate.original_name}”).")
         spool.seek(0)
-        key = storage.save_stream(spool)
+        key = storage.stage_stream(spool)
         written.append(key)
         thumbnail_key = None
         if file_type.is_image:
-            thumbnail_key = storage.save_stream(_thumbnail(spool))
+            thumbnail_key = storage.stage_stream(_thumbnail(spool))
             written.append(thumbnail_key)
         evidence = Evidence(
             initiative_id=initiative.id,
@@ -197,13 +207,14 @@ def attach(initiative: Initiative, stream: BinaryIO, filename: str | None, *, ac
             actor=actor,
             label=f"{initiative.name}: {name}",
             changes={"file": [None, name], "sha256": [None, sha256]},
+            parent=initiative,
         )
         return evidence
     finally:
         spool.close()
         # Anything written but not yet handed to the session's bookkeeping goes now.
         for key in written:
-            storage.delete(key)
+            storage.discard(key)
 
 
 def remove(evidence: Evidence, *, actor) -> None:
@@ -214,6 +225,7 @@ def remove(evidence: Evidence, *, actor) -> None:
         actor=actor,
         label=f"{evidence.initiative.name}: {evidence.original_name}",
         changes={"file": [evidence.original_name, None]},
+        parent=evidence.initiative,
     )
     _delete_after_commit(storage, evidence.storage_key)
     _delete_after_commit(storage, evidence.thumbnail_key)
@@ -230,6 +242,7 @@ def set_public(evidence: Evidence, is_public: bool, *, actor) -> None:
         actor=actor,
         label=evidence.original_name,
         changes={"is_public": [evidence.is_public, is_public]},
+        parent=evidence.initiative,
     )
     evidence.is_public = is_public
     db.session.flush()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -19,6 +20,9 @@ from flask import current_app
 
 CHUNK_SIZE = 64 * 1024
 _KEY_CHARS = set("0123456789abcdef/")
+# An upload is written to "<key>.part" beside its target and renamed once its row is
+# committed: a process killed meanwhile leaves only such a file, never a half-written key.
+TEMP_SUFFIX = ".part"
 
 
 class Storage:
@@ -46,6 +50,23 @@ class Storage:
     def iterate(self) -> Iterator[str]:
         """Every key held, e.g. to find files that no row refers to."""
         raise NotImplementedError
+
+    # Staged writes. A backend without them publishes at once (stage = save).
+
+    def stage_stream(self, stream: BinaryIO) -> str:
+        """Write `stream` under a new key that is not yet visible; `publish` makes it so."""
+        return self.save_stream(stream)
+
+    def publish(self, key: str) -> None:
+        """Make a staged key visible (after the database commit)."""
+
+    def discard(self, key: str) -> None:
+        """Forget a staged key (after a rollback)."""
+        self.delete(key)
+
+    def temporaries(self) -> Iterator[tuple[str, float]]:
+        """(key, age in seconds) of every staged write not published nor discarded."""
+        return iter(())
 
 
 class FilesystemStorage(Storage):
@@ -95,8 +116,54 @@ class FilesystemStorage(Storage):
         if not self.root.exists():
             return
         for path in sorted(self.root.rglob("*")):
-            if path.is_file():
+            # Only keys: not staged uploads (".part") nor probes such as /healthz's ".healthz-*".
+            if path.is_file() and "." not in path.name:
                 yield path.relative_to(self.root).as_posix()
+
+    def _temp_path(self, key: str) -> Path:
+        path = self._path(key)
+        return path.with_name(path.name + TEMP_SUFFIX)
+
+    def stage_stream(self, stream: BinaryIO) -> str:
+        folder = secrets.token_hex(16)
+        key = f"{folder[:2]}/{folder}/{secrets.token_hex(16)}"
+        temp = self._temp_path(key)
+        temp.parent.mkdir(parents=True, exist_ok=True)
+        with open(temp, "xb") as target:
+            try:
+                shutil.copyfileobj(stream, target, CHUNK_SIZE)
+                target.flush()
+                os.fsync(target.fileno())
+            except BaseException:
+                target.close()
+                self.discard(key)
+                raise
+        return key
+
+    def publish(self, key: str) -> None:
+        os.rename(self._temp_path(key), self._path(key))  # atomic within one folder
+
+    def discard(self, key: str) -> None:
+        temp = self._temp_path(key)
+        temp.unlink(missing_ok=True)
+        for folder in (temp.parent, temp.parent.parent):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+    def temporaries(self) -> Iterator[tuple[str, float]]:
+        if not self.root.exists():
+            return
+        now = time.time()
+        for path in sorted(self.root.rglob("*" + TEMP_SUFFIX)):
+            key = path.relative_to(self.root).as_posix()[: -len(TEMP_SUFFIX)]
+            try:
+                self._path(key)
+                age = now - path.stat().st_mtime
+            except (ValueError, OSError):
+                continue
+            yield key, age
 
 
 BACKENDS: dict[str, type[Storage]] = {"filesystem": FilesystemStorage}

@@ -13,7 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..core.formatting import format_day, format_plain, format_score
 from ..core.timeutil import format_document_date
+from .layout import DOTS
 from .xlsx import Column, DocumentHeader, Sheet, Signature, Span
 
 
@@ -27,6 +29,11 @@ class DocumentContext:
     number_suffix: str
     secretariat_name: str
     today: date
+    # Who signs the reports the secretariat issues (ranking, compliance, periodic report,
+    # model list): "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC" / name. Empty ones print as dots.
+    signer_authority: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], today: date) -> DocumentContext:
@@ -37,10 +44,19 @@ class DocumentContext:
             number_suffix=config["DOCUMENT_NUMBER_SUFFIX"],
             secretariat_name=config["SECRETARIAT_NAME"],
             today=today,
+            signer_authority=config.get("DOCUMENT_SIGNER_AUTHORITY", "") or "",
+            signer_title=config.get("DOCUMENT_SIGNER_TITLE", "") or "",
+            signer_name=config.get("DOCUMENT_SIGNER_NAME", "") or "",
         )
 
+    def signature(self) -> Signature:
+        """The signer block of a report: no "Như trên", these reports have no Kính gửi."""
+        return Signature(signer_title=self.signer_title.upper(), signer_name=self.signer_name,
+                         authority=self.signer_authority.upper(),
+                         recipients=(f"- Lưu: VT, {self.secretariat_name}.",))
 
-BLANK_NUMBER = "\u00a0" * 6  # room to write the number in by hand
+
+BLANK_NUMBER = DOTS  # room to write the number in by hand
 
 
 def document_number(number: str | None, kind: str, suffix: str) -> str:
@@ -53,25 +69,29 @@ def document_number(number: str | None, kind: str, suffix: str) -> str:
     return f"Số: {number}"
 
 
-def _header(ctx: DocumentContext, *, number: str, day: date, title: str, subtitles: Sequence[str] = (),
-            notes: Sequence[str] = ()) -> DocumentHeader:
+def document_header(ctx: DocumentContext, *, number: str, day: date, title: str, subtitles: Sequence[str] = (),
+                    notes: Sequence[str] = (), draft: bool = False) -> DocumentHeader:
+    """The ND 30 header from the deployment's settings; a name not configured prints as dots."""
     return DocumentHeader(
-        parent_body=ctx.parent_body,
-        issuing_body=ctx.issuing_body,
+        parent_body=ctx.parent_body or DOTS,
+        issuing_body=ctx.issuing_body or DOTS,
         number=number,
-        place_date=format_document_date(ctx.place, day),
+        place_date=format_document_date(ctx.place or DOTS, day),
         title=title,
         subtitles=tuple(subtitles),
         notes=tuple(notes),
+        draft=draft,
     )
 
 
 def _as_number(value: Decimal | float | int | None) -> float | int | None:
+    """A score as the cell's number, at most two decimals (as core.formatting prints it)."""
     if value is None:
         return None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    value = value.quantize(Decimal("0.01"))
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 # --- Danh sách đề nghị khen thưởng -------------------------------------------------------
@@ -88,6 +108,7 @@ class ProposalListLine:
     grade: str
     award_form: str
     note: str
+    field: str = ""  # lĩnh vực of the model
 
 
 @dataclass(frozen=True)
@@ -100,18 +121,21 @@ class ProposalList:
     signer_title: str
     signer_authority: str
     lines: Sequence[ProposalListLine]
+    approved: bool = False  # until the decision, the list is a draft (DỰ THẢO)
 
 
+# DOMAIN.md's order of a danh sách đề nghị khen thưởng.
 PROPOSAL_COLUMNS = [
     Column("STT", "center", max_width=6),
-    Column("Tên tập thể / Họ và tên", max_width=28),
-    Column("Chức vụ, đơn vị", max_width=28),
-    Column("Tên mô hình", max_width=30),
-    Column("Tóm tắt thành tích", "long_text", max_width=50),
-    Column("Điểm", "decimal", max_width=9),
-    Column("Xếp loại", "center", max_width=11),
-    Column("Hình thức khen thưởng đề nghị", max_width=26),
-    Column("Ghi chú", max_width=18),
+    Column("Tên tập thể / Họ và tên", max_width=16),
+    Column("Chức vụ, đơn vị", max_width=16),
+    Column("Tên mô hình", max_width=18),
+    Column("Lĩnh vực", max_width=10),
+    Column("Điểm", "decimal", max_width=8),
+    Column("Xếp loại", "center", max_width=9),
+    Column("Tóm tắt thành tích", "long_text", max_width=44),
+    Column("Hình thức khen thưởng đề nghị", max_width=13),
+    Column("Ghi chú", max_width=9),
 ]
 
 
@@ -127,14 +151,15 @@ def proposal_sheets(ctx: DocumentContext, proposal: ProposalList) -> list[Sheet]
     """Danh sách đề nghị khen thưởng in the Nghị định 30/2020 layout."""
     number = document_number(proposal.submission_number, "TTr", ctx.number_suffix)
     number_text = number.removeprefix("Số: ")
-    day_text = proposal.submission_date.strftime("%d/%m/%Y") if proposal.submission_date else f"   /   /{proposal.year}"
-    header = _header(
+    day_text = format_day(proposal.submission_date) if proposal.submission_date else f"…/…/{proposal.year}"
+    header = document_header(
         ctx,
         number=number,
         day=proposal.submission_date or ctx.today,
         title="DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
         subtitles=[_movement_line(proposal.title, proposal.year)],
-        notes=[f"(Kèm theo Tờ trình số {number_text} ngày {day_text} của {ctx.issuing_body})"],
+        notes=[f"(Kèm theo Tờ trình số {number_text} ngày {day_text} của {ctx.issuing_body or DOTS})"],
+        draft=not proposal.approved,
     )
     collective = [line for line in proposal.lines if line.collective]
     individual = [line for line in proposal.lines if not line.collective]
@@ -145,8 +170,8 @@ def proposal_sheets(ctx: DocumentContext, proposal: ProposalList) -> list[Sheet]
             if not lines:
                 yield Span("Không có", "note")
             for number, line in enumerate(lines, 1):
-                yield [number, line.recipient_name, line.position_and_unit, line.initiative_name, line.summary,
-                       _as_number(line.score), line.grade, line.award_form, line.note]
+                yield [number, line.recipient_name, line.position_and_unit, line.initiative_name, line.field,
+                       _as_number(line.score), line.grade, line.summary, line.award_form, line.note]
         yield Span(f"Tổng cộng: {len(collective)} tập thể và {len(individual)} cá nhân.", "total")
         by_form: dict[str, int] = {}
         for line in proposal.lines:
@@ -159,7 +184,8 @@ def proposal_sheets(ctx: DocumentContext, proposal: ProposalList) -> list[Sheet]
         signer_title=proposal.signer_title.upper(),
         signer_name=proposal.signer_name,
         authority=proposal.signer_authority.upper(),
-        recipients=("- Như trên;", f"- Lưu: VT, {ctx.secretariat_name}."),
+        # No "Như trên": the list has no Kính gửi (its Tờ trình has).
+        recipients=(f"- Lưu: VT, {ctx.secretariat_name}.",),
     )
     return [Sheet("Danh sách đề nghị", PROPOSAL_COLUMNS, rows(), header=header, signature=signature,
                   freeze_columns=2)]
@@ -200,30 +226,39 @@ class ScoreLine:
     comment: str
 
 
-def _points(value: Decimal) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+@dataclass(frozen=True)
+class CommentLine:
+    """What one panel member wrote about one model, without the member's name."""
+
+    initiative_name: str
+    unit_name: str
+    evaluator: str  # "Thành viên 2"
+    total: Decimal | None
+    text: str
 
 
 def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria: Sequence[CriterionInfo],
                    lines: Iterable[RankingLine], scores: Iterable[ScoreLine], filters: Sequence[str] = (),
-                   scores_left_out: str | None = None, basis_line: str | None = None) -> list[Sheet]:
-    """Kết quả xếp hạng: one row per model, then one row per evaluator × model × criterion.
+                   finalised: bool = True,
+                   comments: Iterable[CommentLine] = (), basis_line: str | None = None) -> list[Sheet]:
+    """Kết quả xếp hạng: one row per model, signed; then, as appendices, the panel's comments
+    (Nhận xét) and one row per evaluator × model × criterion. Evaluators are numbered, never
+    named. A ranking not finalised is a draft (DỰ THẢO).
 
-    `filters` names the filters the lines were chosen by (a subtitle); `scores_left_out`, when
-    given, replaces the detail's rows by that explanation (a detail too large to download)."""
+    `filters` names the filters the lines were chosen by (a subtitle). The detail is never
+    cut: a large one is built by a background job (jobs.runners)."""
     group = "Điểm trung bình theo tiêu chí"
     columns = [
         Column("STT", "center", max_width=6),
         Column("Tên mô hình", max_width=40),
         Column("Đơn vị", max_width=30),
-        Column("Lĩnh vực", max_width=18),
-        *[Column(f"{c.code}. {c.name} ({_points(c.max_score)})", "decimal", group=group, max_width=14)
+        Column("Lĩnh vực", max_width=14),
+        *[Column(f"{c.code}. {c.name} ({format_score(c.max_score)})", "decimal", group=group, max_width=12)
           for c in criteria],
         Column("Tổng điểm", "decimal", max_width=10),
         Column("Xếp loại", "center", max_width=11),
         Column("Xếp hạng", "integer", max_width=9),
-        Column("Ghi chú", max_width=24),
+        Column("Ghi chú", max_width=20),
     ]
     codes = [c.code for c in criteria]
 
@@ -235,23 +270,37 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
         if basis_line:  # which score ranked (raw or adjusted for each evaluator's severity)
             yield Span(basis_line, "note")
 
-    header = _header(
+    header = document_header(
         ctx,
         number=document_number(None, "BC", ctx.number_suffix),
         day=ctx.today,
         title="KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG MÔ HÌNH “DÂN VẬN KHÉO”",
-        subtitles=[f"{round_name} (năm {year})", *([f"({'; '.join(filters)})"] if filters else [])],
+        subtitles=[round_name if format_plain(year) in round_name else f"{round_name} (năm {format_plain(year)})",
+                   *([f"({'; '.join(filters)})"] if filters else [])],
+        draft=not finalised,
     )
     detail_columns = [
-        Column("STT", "integer", max_width=8),
-        Column("Tên mô hình", max_width=40),
-        Column("Đơn vị", max_width=30),
-        Column("Thành viên hội đồng chấm", max_width=26),
-        Column("Tiêu chí", max_width=40),
-        Column("Điểm tối đa", "decimal", max_width=9),
-        Column("Điểm chấm", "decimal", max_width=9),
-        Column("Nhận xét", "long_text", max_width=40),
+        Column("STT", "center", max_width=7),
+        Column("Tên mô hình", max_width=30),
+        Column("Đơn vị", max_width=20),
+        Column("Thành viên hội đồng", "center", max_width=12),
+        Column("Tiêu chí", max_width=26),
+        Column("Điểm tối đa", "decimal", max_width=8),
+        Column("Điểm chấm", "decimal", max_width=8),
+        Column("Nhận xét", "long_text", max_width=34),
     ]
+    comment_columns = [
+        Column("STT", "center", max_width=6),
+        Column("Tên mô hình", max_width=30),
+        Column("Đơn vị", max_width=22),
+        Column("Thành viên hội đồng", "center", max_width=12),
+        Column("Tổng điểm", "decimal", max_width=8),
+        Column("Nhận xét", "long_text", max_width=50),
+    ]
+
+    def comment_rows() -> Iterator[list[Any]]:
+        for number, c in enumerate(comments, 1):
+            yield [number, c.initiative_name, c.unit_name, c.evaluator, _as_number(c.total), c.text]
 
     def score_rows() -> Iterator[list[Any]]:
         for number, s in enumerate(scores, 1):
@@ -259,12 +308,15 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
                    _as_number(s.value), s.comment]
 
     return [
-        Sheet("Xếp hạng", columns, ranking_rows(), header=header, freeze_columns=2),
-        Sheet("Chi tiết phiếu chấm", detail_columns, [] if scores_left_out else score_rows(),
-              title=f"CHI TIẾT ĐIỂM CHẤM — {round_name.upper()}",
-              notes=[scores_left_out] if scores_left_out else [
-                  "Mỗi dòng là điểm của một thành viên hội đồng cho một tiêu chí của một mô hình "
-                  "(chỉ các phiếu đã nộp), theo thứ tự của trang Xếp hạng."],
+        Sheet("Xếp hạng", columns, ranking_rows(), header=header, freeze_columns=2, signature=ctx.signature()),
+        Sheet("Nhận xét", comment_columns, comment_rows(),
+              title=f"PHỤ LỤC 1. NHẬN XÉT CỦA THÀNH VIÊN HỘI ĐỒNG — {round_name.upper()}",
+              notes=["Thành viên hội đồng được đánh số theo danh sách hội đồng, không ghi tên."],
+              freeze_columns=2),
+        Sheet("Chi tiết phiếu chấm", detail_columns, score_rows(),
+              title=f"PHỤ LỤC 2. CHI TIẾT ĐIỂM CHẤM — {round_name.upper()}",
+              notes=["Mỗi dòng là điểm của một thành viên hội đồng cho một tiêu chí của một mô hình "
+                     "(chỉ các phiếu đã nộp), theo thứ tự của trang Xếp hạng."],
               freeze_columns=2),
     ]
 
@@ -305,12 +357,12 @@ COMPLIANCE_COLUMNS = [
 
 def compliance_sheets(ctx: DocumentContext, year: int, lines: Sequence[ComplianceLine]) -> list[Sheet]:
     """Báo cáo tình hình đăng ký mô hình of a year, with the official header block."""
-    header = _header(
+    header = document_header(
         ctx,
         number=document_number(None, "BC", ctx.number_suffix),
         day=ctx.today,
-        title=f"BÁO CÁO TÌNH HÌNH ĐĂNG KÝ MÔ HÌNH “DÂN VẬN KHÉO” NĂM {year}",
-        subtitles=[f"(Tính đến ngày {ctx.today.strftime('%d/%m/%Y')})"],
+        title=f"BÁO CÁO TÌNH HÌNH ĐĂNG KÝ MÔ HÌNH “DÂN VẬN KHÉO” NĂM {format_plain(year)}",
+        subtitles=[f"(Tính đến ngày {format_day(ctx.today)})"],
     )
     statuses: dict[str, int] = {}
     for line in lines:
@@ -323,27 +375,28 @@ def compliance_sheets(ctx: DocumentContext, year: int, lines: Sequence[Complianc
         summary = "; ".join(f"{status}: {count}" for status, count in statuses.items())
         yield Span(f"Tổng cộng: {len(lines)} đơn vị" + (f" ({summary})" if summary else "") + ".", "total")
 
-    return [Sheet(f"Năm {year}", COMPLIANCE_COLUMNS, rows(), header=header, freeze_columns=2)]
+    return [Sheet(f"Năm {year}", COMPLIANCE_COLUMNS, rows(), header=header, freeze_columns=2,
+                  signature=ctx.signature())]
 
 
 # --- Registry listing ------------------------------------------------------------------------
 
 
+# Twelve columns fit A4 landscape at 11 pt with room for names: the lead person and position
+# share one, and the topic tags (searchable on the page) are left to the screen.
 REGISTRY_COLUMNS = [
-    Column("STT", "integer", max_width=8),
-    Column("Tên mô hình", max_width=45),
-    Column("Đơn vị", max_width=32),
-    Column("Năm", "integer", max_width=6),
-    Column("Lĩnh vực", max_width=18),
-    Column("Tập thể / cá nhân", "center", max_width=10),
-    Column("Trạng thái", max_width=16),
+    Column("STT", "center", max_width=7),
+    Column("Tên mô hình", max_width=30),
+    Column("Đơn vị", max_width=22),
+    Column("Năm", "center", max_width=6),
+    Column("Lĩnh vực", max_width=12),
+    Column("Tập thể / cá nhân", "center", max_width=9),
+    Column("Trạng thái", "center", max_width=11),
     Column("Ngày nộp", "date"),
-    Column("Người chủ trì", max_width=24),
-    Column("Chức vụ", max_width=24),
-    Column("Số người hưởng lợi", "integer", max_width=12),
-    Column("Kinh phí ngân sách (đồng)", "integer", max_width=16),
-    Column("Kinh phí xã hội hóa (đồng)", "integer", max_width=16),
-    Column("Chủ đề", max_width=30),
+    Column("Người chủ trì, chức vụ", max_width=18),
+    Column("Số người hưởng lợi", "integer", max_width=10),
+    Column("Kinh phí ngân sách (đồng)", "integer", max_width=13),
+    Column("Kinh phí xã hội hóa (đồng)", "integer", max_width=13),
 ]
 
 
@@ -354,7 +407,13 @@ def registry_sheets(ctx: DocumentContext, rows: Iterable[Sequence[Any]], filters
         for number, row in enumerate(rows, 1):
             yield [number, *row]
 
-    notes = [("Điều kiện lọc: " + "; ".join(filters)) if filters else "Điều kiện lọc: tất cả mô hình được xem.",
-             f"Ngày xuất: {ctx.today.strftime('%d/%m/%Y')}."]
-    return [Sheet("Danh sách mô hình", REGISTRY_COLUMNS, numbered_rows(),
-                  title="DANH SÁCH MÔ HÌNH “DÂN VẬN KHÉO”", notes=notes, freeze_columns=2)]
+    header = document_header(
+        ctx,
+        number=document_number(None, "DS", ctx.number_suffix),
+        day=ctx.today,
+        title="DANH SÁCH MÔ HÌNH “DÂN VẬN KHÉO”",
+        notes=[("(Điều kiện lọc: " + "; ".join(filters) + ")") if filters
+               else "(Điều kiện lọc: tất cả mô hình được xem)"],
+    )
+    return [Sheet("Danh sách mô hình", REGISTRY_COLUMNS, numbered_rows(), header=header, freeze_columns=2,
+                  signature=ctx.signature())]

@@ -13,14 +13,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from ..auth.models import User
+from ..core.formatting import format_plain
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..registry.models import FIELD_LABELS, Field, Initiative, InitiativeKind, Status
 from ..scoring.adjustment import FLAG_GRADE_CHANGE, grade_change_text
 from ..scoring.models import Criterion, PanelMember, Round, Score, Scorecard, ScorecardState
-from ..scoring.ranking import FLAG_DISAGREEMENT, RankingRow
+from ..scoring.ranking import FLAG_DISAGREEMENT, FLAG_DISCUSSION, RankingRow
 from ..units.models import Unit
-from .documents import ComplianceLine, CriterionInfo, ProposalList, ProposalListLine, RankingLine, ScoreLine
+from .documents import (
+    CommentLine,
+    ComplianceLine,
+    CriterionInfo,
+    ProposalList,
+    ProposalListLine,
+    RankingLine,
+    ScoreLine,
+)
 
 STREAM_BATCH = 1000
 
@@ -29,6 +38,8 @@ STREAM_BATCH = 1000
 
 
 def proposal_list(proposal) -> ProposalList:
+    from ..awards.models import ProposalState
+
     lines = [
         ProposalListLine(
             collective=line.is_collective,
@@ -42,6 +53,7 @@ def proposal_list(proposal) -> ProposalList:
             grade=line.grade or "",
             award_form=line.award_form.name,
             note=line.note,
+            field=line.initiative.field.label if line.initiative.field else "",
         )
         for line in proposal.lines
     ]
@@ -54,6 +66,7 @@ def proposal_list(proposal) -> ProposalList:
         signer_title=proposal.signer_title,
         signer_authority=proposal.signer_authority,
         lines=lines,
+        approved=proposal.state is ProposalState.APPROVED,
     )
 
 
@@ -74,6 +87,8 @@ def ranking_lines(round_: Round, rows: Sequence[RankingRow]) -> list[RankingLine
             notes.append("Chênh lệch lớn giữa các thành viên")
         if FLAG_GRADE_CHANGE in row.flags:
             notes.append(f"Xếp loại đổi khi hiệu chỉnh theo mức chấm ({grade_change_text(row)})")
+        if FLAG_DISCUSSION in row.flags:
+            notes.append("Điều chỉnh sau thảo luận")
         lines.append(
             RankingLine(
                 name=row.name,
@@ -89,12 +104,10 @@ def ranking_lines(round_: Round, rows: Sequence[RankingRow]) -> list[RankingLine
     return lines
 
 
-def score_lines(round_: Round, initiative_ids: Sequence[int], *, with_names: bool) -> Iterator[ScoreLine]:
-    """Every submitted score of the round's models `initiative_ids`, model by model in that
-    order (the ranking sheet's), then by panel member and criterion. Read a thousand models
-    at a time. Without names, evaluators are numbered by their place in the panel
-    ("Thành viên 2"), the same number across the whole sheet."""
-    numbers = {
+def _member_numbers(round_: Round) -> dict[int, int]:
+    """Panel members numbered by their place in the panel: "Thành viên 2" is the same
+    person across the whole workbook, and nobody is named."""
+    return {
         user_id: index
         for index, user_id in enumerate(
             db.session.scalars(
@@ -103,6 +116,51 @@ def score_lines(round_: Round, initiative_ids: Sequence[int], *, with_names: boo
             start=1,
         )
     }
+
+
+def comment_lines(round_: Round, initiative_ids: Sequence[int]) -> Iterator[CommentLine]:
+    """What each panel member wrote on a submitted card (the card's comment, then the
+    criteria's), model by model in the ranking's order; members numbered, not named."""
+    numbers = _member_numbers(round_)
+    for start in range(0, len(initiative_ids), STREAM_BATCH):
+        chunk = initiative_ids[start:start + STREAM_BATCH]
+        cards = db.session.execute(
+            select(Scorecard.id, Scorecard.initiative_id, Scorecard.evaluator_id, Scorecard.total,
+                   Scorecard.comment, Initiative.name, Unit.name)
+            .join(Initiative, Scorecard.initiative_id == Initiative.id)
+            .join(Unit, Initiative.unit_id == Unit.id)
+            .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED,
+                   Scorecard.initiative_id.in_(chunk))
+        ).all()
+        remarks: dict[int, list[str]] = {}
+        for card_id, code, comment in db.session.execute(
+            select(Score.scorecard_id, Criterion.code, Score.comment)
+            .join(Criterion, Score.criterion_id == Criterion.id)
+            .join(Scorecard, Score.scorecard_id == Scorecard.id)
+            .where(Scorecard.round_id == round_.id, Scorecard.initiative_id.in_(chunk),
+                   Score.comment.is_not(None), Score.comment != "")
+            .order_by(Criterion.position)
+        ):
+            remarks.setdefault(card_id, []).append(f"{code}: {comment.strip()}")
+        by_model: dict[int, list[tuple[int, CommentLine]]] = {}
+        for card_id, initiative_id, evaluator_id, total, comment, name, unit_name in cards:
+            parts = [part for part in ((comment or "").strip(), *remarks.get(card_id, ())) if part]
+            if not parts:
+                continue
+            number = numbers.get(evaluator_id, 0)
+            by_model.setdefault(initiative_id, []).append(
+                (number, CommentLine(name, unit_name, f"Thành viên {number or '?'}", total, "\n".join(parts))))
+        for initiative_id in chunk:
+            for _, line in sorted(by_model.get(initiative_id, ()), key=lambda item: item[0]):
+                yield line
+
+
+def score_lines(round_: Round, initiative_ids: Sequence[int], *, with_names: bool = False) -> Iterator[ScoreLine]:
+    """Every submitted score of the round's models `initiative_ids`, model by model in that
+    order (the ranking sheet's), then by panel member and criterion. Read a thousand models
+    at a time. Without names, evaluators are numbered by their place in the panel
+    ("Thành viên 2"), the same number across the whole sheet."""
+    numbers = _member_numbers(round_)
     for start in range(0, len(initiative_ids), STREAM_BATCH):
         chunk = initiative_ids[start:start + STREAM_BATCH]
         by_model: dict[int, list[ScoreLine]] = {}
@@ -176,17 +234,15 @@ def registry_rows(user, args: Mapping[str, Any]) -> Iterator[list[Any]]:
         yield [
             initiative.name,
             initiative.unit.name,
-            initiative.year,
+            format_plain(initiative.year),
             initiative.field.label if initiative.field else "",
             initiative.kind.label,
             initiative.status.label,
             to_local(initiative.submitted_at).date() if initiative.submitted_at else None,
-            initiative.lead_name,
-            initiative.lead_position,
+            ", ".join(part for part in (initiative.lead_name, initiative.lead_position) if part),
             initiative.beneficiaries,
             initiative.budget_state,
             initiative.budget_social,
-            ", ".join(tag.tag for tag in initiative.tags),
         ]
 
 

@@ -4,7 +4,8 @@ builder write the workbook to a temporary file, records the export and sends the
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, current_app, request, send_file
@@ -12,7 +13,6 @@ from flask_login import current_user, login_required
 
 from ..audit.services import record
 from ..auth.models import Role
-from ..core.formatting import format_number
 from ..core.permissions import get_or_404, roles_required
 from ..core.timeutil import local_today
 from ..extensions import db
@@ -74,47 +74,80 @@ def proposal(proposal_id: int):
     return send_workbook(sheets, filename, label=f"Danh sách đề nghị khen thưởng: {item.title}", obj=item)
 
 
-# A download is built while the request waits; past this many score rows (a national round
-# has 1.7 million) the detail would take minutes, so it is left to filtered downloads.
-DETAIL_MAX_ROWS = 200_000
+@dataclass
+class RankingExport:
+    """The ranking workbook of a round for the ranking page's filters: its size is known
+    before a row is written, so the view can choose between a download and a job."""
+
+    round: Round
+    view: Any
+    criteria: list
+    with_names: bool
+
+    @classmethod
+    def plan(cls, round_: Round, args: Mapping[str, Any], *, with_names: bool) -> RankingExport:
+        from ..scoring.ranking import ranking_for
+        from ..scoring.ranking_filters import filter_ranking
+
+        view = filter_ranking(round_, ranking_for(round_), args)
+        return cls(round_, view, queries.criteria_of(round_), with_names)
+
+    @property
+    def detail_rows(self) -> int:
+        return sum(row.submitted_count for row in self.view.rows) * len(self.criteria)
+
+    @property
+    def total_rows(self) -> int:
+        return len(self.view.rows) + self.detail_rows
+
+    @property
+    def filename(self) -> str:
+        return f"Kết quả xếp hạng {self.round.name}{' (đã lọc)' if self.view.is_filtered else ''}.xlsx"
+
+    @property
+    def label(self) -> str:
+        return f"Kết quả xếp hạng: {self.round.name}"
+
+    def sheets(self, context: documents.DocumentContext, count: Callable[[Iterable], Iterable] = iter
+               ) -> tuple[list[Sheet], _Counted]:
+        """The sheets, every row passed through `count` (a job's progress); the second value
+        counts the score rows for the audit record."""
+        from ..scoring.adjustment import basis_line
+
+        scores = _Counted(queries.score_lines(self.round, [row.initiative_id for row in self.view.rows],
+                                              with_names=self.with_names))
+        sheets = documents.ranking_sheets(
+            context,
+            round_name=self.round.name,
+            year=self.round.year,
+            criteria=self.criteria,
+            lines=count(queries.ranking_lines(self.round, self.view.rows)),
+            scores=count(scores),
+            filters=self.view.describe(),
+            finalised=self.round.state is RoundState.FINALISED,
+            comments=queries.comment_lines(self.round, [row.initiative_id for row in self.view.rows]),
+            basis_line=basis_line(self.round),
+        )
+        return sheets, scores
 
 
 @bp.get("/dot-danh-gia/<int:round_id>/xep-hang")
 @roles_required(*READERS)
 def ranking(round_id: int):
-    """The ranking as the ranking page shows it, with the same filters and order."""
-    from ..scoring.adjustment import basis_line
-    from ..scoring.ranking import ranking_for
-    from ..scoring.ranking_filters import filter_ranking
-
+    """The ranking as the ranking page shows it, with the same filters and order. Past
+    JOB_EXPORT_THRESHOLD rows (a national round has 1.7 million score rows) it is built by
+    the worker as a job, and the user follows it on /cong-viec."""
     round_ = get_or_404(Round, round_id)
     if round_.state is RoundState.DRAFT:
         abort(404)
-    view = filter_ranking(round_, ranking_for(round_), request.args)
-    criteria = queries.criteria_of(round_)
-    detail_rows = sum(row.submitted_count for row in view.rows) * len(criteria)
-    left_out = None
-    if detail_rows > DETAIL_MAX_ROWS:
-        left_out = (
-            f"Chi tiết gồm {format_number(detail_rows)} dòng điểm, quá lớn cho một lần tải "
-            f"(tối đa {format_number(DETAIL_MAX_ROWS)} dòng). Trên trang Xếp hạng, hãy lọc theo đơn vị, "
-            "khối hoặc lĩnh vực rồi tải lại: tệp sẽ có chi tiết của phần đã lọc."
-        )
-    scores = _Counted(queries.score_lines(round_, [row.initiative_id for row in view.rows],
-                                          with_names=current_user.is_secretariat))
-    sheets = documents.ranking_sheets(
-        _context(),
-        round_name=round_.name,
-        year=round_.year,
-        criteria=criteria,
-        lines=queries.ranking_lines(round_, view.rows),
-        scores=scores,
-        filters=view.describe(),
-        scores_left_out=left_out,
-        basis_line=basis_line(round_),
-    )
-    filename = f"Kết quả xếp hạng {round_.name}{' (đã lọc)' if view.is_filtered else ''}.xlsx"
-    return send_workbook(sheets, filename, label=f"Kết quả xếp hạng: {round_.name}", obj=round_, rows=scores)
+    # Nobody is named in the download: it travels further than the page (issue 13).
+    export = RankingExport.plan(round_, request.args, with_names=False)
+    if export.total_rows > current_app.config["JOB_EXPORT_THRESHOLD"]:
+        from ..jobs.runners import start_ranking_export
+
+        return start_ranking_export(current_user, round_, request.args, export)
+    sheets, scores = export.sheets(_context())
+    return send_workbook(sheets, export.filename, label=export.label, obj=round_, rows=scores)
 
 
 @bp.get("/tinh-hinh-dang-ky")

@@ -13,6 +13,9 @@ A cell's text typed by a user is always a text cell. openpyxl would turn "=…" 
 formula; Excel and LibreOffice would treat "+", "-", "@", a tab or a carriage return at the
 start as the beginning of one when the cell is edited. Such text is stored as a string with
 the "quote prefix" flag, the file-format equivalent of typing an apostrophe first.
+
+How a sheet prints (page and orientation, column widths, row heights, the ND 30 header and
+the signer block's place) is decided in `layout`, shared by every workbook the app writes.
 """
 
 from __future__ import annotations
@@ -36,16 +39,20 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.pagebreak import Break
+
+from . import layout
+from .layout import DOTS, DRAFT_MARK, FONT_NAME, MOTTO, MOTTO_SUBTITLE, DocumentHeader, Signature
+
+__all__ = ["Column", "DocumentHeader", "Sheet", "Signature", "Span", "workbook_bytes", "write_workbook"]
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FONT_NAME = "Times New Roman"
 DATE_FORMAT = "dd/mm/yyyy"
-INTEGER_FORMAT = "#,##0"
-DECIMAL_FORMAT = "#,##0.00"
-MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO_SUBTITLE = "Độc lập - Tự do - Hạnh phúc"
+# Numbers stay numbers (they can be summed); the [$-42A] locale tag makes LibreOffice print
+# them the Vietnamese way ("1.250", "97,5") whatever the printer's locale, as the pages do
+# through core.formatting. Excel follows the reader's regional settings.
+INTEGER_FORMAT = "[$-42A]#,##0"
+DECIMAL_FORMAT = "[$-42A]General"
 # Characters that make a spreadsheet read the rest of the cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32_767  # Excel's limit per cell
@@ -80,29 +87,6 @@ class Span:
 
     text: str
     style: Literal["section", "total", "note"] = "section"
-
-
-@dataclass(frozen=True)
-class DocumentHeader:
-    """The top of an official document: bodies and number left, motto and date right."""
-
-    parent_body: str
-    issuing_body: str
-    number: str  # "Số: 12/TTr-SNV"
-    place_date: str  # "Ninh Bình, ngày 15 tháng 10 năm 2026"
-    title: str
-    subtitles: Sequence[str] = ()  # bold lines under the title
-    notes: Sequence[str] = ()  # italic lines, e.g. "(Kèm theo Tờ trình số … ngày …)"
-
-
-@dataclass(frozen=True)
-class Signature:
-    """The bottom of the document: "Nơi nhận" left, the signer right."""
-
-    signer_title: str  # "GIÁM ĐỐC", or "PHÓ GIÁM ĐỐC" under `authority`
-    signer_name: str = ""
-    authority: str = ""  # "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN"…
-    recipients: Sequence[str] = ("- Như trên;", "- Lưu: VT.")
 
 
 @dataclass
@@ -170,20 +154,22 @@ _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def _font(size: float = 12, *, bold: bool = False, italic: bool = False) -> Font:
-    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+def _font(size: float = 12, *, bold: bool = False, italic: bool = False, underline: str | None = None) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, underline=underline)
 
 
 class _Styles:
-    """Every style the writer uses, turned into openpyxl style arrays once per workbook."""
+    """Every style the writer uses, turned into openpyxl style arrays once per workbook and
+    body size (12 pt, or 11 pt for a table too wide for 12)."""
 
-    def __init__(self, ws) -> None:
+    def __init__(self, ws, size: int = layout.BODY_SIZE) -> None:
         self._ws = ws
+        self.size = size
         wrap_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
         centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
         right = Alignment(horizontal="right", vertical="top")
         top_centre = Alignment(horizontal="center", vertical="top", wrap_text=True)
-        body = _font(12)
+        body = _font(size)
         self.cell: dict[str, Any] = {
             "text": self._make(body, wrap_left, _BOX),
             "long_text": self._make(body, wrap_left, _BOX),
@@ -195,27 +181,32 @@ class _Styles:
         self.quoted = {kind: self._make(body, wrap_left if kind != "center" else top_centre, _BOX,
                                         quote_prefix=True)
                        for kind in self.cell}
-        self.column_header = self._make(_font(12, bold=True), centre, _BOX)
-        self.section = self._make(_font(12, bold=True), Alignment(horizontal="left", vertical="center",
-                                                                  wrap_text=True), _BOX)
-        self.total = self._make(_font(12, bold=True), Alignment(horizontal="left", vertical="center",
-                                                                wrap_text=True), _BOX)
-        self.note = self._make(_font(12, italic=True), Alignment(horizontal="left", wrap_text=True))
+        self.column_header = self._make(_font(size, bold=True), centre, _BOX)
+        left_middle = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        self.section = self._make(_font(size, bold=True), left_middle, _BOX)
+        self.total = self._make(_font(size, bold=True), left_middle, _BOX)
+        self.note = self._make(_font(size, italic=True), Alignment(horizontal="left", vertical="top", wrap_text=True))
         plain_centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        one_line = Alignment(horizontal="center", vertical="center")
         self.body_caps = self._make(_font(12), plain_centre)
         self.body_caps_bold = self._make(_font(12, bold=True), plain_centre)
-        self.motto = self._make(_font(12, bold=True), plain_centre)
-        self.motto_sub = self._make(_font(13, bold=True), plain_centre)
+        self.rule = self._make(_font(12, underline="single"), Alignment(horizontal="center", vertical="bottom"))
+        # The motto never wraps: its block is made wide enough for one line.
+        self.motto = self._make(_font(12, bold=True), one_line)
+        self.motto_sub = self._make(_font(13, bold=True, underline="single"), one_line)
         self.number = self._make(_font(13), plain_centre)
         self.place_date = self._make(_font(13, italic=True), plain_centre)
+        self.draft = self._make(_font(13, bold=True), plain_centre)
         self.title = self._make(_font(14, bold=True), plain_centre)
         self.subtitle = self._make(_font(13, bold=True), plain_centre)
         self.title_note = self._make(_font(13, italic=True), plain_centre)
         self.recipients_head = self._make(_font(12, bold=True, italic=True),
                                           Alignment(horizontal="left", vertical="top"))
-        self.recipient = self._make(_font(11), Alignment(horizontal="left", vertical="top"))
+        self.recipient = self._make(_font(11), Alignment(horizontal="left", vertical="top", wrap_text=True))
         self.signer = self._make(_font(13, bold=True), Alignment(horizontal="center", vertical="top",
                                                                  wrap_text=True))
+        self.signer_italic = self._make(_font(13, italic=True), Alignment(horizontal="center", vertical="top",
+                                                                          wrap_text=True))
 
     def _make(self, font: Font, alignment: Alignment, border: Border | None = None,
               number_format: str | None = None, *, quote_prefix: bool = False):
@@ -231,6 +222,15 @@ class _Styles:
         return cell._style
 
 
+# How each style's text is measured for row heights: (size, bold).
+_MEASURE = {
+    "body_caps": (12, False), "body_caps_bold": (12, True), "motto": (12, True), "motto_sub": (13, True),
+    "number": (13, False), "place_date": (13, False), "draft": (13, True), "title": (14, True),
+    "subtitle": (13, True), "title_note": (13, False), "recipients_head": (12, True), "recipient": (11, False),
+    "signer": (13, True), "signer_italic": (13, False), "rule": (12, False),
+}
+
+
 # --- Cells -------------------------------------------------------------------------------
 
 
@@ -242,14 +242,6 @@ def _text_cell(ws, text: str, style) -> WriteOnlyCell:
     cell._value = clean_text(text)
     cell.data_type = "s"
     return cell
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return getattr(value, "label", value.value)
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return value
 
 
 class _CellMaker:
@@ -274,7 +266,7 @@ class _CellMaker:
             cell._style = self.style
             return cell
         if isinstance(value, Enum | bool):
-            value = _plain(value)
+            value = layout.plain(value)
         if isinstance(value, str):
             cell._style = self.quoted if needs_neutralising(value) else self.style
             cell._value, cell.data_type = clean_text(value), "s"
@@ -299,65 +291,65 @@ class _CellMaker:
         return cell
 
 
-# --- Column widths -----------------------------------------------------------------------
-
-_DEFAULT_MAX_WIDTH = {"text": 32, "long_text": 60, "center": 14, "integer": 16, "decimal": 14, "date": 12}
-_DEFAULT_MIN_WIDTH = {"text": 10, "long_text": 20}
-
-
-def _display_length(value: Any, kind: str) -> int:
-    if value is None:
-        return 0
-    value = _plain(value)
-    if isinstance(value, date):
-        return 10
-    if isinstance(value, float | Decimal):
-        return len(f"{float(value):,.2f}")
-    if isinstance(value, int):
-        return len(f"{value:,}")
-    text = str(value)
-    return max((len(line) for line in text.splitlines()), default=0)
-
-
-def fit_widths(columns: Sequence[Column], sample: Sequence[Sequence[Any] | Span]) -> list[float]:
-    """Column widths (in Excel character units) that fit the header and the sampled rows.
-
-    Header titles wrap, so only their longest word counts; long cells wrap at the column's
-    maximum width rather than making the page unreadably wide.
-    """
-    widths = []
-    for index, column in enumerate(columns):
-        # A header may wrap onto two lines, never break inside a word.
-        longest_word = max((len(word) for word in column.title.split()), default=0)
-        header = max(longest_word + 2, math.ceil(len(column.title) / 2) + 2)
-        content = 0
-        for row in sample:
-            if isinstance(row, Span) or index >= len(row):
-                continue
-            content = max(content, _display_length(row[index], column.kind))
-        cap = max(column.max_width or _DEFAULT_MAX_WIDTH[column.kind], longest_word + 2)
-        floor = max(column.min_width, _DEFAULT_MIN_WIDTH.get(column.kind, 0))
-        widths.append(float(min(max(header, content + 2, floor), cap)))
-    return widths
-
-
 # --- Writing -----------------------------------------------------------------------------
 
 
 class _SheetWriter:
-    """Appends rows to one write-only worksheet and remembers the row number."""
+    """Appends rows to one write-only worksheet, with their heights, and remembers the row
+    number."""
 
-    def __init__(self, ws, styles: _Styles, ncols: int) -> None:
-        self.ws, self.styles, self.ncols = ws, styles, ncols
+    def __init__(self, ws, styles: _Styles, grid: layout.Grid) -> None:
+        self.ws, self.styles, self.grid = ws, styles, grid
+        self.ncols = grid.ncols
         self.row = 0
+        self.last_height = 15.0
+        # Where the printer is on its page, from the row heights: the signer block is kept
+        # on one page (a page break before it when it would not fit).
+        self.page_room = layout.page_body_height(grid.orientation)
+        self.page_used = 0.0
+        self.repeated = 0.0  # height of the column headers printed atop every page
 
-    def append(self, cells: Sequence[Any]) -> int:
+    def append(self, cells: Sequence[Any], height: float | None = None) -> int:
+        index = self.row + 1
+        if height is not None:
+            self.ws.row_dimensions[index].height = height
         self.ws.append(cells)
-        self.row += 1
+        if height is not None:
+            # The row is written: drop its dimension so a long table keeps memory flat.
+            del self.ws.row_dimensions[index]
+        self.row = index
+        self.last_height = height or 15.0
+        if self.page_used + self.last_height > self.page_room and self.page_used > self.repeated:
+            self.page_used = self.repeated
+        self.page_used += self.last_height
+
+    def keep_together(self, height: float) -> None:
+        """Start a new page unless `height` points still fit on this one. The last row goes
+        over with them when it can, so the new page does not begin with the signer alone."""
+        if self.page_used + height <= self.page_room or self.page_used <= self.repeated or not self.row:
+            return
+        last = self.last_height
+        if self.page_used - last > self.repeated and self.repeated + last + height <= self.page_room:
+            self.ws.row_breaks.append(Break(id=self.row - 1))
+            self.page_used = self.repeated + last
+        else:
+            self.ws.row_breaks.append(Break(id=self.row))
+            self.page_used = self.repeated
+
+    def block_height(self, left: tuple[str, str] | None, right: tuple[str, str] | None) -> float:
+        """The height `two_blocks` gives a row of these blocks."""
+        split = self.grid.split
+        lines, size = 1, 12.0
+        for block, width in ((left, sum(self.grid.widths[:split])), (right, sum(self.grid.widths[split:]))):
+            if block and block[0]:
+                block_size, bold = _MEASURE[block[1]]
+                lines = max(lines, layout.line_count(block[0], width, block_size, bold))
+                size = max(size, block_size)
+        return layout.row_height(lines, size)
         return self.row
 
-    def blank(self) -> None:
-        self.append([])
+    def blank(self, height: float | None = None) -> None:
+        self.append([], height)
 
     def merge(self, first_col: int, last_col: int, row: int | None = None, last_row: int | None = None) -> None:
         row = row or self.row
@@ -365,8 +357,9 @@ class _SheetWriter:
         if last_col > first_col or last_row > row:
             self.ws.merged_cells.add(CellRange(min_col=first_col, min_row=row, max_col=last_col, max_row=last_row))
 
-    def spanned(self, text: str, style, first: int = 1, last: int | None = None, *, boxed: bool = False) -> None:
-        """One row whose text spans columns first..last."""
+    def spanned(self, text: str, style, first: int = 1, last: int | None = None, *, boxed: bool = False,
+                measure: tuple[float, bool] | None = None) -> None:
+        """One row whose text spans columns first..last, as high as its wrapped text."""
         last = last or self.ncols
         cells: list[Any] = [None] * (first - 1)
         cells.append(_text_cell(self.ws, text, style))
@@ -377,30 +370,43 @@ class _SheetWriter:
                 cells.append(filler)
             else:
                 cells.append(None)
-        self.append(cells)
+        size, bold = measure or (self.styles.size, False)
+        width = sum(self.grid.widths[first - 1:last])
+        self.append(cells, layout.row_height(layout.line_count(text, width, size, bold), size))
         self.merge(first, last)
 
-    def two_blocks(self, left: tuple[str, Any] | None, right: tuple[str, Any] | None, split: int) -> None:
-        """One row with a left block (columns 1..split) and a right block (split+1..end)."""
+    def two_blocks(self, left: tuple[str, str] | None, right: tuple[str, str] | None,
+                   height: float | None = None) -> None:
+        """One row with a left block (columns 1..split) and a right block (split+1..end);
+        each block is (text, style name)."""
+        split = self.grid.split
         cells: list[Any] = [None] * self.ncols
-        if left and left[0]:
-            cells[0] = _text_cell(self.ws, left[0], left[1])
-        if right and right[0]:
-            cells[split] = _text_cell(self.ws, right[0], right[1])
-        self.append(cells)
+        for block, column in ((left, 0), (right, split)):
+            if block and block[0]:
+                cells[column] = _text_cell(self.ws, block[0], getattr(self.styles, block[1]))
+        self.append(cells, height if height is not None else self.block_height(left, right))
         self.merge(1, split)
         self.merge(split + 1, self.ncols)
 
-
-def _split_point(widths: Sequence[float]) -> int:
-    """How many columns the left block (issuing body, signer's "Nơi nhận") spans."""
-    total = sum(widths)
-    running = 0.0
-    for index, width in enumerate(widths, 1):
-        running += width
-        if running >= total * 0.38:
-            return min(index, len(widths) - 1)
-    return max(1, len(widths) - 1)
+    def table_row(self, cells: Sequence[WriteOnlyCell], height: float) -> None:
+        """A row of table cells, one per table column, placed on the physical grid."""
+        grid = self.grid
+        if grid.ncols == len(cells):
+            self.append(cells, height)
+            return
+        physical: list[Any] = []
+        merges = []
+        for cell, (first, last) in zip(cells, grid.spans, strict=False):
+            physical.append(cell)
+            for _ in range(first, last):
+                filler = WriteOnlyCell(self.ws)
+                filler._style = cell._style
+                physical.append(filler)
+            if last > first:
+                merges.append((first, last))
+        self.append(physical, height)
+        for first, last in merges:
+            self.merge(first, last)
 
 
 def _place_cells(values: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterator[WriteOnlyCell]:
@@ -417,77 +423,76 @@ def _place_cells(values: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterat
             yield cell
 
 
+def _row_lines(row: Sequence[Any], kinds: Sequence[str], widths: Sequence[float], size: int) -> int:
+    lines = 1
+    for value, kind, width in zip(row, kinds, widths, strict=False):
+        if isinstance(value, str) and value and kind not in ("integer", "decimal", "date"):
+            lines = max(lines, layout.line_count(value, width, size))
+    return lines
+
+
 def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> Iterator[Sequence[Any] | Span] | None:
     """Write one worksheet. Returns the rows left over when the table reached
     MAX_TABLE_ROWS and more follow (they belong on a continuation sheet), else None."""
     ws = wb.create_sheet(sheet_title(sheet.name))
     ws._values_to_row = _place_cells
-    if "styles" not in styles_cache:
-        styles_cache["styles"] = _Styles(ws)
-    styles: _Styles = styles_cache["styles"]
     columns = list(sheet.columns)
-    ncols = max(len(columns), 2)
 
     rows_iter = iter(sheet.rows)
     sample = list(islice(rows_iter, WIDTH_SAMPLE_ROWS))
-    widths = fit_widths(columns, sample)
-    if len(widths) < ncols:
-        widths += [10.0] * (ncols - len(widths))
+    grid = layout.grid_for(sheet.header, sheet.signature, columns, sample)
+    if grid.size not in styles_cache:
+        styles_cache[grid.size] = _Styles(ws, grid.size)
+    styles: _Styles = styles_cache[grid.size]
     # Write-only sheets take column sizes before the first row.
-    for index, width in enumerate(widths, 1):
+    for index, width in enumerate(grid.widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
 
-    # The sheet's head (panes, fit-to-page flag) is written with the first row, so
-    # everything that lives there is set now, from the known size of the header block.
+    # The sheet's head (panes, page setup) is written with the first row, so everything
+    # that lives there is set now, from the known size of the header block.
     if sheet.header is not None:
-        above_table = 6 + len(sheet.header.subtitles) + len(sheet.header.notes)
+        above_table = layout.header_rows(sheet.header)
     elif sheet.title:
         above_table = 2 + len(sheet.notes)
     else:
         above_table = 0
     header_first = above_table + 1
     header_last = header_first + (1 if any(column.group for column in columns) else 0)
-    ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}{header_last + 1}"
+    frozen = grid.spans[sheet.freeze_columns - 1][1] if sheet.freeze_columns else 0
+    ws.freeze_panes = f"{get_column_letter(frozen + 1)}{header_last + 1}"
     ws.print_title_rows = f"{header_first}:{header_last}"
-    _page_setup(ws, sheet)
+    layout.page_setup(ws, grid.orientation, page_numbers=sheet.footer_page_numbers)
 
-    out = _SheetWriter(ws, styles, ncols)
-    split = _split_point(widths)
+    out = _SheetWriter(ws, styles, grid)
     if sheet.header is not None:
-        h = sheet.header
-        out.two_blocks((h.parent_body.upper(), styles.body_caps), (MOTTO, styles.motto), split)
-        out.two_blocks((h.issuing_body.upper(), styles.body_caps_bold), (MOTTO_SUBTITLE, styles.motto_sub), split)
-        out.two_blocks((h.number, styles.number), (h.place_date, styles.place_date), split)
-        out.blank()
-        out.spanned(h.title, styles.title)
-        for line in h.subtitles:
-            out.spanned(line, styles.subtitle)
-        for line in h.notes:
-            out.spanned(line, styles.title_note)
-        out.blank()
+        _write_document_header(out, sheet.header)
     elif sheet.title:
-        out.spanned(sheet.title, styles.title)
+        out.spanned(sheet.title, styles.title, measure=(14, True))
         for line in sheet.notes:
             out.spanned(line, styles.note)
-        out.blank()
+        out.blank(8)
 
     assert out.row + 1 == header_first, "the header block's size was miscounted"
     _write_column_headers(out, columns)
 
     makers = [_CellMaker(ws, column.kind, styles) for column in columns]
+    kinds = [column.kind for column in columns]
+    widths = [grid.width_of(i) for i in range(len(columns))]
+    size = grid.size
     rows = chain(sample, rows_iter)
     for row in islice(rows, MAX_TABLE_ROWS):
         if isinstance(row, Span):
             style = {"section": styles.section, "total": styles.total, "note": styles.note}[row.style]
-            out.spanned(row.text, style, boxed=row.style != "note")
+            out.spanned(row.text, style, boxed=row.style != "note", measure=(size, row.style != "note"))
             continue
-        out.append([make(value) for make, value in zip(makers, row, strict=False)])
+        height = layout.row_height(_row_lines(row, kinds, widths, size), size)
+        out.table_row([make(value) for make, value in zip(makers, row, strict=False)], height)
 
     following = next(rows, _END)
     if following is not _END:
         return chain([following], rows)
     if sheet.signature is not None:
-        _write_signature(out, sheet.signature, split)
+        _write_signature(out, sheet.signature)
     return None
 
 
@@ -503,9 +508,31 @@ def _continuation(sheet: Sheet, part: int, rows: Iterator[Sequence[Any] | Span])
                    header=None, title=title, notes=[f"Tiếp theo, phần {part}."])
 
 
+def _write_document_header(out: _SheetWriter, h: DocumentHeader) -> None:
+    """Nghị định 30/2020: bodies left and motto right, each on one line, a short rule under
+    the issuing body and under "Độc lập - Tự do - Hạnh phúc", the number and the place and
+    date, then "DỰ THẢO" for a draft, the title and its lines."""
+    issuing = h.issuing_body.upper()
+    out.two_blocks((h.parent_body.upper(), "body_caps"), (MOTTO, "motto"))
+    out.two_blocks((issuing, "body_caps_bold"), (MOTTO_SUBTITLE, "motto_sub"))
+    out.two_blocks((layout.rule_text(issuing, 12, True), "rule"), None, height=6)
+    out.two_blocks((h.number, "number"), (h.place_date, "place_date"))
+    out.blank(10)
+    if h.draft:
+        out.spanned(DRAFT_MARK, out.styles.draft, measure=(13, True))
+    out.spanned(h.title, out.styles.title, measure=(14, True))
+    for line in h.subtitles:
+        out.spanned(line, out.styles.subtitle, measure=(13, True))
+    for line in h.notes:
+        out.spanned(line, out.styles.title_note, measure=(13, False))
+    out.blank(10)
+
+
 def _write_column_headers(out: _SheetWriter, columns: Sequence[Column]) -> None:
     style = out.styles.column_header
     ws = out.ws
+    grid = out.grid
+    size = out.styles.size
     grouped = any(column.group for column in columns)
 
     def header_cell(text: str | None):
@@ -515,63 +542,70 @@ def _write_column_headers(out: _SheetWriter, columns: Sequence[Column]) -> None:
             cell._value, cell.data_type = text, "s"
         return cell
 
+    def lines(index: int, text: str | None) -> int:
+        return layout.line_count(text, grid.width_of(index), size, True) if text else 1
+
     if not grouped:
-        out.append([header_cell(column.title) for column in columns])
+        height = layout.row_height(max(lines(i, c.title) for i, c in enumerate(columns)), size)
+        out.table_row([header_cell(column.title) for column in columns], height)
+        out.repeated = height
         return
     top, bottom = [], []
+    top_lines = bottom_lines = 1
     for index, column in enumerate(columns):
         starts_group = column.group and (index == 0 or columns[index - 1].group != column.group)
         top.append(header_cell(column.group if starts_group else (None if column.group else column.title)))
         bottom.append(header_cell(column.title if column.group else None))
-    first = out.append(top)
-    out.append(bottom)
+        if column.group:
+            bottom_lines = max(bottom_lines, lines(index, column.title))
+        if starts_group:
+            end = index
+            while end + 1 < len(columns) and columns[end + 1].group == column.group:
+                end += 1
+            width = sum(grid.width_of(i) for i in range(index, end + 1))
+            top_lines = max(top_lines, layout.line_count(column.group, width, size, True))
+    # An ungrouped title spans both rows: make the pair tall enough for it.
+    spanning = max((lines(i, c.title) for i, c in enumerate(columns) if not c.group), default=1)
+    bottom_lines = max(bottom_lines, spanning - top_lines)
+    first = out.row + 1
+    out.table_row(top, layout.row_height(top_lines, size))
+    out.table_row(bottom, layout.row_height(bottom_lines, size))
+    out.repeated = layout.row_height(top_lines, size) + layout.row_height(bottom_lines, size)
     index = 0
     while index < len(columns):
         column = columns[index]
         if not column.group:
-            out.merge(index + 1, index + 1, first, first + 1)
+            a, b = grid.spans[index]
+            out.merge(a, b, first, first + 1)
             index += 1
             continue
         end = index
         while end + 1 < len(columns) and columns[end + 1].group == column.group:
             end += 1
-        out.merge(index + 1, end + 1, first, first)
+        out.merge(grid.spans[index][0], grid.spans[end][1], first, first)
         index = end + 1
 
 
-def _write_signature(out: _SheetWriter, signature: Signature, split: int) -> None:
-    styles = out.styles
-    out.blank()
-    right_lines = [line for line in (signature.authority, signature.signer_title) if line]
-    left_lines = ["Nơi nhận:", *signature.recipients] if signature.recipients else []
-    # Room for the signature and the seal between the title and the name.
-    right_lines += [""] * 3
-    height = max(len(left_lines), len(right_lines))
-    for index in range(height):
-        left = None
-        if index < len(left_lines):
-            left = (left_lines[index], styles.recipients_head if index == 0 else styles.recipient)
-        right = (right_lines[index], styles.signer) if index < len(right_lines) else None
-        out.two_blocks(left, right, split)
-    if signature.signer_name:
-        out.two_blocks(None, (signature.signer_name, styles.signer), split)
-
-
-def _page_setup(ws, sheet: Sheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    # Nghị định 30/2020: left margin 30-35 mm, right 15-20 mm, top and bottom 20-25 mm.
-    margins = ws.page_margins
-    margins.left, margins.right, margins.top, margins.bottom = 1.18, 0.6, 0.79, 0.79
-    margins.header, margins.footer = 0.3, 0.3
-    ws.print_options.horizontalCentered = True
-    if sheet.footer_page_numbers:
-        ws.oddFooter.center.text = "Trang &P/&N"
-        ws.oddFooter.center.font = f"{FONT_NAME},Regular"
-        ws.oddFooter.center.size = 10
+def _write_signature(out: _SheetWriter, signature: Signature) -> None:
+    """"Nơi nhận" at the left; at the right the authority line, the signer's title, about
+    3 cm for the signature and the seal, and the full name in bold. What is not known
+    prints as dots to be filled in by hand."""
+    right = [(line, "signer") for line in (signature.authority, signature.signer_title or DOTS) if line]
+    left = [("Nơi nhận:", "recipients_head"), *((r, "recipient") for r in signature.recipients)]
+    rows = [(left[i] if i < len(left) else None, right[i] if i < len(right) else None)
+            for i in range(max(len(left), len(right)))]
+    heights = [out.block_height(a, b) for a, b in rows]
+    room = sum(h for (_, b), h in zip(rows, heights, strict=True) if b is None)
+    filler = max(0.0, round(layout.SIGNATURE_ROOM - room, 1))
+    name = (signature.signer_name or DOTS, "signer")
+    # The whole block on one page: a signature is never separated from its name.
+    out.keep_together(12 + sum(heights) + filler + out.block_height(None, name))
+    out.blank(12)
+    for (a, b), height in zip(rows, heights, strict=True):
+        out.two_blocks(a, b, height=height)
+    if filler:
+        out.blank(filler)
+    out.two_blocks(None, name)
 
 
 # --- Entry points ------------------------------------------------------------------------
@@ -580,6 +614,7 @@ def _page_setup(ws, sheet: Sheet) -> None:
 def write_workbook(sheets: Iterable[Sheet], target: IO[bytes]) -> None:
     """Write the sheets as one .xlsx into a binary file object."""
     wb = Workbook(write_only=True)
+    layout.use_times_new_roman(wb)
     cache: dict = {}
     for sheet in sheets:
         part, rest = 1, _write_sheet(wb, sheet, cache)
@@ -594,4 +629,3 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
     buffer = io.BytesIO()
     write_workbook(sheets, buffer)
     return buffer.getvalue()
-

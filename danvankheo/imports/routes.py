@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template
+from flask import Blueprint, current_app, make_response, render_template
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 
 from ..auth.models import Role
 from ..core.forms import Form
 from ..core.permissions import roles_required
+from ..core.timeutil import local_today
 from ..exports.xlsx import XLSX_MIMETYPE, content_disposition
 from ..extensions import db
 from ..home.panels import register_panel
@@ -25,7 +26,7 @@ class UploadForm(Form):
 
 def _page(form: UploadForm, **context):
     # Refused files are answered like any form with errors: the page again, with the report.
-    response = make_response(render_template("imports/index.html", form=form, **context))
+    response = make_response(render_template("imports/index.html", form=form, today=local_today(), **context))
     # The result page may carry one-time passwords: never cache it.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -54,14 +55,21 @@ def upload():
         return _page(form)
     upload = form.file.data
     filename = upload.filename or ""
+    data = upload.read()
     try:
-        workbook = spreadsheet.open_workbook(filename, upload.read())
+        workbook = spreadsheet.open_workbook(filename, data)
         try:
             parsed = spreadsheet.parse_workbook(workbook)
         finally:
             workbook.close()
     except spreadsheet.ImportFileError as error:
         return _page(form, file_error=str(error))
+    rows = len(parsed.units) + len(parsed.users)
+    if rows > current_app.config["JOB_IMPORT_THRESHOLD"]:
+        # Thousands of accounts (one password hash each) are imported by the worker.
+        from ..jobs.runners import start_import
+
+        return start_import(current_user, filename, data, rows)
     services.check_against_database(parsed)
     if parsed.errors:
         return _page(form, errors=parsed.errors, warnings=parsed.warnings, filename=filename)
@@ -70,7 +78,7 @@ def upload():
         db.session.commit()
     except services.ImportRejected as rejected:
         db.session.rollback()
-        return _page(form, errors=[rejected.error], warnings=parsed.warnings, filename=filename)
+        return _page(form, errors=rejected.errors, warnings=parsed.warnings, filename=filename)
     return _page(UploadForm(), result=result, warnings=parsed.warnings, filename=filename)
 
 

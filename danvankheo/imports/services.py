@@ -19,7 +19,7 @@ from ..auth.passwords import generate_password, password_problems
 from ..extensions import db
 from ..units import services as unit_service
 from ..units.models import Unit
-from .spreadsheet import UNITS_SHEET, USERS_SHEET, ParsedImport, RowError
+from .spreadsheet import UNIT_COLUMNS, UNITS_SHEET, USER_COLUMNS, USERS_SHEET, ParsedImport, RowError
 
 
 @dataclass(frozen=True)
@@ -44,26 +44,30 @@ MAX_NEW_ACCOUNTS = 200
 
 
 class ImportRejected(ValueError):
-    """A service refused a row while applying; everything is rolled back."""
+    """Services refused rows while applying; everything is rolled back. Every refusal is kept."""
 
-    def __init__(self, error: RowError):
-        super().__init__(error.message)
-        self.error = error
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
 
 
 def check_against_database(parsed: ParsedImport) -> None:
     """Add to `parsed.errors` what only the existing data can tell."""
     existing = {u.code.upper(): u for u in db.session.scalars(select(Unit))}
     sheet_codes = {row.code: row for row in parsed.units}
-    known = set(existing) | set(sheet_codes)
+    # A refused row's code still names a unit the admin means to create: no second error
+    # ("unknown unit") for the rows that refer to it.
+    known = set(existing) | set(sheet_codes) | {row.code for row in parsed.refused_units if row.code}
     ids_to_code = {u.id: code for code, u in existing.items()}
     # The tree after the import: the sheet's parents override the database's.
     parent_of: dict[str, str | None] = {
         code: ids_to_code.get(unit.parent_id) if unit.parent_id else None for code, unit in existing.items()
     }
-    for row in parsed.units:
+    for row in sorted(parsed.units + parsed.refused_units, key=lambda r: r.row):
+        refused = row.code not in sheet_codes or sheet_codes[row.code] is not row
         if row.parent_code is None:
-            parent_of[row.code] = None
+            if not refused:
+                parent_of[row.code] = None
             continue
         if row.parent_code not in known:
             parsed.errors.append(RowError(UNITS_SHEET, row.row, "Mã đơn vị cấp trên",
@@ -74,7 +78,8 @@ def check_against_database(parsed: ParsedImport) -> None:
             parsed.errors.append(RowError(UNITS_SHEET, row.row, "Mã đơn vị cấp trên",
                                           f"Đơn vị cấp trên “{parent.name}” đã ngừng hoạt động."))
             continue
-        parent_of[row.code] = row.parent_code
+        if not refused:
+            parent_of[row.code] = row.parent_code
     for row in parsed.units:
         seen, code = set(), row.code
         while code is not None:
@@ -95,7 +100,7 @@ def check_against_database(parsed: ParsedImport) -> None:
         parsed.errors.append(RowError(USERS_SHEET, first.row, "Tên đăng nhập",
                                       f"Mỗi lần nhập tạo tối đa {MAX_NEW_ACCOUNTS} tài khoản mới "
                                       f"(tệp có {len(new_accounts)}); hãy chia thành nhiều tệp."))
-    for row in parsed.users:
+    for row in parsed.users + parsed.refused_users:
         if row.unit_code and row.unit_code not in known:
             parsed.errors.append(RowError(USERS_SHEET, row.row, "Mã đơn vị",
                                           f"Không có đơn vị mã “{row.unit_code}” trong hệ thống hay trong trang Đơn vị."))
@@ -103,7 +108,9 @@ def check_against_database(parsed: ParsedImport) -> None:
         if owner is not None and owner != row.login:
             parsed.errors.append(RowError(USERS_SHEET, row.row, "Email",
                                           f"Email “{row.email}” đang được dùng cho tài khoản “{owner}”."))
-    parsed.errors.sort(key=lambda e: (e.sheet != UNITS_SHEET, e.row))
+    columns = {title: i for i, title in enumerate(
+        [c.title for c in UNIT_COLUMNS] + [c.title for c in USER_COLUMNS])}
+    parsed.errors.sort(key=lambda e: (e.sheet != UNITS_SHEET, e.row, columns.get(e.column, 99)))
 
 
 def _unit_order(parsed: ParsedImport) -> list:
@@ -126,8 +133,14 @@ def _unit_order(parsed: ParsedImport) -> list:
 
 
 def apply_import(parsed: ParsedImport, *, actor=None, filename: str = "") -> ImportResult:
-    """Write every row; raises ImportRejected on the first refusal (the caller rolls back)."""
+    """Write every row; raises ImportRejected listing every refused row (the caller rolls back).
+
+    The services check before they change anything, so after a refused row the rows after it
+    are still tried: the admin sees all the refusals at once. Any refusal and the caller
+    rolls the whole import back (no savepoints: SQLite's driver would commit on RELEASE).
+    """
     result = ImportResult()
+    refusals: list[RowError] = []
     units = {u.code.upper(): u for u in db.session.scalars(select(Unit))}
     for row in _unit_order(parsed):
         parent = units.get(row.parent_code) if row.parent_code else None
@@ -144,7 +157,7 @@ def apply_import(parsed: ParsedImport, *, actor=None, filename: str = "") -> Imp
                     units = {u.code.upper(): u for u in db.session.scalars(select(Unit))}
                 result.units_updated += int(changed)
         except unit_service.UnitError as error:
-            raise ImportRejected(RowError(UNITS_SHEET, row.row, "Mã đơn vị", str(error))) from error
+            refusals.append(RowError(UNITS_SHEET, row.row, "Mã đơn vị", str(error)))
 
     for row in parsed.users:
         unit = units.get(row.unit_code) if row.unit_code else None
@@ -167,7 +180,9 @@ def apply_import(parsed: ParsedImport, *, actor=None, filename: str = "") -> Imp
                 result.users_updated += int(_user_snapshot(user) != before)
         except accounts.UserError as error:
             column = "Email" if "Email" in str(error) else "Tên đăng nhập"
-            raise ImportRejected(RowError(USERS_SHEET, row.row, column, str(error))) from error
+            refusals.append(RowError(USERS_SHEET, row.row, column, str(error)))
+    if refusals:
+        raise ImportRejected(refusals)
     db.session.flush()
     record(
         "import.xlsx",

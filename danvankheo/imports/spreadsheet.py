@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..auth.models import ROLE_LABELS, Role
 from ..core.text import fold
+from ..exports import layout
 from ..units.models import UNIT_KIND_LABELS, UnitKind
 
 UNITS_SHEET = "Đơn vị"
@@ -53,13 +54,14 @@ UNIT_COLUMNS = [
     ColumnSpec("parent", "Mã đơn vị cấp trên", False, 18, "Để trống nếu là đơn vị cấp cao nhất."),
 ]
 USER_COLUMNS = [
-    ColumnSpec("login", "Tên đăng nhập", True, 20, "Chữ thường không dấu; có thể là email. Nhập lại để cập nhật."),
-    ColumnSpec("full_name", "Họ và tên", True, 28),
-    ColumnSpec("email", "Email", False, 28),
-    ColumnSpec("position", "Chức vụ", False, 24),
-    ColumnSpec("phone", "Số điện thoại", False, 16, "Định dạng ô là Văn bản để giữ số 0 ở đầu."),
-    ColumnSpec("unit", "Mã đơn vị", False, 14, "Bắt buộc với cán bộ đơn vị và thành viên hội đồng chấm."),
-    ColumnSpec("roles", "Vai trò", True, 34, "Một hoặc nhiều vai trò, cách nhau bởi dấu phẩy."),
+    # Widths add up to A4 landscape at 100 % (exports.layout), so the sheet prints as it is.
+    ColumnSpec("login", "Tên đăng nhập", True, 14, "Chữ thường không dấu; có thể là email. Nhập lại để cập nhật."),
+    ColumnSpec("full_name", "Họ và tên", True, 20),
+    ColumnSpec("email", "Email", False, 22),
+    ColumnSpec("position", "Chức vụ", False, 16),
+    ColumnSpec("phone", "Số điện thoại", False, 12, "Định dạng ô là Văn bản để giữ số 0 ở đầu."),
+    ColumnSpec("unit", "Mã đơn vị", False, 10, "Bắt buộc với cán bộ đơn vị và thành viên hội đồng chấm."),
+    ColumnSpec("roles", "Vai trò", True, 16, "Một hoặc nhiều vai trò, cách nhau bởi dấu phẩy."),
 ]
 
 
@@ -80,7 +82,7 @@ class UnitRow:
     row: int
     code: str
     name: str
-    kind: UnitKind
+    kind: UnitKind | None  # None only on a row already refused
     parent_code: str | None
 
 
@@ -101,6 +103,9 @@ class ParsedImport:
     units: list[UnitRow] = field(default_factory=list)
     users: list[UserRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Rows already refused, kept so that the database checks report their other errors too.
+    refused_units: list[UnitRow] = field(default_factory=list)
+    refused_users: list[UserRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -138,6 +143,7 @@ ROLE_ALIASES = _role_aliases()
 def template_bytes() -> bytes:
     """The blank spreadsheet admins fill in: two data sheets and a guide."""
     wb = Workbook()
+    layout.use_times_new_roman(wb)
     header_font = Font(name="Times New Roman", bold=True, size=12)
     body_font = Font(name="Times New Roman", size=12)
     fill = PatternFill("solid", fgColor="FCE4D6")
@@ -156,6 +162,8 @@ def template_bytes() -> bytes:
             ws.column_dimensions[letter].number_format = "@"
         ws.freeze_panes = "A2"
         ws.row_dimensions[1].height = 32
+        layout.page_setup(ws, "landscape")
+        ws.print_title_rows = "1:1"
         if title == UNITS_SHEET:
             kinds = DataValidation(type="list", formula1=f"='{GUIDE_SHEET}'!$A$5:$A${4 + len(UNIT_KIND_LABELS)}",
                                    allow_blank=False, showErrorMessage=True,
@@ -180,10 +188,14 @@ def template_bytes() -> bytes:
                      "sau khi nhập; người dùng phải đổi ở lần đăng nhập đầu."),
         ("Đơn vị cấp trên", "Có thể là đơn vị đã có trong hệ thống hoặc đơn vị khai trong cùng tệp."),
     ]
+    layout.page_setup(guide, "landscape")
     for row, (a, b) in enumerate(lines, start=1):
         guide.cell(row=row, column=1, value=a).font = header_font if row in (1, 4) or b == "Mã tương ứng" else body_font
+        guide.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         guide.cell(row=row, column=2, value=b).font = body_font
         guide.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        lines_needed = max(layout.line_count(a, 34, bold=True), layout.line_count(b, 80))
+        guide.row_dimensions[row].height = layout.row_height(lines_needed)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -320,8 +332,7 @@ def _parse_units(ws, parsed: ParsedImport) -> None:
         if parent is not None and parent == code:
             errors.append(RowError(sheet, number, "Mã đơn vị cấp trên", "Đơn vị không thể là cấp trên của chính nó."))
             ok = False
-        if ok:
-            parsed.units.append(UnitRow(number, code, name, kind, parent))
+        (parsed.units if ok else parsed.refused_units).append(UnitRow(number, code, name, kind, parent))
 
 
 def _parse_roles(raw: str) -> tuple[set[Role], list[str]]:
@@ -401,3 +412,7 @@ def _parse_users(ws, parsed: ParsedImport) -> None:
             ok = False
         if ok:
             parsed.users.append(UserRow(number, login, full_name, email, position, phone, unit_code, roles))
+        else:
+            email_ok = bool(email) and not any(e.row == number and e.column == "Email" for e in errors)
+            parsed.refused_users.append(UserRow(number, login, full_name, email if email_ok else None,
+                                                position, phone, unit_code, roles))

@@ -167,9 +167,12 @@ def _send_after_commit(session: Session) -> None:
     if not ids or not mail_enabled():
         return
     if len(ids) > current_app.config.get("MAIL_AFTER_COMMIT_LIMIT", AFTER_COMMIT_LIMIT):
-        # A mass notice (e.g. results for every unit) must not hold the request up: the next
-        # `send-reminders` run, scheduled every few minutes, sends it.
-        log.info("%s notification mails left for send-reminders", len(ids))
+        # A mass notice (e.g. results for every unit) must not hold the request up: a job
+        # sends it in the background when a user caused it, else the next `send-reminders` run.
+        from ..jobs.runners import start_bulk_mail
+
+        if not start_bulk_mail(ids):
+            log.info("%s notification mails left for send-reminders", len(ids))
         return
     try:
         send_notification_emails(ids)

@@ -14,6 +14,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from flask import url_for
 from sqlalchemy import func, select
 
 from ..audit.services import record
@@ -24,6 +25,7 @@ from ..units.models import Unit, UnitKind
 from .models import DeadlineExtension, Initiative, Status, SubmissionDeadline
 
 DEFAULT_DEADLINE_MONTH_DAY = (10, 15)
+NEAR_DAYS = 7  # a deadline this many days away, or fewer, is announced on the staff's pages
 DEFAULT_SCOPE_KINDS = (UnitKind.DEPARTMENT, UnitKind.COMMUNE)
 # Models that count towards "the unit has submitted": rejected ones do not.
 COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
@@ -95,6 +97,47 @@ def days_left(deadline: datetime, now: datetime | None = None) -> int:
     return (deadline.astimezone(zone).date() - now.astimezone(zone).date()).days
 
 
+class NoticeState(enum.Enum):
+    NEAR = "near"  # within NEAR_DAYS days
+    PASSED = "passed"
+
+
+@dataclass(frozen=True)
+class DeadlineNotice:
+    """What a unit's staff are told about the deadline of one year."""
+
+    year: int
+    deadline: datetime  # the unit's own: its extension when it has one
+    general: datetime
+    extended: bool  # the unit's deadline is an extension beyond the general one
+    days_left: int
+    state: NoticeState | None
+
+    @property
+    def is_near(self) -> bool:
+        return self.state is NoticeState.NEAR
+
+    @property
+    def has_passed(self) -> bool:
+        return self.state is NoticeState.PASSED
+
+
+def deadline_notice(year: int, unit_id: int, now: datetime | None = None) -> DeadlineNotice:
+    """The unit's deadline of `year`, and whether it is near or has passed."""
+    now = now or utcnow()
+    general = general_deadline(year)
+    deadline = deadline_for(year, unit_id)
+    left = days_left(deadline, now)
+    if now > deadline:
+        state = NoticeState.PASSED
+    elif left <= NEAR_DAYS:
+        state = NoticeState.NEAR
+    else:
+        state = None
+    return DeadlineNotice(year=year, deadline=deadline, general=general, extended=deadline > general,
+                          days_left=left, state=state)
+
+
 def deadline_from_local(day: date, at: time) -> datetime:
     """A deadline typed as a local date and time; the whole minute counts."""
     return datetime.combine(day, at.replace(second=59, microsecond=0), tzinfo=local_zone())
@@ -152,6 +195,17 @@ def grant_extension(
         reason=extension.reason or None,
         changes={"year": [None, year], "until": [old, until.isoformat()]},
     )
+    _tell_unit(
+        unit,
+        kind="deadline_extended",
+        title=f"Đơn vị được gia hạn nộp mô hình “Dân vận khéo” năm {year}",
+        body=(
+            f"{unit.name} được gia hạn nộp mô hình năm {year} đến {format_datetime(until)} "
+            f"(hạn chung: {format_datetime(general_deadline(year))})."
+            + (f" Lý do: {extension.reason}" if extension.reason else "")
+        ),
+        year=year,
+    )
     return extension
 
 
@@ -162,8 +216,32 @@ def revoke_extension(extension: DeadlineExtension, *, actor=None) -> None:
         actor=actor,
         changes={"year": [extension.year, None], "until": [extension.until.isoformat(), None]},
     )
+    year, unit = extension.year, extension.unit
     db.session.delete(extension)
     db.session.flush()
+    _tell_unit(
+        unit,
+        kind="deadline_extension_revoked",
+        title=f"Gia hạn nộp mô hình năm {year} của đơn vị đã được hủy",
+        body=f"Hạn nộp mô hình năm {year} của {unit.name} trở lại hạn chung: {format_datetime(general_deadline(year))}.",
+        year=year,
+    )
+
+
+def _tell_unit(unit: Unit, *, kind: str, title: str, body: str, year: int) -> None:
+    """Notify the unit's staff in the app; the mail follows when the request commits."""
+    from ..notifications.services import notify
+    from .workflow import unit_staff
+
+    notify(unit_staff(unit.id), kind=kind, title=title, body=body, link=registry_link(year))
+
+
+def registry_link(year: int) -> str:
+    """The unit's list of models of `year`, for a notification."""
+    try:
+        return url_for("registry.index", nam=year)
+    except RuntimeError:  # outside a request (commands, tests of the service)
+        return f"/mo-hinh?nam={year}"
 
 
 # --- Compliance (tình hình đăng ký) ---------------------------------------------------------

@@ -4,7 +4,6 @@ import re
 
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -13,9 +12,10 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from ..core.formatting import format_number
-from ..core.forms import CHOOSE, REQUIRED, Form, MultiCheckboxField
+from ..core.forms import CHOOSE, REQUIRED, DayField, Form, MultiCheckboxField
 from ..units.models import UNIT_KIND_LABELS
 from .models import FIELD_LABELS, Field, InitiativeKind
 from .services import DossierData
@@ -123,8 +123,8 @@ class InitiativeForm(Form):
     budget_state = GroupedIntegerField("Kinh phí ngân sách (đồng)", maximum=10**15)
     budget_social = GroupedIntegerField("Kinh phí xã hội hóa (đồng)", maximum=10**15)
     workdays = GroupedIntegerField("Ngày công", maximum=100_000_000)
-    start_date = DateField("Thời gian bắt đầu", validators=[Optional()])
-    end_date = DateField("Thời gian kết thúc", validators=[Optional()])
+    start_date = DayField("Thời gian bắt đầu", validators=[Optional()])
+    end_date = DayField("Thời gian kết thúc", validators=[Optional()])
     is_ongoing = BooleanField("Đang tiếp tục thực hiện", default=True)
     results_quantitative = _long("Kết quả định lượng", description="Số liệu kiểm chứng được: số hồ sơ, số hộ, số tiền…")
     results_qualitative = _long("Kết quả định tính")
@@ -197,8 +197,11 @@ class ReasonForm(Form):
 
 
 class DeadlineForm(Form):
-    deadline_date = DateField("Hạn nộp (ngày)", validators=[DataRequired("Vui lòng chọn ngày.")])
-    deadline_time = TimeField("Giờ", validators=[DataRequired("Vui lòng nhập giờ.")])
+    deadline_date = DayField("Hạn nộp (ngày)", validators=[DataRequired("Vui lòng chọn ngày.")])
+    # A text box, not type="time": an English browser would show "11:59 PM".
+    deadline_time = TimeField("Giờ", validators=[DataRequired("Vui lòng nhập giờ.")], widget=TextInput(),
+                              render_kw={"placeholder": "hh:mm", "inputmode": "numeric", "autocomplete": "off"},
+                              description="24 giờ, ví dụ 23:59.")
     kinds = MultiCheckboxField(
         "Loại đơn vị phải đăng ký mô hình", choices=[(k.value, label) for k, label in UNIT_KIND_LABELS.items()]
     )
@@ -210,7 +213,7 @@ class DeadlineForm(Form):
 
 class ExtensionForm(Form):
     unit_id = SelectField("Đơn vị", coerce=int, validate_choice=True)
-    until_date = DateField("Gia hạn đến ngày", validators=[DataRequired("Vui lòng chọn ngày.")])
+    until_date = DayField("Gia hạn đến ngày", validators=[DataRequired("Vui lòng chọn ngày.")])
     reason = StringField("Lý do", validators=[Optional(), Length(max=1000)])
 
     def validate_unit_id(self, field):

@@ -12,11 +12,12 @@ from ..auth.models import Role
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, load_for, refuse, roles_required
 from ..core.timeutil import local_end_of_day, local_today, local_zone
+from ..core.types import utcnow
 from ..extensions import db
 from ..home.panels import register_panel
 from ..units.models import UNIT_KIND_LABELS, Unit, UnitKind
 from ..units.services import all_units_in_tree_order
-from . import deadlines, permissions, workflow
+from . import deadlines, permissions, unit_reminders, workflow
 from .forms import DeadlineForm, ExtensionForm, InitiativeForm, ReasonForm
 from .models import DeadlineExtension, Field, Initiative, InitiativeKind, Status, Transition
 from .services import (
@@ -109,6 +110,7 @@ def index():
         statuses=Status,
         kinds=InitiativeKind,
         may_register=permissions.may_register(current_user),
+        may_review=permissions.may_review(current_user),
     )
 
 
@@ -142,7 +144,8 @@ def create():
             db.session.commit()
             flash("Đã lưu bản nháp. Hãy đính kèm minh chứng rồi bấm “Nộp mô hình” khi hồ sơ đã đủ.", "success")
             return redirect(url_for("registry.detail", initiative_id=initiative.id))
-    return render_template("registry/form.html", form=form, initiative=None, unit=unit)
+    return render_template("registry/form.html", form=form, initiative=None, unit=unit,
+                           notice=deadlines.deadline_notice(form.year.data or local_today().year, unit.id))
 
 
 @bp.route("/<int:initiative_id>/sua", methods=["GET", "POST"])
@@ -172,7 +175,8 @@ def edit(initiative_id: int):
         else:
             flash("Đã lưu hồ sơ mô hình.", "success")
             return redirect(url_for("registry.detail", initiative_id=initiative.id))
-    return render_template("registry/form.html", form=form, initiative=initiative, unit=initiative.unit)
+    return render_template("registry/form.html", form=form, initiative=initiative, unit=initiative.unit,
+                           notice=deadlines.deadline_notice(initiative.year, initiative.unit_id))
 
 
 def _stale(form: InitiativeForm, initiative: Initiative):
@@ -199,10 +203,9 @@ def detail(initiative_id: int):
             selectinload(Initiative.transitions).joinedload(Transition.actor),
         )
     )
-    if initiative is None:
+    # Not yours is answered like missing: a 403 would confirm that the id exists.
+    if initiative is None or not permissions.can_view(current_user, initiative):
         abort(404)
-    if not permissions.can_view(current_user, initiative):
-        abort(403)
     related = select(Initiative).where(permissions.visible_clause(current_user)).options(
         joinedload(Initiative.unit)
     ).order_by(Initiative.year, Initiative.sort_name)
@@ -218,6 +221,7 @@ def detail(initiative_id: int):
         missing=missing_for_submit(initiative) if editable else [],
         can_edit=editable,
         deadline=deadlines.deadline_for(initiative.year, initiative.unit_id) if editable else None,
+        notice=deadlines.deadline_notice(initiative.year, initiative.unit_id) if editable else None,
     )
 
 
@@ -267,6 +271,9 @@ def compliance():
     rows = deadlines.compliance_rows(year)
     status_filter = request.args.get("tinh_trang", "")
     shown = [r for r in rows if r.status.value == status_filter] if status_filter else rows
+    may_manage = permissions.may_manage_deadlines(current_user)
+    missing = [r.unit.id for r in shown if r.status is deadlines.ComplianceStatus.MISSING]
+    reminded = unit_reminders.last_reminders(missing) if may_manage else {}
     return render_template(
         "registry/compliance.html",
         year=year,
@@ -275,7 +282,9 @@ def compliance():
         general_deadline=deadlines.general_deadline(year),
         scope=deadlines.scope_kinds(year),
         years=[y for y, _ in _year_choices(year)],
-        may_manage=permissions.may_manage_deadlines(current_user),
+        may_manage=may_manage,
+        reminded=reminded,
+        today_start=unit_reminders.start_of_local_day(utcnow()),
         status_filter=status_filter,
     )
 
@@ -372,7 +381,14 @@ def _staff_panel(user) -> dict | None:
     if not user.unit_id:
         return None
     year = local_today().year
-    deadline = deadlines.deadline_for(year, user.unit_id)
+    notice = deadlines.deadline_notice(year, user.unit_id)
+    drafts = db.session.scalar(
+        select(func.count()).where(
+            Initiative.unit_id == user.unit_id,
+            Initiative.year == year,
+            Initiative.status.in_((Status.DRAFT, Status.WITHDRAWN)),
+        )
+    )
     models = db.session.scalars(
         select(Initiative)
         .where(Initiative.unit_id == user.unit_id)
@@ -382,8 +398,8 @@ def _staff_panel(user) -> dict | None:
     return {
         "year": year,
         "submitted": deadlines.unit_has_submitted(year, user.unit_id),
-        "deadline": deadline,
-        "days_left": deadlines.days_left(deadline),
+        "drafts": drafts,
+        "notice": notice,
         "models": models,
     }
 
@@ -417,3 +433,6 @@ def _register_demo() -> None:
 
 
 _register_demo()
+
+
+from . import review_routes  # noqa: E402, F401  (the review list's routes, on this blueprint)

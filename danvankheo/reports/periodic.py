@@ -1,16 +1,21 @@
 """The periodic report (báo cáo sơ kết 6 tháng, tổng kết năm) for a date range.
 
-What falls in the period, by the date of the step itself (local dates, both ends included):
+Each thing counts by its own date, never by when its record was written or imported
+(local dates, both ends included):
 
-- registered (đăng ký): models created in the period, whatever their state now;
-- submitted (đã nộp): models first submitted in the period and still submitted now (not
+- registered (đăng ký): the models of the period's years, on the day they were registered
+  (the registry's first step), a day taken within the model's own year: a 2025 model
+  entered in March 2026 belongs to 2025's report, a 2027 model registered in December
+  2026 to 2027's;
+- submitted (đã nộp): models submitted in the period and still submitted now (not
   withdrawn): the registry's "submitted" (đã nộp, trả lại, tiếp nhận, không tiếp nhận);
 - accepted (tiếp nhận): models accepted in the period and still accepted;
-- round results: the rounds finalised in the period, with their published ranking;
-- awards: proposals submitted and proposals approved in the period.
+- round results: the rounds of the period's years, finalised by its end (a round
+  finalised after its year still reports in its year's tổng kết);
+- awards: proposals by the date of their Tờ trình, approvals by the date of the Quyết định.
 
-For a whole year in which every model was registered that year, the numbers are those of
-the registry's list and compliance view for the year, and the grades are the rankings'.
+For a whole year, the numbers are those of the registry's list and compliance view for
+the year, and the grades are the rankings'.
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 
-from ..core.timeutil import format_date, local_zone
+from ..core.formatting import format_period
+from ..core.timeutil import local_zone
 from ..extensions import db
 from ..registry.deadlines import scope_kinds
 from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, Transition
@@ -44,7 +51,7 @@ class Period:
     def label(self) -> str:
         if not self.is_valid:
             return ""
-        return f"từ ngày {format_date(self.start)} đến ngày {format_date(self.end)}"
+        return f"từ ngày {format_period(self.start, self.end).replace(' – ', ' đến ngày ')}"
 
     @property
     def title(self) -> str:
@@ -61,11 +68,27 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """[first moment, moment after the last day) in local time, as aware datetimes."""
-        zone = local_zone()
-        return (
-            datetime.combine(self.start, time.min, tzinfo=zone),
-            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone),
-        )
+        return _moment(self.start), _moment(self.end + timedelta(days=1))
+
+    @property
+    def years(self) -> range:
+        return range(self.start.year, self.end.year + 1)
+
+    def within_year(self, year: int, moment) -> Any:
+        """SQL: `moment`, taken within `year` (an earlier one counts as 1 January, a later
+        one as 31 December), falls in the period. For the part of the period in `year`."""
+        first = max(self.start, date(year, 1, 1))
+        last = min(self.end, date(year, 12, 31))
+        conditions = []
+        if first > date(year, 1, 1):
+            conditions.append(moment >= _moment(first))
+        if last < date(year, 12, 31):
+            conditions.append(moment < _moment(last + timedelta(days=1)))
+        return and_(true(), *conditions)
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=local_zone())
 
 
 @dataclass(frozen=True)
@@ -99,11 +122,19 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
+def default_period(today: date) -> Period:
+    """The report due now: the first half of the year until June (sơ kết 6 tháng), then
+    the whole year (tổng kết năm), so that November and December see this year's figures."""
+    if today.month <= 6:
+        return Period(date(today.year, 1, 1), date(today.year, 6, 30))
+    return Period(date(today.year, 1, 1), date(today.year, 12, 31))
+
+
 def parse_period(args: Mapping[str, str], *, today: date) -> Period:
-    """The period from `tu_ngay` and `den_ngay`; by default the first half of this year."""
+    """The period from `tu_ngay` and `den_ngay`; by default the report due now."""
     raw_start, raw_end = args.get("tu_ngay"), args.get("den_ngay")
     if not raw_start and not raw_end:
-        return Period(date(today.year, 1, 1), date(today.year, 6, 30))
+        return default_period(today)
     start, end = _parse_date(raw_start), _parse_date(raw_end)
     if start is None or end is None:
         return Period(start, end, "Vui lòng nhập ngày dạng dd/mm/yyyy cho cả hai đầu kỳ báo cáo.")
@@ -195,15 +226,29 @@ def _accepted_at():
     )
 
 
+def _registered_at():
+    """When each model was registered: the registry's first step (created as a draft)."""
+    return (
+        select(Transition.initiative_id, func.min(Transition.occurred_at).label("registered_at"))
+        .where(Transition.from_status.is_(None))
+        .group_by(Transition.initiative_id)
+        .subquery()
+    )
+
+
 def period_counts(period: Period) -> dict[tuple[int, Field | None], Counts]:
     """Registered, submitted and accepted in the period, per (unit, field): one query."""
     start, end = period.bounds()
     accepted = _accepted_at()
+    registration = _registered_at()
 
     def within(column):
         return and_(column >= start, column < end)
 
-    registered = within(Initiative.created_at)
+    # The registration step; a model imported without its history has only its record's date.
+    registered_at = func.coalesce(registration.c.registered_at, Initiative.created_at)
+    registered = or_(*(and_(Initiative.year == year, period.within_year(year, registered_at))
+                       for year in period.years))
     submitted = and_(within(Initiative.submitted_at), Initiative.status.in_(SUBMITTED_STATUSES))
     was_accepted = and_(within(accepted.c.accepted_at), Initiative.status == Status.ACCEPTED)
     rows = db.session.execute(
@@ -215,6 +260,7 @@ def period_counts(period: Period) -> dict[tuple[int, Field | None], Counts]:
             func.sum(case((was_accepted, 1), else_=0)),
         )
         .outerjoin(accepted, accepted.c.initiative_id == Initiative.id)
+        .outerjoin(registration, registration.c.initiative_id == Initiative.id)
         .where(or_(registered, submitted, was_accepted))
         .group_by(Initiative.unit_id, Initiative.field)
     )
@@ -255,24 +301,34 @@ def build_periodic_report(period: Period) -> PeriodicReport:
 
 
 def round_results(period: Period) -> list[RoundResult]:
-    start, end = period.bounds()
+    """The finalised rounds of the period's years, each by its finalisation taken within its
+    own year: a 2025 round finalised in January 2026 reports in 2025."""
     rounds = db.session.scalars(
         select(Round)
-        .where(Round.state == RoundState.FINALISED, Round.finalised_at >= start, Round.finalised_at < end)
-        .order_by(Round.finalised_at, Round.id)
+        .where(Round.state == RoundState.FINALISED,
+               or_(*(and_(Round.year == year, period.within_year(year, Round.finalised_at))
+                     for year in period.years)))
+        .order_by(Round.year, Round.finalised_at, Round.id)
     ).all()
     return [RoundResult(r, ranking_for(r)) for r in rounds]
 
 
 def award_figures(period: Period) -> AwardFigures:
-    """Lines proposed (proposals submitted in the period) and approved (decisions dated in it).
+    """Lines proposed (Tờ trình dated in the period) and approved (Quyết định dated in it).
 
-    A revoked award no longer counts as approved.
+    A proposal without a Tờ trình date counts by when it was submitted. A revoked award no
+    longer counts as approved.
     """
     from ..awards.models import AwardForm, AwardRevocation, Proposal, ProposalLine, ProposalState
 
     start, end = period.bounds()
-    proposed = and_(Proposal.submitted_at >= start, Proposal.submitted_at < end)
+    proposed = and_(
+        Proposal.submitted_at.is_not(None),
+        or_(
+            and_(Proposal.submission_date >= period.start, Proposal.submission_date <= period.end),
+            and_(Proposal.submission_date.is_(None), Proposal.submitted_at >= start, Proposal.submitted_at < end),
+        ),
+    )
     approved = and_(
         Proposal.state == ProposalState.APPROVED,
         Proposal.decision_date >= period.start,

@@ -10,6 +10,7 @@ from ..core.permissions import roles_required
 from ..core.timeutil import format_document_date, local_today
 from ..exports.documents import DocumentContext
 from ..exports.routes import send_workbook
+from ..registry.models import Status
 from ..scoring.models import Grade
 from . import charts, panels  # noqa: F401  (panels registers the staff home panel)
 from .dashboard import GRADE_ORDER, Dashboard, build_dashboard
@@ -26,6 +27,15 @@ GRADE_COLORS = {
     Grade.FAIR: "#b26a00",
     Grade.FAIL: "#a50e0e",
     None: "#6c757d",
+}
+# The colours of the status badges (registry/_macros.html), dark enough for white-on and print.
+STATUS_COLORS = {
+    Status.DRAFT: "#6c757d",
+    Status.SUBMITTED: "#1f4e79",
+    Status.RETURNED: "#b26a00",
+    Status.ACCEPTED: "#2e7d32",
+    Status.REJECTED: "#a50e0e",
+    Status.WITHDRAWN: "#495057",
 }
 
 
@@ -57,7 +67,8 @@ def _dashboard_charts(d: Dashboard) -> dict:
     y = d.year
     return {
         "status": charts.bar_chart(
-            [charts.ChartItem(s.label, n, _list(nam=y, trang_thai=s.value)) for s, n in d.by_status.items()],
+            [charts.ChartItem(s.label, n, _list(nam=y, trang_thai=s.value), STATUS_COLORS[s])
+             for s, n in d.by_status.items()],
             title=f"Mô hình năm {y} theo trạng thái",
         ),
         "field": charts.bar_chart(
@@ -132,7 +143,21 @@ def periodic_xlsx():
     period = parse_period(request.args, today=local_today())
     if not period.is_valid:
         abort(400)
+    if _unit_count() > current_app.config["JOB_REPORT_THRESHOLD"]:
+        # A report over many organisers' units (a national one) is built by the worker.
+        from ..jobs.runners import start_periodic_report
+
+        return start_periodic_report(current_user, request.args, f"{period.title} ({period.label})")
     report = build_periodic_report(period)
     sheets = periodic_report_sheets(report, DocumentContext.from_config(current_app.config, local_today()))
     filename = f"Báo cáo phong trào Dân vận khéo {period.start:%d-%m-%Y} đến {period.end:%d-%m-%Y}.xlsx"
     return send_workbook(sheets, filename, label=f"{period.title} ({period.label})")
+
+
+def _unit_count() -> int:
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from ..units.models import Unit
+
+    return db.session.scalar(select(func.count()).select_from(Unit)) or 0

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.timeutil import format_document_date
-from ..exports.documents import DocumentContext, document_number
-from ..exports.xlsx import Column, DocumentHeader, Sheet, Signature, Span
+from ..exports.documents import DocumentContext, document_header, document_number
+from ..exports.xlsx import Column, Sheet, Span
 from ..scoring.models import Grade
 from .periodic import PeriodicReport
 
@@ -46,11 +45,10 @@ COUNT_COLUMNS = [
 def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext) -> list[Sheet]:
     """The sheets of `report` (exports.xlsx writes them); `ctx` names the deployment."""
     period = report.period
-    header = DocumentHeader(
-        parent_body=ctx.parent_body,
-        issuing_body=ctx.issuing_body,
+    header = document_header(
+        ctx,
         number=document_number(None, "BC", ctx.number_suffix),
-        place_date=format_document_date(ctx.place, ctx.today),
+        day=ctx.today,
         title="BÁO CÁO",
         subtitles=[f"{period.title} phong trào thi đua “Dân vận khéo”"],
         notes=[f"(Số liệu {period.label})"],
@@ -61,11 +59,11 @@ def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext) -> list
             header=header,
             columns=[Column("STT", "center"), Column("Chỉ tiêu", "text", max_width=60), Column("Số lượng", "integer")],
             rows=list(_summary_rows(report)),
-            signature=Signature(signer_title=ctx.secretariat_name.upper()),
+            signature=ctx.signature(),
         ),
         Sheet(
             name="Theo lĩnh vực",
-            title=f"SỐ MÔ HÌNH THEO LĨNH VỰC ({period.label})",
+            title=f"PHỤ LỤC 1. SỐ MÔ HÌNH THEO LĨNH VỰC ({period.label})",
             columns=[Column("STT", "center"), Column("Lĩnh vực", "text"), *COUNT_COLUMNS],
             rows=[
                 [n, f.label if f else "Chưa chọn lĩnh vực", c.registered, c.submitted, c.accepted]
@@ -75,7 +73,7 @@ def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext) -> list
         ),
         Sheet(
             name="Theo đơn vị",
-            title=f"SỐ MÔ HÌNH THEO ĐƠN VỊ ({period.label})",
+            title=f"PHỤ LỤC 2. SỐ MÔ HÌNH THEO ĐƠN VỊ ({period.label})",
             columns=[Column("STT", "center"), Column("Đơn vị", "text", max_width=45), Column("Loại đơn vị", "text"),
                      *COUNT_COLUMNS],
             rows=[
@@ -87,7 +85,7 @@ def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext) -> list
         ),
         Sheet(
             name="Chưa đăng ký",
-            title=f"ĐƠN VỊ CHƯA ĐĂNG KÝ MÔ HÌNH ({period.label})",
+            title=f"PHỤ LỤC 3. ĐƠN VỊ CHƯA ĐĂNG KÝ MÔ HÌNH ({period.label})",
             columns=[Column("STT", "center"), Column("Đơn vị", "text", max_width=45), Column("Loại đơn vị", "text")],
             rows=[
                 [n, line.unit.name, line.unit.kind.label]
@@ -96,7 +94,7 @@ def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext) -> list
         ),
         Sheet(
             name="Kết quả chấm",
-            title=f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI ({period.label})",
+            title=f"PHỤ LỤC 4. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI ({period.label})",
             columns=[Column("Xếp hạng", "center"), Column("Tên mô hình", "text", max_width=50),
                      Column("Đơn vị", "text", max_width=40), Column("Lĩnh vực", "text"),
                      Column("Tổng điểm", "decimal"), Column("Xếp loại", "center")],
@@ -108,7 +106,7 @@ def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext) -> list
         sheets.append(
             Sheet(
                 name="Khen thưởng",
-                title=f"ĐỀ NGHỊ KHEN THƯỞNG ({period.label})",
+                title=f"PHỤ LỤC 5. ĐỀ NGHỊ KHEN THƯỞNG ({period.label})",
                 columns=[Column("STT", "center"), Column("Hình thức khen thưởng", "text", max_width=50),
                          Column("Đề nghị", "integer"), Column("Được phê duyệt", "integer")],
                 rows=[[n, name, proposed, approved]

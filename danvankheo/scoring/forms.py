@@ -3,12 +3,10 @@ in the template and validated by `services.save_scorecard` (one place for the ru
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -16,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import REQUIRED, Form
+from ..core.forms import REQUIRED, DayTimeField, DecimalTextField, Form
 from ..core.timeutil import local_zone
 from ..registry.models import FIELD_LABELS
 from ..units.models import UNIT_KIND_LABELS
@@ -34,8 +32,8 @@ def _local_to_utc(value: datetime | None) -> datetime | None:
 class RoundForm(Form):
     name = StringField("Tên đợt đánh giá", validators=[DataRequired(REQUIRED), Length(max=255)])
     year = IntegerField("Năm", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)])
-    opens_at = DateTimeLocalField("Bắt đầu chấm", format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    closes_at = DateTimeLocalField("Hạn chấm", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    opens_at = DayTimeField("Bắt đầu chấm", validators=[Optional()])
+    closes_at = DayTimeField("Hạn chấm", validators=[Optional()], default_time=time(23, 59))
     aggregation = SelectField(
         "Cách tính điểm cuối cùng",
         choices=[(m.value, AGGREGATION_LABELS[m]) for m in AggregationMethod],
@@ -45,19 +43,20 @@ class RoundForm(Form):
         "Số phiếu tối thiểu mỗi mô hình", default=3, validators=[InputRequired(REQUIRED), NumberRange(1, 50)],
         description="Mô hình có ít phiếu đã nộp hơn số này được ghi “chưa đủ phiếu” và không xếp hạng.",
     )
-    disagreement_threshold = DecimalField(
-        "Ngưỡng chênh lệch (điểm)", default=20, places=1,
+    disagreement_threshold = DecimalTextField(
+        "Ngưỡng chênh lệch (điểm)", default=20,
         validators=[InputRequired(REQUIRED), NumberRange(0, 1000)],
         description="Đánh dấu để hội đồng thảo luận khi tổng điểm cao nhất trừ thấp nhất vượt ngưỡng này.",
     )
     is_blind = BooleanField(
-        "Chấm độc lập: thành viên chỉ thấy điểm của người khác sau khi đã nộp phiếu của mình", default=True
+        "Chấm độc lập: thành viên chỉ thấy điểm của người khác khi hết thời gian chấm hoặc khi mở thảo luận",
+        default=True
     )
-    grade_excellent_min = DecimalField("Xuất sắc từ", default=90, places=1,
+    grade_excellent_min = DecimalTextField("Xuất sắc từ", default=90,
                                        validators=[InputRequired(REQUIRED), NumberRange(0, 10000)])
-    grade_good_min = DecimalField("Tốt từ", default=75, places=1,
+    grade_good_min = DecimalTextField("Tốt từ", default=75,
                                   validators=[InputRequired(REQUIRED), NumberRange(0, 10000)])
-    grade_fair_min = DecimalField("Khá từ", default=60, places=1,
+    grade_fair_min = DecimalTextField("Khá từ", default=60,
                                   validators=[InputRequired(REQUIRED), NumberRange(0, 10000)])
     scope_unit_id = SelectField("Chỉ gồm mô hình thuộc đơn vị", coerce=int, default=0)
     scope_unit_kind = SelectField(
@@ -85,7 +84,7 @@ class CriterionForm(Form):
     code = StringField("Mã", validators=[DataRequired(REQUIRED), Length(max=20)])
     name = StringField("Tên tiêu chí", validators=[DataRequired(REQUIRED), Length(max=255)])
     guidance = TextAreaField("Hướng dẫn chấm", validators=[Length(max=5000)])
-    max_score = DecimalField("Điểm tối đa", places=1, validators=[InputRequired(REQUIRED), NumberRange(0.5, 1000)])
+    max_score = DecimalTextField("Điểm tối đa", validators=[InputRequired(REQUIRED), NumberRange(0.5, 1000)])
     is_tiebreaker = BooleanField("Dùng để phân định khi bằng điểm")
 
 

@@ -223,6 +223,9 @@ class Round(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Discussion phase (thảo luận): opened by the secretariat; evaluators then see the other
+    # scorecards and may revise their own, each revision marked on the ranking.
+    discussion_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     scope_unit: Mapped[Unit | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -240,6 +243,10 @@ class Round(db.Model):
     @property
     def is_finalised(self) -> bool:
         return self.state is RoundState.FINALISED
+
+    @property
+    def in_discussion(self) -> bool:
+        return self.discussion_opened_at is not None and self.state in (RoundState.SCORING, RoundState.CLOSED)
 
     @property
     def max_total(self) -> Decimal:
@@ -280,6 +287,10 @@ class RoundEntry(db.Model):
             "assigned_count >= 0 AND recused_count >= 0 AND submitted_count >= 0",
             name="counts_non_negative",
         ),
+        CheckConstraint(
+            "discussion_revised_count >= 0 AND discussion_revised_count <= submitted_count",
+            name="discussion_revised_within_submitted",
+        ),
         # Scores exist exactly when a scorecard is submitted.
         CheckConstraint(
             "(submitted_count = 0 AND score_mean IS NULL AND score_median IS NULL "
@@ -308,6 +319,8 @@ class RoundEntry(db.Model):
     spread: Mapped[Decimal | None] = mapped_column(POINTS)
     # Criterion code -> mean of its submitted scores, as a decimal string ("16.67").
     criterion_means: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    # Submitted scorecards revised during a discussion phase ("điều chỉnh sau thảo luận").
+    discussion_revised_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     initiative: Mapped[Initiative] = relationship()
 
@@ -436,6 +449,11 @@ class Scorecard(db.Model):
         CheckConstraint(
             "state <> 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"
         ),
+        CheckConstraint("version >= 0", name="version_non_negative"),
+        CheckConstraint(
+            "reopened_at IS NULL OR (reopen_reason IS NOT NULL AND reopen_reason <> '')",
+            name="reopen_has_reason",
+        ),
         Index("ix_scorecards_round_state", "round_id", "state"),
     )
 
@@ -452,6 +470,12 @@ class Scorecard(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Number of saved versions (see ScorecardVersion); a form carries the one it was based on.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A submitted scorecard is locked; the secretariat reopens it for one revision, with a reason.
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+    revised_in_discussion: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     scores: Mapped[list[Score]] = relationship(
         back_populates="scorecard", cascade="all, delete-orphan", passive_deletes=True
@@ -460,6 +484,52 @@ class Scorecard(db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.state is ScorecardState.SUBMITTED
+
+    @property
+    def is_reopened(self) -> bool:
+        return self.reopened_at is not None
+
+
+class VersionKind(enum.Enum):
+    """Why a scorecard version was written."""
+
+    DRAFT = "draft"
+    SUBMIT = "submit"
+    REOPENED = "reopened"  # a revision after the secretariat reopened the card
+    DISCUSSION = "discussion"  # a revision during the discussion phase
+
+    @property
+    def label(self) -> str:
+        return VERSION_KIND_LABELS[self]
+
+
+VERSION_KIND_LABELS = {
+    VersionKind.DRAFT: "Lưu nháp",
+    VersionKind.SUBMIT: "Nộp phiếu",
+    VersionKind.REOPENED: "Sửa sau khi được mở lại",
+    VersionKind.DISCUSSION: "Điều chỉnh sau thảo luận",
+}
+
+
+class ScorecardVersion(db.Model):
+    """One saved state of a scorecard: who saved it, when, and the old and new values."""
+
+    __tablename__ = "scorecard_versions"
+    __table_args__ = (
+        UniqueConstraint("scorecard_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    kind: Mapped[VersionKind] = mapped_column(enum_column(VersionKind, "scorecard_version_kind"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    total: Mapped[Decimal] = mapped_column(POINTS)
+    # Criterion code (or "comment", "state") -> [old, new], as strings.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Score(db.Model):

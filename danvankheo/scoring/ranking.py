@@ -40,7 +40,9 @@ from .models import (
 
 GRADES = {grade.value: grade for grade in Grade}
 FLAG_DISAGREEMENT = "disagreement"
-FLAG_LABELS = {FLAG_DISAGREEMENT: "Chênh lệch lớn", adjustment.FLAG_GRADE_CHANGE: adjustment.GRADE_CHANGE_LABEL}
+FLAG_DISCUSSION = "discussion_revised"
+FLAG_LABELS = {FLAG_DISAGREEMENT: "Chênh lệch lớn", FLAG_DISCUSSION: "Điều chỉnh sau thảo luận",
+               adjustment.FLAG_GRADE_CHANGE: adjustment.GRADE_CHANGE_LABEL}
 
 
 @dataclass(slots=True)
@@ -88,6 +90,10 @@ class RankingRow:
     @property
     def is_disagreement(self) -> bool:
         return FLAG_DISAGREEMENT in self.flags
+
+    @property
+    def is_revised_after_discussion(self) -> bool:
+        return FLAG_DISCUSSION in self.flags
 
     @property
     def grade_label(self) -> str:
@@ -161,7 +167,7 @@ def _compute_ranking(round_: Round) -> list[RankingRow]:
             Initiative.id, Initiative.name, Initiative.sort_name, Initiative.field,
             Unit.id, Unit.name, Unit.sort_name, Unit.kind,
             RoundEntry.submitted_count, RoundEntry.assigned_count, SCORE_COLUMNS[round_.aggregation],
-            RoundEntry.spread, RoundEntry.criterion_means,
+            RoundEntry.spread, RoundEntry.criterion_means, RoundEntry.discussion_revised_count,
         )
         .select_from(RoundEntry)
         .join(Initiative, RoundEntry.initiative_id == Initiative.id)
@@ -172,7 +178,7 @@ def _compute_ranking(round_: Round) -> list[RankingRow]:
     rows: list[RankingRow] = []
     rank = 0
     for (initiative_id, name, name_sort, field_, unit_id, unit_name, unit_sort, unit_kind,
-         submitted, assigned, score, spread, stored_means) in entries:
+         submitted, assigned, score, spread, stored_means, discussion_revised) in entries:
         complete = submitted >= required
         grade = None
         if complete:
@@ -191,7 +197,8 @@ def _compute_ranking(round_: Round) -> list[RankingRow]:
             spread=spread,
             grade=grade,
             rank=rank if complete else None,
-            flags=[FLAG_DISAGREEMENT] if aggregation.is_wide_spread(spread, submitted, threshold) else [],
+            flags=([FLAG_DISAGREEMENT] if aggregation.is_wide_spread(spread, submitted, threshold) else [])
+            + ([FLAG_DISCUSSION] if discussion_revised else []),
             complete=complete,
             submitted_count=submitted,
             assigned_count=assigned,

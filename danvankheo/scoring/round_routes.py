@@ -20,7 +20,7 @@ from ..extensions import db
 from ..registry.models import FIELD_LABELS, Field, Initiative
 from ..units.models import UNIT_KIND_LABELS, Unit, UnitKind
 from ..units.services import all_units_in_tree_order
-from . import adjustment, services
+from . import adjustment, second_round, services
 from .agreement import round_agreement
 from .forms import ActionForm, CriterionForm, ReasonForm, RoundForm
 from .models import (
@@ -272,8 +272,9 @@ def entries(round_id: int):
     round_ = _round(round_id)
     q = (request.args.get("q") or "").strip()
     page = paginate_rows(services.model_progress_select(round_, q=q), per_page=50)
-    eligible = []
-    if round_.is_draft and _can_manage():
+    eligible, elsewhere = [], {}
+    may_add = round_.state in (RoundState.DRAFT, RoundState.SCORING) and _can_manage()
+    if may_add:
         eligible_query = (
             select(Initiative.id, Initiative.name, Unit.name)
             .join(Unit, Initiative.unit_id == Unit.id)
@@ -282,9 +283,12 @@ def entries(round_id: int):
             .limit(200)
         )
         eligible = db.session.execute(eligible_query).all()
+        elsewhere = second_round.standings_elsewhere(round_, [row[0] for row in eligible])
     return render_template(
-        "scoring/entries.html", round=round_, page=page, q=q, eligible=eligible,
-        eligible_count=services.count_eligible(round_) if round_.is_draft else 0,
+        "scoring/entries.html", round=round_, page=page, q=q, eligible=eligible, elsewhere=elsewhere,
+        may_add=may_add,
+        eligible_count=services.count_eligible(round_) if may_add else 0,
+        held_back=services.count_held_back(round_) if round_.is_draft and may_add else 0,
         action_form=ActionForm(),
     )
 
@@ -306,8 +310,25 @@ def entries_add_all(round_id: int):
 def entries_add(round_id: int):
     round_ = _round(round_id)
     ids = [int(v) for v in request.form.getlist("initiative_id") if v.isdigit()]
-    if ActionForm().validate_on_submit() and ids:
-        _run(lambda: services.add_entries(round_, ids, by=current_user), f"Đã thêm {len(ids)} mô hình vào đợt.")
+    reason = (request.form.get("ly_do") or "").strip()
+    if not (ActionForm().validate_on_submit() and ids):
+        return _back(round_, "rounds.entries")
+    try:
+        added = services.add_entries(round_, ids, by=current_user, reason=reason)
+    except services.NeedsReason as question:
+        db.session.rollback()
+        # Ask: where each model stands, and a reason for evaluating it again.
+        names = dict(db.session.execute(select(Initiative.id, Initiative.name).where(Initiative.id.in_(ids))).all())
+        return render_template("scoring/entries_confirm.html", round=round_, ids=ids, names=names,
+                               standings=question.standings, asked_again=bool(request.form.get("hoi_lai")),
+                               action_form=ActionForm())
+    except services.ScoringError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _back(round_, "rounds.entries")
+    db.session.commit()
+    late = " Hãy phân công người chấm cho mô hình mới." if round_.state is RoundState.SCORING else ""
+    flash(f"Đã thêm {added} mô hình vào đợt.{late}", "success")
     return _back(round_, "rounds.entries")
 
 
@@ -332,7 +353,7 @@ def model_detail(round_id: int, initiative_id: int):
     if not in_round:
         abort(404)
     assignments = db.session.execute(
-        select(Assignment, User.full_name, Unit.name, Scorecard.state)
+        select(Assignment, User.full_name, Unit.name, Scorecard)
         .join(User, Assignment.evaluator_id == User.id)
         .outerjoin(Unit, User.unit_id == Unit.id)
         .outerjoin(
@@ -361,7 +382,7 @@ def model_detail(round_id: int, initiative_id: int):
     cards = services.anonymous_scorecards(round_, initiative.id)
     return render_template(
         "scoring/model_detail.html", round=round_, initiative=initiative, assignments=assignments,
-        candidates=candidates, cards=cards, action_form=ActionForm(),
+        candidates=candidates, cards=cards, action_form=ActionForm(), reason_form=ReasonForm(),
     )
 
 
@@ -589,3 +610,6 @@ def ranking_basis(round_id: int):
         if changed:
             flash(f"Từ nay đợt này xếp hạng theo: {basis.label.lower()}.", "success")
     return _back(round_, "rounds.ranking")
+
+
+from . import phase_routes  # noqa: E402,F401  (discussion, reopening and versions: routes of this blueprint)

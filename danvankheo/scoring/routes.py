@@ -13,7 +13,7 @@ from ..core.types import utcnow
 from ..extensions import db
 from ..registry.models import Initiative
 from ..units.models import Unit
-from . import services
+from . import phases, services, versions
 from .forms import ActionForm, ReasonForm
 from .models import (
     Assignment,
@@ -187,9 +187,14 @@ def score(round_id: int, initiative_id: int):
         values = {c.id: request.form.get(f"score-{c.id}", "") for c in round_.criteria}
         comment = request.form.get("comment", "")
         submit = request.form.get("action") == "submit"
+        # The version the form was based on: a form without one is as stale as an old one.
+        expected = versions.parse_version(request.form.get("version"))
         for attempt in (1, 2):
             try:
-                services.save_scorecard(round_, initiative, current_user, values, comment=comment, submit=submit)
+                if expected is None:
+                    raise versions.StaleScorecard()
+                services.save_scorecard(round_, initiative, current_user, values, comment=comment, submit=submit,
+                                        expected_version=expected)
                 db.session.commit()
                 break
             except IntegrityError:
@@ -202,7 +207,7 @@ def score(round_id: int, initiative_id: int):
                 errors, typed = error.errors, values
                 flash(str(error), "danger")
                 break
-            except services.ScoringError as error:
+            except (services.ScoringError, versions.StaleScorecard) as error:
                 db.session.rollback()
                 flash(str(error), "danger")
                 return redirect(url_for("scoring.score", round_id=round_.id, initiative_id=initiative.id))
@@ -212,7 +217,7 @@ def score(round_id: int, initiative_id: int):
         card = services.find_scorecard(round_.id, initiative.id, current_user.id)
         typed["comment"] = comment
     own_scores = {s.criterion_id: s.value for s in card.scores} if card else {}
-    visible = services.others_visible(round_, card)
+    visible = phases.others_visible(round_, card)
     others = (
         services.anonymous_scorecards(round_, initiative.id, exclude_evaluator_id=current_user.id)
         if visible else []
@@ -221,7 +226,8 @@ def score(round_id: int, initiative_id: int):
         "scoring/score.html",
         round=round_, initiative=initiative, assignment=assignment, card=card, own_scores=own_scores,
         errors=errors, typed=typed, others=others, others_visible=visible,
-        can_save=round_.window_open(utcnow()) and assignment.status is AssignmentStatus.ASSIGNED,
+        can_save=phases.can_edit(round_, card, assignment, utcnow()),
+        revision=phases.revision_kind(round_, card), window_open=round_.window_open(utcnow()),
         next_id=next_to_score(current_user.id, round_.id, initiative),
         evidence=_evidence_links(initiative), form=form, reason_form=ReasonForm(),
     )

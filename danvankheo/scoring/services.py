@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import and_, delete, func, insert, literal, or_, select
@@ -18,13 +18,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import diff, record
 from ..auth.models import Role, User, UserRole
+from ..core.formatting import format_score, parse_decimal
 from ..core.text import search_terms, sort_key
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
 from ..notifications.services import notify
 from ..registry.models import Field, Initiative, Status
 from ..units.models import Unit, UnitKind
-from . import aggregation, load_caps, standings
+from . import aggregation, load_caps, second_round, standings
 from .models import (
     DEFAULT_GRADE_THRESHOLDS,
     DEFAULT_RUBRIC,
@@ -64,6 +65,9 @@ class ScoreValidationError(ScoringError):
 
 
 EDITABLE_ENTRIES = "Chỉ thêm hoặc bớt mô hình khi đợt đánh giá đang chuẩn bị."
+EDITABLE_ENTRIES_OR_LATE = (
+    "Chỉ thêm mô hình khi đợt đánh giá đang chuẩn bị hoặc đang chấm (mô hình được tiếp nhận sau khi đợt bắt đầu)."
+)
 FROZEN_RUBRIC = "Bộ tiêu chí đã cố định từ khi bắt đầu chấm; chỉ sửa được khi đợt đang chuẩn bị."
 MAX_REASON = 2000
 
@@ -89,16 +93,21 @@ def _path_conflict(evaluator_path: str, unit_path: str) -> bool:
 
 
 def is_assigned_evaluator(user, initiative_id: int) -> bool:
-    """True when `user` is to score this model in a round (assigned, not recused): they may
-    then read its dossier and evidence, whatever the registry's own visibility rules."""
+    """True when `user` is to score this model in a round not yet finalised (assigned, not
+    recused): they may then read its dossier and evidence, whatever the registry's own
+    visibility rules. The access ends when the round's result is published."""
     if not getattr(user, "is_authenticated", False) or not user.is_evaluator:
         return False
     return bool(
         db.session.scalar(
-            select(func.count()).where(
+            select(func.count())
+            .select_from(Assignment)
+            .join(Round, Assignment.round_id == Round.id)
+            .where(
                 Assignment.evaluator_id == user.id,
                 Assignment.initiative_id == initiative_id,
                 Assignment.status == AssignmentStatus.ASSIGNED,
+                Round.state != RoundState.FINALISED,
             )
         )
     )
@@ -237,10 +246,14 @@ def count_eligible(round_: Round) -> int:
 
 
 def add_all_eligible(round_: Round, *, by: User | None = None) -> int:
-    """Add every eligible model not yet in the round, in one statement. Returns how many."""
+    """Add every eligible model not yet in the round, in one statement. Returns how many.
+
+    Models ranked in a published round or proposed for an award are held back: each needs a
+    reason (`add_entries`).
+    """
     _require(round_, RoundState.DRAFT, message=EDITABLE_ENTRIES)
     before = entry_count(round_)
-    ids = eligible_select(round_).subquery()
+    ids = eligible_select(round_).where(~second_round.elsewhere_clause(round_)).subquery()
     db.session.execute(
         insert(RoundEntry).from_select(
             ["round_id", "initiative_id", "added_at"],
@@ -253,19 +266,57 @@ def add_all_eligible(round_: Round, *, by: User | None = None) -> int:
     return added
 
 
-def add_entries(round_: Round, initiative_ids: Iterable[int], *, by: User | None = None) -> int:
-    _require(round_, RoundState.DRAFT, message=EDITABLE_ENTRIES)
+def count_held_back(round_: Round) -> int:
+    """Eligible models that "Thêm tất cả" leaves out: ranked in a published round, or proposed."""
+    query = eligible_select(round_).where(second_round.elsewhere_clause(round_))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+class NeedsReason(ScoringError):
+    """Some chosen models were ranked or proposed: show where they stand, and ask why they are
+    evaluated again. `standings` lists every place of every chosen model found elsewhere."""
+
+    def __init__(self, standings: dict[int, list[second_round.Standing]]) -> None:
+        super().__init__(
+            "Có mô hình đã được xếp hạng, đề nghị khen thưởng hoặc đang ở đợt khác. "
+            "Vui lòng ghi lý do đánh giá lại."
+        )
+        self.standings = standings
+
+
+def add_entries(round_: Round, initiative_ids: Iterable[int], *, by: User | None = None,
+                reason: str | None = None) -> int:
+    """Add chosen models. While the round is being scored, models accepted since can still join.
+
+    A model that already stands elsewhere needs `reason` (else NeedsReason); each such
+    addition is audited with the reason and where the model stood.
+    """
+    _require(round_, RoundState.DRAFT, RoundState.SCORING, message=EDITABLE_ENTRIES_OR_LATE)
     wanted = set(initiative_ids)
     eligible = set(db.session.scalars(eligible_select(round_).where(Initiative.id.in_(wanted))))
     if wanted - eligible:
         raise ScoringError(
             "Chỉ thêm được mô hình đã tiếp nhận của năm đánh giá, trong phạm vi của đợt và chưa có trong đợt."
         )
+    reason = (reason or "").strip()[:MAX_REASON] or None
+    standings_found = second_round.standings_elsewhere(round_, eligible)
+    elsewhere = second_round.needing_reason(standings_found)
+    if elsewhere and not reason:
+        raise NeedsReason(standings_found)
     for initiative_id in sorted(eligible):
         db.session.add(RoundEntry(round_id=round_.id, initiative_id=initiative_id))
     db.session.flush()
-    if eligible:
-        record("round.entries_add", round_, actor=by, changes={"initiative_ids": [None, sorted(eligible)]})
+    late = round_.state is RoundState.SCORING
+    names = dict(db.session.execute(select(Initiative.id, Initiative.name).where(Initiative.id.in_(eligible))).all())
+    plain = sorted(eligible - set(elsewhere))
+    if plain:
+        record("round.entries_add_late" if late else "round.entries_add", round_, actor=by,
+               changes={"initiative_ids": [None, plain]})
+    for initiative_id in sorted(elsewhere):
+        record("round.entries_add_reviewed", round_, actor=by, reason=reason,
+               changes={"initiative": [None, names[initiative_id]],
+                        "standing": [None, second_round.describe(elsewhere[initiative_id])]}
+               | ({"late": [None, True]} if late else {}))
     return len(eligible)
 
 
@@ -386,6 +437,7 @@ def finalise(round_: Round, *, by: User | None = None) -> RankingSnapshot:
              for position, row in enumerate(rows, start=1)],
         )
     round_.finalised_at = utcnow()
+    round_.discussion_opened_at = None  # the discussion ends with the published result
     _change_state(round_, RoundState.FINALISED, by=by, action="round.finalise")
     _notify_units_of_results(round_)
     return snapshot
@@ -415,16 +467,7 @@ def parse_points(raw: str | Decimal | int | float | None) -> Decimal | None:
         return None
     if isinstance(raw, Decimal | int | float):
         return aggregation.to_decimal(raw)
-    text = str(raw).strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError("Điểm phải là một số (ví dụ 7 hoặc 7,5).") from error
-    if not value.is_finite():
-        raise ValueError("Điểm phải là một số (ví dụ 7 hoặc 7,5).")
-    return value
+    return parse_decimal(raw)
 
 
 def is_half_step(value: Decimal) -> bool:
@@ -883,26 +926,44 @@ def save_scorecard(
     comment: str = "",
     submit: bool = False,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Scorecard:
     """Create or update the evaluator's scorecard for a model (an upsert on the unique keys).
 
     `values` maps criterion id to the typed score. A draft may leave scores blank; a
-    submission needs every score. A submitted scorecard stays submitted when revised.
+    submission needs every score. A submitted scorecard is locked (see `phases`): it changes
+    only once reopened by the secretariat or during the discussion phase, and stays
+    submitted. Every change is a version (see `versions`); `expected_version`, the version
+    the form was based on, refuses a stale form.
     Safe under concurrent requests: the round row is share-locked (state changes take an
     exclusive lock) and the assignment row is locked, so saves of one scorecard queue up;
     the model's and the evaluator's standing are then recomputed under their own row locks
     (`standings.refresh`), so saves of different cards of one model queue up there.
     """
+    from . import phases, versions
+    from .models import VersionKind
+
     state = db.session.scalar(select(Round.state).where(Round.id == round_.id).with_for_update(read=True))
-    check_can_score(round_, initiative, evaluator, now=now, state=state)
+    db.session.refresh(round_, ["discussion_opened_at"])
+    if has_conflict(evaluator, initiative.unit):
+        raise ConflictOfInterest(OWN_UNIT_MESSAGE)
     assignment = _lock_assignment(round_.id, initiative.id, evaluator.id)
     if assignment is None:
         raise ScoringError("Bạn không được phân công chấm mô hình này.")
     if assignment.status is AssignmentStatus.RECUSED:
         raise ScoringError("Bạn đã từ chối chấm mô hình này.")
-
     card = find_scorecard(round_.id, initiative.id, evaluator.id)
     was_submitted = card is not None and card.is_submitted
+    if was_submitted:
+        phases.check_revision_allowed(round_, card, state=state)
+        kind = VersionKind.REOPENED if card.is_reopened else VersionKind.DISCUSSION
+        if card.is_reopened:
+            check_can_score(round_, initiative, evaluator, now=now, state=state)
+    else:
+        check_can_score(round_, initiative, evaluator, now=now, state=state)
+        kind = VersionKind.SUBMIT if submit else VersionKind.DRAFT
+    versions.check_current(card, expected_version)
+
     submit = submit or was_submitted
     parsed: dict[int, Decimal | None] = {}
     errors: dict[int | str, str] = {}
@@ -930,13 +991,14 @@ def save_scorecard(
         try:
             with db.session.begin_nested():
                 card = Scorecard(round_id=round_.id, initiative_id=initiative.id, evaluator_id=evaluator.id,
-                                 state=ScorecardState.DRAFT, total=Decimal(0), comment="")
+                                 state=ScorecardState.DRAFT, total=Decimal(0), comment="", version=0)
                 db.session.add(card)
         except IntegrityError:
             # Another request created it first (possible only without row locks, e.g. SQLite).
             card = find_scorecard(round_.id, initiative.id, evaluator.id)
             if card is None:
                 raise
+            versions.check_current(card, expected_version)
     by_criterion = {s.criterion_id: s for s in card.scores}
     codes = {c.id: c.code for c in round_.criteria}
     changes: dict[str, list] = {}
@@ -963,9 +1025,19 @@ def save_scorecard(
     if submit:
         if not was_submitted:
             changes["state"] = ["draft", "submitted"]
+            card.submitted_at = now or utcnow()
         card.state = ScorecardState.SUBMITTED
-        card.submitted_at = now or utcnow()
+    if was_submitted and changes:
+        # One revision per reopening; a discussion revision is marked on the ranking.
+        if kind is VersionKind.REOPENED:
+            card.reopened_at = None
+            card.reopen_reason = None
+        else:
+            card.revised_in_discussion = True
     card.updated_at = utcnow()
+    if changes:
+        db.session.flush()
+        versions.add_version(card, kind, changes, by=evaluator)
     standings.refresh(round_, models=[initiative.id], evaluators=[evaluator.id])
     if submit and (changes or not was_submitted):
         record("scorecard.revise" if was_submitted else "scorecard.submit", card, actor=evaluator,
@@ -974,13 +1046,14 @@ def save_scorecard(
 
 
 def _fmt(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
+    return format_score(value)
 
 
 def others_visible(round_: Round, own: Scorecard | None) -> bool:
-    """Blind rounds show other evaluators' scores only after one's own is submitted."""
-    return not round_.is_blind or (own is not None and own.is_submitted)
+    """Blind rounds: see `phases.others_visible` (after the window, or in the discussion phase)."""
+    from .phases import others_visible as visible
+
+    return visible(round_, own)
 
 
 @dataclass

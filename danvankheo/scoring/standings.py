@@ -65,6 +65,7 @@ class EntryStanding:
     score_trimmed_mean: Decimal | None = None
     spread: Decimal | None = None
     criterion_means: dict[str, str] = field(default_factory=dict)
+    discussion_revised_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def entry_standing(
     *,
     assigned: int = 0,
     recused: int = 0,
+    discussion_revised: int = 0,
 ) -> EntryStanding:
     """A model's figures from its submitted totals and, per criterion code, the sum and number
     of its submitted scores. Pure; the arithmetic is `aggregation`'s."""
@@ -105,6 +107,7 @@ def entry_standing(
             for code, (total, count) in sorted(criterion_sums.items())
             if count
         },
+        discussion_revised_count=discussion_revised,
     )
 
 
@@ -130,6 +133,7 @@ def recompute_entries(round_: Round, initiative_ids: Collection[int] | None = No
     sums: dict[int, dict[str, tuple[Decimal, int]]] = {}
     assigned: dict[int, int] = {}
     recused: dict[int, int] = {}
+    revised: dict[int, int] = {}
     keys: list[int] = []
     for scope in _scopes(initiative_ids):
 
@@ -141,10 +145,13 @@ def recompute_entries(round_: Round, initiative_ids: Collection[int] | None = No
         else:
             keys.extend(scope)
         submitted = and_(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED)
-        for initiative_id, total in db.session.execute(
-            within(select(Scorecard.initiative_id, Scorecard.total).where(submitted), Scorecard.initiative_id)
+        for initiative_id, total, in_discussion in db.session.execute(
+            within(select(Scorecard.initiative_id, Scorecard.total, Scorecard.revised_in_discussion)
+                   .where(submitted), Scorecard.initiative_id)
         ):
             totals.setdefault(initiative_id, []).append(aggregation.to_decimal(total))
+            if in_discussion:
+                revised[initiative_id] = revised.get(initiative_id, 0) + 1
         for initiative_id, criterion_id, total, count in db.session.execute(
             within(
                 select(Scorecard.initiative_id, Score.criterion_id, func.sum(Score.value), func.count())
@@ -167,7 +174,7 @@ def recompute_entries(round_: Round, initiative_ids: Collection[int] | None = No
             (assigned if status is AssignmentStatus.ASSIGNED else recused)[initiative_id] = count
     return {
         key: entry_standing(totals.get(key, []), sums.get(key, {}), assigned=assigned.get(key, 0),
-                            recused=recused.get(key, 0))
+                            recused=recused.get(key, 0), discussion_revised=revised.get(key, 0))
         for key in keys
     }
 

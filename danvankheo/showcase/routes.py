@@ -14,6 +14,7 @@ from ..evidence.models import Evidence
 from ..extensions import db
 from ..registry.models import Field, Initiative, Status
 from ..registry.services import ListFilters, apply_search
+from . import library
 
 bp = Blueprint("showcase", __name__, url_prefix="/thu-vien")
 
@@ -31,17 +32,23 @@ def _public_query():
 @bp.get("")
 def index():
     filters = ListFilters.from_args(request.args)
+    sort_key = request.args.get("sap_xep", "")
+    sort_key = sort_key if sort_key in library.SORTS else next(iter(library.SORTS))
     query = apply_search(_public_query(), filters.q)
     if filters.year:
         query = query.where(Initiative.year == filters.year)
+    per_field = library.field_counts(query)
     if filters.field:
         query = query.where(Initiative.field == filters.field)
-    query = query.order_by(Initiative.year.desc(), Initiative.sort_name, Initiative.id)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(library.sort(query, sort_key), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     years = db.session.scalars(
         select(Initiative.year).where(Initiative.status == Status.ACCEPTED).distinct().order_by(Initiative.year.desc())
     ).all()
-    return render_template("showcase/index.html", page=page, filters=filters, fields=Field, years=years)
+    return render_template(
+        "showcase/index.html", page=page, filters=filters, fields=Field, years=years, per_field=per_field,
+        all_fields=sum(per_field.values()), sorts=library.SORTS, sort_key=sort_key,
+        badges=library.badges_for(item.id for item in page.items),
+    )
 
 
 @bp.get("/<int:initiative_id>")
@@ -62,4 +69,5 @@ def detail(initiative_id: int):
         .options(joinedload(Initiative.unit))
         .order_by(Initiative.year, Initiative.sort_name)
     ).all()
-    return render_template("showcase/detail.html", initiative=initiative, replicated_by=replicated_by)
+    return render_template("showcase/detail.html", initiative=initiative, replicated_by=replicated_by,
+                           badges=library.badges_for([initiative.id])[initiative.id])

@@ -2,7 +2,7 @@
 both bases kept in the frozen ranking, and the warnings of recycled models and reused evidence
 
 Revision ID: 1200judging
-Revises: 1100meetings
+Revises: 1100hardening
 Create Date: 2026-12-06 19:45:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1200judging'
-down_revision = '1100meetings'
+down_revision = '1100hardening'
 branch_labels = None
 depends_on = None
 

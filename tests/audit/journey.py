@@ -105,7 +105,10 @@ def score(j: Journey) -> None:
     for n, evaluator in enumerate(j.evaluators):
         values = {c.id: str(c.max_score - Decimal(n)) for c in j.round.criteria}
         scoring.save_scorecard(j.round, j.initiative, evaluator, values, submit=True)
-    # The first evaluator changes their mind before the round closes.
+    # The first evaluator changes their mind in the discussion phase, before the round closes.
+    from danvankheo.scoring import phases
+
+    phases.open_discussion(j.round, by=j.secretariat)
     values = {c.id: str(c.max_score - Decimal("0.5")) for c in j.round.criteria}
     scoring.save_scorecard(j.round, j.initiative, j.evaluators[0], values, submit=True)
     db.session.commit()

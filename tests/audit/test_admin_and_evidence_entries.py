@@ -140,7 +140,7 @@ def test_the_trail_shows_recorded_values_in_vietnamese(client, login_as):
     assert "Ngày quyết định: 02/11/2026" in cells, cells
     assert any(c.startswith("Loại đơn vị phải đăng ký:") and "UBND xã/phường/đặc khu" in c for c in cells), cells
     assert any(c.startswith("Vai trò:") and "Cán bộ đơn vị" in c and "[" not in c for c in cells), cells
-    assert "Hoạt động: Có → Không" in cells, cells
-    assert f"Loại: {UnitKind.DEPARTMENT.label} → {UnitKind.COMMUNE.label}" in cells, cells
+    assert "Đang hoạt động: Có → Không" in cells, cells  # as the account form names it
+    assert f"Loại đơn vị: {UnitKind.DEPARTMENT.label} → {UnitKind.COMMUNE.label}" in cells, cells
     for code in ("draft", "scoring", "department", "staff", "True", "2026-11-02", "+07:00"):
         assert not any(code in c for c in cells), (code, cells)

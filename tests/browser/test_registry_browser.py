@@ -29,7 +29,8 @@ MODEL_NAME = "Dân vận khéo trong giải phóng mặt bằng đường vành 
 @pytest.fixture
 def province(app, make_user):
     year = local_today().year
-    deadline = deadline_from_local(local_today() + timedelta(days=20), time(23, 59))
+    # Five days ahead: near enough for the staff banner (within 7 days), far enough to submit.
+    deadline = deadline_from_local(local_today() + timedelta(days=5), time(23, 59))
     set_year_settings(year, deadline_at=deadline, kinds=[UnitKind.DEPARTMENT, UnitKind.COMMUNE])
     root = make_unit("UBND tỉnh Ninh Bình", kind=UnitKind.PROVINCE, code="NB")
     commune = make_unit("UBND phường Hoa Lư", kind=UnitKind.COMMUNE, parent=root, code="PHL")
@@ -66,7 +67,7 @@ def test_register_return_resubmit_accept_and_publish(page, province):
     page.get_by_label("Số điện thoại liên hệ").fill("0912 345 678")
     page.get_by_label("Thành viên tham gia").fill("Nguyễn Thị Hoa - Công chức địa chính\nTrần Văn Nam - Trưởng khu phố")
     page.get_by_label("Kinh phí ngân sách (đồng)").fill("50.000.000")
-    page.get_by_label("Thời gian bắt đầu").fill(f"{year}-02-01")
+    page.get_by_label("Thời gian bắt đầu").fill(f"01/02/{year}")
     page.get_by_label("Kết quả định lượng").fill("100% hộ bàn giao mặt bằng; 35 buổi đối thoại.")
     page.get_by_label("Số người hưởng lợi").fill("420")
     page.get_by_label("Khả năng duy trì, nhân rộng").fill("Áp dụng cho các dự án tiếp theo.")

@@ -22,13 +22,14 @@ def test_dashboard_charts_render_with_tables(page):
     observer = make_user(Role.OBSERVER, full_name="Bùi Thị Hạnh")
     db.session.commit()
     browser_login(page, observer.login, PASSWORD)
+    page.get_by_role("button", name="Báo cáo").click()
     page.get_by_role("link", name="Thống kê").click()
     page.wait_for_url("**/thong-ke")
     page.get_by_label("Năm", exact=True).select_option("2026")
     page.get_by_role("button", name="Xem").click()
     page.wait_for_url("**/thong-ke?nam=2026")
 
-    charts = page.locator("section.chart svg[role=img]")
+    charts = page.locator("section.chart svg[role=group]")
     assert charts.count() >= 6
     for testid in ("chart-field", "chart-unit-kind", "chart-status", "chart-grades", "chart-trend"):
         section = page.get_by_test_id(testid)

@@ -125,20 +125,43 @@ def test_evaluators_score_secretariat_finalises_staff_reads_result(page):
     expect(page.get_by_text("Đã nộp phiếu chấm.")).to_be_visible()
     browser_logout(page)
 
-    # 2. The second evaluator sees nobody's scores before submitting, then the anonymous table.
+    # 2. The second evaluator sees nobody's scores, neither before nor after submitting: the
+    # submitted card is locked, so submitting to peek and then revising is impossible.
     browser_login(page, "giamkhao.vinh", PASSWORD)
     page.goto(f"/cham-diem/{round_.id}/{commune_model.id}")
     expect(page.get_by_test_id("others-hidden")).to_be_visible()
     _fill_scores(page, [10, 15, 12, 5, 10])
     page.get_by_label("Nhận xét").fill("Cần bổ sung số liệu kiểm chứng.")
     page.get_by_role("button", name="Nộp phiếu").click()
-    others = page.get_by_test_id("others").inner_text()
-    assert "Phiếu 1" in others and "94,5" in others and "Vũ Thị Ánh" not in others
-    screenshot(page, "scoring-form-others")
+    expect(page.get_by_test_id("card-locked")).to_be_visible()
+    expect(page.get_by_test_id("others-hidden")).to_be_visible()
     page.goto(f"/cham-diem/{round_.id}/{models['justice'].id}")
     _fill_scores(page, [18, 27, 18, 9, 18])
     page.get_by_role("button", name="Nộp phiếu").click()
     expect(page.get_by_text("Đã nộp phiếu chấm.")).to_be_visible()
+    browser_logout(page)
+
+    # 2a. The secretariat reopens a card with a reason and reads its versions, then opens the
+    # discussion; the evaluator then sees the anonymous table.
+    browser_login(page, "noivu", PASSWORD)
+    page.goto(f"/dot-danh-gia/{round_.id}/mo-hinh/{commune_model.id}")
+    page.get_by_text("Mở lại phiếu").first.click()
+    page.get_by_test_id("reopen-form").first.get_by_label("Lý do").fill("Nhập nhầm điểm tiêu chí 2")
+    screenshot(page, "scoring-reopen")
+    page.get_by_test_id("reopen-form").first.get_by_role("button", name="Mở lại phiếu").click()
+    expect(page.get_by_text("Đã mở lại phiếu chấm")).to_be_visible()
+    page.get_by_test_id("versions-link").first.click()
+    expect(page.get_by_test_id("version-table")).to_be_visible()
+    screenshot(page, "scoring-versions")
+    page.goto(f"/dot-danh-gia/{round_.id}")
+    page.get_by_role("button", name="Mở thảo luận").click()
+    expect(page.get_by_text("Đã mở thảo luận")).to_be_visible()
+    browser_logout(page)
+    browser_login(page, "giamkhao.vinh", PASSWORD)
+    page.goto(f"/cham-diem/{round_.id}/{commune_model.id}")
+    others = page.get_by_test_id("others").inner_text()
+    assert "Phiếu 1" in others and "94,5" in others and "Vũ Thị Ánh" not in others
+    screenshot(page, "scoring-form-others")
     browser_logout(page)
 
     # 3. The secretariat: progress, close, the disagreement flag, finalise.

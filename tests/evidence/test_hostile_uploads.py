@@ -63,6 +63,15 @@ def _pixel_bomb() -> bytes:
     return out.getvalue()
 
 
+# A scanner's minimal PDF: complete objects, no cross-reference table (no "startxref").
+_SCANNER_OBJECTS = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+    b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n"
+)
+SCANNER_PDF = _SCANNER_OBJECTS + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -96,6 +105,11 @@ CASES = [
     Case("xlsx-member-flood", samples.zip_bomb_xlsx_many_members, "bang.xlsx", ZIP_BOMB),
     Case("corrupt-pdf-truncated", lambda: PDF()[:200], "hong.pdf", CORRUPT_PDF),
     Case("corrupt-pdf-garbage", lambda: b"%PDF-1.7\n" + b"\x00garbage" * 50 + b"\n%%EOF\n", "hong.pdf", CORRUPT_PDF),
+    # Without a cross-reference table: cut inside an object, or with no page at all.
+    Case("no-xref-pdf-cut-inside-an-object", lambda: _SCANNER_OBJECTS[:-40] + b"\n%%EOF\n", "quet.pdf", CORRUPT_PDF),
+    Case("no-xref-pdf-without-pages", lambda: _SCANNER_OBJECTS.replace(b"[3 0 R] /Count 1", b"[] /Count 0")
+         .replace(b"/Type /Page /", b"/Type /Xyz /") + b"%%EOF\n", "quet.pdf", CORRUPT_PDF),
+    Case("no-xref-pdf-cut-before-eof", lambda: SCANNER_PDF[:-8], "quet.pdf", CORRUPT_PDF),
     Case("truncated-png", lambda: samples.png_bytes()[:40], "anh.png", "Tệp ảnh bị hỏng"),
     Case("pixel-bomb-png", _pixel_bomb, "anh-lon.png", "kích thước điểm ảnh quá lớn"),
     Case("nul-hides-exe-extension", PDF, "bao-cao.pdf\x00.exe", MISMATCH),
@@ -111,6 +125,10 @@ CASES = [
     Case("only-dots-name", PDF, "....", stored_name="minh-chung.pdf"),
     Case("no-extension", PDF, "Báo cáo tổng kết", stored_name="Báo cáo tổng kết.pdf"),
     Case("html-in-name", PDF, "<img src=x onerror=alert(1)>.pdf", stored_name="<img src=x onerror=alert(1)>.pdf"),
+    # Accepted: a structurally valid PDF as some scanners write it, without an xref table.
+    Case("scanner-pdf-without-xref", lambda: SCANNER_PDF, "ban-quet.pdf", stored_name="ban-quet.pdf"),
+    Case("scanner-pdf-without-xref-or-trailer", lambda: _SCANNER_OBJECTS + b"%%EOF\n", "quet-2.pdf",
+         stored_name="quet-2.pdf"),
 ]
 
 

@@ -62,6 +62,15 @@ def test_vietnamese_filename_round_trip_rfc5987(client, upload):
     assert 'filename="Bao cao ket qua mo hinh' in disposition  # ASCII fallback for old clients
 
 
+def test_ascii_fallback_writes_d_for_dj(client, upload):
+    """NFKD has no decomposition for đ: without care the fallback drops it ("oan")."""
+    upload((samples.pdf_bytes(), "Đoàn đội - Biên bản.pdf"))
+    evidence = db.session.scalar(select(Evidence))
+    disposition = client.get(f"/minh-chung/{evidence.id}?tai=1").headers["Content-Disposition"]
+    assert 'filename="Doan doi - Bien ban.pdf"' in disposition
+    assert f"filename*=UTF-8''{quote('Đoàn đội - Biên bản.pdf', safe='!#$&+^`|~')}" in disposition
+
+
 def test_pdfs_and_images_open_inline_others_download(client, upload):
     upload((samples.pdf_bytes(), "a.pdf"), (samples.png_bytes(), "b.png"), (samples.docx_bytes(), "c.docx"))
     by_name = {e.original_name: e for e in db.session.scalars(select(Evidence))}
@@ -198,10 +207,13 @@ def test_only_people_who_may_see_the_model_download(client, upload, world, draft
     upload((samples.pdf_bytes(), "noi-bo.pdf"))
     evidence = db.session.scalar(select(Evidence))
     url = f"/minh-chung/{evidence.id}"
+    # Not yours is answered like missing (404): a 403 would confirm that the id exists.
     switch_to(client, world.other_staff)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     switch_to(client, world.secretariat)
-    assert client.get(url).status_code == 403  # still a draft
+    not_yours = client.get(url)
+    assert not_yours.status_code == 404  # still a draft
+    assert not_yours.get_data(as_text=True) == client.get("/minh-chung/999999").get_data(as_text=True)
     draft.status = Status.SUBMITTED
     db.session.commit()
     assert client.get(url).status_code == 200
@@ -217,7 +229,7 @@ def test_other_units_cannot_upload(client, world, draft):
     switch_to(client, world.other_staff)
     response = client.post(f"/minh-chung/mo-hinh/{draft.id}", data={"files": [(io.BytesIO(b"%PDF-"), "x.pdf")]},
                            content_type="multipart/form-data")
-    assert response.status_code == 403 and evidence_count() == 0
+    assert response.status_code == 404 and evidence_count() == 0
 
 
 def test_public_flag_and_who_may_change_it(client, upload, world, draft):

@@ -51,10 +51,10 @@ def _row_of(ws, text: str) -> int:
     raise AssertionError(f"{text!r} not in the sheet")
 
 
-def _assert_print_ready(ws, header_row: str, freeze: str) -> None:
-    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToWidth) == 1
-    assert int(ws.page_setup.fitToHeight) == 0
+def _assert_print_ready(ws, header_row: str, freeze: str, orientation: str = "landscape") -> None:
+    assert ws.page_setup.orientation == orientation and int(ws.page_setup.paperSize) == 9
+    # At 100 %: the columns are chosen to fit A4, nothing shrinks the text (test_print.py).
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.scale) == 100
     assert ws.print_title_rows == header_row
     assert ws.freeze_panes == freeze
 
@@ -64,15 +64,17 @@ def _assert_official_header(ws, last_col: str) -> int:
     Returns the column where the right block starts."""
     assert ws["A1"].value == "UBND TỈNH NINH BÌNH"
     assert ws["A2"].value == "SỞ NỘI VỤ" and ws["A2"].font.b
-    assert ws["A3"].value.startswith("Số:")
+    assert ws["A4"].value.startswith("Số:")
     right = next(c for c in ws[1] if c.value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     assert right.font.b and ws.cell(2, right.column).value == "Độc lập - Tự do - Hạnh phúc"
-    assert ws.cell(3, right.column).font.i and ws.cell(3, right.column).value.startswith("Ninh Bình, ngày ")
+    assert ws.cell(4, right.column).font.i and ws.cell(4, right.column).value.startswith("Ninh Bình, ngày ")
     from openpyxl.utils import get_column_letter
 
+    last_col = get_column_letter(ws.max_column)
     letter = get_column_letter(right.column - 1)
-    assert {f"A1:{letter}1", f"A2:{letter}2", f"A3:{letter}3", f"{right.column_letter}1:{last_col}1",
-            f"{right.column_letter}2:{last_col}2", f"A5:{last_col}5"} <= _merged(ws)
+    title_row = 7 if ws["A6"].value == "DỰ THẢO" else 6
+    assert {f"A1:{letter}1", f"A2:{letter}2", f"A4:{letter}4", f"{right.column_letter}1:{last_col}1",
+            f"{right.column_letter}2:{last_col}2", f"A{title_row}:{last_col}{title_row}"} <= _merged(ws)
     assert all(c.font.name == "Times New Roman" for row in ws.iter_rows(max_row=8) for c in row if c.value)
     return right.column
 
@@ -105,38 +107,43 @@ def test_proposal_list_in_the_official_layout(client, login_as, finalised):
     assert ascii_name == f"Danh-sach-de-nghi-khen-thuong-2026-{proposal.id}.xlsx"
     wb = _workbook(response)
     ws = wb["Danh sách đề nghị"]
-    _assert_official_header(ws, "I")
-    assert ws["A3"].value == "Số: 125/TTr-SNV"
+    _assert_official_header(ws, "J")
+    assert ws["A4"].value == "Số: 125/TTr-SNV"
     right = next(c for c in ws[1] if c.value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").column
-    assert ws.cell(3, right).value == "Ninh Bình, ngày 05 tháng 10 năm 2026"
-    assert ws["A5"].value == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
-    assert ws["A6"].value == "Phong trào thi đua “Dân vận khéo” năm 2026"
-    assert ws["A7"].value == "(Kèm theo Tờ trình số 125/TTr-SNV ngày 05/10/2026 của Sở Nội vụ)"
-    assert [c.value for c in ws[9]] == [
-        "STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị", "Tên mô hình", "Tóm tắt thành tích", "Điểm",
-        "Xếp loại", "Hình thức khen thưởng đề nghị", "Ghi chú"]
-    _assert_print_ready(ws, "$9:$9", "C10")
+    assert ws.cell(4, right).value == "Ninh Bình, ngày 05 tháng 10 năm 2026"
+    assert ws["A6"].value == "DỰ THẢO"  # not approved yet
+    assert ws["A7"].value == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
+    assert ws["A8"].value == "Phong trào thi đua “Dân vận khéo” năm 2026"
+    assert ws["A9"].value == "(Kèm theo Tờ trình số 125/TTr-SNV ngày 05/10/2026 của Sở Nội vụ)"
+    # DOMAIN.md's order.
+    assert [c.value for c in ws[11]] == [
+        "STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị", "Tên mô hình", "Lĩnh vực", "Điểm", "Xếp loại",
+        "Tóm tắt thành tích", "Hình thức khen thưởng đề nghị", "Ghi chú"]
+    _assert_print_ready(ws, "$11:$11", "C12")
 
-    assert ws["A10"].value == "I. TẬP THỂ" and "A10:I10" in _merged(ws)
-    first = [c.value for c in ws[11]]
-    assert first[:4] == [1, "Sở Tư pháp", None, "Tư pháp gần dân, vì dân"]
-    assert first[5] == 94.5 and ws["F11"].data_type == "n" and first[6] == "Xuất sắc"
-    assert first[7] == "Bằng khen của Chủ tịch UBND tỉnh"
-    assert "Trợ giúp pháp lý cho 1.250 lượt người dân." in first[4]
-    injection = ws["D12"]
+    assert ws["A12"].value == "I. TẬP THỂ" and "A12:J12" in _merged(ws)
+    first = [c.value for c in ws[13]]
+    assert first[:5] == [1, "Sở Tư pháp", None, "Tư pháp gần dân, vì dân", "Xây dựng hệ thống chính trị"]
+    assert first[5] == 94.5 and ws["F13"].data_type == "n" and first[6] == "Xuất sắc"
+    assert ws["F13"].number_format == "[$-42A]General"  # prints "94,5"
+    assert first[8] == "Bằng khen của Chủ tịch UBND tỉnh"
+    assert "Trợ giúp pháp lý cho 1.250 lượt người dân." in first[7]
+    assert ws.row_dimensions[13].height > 2 * 15  # the summary wraps, the row grows with it
+    injection = ws["D14"]
     assert injection.value == INJECTION_NAME and injection.data_type == "s" and injection.quotePrefix
-    assert ws["B12"].value == "Sở Y tế" and ws["F12"].value == 91
+    assert ws["B14"].value == "Sở Y tế" and ws["F14"].value == 91
 
     individuals = _row_of(ws, "II. CÁ NHÂN")
     person = [c.value for c in ws[individuals + 1]]
     assert person[:3] == [1, "Lê Văn Đạt", "Trưởng phòng Phổ biến pháp luật, Sở Tư pháp"]
-    note = ws.cell(individuals + 1, 9)
+    note = ws.cell(individuals + 1, 10)
     assert note.value == "+ Đề nghị ưu tiên" and note.data_type == "s" and note.quotePrefix
     total = _row_of(ws, "Tổng cộng: 2 tập thể và 1 cá nhân.")
     assert ws.cell(total + 1, 1).value == "Trong đó: Bằng khen của Chủ tịch UBND tỉnh: 3."
     signer_rows = [c.value for row in ws.iter_rows(min_row=total + 2) for c in row if c.value]
     assert signer_rows[:2] == ["Nơi nhận:", "KT. GIÁM ĐỐC"]
     assert "PHÓ GIÁM ĐỐC" in signer_rows and signer_rows[-1] == "Nguyễn Văn An"
+    assert "- Như trên;" not in signer_rows  # the list has no Kính gửi
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.xlsx"))
     assert event.object_type == "Proposal" and event.object_id == proposal.id
     assert event.changes["filename"][1] == utf8_name
@@ -148,9 +155,9 @@ def test_proposal_without_number_leaves_room_to_write_it(client, login_as, final
     db.session.commit()
     login_as(Role.OBSERVER)
     ws = _workbook(client.get(f"/xuat-excel/de-nghi/{proposal.id}")).active
-    assert re.fullmatch(r"Số: \s+/TTr-SNV", ws["A3"].value)
-    assert ws["A7"].value.startswith("(Kèm theo Tờ trình số ") and "/2026 của Sở Nội vụ)" in ws["A7"].value
-    assert ws["A12"].value == "II. CÁ NHÂN" and ws["A13"].value == "Không có"
+    assert ws["A4"].value == "Số: …………/TTr-SNV"  # dots, to write the number in by hand
+    assert ws["A9"].value == "(Kèm theo Tờ trình số …………/TTr-SNV ngày …/…/2026 của Sở Nội vụ)"
+    assert ws["A14"].value == "II. CÁ NHÂN" and ws["A15"].value == "Không có"
 
 
 # --- Ranking -----------------------------------------------------------------------------------
@@ -163,28 +170,40 @@ def test_ranking_with_criterion_means_and_score_details(client, login_as, finali
     wb = _workbook(response)
     ws = wb["Xếp hạng"]
     _assert_official_header(ws, "M")
-    assert ws["A5"].value == "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG MÔ HÌNH “DÂN VẬN KHÉO”"
-    header_top, header_bottom = 8, 9
+    assert ws["A6"].value == "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG MÔ HÌNH “DÂN VẬN KHÉO”"  # finalised: no DỰ THẢO
+    header_top, header_bottom = 9, 10
     assert [c.value for c in ws[header_top]][:5] == ["STT", "Tên mô hình", "Đơn vị", "Lĩnh vực",
                                                     "Điểm trung bình theo tiêu chí"]
     assert ws.cell(header_bottom, 5).value == "TC1. Tính mới, sáng tạo (20)"
     assert ws.cell(header_bottom, 9).value == "TC5. Tính bền vững, khả năng nhân rộng (20)"
     assert [ws.cell(header_top, c).value for c in range(10, 14)] == ["Tổng điểm", "Xếp loại", "Xếp hạng", "Ghi chú"]
-    assert {"E8:I8", "A8:A9", "B8:B9", "J8:J9"} <= _merged(ws)
-    _assert_print_ready(ws, "$8:$9", "C10")
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=10, max_row=12)]
+    assert {"E9:I9", "A9:A10", "B9:B10", "J9:J10"} <= _merged(ws)
+    _assert_print_ready(ws, "$9:$10", "C11")
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=11, max_row=13)]
     assert rows[0][:4] == [1, "Tư pháp gần dân, vì dân", "Sở Tư pháp", "Xây dựng hệ thống chính trị"]
     assert rows[0][4:9] == [19, 28.5, 19, 9, 19] and rows[0][9:12] == [94.5, "Xuất sắc", 1]
-    assert all(ws.cell(10, c).data_type == "n" for c in range(4, 13) if ws.cell(10, c).value is not None
-               and not isinstance(ws.cell(10, c).value, str))
-    assert rows[1][1] == INJECTION_NAME and ws["B11"].data_type == "s" and ws["B11"].quotePrefix
+    assert all(ws.cell(11, c).data_type == "n" for c in range(4, 13) if ws.cell(11, c).value is not None
+               and not isinstance(ws.cell(11, c).value, str))
+    assert rows[1][1] == INJECTION_NAME and ws["B12"].data_type == "s" and ws["B12"].quotePrefix
     assert rows[2][10:12] == ["Tốt", 3]
+    signed = [c.value for row in ws.iter_rows(min_row=14) for c in row if c.value]
+    assert signed[0] == "Xếp hạng theo: điểm gốc"  # which score ranked (raw, not adjusted)
+    assert signed[1:3] == ["Nơi nhận:", "…………"] and signed[-1] == "…………"  # no signer configured
+
+    comments = wb["Nhận xét"]
+    header = _row_of(comments, "Nhận xét")
+    body = [[c.value for c in row] for row in comments.iter_rows(min_row=header + 1) if row[0].value is not None]
+    assert [(row[1], row[3], row[5]) for row in body] == [
+        ("Tư pháp gần dân, vì dân", "Thành viên 1", "Nhận xét justice"),
+        (INJECTION_NAME, "Thành viên 1", "Nhận xét injection"),
+        ("Dân vận ở thôn bản", "Thành viên 1", "Nhận xét commune")]
+    assert body[0][4] == 94.5
 
     details = wb["Chi tiết phiếu chấm"]
-    header = _row_of(details, "Thành viên hội đồng chấm")
+    header = _row_of(details, "Thành viên hội đồng")
     body = [[c.value for c in row] for row in details.iter_rows(min_row=header + 1) if row[0].value is not None]
     assert len(body) == 3 * 5  # three models, five criteria, one evaluator
-    assert {row[3] for row in body} == {"Hoàng Văn Bình"}  # the secretariat sees names
+    assert {row[3] for row in body} == {"Thành viên 1"}  # nobody is named, not even to the secretariat
     assert body[0][4].startswith("TC1.") and body[0][5] == 20 and isinstance(body[0][6], int | float)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.xlsx"))
     assert event.object_type == "Round" and event.changes["rows"][1] == 15
@@ -206,32 +225,35 @@ def test_ranking_download_is_what_the_filtered_page_shows(client, login_as, fina
     assert _filename(response)[1] == "Kết quả xếp hạng Đợt đánh giá mô hình năm 2026 (đã lọc).xlsx"
     wb = _workbook(response)
     ranking = wb["Xếp hạng"]
-    assert [ranking.cell(row, 1).value for row in (6, 7)] == [
-        "Đợt đánh giá mô hình năm 2026 (năm 2026)", "(Khối: Sở, ban, ngành)"]
+    assert [ranking.cell(row, 1).value for row in (7, 8)] == [
+        "Đợt đánh giá mô hình năm 2026", "(Khối: Sở, ban, ngành)"]
     names = [row[1] for row in ranking.iter_rows(values_only=True) if isinstance(row[0], int)]
     # The two departments' models in the page's order (by name); the commune's model is left out.
     assert names == ["Tư pháp gần dân, vì dân", INJECTION_NAME]
     details = wb["Chi tiết phiếu chấm"]
-    header = _row_of(details, "Thành viên hội đồng chấm")
+    header = _row_of(details, "Thành viên hội đồng")
     body = [[c.value for c in row] for row in details.iter_rows(min_row=header + 1) if row[0].value is not None]
     assert len(body) == 2 * 5
     assert [row[1] for row in body[::5]] == names  # the detail follows the ranking sheet's order
 
 
-def test_a_detail_too_large_for_one_download_is_explained_not_built(client, login_as, finalised, monkeypatch):
-    from danvankheo.exports import routes
+def test_a_ranking_over_the_threshold_is_built_by_a_job_with_its_whole_detail(client, login_as, finalised, app):
+    """No detail is refused any more: past JOB_EXPORT_THRESHOLD rows the export is a job
+    (run inside the request here: the tests' worker is immediate) whose file has every row."""
+    from danvankheo.jobs.models import Job, JobState
 
-    monkeypatch.setattr(routes, "DETAIL_MAX_ROWS", 14)  # the round has 15 score rows
+    app.config["JOB_EXPORT_THRESHOLD"] = 17  # 3 ranking rows + 15 score rows = 18
     login_as(finalised.secretariat)
-    wb = _workbook(client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang"))
-    assert len([row for row in wb["Xếp hạng"].iter_rows(values_only=True) if isinstance(row[0], int)]) == 3
-    details = wb["Chi tiết phiếu chấm"]
-    text = [c for row in details.iter_rows(values_only=True) for c in row if c]
-    assert any("Chi tiết gồm 15 dòng điểm, quá lớn cho một lần tải (tối đa 14 dòng)" in str(c) for c in text)
-    assert "Hoàng Văn Bình" not in text  # no score rows
-    monkeypatch.setattr(routes, "DETAIL_MAX_ROWS", 15)
-    details = _workbook(client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang"))["Chi tiết phiếu chấm"]
-    assert "Hoàng Văn Bình" in {c for row in details.iter_rows(values_only=True) for c in row}
+    response = client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/cong-viec")
+    job = db.session.scalar(select(Job))
+    assert job.state is JobState.DONE and job.progress_done == job.progress_total == 18
+    details = _workbook(client.get(f"/cong-viec/{job.id}/tai-ve"))["Chi tiết phiếu chấm"]
+    header = _row_of(details, "Thành viên hội đồng")
+    body = [row for row in details.iter_rows(min_row=header + 1, values_only=True) if row[0] is not None]
+    assert len(body) == 15 and "Thành viên 1" in {row[3] for row in body}
+    app.config["JOB_EXPORT_THRESHOLD"] = 18  # at the threshold: still an instant download
+    assert _filename(client.get(f"/xuat-excel/dot-danh-gia/{finalised.round.id}/xep-hang"))
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.EVALUATOR])
@@ -256,8 +278,8 @@ def test_compliance_report_of_a_year(client, login_as, app):
                                    "Tình hình đăng ký mô hình năm 2026.xlsx")
     ws = _workbook(response).active
     _assert_official_header(ws, "L")
-    assert ws["A3"].value.startswith("Số:") and ws["A3"].value.endswith("/BC-SNV")
-    assert ws["A5"].value == "BÁO CÁO TÌNH HÌNH ĐĂNG KÝ MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2026"
+    assert ws["A4"].value.startswith("Số:") and ws["A4"].value.endswith("/BC-SNV")
+    assert ws["A6"].value == "BÁO CÁO TÌNH HÌNH ĐĂNG KÝ MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2026"
     header = _row_of(ws, "Đơn vị")
     assert ws.cell(header, 6).value == "Số mô hình" and ws.cell(header + 1, 6).value == "Đã nộp"
     _assert_print_ready(ws, f"${header}:${header + 1}", f"C{header + 2}")
@@ -267,6 +289,7 @@ def test_compliance_report_of_a_year(client, login_as, app):
     deadline = ws.cell(header + 2, 4)
     assert deadline.is_date and deadline.number_format == "dd/mm/yyyy" and deadline.value.year == 2026
     assert any(str(v).startswith("Tổng cộng: 3 đơn vị") for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert "Nơi nhận:" in [c.value for row in ws.iter_rows() for c in row]
     injected = next(c for row in ws.iter_rows() for c in row if c.value == INJECTION_NAME)
     assert injected.data_type == "s" and injected.quotePrefix
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.xlsx"))
@@ -288,21 +311,23 @@ def test_registry_listing_with_the_filters_applied(client, login_as, app):
     login_as(Role.SECRETARIAT)
     response = client.get("/xuat-excel/mo-hinh?nam=2026&q=")
     ws = _workbook(response).active
-    assert ws["A1"].value == "DANH SÁCH MÔ HÌNH “DÂN VẬN KHÉO”"
-    assert ws["A2"].value == "Điều kiện lọc: năm 2026"
+    assert ws["A1"].value == "UBND TỈNH NINH BÌNH" and ws["A6"].value == "DANH SÁCH MÔ HÌNH “DÂN VẬN KHÉO”"
+    assert ws["A7"].value == "(Điều kiện lọc: năm 2026)"
     header = _row_of(ws, "STT")
     _assert_print_ready(ws, f"${header}:${header}", f"C{header + 1}")
-    rows = list(ws.iter_rows(min_row=header + 1, values_only=True))
+    rows = [row for row in ws.iter_rows(min_row=header + 1, values_only=True) if isinstance(row[0], int)]
     names = [row[1] for row in rows]
     assert sorted(names) == sorted(["Tư pháp gần dân", INJECTION_NAME])
     justice_row = rows[names.index("Tư pháp gần dân")]
-    assert justice_row[2:7] == ("Sở Tư pháp", 2026, "Xây dựng hệ thống chính trị", "Tập thể", "Đã nộp")
-    assert justice_row[10:12] == (1200, 50_000_000)
+    # The year is text: it prints "2026", never "2.026".
+    assert justice_row[2:7] == ("Sở Tư pháp", "2026", "Xây dựng hệ thống chính trị", "Tập thể", "Đã nộp")
+    assert justice_row[9:11] == (1200, 50_000_000)
     injected = ws.cell(header + 1 + names.index(INJECTION_NAME), 2)
     assert injected.data_type == "s" and injected.quotePrefix
     filtered = _workbook(client.get(f"/xuat-excel/mo-hinh?nam=2026&don_vi={health.id}")).active
-    assert filtered["A2"].value == "Điều kiện lọc: năm 2026; đơn vị Sở Y tế (kể cả đơn vị trực thuộc)"
-    assert [r[1] for r in filtered.iter_rows(min_row=header + 1, values_only=True)] == [INJECTION_NAME]
+    assert filtered["A7"].value == "(Điều kiện lọc: năm 2026; đơn vị Sở Y tế (kể cả đơn vị trực thuộc))"
+    assert [r[1] for r in filtered.iter_rows(min_row=header + 1, values_only=True)
+            if isinstance(r[0], int)] == [INJECTION_NAME]
     events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.xlsx")))
     assert [e.changes["rows"][1] for e in events] == [2, 1]
 

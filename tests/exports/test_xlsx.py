@@ -64,41 +64,61 @@ def test_official_header_block_layout():
     # Six columns: the left block spans the first columns, the motto the rest.
     assert cells["A1"].value == "UBND TỈNH NINH BÌNH"
     assert cells["A2"].value == "SỞ NỘI VỤ" and cells["A2"].font.b
-    assert cells["A3"].value == "Số: 12/TTr-SNV"
+    # The short rule under the issuing body: underlined non-breaking spaces on row 3.
+    assert set(cells["A3"].value) == {"\u00a0"} and cells["A3"].font.u == "single"
+    assert cells["A4"].value == "Số: 12/TTr-SNV"
     right = [c for c in cells.values() if c.value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"][0]
     assert right.row == 1 and right.font.b and right.column > 1
     motto = ws.cell(row=2, column=right.column)
     assert motto.value == "Độc lập - Tự do - Hạnh phúc" and motto.font.b
-    date_line = ws.cell(row=3, column=right.column)
+    assert motto.font.u == "single"  # the rule under the motto, as long as its line
+    assert not motto.alignment.wrap_text and not right.alignment.wrap_text  # each on one line
+    date_line = ws.cell(row=4, column=right.column)
     assert date_line.value == "Ninh Bình, ngày 05 tháng 10 năm 2026" and date_line.font.i
     split = right.column - 1
-    assert {f"A1:{chr(64 + split)}1", f"A2:{chr(64 + split)}2", f"A3:{chr(64 + split)}3"} <= merged
-    assert {f"{chr(65 + split)}1:F1", f"{chr(65 + split)}2:F2", f"{chr(65 + split)}3:F3"} <= merged
-    assert cells["A5"].value == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" and "A5:F5" in merged
-    assert cells["A6"].value == "Phong trào thi đua “Dân vận khéo” năm 2026"
-    assert cells["A7"].value.startswith("(Kèm theo Tờ trình số 12/TTr-SNV") and cells["A7"].font.i
-    assert [ws.cell(row=9, column=i).value for i in range(1, 7)] == [c.title for c in COLUMNS]
+    last = ws.max_column
+    left_col, right_col, last_col = chr(64 + split), chr(65 + split), chr(64 + last)
+    assert {f"A1:{left_col}1", f"A2:{left_col}2", f"A4:{left_col}4"} <= merged
+    assert {f"{right_col}1:{last_col}1", f"{right_col}2:{last_col}2", f"{right_col}4:{last_col}4"} <= merged
+    assert cells["A6"].value == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" and f"A6:{last_col}6" in merged
+    assert cells["A7"].value == "Phong trào thi đua “Dân vận khéo” năm 2026"
+    assert cells["A8"].value.startswith("(Kèm theo Tờ trình số 12/TTr-SNV") and cells["A8"].font.i
+    headers = [ws.cell(row=10, column=i).value for i in range(1, last + 1)]
+    assert [h for h in headers if h] == [c.title for c in COLUMNS]
     assert all(c.font.name == "Times New Roman" for c in cells.values())
+    assert "DỰ THẢO" not in [c.value for c in cells.values()]
+
+
+def test_a_draft_says_so_above_its_title():
+    from dataclasses import replace
+
+    ws = _read(workbook_bytes([Sheet("Danh sách", COLUMNS, [], header=replace(HEADER, draft=True))])).active
+    assert ws["A6"].value == "DỰ THẢO" and ws["A6"].font.b and ws["A7"].value == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
 
 
 def test_print_settings_and_frozen_panes():
     ws = _read(_document([[1, "Mô hình A", 90, 10, date(2026, 10, 1), "Tốt"]])).active
-    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.orientation == "portrait"  # six narrow columns fit A4 upright
     assert int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
-    assert ws.print_title_rows == "$9:$9"  # the table's header row on every page
-    assert ws.freeze_panes == "C10"  # header row and STT + name stay in view
+    # Printed at 100 %: the columns fit the page, nothing is shrunk below its size.
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.scale) == 100
+    assert ws.print_title_rows == "$10:$10"  # the table's header row on every page
+    assert ws.freeze_panes.endswith("11")  # header row and STT + name stay in view
     assert ws.oddFooter.center.text == "Trang &P/&N"
+    wide = _read(workbook_bytes([Sheet("S", [Column(f"Cột số {n}", "long_text") for n in range(8)],
+                                       [["Một đoạn văn bản dài " * 4] * 8])])).active
+    assert wide.page_setup.orientation == "landscape"
 
 
 def test_values_keep_their_types_and_dates_show_dd_mm_yyyy():
     ws = _read(_document([[1, "Mô hình A", Decimal("92.50"), 1200, date(2026, 10, 1), "Tốt"],
                           [2, "Mô hình B", 75.25, None, datetime(2026, 9, 30, 8, 0, tzinfo=UTC), ""]])).active
-    a, b = 10, 11
+    a, b = 11, 12
     assert ws.cell(a, 1).value == 1 and ws.cell(a, 1).data_type == "n"
     assert ws.cell(a, 3).value == 92.5 and ws.cell(a, 3).data_type == "n"
-    assert ws.cell(a, 4).value == 1200 and ws.cell(a, 4).number_format == "#,##0"
+    # Numbers stay numbers; the locale tag prints them the Vietnamese way in LibreOffice.
+    assert ws.cell(a, 4).value == 1200 and ws.cell(a, 4).number_format == "[$-42A]#,##0"
+    assert ws.cell(a, 3).number_format == "[$-42A]General"
     assert ws.cell(a, 5).value == datetime(2026, 10, 1) and ws.cell(a, 5).is_date
     assert ws.cell(a, 5).number_format == "dd/mm/yyyy"
     assert ws.cell(b, 5).value == datetime(2026, 9, 30, 8, 0)
@@ -110,8 +130,9 @@ def test_values_keep_their_types_and_dates_show_dd_mm_yyyy():
 )
 def test_formula_like_text_stays_text(text):
     ws = _read(_document([[1, text, None, None, None, text]])).active
-    for column in (2, 6):
-        cell = ws.cell(10, column)
+    row = 11
+    for column in (2, ws.max_column):
+        cell = ws.cell(row, column)
         # Exactly as typed; a carriage return is stored as the line feed XML reads it as.
         assert cell.value == text.replace("\r", "\n")
         assert cell.data_type == "s", "never a formula"
@@ -121,9 +142,11 @@ def test_formula_like_text_stays_text(text):
 def test_ordinary_text_has_no_quote_prefix_and_vietnamese_is_intact():
     name = "Mô hình “Dân vận khéo” ở xã Đồng Thái — ưu tiên người yếu thế"
     ws = _read(_document([[1, name, None, None, None, "Kết quả:\n- 98% hồ sơ đúng hạn"]])).active
-    assert ws.cell(10, 2).value == name and not ws.cell(10, 2).quotePrefix
-    assert ws.cell(10, 6).value == "Kết quả:\n- 98% hồ sơ đúng hạn"
-    assert ws.cell(10, 6).alignment.wrap_text
+    last = ws.max_column
+    assert ws.cell(11, 2).value == name and not ws.cell(11, 2).quotePrefix
+    assert ws.cell(11, last).value == "Kết quả:\n- 98% hồ sơ đúng hạn"
+    assert ws.cell(11, last).alignment.wrap_text
+    assert ws.row_dimensions[11].height >= 2 * 12  # two lines, and room for them
 
 
 def test_no_formula_anywhere_in_the_package():
@@ -138,19 +161,31 @@ def test_no_formula_anywhere_in_the_package():
 
 def test_control_characters_are_dropped_not_fatal():
     ws = _read(_document([[1, "Tên\x00 có\x07 ký tự lạ", None, None, None, ""]])).active
-    assert ws.cell(10, 2).value == "Tên có ký tự lạ"
+    assert ws.cell(11, 2).value == "Tên có ký tự lạ"
 
 
 def test_sections_totals_and_signature():
     rows = [Span("I. TẬP THỂ"), [1, "Sở Tư pháp", 90, 1, None, ""], Span("Tổng cộng: 1 tập thể.", "total")]
     ws = _read(_document(rows)).active
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert ws["A10"].value == "I. TẬP THỂ" and "A10:F10" in merged and ws["A10"].font.b
-    assert ws["A12"].value == "Tổng cộng: 1 tập thể."
-    values = [c.value for row in ws.iter_rows(min_row=13) for c in row if c.value]
+    last = chr(64 + ws.max_column)
+    assert ws["A11"].value == "I. TẬP THỂ" and f"A11:{last}11" in merged and ws["A11"].font.b
+    assert ws["A13"].value == "Tổng cộng: 1 tập thể."
+    values = [c.value for row in ws.iter_rows(min_row=14) for c in row if c.value]
     assert values[:2] == ["Nơi nhận:", "KT. GIÁM ĐỐC"]
     assert "PHÓ GIÁM ĐỐC" in values and values[-1] == "Nguyễn Văn An"
-    assert "- Như trên;" in values
+    assert "- Như trên;" not in values  # no Kính gửi, so no "Như trên"
+    # About 3 cm between the signer's title and the name, for the signature and the seal.
+    title_row = next(c.row for row in ws.iter_rows() for c in row if c.value == "PHÓ GIÁM ĐỐC")
+    name_row = next(c.row for row in ws.iter_rows() for c in row if c.value == "Nguyễn Văn An")
+    room = sum(ws.row_dimensions[r].height or 15 for r in range(title_row + 1, name_row))
+    assert room >= 85
+
+
+def test_an_unknown_signer_prints_dots_to_fill_in():
+    ws = _read(workbook_bytes([Sheet("S", COLUMNS, [], header=HEADER, signature=Signature(""))])).active
+    values = [c.value for row in ws.iter_rows(min_row=11) for c in row if c.value]
+    assert values.count("…………") == 2  # the title and the name
 
 
 def test_grouped_columns_merge_their_header():
@@ -163,14 +198,19 @@ def test_grouped_columns_merge_their_header():
     assert ws.print_title_rows == "$3:$4" and ws.freeze_panes == "A5"
 
 
-def test_column_widths_fit_content_within_limits():
+def test_column_widths_fill_the_page_and_rows_grow_with_their_text():
+    from danvankheo.exports import layout
+
     long = "Một đoạn tóm tắt thành tích rất dài " * 10
-    ws = _read(_document([[1, "Ngắn", 9.5, 12, date(2026, 1, 1), long]])).active
+    ws = _read(workbook_bytes([Sheet("S", COLUMNS, [[1, "Ngắn", 9.5, 12, date(2026, 1, 1), long]])])).active
     widths = {k: v.width for k, v in ws.column_dimensions.items()}
     assert widths["A"] <= 6  # STT
-    assert 8 <= widths["B"] < 20  # "Tên mô hình" on at most two lines, short content
     assert widths["E"] >= 10  # a date fits
-    assert widths["F"] == 60  # long text wraps at the column's maximum
+    printed = sum(layout.column_points(w) for w in widths.values())
+    page = layout.PRINTABLE[ws.page_setup.orientation]
+    assert page - 15 <= printed <= page
+    lines = layout.line_count(long, widths["F"])
+    assert lines > 3 and ws.row_dimensions[2].height >= lines * 12
 
 
 def test_download_names():
@@ -203,7 +243,7 @@ def test_streaming_keeps_memory_flat(tmp_path):
     small, large = peak(500), peak(4_000)
     assert large < small * 1.5 + 2_000_000, (small, large)
     ws = load_workbook(tmp_path / "4000.xlsx", read_only=True).active
-    tail = list(ws.iter_rows(min_row=9 + 4_000, values_only=True))
+    tail = list(ws.iter_rows(min_row=10 + 4_000, values_only=True))
     assert tail[-1][0] == 4_000
 
 
@@ -235,3 +275,16 @@ def test_a_table_of_exactly_the_limit_stays_on_one_sheet(monkeypatch):
     monkeypatch.setattr(xlsx, "MAX_TABLE_ROWS", 4)
     book = _read(_document([[n, "x", n, n, None, ""] for n in range(1, 5)]))
     assert book.sheetnames == ["Danh sách"]
+
+
+def test_a_deployment_without_names_prints_dots_and_never_fails():
+    from danvankheo.exports import documents
+
+    ctx = documents.DocumentContext("", "", "", "", "", date(2026, 10, 5))
+    listing = documents.ProposalList("", 2026, None, None, "", "", "", [])
+    for sheets in (documents.proposal_sheets(ctx, listing), documents.compliance_sheets(ctx, 2026, []),
+                   documents.registry_sheets(ctx, [], [])):
+        ws = _read(workbook_bytes(sheets)).active
+        values = [c.value for row in ws.iter_rows() for c in row if c.value]
+        assert values[0] == "…………" and "…………" in values  # parent body, issuing body, signer
+        assert any(str(v).startswith("…………, ngày 05 tháng 10 năm 2026") for v in values)

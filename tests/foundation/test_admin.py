@@ -203,7 +203,7 @@ def test_deactivate_user_and_reset_password(client, login_as, make_user):
     db.session.expire_all()
     assert db.session.get(User, user.id).is_active is False
     page = client.post(f"/quan-tri/nguoi-dung/{user.id}/dat-lai-mat-khau", follow_redirects=True).get_data(as_text=True)
-    assert "Mật khẩu tạm" in page
+    assert "PHIẾU CẤP LẠI MẬT KHẨU" in page and 'data-testid="slip-password"' in page
     db.session.expire_all()
     user = db.session.get(User, user.id)
     assert user.session_version > version + 1 and user.must_change_password

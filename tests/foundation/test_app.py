@@ -17,7 +17,7 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, tmp_
         create_app({"APP_ENV": "production", "SECRET_KEY": None})
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"APP_ENV": "production", "SECRET_KEY": "changeme"})
-    app = create_app({"APP_ENV": "production", "SECRET_KEY": "x" * 40})
+    app = create_app({"APP_ENV": "production", "SECRET_KEY": "x" * 40, "SESSION_COOKIE_SECURE": True})
     assert app.config["DEBUG"] is False
 
 
@@ -169,7 +169,7 @@ def test_create_admin_enforces_password_policy(app):
 def test_menu_links_by_role(client, login_as, role, present, absent):
     login_as(role)
     page = client.get("/trang-chu").get_data(as_text=True)
-    menu = page.split('id="menu"', 1)[1].split("</ul>", 1)[0]
+    menu = page.split('data-testid="main-menu"', 1)[1].split('<ul class="navbar-nav">', 1)[0]
     for path in present:
         assert f'href="{path}"' in menu, path
     for path in absent:

@@ -25,7 +25,10 @@ SHIPPED = {
     "20261122_0720_1000standings_round_entry_and_panel_standings.py": "233340d1a34fe6954319a98a1c0cd471a2419018af0eca6cd0001f8f84e3baa2",
     "20261206_1900_1050listingindex_registry_listing_index_everywhere.py": "b8e06fc02bc50476977dfb221f701f885fc4b4d10cfdf0b38578492943f35437",
     "20261206_1900_1100meetings_council_meetings_and_votes.py": "55e2402bbde710d67c0090fa0302197265ca40a07c9596cac0c3c9142effa853",
-    "20261206_1945_1200judging_ranking_basis_and_snapshot_bases.py": "08f0da34f9fbc0a07f5e754f2bfd32f8f1593ce84a6d6895233d5a55c528e842",
+    "20261206_1900_1100jobs_background_jobs.py": "fd0fa1c611af6f942735b916d9f5e14a252900b91072a234dd51e7ef34ae65ea",
+    "20261206_1900_1100uxflow_audit_parent.py": "d82e03dfdf399e5c7f7eaaea97bdcf8694527815e5ccbf335c13301f42ad41ad",
+    "20261206_1900_1100hardening_blind_scoring_versions_audit_truncate.py": "f452ed477531e21125209c6251bb16f10a24a01cf40f872df047f5c08cae74fa",
+    "20261206_1945_1200judging_ranking_basis_and_snapshot_bases.py": "deeebf226f4e88b6576b0a6a0b465c34ba123d816978af0ebde8b6f8653ae8a4",
 }
 
 

@@ -238,3 +238,40 @@ def test_missing_file_is_a_form_error(client, admin):
 
 def test_the_admin_home_links_to_the_import(client, admin):
     assert "/quan-tri/nhap-excel" in client.get("/trang-chu").get_data(as_text=True)
+
+
+def test_every_error_of_every_row_is_listed_also_those_found_in_the_database(client, admin):
+    units = [
+        ["SXX", "", "Bộ", "KHONGCO"],  # three errors: name, kind, and an unknown parent
+    ]
+    users = [
+        # bad login, bad email, unknown role and an unknown unit code: four errors on one row
+        ["Sai Login", "Ai Đó", "khong-phai-email", None, None, "KHONGCO", "Khách mời"],
+        ["dung", "Đúng", None, None, None, "SXX", "staff"],  # refers to the refused unit: no extra error
+    ]
+    html = upload(client, xlsx(units, users)).get_data(as_text=True)
+    errors = _errors(html)
+    assert [e[2] for e in errors if e[0] == "Đơn vị"] == ["Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên"]
+    assert [e[2] for e in errors if e[0] == "Người dùng"] == ["Tên đăng nhập", "Email", "Mã đơn vị", "Vai trò"]
+    assert not any(e[1] == "3" and e[0] == "Người dùng" for e in errors)
+    assert f"có {len(errors)} lỗi" in html
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
+def test_refusals_while_writing_are_all_listed_and_nothing_is_kept(client, admin, monkeypatch):
+    from danvankheo.auth import services as accounts
+
+    real = accounts.create_user
+
+    def refuse_some(**kwargs):
+        if kwargs["login"] in {"canbo.yte", "noivu"}:
+            raise accounts.UserError(f"Không tạo được tài khoản {kwargs['login']}.")
+        return real(**kwargs)
+
+    monkeypatch.setattr(accounts, "create_user", refuse_some)
+    html = upload(client, xlsx()).get_data(as_text=True)
+    errors = _errors(html)
+    assert [(e[0], e[1]) for e in errors] == [("Người dùng", "2"), ("Người dùng", "4")]
+    assert "Chưa nhập gì" in html
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1  # the admin only

@@ -102,9 +102,10 @@ def test_an_extension_moves_the_reminder(units, smtp_server):
     grant_extension(2026, late_unit, until=local_end_of_day(date(2026, 10, 30)), reason="Sáp nhập")
     db.session.commit()
     _run(DEADLINE_DAY - timedelta(days=7))
-    assert _kinds(units["late"]) == [] and _kinds(units["other"]) == ["deadline_7_days"]
+    # The unit was told of its extension when it was granted, and is not reminded of the old date.
+    assert _kinds(units["late"]) == ["deadline_extended"] and _kinds(units["other"]) == ["deadline_7_days"]
     _run(date(2026, 10, 23))
-    assert _kinds(units["late"]) == ["deadline_7_days"]
+    assert _kinds(units["late"]) == ["deadline_extended", "deadline_7_days"]
 
 
 def test_submitting_stops_the_reminders(units, smtp_server):

@@ -30,10 +30,18 @@ def test_every_relative_link_resolves():
     assert not broken, f"links to missing files: {broken}"
 
 
+# The print tests render every export and document and save first pages as print-<name>.png
+# (exports) and doc-<name>.png (the proposal's documents).
+PRINT_TESTS = ("tests/exports/test_print.py", "tests/awards/test_dossier_print.py")
+
+
 def test_guides_show_only_screenshots_a_browser_test_takes():
     taken = set()
     for test in (PROJECT_ROOT / "tests" / "browser").glob("test_*.py"):
         taken |= set(_SCREENSHOT_CALL.findall(test.read_text(encoding="utf-8")))
+    for name in PRINT_TESTS:
+        names = set(_SCREENSHOT_CALL.findall((PROJECT_ROOT / name).read_text(encoding="utf-8")))
+        taken |= names | {f"print-{n}" for n in names}
     shown = {
         (path.parent / target).resolve()
         for path in DOCS

@@ -84,6 +84,7 @@ def test_production_app_installs_one_json_handler(tmp_path, monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     overrides = {
         "SECRET_KEY": "x" * 40,
+        "SESSION_COOKIE_SECURE": True,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
         "UPLOAD_FOLDER": str(tmp_path / "evidence"),
     }

@@ -39,6 +39,7 @@ def two_instances(_app, database_url, tmp_path_factory):
         "RATELIMIT_KEY_PREFIX": f"dvk-test-{uuid.uuid4().hex[:8]}",
         "UPLOAD_FOLDER": str(tmp_path / "shared-evidence"),
         "INSTANCE_PATH": str(tmp_path / "instance"),
+        "PLAIN_HTTP_ONLY": "1",  # loopback HTTP: the cookie cannot be Secure here
     }
     a = GunicornServer(env, workers=1, log_path=tmp_path / "a.log")
     b = GunicornServer(env, workers=1, log_path=tmp_path / "b.log")

@@ -162,7 +162,7 @@ def test_deadline_from_local_counts_the_whole_minute(app):
 # --- Home panels -------------------------------------------------------------------------
 
 
-def test_staff_banner_with_days_left_until_something_is_submitted(client, world):
+def test_staff_banner_when_the_deadline_is_near_until_everything_is_submitted(client, world):
     year = local_today().year
     deadlines.set_year_settings(year, deadline_at=deadlines.deadline_from_local(
         local_today() + timedelta(days=12), time(23, 59)), kinds=[UnitKind.DEPARTMENT])
@@ -170,11 +170,21 @@ def test_staff_banner_with_days_left_until_something_is_submitted(client, world)
     db.session.commit()
     switch_to(client, world.staff)
     page = client.get("/trang-chu").get_data(as_text=True)
-    assert 'data-testid="registration-banner"' in page and "Còn 12 ngày" in page
+    # 12 days away: a quiet line, no banner yet.
+    assert 'data-testid="registration-banner"' not in page and "còn 12 ngày" in page
     assert "Mô hình đang soạn" in page
+    deadlines.set_year_settings(year, deadline_at=deadlines.deadline_from_local(
+        local_today() + timedelta(days=5), time(23, 59)), kinds=[UnitKind.DEPARTMENT])
+    db.session.commit()
+    page = client.get("/trang-chu").get_data(as_text=True)
+    assert 'data-testid="registration-banner" data-state="near"' in page and "Còn 5 ngày" in page
     draft.status = Status.SUBMITTED
     db.session.commit()
     assert 'data-testid="registration-banner"' not in client.get("/trang-chu").get_data(as_text=True)
+    # A second model left as a draft brings the banner back.
+    factories.make_initiative(world.justice, name="Mô hình thứ hai", year=year)
+    db.session.commit()
+    assert "Đơn vị còn 1 bản nháp chưa nộp" in client.get("/trang-chu").get_data(as_text=True)
 
 
 def test_staff_banner_after_the_deadline(client, world):
@@ -182,7 +192,8 @@ def test_staff_banner_after_the_deadline(client, world):
     deadlines.set_year_settings(year, deadline_at=utcnow() - timedelta(days=2), kinds=[UnitKind.DEPARTMENT])
     db.session.commit()
     switch_to(client, world.staff)
-    assert "Đã quá hạn nộp" in client.get("/trang-chu").get_data(as_text=True)
+    page = client.get("/trang-chu").get_data(as_text=True)
+    assert 'data-state="passed"' in page and "Đã quá hạn nộp" in page
 
 
 def test_secretariat_panel_lists_waiting_submissions(client, world):

@@ -77,15 +77,20 @@ def test_visible_clause_matches_can_view(world, model):
 # --- Routes -----------------------------------------------------------------------------
 
 
-def test_missing_is_404_not_allowed_is_403(client, world, model):
+def test_missing_and_not_yours_are_the_same_404(client, world, model):
+    """A 403 for another unit's draft would tell a stranger which ids exist."""
     draft = model(Status.DRAFT)
     switch_to(client, world.other_staff)
-    assert client.get("/mo-hinh/999999").status_code == 404
-    assert client.get(f"/mo-hinh/{draft.id}").status_code == 403
-    assert client.get(f"/mo-hinh/{draft.id}/sua").status_code == 403
+    missing = client.get("/mo-hinh/999999")
+    assert missing.status_code == 404
+    not_yours = client.get(f"/mo-hinh/{draft.id}")
+    assert not_yours.status_code == 404
+    assert not_yours.get_data(as_text=True) == missing.get_data(as_text=True)
+    assert client.get(f"/mo-hinh/{draft.id}/sua").status_code == 404
+    assert client.post(f"/mo-hinh/{draft.id}/nop").status_code == 404
     assert client.post("/mo-hinh/999999/nop").status_code == 404
     switch_to(client, world.secretariat)
-    assert client.get(f"/mo-hinh/{draft.id}").status_code == 403
+    assert client.get(f"/mo-hinh/{draft.id}").status_code == 404
     assert client.get("/mo-hinh/999999/sua").status_code == 404
 
 

@@ -81,8 +81,9 @@ def test_award_figures_on_the_page_and_in_the_workbook(client, login_as, proposa
 
     response = client.get("/bao-cao/excel?tu_ngay=2026-01-01&den_ngay=2026-12-31")
     book = load_workbook(io.BytesIO(response.data))
-    summary = {row[1]: row[2] for row in book["Tổng hợp"].iter_rows(values_only=True)
-               if len(row) > 2 and isinstance(row[2], int)}
+    # The figure is the row's last value (the Chỉ tiêu cell may be merged over two columns).
+    summary = {row[1]: row[-1] for row in book["Tổng hợp"].iter_rows(values_only=True)
+               if len(row) > 2 and isinstance(row[0], int) and isinstance(row[-1], int)}
     assert summary["Số hồ sơ đề nghị khen thưởng đã trình"] == 2
     assert summary["Số tập thể, cá nhân được đề nghị khen thưởng"] == 3
     assert summary["Số hồ sơ đề nghị được phê duyệt"] == 1

@@ -103,10 +103,20 @@ def test_print_stylesheet_is_a4(client, login_as):
     assert "@media print" in css and "size: A4" in css
 
 
-def test_default_period_is_the_first_half_of_this_year(app):
-    period = parse_period({}, today=date(2026, 11, 22))
-    assert (period.start, period.end, period.title) == (date(2026, 1, 1), date(2026, 6, 30),
-                                                         "Sơ kết 6 tháng đầu năm 2026")
+@pytest.mark.parametrize(
+    ("today", "end", "title"),
+    [
+        (date(2026, 3, 10), date(2026, 6, 30), "Sơ kết 6 tháng đầu năm 2026"),
+        (date(2026, 6, 30), date(2026, 6, 30), "Sơ kết 6 tháng đầu năm 2026"),
+        (date(2026, 7, 1), date(2026, 12, 31), "Tổng kết năm 2026"),
+        # Issue 17: in December the report opened on a half-year long past.
+        (date(2026, 12, 6), date(2026, 12, 31), "Tổng kết năm 2026"),
+    ],
+)
+def test_default_period_is_the_report_due_now(app, today, end, title):
+    period = parse_period({}, today=today)
+    assert (period.start, period.end, period.title) == (date(2026, 1, 1), end, title)
+    assert period.label == f"từ ngày 01/01/2026 đến ngày {end:%d/%m/%Y}"
 
 
 @pytest.mark.parametrize(
@@ -150,7 +160,9 @@ def test_workbook_has_the_official_header_and_the_figures(client, login_as, prov
     assert any(isinstance(v, str) and v.startswith("Tổng kết năm 2026") for v in flat)
     assert "A1:A1" not in {str(r) for r in summary.merged_cells.ranges}
     assert any(str(r).startswith("A1:") for r in summary.merged_cells.ranges)  # the header block is merged
-    figures = {row[1]: row[2] for row in cells if len(row) > 2 and isinstance(row[2], int)}
+    # The figure is the row's last value (the Chỉ tiêu cell may be merged over two columns).
+    figures = {row[1]: row[-1] for row in cells if len(row) > 2 and isinstance(row[0], int)
+               and isinstance(row[-1], int)}
     assert figures["Số mô hình đăng ký"] == 7
     assert figures["Số mô hình đã nộp"] == 6
     assert figures["Số mô hình được tiếp nhận"] == 3

@@ -166,7 +166,7 @@ def test_recusal_is_seen_by_the_secretariat_who_reassigns(client, login_as, prov
     evaluator = province.evaluators["justice"]
     login_as(evaluator)
     model = province.models["commune"]
-    client.post(f"/cham-diem/{round_.id}/{model.id}", data={**{f"score-{k}": v for k, v in full_marks(round_).items()}, "action": "draft"})
+    client.post(f"/cham-diem/{round_.id}/{model.id}", data={**{f"score-{k}": v for k, v in full_marks(round_).items()}, "action": "draft", "version": "0"})
     response = client.post(f"/cham-diem/{round_.id}/{model.id}/tu-choi", data={"reason": "Tôi có người thân ở xã này"})
     assert response.status_code == 302
     assignment = db.session.scalar(select(Assignment))
@@ -177,7 +177,7 @@ def test_recusal_is_seen_by_the_secretariat_who_reassigns(client, login_as, prov
     assert "từ chối chấm" in note.title
     # Recused: the evaluator can no longer save a scorecard.
     response = client.post(f"/cham-diem/{round_.id}/{model.id}",
-                           data={**{f"score-{k}": v for k, v in full_marks(round_).items()}, "action": "submit"},
+                           data={**{f"score-{k}": v for k, v in full_marks(round_).items()}, "action": "submit", "version": "0"},
                            follow_redirects=True)
     assert "đã từ chối chấm" in response.get_data(as_text=True)
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from danvankheo.auth.models import Role, User
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
-from danvankheo.scoring import aggregation, services, standings
+from danvankheo.scoring import aggregation, phases, services, standings
 from danvankheo.scoring.models import Assignment, AssignmentStatus, Round, Score, Scorecard, ScorecardState
 from danvankheo.scoring.ranking import compute_ranking
 from tests.factories import make_initiative, make_unit, make_user
@@ -43,6 +43,8 @@ def busy_round(app):
     services.set_panel(round_, evaluators)
     services.auto_assign(round_, N_EVALUATORS)
     services.start_scoring(round_)
+    # The discussion phase: submitted cards may be revised (each revision a version).
+    phases.open_discussion(round_)
     db.session.commit()
     return round_.id, [m.id for m in models], [e.id for e in evaluators]
 

@@ -29,7 +29,28 @@ def test_assigned_evaluator_reads_dossier_and_evidence(client, login_as, provinc
     assignment = db.session.scalar(select(Assignment))
     services.recuse(assignment, "Có người thân ở xã", by=province.evaluators["justice"])
     db.session.commit()
-    assert client.get(f"/minh-chung/{file.id}").status_code == 403
+    assert client.get(f"/minh-chung/{file.id}").status_code == 404
+
+
+def test_evidence_access_ends_when_the_round_is_finalised(client, login_as, province):
+    from danvankheo.evidence import services as evidence
+    from tests.scoring.conftest import full_marks
+
+    model = province.models["commune"]
+    file = evidence.attach(model, io.BytesIO(samples.pdf_bytes()), "Báo cáo kết quả.pdf", actor=None)
+    province.round.min_scorecards = 1
+    services.assign(province.round, model, province.evaluators["justice"])
+    services.start_scoring(province.round)
+    services.save_scorecard(province.round, model, province.evaluators["justice"], full_marks(province.round),
+                            submit=True)
+    services.close_scoring(province.round)
+    db.session.commit()
+    login_as(province.evaluators["justice"])
+    assert client.get(f"/minh-chung/{file.id}").status_code == 200  # closed, not yet published
+    services.finalise(province.round)
+    db.session.commit()
+    assert client.get(f"/minh-chung/{file.id}").status_code == 404
+    assert not services.is_assigned_evaluator(province.evaluators["justice"], model.id)
 
 
 def test_other_evaluators_cannot_read_the_evidence(client, login_as, province):
@@ -39,4 +60,4 @@ def test_other_evaluators_cannot_read_the_evidence(client, login_as, province):
     file = evidence.attach(model, io.BytesIO(samples.pdf_bytes()), "minh-chung.pdf", actor=None)
     db.session.commit()
     login_as(province.evaluators["health"])
-    assert client.get(f"/minh-chung/{file.id}").status_code == 403
+    assert client.get(f"/minh-chung/{file.id}").status_code == 404

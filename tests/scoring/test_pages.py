@@ -72,7 +72,7 @@ def test_evaluator_pages(client, login_as, province):
     assert "Tính mới, sáng tạo" in response.get_data(as_text=True)
     response = client.post(f"/cham-diem/{province.round.id}/{model.id}",
                            data={**{f"score-{k}": v for k, v in full_marks(province.round, 5).items()},
-                                 "comment": "Tốt", "action": "submit"})
+                                 "comment": "Tốt", "action": "submit", "version": "0"})
     assert response.status_code == 302
     assert "Đã nộp" in client.get(f"/cham-diem/{province.round.id}/{model.id}").get_data(as_text=True)
 

@@ -239,7 +239,7 @@ def test_an_evaluator_moved_into_the_models_unit_can_no_longer_score_it(client, 
     url = f"/cham-diem/{round_.id}/{model.id}"
     assert client.get(url).status_code == 403
     response = client.post(url, data={**{f"score-{k}": v for k, v in full_marks(round_).items()},
-                                      "action": "submit"})
+                                      "action": "submit", "version": "0"})
     assert response.status_code == 403
     with pytest.raises(services.ConflictOfInterest):
         services.save_scorecard(round_, model, evaluator, full_marks(round_), submit=True)

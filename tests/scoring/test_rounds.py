@@ -60,12 +60,15 @@ def test_models_can_change_only_in_draft(app, province):
     with pytest.raises(services.ScoringError):
         services.add_entries(round_, [make_initiative(province.commune, status=Status.DRAFT).id])
     services.start_scoring(round_)
-    with pytest.raises(services.ScoringError, match="đang chuẩn bị"):
-        services.add_entries(round_, [late.id])
+    # A model accepted late may still join a round being scored (tests/scoring/test_second_rounds.py),
+    # but nothing leaves it and "add all" is for preparation only.
     with pytest.raises(services.ScoringError, match="đang chuẩn bị"):
         services.remove_entries(round_, [province.models["commune"].id])
     with pytest.raises(services.ScoringError, match="đang chuẩn bị"):
         services.add_all_eligible(round_)
+    services.close_scoring(round_)
+    with pytest.raises(services.ScoringError, match="đang chuẩn bị hoặc đang chấm"):
+        services.add_entries(round_, [late.id])
 
 
 def test_rubric_edits_in_draft_then_frozen(app, province):

@@ -24,8 +24,10 @@ def scoring(province):
     return province
 
 
-def _form(round_, values, action="submit", comment=""):
-    return {**{f"score-{k}": v for k, v in values.items()}, "action": action, "comment": comment}
+def _form(round_, values, action="submit", comment="", version=0):
+    """The scoring form as posted; `version` is the scorecard version the page showed."""
+    return {**{f"score-{k}": v for k, v in values.items()}, "action": action, "comment": comment,
+            "version": str(version)}
 
 
 def _url(p, key):
@@ -38,7 +40,8 @@ def _url(p, key):
         ("21", "Điểm phải từ 0 đến 20."),
         ("-1", "Điểm phải từ 0 đến 20."),
         ("7.3", "Điểm chấm theo bước 0,5"),
-        ("mười", "Điểm phải là một số"),
+        ("mười", "Không phải là số"),
+        ("2,5,5", "Chỉ dùng một dấu phẩy"),
         ("", "Vui lòng nhập điểm tiêu chí này trước khi nộp phiếu."),
     ],
 )
@@ -71,7 +74,8 @@ def test_draft_may_be_incomplete_then_submit(client, login_as, scoring):
     assert response.status_code == 302
     card = db.session.scalar(select(Scorecard))
     assert card.state is ScorecardState.DRAFT and card.total == 15
-    client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, 3), comment="Rất thiết thực"))
+    client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, 3), comment="Rất thiết thực",
+                                                     version=1))
     db.session.expire_all()
     card = db.session.scalar(select(Scorecard))
     assert card.state is ScorecardState.SUBMITTED and card.total == 97 and card.submitted_at
@@ -147,29 +151,68 @@ def test_unassigned_model_is_refused(client, login_as, scoring):
                        data=_form(scoring.round, full_marks(scoring.round))).status_code == 403
 
 
-def test_submitted_card_is_revisable_until_the_round_closes(client, login_as, scoring):
-    login_as(scoring.evaluators["commune"])
+def test_submitted_card_is_locked_until_the_secretariat_reopens_it(client, login_as, scoring):
+    evaluator = scoring.evaluators["commune"]
+    login_as(evaluator)
     client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round)))
-    client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, 10)))
+    # Submitted: locked. A revision is refused with a message, and nothing changes.
+    response = client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, 10), version=1),
+                           follow_redirects=True)
+    assert "đã nộp và đã khóa" in response.get_data(as_text=True)
     db.session.expire_all()
     card = db.session.scalar(select(Scorecard))
-    assert card.total == 90 and card.state is ScorecardState.SUBMITTED
+    assert card.total == 100 and card.version == 1
+    assert 'data-testid="card-locked"' in client.get(_url(scoring, "justice")).get_data(as_text=True)
+
+    # The secretariat reopens it with a reason: audited, and the evaluator is told.
+    from danvankheo.notifications.models import Notification
+
+    client.post("/dang-xuat")
+    login_as(scoring.secretariat)
+    response = client.post(f"/dot-danh-gia/{scoring.round.id}/phieu/{card.id}/mo-lai", data={"reason": "Nhập nhầm TC1"})
+    assert response.status_code == 302
+    reopen = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "scorecard.reopen"))
+    assert reopen.reason == "Nhập nhầm TC1" and reopen.actor_id == scoring.secretariat.id
+    note = db.session.scalar(select(Notification).where(Notification.user_id == evaluator.id,
+                                                          Notification.kind == "scoring.scorecard_reopened"))
+    assert note is not None and "Nhập nhầm TC1" in note.body
+
+    # One revision, recorded as a version with the old and new values; then locked again.
+    client.post("/dang-xuat")
+    login_as(evaluator)
+    assert "Nhập nhầm TC1" in client.get(_url(scoring, "justice")).get_data(as_text=True)
+    client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, 10), version=1))
+    db.session.expire_all()
+    card = db.session.scalar(select(Scorecard))
+    assert card.total == 90 and card.state is ScorecardState.SUBMITTED and card.version == 2
+    assert not card.is_reopened
     revision = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "scorecard.revise"))
     assert [Decimal(v) for v in revision.changes["total"]] == [100, 90]
-    assert revision.actor_id == scoring.evaluators["commune"].id
-    # A submitted card stays submitted: blanks are refused, not turned back into a draft.
-    values = full_marks(scoring.round)
-    values[scoring.round.criteria[1].id] = ""
-    response = client.post(_url(scoring, "justice"), data=_form(scoring.round, values, "draft"))
-    assert "Vui lòng nhập điểm" in response.get_data(as_text=True)
+    assert revision.actor_id == evaluator.id
+    response = client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, 2), version=2),
+                           follow_redirects=True)
+    assert "đã nộp và đã khóa" in response.get_data(as_text=True)
 
     services.close_scoring(scoring.round)
     db.session.commit()
-    response = client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, 2)),
+    response = client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, 2), version=2),
                            follow_redirects=True)
-    assert "không sửa được nữa" in response.get_data(as_text=True)
+    assert "đã khóa" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(Scorecard.total)) == 90
+
+
+def test_reopened_card_still_refuses_blanks(app, scoring):
+    evaluator = scoring.evaluators["commune"]
+    card = services.save_scorecard(scoring.round, scoring.models["justice"], evaluator, full_marks(scoring.round),
+                                   submit=True)
+    from danvankheo.scoring import phases
+
+    phases.reopen_scorecard(card, "Thiếu nhận xét", by=scoring.secretariat)
+    values = full_marks(scoring.round)
+    values[scoring.round.criteria[1].id] = ""
+    with pytest.raises(services.ScoreValidationError):
+        services.save_scorecard(scoring.round, scoring.models["justice"], evaluator, values)
 
 
 def test_scoring_window(app, scoring):
@@ -183,7 +226,9 @@ def test_scoring_window(app, scoring):
         services.save_scorecard(round_, scoring.models["justice"], scoring.evaluators["commune"], {})
 
 
-def test_blind_evaluator_sees_others_only_after_submitting(client, login_as, scoring):
+def test_blind_bypass_submit_zeros_see_others_revise_is_refused(client, login_as, scoring):
+    """The bypass: submit zeros to see the others, then revise to taste. The others stay
+    hidden while the scorecard can change, and the revision is refused."""
     from danvankheo.scoring.models import Assignment
 
     model = scoring.models["justice"]
@@ -194,12 +239,59 @@ def test_blind_evaluator_sees_others_only_after_submitting(client, login_as, sco
     db.session.commit()
     login_as(second)
     page = client.get(_url(scoring, "justice")).get_data(as_text=True)
-    assert "chỉ hiện sau khi bạn nộp phiếu" in page
-    assert "96,5" not in page
-    client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round)))
+    assert 'data-testid="others-hidden"' in page and "96,5" not in page
+    zeros = {c.id: "0" for c in scoring.round.criteria}
+    client.post(_url(scoring, "justice"), data=_form(scoring.round, zeros))
+    page = client.get(_url(scoring, "justice")).get_data(as_text=True)
+    assert 'data-testid="others-hidden"' in page and "96,5" not in page  # still blind
+    response = client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, "3.5"),
+                                                                 version=1), follow_redirects=True)
+    assert "đã nộp và đã khóa" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert services.find_scorecard(scoring.round.id, model.id, second.id).total == 0
+
+    # Once the window is closed the others are shown, and nothing can change any more.
+    services.close_scoring(scoring.round)
+    db.session.commit()
     page = client.get(_url(scoring, "justice")).get_data(as_text=True)
     assert "96,5" in page and "Phiếu 1" in page
     assert first.full_name not in page  # never who gave which score
+    response = client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, "3.5"),
+                                                                 version=1), follow_redirects=True)
+    db.session.expire_all()
+    assert services.find_scorecard(scoring.round.id, model.id, second.id).total == 0
+
+
+def test_deadline_passed_shows_others(client, login_as, scoring):
+    from danvankheo.scoring.models import Assignment
+
+    model = scoring.models["justice"]
+    a, b = db.session.scalars(select(Assignment).where(Assignment.initiative_id == model.id)).all()
+    services.save_scorecard(scoring.round, model, a.evaluator, full_marks(scoring.round, "3.5"), submit=True)
+    scoring.round.closes_at = utcnow() - timedelta(minutes=1)
+    scoring.round.opens_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    login_as(b.evaluator)
+    assert "96,5" in client.get(_url(scoring, "justice")).get_data(as_text=True)
+
+
+def test_stale_form_is_refused_never_overwrites(client, login_as, scoring):
+    evaluator = scoring.evaluators["commune"]
+    login_as(evaluator)
+    first = scoring.round.criteria[0]
+    # Two tabs open on the empty card (version 0); the first saves a draft.
+    client.post(_url(scoring, "justice"), data=_form(scoring.round, {first.id: "15"}, "draft", version=0))
+    response = client.post(_url(scoring, "justice"), data=_form(scoring.round, {first.id: "3"}, "draft", version=0),
+                           follow_redirects=True)
+    assert "đã được lưu ở một cửa sổ hoặc thiết bị khác" in response.get_data(as_text=True)
+    # A form without its version is refused too.
+    data = _form(scoring.round, {first.id: "4"}, "draft")
+    del data["version"]
+    client.post(_url(scoring, "justice"), data=data)
+    db.session.expire_all()
+    card = db.session.scalar(select(Scorecard))
+    assert card.total == 15 and card.version == 1
+    assert 'name="version" value="1"' in client.get(_url(scoring, "justice")).get_data(as_text=True)
 
 
 def test_open_round_shows_others_before_submitting(client, login_as, scoring):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
-from danvankheo.scoring import services, standings
+from danvankheo.scoring import phases, services, standings
 from danvankheo.scoring.models import AggregationMethod, Assignment, AssignmentStatus, RoundEntry
 from danvankheo.scoring.ranking import compute_ranking
 from tests.factories import make_initiative, make_unit, make_user
@@ -93,8 +93,10 @@ def test_every_kind_of_change_keeps_the_standing_in_step(app):
     entry = _entry(round_, a)
     assert entry.submitted_count == 1 and entry.score_mean == card_total and entry.spread == 0
 
-    services.save_scorecard(round_, a, e[0], _values(round_, 3), comment="Sửa điểm")  # revised
+    phases.open_discussion(round_)
+    services.save_scorecard(round_, a, e[0], _values(round_, 3), comment="Sửa điểm")  # revised in discussion
     _in_step(round_)
+    assert _entry(round_, a).discussion_revised_count == 1
     for n, evaluator in enumerate(e[1:], start=4):
         services.save_scorecard(round_, a, evaluator, _values(round_, n), submit=True)
         _in_step(round_)

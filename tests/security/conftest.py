@@ -64,6 +64,7 @@ def make_app(app, database_url, tmp_path, monkeypatch, rate_limiting):
         if settings["APP_ENV"] == "production":
             settings.setdefault("SECRET_KEY", PRODUCTION_SECRET)
             settings.setdefault("LOG_REQUESTS", False)
+            settings.setdefault("SESSION_COOKIE_SECURE", True)
         settings.setdefault("RATELIMIT_ENABLED", False)
         app = create_app(settings)
         built.append(app)

@@ -46,6 +46,10 @@ def allow(*actors: str, anonymous: str = LOGIN, otherwise: str = FORBIDDEN, **ex
 
 PUBLIC = allow(*SIGNED_IN_ACTORS, anonymous=OK)
 SIGNED_IN = allow(*SIGNED_IN_ACTORS)
+# Unit A's submitted or accepted model is invisible to unit B's staff and to evaluators (other
+# than through scoring): to them its pages answer 404, like an id that does not exist; those
+# who see it but may not act get 403.
+UNSEEN = {STAFF_B: NOT_FOUND, EV_ASSIGNED: NOT_FOUND, EV_CONFLICT: NOT_FOUND, EV_UNASSIGNED: NOT_FOUND}
 
 
 @dataclass(frozen=True)
@@ -92,23 +96,23 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "awards.save": Entry(post=allow(SECRETARIAT)),
     "awards.unit_history": Entry(get=SIGNED_IN),
     "evidence.delete": {
-        "draft": Entry(post=allow(STAFF_A), params={"evidence_id": "draft_evidence"}),
+        "draft": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND), params={"evidence_id": "draft_evidence"}),
         # Evidence of a submitted or accepted dossier is frozen, also for its owner.
-        "accepted": Entry(post=allow()),
+        "accepted": Entry(post=allow(**UNSEEN)),
     },
     "evidence.download": {
-        "accepted": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN)),
-        "draft": Entry(get=allow(STAFF_A), params={"evidence_id": "draft_evidence"}),
+        "accepted": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN, otherwise=NOT_FOUND)),
+        "draft": Entry(get=allow(STAFF_A, otherwise=NOT_FOUND), params={"evidence_id": "draft_evidence"}),
         # A file marked public is public only once its model is accepted.
         "public": Entry(get=PUBLIC, params={"evidence_id": "public_evidence"}),
-        "public_draft": Entry(get=allow(STAFF_A), params={"evidence_id": "public_draft_evidence"}),
+        "public_draft": Entry(get=allow(STAFF_A, otherwise=NOT_FOUND), params={"evidence_id": "public_draft_evidence"}),
     },
-    "evidence.publish": Entry(post=allow(SECRETARIAT, ADMIN)),
-    "evidence.thumbnail": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN)),
+    "evidence.publish": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN)),
+    "evidence.thumbnail": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN, otherwise=NOT_FOUND)),
     "evidence.upload": {
-        "draft": Entry(post=allow(STAFF_A), params={"initiative_id": "draft"}),
-        "draft_b": Entry(post=allow(STAFF_B), params={"initiative_id": "draft_b"}),
-        "accepted": Entry(post=allow()),  # frozen dossier: no new evidence
+        "draft": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND), params={"initiative_id": "draft"}),
+        "draft_b": Entry(post=allow(STAFF_B, otherwise=NOT_FOUND), params={"initiative_id": "draft_b"}),
+        "accepted": Entry(post=allow(**UNSEEN)),  # frozen dossier: no new evidence
     },
     "exports.compliance": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "exports.proposal": {
@@ -122,43 +126,66 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "imports.index": Entry(get=allow(ADMIN)),
     "imports.template": Entry(get=allow(ADMIN)),
     "imports.upload": Entry(post=allow(ADMIN)),
+    # The user guides: every signed-in person may read every role's guide and its screenshots.
+    "help.guide": Entry(get=SIGNED_IN, params={"slug": "can-bo"}),
+    "help.index": Entry(get=SIGNED_IN),
+    "help.screenshot": Entry(get=SIGNED_IN, params={"name": "login.png"}),
     "notifications.index": Entry(get=SIGNED_IN),
     "notifications.mark_all_read": Entry(post=SIGNED_IN),
     "notifications.mark_read": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND)),
     "notifications.open_": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND)),
     "ops.healthz": Entry(get=PUBLIC),
     "registry.compliance": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "registry.review": Entry(get=allow(SECRETARIAT, ADMIN)),
+    "registry.bulk_review": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "registry.remind_unit": Entry(post=allow(SECRETARIAT, ADMIN)),
     "registry.create": Entry(get=allow(STAFF_A, STAFF_B), post=allow(STAFF_A, STAFF_B)),
     "registry.deadline_settings": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
     "registry.detail": {
-        "accepted": Entry(get=allow(STAFF_A, SECRETARIAT, OBSERVER, ADMIN)),
-        "draft": Entry(get=allow(STAFF_A), params={"initiative_id": "draft"}),
-        "draft_b": Entry(get=allow(STAFF_B), params={"initiative_id": "draft_b"}),
+        "accepted": Entry(get=allow(STAFF_A, SECRETARIAT, OBSERVER, ADMIN, otherwise=NOT_FOUND)),
+        "draft": Entry(get=allow(STAFF_A, otherwise=NOT_FOUND), params={"initiative_id": "draft"}),
+        "draft_b": Entry(get=allow(STAFF_B, otherwise=NOT_FOUND), params={"initiative_id": "draft_b"}),
     },
     "registry.edit": {
-        "draft": Entry(get=allow(STAFF_A), post=allow(STAFF_A), params={"initiative_id": "draft"}),
-        "draft_b": Entry(get=allow(STAFF_B), post=allow(STAFF_B), params={"initiative_id": "draft_b"}),
+        "draft": Entry(get=allow(STAFF_A, otherwise=NOT_FOUND), post=allow(STAFF_A, otherwise=NOT_FOUND),
+                       params={"initiative_id": "draft"}),
+        "draft_b": Entry(get=allow(STAFF_B, otherwise=NOT_FOUND), post=allow(STAFF_B, otherwise=NOT_FOUND),
+                         params={"initiative_id": "draft_b"}),
         # The owner gets past authorisation; the workflow then refuses (the dossier is frozen).
-        "accepted": Entry(get=allow(STAFF_A), post=allow(STAFF_A)),
+        "accepted": Entry(get=allow(STAFF_A, **UNSEEN), post=allow(STAFF_A, **UNSEEN)),
     },
     "registry.grant_extension": Entry(post=allow(SECRETARIAT, ADMIN)),
     "registry.index": Entry(get=allow(STAFF_A, STAFF_B, SECRETARIAT, OBSERVER, ADMIN)),
     "registry.unit_lookup": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "registry.revoke_extension": Entry(post=allow(SECRETARIAT, ADMIN)),
     "registry.transition": {
-        "nop": Entry(post=allow(STAFF_A), params={"initiative_id": "draft", "action": "nop"}),
-        "rut": Entry(post=allow(STAFF_A), params={"initiative_id": "submitted", "action": "rut"}),
-        "tra-lai": Entry(post=allow(SECRETARIAT, ADMIN), params={"initiative_id": "submitted", "action": "tra-lai"}),
-        "tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN), params={"initiative_id": "submitted", "action": "tiep-nhan"}),
-        "khong-tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN), params={"initiative_id": "submitted", "action": "khong-tiep-nhan"}),
+        "nop": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND), params={"initiative_id": "draft", "action": "nop"}),
+        "rut": Entry(post=allow(STAFF_A, **UNSEEN), params={"initiative_id": "submitted", "action": "rut"}),
+        "tra-lai": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN),
+                         params={"initiative_id": "submitted", "action": "tra-lai"}),
+        "tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN),
+                           params={"initiative_id": "submitted", "action": "tiep-nhan"}),
+        "khong-tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN),
+                                 params={"initiative_id": "submitted", "action": "khong-tiep-nhan"}),
     },
     "reports.dashboard": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "reports.periodic": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "reports.periodic_xlsx": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "reports.static": Entry(get=PUBLIC),
+    "jobs.static": Entry(get=PUBLIC, params={"filename": "jobs_filename"}),
+    "jobs.index": Entry(get=SIGNED_IN),
+    "jobs.status": Entry(get=SIGNED_IN),
+    # A job is its owner's (the secretariat's here) alone: anyone else gets the missing answer.
+    "jobs.cancel": Entry(post=allow(SECRETARIAT, otherwise=NOT_FOUND)),
+    "jobs.download": Entry(get=allow(SECRETARIAT, otherwise=NOT_FOUND)),
     "rounds.assign": Entry(post=allow(SECRETARIAT, ADMIN)),
     "rounds.auto_assign": Entry(post=allow(SECRETARIAT, ADMIN)),
     "rounds.close": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.open_discussion": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.close_discussion": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "rounds.reopen_scorecard": Entry(post=allow(SECRETARIAT, ADMIN), params={"round_id": "finalised_round"}),
+    # Versions name the evaluator beside the scores: the secretariat and admins only.
+    "rounds.scorecard_versions": Entry(get=allow(SECRETARIAT, ADMIN), params={"round_id": "finalised_round"}),
     "rounds.create": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
     "rounds.detail": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "rounds.entries": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),

@@ -134,7 +134,8 @@ def test_the_policy_itself_keeps_the_core_promises(actor):
                    POLICY["registry.edit"]["draft"].post, POLICY["evidence.download"]["draft"].get]
     assert all(page[actor] != OK for page in draft_pages), "only unit A may see or change unit A's draft"
     assert POLICY["scoring.score"].get[actor] != OK and POLICY["scoring.score"].post[actor] != OK
-    open_by_design = {"auth.login", "ops.healthz", "reports.static", "showcase.index", "showcase.detail[accepted]",
+    open_by_design = {"auth.login", "ops.healthz", "reports.static", "jobs.static", "showcase.index",
+                      "showcase.detail[accepted]",
                       "evidence.download[public]"}
     for endpoint, entry in POLICY.items():
         cases = entry.items() if isinstance(entry, dict) else [("", entry)]

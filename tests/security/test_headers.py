@@ -79,3 +79,32 @@ def test_logged_in_pages_carry_the_headers_too(client, login_as):
     assert response.status_code == 200
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_production_refuses_to_start_without_a_secure_cookie(make_app, caplog):
+    with pytest.raises(RuntimeError, match="SESSION_COOKIE_SECURE"):
+        make_app(APP_ENV="production", SESSION_COOKIE_SECURE=False)
+    # Unless the operator says the site is plain-HTTP only; the log says so.
+    with caplog.at_level("WARNING", logger="danvankheo"):
+        app = make_app(APP_ENV="production", SESSION_COOKIE_SECURE=False, PLAIN_HTTP_ONLY=True)
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert any("PLAIN_HTTP_ONLY" in r.getMessage() for r in caplog.records)
+    app = make_app(APP_ENV="production", SESSION_COOKIE_SECURE=True)
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+LOGGED_IN_PAGES = ["/trang-chu", "/mo-hinh/", "/thong-bao/", "/khong-ton-tai", "/nhat-ky"]
+
+
+@pytest.mark.parametrize("path", LOGGED_IN_PAGES)
+def test_logged_in_responses_are_never_stored(client, login_as, path):
+    login_as(Role.SECRETARIAT)
+    response = client.get(path)
+    assert response.headers["Cache-Control"] == "no-store", (path, response.status_code)
+
+
+def test_anonymous_pages_and_static_files_may_be_cached(client, login_as):
+    assert "no-store" not in client.get("/dang-nhap").headers.get("Cache-Control", "")
+    login_as(Role.STAFF)
+    assert "no-store" not in client.get("/static/js/app.js").headers.get("Cache-Control", "")
+    assert client.get("/trang-chu").headers["Cache-Control"] == "no-store"

@@ -167,8 +167,14 @@ def build_world(payload: str = "") -> World:
     similarity_flag = SimilarityFlag(initiative_id=submitted.id, other_id=main.id, kind=SimilarityKind.TEXT,
                                      score=Decimal("0.9"))
     db.session.add(similarity_flag)
+
+    from danvankheo.scoring.models import Scorecard
+
+    card = db.session.scalars(select(Scorecard).where(Scorecard.round_id == finalised.round.id)
+                              .order_by(Scorecard.id)).first()
     notification = notify([staff_a], kind="test", title=_text("Thông báo", payload),
                           body=_text("Nội dung", payload))[0]
+    job = _finished_job(secretariat, _text("Công việc", payload))
     db.session.flush()
 
     w.objects = {
@@ -182,7 +188,10 @@ def build_world(payload: str = "") -> World:
         "form_id": form,
         "criterion_id": criterion,
         "assignment_id": assignment,
+        "card_id": card,
         "notification_id": notification,
+        "job_id": job,
+        "jobs_filename": "jobs.js",
         "extension_id": extension,
         "filename": "reports.css",
         # Alternatives for entries that need another object than the default.
@@ -199,6 +208,19 @@ def build_world(payload: str = "") -> World:
         "similarity_flag": similarity_flag,
     }
     return w
+
+
+def _finished_job(owner, title: str):
+    """A finished export job of `owner` whose file is on disk."""
+    from danvankheo.exports.xlsx import Column, Sheet, workbook_bytes
+    from danvankheo.jobs import services as jobs
+    from danvankheo.jobs.models import JobKind, JobState
+
+    job, _ = jobs.start_job(owner, JobKind.RANKING_EXPORT, title, {"world": title})
+    job.result_key, job.result_name = "ab" * 16, "Kết quả.xlsx"
+    jobs.end(job, JobState.DONE, "Đã tạo tệp.")
+    jobs.result_path(job.result_key).write_bytes(workbook_bytes([Sheet("Kết quả", [Column("Tên")], [[title]])]))
+    return job
 
 
 def actor_user(world: World, actor: str) -> User | None:

@@ -2,12 +2,16 @@
 // inline script.
 (function () {
   "use strict";
-  // Forms marked data-confirm ask before they are sent.
+  // Irreversible actions ask first: a form, or the button that sent it, carries the question
+  // in data-confirm (what will happen and to whom). The button's question wins.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var message = form.getAttribute && form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var message = (button && button.getAttribute("data-confirm")) ||
+      (form.getAttribute && form.getAttribute("data-confirm"));
     if (message && !window.confirm(message)) {
       event.preventDefault();
+      event.stopImmediatePropagation();
     }
   }, true);
   // A second click on a submit button while the first request runs does nothing.

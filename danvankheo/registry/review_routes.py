@@ -1,0 +1,82 @@
+"""The secretariat's everyday tools on the registry: the review list (xét duyệt), to accept or
+return several submitted models at once, and reminders to units that registered nothing."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..auth.models import Role
+from ..core.permissions import get_or_404, roles_required
+from ..core.timeutil import local_today
+from ..extensions import db
+from ..units.models import Unit
+from . import bulk, unit_reminders
+from .deadlines import DeadlineError
+from .models import Initiative, Status
+from .routes import bp
+
+
+def _review_page(selected: set[int] | None = None, problems=None, reason: str = ""):
+    year = request.args.get("nam", type=int)
+    query = select(Initiative).where(Initiative.status == Status.SUBMITTED)
+    if year:
+        query = query.where(Initiative.year == year)
+    page = db.paginate(
+        query.options(joinedload(Initiative.unit)).order_by(Initiative.submitted_at, Initiative.id),
+        per_page=current_app.config["PAGE_SIZE"] * 4,
+        error_out=False,
+    )
+    return render_template(
+        "registry/review.html",
+        page=page,
+        year=year,
+        selected=selected or set(),
+        problems=problems or [],
+        reason=reason,
+    )
+
+
+@bp.get("/xet-duyet")
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def review():
+    return _review_page()
+
+
+@bp.post("/xet-duyet")
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def bulk_review():
+    ids = [int(v) for v in request.form.getlist("mo_hinh") if v.isdigit()]
+    target = bulk.BULK_TARGETS.get(request.form.get("thao_tac", ""))
+    reason = (request.form.get("ly_do") or "").strip()[:5000]
+    try:
+        if target is None:
+            raise bulk.BulkRefused("Vui lòng chọn “Tiếp nhận” hoặc “Trả lại để bổ sung”.")
+        steps = bulk.bulk_review(ids, target, current_user, reason=reason)
+        db.session.commit()
+    except bulk.BulkRefused as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        # The page again, with the problems and the selection (like any form with errors).
+        return _review_page(set(ids), error.problems, reason)
+    done = "tiếp nhận" if target is Status.ACCEPTED else "trả lại để bổ sung"
+    flash(f"Đã {done} {len(steps)} mô hình; đơn vị của từng mô hình đã được thông báo.", "success")
+    return redirect(url_for("registry.review", **request.args), 303)
+
+
+@bp.post("/tinh-hinh-dang-ky/nhac/<int:unit_id>")
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def remind_unit(unit_id: int):
+    unit = get_or_404(Unit, unit_id)
+    year = request.args.get("nam", type=int) or local_today().year
+    try:
+        told = unit_reminders.remind_unit(year, unit, actor=current_user)
+        db.session.commit()
+    except DeadlineError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        flash(f"Đã nhắc {unit.name}: {told} cán bộ nhận thông báo trong phần mềm và qua email.", "success")
+    return redirect(url_for("registry.compliance", nam=year, tinh_trang=request.args.get("tinh_trang") or None), 303)

@@ -1,0 +1,136 @@
+"""WCAG 2.1 AA: axe-core (bundled by axe-playwright-python, never fetched) on every page of the
+menu of every demo role, on the key detail pages behind them, and on the public pages.
+No serious or critical violation is allowed."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
+
+from danvankheo.auth.models import User
+from danvankheo.awards.models import AwardForm, Proposal
+from danvankheo.demo import DEMO_PASSWORD, seed_demo
+from danvankheo.extensions import db
+from danvankheo.registry.models import Initiative, Status
+from danvankheo.scoring.models import Assignment, Round
+from danvankheo.units.models import Unit
+from tests.browser.conftest import browser_login
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+BLOCKING = {"serious", "critical"}
+
+
+def _first(statement):
+    return db.session.scalars(statement.limit(1)).first()
+
+
+def _detail_pages(login: str) -> list[str]:
+    """The pages behind the menu that a person of this demo account opens most."""
+    user = db.session.scalar(select(User).where(User.login == login))
+    model = _first(select(Initiative).where(Initiative.status == Status.ACCEPTED).order_by(Initiative.id))
+    round_ = _first(select(Round).order_by(Round.id))
+    proposal = _first(select(Proposal).order_by(Proposal.id))
+    common = ["/doi-mat-khau", "/thong-bao"]
+    if login.startswith("canbo"):
+        own = _first(select(Initiative).where(Initiative.unit_id == user.unit_id).order_by(Initiative.id))
+        draft = _first(select(Initiative).where(Initiative.unit_id == user.unit_id,
+                                                Initiative.status.in_([Status.DRAFT, Status.RETURNED])))
+        pages = ["/mo-hinh/dang-ky", f"/mo-hinh/{own.id}", "/cham-diem/ket-qua", "/khen-thuong/don-vi"]
+        if draft is not None:
+            pages.append(f"/mo-hinh/{draft.id}/sua")
+        return pages + common
+    if login.startswith("giamkhao"):
+        assignment = _first(select(Assignment).where(Assignment.evaluator_id == user.id))
+        pages = [] if assignment is None else [f"/cham-diem/{assignment.round_id}/{assignment.initiative_id}"]
+        return pages + common
+    pages = [f"/mo-hinh/{model.id}"]
+    if round_ is not None:
+        base = f"/dot-danh-gia/{round_.id}"
+        pages += [base, f"{base}/mo-hinh", f"{base}/tien-do", f"{base}/xep-hang",
+                  f"{base}/mo-hinh/{model.id}"]
+    if proposal is not None:
+        pages.append(f"/khen-thuong/de-nghi/{proposal.id}")
+    if login == "noivu":
+        form = _first(select(AwardForm).order_by(AwardForm.id))
+        pages += ["/dot-danh-gia/moi", "/khen-thuong/de-nghi/moi", "/khen-thuong/hinh-thuc/moi"]
+        if round_ is not None:
+            pages += [f"/dot-danh-gia/{round_.id}/tieu-chi", f"/dot-danh-gia/{round_.id}/hoi-dong",
+                      f"/dot-danh-gia/{round_.id}/cai-dat"]
+        if form is not None:
+            pages.append(f"/khen-thuong/hinh-thuc/{form.id}")
+    if login == "admin":
+        unit = _first(select(Unit).order_by(Unit.id))
+        pages = [f"/quan-tri/don-vi/{unit.id}", "/quan-tri/don-vi/moi", f"/quan-tri/nguoi-dung/{user.id}",
+                 "/quan-tri/nguoi-dung/moi", "/quan-tri/nhap-excel"]
+    return pages + common
+
+
+def _menu_pages(page) -> list[str]:
+    links = page.locator("#menu a[href]").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    return [href for href in links if href.startswith("/") and href != "#"]
+
+
+def _violations(page, axe: Axe, path: str) -> list[str]:
+    response = page.goto(path)
+    assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+    results = axe.run(page, options=AXE_OPTIONS)
+    found = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in BLOCKING:
+            continue
+        for node in violation["nodes"]:
+            found.append(f"{path} [{violation['impact']}] {violation['id']}: {node['target']} "
+                         f"{node.get('failureSummary', '')[:300].replace(chr(10), ' ')}")
+    return found
+
+
+@pytest.mark.parametrize("login", ["canbo.tuphap", "giamkhao1", "noivu", "theodoi", "admin", None])
+def test_no_serious_or_critical_accessibility_violation_on_any_page(page, login):
+    seed_demo()
+    db.session.commit()
+    axe = Axe()
+    if login is None:
+        paths = ["/dang-nhap", "/thu-vien"]
+        model = _first(select(Initiative).where(Initiative.status == Status.ACCEPTED).order_by(Initiative.id))
+        paths.append(f"/thu-vien/{model.id}")
+    else:
+        browser_login(page, login, DEMO_PASSWORD)
+        paths = list(dict.fromkeys(_menu_pages(page) + _detail_pages(login)))
+    found: list[str] = []
+    for path in paths:
+        found += _violations(page, axe, path)
+    assert not found, f"{len(found)} serious or critical accessibility problems:\n" + "\n".join(found)
+
+
+def _blocking(page, axe: Axe, label: str) -> list[str]:
+    results = axe.run(page, options=AXE_OPTIONS)
+    return [f"{label} [{v['impact']}] {v['id']}: {n['target']}" for v in results.response["violations"]
+            if v["impact"] in BLOCKING for n in v["nodes"]]
+
+
+def test_open_menus_the_date_picker_and_a_phone_screen_are_accessible_too(page):
+    seed_demo()
+    db.session.commit()
+    axe = Axe()
+    browser_login(page, "noivu", DEMO_PASSWORD)
+    page.goto("/mo-hinh/han-nop")
+    found = []
+    page.get_by_role("button", name="Báo cáo").click()
+    found += _blocking(page, axe, "menu Báo cáo open")
+    page.keyboard.press("Escape")
+    page.get_by_test_id("deadline-form").get_by_role("button", name="Mở lịch chọn ngày").click()
+    found += _blocking(page, axe, "date picker open")
+    page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/trang-chu", "/thong-ke", "/mo-hinh"):
+        page.goto(path)
+        found += _blocking(page, axe, f"{path} on a phone")
+    page.get_by_role("button", name="Mở menu").click()
+    found += _blocking(page, axe, "phone menu open")
+    assert not found, "\n".join(found)
