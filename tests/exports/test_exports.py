@@ -237,6 +237,7 @@ def test_ranking_download_is_what_the_filtered_page_shows(client, login_as, fina
     assert [row[1] for row in body[::5]] == names  # the detail follows the ranking sheet's order
 
 
+@pytest.mark.real_commits  # the job writes its progress through a connection of its own
 def test_a_ranking_over_the_threshold_is_built_by_a_job_with_its_whole_detail(client, login_as, finalised, app):
     """No detail is refused any more: past JOB_EXPORT_THRESHOLD rows the export is a job
     (run inside the request here: the tests' worker is immediate) whose file has every row."""
