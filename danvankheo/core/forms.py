@@ -96,7 +96,41 @@ def unit_choices(units, *, blank: str | None = None) -> list[tuple[int, str]]:
     return choices
 
 
-class DayField(StringField):
+class ParsedTextField(StringField):
+    """A text box whose value is parsed by `parse` and shown back by `show`: a wrong text is
+    shown back as typed with its Vietnamese message, never lost."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.parse_error: str | None = None
+        self.raw = ""
+
+    def parse(self, text: str):
+        raise NotImplementedError
+
+    def show(self, value) -> str:
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "") or ""
+        self.parse_error = None
+        try:
+            self.data = self.parse(self.raw)
+        except ValueError as error:
+            self.data = None
+            self.parse_error = str(error)
+
+    def pre_validate(self, form):
+        if self.parse_error:
+            raise StopValidation(self.parse_error)
+
+    def _value(self):
+        if self.parse_error:
+            return self.raw
+        return self.show(self.data) if self.data is not None else ""
+
+
+class DayField(ParsedTextField):
     """A day typed as dd/mm/yyyy (any browser, any language), with the app's date picker.
 
     A native ``type="date"`` box shows mm/dd/yyyy in an English browser; this one shows and
@@ -110,26 +144,12 @@ class DayField(StringField):
         render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
                      "data-datepicker": "", **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
-        self.parse_error: str | None = None
-        self.raw = ""
 
-    def process_formdata(self, valuelist):
-        self.raw = (valuelist[0] if valuelist else "") or ""
-        self.parse_error = None
-        try:
-            self.data = parse_day(self.raw)
-        except ValueError as error:
-            self.data = None
-            self.parse_error = str(error)
+    def parse(self, text: str):
+        return parse_day(text)
 
-    def pre_validate(self, form):
-        if self.parse_error:
-            raise StopValidation(self.parse_error)
-
-    def _value(self):
-        if self.parse_error:
-            return self.raw
-        return format_day(self.data) if self.data else ""
+    def show(self, value) -> str:
+        return format_day(value)
 
 
 class DayTimeField(DayField):
@@ -143,13 +163,10 @@ class DayTimeField(DayField):
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.default_time = default_time
 
-    def process_formdata(self, valuelist):
-        self.raw = (valuelist[0] if valuelist else "") or ""
-        self.parse_error = None
-        self.data = None
-        text = self.raw.strip().replace("T", " ")
+    def parse(self, text: str):
+        text = text.strip().replace("T", " ")
         if not text:
-            return
+            return None
         day_text, _, time_text = text.partition(" ")
         try:
             day = parse_day(day_text)
@@ -157,17 +174,14 @@ class DayTimeField(DayField):
             if time_text.strip():
                 moment = datetime.strptime(time_text.strip()[:5], "%H:%M").time()
         except ValueError:
-            self.parse_error = f"Ngày giờ không hợp lệ. Hãy nhập theo dạng {self.HINT}."
-            return
-        self.data = datetime.combine(day, moment)
+            raise ValueError(f"Ngày giờ không hợp lệ. Hãy nhập theo dạng {self.HINT}.") from None
+        return datetime.combine(day, moment)
 
-    def _value(self):
-        if self.parse_error:
-            return self.raw
-        return f"{format_day(self.data)} {self.data:%H:%M}" if self.data else ""
+    def show(self, value) -> str:
+        return f"{format_day(value)} {value:%H:%M}"
 
 
-class DecimalTextField(StringField):
+class DecimalTextField(ParsedTextField):
     """A decimal typed the Vietnamese way ("87,5") or with a point ("87.5"), in any browser.
 
     ``type="number"`` would drop the comma in an English browser (2,5 -> 25) and show "20.0";
@@ -178,23 +192,9 @@ class DecimalTextField(StringField):
     def __init__(self, label=None, validators=None, **kwargs):
         render_kw = {"inputmode": "decimal", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
-        self.parse_error: str | None = None
-        self.raw = ""
 
-    def process_formdata(self, valuelist):
-        self.raw = (valuelist[0] if valuelist else "") or ""
-        self.parse_error = None
-        try:
-            self.data = parse_decimal(self.raw)
-        except ValueError as error:
-            self.data = None
-            self.parse_error = str(error)
+    def parse(self, text: str):
+        return parse_decimal(text)
 
-    def pre_validate(self, form):
-        if self.parse_error:
-            raise StopValidation(self.parse_error)
-
-    def _value(self):
-        if self.parse_error:
-            return self.raw
-        return format_number(self.data) if self.data is not None else ""
+    def show(self, value) -> str:
+        return format_number(value)
