@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..auth import services as accounts
 from ..auth.models import Role, User
 from ..auth.passwords import generate_password
+from ..core.errors import show_on_form
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, roles_required
 from ..core.text import search_terms
@@ -52,7 +53,8 @@ def unit_create():
                 code=form.code.data, name=form.name.data, kind=form.kind_enum, parent=parent
             )
         except unit_service.UnitError as error:
-            form.code.errors.append(str(error))
+            db.session.rollback()
+            show_on_form(form, error, default="code")
         else:
             db.session.commit()
             flash(f"Đã thêm đơn vị “{unit.name}”.", "success")
@@ -76,8 +78,7 @@ def unit_edit(unit_id: int):
                 unit_service.move_unit(unit, new_parent)
         except unit_service.UnitError as error:
             db.session.rollback()
-            target = form.code if "Mã" in str(error) else form.parent_id
-            target.errors.append(str(error))
+            show_on_form(form, error, default="parent_id")
         else:
             db.session.commit()
             flash("Đã lưu thông tin đơn vị.", "success")
@@ -157,7 +158,7 @@ def user_create():
             )
         except accounts.UserError as error:
             db.session.rollback()
-            (form.email if "Email" in str(error) else form.login).errors.append(str(error))
+            show_on_form(form, error, default="login")
         else:
             db.session.commit()
             return _account_slip(user, password, reset=False)
@@ -209,7 +210,7 @@ def user_edit(user_id: int):
                 )
             except accounts.UserError as error:
                 db.session.rollback()
-                (form.email if "Email" in str(error) else form.login).errors.append(str(error))
+                show_on_form(form, error, default="login")
             else:
                 db.session.commit()
                 flash("Đã lưu tài khoản.", "success")

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from ..audit.services import record
+from ..core.errors import DomainError
 from ..core.types import utcnow
 from ..extensions import db
 from .models import User
@@ -46,7 +47,7 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
-class UserError(ValueError):
+class UserError(DomainError):
     """A refused change to an account; the message is shown to the user."""
 
 
@@ -58,7 +59,7 @@ def check_password_policy(password: str, login: str | None, full_name: str | Non
     """
     problems = password_problems(password or "", login, full_name)
     if problems:
-        raise UserError(" ".join(problems))
+        raise UserError(" ".join(problems), field="password")
 
 
 def change_password(user: User, new_password: str, *, by_admin=None) -> None:
@@ -74,13 +75,13 @@ def _check_unique(login: str, email: str | None, exclude_id: int | None = None) 
     if exclude_id:
         query = query.where(User.id != exclude_id)
     if db.session.scalar(query):
-        raise UserError(f"Tên đăng nhập “{login}” đã được dùng.")
+        raise UserError(f"Tên đăng nhập “{login}” đã được dùng.", field="login")
     if email:
         query = select(User).where(func.lower(User.email) == email.lower())
         if exclude_id:
             query = query.where(User.id != exclude_id)
         if db.session.scalar(query):
-            raise UserError(f"Email “{email}” đã được dùng cho tài khoản khác.")
+            raise UserError(f"Email “{email}” đã được dùng cho tài khoản khác.", field="email")
 
 
 def create_user(

@@ -179,7 +179,7 @@ def apply_import(parsed: ParsedImport, *, actor=None, filename: str = "") -> Imp
                 )
                 result.users_updated += int(_user_snapshot(user) != before)
         except accounts.UserError as error:
-            column = "Email" if "Email" in str(error) else "Tên đăng nhập"
+            column = "Email" if error.field == "email" else "Tên đăng nhập"
             refusals.append(RowError(USERS_SHEET, row.row, column, str(error)))
     if refusals:
         raise ImportRejected(refusals)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import String, func, literal, select, update
 
 from ..audit.services import record
+from ..core.errors import DomainError
 from ..extensions import db
 from .models import Unit, UnitKind
 
 
-class UnitError(ValueError):
+class UnitError(DomainError):
     """A refused change to the tree; the message is shown to the user."""
 
 
@@ -21,9 +22,9 @@ def subtree_ids_select(unit: Unit):
 def create_unit(*, code: str, name: str, kind: UnitKind, parent: Unit | None) -> Unit:
     code = code.strip().upper()
     if db.session.scalar(select(func.count()).where(func.upper(Unit.code) == code)):
-        raise UnitError(f"Mã đơn vị “{code}” đã được dùng.")
+        raise UnitError(f"Mã đơn vị “{code}” đã được dùng.", field="code")
     if parent is not None and not parent.is_active:
-        raise UnitError("Không thể tạo đơn vị trực thuộc một đơn vị đã ngừng hoạt động.")
+        raise UnitError("Không thể tạo đơn vị trực thuộc một đơn vị đã ngừng hoạt động.", field="parent_id")
     unit = Unit(code=code, kind=kind, parent=parent, is_active=True)
     unit.set_name(name)
     db.session.add(unit)
@@ -40,7 +41,7 @@ def update_unit(unit: Unit, *, name: str, code: str, kind: UnitKind) -> None:
         select(func.count()).where(func.upper(Unit.code) == code, Unit.id != unit.id)
     )
     if clash:
-        raise UnitError(f"Mã đơn vị “{code}” đã được dùng.")
+        raise UnitError(f"Mã đơn vị “{code}” đã được dùng.", field="code")
     changes = {}
     for field, new in (("name", name.strip()), ("code", code), ("kind", kind)):
         old = getattr(unit, field)
@@ -54,7 +55,7 @@ def update_unit(unit: Unit, *, name: str, code: str, kind: UnitKind) -> None:
 
 def move_unit(unit: Unit, new_parent: Unit | None) -> None:
     if new_parent is not None and new_parent.is_within(unit):
-        raise UnitError("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+        raise UnitError("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.", field="parent_id")
     old_path = unit.path
     new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
     old_parent = unit.parent.name if unit.parent else None
