@@ -57,11 +57,7 @@ def upload():
     filename = upload.filename or ""
     data = upload.read()
     try:
-        workbook = spreadsheet.open_workbook(filename, data)
-        try:
-            parsed = spreadsheet.parse_workbook(workbook)
-        finally:
-            workbook.close()
+        parsed = spreadsheet.read_workbook(filename, data)
     except spreadsheet.ImportFileError as error:
         return _page(form, file_error=str(error))
     rows = len(parsed.units) + len(parsed.users)

@@ -278,6 +278,16 @@ def _rows(ws, columns: list[ColumnSpec], sheet: str, warnings: list[str]) -> Ite
         yield number, record
 
 
+def read_workbook(filename: str, data: bytes) -> ParsedImport:
+    """Open the uploaded file, read and check every row, and close it (ImportFileError when the
+    file itself cannot be read)."""
+    workbook = open_workbook(filename, data)
+    try:
+        return parse_workbook(workbook)
+    finally:
+        workbook.close()
+
+
 def parse_workbook(wb) -> ParsedImport:
     """Read and check every row. Cross-checks against the database happen in services."""
     units_ws, users_ws = _find_sheet(wb, UNITS_SHEET), _find_sheet(wb, USERS_SHEET)

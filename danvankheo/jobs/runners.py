@@ -153,11 +153,7 @@ def run_import(run: JobRun) -> str:
         raise JobStopped("Không còn tệp đã tải lên trên máy chủ; vui lòng tải lên lại.") from missing
     try:
         try:
-            workbook = spreadsheet.open_workbook(filename, data)
-            try:
-                parsed = spreadsheet.parse_workbook(workbook)
-            finally:
-                workbook.close()
+            parsed = spreadsheet.read_workbook(filename, data)
         except spreadsheet.ImportFileError as error:
             raise JobStopped(str(error)) from error
         run.advance(len(parsed.units) + len(parsed.users))
