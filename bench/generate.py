@@ -89,6 +89,7 @@ class Context:
     staff_by_unit: dict[int, int] = field(default_factory=dict)
     evaluators: list[dict] = field(default_factory=list)
     secretariat_id: int = 0
+    organiser_id: int = 1
     admin_id: int = 0
     initiatives_by_year: dict[int, list[dict]] = field(default_factory=dict)
 
@@ -185,12 +186,25 @@ def generate_units(ctx: Context) -> None:
             place = f"{rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}"
             level = "phường" if n % 4 == 0 else "xã"
             ctx.model_units.append(add(f"{pcode}-X{n:03d}", f"UBND {level} {place}", UnitKind.COMMUNE, root))
+    # The whole dataset belongs to one organiser, the first root unit (the deployment's default).
+    ctx.organiser_id = 1
+    for row in rows:
+        row["organiser_id"] = ctx.organiser_id
     ctx.units = rows
     ctx.insert(Unit, rows)
+    from danvankheo.organisers.models import Organiser, OrganiserLevel
+
+    ctx.insert(Organiser, [{
+        "id": ctx.organiser_id, "unit_id": rows[0]["id"], "level": OrganiserLevel.PROVINCE, "is_default": True,
+        "parent_id": None, "secretariat_name": "Sở Nội vụ", "parent_body_name": "", "issuing_body_name": "",
+        "number_suffix": "", "place_name": "", "signer_authority": "", "signer_title": "", "signer_name": "",
+        "decision_body_name": "", "decision_number_suffix": "", "submission_addressee": "",
+        "vote_threshold_percent": 51, "created_at": created,
+    }])
 
 
 def generate_users(ctx: Context) -> None:
-    from danvankheo.auth.models import Role, User, UserRole
+    from danvankheo.auth.models import SCOPED_ROLES, Role, User, UserRole
 
     # One hash for every generated account (scrypt, as production uses): hashing 4,000
     # passwords one by one would take minutes and prove nothing.
@@ -201,7 +215,8 @@ def generate_users(ctx: Context) -> None:
         row = _user_row(ctx, login=login, full_name=full_name or _person(rng), unit_id=unit_id,
                         position=position, password_hash=password_hash)
         users.append(row)
-        roles.extend({"user_id": row["id"], "role": role} for role in user_roles)
+        roles.extend({"user_id": row["id"], "role": role,
+                      "organiser_id": ctx.organiser_id if role in SCOPED_ROLES else None} for role in user_roles)
         return row
 
     first_council = ctx.evaluator_units[0]
@@ -448,7 +463,8 @@ def generate_scoring(ctx: Context) -> None:
         is_current = year == benchmark_year
         round_id = ctx.new_id("rounds")
         ctx.insert(sm.Round, [{
-            "id": round_id, "year": year, "name": f"Đánh giá mô hình “Dân vận khéo” năm {year}",
+            "id": round_id, "organiser_id": ctx.organiser_id, "year": year,
+            "name": f"Đánh giá mô hình “Dân vận khéo” năm {year}",
             # The benchmark year's round is being scored (evaluators' pages are live); earlier
             # rounds are closed.
             "state": sm.RoundState.SCORING if is_current else sm.RoundState.CLOSED,

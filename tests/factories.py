@@ -9,9 +9,10 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import SCOPED_ROLES, Role, User
 from danvankheo.auth.services import create_user
 from danvankheo.extensions import db
+from danvankheo.organisers.services import default_organiser
 from danvankheo.registry.models import Field, Initiative, InitiativeKind, InitiativeMember, Status
 from danvankheo.units.models import Unit, UnitKind
 from danvankheo.units.services import create_unit
@@ -26,12 +27,25 @@ def make_unit(name: str | None = None, *, kind: UnitKind = UnitKind.DEPARTMENT, 
     return create_unit(code=code or f"U{n}", name=name or f"Sở Thử nghiệm {n}", kind=kind, parent=parent)
 
 
+def ensure_organiser(name: str = "UBND tỉnh Ninh Bình", code: str = "NB") -> Unit:
+    """Deadlines and rounds belong to an organiser: the first unit of a deployment is its
+    default one. Tests that set a deadline before any unit call this first; a world built
+    afterwards takes the same unit as its province (same name and code)."""
+    organiser = default_organiser()
+    if organiser is None:
+        return make_unit(name, kind=UnitKind.PROVINCE, code=code)
+    return organiser.unit
+
+
 def make_user(*roles: Role, unit: Unit | None = None, login: str | None = None, full_name: str | None = None,
               password: str = PASSWORD, **extra) -> User:
     n = next(_seq)
     roles = set(roles) or {Role.STAFF}
     if unit is None and roles & {Role.STAFF, Role.EVALUATOR}:
         unit = make_unit()
+    if roles & SCOPED_ROLES and default_organiser() is None:
+        # The first unit of a deployment becomes its default organiser.
+        ensure_organiser("UBND tỉnh Thử nghiệm", code="TINH")
     return create_user(
         login=login or f"user{n}",
         full_name=full_name or f"Nguyễn Văn Thử {n}",

@@ -50,6 +50,12 @@ class UserForm(Form):
     roles = MultiCheckboxField(
         "Vai trò", choices=[(r.value, label) for r, label in ROLE_LABELS.items()]
     )
+    organiser_id = SelectField(
+        "Cơ quan tổ chức của vai trò",
+        description="Thường trực, thành viên hội đồng và người theo dõi làm việc cho một cơ quan tổ chức "
+                    "(tỉnh hoặc một xã). Vai trò tại cơ quan tổ chức khác của tài khoản được giữ nguyên.",
+        coerce=int, validate_choice=True, default=0,
+    )
     password = PasswordField(
         "Mật khẩu ban đầu",
         description="Để trống để hệ thống tạo mật khẩu ngẫu nhiên (hiển thị một lần).",

@@ -7,12 +7,13 @@ from sqlalchemy import select
 from ..auth import services as accounts
 from ..auth.models import Role, User
 from ..auth.passwords import generate_password
-from ..core.errors import show_on_form
+from ..core.errors import DomainError, show_on_form
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, roles_required
 from ..core.text import search_terms
 from ..core.timeutil import local_today
 from ..extensions import db
+from ..organisers.services import all_organisers
 from ..units import services as unit_service
 from ..units.models import Unit
 from .forms import UnitForm, UserForm
@@ -132,6 +133,9 @@ def _user_form(user: User | None = None) -> UserForm:
     )
     if user is not None and user.unit and not user.unit.is_active:
         form.unit_id.choices.append((user.unit.id, user.unit.name + " (ngừng hoạt động)"))
+    form.organiser_id.choices = [(0, "— Cơ quan tổ chức của đơn vị tài khoản —")] + [
+        (o.id, o.name) for o in all_organisers()
+    ]
     return form
 
 
@@ -155,8 +159,9 @@ def user_create():
                 position=form.position.data,
                 phone=form.phone.data,
                 must_change_password=True,
+                organiser_id=form.organiser_id.data or None,
             )
-        except accounts.UserError as error:
+        except DomainError as error:
             db.session.rollback()
             show_on_form(form, error, default="login")
         else:
@@ -189,7 +194,10 @@ def user_edit(user_id: int):
         form.login.data, form.full_name.data = user.login, user.full_name
         form.email.data, form.position.data, form.phone.data = user.email, user.position, user.phone
         form.unit_id.data = user.unit_id or 0
-        form.roles.data = [r.value for r in user.roles]
+        scoped = [link for link in user.role_links if link.organiser_id is not None]
+        form.organiser_id.data = scoped[0].organiser_id if scoped else 0
+        form.roles.data = [link.role.value for link in user.role_links
+                           if link.organiser_id in (None, form.organiser_id.data)]
         form.is_active.data = user.is_active
     if form.validate_on_submit():
         if user.id == current_user.id and (Role.ADMIN not in form.role_set or not form.is_active.data):
@@ -207,8 +215,9 @@ def user_edit(user_id: int):
                     unit=unit,
                     roles=form.role_set,
                     is_active=form.is_active.data,
+                    organiser_id=form.organiser_id.data or None,
                 )
-            except accounts.UserError as error:
+            except DomainError as error:
                 db.session.rollback()
                 show_on_form(form, error, default="login")
             else:

@@ -39,11 +39,19 @@ OBJECT_TYPE_LABELS = {
     "Export": "Xuất dữ liệu",
     "Report": "Báo cáo",
     "Job": "Công việc chạy nền",
+    "Organiser": "Cơ quan tổ chức",
+    "Nomination": "Đề nghị cấp trên",
     "System": "Hệ thống",
 }
 
 # Exact labels for the actions recorded today; anything else is named from its parts.
 ACTION_LABELS = {
+    "organiser.create": "Cơ quan tổ chức: thêm",
+    "organiser.update": "Cơ quan tổ chức: sửa",
+    "organiser.delete": "Cơ quan tổ chức: bỏ",
+    "nomination.create": "Đề nghị mô hình lên cấp trên",
+    "nomination.accept": "Cấp trên nhận mô hình vào xét",
+    "nomination.return": "Cấp trên trả lại mô hình",
     "import.xlsx": "Nhập đơn vị và người dùng từ Excel",
     "evidence.upload": "Minh chứng: thêm tệp",
     "evidence.delete": "Minh chứng: xóa tệp",
@@ -147,6 +155,22 @@ PREFIX_LABELS = {
 
 # Field names of the recorded changes, as the forms call them.
 FIELD_LABELS = {
+    "units": "Số đơn vị",
+    "secretariat_name": "Cơ quan thường trực",
+    "parent_body_name": "Cơ quan chủ quản",
+    "issuing_body_name": "Cơ quan ban hành",
+    "number_suffix": "Ký hiệu văn bản",
+    "place_name": "Địa danh",
+    "signer_authority": "Thẩm quyền ký",
+    "signer_title": "Chức vụ người ký",
+    "signer_name": "Người ký",
+    "decision_body_name": "Cơ quan ban hành Quyết định",
+    "decision_number_suffix": "Ký hiệu Quyết định",
+    "submission_addressee": "Kính gửi",
+    "vote_threshold_percent": "Tỷ lệ phiếu đồng ý",
+    "organiser": "Cơ quan tổ chức",
+    "from_organiser": "Cấp đề nghị",
+    "to_organiser": "Cấp trên",
     "name": "Tên",
     "code": "Mã",
     "kind": "Loại",

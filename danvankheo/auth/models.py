@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,15 +35,34 @@ ROLE_LABELS = {
 }
 
 
-class UserRole(db.Model):
-    __tablename__ = "user_roles"
+# Roles held within one organiser (its secretariat, council, observers); staff belong to
+# their unit and the admin to the whole deployment.
+SCOPED_ROLES = frozenset({Role.SECRETARIAT, Role.EVALUATOR, Role.OBSERVER})
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+
+class UserRole(db.Model):
+    """A role granted to a user: within one organiser for the scoped roles, else globally."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "organiser_id"),
+        CheckConstraint(
+            "(role IN ('secretariat', 'evaluator', 'observer')) = (organiser_id IS NOT NULL)",
+            name="scoped_roles_name_organiser",
+        ),
     )
-    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), primary_key=True)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    organiser_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisers.id", ondelete="RESTRICT"), index=True
+    )
 
     user: Mapped[User] = relationship(back_populates="role_links")
+
+    def __repr__(self) -> str:
+        return f"<UserRole {self.user_id} {self.role.value} @{self.organiser_id}>"
 
 
 class User(UserMixin, db.Model):
@@ -102,21 +121,102 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    # --- Roles within organisers --------------------------------------------------------
+    # A request acts for one organiser (chosen in the header when the user has several); the
+    # scoped roles count only there. Set by the login loader from the session.
+    _acting_organiser_id = None
+
     @property
-    def roles(self) -> set[Role]:
+    def acting_organiser_id(self) -> int | None:
+        if self._acting_organiser_id is None:
+            self._acting_organiser_id = self.default_organiser_id()
+        return self._acting_organiser_id
+
+    def act_for(self, organiser_id: int | None) -> bool:
+        """Act for `organiser_id` if the user may; returns whether it was taken."""
+        if organiser_id is not None and organiser_id in self.organiser_choices():
+            self._acting_organiser_id = organiser_id
+            return True
+        return False
+
+    def organiser_choices(self) -> list[int]:
+        """The organisers this user may act for: where it holds a scoped role; the admin, all."""
+        if self.is_admin:
+            from ..organisers.services import all_organisers
+
+            return [o.id for o in all_organisers()]
+        seen: list[int] = []
+        for link in self.role_links:
+            if link.organiser_id is not None and link.organiser_id not in seen:
+                seen.append(link.organiser_id)
+        return seen
+
+    def default_organiser_id(self) -> int | None:
+        scoped = [link.organiser_id for link in self.role_links if link.organiser_id is not None]
+        if scoped:
+            from sqlalchemy import select
+
+            from ..organisers.models import Organiser
+
+            organisers = db.session.scalars(select(Organiser).where(Organiser.id.in_(set(scoped)))).all()
+            return min(organisers, key=lambda o: (o.unit.path.count("/"), o.id)).id
+        if self.is_admin or self.unit_id is not None:
+            from ..organisers.services import default_organiser, organiser_of_unit
+
+            organiser = organiser_of_unit(self.unit) if self.unit_id is not None else default_organiser()
+            return organiser.id if organiser else None
+        return None
+
+    @property
+    def all_roles(self) -> set[Role]:
+        """Every role the user holds, in any organiser."""
         return {link.role for link in self.role_links}
 
-    def set_roles(self, roles: set[Role]) -> None:
-        keep = [link for link in self.role_links if link.role in roles]
-        have = {link.role for link in keep}
-        self.role_links = keep + [UserRole(role=r) for r in sorted(roles - have, key=lambda r: r.value)]
+    @property
+    def roles(self) -> set[Role]:
+        """The roles that count in this request: global ones, and the scoped ones held in the
+        organiser the user acts for."""
+        acting = self.acting_organiser_id
+        return {
+            link.role for link in self.role_links if link.organiser_id is None or link.organiser_id == acting
+        }
+
+    def organisers_with(self, role: Role) -> list[int]:
+        return [link.organiser_id for link in self.role_links if link.role is role and link.organiser_id]
+
+    def set_roles(self, roles: set[Role], organiser_id: int | None = None) -> None:
+        """Global roles as given; scoped roles as given within `organiser_id` (default: the
+        organiser of the user's unit, else the deployment's default). Scoped roles held in
+        other organisers are kept."""
+        if organiser_id is None:
+            from ..organisers.services import organiser_of_unit
+
+            organiser = organiser_of_unit(self.unit)
+            organiser_id = organiser.id if organiser else None
+            if organiser is None and roles & SCOPED_ROLES:
+                from ..core.errors import DomainError
+
+                raise DomainError("Chưa có cơ quan tổ chức nào: hãy tạo đơn vị trước khi giao vai trò này.",
+                                  field="roles")
+        wanted = {(role, organiser_id if role in SCOPED_ROLES else None) for role in roles}
+        keep = [
+            link for link in self.role_links
+            if (link.role, link.organiser_id) in wanted
+            or (link.organiser_id is not None and link.organiser_id != organiser_id)
+        ]
+        have = {(link.role, link.organiser_id) for link in keep}
+        self.role_links = keep + [
+            UserRole(role=role, organiser_id=org)
+            for role, org in sorted(wanted - have, key=lambda pair: pair[0].value)
+        ]
+        self._acting_organiser_id = None
 
     def has_role(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)
 
     @property
     def is_admin(self) -> bool:
-        return Role.ADMIN in self.roles
+        return Role.ADMIN in self.all_roles  # global: held in no organiser
 
     @property
     def is_secretariat(self) -> bool:
@@ -128,7 +228,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return Role.STAFF in self.roles
+        return Role.STAFF in self.all_roles
 
     @property
     def is_evaluator(self) -> bool:

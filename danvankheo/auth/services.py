@@ -95,6 +95,7 @@ def create_user(
     position: str | None = None,
     phone: str | None = None,
     must_change_password: bool = False,
+    organiser_id: int | None = None,
 ) -> User:
     login = login.strip().lower()
     email = (email or "").strip().lower() or None
@@ -111,7 +112,7 @@ def create_user(
     )
     user.set_full_name(full_name)
     user.set_password(password)
-    user.set_roles(set(roles))
+    user.set_roles(set(roles), organiser_id)
     db.session.add(user)
     db.session.flush()
     record(
@@ -126,7 +127,8 @@ def create_user(
     return user
 
 
-def update_user(user: User, *, login, full_name, email, position, phone, unit, roles, is_active) -> None:
+def update_user(user: User, *, login, full_name, email, position, phone, unit, roles, is_active,
+                organiser_id: int | None = None) -> None:
     login = login.strip().lower()
     email = (email or "").strip().lower() or None
     _check_unique(login, email, exclude_id=user.id)
@@ -151,7 +153,7 @@ def update_user(user: User, *, login, full_name, email, position, phone, unit, r
     user.position = (position or "").strip() or None
     user.phone = (phone or "").strip() or None
     user.set_full_name(full_name)  # also refreshes search_text
-    user.set_roles(set(roles))
+    user.set_roles(set(roles), organiser_id)
     if user.is_active and not is_active:
         user.session_version += 1  # a deactivated account is logged out everywhere
     user.is_active = is_active

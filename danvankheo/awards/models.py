@@ -68,6 +68,8 @@ class AwardForm(db.Model):
     issuing_authority: Mapped[str] = mapped_column(String(255))
     level: Mapped[AwardLevel] = mapped_column(enum_column(AwardLevel, "award_level"))
     position: Mapped[int] = mapped_column(default=0)
+    # Khen thưởng theo chuyên đề (NĐ 98/2023, Art. 4(3)): kept apart on lists and documents.
+    is_thematic: Mapped[bool] = mapped_column(default=False, server_default="0")
     # A form no longer used is hidden from new proposals; past awards keep pointing to it.
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

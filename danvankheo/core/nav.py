@@ -42,6 +42,7 @@ NAV_ITEMS: list[NavItem] = [
     _item("audit.index", "Nhật ký", SEC, A, group="Báo cáo"),
     _item("jobs.index", "Công việc", SEC, O, A, group="Báo cáo"),
     _item("admin.units", "Đơn vị", A, group="Quản trị"),
+    _item("organisers.index", "Cơ quan tổ chức", A, group="Quản trị"),
     _item("admin.users", "Người dùng", A, group="Quản trị"),
     _item("imports.index", "Nhập từ Excel", A, group="Quản trị"),
     _item("showcase.index", "Thư viện mô hình", S, E, SEC, O, A),

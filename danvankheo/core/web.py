@@ -6,7 +6,7 @@ import logging
 import time
 import uuid
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -52,6 +52,9 @@ def init_app(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         if user is None or not user.is_active or user.session_version != int(version):
             return None
+        # The organiser this session acts for (chosen in the header); else the user's default.
+        user._acting_organiser_id = None
+        user.act_for(session.get("organiser_id"))
         return user
 
     app.jinja_env.filters["vn_date"] = timeutil.format_date
@@ -70,6 +73,7 @@ def init_app(app: Flask) -> None:
             "printed_on": timeutil.local_today(),
             "unread_notifications": _unread_count(),
             "view_endpoints": app.view_functions,
+            **_organiser_context(),
         }
 
     for code in ERROR_MESSAGES:
@@ -127,6 +131,20 @@ def _user_id_for_log() -> str | None:
         return None
 
 
+
+
+def _organiser_context() -> dict:
+    if not getattr(current_user, "is_authenticated", False) or not current_user.organiser_choices():
+        return {"acting_organiser": None, "organiser_choices": []}
+    from sqlalchemy import select
+
+    from ..organisers.models import Organiser
+
+    wanted = current_user.organiser_choices()
+    by_id = {o.id: o for o in db.session.scalars(select(Organiser).where(Organiser.id.in_(wanted)))}
+    choices = [by_id[i] for i in wanted if i in by_id]
+    acting = by_id.get(current_user.acting_organiser_id)
+    return {"acting_organiser": acting, "organiser_choices": choices if len(choices) > 1 else []}
 
 
 def _unread_count() -> int:

@@ -16,6 +16,7 @@ from ..audit.services import record
 from ..auth import services as accounts
 from ..auth.models import User
 from ..auth.passwords import generate_password, password_problems
+from ..core.errors import DomainError
 from ..extensions import db
 from ..units import services as unit_service
 from ..units.models import Unit
@@ -178,8 +179,8 @@ def apply_import(parsed: ParsedImport, *, actor=None, filename: str = "") -> Imp
                     phone=row.phone, unit=unit, roles=row.roles, is_active=user.is_active,
                 )
                 result.users_updated += int(_user_snapshot(user) != before)
-        except accounts.UserError as error:
-            column = "Email" if error.field == "email" else "Tên đăng nhập"
+        except DomainError as error:  # accounts.UserError, or a role with no organiser to hold it
+            column = {"email": "Email", "roles": "Vai trò"}.get(error.field, "Tên đăng nhập")
             refusals.append(RowError(USERS_SHEET, row.row, column, str(error)))
     if refusals:
         raise ImportRejected(refusals)

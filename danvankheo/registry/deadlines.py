@@ -40,12 +40,30 @@ def default_deadline(year: int) -> datetime:
     return local_end_of_day(date(year, month, day))
 
 
-def year_settings(year: int) -> SubmissionDeadline | None:
-    return db.session.scalar(select(SubmissionDeadline).where(SubmissionDeadline.year == year))
+def _organiser_id(organiser_id: int | None) -> int | None:
+    """Each organiser sets its own deadline; None means the deployment's default organiser."""
+    if organiser_id is not None:
+        return organiser_id
+    from ..organisers.services import default_organiser
+
+    organiser = default_organiser()
+    return organiser.id if organiser else None
 
 
-def general_deadline(year: int) -> datetime:
-    settings = year_settings(year)
+def _require_organiser(organiser_id: int | None) -> int:
+    organiser_id = _organiser_id(organiser_id)
+    if organiser_id is None:
+        raise DeadlineError("Chưa có cơ quan tổ chức nào: hãy tạo đơn vị cấp cao nhất trước khi đặt hạn nộp.")
+    return organiser_id
+
+
+def year_settings(year: int, organiser_id: int | None = None) -> SubmissionDeadline | None:
+    return db.session.scalar(select(SubmissionDeadline).where(
+        SubmissionDeadline.year == year, SubmissionDeadline.organiser_id == _organiser_id(organiser_id)))
+
+
+def general_deadline(year: int, organiser_id: int | None = None) -> datetime:
+    settings = year_settings(year, organiser_id)
     return settings.deadline_at if settings else default_deadline(year)
 
 
@@ -55,9 +73,9 @@ def _scope_of(settings: SubmissionDeadline | None) -> list[UnitKind]:
     return [UnitKind(v) for v in settings.scope_kinds.split(",") if v]
 
 
-def scope_kinds(year: int) -> list[UnitKind]:
+def scope_kinds(year: int, organiser_id: int | None = None) -> list[UnitKind]:
     """The kinds of unit that must register a model in `year`."""
-    return _scope_of(year_settings(year))
+    return _scope_of(year_settings(year, organiser_id))
 
 
 def extension_for(year: int, unit_id: int) -> DeadlineExtension | None:
@@ -68,8 +86,9 @@ def extension_for(year: int, unit_id: int) -> DeadlineExtension | None:
 
 def deadline_for(year: int, unit: Unit | int) -> datetime:
     """The last moment `unit` may submit its models of `year`: its extension, if any."""
-    unit_id = unit if isinstance(unit, int) else unit.id
-    deadline = general_deadline(year)
+    unit = unit if isinstance(unit, Unit) else db.session.get(Unit, unit)
+    unit_id = unit.id
+    deadline = general_deadline(year, unit.organiser_id)
     extension = extension_for(year, unit_id)
     if extension is not None and extension.until > deadline:
         return extension.until
@@ -79,7 +98,7 @@ def deadline_for(year: int, unit: Unit | int) -> datetime:
 def check_submission_time(initiative: Initiative, now: datetime | None = None) -> bool:
     """Refuse a submission after the deadline; True when it is late but under an extension."""
     now = now or utcnow()
-    general = general_deadline(initiative.year)
+    general = general_deadline(initiative.year, initiative.unit.organiser_id)
     if now <= general:
         return False
     if now <= deadline_for(initiative.year, initiative.unit_id):
@@ -125,8 +144,9 @@ class DeadlineNotice:
 def deadline_notice(year: int, unit_id: int, now: datetime | None = None) -> DeadlineNotice:
     """The unit's deadline of `year`, and whether it is near or has passed."""
     now = now or utcnow()
-    general = general_deadline(year)
-    deadline = deadline_for(year, unit_id)
+    unit = db.session.get(Unit, unit_id)
+    general = general_deadline(year, unit.organiser_id)
+    deadline = deadline_for(year, unit)
     left = days_left(deadline, now)
     if now > deadline:
         state = NoticeState.PASSED
@@ -144,15 +164,16 @@ def deadline_from_local(day: date, at: time) -> datetime:
 
 
 def set_year_settings(
-    year: int, *, deadline_at: datetime, kinds: list[UnitKind], actor=None
+    year: int, *, deadline_at: datetime, kinds: list[UnitKind], actor=None, organiser_id: int | None = None
 ) -> SubmissionDeadline:
     if not kinds:
         raise DeadlineError("Chọn ít nhất một loại đơn vị phải đăng ký mô hình.")
-    settings = year_settings(year)
-    old_deadline = general_deadline(year)
-    old_kinds = [k.value for k in scope_kinds(year)]
+    organiser_id = _require_organiser(organiser_id)
+    settings = year_settings(year, organiser_id)
+    old_deadline = general_deadline(year, organiser_id)
+    old_kinds = [k.value for k in scope_kinds(year, organiser_id)]
     if settings is None:
-        settings = SubmissionDeadline(year=year)
+        settings = SubmissionDeadline(year=year, organiser_id=organiser_id)
         db.session.add(settings)
     settings.deadline_at = deadline_at
     settings.scope_kinds = ",".join(k.value for k in kinds)
@@ -273,22 +294,24 @@ class ComplianceRow:
     status: ComplianceStatus = ComplianceStatus.MISSING
 
 
-def scope_units_query(year: int, kinds: list[UnitKind] | None = None):
-    """Active units of the kinds that must register in `year`."""
-    kinds = kinds if kinds is not None else scope_kinds(year)
-    return select(Unit).where(Unit.is_active.is_(True), Unit.kind.in_(kinds))
+def scope_units_query(year: int, kinds: list[UnitKind] | None = None, organiser_id: int | None = None):
+    """Active units of the organiser's own scope, of the kinds that must register in `year`."""
+    organiser_id = _organiser_id(organiser_id)
+    kinds = kinds if kinds is not None else scope_kinds(year, organiser_id)
+    return select(Unit).where(Unit.is_active.is_(True), Unit.kind.in_(kinds), Unit.organiser_id == organiser_id)
 
 
-def compliance_rows(year: int) -> list[ComplianceRow]:
+def compliance_rows(year: int, organiser_id: int | None = None) -> list[ComplianceRow]:
     """Every unit that must register in `year`, with its counts and compliance status.
 
     A fixed number of queries whatever the number of units: the year's settings, the units,
     the grouped counts and the extensions.
     """
-    settings = year_settings(year)
+    organiser_id = _organiser_id(organiser_id)
+    settings = year_settings(year, organiser_id)
     kinds = _scope_of(settings)
     kind_order = {k: i for i, k in enumerate(kinds)}
-    in_scope = scope_units_query(year, kinds)
+    in_scope = scope_units_query(year, kinds, organiser_id)
     units = sorted(db.session.scalars(in_scope), key=lambda u: (kind_order[u.kind], u.sort_name))
     general = settings.deadline_at if settings else default_deadline(year)
     extensions = {

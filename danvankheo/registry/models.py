@@ -306,10 +306,15 @@ class SubmissionDeadline(db.Model):
     """
 
     __tablename__ = "submission_deadlines"
-    __table_args__ = (CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),)
+    __table_args__ = (
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        UniqueConstraint("organiser_id", "year"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(unique=True)
+    # Each organiser sets the deadline of its own competition.
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("organisers.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column()
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Comma-separated UnitKind values: the units of these kinds must register this year.
     scope_kinds: Mapped[str] = mapped_column(String(200))

@@ -194,6 +194,8 @@ class Round(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The organiser that runs the round: its secretariat manages it, its council scores it.
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("organisers.id", ondelete="RESTRICT"), index=True)
     year: Mapped[int] = mapped_column(index=True)
     name: Mapped[str] = mapped_column(String(255))
     state: Mapped[RoundState] = mapped_column(
@@ -228,6 +230,7 @@ class Round(db.Model):
     discussion_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     scope_unit: Mapped[Unit | None] = relationship()
+    organiser = relationship("Organiser")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="round", cascade="all, delete-orphan", order_by="Criterion.position"

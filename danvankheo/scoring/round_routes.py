@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from ..auth.models import Role, User
 from ..core.forms import unit_choices
-from ..core.permissions import get_or_404, roles_required
+from ..core.permissions import get_or_404, load_for, roles_required
 from ..core.timeutil import to_local
 from ..extensions import db
+from ..organisers import access
 from ..registry.models import FIELD_LABELS, Field, Initiative
 from ..units.models import UNIT_KIND_LABELS, Unit, UnitKind
 from ..units.services import all_units_in_tree_order
@@ -45,9 +46,11 @@ READERS = (Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN)
 MANAGERS = (Role.SECRETARIAT, Role.ADMIN)
 
 
-def _can_manage() -> bool:
+def _can_manage(round_: Round | None = None) -> bool:
     # Also runs for error pages of this blueprint, e.g. an anonymous POST refused by CSRF.
-    return current_user.is_authenticated and current_user.has_role(*MANAGERS)
+    if not (current_user.is_authenticated and current_user.has_role(*MANAGERS)):
+        return False
+    return round_ is None or access.may_manage(current_user, round_.organiser_id)
 
 
 @bp.context_processor
@@ -56,7 +59,13 @@ def _round_helpers():
 
 
 def _round(round_id: int) -> Round:
-    return get_or_404(Round, round_id)
+    """A round of an organiser the user reads; 404 alike for another organiser's. Every change
+    (any POST here) needs the round's own secretariat: an observer reading a lower level's
+    round changes nothing in it."""
+    round_ = load_for(Round, round_id, lambda r: access.may_read(current_user, r.organiser_id))
+    if request.method != "GET" and not access.may_manage(current_user, round_.organiser_id):
+        abort(403)
+    return round_
 
 
 def _back(round_: Round, endpoint: str = "rounds.detail", **values):
@@ -89,6 +98,7 @@ def index():
     rows = db.session.execute(
         select(Round, func.coalesce(entries.c.n, 0))
         .outerjoin(entries, entries.c.round_id == Round.id)
+        .where(Round.organiser_id.in_(access.readable_organiser_ids(current_user)))
         .order_by(Round.year.desc(), Round.id.desc())
     ).all()
     return render_template("scoring/rounds.html", rows=rows)
@@ -504,7 +514,7 @@ def rubric_move(round_id: int, criterion_id: int):
 @roles_required(*READERS)
 def panel(round_id: int):
     round_ = _round(round_id)
-    candidates = services.evaluator_candidates()
+    candidates = services.evaluator_candidates(round_.organiser_id)
     members = services.panel_ids(round_)
     if request.method == "POST":
         if not _can_manage():

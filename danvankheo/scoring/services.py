@@ -178,10 +178,16 @@ class RoundSettings:
 SCOPE_FIELDS = ("scope_unit_id", "scope_unit_kind", "scope_field", "year")
 
 
-def create_round(settings: RoundSettings, *, by: User | None = None, include_eligible: bool = True) -> Round:
-    """A draft round with the default rubric and, unless told otherwise, every eligible model."""
+def create_round(settings: RoundSettings, *, by: User | None = None, include_eligible: bool = True,
+                 organiser_id: int | None = None) -> Round:
+    """A draft round of an organiser (default: the one `by` acts for) with the default rubric
+    and, unless told otherwise, every eligible model."""
     settings.validate()
-    round_ = Round(state=RoundState.DRAFT, created_by_id=getattr(by, "id", None))
+    organiser_id = organiser_id or getattr(by, "acting_organiser_id", None) or _default_organiser_id()
+    if organiser_id is None:
+        raise ScoringError("Chưa có cơ quan tổ chức nào: hãy tạo đơn vị cấp cao nhất trước khi tạo đợt đánh giá.")
+    _check_scope_unit(settings.scope_unit_id, organiser_id)
+    round_ = Round(state=RoundState.DRAFT, created_by_id=getattr(by, "id", None), organiser_id=organiser_id)
     for key, value in vars(settings).items():
         setattr(round_, key, value.strip() if isinstance(value, str) else value)
     db.session.add(round_)
@@ -206,6 +212,7 @@ def update_round(round_: Round, settings: RoundSettings, *, by: User | None = No
     settings.validate()
     _require(round_, RoundState.DRAFT, RoundState.SCORING, RoundState.CLOSED,
              message="Đợt đánh giá đã công bố kết quả: không sửa được cài đặt.")
+    _check_scope_unit(settings.scope_unit_id, round_.organiser_id)
     values = vars(settings)
     if round_.state is not RoundState.DRAFT:
         for key in SCOPE_FIELDS:
@@ -219,11 +226,43 @@ def update_round(round_: Round, settings: RoundSettings, *, by: User | None = No
     db.session.flush()
 
 
+def _default_organiser_id() -> int | None:
+    from ..organisers.services import default_organiser
+
+    organiser = default_organiser()
+    return organiser.id if organiser else None
+
+
+def _check_scope_unit(scope_unit_id: int | None, organiser_id: int) -> None:
+    """A round takes the units of one organiser: its scope cannot reach into another's."""
+    if scope_unit_id is None:
+        return
+    unit = db.session.get(Unit, scope_unit_id)
+    if unit is None or unit.organiser_id != organiser_id:
+        raise ScoringError(
+            "Phạm vi đơn vị của đợt phải thuộc cơ quan tổ chức của đợt: đơn vị đã chọn thuộc cơ quan "
+            "tổ chức khác (một đợt không được gộp đơn vị của hai cơ quan tổ chức)."
+        )
+
+
+def entry_allowed_clause(round_: Round):
+    """The models a round of this organiser may take: those of its own units, and those its
+    lower levels proposed up to it and it accepted."""
+    from ..organisers.models import Nomination, NominationState
+    from ..organisers.services import own_units_select
+
+    nominated = select(Nomination.initiative_id).where(
+        Nomination.to_organiser_id == round_.organiser_id, Nomination.state == NominationState.ACCEPTED
+    )
+    return Initiative.unit_id.in_(own_units_select(round_.organiser_id)) | Initiative.id.in_(nominated)
+
+
 def eligible_select(round_: Round):
     """Ids of accepted models of the round's year, within its scope, not yet in the round."""
     query = select(Initiative.id).where(
         Initiative.year == round_.year,
         Initiative.status == Status.ACCEPTED,
+        entry_allowed_clause(round_),
         ~select(RoundEntry.id)
         .where(RoundEntry.round_id == round_.id, RoundEntry.initiative_id == Initiative.id)
         .exists(),
@@ -296,7 +335,8 @@ def add_entries(round_: Round, initiative_ids: Iterable[int], *, by: User | None
     eligible = set(db.session.scalars(eligible_select(round_).where(Initiative.id.in_(wanted))))
     if wanted - eligible:
         raise ScoringError(
-            "Chỉ thêm được mô hình đã tiếp nhận của năm đánh giá, trong phạm vi của đợt và chưa có trong đợt."
+            "Chỉ thêm được mô hình đã tiếp nhận của năm đánh giá, thuộc đơn vị của cơ quan tổ chức đợt "
+            "(hoặc do cấp dưới đề nghị và đã được nhận), trong phạm vi của đợt và chưa có trong đợt."
         )
     reason = (reason or "").strip()[:MAX_REASON] or None
     standings_found = second_round.standings_elsewhere(round_, eligible)
@@ -562,13 +602,15 @@ def move_criterion(criterion: Criterion, offset: int, *, by: User | None = None)
 # --- Panel and assignments ----------------------------------------------------------------
 
 
-def evaluator_candidates() -> list[User]:
-    """Active accounts with the evaluator role, by name."""
+def evaluator_candidates(organiser_id: int | None = None) -> list[User]:
+    """Active council members (the evaluator role) of the organiser, by name."""
+    organiser_id = organiser_id or _default_organiser_id()
     return list(
         db.session.scalars(
             select(User)
             .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.EVALUATOR, User.is_active.is_(True))
+            .where(UserRole.role == Role.EVALUATOR, UserRole.organiser_id == organiser_id,
+                   User.is_active.is_(True))
             .order_by(User.sort_name)
         )
     )
@@ -584,8 +626,9 @@ def set_panel(round_: Round, users: Sequence[User], *, by: User | None = None) -
     _require(round_, RoundState.DRAFT, RoundState.SCORING,
              message="Chỉ thay đổi hội đồng khi đợt đang chuẩn bị hoặc đang chấm.")
     for user in users:
-        if not user.is_active or not user.is_evaluator:
-            raise ScoringError(f"{user.full_name} không phải thành viên hội đồng chấm đang hoạt động.")
+        if not user.is_active or round_.organiser_id not in user.organisers_with(Role.EVALUATOR):
+            raise ScoringError(f"{user.full_name} không phải thành viên hội đồng chấm đang hoạt động "
+                               "của cơ quan tổ chức đợt này.")
     current = panel_ids(round_)
     wanted = {u.id for u in users}
     leaving = current - wanted
@@ -869,7 +912,7 @@ def recuse(assignment: Assignment, reason: str, *, by: User) -> None:
            label=f"{assignment.initiative.name} — {by.full_name}",
            changes={"status": ["assigned", "recused"]})
     notify(
-        _secretariat_users(),
+        _secretariat_users(round_.organiser_id),
         kind="scoring.recusal",
         title=f"Thành viên hội đồng từ chối chấm mô hình “{assignment.initiative.name}”",
         body=f"{by.full_name}: {assignment.recusal_reason}. Vui lòng phân công người khác.",
@@ -1164,12 +1207,14 @@ def recusals(round_: Round) -> list[tuple[Assignment, str, str, str, int]]:
 # --- Notifications ----------------------------------------------------------------------
 
 
-def _secretariat_users() -> list[User]:
+def _secretariat_users(organiser_id: int | None = None) -> list[User]:
+    organiser_id = organiser_id or _default_organiser_id()
     return list(
         db.session.scalars(
             select(User)
             .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.SECRETARIAT, User.is_active.is_(True))
+            .where(UserRole.role == Role.SECRETARIAT, UserRole.organiser_id == organiser_id,
+                   User.is_active.is_(True))
         )
     )
 

@@ -59,6 +59,9 @@ class Unit(db.Model):
         ForeignKey("units.id", ondelete="RESTRICT"), index=True
     )
     path: Mapped[str] = mapped_column(String(400), index=True, default="")
+    # The organiser whose competition the unit takes part in: the nearest organiser at or
+    # above it, else the default one. Derived; kept by organisers.services.
+    organiser_id: Mapped[int | None] = mapped_column(index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -30,6 +30,9 @@ def create_unit(*, code: str, name: str, kind: UnitKind, parent: Unit | None) ->
     db.session.add(unit)
     db.session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    from ..organisers.services import place_new_unit
+
+    place_new_unit(unit)
     db.session.flush()
     record("unit.create", unit, changes={"code": [None, unit.code], "name": [None, unit.name]})
     return unit
@@ -68,7 +71,9 @@ def move_unit(unit: Unit, new_parent: Unit | None) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.flush()
-    db.session.expire_all()
+    from ..organisers.services import refresh_unit_organisers
+
+    refresh_unit_organisers()
     record(
         "unit.move",
         unit,

@@ -43,8 +43,9 @@ class Journey:
 
 
 def start() -> Journey:
+    factories.ensure_organiser()
     set_year_settings(YEAR, deadline_at=utcnow() + timedelta(days=30), kinds=[UnitKind.DEPARTMENT])
-    province = factories.make_unit("UBND tỉnh Ninh Bình", kind=UnitKind.PROVINCE)
+    province = factories.ensure_organiser()
     justice = factories.make_unit("Sở Tư pháp", parent=province)
     health = factories.make_unit("Sở Y tế", parent=province)
     j = Journey(

@@ -74,7 +74,7 @@ def test_postgresql_still_lets_a_deleted_account_leave_its_name(app, make_user):
     event = _event(object_type="Unit", object_id=1, actor=user)
     name = user.full_name
     with db.engine.begin() as conn:
-        conn.execute(text("DELETE FROM user_roles WHERE user_id = :id"), {"id": user.id})
+        conn.execute(text("DELETE FROM role_grants WHERE user_id = :id"), {"id": user.id})
         conn.execute(text("DELETE FROM users WHERE id = :id"), {"id": user.id})
     db.session.expire_all()
     event = db.session.get(AuditEvent, event.id)

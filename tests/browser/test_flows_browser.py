@@ -30,6 +30,7 @@ from danvankheo.registry.models import Field, Initiative, Status
 from danvankheo.scoring import services as scoring
 from danvankheo.scoring.models import Assignment
 from danvankheo.units.models import UnitKind
+from tests import factories
 from tests.browser.conftest import SCREENSHOTS, browser_login, browser_logout, screenshot
 from tests.factories import PASSWORD, make_initiative, make_unit
 from tests.registry.conftest import add_evidence
@@ -52,6 +53,7 @@ def _no_serious_axe_violations(page, context: str = "main") -> None:
 
 
 def _deadline(days: int) -> None:
+    factories.ensure_organiser()
     set_year_settings(local_today().year, deadline_at=deadline_from_local(local_today() + timedelta(days=days),
                                                                           time(23, 59)),
                       kinds=[UnitKind.DEPARTMENT, UnitKind.COMMUNE])
@@ -61,7 +63,7 @@ def _deadline(days: int) -> None:
 def office(app, make_user):
     year = local_today().year
     _deadline(-2)
-    root = make_unit("UBND tỉnh Ninh Bình", kind=UnitKind.PROVINCE, code="NB")
+    root = factories.ensure_organiser()
     justice = make_unit("Sở Tư pháp", parent=root, code="STP")
     health = make_unit("Sở Y tế", parent=root, code="SYT")
     make_unit("UBND phường Hoa Lư", kind=UnitKind.COMMUNE, parent=root, code="PHL")

@@ -17,6 +17,7 @@ from danvankheo.extensions import db
 from danvankheo.registry.deadlines import deadline_from_local, set_year_settings
 from danvankheo.registry.models import Initiative, Status
 from danvankheo.units.models import Unit, UnitKind
+from tests import factories
 from tests.browser.conftest import browser_login, browser_logout, screenshot
 from tests.evidence.samples import VIETNAMESE_PDF_NAME, pdf_bytes, png_bytes
 from tests.factories import PASSWORD, make_initiative, make_unit
@@ -31,8 +32,9 @@ def province(app, make_user):
     year = local_today().year
     # Five days ahead: near enough for the staff banner (within 7 days), far enough to submit.
     deadline = deadline_from_local(local_today() + timedelta(days=5), time(23, 59))
+    factories.ensure_organiser()
     set_year_settings(year, deadline_at=deadline, kinds=[UnitKind.DEPARTMENT, UnitKind.COMMUNE])
-    root = make_unit("UBND tỉnh Ninh Bình", kind=UnitKind.PROVINCE, code="NB")
+    root = factories.ensure_organiser()
     commune = make_unit("UBND phường Hoa Lư", kind=UnitKind.COMMUNE, parent=root, code="PHL")
     justice = make_unit("Sở Tư pháp", parent=root, code="STP")
     make_unit("Sở Y tế", parent=root, code="SYT")

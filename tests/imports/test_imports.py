@@ -14,6 +14,7 @@ from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import Role, User
 from danvankheo.extensions import db
 from danvankheo.units.models import Unit, UnitKind
+from tests import factories
 from tests.factories import make_unit
 
 UNIT_HEADER = ["Mã đơn vị *", "Tên đơn vị *", "Loại đơn vị *", "Mã đơn vị cấp trên"]
@@ -178,6 +179,8 @@ def test_an_email_of_another_account_is_refused(client, admin, make_user):
 
 
 def test_a_password_column_is_never_read(client, admin):
+    factories.ensure_organiser()  # an observer's role is held within an organiser
+    db.session.commit()
     header = [*USER_HEADER, "Mật khẩu"]
     users = [["ke.toan", "Lý Thị Mai", None, None, None, None, "Theo dõi", "MatKhau12345"]]
     html = upload(client, xlsx([], users, user_header=header)).get_data(as_text=True)

@@ -17,6 +17,7 @@ from danvankheo.registry.deadlines import grant_extension, set_year_settings
 from danvankheo.registry.models import Status
 from danvankheo.scoring import services as scoring
 from danvankheo.units.models import UnitKind
+from tests import factories
 from tests.factories import make_initiative, make_unit, make_user
 
 DEADLINE_DAY = date(2026, 10, 15)
@@ -31,6 +32,7 @@ def _kinds(user) -> list[str]:
 @pytest.fixture
 def units(app):
     """Three departments in scope: one has submitted, two have not (one with two staff)."""
+    factories.ensure_organiser()
     set_year_settings(2026, deadline_at=local_end_of_day(DEADLINE_DAY), kinds=[UnitKind.DEPARTMENT])
     done = make_unit("Sở Tư pháp")
     late = make_unit("Sở Y tế")

@@ -38,6 +38,7 @@ def switch_to(client, user) -> None:
 def open_years(app):
     """Deadlines of the years the tests use lie a month ahead, so submitting is on time."""
     for year in (2025, 2026, 2027):
+        factories.ensure_organiser()
         set_year_settings(year, deadline_at=utcnow() + timedelta(days=30),
                           kinds=[UnitKind.DEPARTMENT, UnitKind.COMMUNE])
     db.session.commit()
@@ -46,7 +47,7 @@ def open_years(app):
 @pytest.fixture
 def world(app, open_years):
     """Two departments with one staff member each, and one account per other role."""
-    province = factories.make_unit("UBND tỉnh Ninh Bình", kind=UnitKind.PROVINCE, code="NB")
+    province = factories.ensure_organiser()
     justice = factories.make_unit("Sở Tư pháp", parent=province, code="STP")
     health = factories.make_unit("Sở Y tế", parent=province, code="SYT")
     w = SimpleNamespace(

@@ -43,9 +43,9 @@ def test_every_review_step_is_asked_with_its_consequence(client, login_as):
 def test_round_steps_name_the_round(client, login_as):
     from danvankheo.scoring import services
 
+    login_as(Role.SECRETARIAT)
     services.create_round(services.RoundSettings(name="Đợt 2026", year=2026))
     db.session.commit()
-    login_as(Role.SECRETARIAT)
     from sqlalchemy import select
 
     from danvankheo.scoring.models import Round

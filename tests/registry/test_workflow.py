@@ -235,6 +235,7 @@ def test_returned_dossier_is_editable_again(client, world, ready):
 
 
 def _close_year(year: int = 2026) -> None:
+    factories.ensure_organiser()
     set_year_settings(year, deadline_at=utcnow() - timedelta(days=1), kinds=[UnitKind.DEPARTMENT])
     db.session.commit()
 

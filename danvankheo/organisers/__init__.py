@@ -1,0 +1,1 @@
+"""Organisers: each level (the province, every commune) runs its own competition."""
