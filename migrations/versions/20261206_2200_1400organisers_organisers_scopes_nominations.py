@@ -88,11 +88,18 @@ def upgrade():
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_role_grants_organiser_id'), ['organiser_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_role_grants_user_id'), ['user_id'], unique=False)
-    bind.execute(sa.text(
-        f"INSERT INTO role_grants (user_id, role, organiser_id) "
-        f"SELECT user_id, role, CASE WHEN role IN {SCOPED} THEN :o ELSE NULL END FROM user_roles "
-        f"WHERE :o IS NOT NULL OR role NOT IN {SCOPED} ORDER BY user_id, role"
-    ), {"o": default_id})
+    # Without a unit there is no organiser to hold a scoped role: those grants cannot exist.
+    if default_id is not None:
+        bind.execute(sa.text(
+            f"INSERT INTO role_grants (user_id, role, organiser_id) "
+            f"SELECT user_id, role, CASE WHEN role IN {SCOPED} THEN :o ELSE NULL END FROM user_roles "
+            f"ORDER BY user_id, role"
+        ), {"o": default_id})
+    else:
+        bind.execute(sa.text(
+            f"INSERT INTO role_grants (user_id, role) SELECT user_id, role FROM user_roles "
+            f"WHERE role NOT IN {SCOPED} ORDER BY user_id, role"
+        ))
     op.drop_table('user_roles')
 
     for table, ondelete in (('rounds', 'RESTRICT'), ('submission_deadlines', 'CASCADE')):
