@@ -7,6 +7,8 @@ from sqlalchemy import select
 from .auth.models import Role, User
 from .auth.services import create_user
 from .extensions import db
+from .organisers.models import Organiser, OrganiserLevel
+from .organisers.services import make_organiser
 from .units.models import Unit, UnitKind
 from .units.services import create_unit
 
@@ -28,7 +30,28 @@ DEMO_UNITS = [
     ("XGV", "UBND xã Gia Viễn", UnitKind.COMMUNE, "NB"),
     ("XDT", "UBND xã Đồng Thái", UnitKind.COMMUNE, "NB"),
     ("XKS", "UBND xã Kim Sơn", UnitKind.COMMUNE, "NB"),
+    # Gia Viễn runs its own competition (a commune organiser): its own units below it.
+    ("XGV-VP", "Văn phòng HĐND và UBND xã", UnitKind.DIVISION, "XGV"),
+    ("XGV-KT", "Phòng Kinh tế", UnitKind.DIVISION, "XGV"),
+    ("XGV-VHXH", "Phòng Văn hóa - Xã hội", UnitKind.DIVISION, "XGV"),
+    ("XGV-TYT", "Trạm Y tế xã", UnitKind.PUBLIC_SERVICE, "XGV"),
+    ("XGV-THCS", "Trường THCS Gia Viễn", UnitKind.PUBLIC_SERVICE, "XGV"),
 ]
+
+# The commune organiser of the demo and the names its documents print.
+COMMUNE_ORGANISER = "XGV"
+COMMUNE_SETTINGS = dict(
+    secretariat_name="Văn phòng HĐND và UBND xã",
+    parent_body_name="UBND xã Gia Viễn",
+    issuing_body_name="Văn phòng HĐND và UBND",
+    number_suffix="VP",
+    place_name="Gia Viễn",
+    signer_title="Chánh Văn phòng",
+    signer_name="Phạm Văn Hùng",
+    decision_body_name="UBND xã Gia Viễn",
+    decision_number_suffix="UBND",
+    submission_addressee="Chủ tịch UBND xã Gia Viễn",
+)
 
 # (login, full name, unit code, roles)
 DEMO_ACCOUNTS = [
@@ -41,6 +64,11 @@ DEMO_ACCOUNTS = [
     ("giamkhao2", "Vũ Thị Ánh", "STP", {Role.EVALUATOR}),
     ("giamkhao3", "Đỗ Quang Vinh", "BDV", {Role.EVALUATOR}),
     ("theodoi", "Bùi Thị Hạnh", "BDV", {Role.OBSERVER}),
+    # Gia Viễn: its secretariat, a staff member and its council (roles held in the commune).
+    ("thuky.giavien", "Nguyễn Thị Thu Trang", "XGV-VP", {Role.SECRETARIAT}),
+    ("canbo.giavien", "Trịnh Văn Long", "XGV-VHXH", {Role.STAFF}),
+    ("giamkhao.giavien", "Lại Thị Hồng", "XGV-VP", {Role.EVALUATOR}),
+    ("giamkhao.giavien2", "Đào Văn Sơn", "XGV-VP", {Role.EVALUATOR}),
 ]
 
 POSITIONS = {
@@ -60,6 +88,11 @@ def seed_demo() -> bool:
         if code not in units:
             units[code] = create_unit(code=code, name=name, kind=kind, parent=units.get(parent_code))
             created = True
+    commune = units.get(COMMUNE_ORGANISER)
+    if commune is not None and not db.session.scalar(select(Organiser.id).where(Organiser.unit_id == commune.id)):
+        make_organiser(commune, level=OrganiserLevel.COMMUNE, **COMMUNE_SETTINGS)
+        db.session.refresh(commune)
+        created = True
     existing = set(db.session.scalars(select(User.login)))
     for login, name, unit_code, roles in DEMO_ACCOUNTS:
         if login in existing:

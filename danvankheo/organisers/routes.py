@@ -110,3 +110,15 @@ def remove(organiser_id: int):
         db.session.commit()
         flash(f"{name} không còn là cơ quan tổ chức; các đơn vị của nó thuộc cơ quan tổ chức cấp trên.", "success")
     return redirect(url_for("organisers.index"))
+
+
+def _register_demo() -> None:
+    from ..demo import DEMO_EXTENSIONS
+    from .demo import seed_commune_demo
+
+    # After the province's registry, scoring and awards demo.
+    if seed_commune_demo not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(seed_commune_demo)
+
+
+_register_demo()

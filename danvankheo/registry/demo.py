@@ -40,6 +40,7 @@ class DemoModel:
     reason: str | None = None
     late: bool = False
     photo: tuple[int, int, int] | None = None
+    reviewer: str = "noivu"  # the secretariat of the unit's organiser
 
 
 DEMO_MODELS = [
@@ -147,6 +148,48 @@ DEMO_MODELS = [
               "Hòa giải viên cùng ăn, cùng ở, cùng làm với người dân; họp tổ hằng tháng.",
               "Hòa giải thành 93% trong 150 vụ việc; không phát sinh khiếu kiện vượt cấp.", 1300,
               budget=30_000_000, lead=("Lê Minh Đức", "Trưởng phòng Phổ biến, giáo dục pháp luật")),
+    # Xã Gia Viễn runs its own competition: its units' models are reviewed by its secretariat.
+    DemoModel("gv-tu-sach-2025", "XGV-VHXH", 2025, "Tủ sách pháp luật ở nhà văn hóa thôn", Field.POLITICAL_SYSTEM,
+              Status.ACCEPTED, ["pháp luật", "văn hóa đọc"],
+              "Người dân ở các thôn xa ít có dịp tìm hiểu pháp luật.",
+              "Mỗi nhà văn hóa thôn có một tủ sách; cán bộ xã đọc và giải đáp cùng người dân tối thứ Bảy.",
+              "14 tủ sách, 2.100 lượt mượn; 36 buổi giải đáp pháp luật.", 2100, budget=15_000_000,
+              lead=("Trịnh Văn Long", "Phó Trưởng phòng Văn hóa - Xã hội"), reviewer="thuky.giavien",
+              photo=(150, 90, 40)),
+    DemoModel("gv-sang-loc-2025", "XGV-TYT", 2025, "Khám sàng lọc tại thôn cho người cao tuổi Gia Viễn",
+              Field.CULTURE_SOCIETY, Status.ACCEPTED, ["y tế", "người cao tuổi"],
+              "Người cao tuổi ngại đi khám định kỳ ở trạm.",
+              "Trạm y tế về thôn mỗi tháng một lần; tình nguyện viên báo lịch tận nhà.",
+              "1.250 lượt khám; 84 người được phát hiện tăng huyết áp và theo dõi.", 1250,
+              budget=20_000_000, lead=("Hà Thị Nhung", "Trưởng Trạm Y tế"), reviewer="thuky.giavien"),
+    DemoModel("gv-lua-huu-co-2025", "XGV-KT", 2025, "Tổ hợp tác lúa hữu cơ Gia Viễn", Field.ECONOMY,
+              Status.ACCEPTED, ["nông nghiệp", "kinh tế tập thể"],
+              "Ruộng manh mún, giá lúa thấp, thanh niên bỏ ruộng.",
+              "Cán bộ Phòng Kinh tế vận động 46 hộ dồn thửa, cùng ký hợp đồng bao tiêu với doanh nghiệp.",
+              "52 ha lúa hữu cơ; thu nhập tăng 18%; 46 hộ tham gia.", 46, social=600_000_000,
+              lead=("Vũ Văn Thành", "Trưởng phòng Kinh tế"), reviewer="thuky.giavien"),
+    DemoModel("gv-dan-ca-2026", "XGV-VHXH", 2026, "Câu lạc bộ dân ca Gia Viễn gìn giữ bản sắc", Field.CULTURE_SOCIETY,
+              Status.SUBMITTED, ["văn hóa", "dân ca"],
+              "Các làn điệu dân ca của xã ít người trẻ biết.",
+              "Nghệ nhân dạy hát cho học sinh và thanh niên mỗi tối Chủ nhật tại nhà văn hóa.",
+              "4 câu lạc bộ, 120 hội viên; 12 buổi biểu diễn phục vụ người dân.", 120,
+              lead=("Trịnh Văn Long", "Phó Trưởng phòng Văn hóa - Xã hội"), reviewer="thuky.giavien"),
+    DemoModel("gv-den-nha-2026", "XGV-THCS", 2026, "Thầy cô đến từng nhà học sinh có nguy cơ bỏ học",
+              Field.CULTURE_SOCIETY, Status.ACCEPTED, ["giáo dục"],
+              "Một số học sinh nghỉ học dài ngày theo bố mẹ đi làm xa.",
+              "Giáo viên chủ nhiệm đến từng nhà, cùng chính quyền thôn vận động gia đình.",
+              "17 học sinh trở lại lớp; không có học sinh bỏ học trong năm học.", 17,
+              lead=("Đặng Thị Hoa", "Hiệu trưởng"), reviewer="thuky.giavien"),
+    DemoModel("gv-so-suc-khoe-2026", "XGV-TYT", 2026, "Sổ sức khỏe điện tử cho người cao tuổi", Field.CULTURE_SOCIETY,
+              Status.RETURNED, ["y tế", "chuyển đổi số"],
+              "Người cao tuổi đi khám nhiều nơi, hồ sơ sức khỏe rời rạc.",
+              "Trạm y tế lập sổ sức khỏe điện tử, hướng dẫn con cháu cài ứng dụng cho ông bà.",
+              "Đang triển khai.", 0, reviewer="thuky.giavien",
+              reason="Chưa có số liệu kết quả; đề nghị bổ sung số người được lập sổ và minh chứng."),
+    DemoModel("gv-san-tmdt-2026", "XGV-KT", 2026, "Hướng dẫn người dân bán nông sản trên sàn thương mại điện tử",
+              Field.ECONOMY, Status.DRAFT, ["kinh tế số"],
+              "Nông sản của xã bán qua thương lái, giá thấp.",
+              "Cán bộ Phòng Kinh tế mở lớp hướng dẫn người dân lập gian hàng trực tuyến.", "", 0),
 ]
 
 
@@ -215,7 +258,8 @@ def seed_registry_demo(units: dict[str, Unit]) -> bool:
             item.submitted_at = submitted
             steps.append((Status.DRAFT, Status.SUBMITTED, author, None, submitted))
             if spec.status is not Status.SUBMITTED:
-                steps.append((Status.SUBMITTED, spec.status, secretariat, spec.reason, submitted + timedelta(days=5)))
+                reviewer = users.get(spec.reviewer, secretariat)
+                steps.append((Status.SUBMITTED, spec.status, reviewer, spec.reason, submitted + timedelta(days=5)))
         item.transitions = [
             Transition(from_status=f, to_status=t, actor_id=getattr(a, "id", None), reason=r, occurred_at=when,
                        is_late=spec.late and t is Status.SUBMITTED)
