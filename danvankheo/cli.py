@@ -36,7 +36,7 @@ def register_cli(app: Flask) -> None:
 
         click.echo(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for login, _name, _unit, roles in DEMO_ACCOUNTS:
-            click.echo(f"  {login:<14} {', '.join(r.label for r in roles)}")
+            click.echo(f"  {login:<18} {', '.join(r.label for r in roles)}")
 
     @app.cli.command("create-admin")
     @click.option("--login", required=True, help="Tên đăng nhập")

@@ -29,7 +29,7 @@ class Role(enum.Enum):
 ROLE_LABELS = {
     Role.STAFF: "Cán bộ đơn vị",
     Role.EVALUATOR: "Thành viên hội đồng chấm",
-    Role.SECRETARIAT: "Thường trực (Phòng Nội vụ)",
+    Role.SECRETARIAT: "Thường trực Hội đồng (Nội vụ, Văn phòng UBND xã)",
     Role.OBSERVER: "Theo dõi (Ban Dân vận, lãnh đạo)",
     Role.ADMIN: "Quản trị hệ thống",
 }
