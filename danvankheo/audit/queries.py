@@ -63,6 +63,10 @@ ACTION_LABELS = {
     "export.document": "Tải văn bản (Word/PDF)",
     "export.dossier": "Tải toàn bộ hồ sơ đề nghị",
     "proposal.meeting": "Ghi biên bản họp Hội đồng",
+    "ballot.open": "Mở bỏ phiếu kín của Hội đồng",
+    "ballot.vote": "Thành viên Hội đồng bỏ phiếu (phiếu kín)",
+    "ballot.paper": "Nhập phiếu giấy của Hội đồng",
+    "ballot.close": "Kết thúc bỏ phiếu kín",
     "job.start": "Bắt đầu công việc chạy nền",
     "job.cancel": "Hủy công việc chạy nền",
     "job.download": "Tải tệp kết quả của công việc",
@@ -147,6 +151,14 @@ PREFIX_LABELS = {
 
 # Field names of the recorded changes, as the forms call them.
 FIELD_LABELS = {
+    "ballot_closes_at": "Kết thúc bỏ phiếu lúc",
+    "pass_rule": "Đạt khi số phiếu đồng ý",
+    "ballot_members": "Số thành viên Hội đồng",
+    "candidates": "Số tập thể, cá nhân được bỏ phiếu",
+    "close_reason": "Lý do kết thúc",
+    "voted": "Đã bỏ phiếu",
+    "results": "Kết quả (đồng ý / tổng số thành viên)",
+    "paper_voters": "Thành viên bỏ phiếu giấy",
     "name": "Tên",
     "code": "Mã",
     "kind": "Loại",
