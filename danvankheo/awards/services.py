@@ -521,6 +521,8 @@ def submit_proposal(proposal: Proposal, *, expected_version: int | None = None, 
     """draft or returned → submitted: the lines are frozen."""
     _check_editable(proposal)
     _check_version(proposal, expected_version)
+    if proposal.ballot is not None and not proposal.ballot.is_closed:
+        raise AwardError("Hội đồng đang bỏ phiếu trên danh sách này: chờ kết thúc bỏ phiếu rồi mới trình.")
     missing = missing_for_submit(proposal)
     if missing:
         raise AwardError("Chưa trình được, còn thiếu: " + "; ".join(missing) + ".")

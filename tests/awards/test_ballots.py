@@ -145,6 +145,8 @@ def test_a_list_is_voted_on_once_and_frozen_while_the_ballot_is_open(proposal, f
         services.remove_line(proposal, proposal.lines[0], actor=finalised.secretariat)
     with pytest.raises(services.AwardError, match="không xóa được"):
         services.delete_proposal(proposal, actor=finalised.secretariat)
+    with pytest.raises(services.AwardError, match="chờ kết thúc bỏ phiếu rồi mới trình"):
+        services.submit_proposal(proposal, actor=finalised.secretariat)
 
 
 def test_pass_rules_count_on_all_members():
