@@ -488,3 +488,48 @@ def test_a_meeting_typed_before_the_ballot_gives_way_to_it(client, login_as, pro
     db.session.commit()
     db.session.expire_all()
     assert sorted(v.votes_for for v in db.session.scalar(select(CouncilMeeting)).votes) == [0, 0]
+
+
+# --- At the same instant -----------------------------------------------------------------------
+
+
+@pytest.mark.postgres_only
+@pytest.mark.real_commits  # each thread has its own connection and must see the committed ballot
+def test_two_requests_of_one_member_at_once_count_once(app, ballot, council):
+    """Both requests have read the roll ("not voted yet") before either writes: the row lock
+    and the UPDATE's condition let one through and refuse the other (PostgreSQL: SQLite
+    serialises writers)."""
+    import threading
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the concurrency test runs in the PostgreSQL pass")
+    ballot_id, member_id = ballot.id, council[0].id
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def vote(pick: str) -> None:
+        with app.app_context():
+            try:
+                mine = db.session.get(Ballot, ballot_id)
+                user = db.session.get(User, member_id)
+                assert not mine.voter_for(user).has_voted
+                choices = {line.id: pick for line in mine.proposal.lines}
+                barrier.wait(timeout=30)
+                ballots.cast_vote(mine, user, choices)
+                db.session.commit()
+                outcomes.append("ok")
+            except ballots.BallotError as error:
+                db.session.rollback()
+                outcomes.append(str(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=vote, args=(pick,)) for pick in ("agree", "disagree")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == 2 and outcomes.count("ok") == 1, outcomes
+    assert any("đã bỏ phiếu rồi: mỗi thành viên chỉ bỏ phiếu một lần" in outcome for outcome in outcomes)
+    db.session.expire_all()
+    assert sum(agree + disagree for agree, disagree in _tallies(ballot)) == len(ballot.proposal.lines)
