@@ -2,11 +2,12 @@
 been approved, so model pages show awards and the secretariat can build a new list.
 
 Runs after the registry's demo data; without accepted 2025 models it only seeds the forms.
+The council voted on the approved list by secret ballot (`demo_ballot`), closed.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from ..extensions import db
 from ..registry.models import Initiative, Status
 from ..scoring import services as scoring
 from ..scoring.models import Round
-from . import meetings, services
+from . import ballots, meetings, services
 from .models import AwardForm, Proposal
 
 DEMO_ROUND_NAME = "Đánh giá mô hình “Dân vận khéo” năm 2025"
@@ -29,16 +30,34 @@ DEMO_DEDUCTIONS = (Decimal("0.5"), Decimal(4), Decimal(7), Decimal("0.5"))
 # (flagged for discussion). The approved proposal, made on the raw ranking, keeps one model.
 HARSH_EVALUATOR = "giamkhao2"
 HARSH_BY = Decimal(5)
+DEMO_PAPER_VOTER = "giamkhao3"  # voted on paper at the council meeting
 
 
 def demo_meeting(proposal: Proposal) -> meetings.MeetingData:
-    """The council met on 3 December 2025, 8 of its 9 members present; every line passed."""
+    """The council met on 3 December 2025, its 3 members present; the vote figures come from
+    the closed ballot (`demo_ballot`)."""
     return meetings.MeetingData(
         meeting_date=date(2025, 12, 3), place="Phòng họp số 1, Sở Nội vụ tỉnh Ninh Bình",
         chair_name="Trần Văn Bình", chair_title="Phó Chủ tịch Thường trực Hội đồng", secretary_name="Lê Thị Mai",
-        members_total=9, members_present=8,
-        votes={line.id: 8 - index % 2 for index, line in enumerate(proposal.lines)},
+        members_total=3, members_present=3,
     )
+
+
+def demo_ballot(proposal: Proposal, secretariat, evaluators: list[User]) -> None:
+    """The council's secret ballot, opened on 28 November 2025 until 3 December 17:00: two
+    members voted in the app, the third on paper at the meeting; it closed when all had voted.
+    Every candidate passes; the individual with one "không đồng ý"."""
+    opened = datetime(2025, 11, 28, 3, 0, tzinfo=UTC)
+    ballot = ballots.open_ballot(proposal, datetime(2025, 12, 3, 10, 0, tzinfo=UTC), actor=secretariat, now=opened)
+    lines = ballots.candidates(proposal)
+    online = [user for user in evaluators if user.login != DEMO_PAPER_VOTER]
+    for day, user in enumerate(online):
+        choices = {line.id: "disagree" if day and not line.is_collective else "agree" for line in lines}
+        ballots.cast_vote(ballot, user, choices, now=opened + timedelta(days=day + 1, hours=2))
+    paper = [user.id for user in evaluators if user.login == DEMO_PAPER_VOTER]
+    if paper:
+        ballots.record_paper_votes(ballot, paper, {line.id: ballots.Choice(1, 0) for line in lines},
+                                   actor=secretariat, now=datetime(2025, 12, 3, 2, 30, tzinfo=UTC))
 
 
 def seed_awards_demo(units: dict) -> bool:
@@ -92,6 +111,7 @@ def seed_awards_demo(units: dict) -> bool:
     services.update_proposal(proposal, details, changes, expected_version=None, actor=secretariat)
     # The results were published in late 2025, before the council met (not on seeding day).
     round_.finalised_at = datetime(2025, 11, 28, 2, 0, tzinfo=UTC)
+    demo_ballot(proposal, secretariat, evaluators)
     meetings.record_meeting(proposal, demo_meeting(proposal), actor=secretariat)
     services.submit_proposal(proposal, actor=secretariat)
     services.approve_proposal(proposal, "2150/QĐ-UBND", date(2025, 12, 20), actor=secretariat)

@@ -300,7 +300,7 @@ def build_submission() -> Document:
 
 # --- Biên bản họp Hội đồng -----------------------------------------------------------------
 
-VOTE_WIDTHS = [1.4, 4.3, 4.1, 3.0, 1.9, 1.3]
+VOTE_WIDTHS = [1.2, 3.9, 3.8, 2.8, 2.1, 2.2]  # "Không đạt" on one line
 
 
 def build_minutes() -> Document:

@@ -20,11 +20,12 @@ from docxtpl import DocxTemplate
 from sqlalchemy import func, select
 
 from ..core.formatting import format_day, format_money, format_number, format_period, format_score
+from ..core.timeutil import format_datetime
 from ..extensions import db
 from ..registry.models import FIELD_LABELS, Initiative, Status
 from ..scoring.models import RoundEntry
 from ..scoring.ranking import ranking_for
-from .meetings import missing_votes
+from .meetings import council_figures, missing_votes
 from .models import Proposal, ProposalLine, ProposalState
 from .services import awards_for_unit
 
@@ -194,11 +195,21 @@ def _common(proposal: Proposal, settings: Settings) -> dict[str, Any]:
 
 
 def _passed_count(proposal: Proposal) -> int:
-    meeting = proposal.meeting
-    if meeting is None:
-        return 0
+    figures = council_figures(proposal)
     return sum(1 for line in proposal.lines
-               if (vote := meeting.vote_for(line)) is not None and meeting.passes(vote.votes_for))
+               if (votes := figures.votes.get(line.id)) is not None and figures.passes(votes))
+
+
+def _ballot_sentence(proposal: Proposal) -> str:
+    """How the council voted, when it voted through the app."""
+    ballot = proposal.ballot
+    if ballot is None or not ballot.is_closed:
+        return ""
+    paper = sum(1 for voter in ballot.voters if voter.on_paper)
+    voted = ballot.voted_count
+    sentence = (f"Hội đồng biểu quyết bằng phiếu kín trên phần mềm, kết thúc lúc {format_datetime(ballot.closed_at)}: "
+                f"{format_number(voted)}/{format_number(ballot.members_total)} thành viên đã bỏ phiếu")
+    return sentence + (f" (trong đó {format_number(paper)} phiếu giấy). " if paper else ". ")
 
 
 def submission_context(proposal: Proposal, settings: Settings) -> dict[str, Any]:
@@ -236,25 +247,27 @@ def submission_context(proposal: Proposal, settings: Settings) -> dict[str, Any]
 
 def minutes_context(proposal: Proposal, settings: Settings) -> dict[str, Any]:
     meeting = proposal.meeting
-    total = str(meeting.members_total) if meeting else SHORT_DOTS
+    figures = council_figures(proposal)
+    total = str(figures.members_total) if figures.members_total else SHORT_DOTS
     votes = []
     passed = failed = 0
     for number, line in enumerate([*proposal.collective_lines, *proposal.individual_lines], 1):
-        vote = meeting.vote_for(line) if meeting else None
-        if vote is None:
+        agree = figures.votes.get(line.id)
+        if agree is None:
             shown, result = f"{SHORT_DOTS}/{total}", SHORT_DOTS
         else:
-            ok = meeting.passes(vote.votes_for)
+            ok = figures.passes(agree)
             passed, failed = passed + ok, failed + (not ok)
-            shown, result = f"{vote.votes_for}/{meeting.members_total}", "Đạt" if ok else "Không đạt"
+            shown, result = f"{agree}/{figures.members_total}", "Đạt" if ok else "Không đạt"
         votes.append({"number": str(number), "recipient": _recipient_with_unit(line),
                       "initiative": line.initiative_name, "award": line.award_form.name, "votes": shown,
                       "result": result})
-    if meeting is None:
+    if not figures.votes:
         conclusion = DOTS
     else:
-        conclusion = (f"Hội đồng thống nhất đề nghị khen thưởng {format_number(passed)} tập thể, cá nhân đạt số "
-                      "phiếu đồng ý theo quy định")
+        conclusion = _ballot_sentence(proposal) + (
+            f"Hội đồng thống nhất đề nghị khen thưởng {format_number(passed)} tập thể, cá nhân đạt số "
+            "phiếu đồng ý theo quy định")
         conclusion += f"; {format_number(failed)} tập thể, cá nhân không đạt." if failed else "."
     chair = meeting.chair_name if meeting else ""
     if meeting and meeting.chair_title:
@@ -272,7 +285,7 @@ def minutes_context(proposal: Proposal, settings: Settings) -> dict[str, Any]:
         "secretary_name": _or_dots(meeting.secretary_name if meeting else ""),
         "members_present": str(meeting.members_present) if meeting else SHORT_DOTS,
         "members_total": total,
-        "pass_votes": str(meeting.pass_votes) if meeting else SHORT_DOTS,
+        "pass_votes": str(figures.pass_votes) if figures.pass_votes else SHORT_DOTS,
         "votes": votes,
         "conclusion": conclusion,
     }
@@ -428,7 +441,9 @@ def missing_for_documents(proposal: Proposal, settings: Settings) -> list[str]:
         missing.append("biên bản họp Hội đồng (không ghi được sau khi có Quyết định: điền tay vào bản Word)")
     elif proposal.meeting is None:
         missing.append("biên bản họp Hội đồng (nút “Ghi biên bản họp Hội đồng”)")
-    else:
+    if proposal.ballot is not None and not proposal.ballot.is_closed:
+        missing.append("kết quả bỏ phiếu kín của Hội đồng (đang bỏ phiếu, điền vào khi kết thúc)")
+    elif proposal.meeting is not None or proposal.ballot is not None:
         names = missing_votes(proposal)
         if names:
             missing.append("số phiếu đồng ý của " + ", ".join(names))

@@ -55,6 +55,9 @@ def meeting(proposal_id: int):
         for line_id, field in form.vote_fields():
             vote = next((v for v in existing.votes if v.line_id == line_id), None)
             field.data = vote.votes_for if vote else None
+    ballot = proposal.ballot
+    if ballot is not None:  # the ballot's figures, whatever was typed or sent
+        form.members_total.data, form.pass_votes.data = ballot.members_total, ballot.pass_votes
     status = 200
     if form.validate_on_submit():
         data = form.meeting_data()
@@ -83,7 +86,7 @@ def meeting(proposal_id: int):
         "awards/meeting.html", proposal=proposal, form=form, lines=lines,
         closed_on=meetings.round_closed_on(proposal),
         default_pass=default_pass_votes(total) if isinstance(total, int) and total > 0 else None,
-        editable=proposal.state.value != "approved",
+        editable=proposal.state.value != "approved", ballot=ballot,
     ), status
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime, time
 
 from wtforms import (
     BooleanField,
@@ -12,8 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import CHOOSE, REQUIRED, DayField, Form, MultiCheckboxField
-from .models import AWARD_LEVEL_LABELS, AwardLevel
+from ..core.forms import CHOOSE, REQUIRED, DayField, DayTimeField, Form, MultiCheckboxField
+from ..core.timeutil import local_zone
+from .models import AWARD_LEVEL_LABELS, PASS_RULE_LABELS, AwardLevel, PassRule
 from .services import LineChange, ProposalDetails
 
 
@@ -181,3 +183,72 @@ def meeting_form_for(lines, **kwargs) -> MeetingForm:
         names.append((line.id, name))
     _Form.vote_names = names
     return _Form(**kwargs)
+
+
+# --- The council's ballot -------------------------------------------------------------------------
+
+
+class OpenBallotForm(Form):
+    """Mở bỏ phiếu: when it ends and how many "đồng ý" votes a candidate needs."""
+
+    closes_at = DayTimeField("Kết thúc bỏ phiếu lúc", validators=[InputRequired("Vui lòng nhập thời điểm kết thúc "
+                                                                                 "bỏ phiếu.")],
+                             default_time=time(17, 0),
+                             description="Bỏ phiếu cũng kết thúc ngay khi mọi thành viên đã bỏ phiếu.")
+    pass_rule = SelectField("Tập thể, cá nhân đạt khi số phiếu đồng ý", choices=[
+        (rule.value, label) for rule, label in PASS_RULE_LABELS.items()], default=PassRule.MAJORITY.value,
+        validators=[DataRequired(CHOOSE)])
+
+    @property
+    def closes_at_utc(self) -> datetime | None:
+        value = self.closes_at.data
+        return value.replace(tzinfo=local_zone()).astimezone(UTC) if value else None
+
+    @property
+    def pass_rule_enum(self) -> PassRule:
+        return PassRule(self.pass_rule.data)
+
+
+class BallotVoteForm(Form):
+    """A member's ballot: the CSRF token here; the choices (choice_<line id> = agree or
+    disagree) are read and checked by `ballots.cast_vote`."""
+
+
+class PaperVotesForm(Form):
+    """Phiếu giấy: the members who handed in a paper ballot and, per candidate (fields added
+    by `paper_form_for`), how many of those ballots agree and disagree."""
+
+    members = MultiCheckboxField("Thành viên đã bỏ phiếu giấy", coerce=int,
+                                 validators=[DataRequired("Vui lòng chọn các thành viên đã bỏ phiếu giấy.")])
+    count_names: list[tuple[int, str, str]] = []
+
+    def counts(self) -> dict:
+        from .ballots import Choice
+
+        return {line_id: Choice(self[agree].data, self[disagree].data)
+                for line_id, agree, disagree in self.count_names
+                if self[agree].data is not None and self[disagree].data is not None}
+
+    def count_fields(self):
+        return [(line_id, self[agree], self[disagree]) for line_id, agree, disagree in self.count_names]
+
+
+def paper_form_for(lines, voters, **kwargs) -> PaperVotesForm:
+    """A PaperVotesForm for the members who have not voted and the ballot's candidates."""
+
+    class _Form(PaperVotesForm):
+        pass
+
+    names = []
+    for index, line in enumerate(lines, 1):
+        agree, disagree = f"agree_{line.id}", f"disagree_{line.id}"
+        for name, label in ((agree, "đồng ý"), (disagree, "không đồng ý")):
+            setattr(_Form, name, IntegerField(
+                f"Số phiếu giấy {label}, dòng {index}: {line.recipient_name}",
+                validators=[InputRequired(REQUIRED), NumberRange(min=0, max=1000, message="Từ 0 đến 1.000.")],
+            ))
+        names.append((line.id, agree, disagree))
+    _Form.count_names = names
+    form = _Form(**kwargs)
+    form.members.choices = [(voter.user_id, voter.full_name) for voter in voters]
+    return form

@@ -3,19 +3,23 @@
 `record_meeting` writes the meeting and every candidate's "đồng ý" votes at once, or
 refuses with a `MeetingError` naming the form field, so nothing half-written is left.
 It flushes and audits; the view commits.
+
+When the council voted through the app (`ballots`), the vote figures are the ballot's: the
+meeting takes the ballot's members total, threshold and, once it is closed, its totals
+(`apply_ballot`), and the form's figures for them are ignored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..audit.services import record
 from ..core.formatting import format_day
 from ..core.timeutil import local_today, to_local
 from ..extensions import db
-from .models import CouncilMeeting, CouncilVote, Proposal, ProposalState, default_pass_votes
+from .models import Ballot, CouncilMeeting, CouncilVote, Proposal, ProposalState, default_pass_votes
 from .services import AwardError
 
 
@@ -50,8 +54,17 @@ def vote_field(line_id: int) -> str:
     return f"vote_{line_id}"
 
 
+def with_ballot(proposal: Proposal, data: MeetingData) -> MeetingData:
+    """`data` with the ballot's figures in place of the typed ones, when there is a ballot."""
+    ballot = proposal.ballot
+    if ballot is None:
+        return data
+    return replace(data, members_total=ballot.members_total, pass_votes=ballot.pass_votes, votes={})
+
+
 def check_meeting(proposal: Proposal, data: MeetingData) -> list[MeetingError]:
     """Every reason to refuse `data`, each naming its field (empty: acceptable)."""
+    data = with_ballot(proposal, data)
     errors: list[MeetingError] = []
     if proposal.state is ProposalState.APPROVED:
         errors.append(MeetingError("Danh sách đã có Quyết định khen thưởng: không sửa được biên bản họp Hội đồng."))
@@ -77,7 +90,8 @@ def check_meeting(proposal: Proposal, data: MeetingData) -> list[MeetingError]:
     if data.pass_votes is not None and not 1 <= data.pass_votes <= max(data.members_total, 1):
         errors.append(MeetingError(
             f"Số phiếu đồng ý để đạt phải từ 1 đến {data.members_total} (tổng số thành viên).", "pass_votes"))
-    for line in proposal.lines:
+    # With a ballot the votes are not typed; members who were absent may have voted too.
+    for line in proposal.lines if proposal.ballot is None else ():
         votes = data.votes.get(line.id)
         name = vote_field(line.id)
         if votes is None:
@@ -108,6 +122,7 @@ def record_meeting(proposal: Proposal, data: MeetingData, *, actor=None) -> Coun
     errors = check_meeting(proposal, data)
     if errors:
         raise errors[0]
+    data = with_ballot(proposal, data)
     before = _snapshot(proposal.meeting)
     meeting = proposal.meeting
     if meeting is None:
@@ -122,17 +137,10 @@ def record_meeting(proposal: Proposal, data: MeetingData, *, actor=None) -> Coun
     meeting.members_present = data.members_present
     meeting.pass_votes = data.pass_votes or default_pass_votes(data.members_total)
     meeting.recorded_by_id = getattr(actor, "id", None)
-    by_line = {vote.line_id: vote for vote in meeting.votes}
-    line_ids = {line.id for line in proposal.lines}
-    for vote in list(meeting.votes):
-        if vote.line_id not in line_ids:
-            meeting.votes.remove(vote)
-    for line in proposal.lines:
-        vote = by_line.get(line.id)
-        if vote is None:
-            meeting.votes.append(CouncilVote(line=line, votes_for=data.votes[line.id]))
-        else:
-            vote.votes_for = data.votes[line.id]
+    if proposal.ballot is not None:
+        apply_ballot(meeting, proposal.ballot)
+    else:
+        _set_votes(meeting, proposal, data.votes)
     db.session.flush()
     after = _snapshot(meeting)
     changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
@@ -141,9 +149,59 @@ def record_meeting(proposal: Proposal, data: MeetingData, *, actor=None) -> Coun
     return meeting
 
 
+def _set_votes(meeting: CouncilMeeting, proposal: Proposal, votes: Mapping[int, int]) -> None:
+    by_line = {vote.line_id: vote for vote in meeting.votes}
+    for vote in list(meeting.votes):
+        if vote.line_id not in votes:
+            meeting.votes.remove(vote)
+    for line in proposal.lines:
+        if line.id not in votes:
+            continue
+        vote = by_line.get(line.id)
+        if vote is None:
+            meeting.votes.append(CouncilVote(line=line, votes_for=votes[line.id]))
+        else:
+            vote.votes_for = votes[line.id]
+
+
+def apply_ballot(meeting: CouncilMeeting, ballot: Ballot) -> None:
+    """Put the ballot's figures on the meeting: its members total and threshold, and once it
+    is closed the "đồng ý" totals of each candidate (open: no votes yet)."""
+    meeting.members_total = ballot.members_total
+    meeting.pass_votes = ballot.pass_votes
+    meeting.members_present = min(meeting.members_present, ballot.members_total)
+    votes = {tally.line_id: tally.agree for tally in ballot.tallies} if ballot.is_closed else {}
+    _set_votes(meeting, meeting.proposal, votes)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class CouncilFigures:
+    """The vote figures the biên bản prints: a closed ballot's, else the typed meeting's."""
+
+    members_total: int | None = None
+    pass_votes: int | None = None
+    votes: Mapping[int, int] = field(default_factory=dict)  # line id → "đồng ý" votes
+    ballot: Ballot | None = None
+
+    def passes(self, votes_for: int) -> bool:
+        return self.pass_votes is not None and votes_for >= self.pass_votes
+
+
+def council_figures(proposal: Proposal) -> CouncilFigures:
+    ballot, meeting = proposal.ballot, proposal.meeting
+    if ballot is not None:
+        votes = {tally.line_id: tally.agree for tally in ballot.tallies} if ballot.is_closed else {}
+        return CouncilFigures(ballot.members_total, ballot.pass_votes, votes, ballot)
+    if meeting is not None:
+        return CouncilFigures(meeting.members_total, meeting.pass_votes,
+                              {vote.line_id: vote.votes_for for vote in meeting.votes})
+    return CouncilFigures()
+
+
 def missing_votes(proposal: Proposal) -> list[str]:
-    """Candidates without recorded votes (lines added after the meeting was recorded)."""
-    meeting = proposal.meeting
-    if meeting is None:
+    """Candidates without votes (lines added after the meeting or the ballot)."""
+    figures = council_figures(proposal)
+    if proposal.meeting is None and figures.ballot is None:
         return []
-    return [line.recipient_name for line in proposal.lines if meeting.vote_for(line) is None]
+    return [line.recipient_name for line in proposal.lines if line.id not in figures.votes]

@@ -157,6 +157,9 @@ class Proposal(db.Model):
     meeting: Mapped[CouncilMeeting | None] = relationship(
         back_populates="proposal", uselist=False, cascade="all, delete-orphan"
     )
+    ballot: Mapped[Ballot | None] = relationship(
+        back_populates="proposal", uselist=False, cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.state.value}>"
@@ -330,4 +333,149 @@ class CouncilVote(db.Model):
     votes_for: Mapped[int]
 
     meeting: Mapped[CouncilMeeting] = relationship(back_populates="votes")
+    line: Mapped[ProposalLine] = relationship()
+
+
+# --- The council's secret ballot (bỏ phiếu kín) --------------------------------------------------
+
+
+class BallotState(enum.Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PassRule(enum.Enum):
+    """How many "đồng ý" votes of all the council's members a candidate needs."""
+
+    MAJORITY = "majority"
+    TWO_THIRDS = "two_thirds"
+    SEVENTY_PERCENT = "seventy"
+
+    @property
+    def label(self) -> str:
+        return PASS_RULE_LABELS[self]
+
+    def pass_votes(self, members_total: int) -> int:
+        """The smallest number of votes that meets the rule: 9 members → 5, 6, 7."""
+        if self is PassRule.MAJORITY:
+            return default_pass_votes(members_total)
+        numerator, denominator = (2, 3) if self is PassRule.TWO_THIRDS else (7, 10)
+        return max(1, -(-members_total * numerator // denominator))
+
+
+PASS_RULE_LABELS = {
+    PassRule.MAJORITY: "Trên 50% tổng số thành viên Hội đồng (quá bán)",
+    PassRule.TWO_THIRDS: "Từ 2/3 tổng số thành viên Hội đồng trở lên",
+    PassRule.SEVENTY_PERCENT: "Từ 70% tổng số thành viên Hội đồng trở lên",
+}
+
+
+class CloseReason(enum.Enum):
+    DEADLINE = "deadline"  # the set time came
+    ALL_VOTED = "all_voted"
+    SECRETARIAT = "secretariat"  # closed early by the secretariat
+
+    @property
+    def label(self) -> str:
+        return {CloseReason.DEADLINE: "Hết thời gian bỏ phiếu",
+                CloseReason.ALL_VOTED: "Mọi thành viên đã bỏ phiếu",
+                CloseReason.SECRETARIAT: "Thường trực Hội đồng đóng bỏ phiếu"}[self]
+
+
+class Ballot(db.Model):
+    """Bỏ phiếu kín of the council on a proposal's candidates (its lines).
+
+    Secrecy comes from the shape of the tables (see docs/ARCHITECTURE.md, "The council's
+    secret ballot"): `BallotVoter` says who may vote and who has voted, `BallotTally` keeps
+    only running totals per candidate, with no user, no timestamp and no row per vote.
+    `members_total` and `pass_votes` are frozen when the ballot opens.
+    """
+
+    __tablename__ = "ballots"
+    __table_args__ = (
+        CheckConstraint("members_total >= 1", name="members_total_positive"),
+        CheckConstraint("pass_votes >= 1 AND pass_votes <= members_total", name="pass_votes_within_total"),
+        CheckConstraint("closes_at > opened_at", name="closes_after_opening"),
+        CheckConstraint("state <> 'closed' OR (closed_at IS NOT NULL AND close_reason IS NOT NULL)",
+                        name="closed_has_time_and_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), unique=True)
+    state: Mapped[BallotState] = mapped_column(enum_column(BallotState, "ballot_state"), default=BallotState.OPEN)
+    pass_rule: Mapped[PassRule] = mapped_column(enum_column(PassRule, "pass_rule"), default=PassRule.MAJORITY)
+    members_total: Mapped[int]
+    pass_votes: Mapped[int]
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    close_reason: Mapped[CloseReason | None] = mapped_column(enum_column(CloseReason, "ballot_close_reason"))
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    proposal: Mapped[Proposal] = relationship(back_populates="ballot")
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    voters: Mapped[list[BallotVoter]] = relationship(back_populates="ballot", cascade="all, delete-orphan")
+    tallies: Mapped[list[BallotTally]] = relationship(back_populates="ballot", cascade="all, delete-orphan")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state is BallotState.CLOSED
+
+    @property
+    def voted_count(self) -> int:
+        return sum(1 for voter in self.voters if voter.has_voted)
+
+    def voter_for(self, user) -> BallotVoter | None:
+        user_id = getattr(user, "id", None)
+        return next((voter for voter in self.voters if voter.user_id == user_id), None)
+
+    def tally_for(self, line: ProposalLine) -> BallotTally | None:
+        return next((tally for tally in self.tallies if tally.line_id == line.id), None)
+
+    def passes(self, agree: int) -> bool:
+        return agree >= self.pass_votes
+
+
+class BallotVoter(db.Model):
+    """A member on the ballot's roll (danh sách thành viên bỏ phiếu): whether and when they
+    voted, and whether the secretariat entered their vote from a paper ballot. Never what
+    they voted."""
+
+    __tablename__ = "ballot_voters"
+    __table_args__ = (
+        UniqueConstraint("ballot_id", "user_id"),
+        CheckConstraint("NOT on_paper OR voted_at IS NOT NULL", name="paper_vote_is_a_vote"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    full_name: Mapped[str] = mapped_column(String(255))  # as on the roll when the ballot opened
+    voted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    on_paper: Mapped[bool] = mapped_column(default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    ballot: Mapped[Ballot] = relationship(back_populates="voters")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def has_voted(self) -> bool:
+        return self.voted_at is not None
+
+
+class BallotTally(db.Model):
+    """The running totals of one candidate in a ballot. Keyed by (ballot, line) only: no
+    surrogate id, no user and no time, so a row cannot be traced back to a voter."""
+
+    __tablename__ = "ballot_tallies"
+    __table_args__ = (CheckConstraint("agree >= 0 AND disagree >= 0", name="counts_non_negative"),)
+
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("proposal_lines.id", ondelete="CASCADE"), primary_key=True)
+    agree: Mapped[int] = mapped_column(default=0)
+    disagree: Mapped[int] = mapped_column(default=0)
+
+    ballot: Mapped[Ballot] = relationship(back_populates="tallies")
     line: Mapped[ProposalLine] = relationship()

@@ -419,5 +419,5 @@ def _register_demo() -> None:
 _register_demo()
 
 
-# The meeting screen, the documents and the dossier zip live on this blueprint too.
-from . import dossier_routes  # noqa: E402,F401
+# The meeting screen, the ballot, the documents and the dossier zip live on this blueprint too.
+from . import ballot_routes, dossier_routes  # noqa: E402,F401

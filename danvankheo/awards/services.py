@@ -251,6 +251,18 @@ def _check_editable(proposal: Proposal) -> None:
         raise AwardError("Danh sách đã trình: không sửa được. Chỉ sửa được khi đang lập hoặc bị trả lại.")
 
 
+def _check_candidates_free(proposal: Proposal, *, removing: bool = False) -> None:
+    """The council votes on the lines as they were when its ballot opened: while it is open
+    no line comes or goes; once it has voted no one is added or changed (removing a line
+    that did not pass is still allowed)."""
+    ballot = proposal.ballot
+    if ballot is None or (removing and ballot.is_closed):
+        return
+    if ballot.is_closed:
+        raise AwardError("Hội đồng đã bỏ phiếu trên danh sách này: không thêm hoặc đổi tập thể, cá nhân được nữa.")
+    raise AwardError("Hội đồng đang bỏ phiếu trên danh sách này: chờ kết thúc bỏ phiếu rồi mới sửa danh sách.")
+
+
 def _touch(proposal: Proposal) -> None:
     """Mark the proposal changed so that its version moves even when only lines changed."""
     proposal.updated_at = utcnow()
@@ -338,6 +350,7 @@ def add_line(proposal: Proposal, initiative: Initiative, recipient_key: str | No
              *, expected_version: int | None = None, actor=None, repeat_reason: str | None = None) -> ProposalLine:
     """Add a recipient for a model of the round. Without a key: the first one not yet proposed."""
     _check_editable(proposal)
+    _check_candidates_free(proposal)
     _check_version(proposal, expected_version)
     award_form = _check_award_form(award_form)
     rows = _ranking_rows(proposal.round)
@@ -367,6 +380,7 @@ def remove_line(proposal: Proposal, line: ProposalLine, *, expected_version: int
                 actor=None) -> None:
     _check_editable(proposal)
     _check_version(proposal, expected_version)
+    _check_candidates_free(proposal, removing=True)
     if line.proposal_id != proposal.id:
         raise AwardError("Dòng này không thuộc danh sách đề nghị.")
     label = f"{line.recipient_name} — {line.initiative_name}"
@@ -450,6 +464,8 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, lines: Iterabl
     # Keys are rewritten in two steps so that swapping two recipients never trips the
     # unique constraint halfway through the flush.
     moved = [(line, recipient) for line, recipient, _f, _c in updates if line.recipient_key != recipient.key]
+    if moved:
+        _check_candidates_free(proposal)
     for line, _recipient in moved:
         line.recipient_key = f"tmp:{line.id}"
     if moved:
@@ -505,6 +521,8 @@ def submit_proposal(proposal: Proposal, *, expected_version: int | None = None, 
     """draft or returned → submitted: the lines are frozen."""
     _check_editable(proposal)
     _check_version(proposal, expected_version)
+    if proposal.ballot is not None and not proposal.ballot.is_closed:
+        raise AwardError("Hội đồng đang bỏ phiếu trên danh sách này: chờ kết thúc bỏ phiếu rồi mới trình.")
     missing = missing_for_submit(proposal)
     if missing:
         raise AwardError("Chưa trình được, còn thiếu: " + "; ".join(missing) + ".")
@@ -635,6 +653,8 @@ def revoke_award(line: ProposalLine, reason: str, *, decision_number: str | None
 def delete_proposal(proposal: Proposal, *, actor=None) -> None:
     if proposal.state is not ProposalState.DRAFT:
         raise AwardError("Chỉ xóa được danh sách đang lập, chưa trình lần nào.")
+    if proposal.ballot is not None:
+        raise AwardError("Hội đồng đã bỏ phiếu trên danh sách này: không xóa được danh sách.")
     record("proposal.delete", proposal, actor=actor, label=proposal.title,
            changes={"Số dòng": [len(proposal.lines), None]})
     db.session.delete(proposal)

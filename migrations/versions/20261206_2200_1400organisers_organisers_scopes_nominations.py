@@ -7,7 +7,7 @@ unit, round and deadline belongs to it, every secretariat, evaluator and observe
 granted within it.
 
 Revision ID: 1400organisers
-Revises: 1200judging
+Revises: 1300ballot
 Create Date: 2026-12-06 22:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '1400organisers'
-down_revision = '1200judging'
+down_revision = '1300ballot'
 branch_labels = None
 depends_on = None
 

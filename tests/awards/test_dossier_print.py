@@ -84,7 +84,8 @@ def built(_app, tmp_path_factory):
 
 def test_the_demo_proposal_has_its_meeting_and_nothing_missing(built):
     assert built["missing"] == []
-    assert built["votes"] and all(votes >= 5 for votes in built["votes"].values())
+    # The demo council (3 members) voted by secret ballot; more than half is 2 votes.
+    assert built["votes"] and all(votes >= 2 for votes in built["votes"].values())
     for name in DOCUMENTS:
         assert "……/……" not in " ".join(page.text for page in built["pages"][name])
 

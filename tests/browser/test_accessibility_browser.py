@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from danvankheo.auth.models import User
-from danvankheo.awards.models import AwardForm, Proposal
+from danvankheo.awards.models import AwardForm, Ballot, Proposal
 from danvankheo.demo import DEMO_PASSWORD, seed_demo
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
@@ -45,9 +45,12 @@ def _detail_pages(login: str) -> list[str]:
         if draft is not None:
             pages.append(f"/mo-hinh/{draft.id}/sua")
         return pages + common
+    ballot = _first(select(Ballot).order_by(Ballot.id))
     if login.startswith("giamkhao"):
         assignment = _first(select(Assignment).where(Assignment.evaluator_id == user.id))
         pages = [] if assignment is None else [f"/cham-diem/{assignment.round_id}/{assignment.initiative_id}"]
+        if ballot is not None and ballot.voter_for(user) is not None:
+            pages.append(f"/khen-thuong/bo-phieu/{ballot.id}")  # the demo's closed ballot, with its result
         return pages + common
     pages = [f"/mo-hinh/{model.id}"]
     if round_ is not None:
@@ -56,6 +59,8 @@ def _detail_pages(login: str) -> list[str]:
                   f"{base}/mo-hinh/{model.id}"]
     if proposal is not None:
         pages.append(f"/khen-thuong/de-nghi/{proposal.id}")
+    if ballot is not None:
+        pages.append(f"/khen-thuong/bo-phieu/{ballot.id}")
     if login == "noivu":
         form = _first(select(AwardForm).order_by(AwardForm.id))
         pages += ["/dot-danh-gia/moi", "/khen-thuong/de-nghi/moi", "/khen-thuong/hinh-thuc/moi"]
@@ -133,4 +138,52 @@ def test_open_menus_the_date_picker_and_a_phone_screen_are_accessible_too(page):
         found += _blocking(page, axe, f"{path} on a phone")
     page.get_by_role("button", name="Mở menu").click()
     found += _blocking(page, axe, "phone menu open")
+    assert not found, "\n".join(found)
+
+
+def test_the_ballot_pages_are_accessible_while_the_vote_is_open(page):
+    """The demo's ballot is closed; here one is open: the forms to open it, to vote and to
+    enter paper ballots, with a refusal on each."""
+    from datetime import timedelta
+
+    from danvankheo.auth.models import Role
+    from danvankheo.awards import ballots, services
+    from danvankheo.core.types import utcnow
+    from danvankheo.scoring.models import PanelMember
+    from tests.awards.builders import build_finalised_round
+    from tests.factories import PASSWORD, make_user
+
+    built = build_finalised_round()
+    built.secretariat.login, built.evaluators[0].login = "noivu", "giamkhao1"
+    second = make_user(Role.EVALUATOR, login="giamkhao2", full_name="Vũ Thị Ánh")
+    db.session.add(PanelMember(round_id=built.round.id, user_id=second.id))
+    form = _first(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
+    opened = services.create_proposal(built.round, [built.models["justice"].id], form, actor=built.secretariat)
+    waiting = services.create_proposal(built.round, [built.models["commune"].id], form, actor=built.secretariat)
+    ballot = ballots.open_ballot(opened, utcnow() + timedelta(days=2), actor=built.secretariat)
+    db.session.commit()
+    axe = Axe()
+    found: list[str] = []
+
+    browser_login(page, "noivu", PASSWORD)
+    for path in (f"/khen-thuong/de-nghi/{waiting.id}/bo-phieu/mo", f"/khen-thuong/bo-phieu/{ballot.id}",
+                 f"/khen-thuong/bo-phieu/{ballot.id}/phieu-giay"):
+        found += _violations(page, axe, path)
+    page.get_by_role("button", name="Ghi nhận phiếu giấy").click()  # nothing chosen: refused
+    found += _blocking(page, axe, "paper ballots refused")
+    page.goto(f"/khen-thuong/de-nghi/{waiting.id}/bo-phieu/mo")
+    page.get_by_label("Kết thúc bỏ phiếu lúc").fill("32/13/2026 17:00")
+    page.get_by_role("button", name="Mở bỏ phiếu").click()
+    found += _blocking(page, axe, "opening refused")
+    page.problems[:] = [p for p in page.problems if "400" not in p]  # the refused forms answer 400
+
+    page.goto("/trang-chu")
+    page.locator(".navbar .dropdown-toggle").last.click()
+    page.get_by_test_id("logout").click()
+    browser_login(page, "giamkhao1", PASSWORD)
+    found += _violations(page, axe, "/trang-chu")  # the panel of ballots waiting for a vote
+    found += _violations(page, axe, f"/khen-thuong/bo-phieu/{ballot.id}")
+    page.get_by_role("button", name="Bỏ phiếu", exact=True).click()  # no choice made: refused
+    found += _blocking(page, axe, "vote refused")
+    page.problems[:] = [p for p in page.problems if "400" not in p]
     assert not found, "\n".join(found)

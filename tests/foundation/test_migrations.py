@@ -29,7 +29,8 @@ SHIPPED = {
     "20261206_1900_1100uxflow_audit_parent.py": "d82e03dfdf399e5c7f7eaaea97bdcf8694527815e5ccbf335c13301f42ad41ad",
     "20261206_1900_1100hardening_blind_scoring_versions_audit_truncate.py": "f452ed477531e21125209c6251bb16f10a24a01cf40f872df047f5c08cae74fa",
     "20261206_1945_1200judging_ranking_basis_and_snapshot_bases.py": "deeebf226f4e88b6576b0a6a0b465c34ba123d816978af0ebde8b6f8653ae8a4",
-    "20261206_2200_1400organisers_organisers_scopes_nominations.py": "73d5a37044af9b4612fefcaf80f475374cd59532449a68556375fe5cc2bae907",
+    "20261206_2200_1400organisers_organisers_scopes_nominations.py": "3ecc7c952048f406a0256b13b9b6e536c9726d685d5509a7226882242936e834",
+    "20261206_2130_1300ballot_council_secret_ballot.py": "9d85496c2ae8f0d04099311fe994af535497f48f46c92dbbfd3a6d862867025e",
 }
 
 

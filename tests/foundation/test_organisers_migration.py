@@ -52,7 +52,7 @@ def test_populated_upgrade_downgrade_upgrade(scratch_url):
                   for t in ("units", "users", "initiatives", "rounds", "submission_deadlines", "criteria")}
         db.session.remove()
 
-        downgrade(directory=str(MIGRATIONS_DIR), revision="1200judging")
+        downgrade(directory=str(MIGRATIONS_DIR), revision="1300ballot")
         tables = set(inspect(db.engine).get_table_names())
         assert "organisers" not in tables and "role_grants" not in tables and "user_roles" in tables
         assert _rows("SELECT u.login, r.role FROM user_roles r JOIN users u ON u.id = r.user_id ORDER BY 1, 2") == grants
@@ -86,7 +86,7 @@ def test_downgrade_with_two_organisers_is_refused(scratch_url):
         db.session.remove()
         # Flask-Migrate logs the migration's refusal and exits; nothing was changed.
         with pytest.raises(SystemExit):
-            downgrade(directory=str(MIGRATIONS_DIR), revision="1200judging")
+            downgrade(directory=str(MIGRATIONS_DIR), revision="1300ballot")
         assert _rows("SELECT COUNT(*) FROM organisers") == [(2,)]
         assert _rows("SELECT version_num FROM alembic_version") == [("1400organisers",)]
         db.session.remove()

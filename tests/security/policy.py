@@ -79,6 +79,14 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "auth.logout": Entry(post=allow(anonymous=LOGIN, otherwise=LOGIN)),
     "awards.add_line": Entry(post=allow(SECRETARIAT)),
     "awards.approve": Entry(post=allow(SECRETARIAT)),
+    "awards.ballot": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN, otherwise=NOT_FOUND)),
+    "awards.ballot_close": Entry(post=allow(SECRETARIAT)),
+    "awards.ballot_open": Entry(get=allow(SECRETARIAT), post=allow(SECRETARIAT)),
+    "awards.ballot_paper": Entry(get=allow(SECRETARIAT), post=allow(SECRETARIAT)),
+    # Only the ballot's council votes (none of the actors): readers are told no, the others
+    # learn nothing about the ballot.
+    "awards.ballot_vote": Entry(post=allow(otherwise=NOT_FOUND, secretariat=FORBIDDEN, observer=FORBIDDEN,
+                                           admin=FORBIDDEN)),
     "awards.delete": Entry(post=allow(SECRETARIAT)),
     "awards.detail": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "awards.document": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN), params={"slug": "to-trinh", "extension": "docx"}),

@@ -161,6 +161,12 @@ def build_world(payload: str = "") -> World:
                                       title=_text("Danh sách đề nghị", payload))
     for line in proposal.lines:
         line.achievement_summary = _text("Thành tích", payload)
+    # A list the council is voting on: its members are the 2026 panel, none of the actors.
+    from danvankheo.awards import ballots
+
+    voted = awards.create_proposal(finalised.round, excellent[1:] or excellent[:1], form, actor=secretariat,
+                                   title=_text("Danh sách đang bỏ phiếu", payload))
+    ballot = ballots.open_ballot(voted, utcnow() + timedelta(days=3), actor=secretariat)
 
     from danvankheo.registry.similarity import SimilarityFlag, SimilarityKind
 
@@ -206,6 +212,7 @@ def build_world(payload: str = "") -> World:
         "approved_line": approved.lines[0],
         "unit_b": unit_b,
         "similarity_flag": similarity_flag,
+        "ballot_id": ballot,
     }
     return w
 

@@ -1,0 +1,183 @@
+"""The council's secret ballot: the secretariat opens it, members vote, paper ballots are
+entered, it closes, and its results fill the meeting's biên bản. Registered on the awards
+blueprint (see routes.py)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..auth.models import Role
+from ..core.permissions import get_or_404, roles_required
+from ..core.types import utcnow
+from ..extensions import db
+from ..home.panels import register_panel
+from . import ballots
+from .ballots import BallotError
+from .forms import BallotVoteForm, OpenBallotForm, paper_form_for
+from .models import Ballot, PassRule, Proposal
+from .routes import bp
+
+VOTE_SAVED = ("Đã ghi nhận phiếu của bạn. Phiếu kín: không ai, kể cả Thường trực Hội đồng, xem được bạn đã "
+              "chọn gì; kết quả chỉ hiện khi kết thúc bỏ phiếu.")
+
+
+def _load_ballot(ballot_id: int, *, voting: bool = False) -> Ballot:
+    """Members of the ballot's council, and its readers (not to vote); anyone else is told
+    nothing, not even that the ballot exists."""
+    ballot = db.session.get(Ballot, ballot_id)
+    if ballot is None:
+        abort(404)
+    if ballot.voter_for(current_user) is not None:
+        return ballot
+    if ballots.may_read(current_user):
+        if voting:
+            abort(403)
+        return ballot
+    abort(404)
+
+
+def _on_form(form, error: BallotError, default: str | None = None) -> None:
+    target = getattr(form, error.field or default or "", None)
+    if target is not None:
+        target.errors = [*target.errors, str(error)]
+    else:
+        flash(str(error), "danger")
+
+
+def _link(ballot: Ballot) -> str:
+    return url_for("awards.ballot", ballot_id=ballot.id)
+
+
+@bp.route("/de-nghi/<int:proposal_id>/bo-phieu/mo", methods=["GET", "POST"])
+@roles_required(Role.SECRETARIAT)
+def ballot_open(proposal_id: int):
+    proposal = get_or_404(Proposal, proposal_id)
+    if proposal.ballot is not None:
+        flash("Danh sách này đã có cuộc bỏ phiếu.", "info")
+        return redirect(_link(proposal.ballot), 303)
+    form = OpenBallotForm()
+    status = 200
+    if form.validate_on_submit():
+        errors = ballots.check_open(proposal, form.closes_at_utc, now=utcnow())
+        for error in errors:
+            _on_form(form, error)
+        if not errors:
+            ballot = ballots.open_ballot(proposal, form.closes_at_utc, form.pass_rule_enum, actor=current_user)
+            ballot_id = ballot.id
+            db.session.commit()
+            flash("Đã mở bỏ phiếu; các thành viên Hội đồng đã được thông báo.", "success")
+            return redirect(url_for("awards.ballot", ballot_id=ballot_id), 303)
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    members = ballots.council_members(proposal)
+    return render_template("awards/ballot_open.html", proposal=proposal, form=form, members=members,
+                           lines=ballots.candidates(proposal),
+                           pass_votes={rule.value: rule.pass_votes(len(members)) for rule in PassRule}
+                           if members else {}), status
+
+
+def _ballot_page(ballot: Ballot, *, vote_form: BallotVoteForm | None = None, chosen: dict | None = None,
+                 errors: dict | None = None, status: int = 200):
+    voter = ballot.voter_for(current_user)
+    may_vote = voter is not None and not voter.has_voted and not ballot.is_closed
+    return render_template(
+        "awards/ballot.html", ballot=ballot, proposal=ballot.proposal, lines=ballots.candidates(ballot.proposal),
+        voter=voter, may_vote=may_vote, vote_form=vote_form or (BallotVoteForm() if may_vote else None),
+        chosen=chosen or {}, errors=errors or {}, results=ballots.results(ballot),
+        paper_count=ballots.paper_count(ballot), may_manage=current_user.is_secretariat,
+        may_read=ballots.may_read(current_user), choice_field=ballots.choice_field,
+    ), status
+
+
+@bp.get("/bo-phieu/<int:ballot_id>")
+@login_required
+def ballot(ballot_id: int):
+    ballot = _load_ballot(ballot_id)
+    if ballots.close_if_due(ballot):
+        db.session.commit()
+    return _ballot_page(ballot)
+
+
+@bp.post("/bo-phieu/<int:ballot_id>/phieu")
+@login_required
+def ballot_vote(ballot_id: int):
+    ballot = _load_ballot(ballot_id, voting=True)
+    if ballots.close_if_due(ballot):
+        db.session.commit()
+    form = BallotVoteForm()
+    if not form.validate_on_submit():
+        flash("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và bỏ phiếu lại.",
+              "danger")
+        return redirect(_link(ballot), 303)
+    lines = ballots.candidates(ballot.proposal)
+    chosen = {line.id: request.form.get(ballots.choice_field(line.id)) for line in lines}
+    try:
+        ballots.cast_vote(ballot, current_user, chosen)
+        db.session.commit()
+    except BallotError as error:
+        db.session.rollback()
+        if error.field:
+            ballot = db.session.get(Ballot, ballot_id)
+            flash("Chưa bỏ phiếu được: vui lòng chọn cho mọi tập thể, cá nhân.", "danger")
+            return _ballot_page(ballot, vote_form=form, chosen=chosen, errors={error.field: str(error)}, status=400)
+        flash(str(error), "danger")
+        return redirect(_link(ballot), 303)
+    flash(VOTE_SAVED, "success")
+    return redirect(url_for("awards.ballot", ballot_id=ballot_id), 303)
+
+
+@bp.route("/bo-phieu/<int:ballot_id>/phieu-giay", methods=["GET", "POST"])
+@roles_required(Role.SECRETARIAT)
+def ballot_paper(ballot_id: int):
+    ballot = get_or_404(Ballot, ballot_id)
+    if ballots.close_if_due(ballot):
+        db.session.commit()
+    if ballot.is_closed:
+        flash("Cuộc bỏ phiếu đã kết thúc: không nhập thêm phiếu giấy được.", "warning")
+        return redirect(_link(ballot), 303)
+    lines = ballots.candidates(ballot.proposal)
+    waiting = [voter for voter in sorted(ballot.voters, key=lambda v: v.full_name) if not voter.has_voted]
+    form = paper_form_for(lines, waiting)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            ballots.record_paper_votes(ballot, form.members.data, form.counts(), actor=current_user)
+            db.session.commit()
+        except BallotError as error:
+            db.session.rollback()
+            _on_form(form, error, "members")
+            ballot = db.session.get(Ballot, ballot_id)
+        else:
+            flash("Đã nhập phiếu giấy; các thành viên này được ghi là “bỏ phiếu giấy”.", "success")
+            return redirect(url_for("awards.ballot", ballot_id=ballot_id), 303)
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render_template("awards/ballot_paper.html", ballot=ballot, proposal=ballot.proposal, form=form,
+                           lines=lines, waiting=waiting), status
+
+
+@bp.post("/bo-phieu/<int:ballot_id>/dong")
+@roles_required(Role.SECRETARIAT)
+def ballot_close(ballot_id: int):
+    ballot = get_or_404(Ballot, ballot_id)
+    try:
+        ballots.close_ballot(ballot, actor=current_user)
+        db.session.commit()
+    except BallotError as error:
+        db.session.commit()  # a ballot found due was closed by the clock, not by this request
+        flash(str(error), "warning")
+    else:
+        flash("Đã kết thúc bỏ phiếu; kết quả đã điền vào biên bản họp Hội đồng.", "success")
+    return redirect(_link(ballot), 303)
+
+
+def _ballots_panel(user) -> dict | None:
+    """Home: the open ballots waiting for this member's vote."""
+    waiting = ballots.open_ballots_for(user)
+    return {"ballots": waiting} if waiting else None
+
+
+register_panel("awards-ballots", set(Role), "awards/_panel_ballots.html", _ballots_panel, order=5)
