@@ -171,6 +171,7 @@ FIELD_LABELS = {
     "organiser": "Cơ quan tổ chức",
     "from_organiser": "Cấp đề nghị",
     "to_organiser": "Cấp trên",
+    "note": "Ý kiến đề nghị",
     "name": "Tên",
     "code": "Mã",
     "kind": "Loại",
