@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.models import Role
@@ -28,7 +28,8 @@ def _return_form(nomination: Nomination) -> ReturnNominationForm:
 @bp.get("")
 @roles_required(*MANAGERS)
 def index():
-    organiser = db.session.get(Organiser, access.managed_organiser_id(current_user))
+    organiser_id = access.managed_organiser_id(current_user)
+    organiser = db.session.get(Organiser, organiser_id) if organiser_id is not None else None
     if organiser is None:
         return render_template("organisers/nominations.html", organiser=None, sent=[], received=[],
                                return_forms={})
@@ -50,7 +51,10 @@ def _model_for_proposal() -> Initiative:
             initiative.unit.organiser_id == managed or services.accepted_by(initiative.id, managed)
         )
 
-    return load_for(Initiative, request.args.get("mo_hinh", type=int), allowed)
+    initiative_id = request.args.get("mo_hinh", type=int)
+    if initiative_id is None:
+        abort(404)
+    return load_for(Initiative, initiative_id, allowed)
 
 
 @bp.route("/moi", methods=["GET", "POST"])

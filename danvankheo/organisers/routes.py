@@ -123,9 +123,10 @@ def rollup():
     year = request.args.get("nam", type=int) or local_today().year
     if not 2000 <= year <= 2100:
         abort(404)
-    organiser = db.session.get(Organiser, current_user.acting_organiser_id)
-    if organiser is None:
-        abort(404)
+    organiser_id = current_user.acting_organiser_id
+    organiser = db.session.get(Organiser, organiser_id) if organiser_id is not None else None
+    if organiser is None:  # a deployment without units yet
+        return render_template("organisers/rollup.html", rollup=None, year=year, years=[year])
     data = build_rollup(organiser, year)
     readable = access.readable_organiser_ids(current_user)
     return render_template(
