@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from .imports.routes import bp as imports_bp
     from .jobs.routes import bp as jobs_bp
     from .notifications.routes import bp as notifications_bp
+    from .organisers.nomination_routes import bp as nominations_bp
     from .organisers.routes import bp as organisers_bp
     from .registry.routes import bp as registry_bp
     from .registry.similarity_routes import bp as similarity_bp
@@ -113,5 +114,6 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (registry_bp, evidence_bp, showcase_bp, similarity_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (awards_bp, exports_bp, imports_bp, reports_bp, jobs_bp, help_bp, organisers_bp):
+    for blueprint in (awards_bp, exports_bp, imports_bp, reports_bp, jobs_bp, help_bp, organisers_bp,
+                      nominations_bp):
         app.register_blueprint(blueprint)

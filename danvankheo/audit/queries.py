@@ -183,6 +183,7 @@ FIELD_LABELS = {
     "voted": "Đã bỏ phiếu",
     "results": "Kết quả (đồng ý / tổng số thành viên)",
     "paper_voters": "Thành viên bỏ phiếu giấy",
+    "note": "Ý kiến đề nghị",
     "name": "Tên",
     "code": "Mã",
     "kind": "Loại",

@@ -1,16 +1,22 @@
-"""The audit trail page (nhật ký) for the secretariat and admins. Read-only: GET only."""
+"""The audit trail page (nhật ký) for the secretariat and admins. Read-only: GET only.
+
+The admin reads the whole trail; a secretariat reads the events of the organiser it acts
+for (audit/scope.py), so a commune never reads the province's or another commune's."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
 from ..auth.models import Role
 from ..core.formatting import parse_day
 from ..core.permissions import roles_required
 from ..extensions import db
+from ..organisers import access
 from .queries import AuditFilters, filtered_events, known_actions, known_object_types
+from .scope import organiser_clause
 
 bp = Blueprint("audit", __name__, url_prefix="/nhat-ky")
 
@@ -35,9 +41,10 @@ def index():
         date_from=_date_arg("tu_ngay"),
         date_to=_date_arg("den_ngay"),
     )
-    page = db.paginate(
-        filtered_events(filters), per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True
-    )
+    events = filtered_events(filters)
+    if not current_user.is_admin:
+        events = events.where(organiser_clause(access.managed_organiser_id(current_user)))
+    page = db.paginate(events, per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True)
     actions = known_actions()
     return render_template(
         "audit/index.html",

@@ -83,8 +83,12 @@ def run_ranking_export(run: JobRun) -> str:
 # --- Periodic report ---------------------------------------------------------------------------
 
 
-def start_periodic_report(user, args: Mapping[str, Any], title: str):
-    job, created = services.start_and_enqueue(user, JobKind.PERIODIC_REPORT, title, {"args": _pairs(args)})
+def start_periodic_report(user, args: Mapping[str, Any], title: str, organiser_ids=None):
+    """`organiser_ids`: the organisers the report covers (those the user reads when asking)."""
+    params = {"args": _pairs(args)}
+    if organiser_ids is not None:
+        params["organisers"] = sorted(organiser_ids)
+    job, created = services.start_and_enqueue(user, JobKind.PERIODIC_REPORT, title, params)
     return _started(job, created)
 
 
@@ -98,7 +102,7 @@ def run_periodic_report(run: JobRun) -> str:
     period = parse_period(MultiDict(run.params["args"]), today=local_today())
     if not period.is_valid:
         raise JobStopped(period.error or "Kỳ báo cáo không hợp lệ.")
-    report = build_periodic_report(period)
+    report = build_periodic_report(period, run.params.get("organisers"))
     run.checkpoint()
     sheets = periodic_report_sheets(report, _context())
     total = 0

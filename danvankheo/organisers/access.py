@@ -38,6 +38,13 @@ def readable_organiser_ids(user) -> set[int]:
     return found
 
 
+def readable_organisers_in_order(user) -> list[int]:
+    """`readable_organiser_ids`, the organiser the user acts for first: the order of reports
+    and compliance lists that cover several organisers."""
+    acting = getattr(user, "acting_organiser_id", None) if _authenticated(user) else None
+    return sorted(readable_organiser_ids(user), key=lambda org: (org != acting, org))
+
+
 def may_manage(user, organiser_id: int | None) -> bool:
     return organiser_id is not None and managed_organiser_id(user) == organiser_id
 

@@ -12,13 +12,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..audit.services import record
 from ..auth.models import User
 from ..extensions import db
 from ..registry.models import Initiative
 from ..scoring import services as scoring
 from ..scoring.models import Round
-from .models import Nomination, NominationState, Organiser
+from .models import Organiser
 
 COMMUNE_CODE = "XGV"
 ROUND_NAME = "Đánh giá mô hình “Dân vận khéo” xã Gia Viễn năm 2025"
@@ -97,14 +96,7 @@ def _nominate_best(round_: Round, models: list[Initiative], organiser: Organiser
     """The commune proposes its best model up to the province, which has not decided yet."""
     if organiser.parent_id is None or not models:
         return
-    best = models[0]
-    nomination = Nomination(
-        initiative_id=best.id, from_organiser_id=organiser.id, to_organiser_id=organiser.parent_id, year=2025,
-        state=NominationState.PENDING, created_by_id=secretariat.id,
-        note="Mô hình tiêu biểu nhất của xã năm 2025, được Chủ tịch UBND xã tặng Giấy khen; "
-             "đề nghị tỉnh xét tặng Bằng khen.",
-    )
-    db.session.add(nomination)
-    db.session.flush()
-    record("nomination.create", nomination, actor=secretariat, label=best.name,
-           changes={"from_organiser": [None, organiser.name], "to_organiser": [None, organiser.parent.name]})
+    from .nominations import nominate
+
+    nominate(models[0], "Mô hình tiêu biểu nhất của xã năm 2025, được Chủ tịch UBND xã tặng Giấy khen; "
+                        "đề nghị tỉnh xét tặng Bằng khen.", by=secretariat)

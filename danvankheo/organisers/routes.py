@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -110,6 +110,30 @@ def remove(organiser_id: int):
         db.session.commit()
         flash(f"{name} không còn là cơ quan tổ chức; các đơn vị của nó thuộc cơ quan tổ chức cấp trên.", "success")
     return redirect(url_for("organisers.index"))
+
+
+@bp.get("/tong-hop-cap-duoi")
+@roles_required(Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN)
+def rollup():
+    """Each lower-level organiser's year, for the secretariat and observers of the level above."""
+    from ..core.timeutil import local_today
+    from . import access
+    from .rollup import build_rollup
+
+    year = request.args.get("nam", type=int) or local_today().year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    organiser_id = current_user.acting_organiser_id
+    organiser = db.session.get(Organiser, organiser_id) if organiser_id is not None else None
+    if organiser is None:  # a deployment without units yet
+        return render_template("organisers/rollup.html", rollup=None, year=year, years=[year])
+    data = build_rollup(organiser, year)
+    readable = access.readable_organiser_ids(current_user)
+    return render_template(
+        "organisers/rollup.html", rollup=data, year=year, readable=readable,
+        may_manage=access.may_manage(current_user, organiser.id),
+        years=sorted({local_today().year, local_today().year - 1, year}, reverse=True),
+    )
 
 
 def _register_demo() -> None:

@@ -405,13 +405,18 @@ def _staff_panel(user) -> dict | None:
 
 
 def _review_panel(user) -> dict:
+    from ..organisers import access
+
     year = local_today().year
-    waiting_query = select(Initiative).where(Initiative.status == Status.SUBMITTED)
+    # The organisers the user reads: its secretariat's own scope, an observer's subtree.
+    waiting_query = select(Initiative).where(Initiative.status == Status.SUBMITTED,
+                                             access.readable_units_clause(user, Initiative.unit_id))
     waiting = db.session.scalars(
         waiting_query.options(joinedload(Initiative.unit)).order_by(Initiative.submitted_at).limit(10)
     ).all()
     waiting_count = db.session.scalar(select(func.count()).select_from(waiting_query.subquery()))
-    totals = deadlines.compliance_totals(deadlines.compliance_rows(year))
+    rows = deadlines.compliance_rows_of(year, access.readable_organisers_in_order(user))
+    totals = deadlines.compliance_totals(rows)
     return {"year": year, "waiting": waiting, "waiting_count": waiting_count, "totals": totals,
             "may_review": permissions.may_review(user)}
 

@@ -1,7 +1,9 @@
 """The figures of the dashboard (bảng thống kê) for one year, as the viewer may see them.
 
 Every count is restricted by the registry's own visibility rule (`visible_clause`), so a
-number and the registry list it links to always agree. The number of queries does not
+number and the registry list it links to always agree, and by the organisers the viewer
+reads (`organisers.access`): its secretariat counts the acting organiser's own scope, its
+observers the acting organiser and every organiser nested below it. The number of queries does not
 depend on the number of models or units: each figure is one grouped query.
 """
 
@@ -9,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..registry.deadlines import ComplianceRow, ComplianceStatus, compliance_rows, compliance_totals
+from ..organisers import access
+from ..registry.deadlines import ComplianceRow, ComplianceStatus, compliance_rows_of, compliance_totals
 from ..registry.models import Field, Initiative, Status
 from ..registry.permissions import visible_clause
 from ..scoring.models import Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
@@ -95,8 +98,14 @@ class Dashboard:
         return totals
 
 
+def scope_clause(user):
+    """Models the viewer may see, of the units of the organisers it reads."""
+    return and_(visible_clause(user), access.readable_units_clause(user, Initiative.unit_id))
+
+
 def build_dashboard(user, year: int, *, replicated_limit: int = 10) -> Dashboard:
-    visible = visible_clause(user)
+    visible = scope_clause(user)
+    organisers = access.readable_organisers_in_order(user)
 
     by_status: dict[Status, int] = {}
     by_field: dict[Field | None, int] = {}
@@ -136,18 +145,19 @@ def build_dashboard(user, year: int, *, replicated_limit: int = 10) -> Dashboard
         by_field={f: by_field[f] for f in [*Field, None] if by_field.get(f)},
         by_unit_kind={k: by_unit_kind[k] for k in UnitKind if by_unit_kind.get(k)},
         trend=trend,
-        grades=grade_counts(year),
-        compliance=compliance_rows(year),
+        grades=grade_counts(year, organisers),
+        compliance=compliance_rows_of(year, organisers),
         replicated=most_replicated(user, limit=replicated_limit),
     )
 
 
-def grade_counts(year: int) -> list[GradeCounts]:
-    """The grades published by the year's finalised rounds (their latest snapshot)."""
+def grade_counts(year: int, organiser_ids) -> list[GradeCounts]:
+    """The grades published by the year's finalised rounds of these organisers (their latest
+    snapshot)."""
     latest = (
         select(RankingSnapshot.round_id, func.max(RankingSnapshot.id).label("snapshot_id"))
         .join(Round, Round.id == RankingSnapshot.round_id)
-        .where(Round.year == year, Round.state == RoundState.FINALISED)
+        .where(Round.year == year, Round.state == RoundState.FINALISED, Round.organiser_id.in_(list(organiser_ids)))
         .group_by(RankingSnapshot.round_id)
         .subquery()
     )
@@ -171,7 +181,7 @@ def most_replicated(user, *, limit: int = 10) -> list[ReplicatedModel]:
     Only links from models the viewer may see count, and only models the viewer may see
     are listed, so each count matches the list on the model's page.
     """
-    visible = visible_clause(user)
+    visible = scope_clause(user)
     links = union_all(
         select(Initiative.replicates_id.label("target_id"), literal(1).label("rep"), literal(0).label("cont"))
         .where(visible, Initiative.replicates_id.is_not(None)),

@@ -16,6 +16,9 @@ Each thing counts by its own date, never by when its record was written or impor
 
 For a whole year, the numbers are those of the registry's list and compliance view for
 the year, and the grades are the rankings'.
+
+A report covers the organisers its reader reads (`organiser_ids`): the secretariat's own
+scope, or an observer's whole subtree; None covers the whole deployment.
 """
 
 from __future__ import annotations
@@ -30,11 +33,11 @@ from sqlalchemy import and_, case, func, or_, select, true
 from ..core.formatting import format_period
 from ..core.timeutil import local_zone
 from ..extensions import db
-from ..registry.deadlines import scope_kinds
-from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, Transition
+from ..registry.deadlines import DEFAULT_SCOPE_KINDS
+from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, SubmissionDeadline, Transition
 from ..scoring.models import Grade, Round, RoundState
 from ..scoring.ranking import RankingRow, ranking_for
-from ..units.models import Unit
+from ..units.models import Unit, UnitKind
 
 
 @dataclass(frozen=True)
@@ -236,7 +239,12 @@ def _registered_at():
     )
 
 
-def period_counts(period: Period) -> dict[tuple[int, Field | None], Counts]:
+def _units_of(organiser_ids):
+    """SQL: the ids of the organisers' units."""
+    return select(Unit.id).where(Unit.organiser_id.in_(list(organiser_ids)))
+
+
+def period_counts(period: Period, organiser_ids=None) -> dict[tuple[int, Field | None], Counts]:
     """Registered, submitted and accepted in the period, per (unit, field): one query."""
     start, end = period.bounds()
     accepted = _accepted_at()
@@ -251,7 +259,7 @@ def period_counts(period: Period) -> dict[tuple[int, Field | None], Counts]:
                        for year in period.years))
     submitted = and_(within(Initiative.submitted_at), Initiative.status.in_(SUBMITTED_STATUSES))
     was_accepted = and_(within(accepted.c.accepted_at), Initiative.status == Status.ACCEPTED)
-    rows = db.session.execute(
+    query = (
         select(
             Initiative.unit_id,
             Initiative.field,
@@ -264,11 +272,39 @@ def period_counts(period: Period) -> dict[tuple[int, Field | None], Counts]:
         .where(or_(registered, submitted, was_accepted))
         .group_by(Initiative.unit_id, Initiative.field)
     )
+    if organiser_ids is not None:
+        query = query.where(Initiative.unit_id.in_(_units_of(organiser_ids)))
+    rows = db.session.execute(query)
     return {(unit_id, f): Counts(int(r or 0), int(s or 0), int(a or 0)) for unit_id, f, r, s, a in rows}
 
 
-def build_periodic_report(period: Period) -> PeriodicReport:
-    counts = period_counts(period)
+def scope_kinds_of(period: Period, organiser_ids=None) -> dict[int | None, set]:
+    """The kinds of unit each organiser asks to register in any year of the period (one
+    query): {organiser id: kinds}; the key None gives the kinds of an organiser without
+    settings."""
+    query = select(SubmissionDeadline).where(SubmissionDeadline.year.in_(list(period.years)))
+    if organiser_ids is not None:
+        query = query.where(SubmissionDeadline.organiser_id.in_(list(organiser_ids)))
+    settings: dict[int, dict[int, SubmissionDeadline]] = {}
+    for row in db.session.scalars(query):
+        settings.setdefault(row.organiser_id, {})[row.year] = row
+    kinds: dict[int | None, set] = {}
+    for organiser_id, by_year in settings.items():
+        found = set()
+        for year in period.years:
+            row = by_year.get(year)
+            if row is None:
+                found.update(DEFAULT_SCOPE_KINDS)
+            else:
+                found.update(UnitKind(v) for v in row.scope_kinds.split(",") if v)
+        kinds[organiser_id] = found
+    kinds[None] = set(DEFAULT_SCOPE_KINDS)
+    return kinds
+
+
+def build_periodic_report(period: Period, organiser_ids=None) -> PeriodicReport:
+    """The report over the units of `organiser_ids` (None: every unit of the deployment)."""
+    counts = period_counts(period, organiser_ids)
     totals = Counts()
     by_field: dict[Field | None, Counts] = {f: Counts() for f in Field}
     by_unit: dict[int, Counts] = {}
@@ -277,43 +313,47 @@ def build_periodic_report(period: Period) -> PeriodicReport:
         by_field.setdefault(field_, Counts()).add(c)
         by_unit.setdefault(unit_id, Counts()).add(c)
 
-    kinds = set()
-    for year in range(period.start.year, period.end.year + 1):
-        kinds.update(scope_kinds(year))
-    units = db.session.scalars(
-        select(Unit).where(
-            or_(and_(Unit.is_active.is_(True), Unit.kind.in_(kinds)), Unit.id.in_(list(by_unit) or [0]))
-        )
-    ).all()
-    lines = [
-        UnitLine(u, by_unit.get(u.id, Counts()), bool(u.is_active and u.kind in kinds))
-        for u in units
-    ]
+    kinds = scope_kinds_of(period, organiser_ids)
+    every_kind = set().union(*kinds.values())
+    query = select(Unit).where(
+        or_(and_(Unit.is_active.is_(True), Unit.kind.in_(every_kind)), Unit.id.in_(list(by_unit) or [0]))
+    )
+    if organiser_ids is not None:
+        query = query.where(Unit.organiser_id.in_(list(organiser_ids)))
+    units = db.session.scalars(query).all()
+
+    def in_scope(unit: Unit) -> bool:
+        return bool(unit.is_active and unit.kind in kinds.get(unit.organiser_id, kinds[None]))
+
+    lines = [UnitLine(u, by_unit.get(u.id, Counts()), in_scope(u)) for u in units]
     lines.sort(key=lambda line: (-line.counts.registered, -line.counts.submitted, line.unit.sort_name))
     return PeriodicReport(
         period=period,
         totals=totals,
         by_field=by_field,
         units=lines,
-        rounds=round_results(period),
-        awards=award_figures(period),
+        rounds=round_results(period, organiser_ids),
+        awards=award_figures(period, organiser_ids),
     )
 
 
-def round_results(period: Period) -> list[RoundResult]:
+def round_results(period: Period, organiser_ids=None) -> list[RoundResult]:
     """The finalised rounds of the period's years, each by its finalisation taken within its
     own year: a 2025 round finalised in January 2026 reports in 2025."""
-    rounds = db.session.scalars(
+    query = (
         select(Round)
         .where(Round.state == RoundState.FINALISED,
                or_(*(and_(Round.year == year, period.within_year(year, Round.finalised_at))
                      for year in period.years)))
         .order_by(Round.year, Round.finalised_at, Round.id)
-    ).all()
+    )
+    if organiser_ids is not None:
+        query = query.where(Round.organiser_id.in_(list(organiser_ids)))
+    rounds = db.session.scalars(query).all()
     return [RoundResult(r, ranking_for(r)) for r in rounds]
 
 
-def award_figures(period: Period) -> AwardFigures:
+def award_figures(period: Period, organiser_ids=None) -> AwardFigures:
     """Lines proposed (Tờ trình dated in the period) and approved (Quyết định dated in it).
 
     A proposal without a Tờ trình date counts by when it was submitted. A revoked award no
@@ -335,7 +375,7 @@ def award_figures(period: Period) -> AwardFigures:
         Proposal.decision_date <= period.end,
         AwardRevocation.id.is_(None),
     )
-    rows = db.session.execute(
+    query = (
         select(
             AwardForm.name,
             AwardForm.position,
@@ -349,7 +389,11 @@ def award_figures(period: Period) -> AwardFigures:
         .outerjoin(AwardRevocation, AwardRevocation.line_id == ProposalLine.id)
         .where(or_(proposed, approved))
         .group_by(AwardForm.name, AwardForm.position, Proposal.id)
-    ).all()
+    )
+    if organiser_ids is not None:
+        # A proposal belongs to the organiser of the round it was built from.
+        query = query.where(Proposal.round_id.in_(select(Round.id).where(Round.organiser_id.in_(list(organiser_ids)))))
+    rows = db.session.execute(query).all()
     figures = AwardFigures()
     forms: dict[tuple[int, str], list[int]] = {}
     for name, position, _proposal, n_proposed, n_approved in rows:

@@ -10,6 +10,7 @@ from ..core.permissions import roles_required
 from ..core.timeutil import format_document_date, local_today
 from ..exports.documents import DocumentContext
 from ..exports.routes import send_workbook
+from ..organisers.access import readable_organisers_in_order as organisers_read
 from ..registry.models import Status
 from ..scoring.models import Grade
 from . import charts, panels  # noqa: F401  (panels registers the staff home panel)
@@ -121,7 +122,7 @@ def _ranking_link(d: Dashboard, grade: Grade | None) -> str | None:
 @roles_required(*READERS)
 def periodic():
     period = parse_period(request.args, today=local_today())
-    report = build_periodic_report(period) if period.is_valid else None
+    report = build_periodic_report(period, organisers_read(current_user)) if period.is_valid else None
     field_chart = None
     if report is not None:
         field_chart = charts.bar_chart(
@@ -147,8 +148,9 @@ def periodic_xlsx():
         # A report over many organisers' units (a national one) is built by the worker.
         from ..jobs.runners import start_periodic_report
 
-        return start_periodic_report(current_user, request.args, f"{period.title} ({period.label})")
-    report = build_periodic_report(period)
+        return start_periodic_report(current_user, request.args, f"{period.title} ({period.label})",
+                                     organisers_read(current_user))
+    report = build_periodic_report(period, organisers_read(current_user))
     sheets = periodic_report_sheets(report, DocumentContext.from_config(current_app.config, local_today()))
     filename = f"Báo cáo phong trào Dân vận khéo {period.start:%d-%m-%Y} đến {period.end:%d-%m-%Y}.xlsx"
     return send_workbook(sheets, filename, label=f"{period.title} ({period.label})")

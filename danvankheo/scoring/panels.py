@@ -34,6 +34,8 @@ def evaluator_panel(user) -> dict | None:
 
 
 def rounds_panel(user) -> dict | None:
+    from ..organisers.access import readable_organiser_ids
+
     rows = db.session.execute(
         select(
             Round,
@@ -42,7 +44,7 @@ def rounds_panel(user) -> dict | None:
         )
         .outerjoin(Assignment, Assignment.round_id == Round.id)
         .outerjoin(Scorecard, _card_join())
-        .where(Round.state != RoundState.FINALISED)
+        .where(Round.state != RoundState.FINALISED, Round.organiser_id.in_(readable_organiser_ids(user)))
         .group_by(Round.id)
         .order_by(Round.id.desc())
         .limit(5)

@@ -15,7 +15,7 @@ from danvankheo.audit.models import AuditEvent, AuditTrailIsAppendOnly
 from danvankheo.audit.services import record
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
-from tests.factories import make_unit
+from tests.factories import make_initiative, make_unit
 
 
 def _event(action="unit.update", **kwargs) -> AuditEvent:
@@ -124,6 +124,8 @@ def trail(app, make_user):
     alice = make_user(Role.SECRETARIAT, full_name="Trần Thị Thu Hà")
     bob = make_user(Role.ADMIN, full_name="Nguyễn Văn Quản")
     unit = make_unit("Sở Tư pháp")
+    # A model of the secretariat's own organiser: its events are the secretariat's to read.
+    model = make_initiative(unit, name="Một cửa")
     db.session.flush()
     with db.session.no_autoflush:  # the dates are set before the first insert
         events = [
@@ -131,7 +133,7 @@ def trail(app, make_user):
                    changes={"name": [None, "Sở Tư pháp"]}),
             record("unit.update", object_type="Unit", object_id=unit.id, actor=bob, label="Sở Tư pháp",
                    changes={"name": ["Sở Tư pháp", "Sở Tư pháp tỉnh"]}),
-            record("initiative.accept", object_type="Initiative", object_id=42, label="Một cửa", actor=alice,
+            record("initiative.accept", object_type="Initiative", object_id=model.id, label="Một cửa", actor=alice,
                    changes={"status": ["submitted", "accepted"]}),
             record("auth.login", alice, actor=alice),
         ]
@@ -140,7 +142,7 @@ def trail(app, make_user):
         for event, day in zip(events, days, strict=True):
             event.occurred_at = day
     db.session.commit()
-    return {"alice": alice, "bob": bob, "unit": unit}
+    return {"alice": alice, "bob": bob, "unit": unit, "model": model}
 
 
 def test_filters_by_user_object_action_and_date(client, login_as, trail):
@@ -149,7 +151,7 @@ def test_filters_by_user_object_action_and_date(client, login_as, trail):
     assert _rows(client, "?nguoi=quan") == ["unit.update", "unit.create"]  # no diacritics needed
     # The factory's own unit.create (today, no actor) comes first: newest first.
     assert _rows(client, f"?doi_tuong=Unit&ma={trail['unit'].id}") == ["unit.create", "unit.update", "unit.create"]
-    assert _rows(client, "?doi_tuong=Initiative&ma=42") == ["initiative.accept"]
+    assert _rows(client, f"?doi_tuong=Initiative&ma={trail['model'].id}") == ["initiative.accept"]
     assert _rows(client, "?thao_tac=initiative.accept") == ["initiative.accept"]
     assert _rows(client, f"?thao_tac=unit&nguoi_dung={trail['bob'].id}") == ["unit.update", "unit.create"]
     assert _rows(client, "?tu_ngay=2026-03-02&den_ngay=2026-04-10") == ["initiative.accept", "unit.update"]

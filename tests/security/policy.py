@@ -73,6 +73,13 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "admin.user_set_active": Entry(post=allow(ADMIN)),
     "admin.users": Entry(get=allow(ADMIN)),
     "audit.index": Entry(get=allow(SECRETARIAT, ADMIN)),
+    # Upward proposals: the acting organiser's secretariat. The one-organiser world has no level
+    # above, so the form answers 404 without a model (nominations.accept and .return_ need a
+    # two-organiser world: not declared yet).
+    "nominations.index": Entry(get=allow(SECRETARIAT, ADMIN)),
+    "nominations.new": Entry(get=allow(**{SECRETARIAT: NOT_FOUND, ADMIN: NOT_FOUND}),
+                             post=allow(**{SECRETARIAT: NOT_FOUND, ADMIN: NOT_FOUND})),
+    "organisers.rollup": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "auth.change_password": Entry(get=SIGNED_IN, post=SIGNED_IN),
     "auth.login": Entry(get=PUBLIC, post=PUBLIC),
     # Logging out ends on the login page, for everybody.

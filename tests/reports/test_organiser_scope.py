@@ -1,0 +1,87 @@
+"""Reports per organiser: a secretariat counts its own organiser's scope, an observer of the
+province the whole province with its communes (tests/organisers/world.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from danvankheo.extensions import db
+from danvankheo.reports.dashboard import build_dashboard
+from danvankheo.reports.periodic import Period, build_periodic_report
+from danvankheo.scoring import services as scoring
+from tests.organisers.world import build_two_levels
+
+YEAR = Period(date(2026, 1, 1), date(2026, 12, 31))
+
+
+@pytest.fixture
+def world(app):
+    w = build_two_levels()
+    db.session.commit()
+    return w
+
+
+def test_the_dashboard_counts_the_readers_organisers(world):
+    w = world
+    commune = build_dashboard(w.users["gia_vien_secretariat"], 2026)
+    # Submitted models of Gia Viễn only (its draft is not the secretariat's to see).
+    assert commune.total == 2
+    assert [g.round_id for g in commune.grades] == [w.commune_round.id]
+    assert sorted(row.unit.name for row in commune.compliance) == ["Phòng Kinh tế", "Phòng Văn hóa - Xã hội",
+                                                                   "Trạm Y tế xã"]
+    assert commune.units_with_models == 2
+
+    province = build_dashboard(w.users["province_secretariat"], 2026)
+    assert province.total == 1  # Sở Tư pháp's model; the communes' are theirs
+    assert province.grades == []
+    assert [row.unit.name for row in province.compliance] == ["Sở Tư pháp"]
+
+    other = build_dashboard(w.users["gia_hung_secretariat"], 2026)
+    assert other.total == 1 and other.grades == []
+    assert [row.unit.name for row in other.compliance] == ["UBND xã Gia Hưng"]
+
+    observer = build_dashboard(w.users["province_observer"], 2026)
+    assert observer.total == 4  # 1 + 2 + 1: every submitted model of the province and its communes
+    assert [g.round_id for g in observer.grades] == [w.commune_round.id]
+    # The province's own units first, then each commune's.
+    assert len(observer.compliance) == 5 and observer.compliance[0].unit.name == "Sở Tư pháp"
+
+
+def test_the_periodic_report_counts_the_readers_organisers(world, client, login_as):
+    w = world
+    commune = build_periodic_report(YEAR, [w.gia_vien.id])
+    assert commune.totals.registered == 3  # two accepted, one draft; 2025's model is not this year's
+    assert [r.round.id for r in commune.rounds] == [w.commune_round.id]
+    assert {line.unit.name for line in commune.units if line.in_scope} == {
+        "Phòng Kinh tế", "Phòng Văn hóa - Xã hội", "Trạm Y tế xã"}
+    province = build_periodic_report(YEAR, [w.province.id])
+    assert province.totals.registered == 1 and province.rounds == []
+    assert {line.unit.name for line in province.units if line.in_scope} == {"Sở Tư pháp"}
+    everything = build_periodic_report(YEAR, [w.province.id, w.gia_vien.id, w.gia_hung.id])
+    assert everything.totals.registered == 6
+
+    login_as(w.users["gia_hung_secretariat"])
+    page = client.get("/bao-cao?tu_ngay=01/01/2026&den_ngay=31/12/2026").get_data(as_text=True)
+    assert "UBND xã Gia Hưng" in page and "Trạm Y tế xã" not in page and "Sở Tư pháp" not in page
+    client.post("/dang-xuat")
+    login_as(w.users["province_observer"])
+    page = client.get("/bao-cao?tu_ngay=01/01/2026&den_ngay=31/12/2026").get_data(as_text=True)
+    assert "Trạm Y tế xã" in page and "Sở Tư pháp" in page and w.commune_round.name in page
+
+
+def test_home_panels_show_the_readers_organisers(world, client, login_as):
+    w = world
+    draft = scoring.create_round(scoring.RoundSettings(name="Đợt tỉnh đang chuẩn bị", year=2026),
+                                 by=w.users["province_secretariat"], organiser_id=w.province.id)
+    db.session.commit()
+    login_as(w.users["province_secretariat"])
+    home = client.get("/trang-chu").get_data(as_text=True)
+    assert draft.name in home
+    assert "Xã Gia Hưng nói đi đôi với làm" not in home  # a commune's model waiting for its own review
+    client.post("/dang-xuat")
+    login_as(w.users["gia_hung_secretariat"])
+    home = client.get("/trang-chu").get_data(as_text=True)
+    assert "Xã Gia Hưng nói đi đôi với làm" in home
+    assert draft.name not in home
