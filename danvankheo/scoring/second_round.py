@@ -36,17 +36,25 @@ def _proposal_lines():
 
 
 def elsewhere_clause(round_: Round):
-    """SQL condition: the model (`Initiative.id`) was ranked in another, published round or is
-    in a proposal. (Sitting in another round still being prepared or scored is shown, not asked.)"""
-    _, ProposalLine = _proposal_lines()
+    """SQL condition: the model (`Initiative.id`) was ranked in another, published round of the
+    same organiser or is in one of its proposals. (Sitting in another round still being prepared
+    or scored is shown, not asked.) A lower level's round and award are another competition:
+    a model it proposed up and this organiser accepted comes in without a second reason."""
+    Proposal, ProposalLine = _proposal_lines()
     ranked = (
         select(RoundEntry.id)
         .join(Round, Round.id == RoundEntry.round_id)
         .where(RoundEntry.initiative_id == Initiative.id, RoundEntry.round_id != round_.id,
-               Round.state == RoundState.FINALISED)
+               Round.state == RoundState.FINALISED, Round.organiser_id == round_.organiser_id)
         .exists()
     )
-    proposed = select(ProposalLine.id).where(ProposalLine.initiative_id == Initiative.id).exists()
+    proposed = (
+        select(ProposalLine.id)
+        .join(Proposal, Proposal.id == ProposalLine.proposal_id)
+        .join(Round, Round.id == Proposal.round_id)
+        .where(ProposalLine.initiative_id == Initiative.id, Round.organiser_id == round_.organiser_id)
+        .exists()
+    )
     return or_(ranked, proposed)
 
 
@@ -86,7 +94,8 @@ def standings_elsewhere(round_: Round, initiative_ids: Iterable[int]) -> dict[in
         else:
             text = f"đang trong đợt ({other.state.label.lower()})"
         found.setdefault(initiative_id, []).append(
-            Standing(other.id, other.name, text, needs_reason=other.state is RoundState.FINALISED))
+            Standing(other.id, other.name, text, needs_reason=other.state is RoundState.FINALISED
+                     and other.organiser_id == round_.organiser_id))
     Proposal, ProposalLine = _proposal_lines()
     lines = db.session.execute(
         select(ProposalLine.initiative_id, Proposal, Round)
@@ -103,7 +112,7 @@ def standings_elsewhere(round_: Round, initiative_ids: Iterable[int]) -> dict[in
         found.setdefault(initiative_id, []).append(
             Standing(other.id, other.name,
                      f"được đề nghị khen thưởng trong “{proposal.title}” ({proposal.state.label.lower()})",
-                     needs_reason=True)
+                     needs_reason=other.organiser_id == round_.organiser_id)
         )
     return found
 
