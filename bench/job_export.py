@@ -20,7 +20,8 @@ For each measured round, in the same run:
   job of the whole round (ranking sheet, the panel's comments, every score of the detail
   sheet, evaluators numbered as in the app) is enqueued as the app does it, and the job's own
   `started_at`..`finished_at` gives the time; the worker's peak resident memory (VmHWM from
-  /proc) is read when it is done, beside its resident memory when idle, before the job.
+  /proc) is read when it is done, beside its resident memory when idle, before the job, and
+  its resident memory as each tenth of the rows is passed.
   With `--verify` the finished file is opened with openpyxl read-only and the data rows of
   its ranking and detail sheets are counted (before it is deleted).
 - **bare openpyxl**: a fresh process does the same reads (the ranking, the comments, then the
@@ -142,12 +143,19 @@ def run_job(database_url: str, round_id: int, work: Path, verify: bool = False) 
             db.session.commit()
             services.enqueue(job)
             job_id = job.id
+            # [rows done, resident MB, peak so far MB] at the first reading past each tenth of
+            # the job: flat memory means the same figures from the first tenth on.
+            trace, tenth = [], 0
             while True:
                 time.sleep(0.5)
                 db.session.expire_all()
                 job = db.session.get(Job, job_id)
                 if not job.state.is_active:
                     break
+                if job.progress_total and job.progress_done * 10 >= (tenth + 1) * job.progress_total:
+                    tenth = job.progress_done * 10 // job.progress_total
+                    trace.append([job.progress_done, round(_vm(worker.pid, "VmRSS") / 1024, 1),
+                                  round(_vm(worker.pid, "VmHWM") / 1024, 1)])
             peak_kb = _vm(worker.pid, "VmHWM")
             if job.state is not JobState.DONE:
                 raise SystemExit(f"job {job_id} ended {job.state}: {job.message}")
@@ -160,7 +168,7 @@ def run_job(database_url: str, round_id: int, work: Path, verify: bool = False) 
         worker.wait(timeout=30)
     result = {"rows": rows, "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds),
               "worker_idle_rss_mb": round(idle_kb / 1024, 1), "worker_peak_rss_mb": round(peak_kb / 1024, 1),
-              "file_mb": round(size / 1e6, 1)}
+              "file_mb": round(size / 1e6, 1), "worker_rss_hwm_mb_by_rows_done": trace}
     if verify:  # after the worker is gone: the count does not share its cores
         result["file_check"] = verify_file(path)
     path.unlink()
