@@ -10,7 +10,7 @@
   minute on two cores; both rounds are measured. Results: bench/results/job-export.json.
 - `national`: 70,000 models in the benchmark year's round (about 1.7 million submitted score
   rows, the full national detail) plus two earlier rounds of 10,000 models; built in about
-  ten minutes. Only the benchmark year's round, the largest, is measured: the earlier ones
+  five minutes. Only the benchmark year's round, the largest, is measured: the earlier ones
   are the size the `jobs` preset already covers. Results:
   bench/results/job-export-national.json.
 
