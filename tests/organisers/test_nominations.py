@@ -59,13 +59,10 @@ def test_a_commune_proposes_a_model_and_the_province_takes_it_into_its_round(two
     assert nomination.decided_by_id == w.users["province_secretariat"].id and nomination.decided_at is not None
     assert "nomination.accept" in _kinds(w.users["gia_vien_secretariat"])
 
-    # Accepted: the province's new round may include it. It was ranked in the commune's
-    # published round, so "add all" holds it back and the secretariat says why it is judged again.
+    # Accepted: the province's new round takes it in with the province's own models. Its
+    # ranking and Giấy khen at the commune are another competition: no second-round reason.
     second = _province_round(w)
-    assert scoring.count_held_back(second) == 1
-    added = scoring.add_entries(second, [model.id], by=w.users["province_secretariat"],
-                                reason="UBND xã Gia Viễn đề nghị, tỉnh đã nhận vào xét")
-    assert added == 1
+    assert scoring.count_held_back(second) == 0
     assert db.session.scalar(select(func.count()).where(RoundEntry.round_id == second.id,
                                                         RoundEntry.initiative_id == model.id)) == 1
     # The rest of Gia Viễn stays out of the province's rounds.
