@@ -26,6 +26,12 @@ class AwardFormForm(Form):
                         validators=[DataRequired(CHOOSE)])
     position = IntegerField("Thứ tự hiển thị", default=0,
                             validators=[Optional(), NumberRange(min=0, max=100000, message="Từ 0 đến 100.000.")])
+    is_thematic = BooleanField(
+        "Khen thưởng theo chuyên đề",
+        description="Đánh dấu cho khen thưởng phong trào “Dân vận khéo”: kết quả khen thưởng chuyên đề không "
+                    "dùng để đề nghị khen thưởng công trạng cấp cao hơn (Điều 4 khoản 3 Nghị định về thi đua, "
+                    "khen thưởng), nên được ghi “(chuyên đề)” trên danh sách và văn bản.",
+    )
     is_active = BooleanField("Đang dùng", default=True)
 
     @property

@@ -187,3 +187,31 @@ def test_a_recusal_is_told_to_the_rounds_own_secretariat(world):
     db.session.commit()
     told = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "scoring.recusal")))
     assert told == {commune.secretariat.id}
+
+
+@pytest.mark.real_commits  # the job writes its progress through a connection of its own
+def test_a_ranking_export_job_keeps_the_owners_organiser_and_rechecks_it(client, login_as, world, app, tmp_path):
+    from danvankheo.jobs import runners
+    from danvankheo.jobs.models import Job
+
+    app.config["JOBS_FOLDER"] = str(tmp_path / "jobs")
+    app.config["JOB_EXPORT_THRESHOLD"] = 1
+    commune_round = run_round(world.commune, name="Đợt xã")
+    province_round = run_round(world.province, name="Đợt tỉnh")
+    db.session.commit()
+    login_as(world.commune.secretariat)
+    response = client.get(f"/xuat-excel/dot-danh-gia/{commune_round.id}/xep-hang")
+    assert response.status_code == 302
+    db.session.expire_all()
+    job = db.session.scalar(select(Job).order_by(Job.id.desc()))
+    assert job.params["organiser_id"] == world.commune.organiser.id
+    assert job.state.value == "done", job.message
+
+    # The guard the runner checks at every chunk: the owner, acting as they did, reads the round.
+    owner = world.commune.secretariat
+    assert runners._may_read_organiser(commune_round.organiser_id, world.commune.organiser.id)(owner)
+    assert not runners._may_read_organiser(province_round.organiser_id, world.commune.organiser.id)(owner)
+    # A role lost since the request loses the right.
+    owner.set_roles(set(), world.commune.organiser.id)
+    db.session.commit()
+    assert not runners._may_read_organiser(commune_round.organiser_id, world.commune.organiser.id)(owner)
