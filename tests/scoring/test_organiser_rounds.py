@@ -215,3 +215,14 @@ def test_a_ranking_export_job_keeps_the_owners_organiser_and_rechecks_it(client,
     owner.set_roles(set(), world.commune.organiser.id)
     db.session.commit()
     assert not runners._may_read_organiser(commune_round.organiser_id, world.commune.organiser.id)(owner)
+
+
+def test_the_home_panel_lists_only_the_organisers_own_rounds_under_way(client, login_as, world):
+    for level, name in ((world.commune, "Đợt xã đang chấm"), (world.province, "Đợt tỉnh đang chấm")):
+        round_ = services.create_round(services.RoundSettings(name=name, year=2026), by=level.secretariat,
+                                       organiser_id=level.organiser.id)
+        services.set_panel(round_, [level.evaluator], by=level.secretariat)
+    db.session.commit()
+    login_as(world.province.secretariat)
+    home = client.get("/trang-chu").get_data(as_text=True)
+    assert "Đợt tỉnh đang chấm" in home and "Đợt xã đang chấm" not in home
