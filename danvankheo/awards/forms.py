@@ -43,8 +43,9 @@ class NewProposalForm(Form):
     """Step two of creating a proposal: the models of the chosen round and a default form."""
 
     title = StringField("Tên hồ sơ đề nghị", validators=[Optional(), Length(max=500, message="Tối đa 500 ký tự.")])
+    # The service checks the form (active, of the organiser's level) and says why it refuses one.
     award_form_id = SelectField("Hình thức khen thưởng đề nghị (áp dụng cho mọi dòng, sửa được sau)",
-                                coerce=int, validators=[DataRequired(CHOOSE)])
+                                coerce=int, validate_choice=False, validators=[DataRequired(CHOOSE)])
     initiative_ids = MultiCheckboxField("Mô hình được đề nghị", coerce=int)
 
 

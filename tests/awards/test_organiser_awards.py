@@ -72,9 +72,14 @@ def test_a_form_of_another_level_is_refused_with_a_reason(client, login_as, worl
                                  actor=world.commune.secretariat)
     db.session.rollback()
     assert db.session.scalar(select(Proposal.id)) is None
+    login_as(world.commune.secretariat)
+    page = client.post(f"/khen-thuong/de-nghi/moi?dot={world.commune_round.id}", data={
+        "award_form_id": str(_form(PROVINCE_FORM).id),
+        "initiative_ids": [str(world.commune.models["culture"].id)]}).get_data(as_text=True)
+    assert "chỉ đề nghị được hình thức khen thưởng cùng cấp" in page
+    assert db.session.scalar(select(Proposal.id)) is None
 
     proposal = _proposal(world.commune, world.commune_round, COMMUNE_FORM)
-    login_as(world.commune.secretariat)
     response = client.post(f"/khen-thuong/de-nghi/{proposal.id}/them-dong", data={
         "initiative_id": str(world.commune.models["culture"].id), "award_form_id": str(_form(PROVINCE_FORM).id),
         "version": str(proposal.version)}, follow_redirects=True)
