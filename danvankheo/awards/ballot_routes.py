@@ -12,11 +12,12 @@ from ..core.permissions import get_or_404, roles_required
 from ..core.types import utcnow
 from ..extensions import db
 from ..home.panels import register_panel
+from ..organisers import access
 from . import ballots
 from .ballots import BallotError
 from .forms import BallotVoteForm, OpenBallotForm, paper_form_for
-from .models import Ballot, PassRule, Proposal
-from .routes import bp
+from .models import Ballot, PassRule
+from .routes import bp, load_proposal
 
 VOTE_SAVED = ("Đã ghi nhận phiếu của bạn. Phiếu kín: không ai, kể cả Thường trực Hội đồng, xem được bạn đã "
               "chọn gì; kết quả chỉ hiện khi kết thúc bỏ phiếu.")
@@ -30,11 +31,19 @@ def _load_ballot(ballot_id: int, *, voting: bool = False) -> Ballot:
         abort(404)
     if ballot.voter_for(current_user) is not None:
         return ballot
-    if ballots.may_read(current_user):
+    if ballots.may_read(current_user) and access.may_read(current_user, ballot.proposal.round.organiser_id):
         if voting:
             abort(403)
         return ballot
     abort(404)
+
+
+def _managed_ballot(ballot_id: int) -> Ballot:
+    """A ballot of the organiser whose secretariat the user is; 404 alike for another's."""
+    ballot = get_or_404(Ballot, ballot_id)
+    if not access.may_manage(current_user, ballot.proposal.round.organiser_id):
+        abort(404)
+    return ballot
 
 
 def _on_form(form, error: BallotError, default: str | None = None) -> None:
@@ -52,7 +61,9 @@ def _link(ballot: Ballot) -> str:
 @bp.route("/de-nghi/<int:proposal_id>/bo-phieu/mo", methods=["GET", "POST"])
 @roles_required(Role.SECRETARIAT)
 def ballot_open(proposal_id: int):
-    proposal = get_or_404(Proposal, proposal_id)
+    proposal = load_proposal(proposal_id)
+    if request.method == "GET" and not access.may_manage(current_user, proposal.round.organiser_id):
+        abort(403)
     if proposal.ballot is not None:
         flash("Danh sách này đã có cuộc bỏ phiếu.", "info")
         return redirect(_link(proposal.ballot), 303)
@@ -86,7 +97,8 @@ def _ballot_page(ballot: Ballot, *, vote_form: BallotVoteForm | None = None, cho
         "awards/ballot.html", ballot=ballot, proposal=ballot.proposal, lines=ballots.candidates(ballot.proposal),
         voter=voter, may_vote=may_vote, vote_form=vote_form or (BallotVoteForm() if may_vote else None),
         chosen=chosen or {}, errors=errors or {}, results=ballots.results(ballot),
-        paper_count=ballots.paper_count(ballot), may_manage=current_user.is_secretariat,
+        paper_count=ballots.paper_count(ballot),
+        may_manage=current_user.is_secretariat and access.may_manage(current_user, ballot.proposal.round.organiser_id),
         may_read=ballots.may_read(current_user), choice_field=ballots.choice_field,
     ), status
 
@@ -131,7 +143,7 @@ def ballot_vote(ballot_id: int):
 @bp.route("/bo-phieu/<int:ballot_id>/phieu-giay", methods=["GET", "POST"])
 @roles_required(Role.SECRETARIAT)
 def ballot_paper(ballot_id: int):
-    ballot = get_or_404(Ballot, ballot_id)
+    ballot = _managed_ballot(ballot_id)
     if ballots.close_if_due(ballot):
         db.session.commit()
     if ballot.is_closed:
@@ -162,7 +174,7 @@ def ballot_paper(ballot_id: int):
 @bp.post("/bo-phieu/<int:ballot_id>/dong")
 @roles_required(Role.SECRETARIAT)
 def ballot_close(ballot_id: int):
-    ballot = get_or_404(Ballot, ballot_id)
+    ballot = _managed_ballot(ballot_id)
     try:
         ballots.close_ballot(ballot, actor=current_user)
         db.session.commit()

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..registry.models import FIELD_LABELS, Initiative, Status
 from ..scoring.models import RoundEntry
 from ..scoring.ranking import ranking_for
+from ..scoring.services import entry_allowed_clause
 from .meetings import council_figures, missing_votes
 from .models import Proposal, ProposalLine, ProposalState
 from .services import awards_for_unit
@@ -51,7 +52,8 @@ PROPOSAL_DOCUMENTS = {kind.slug: kind for kind in (SUBMISSION, MINUTES, DECISION
 
 @dataclass(frozen=True)
 class Settings:
-    """The deployment's names on paper (config.py); empty ones print as dots."""
+    """The names on paper of the organiser that runs the proposal's round (its own, else the
+    deployment's settings in config.py); empty ones print as dots."""
 
     parent_body: str
     issuing_body: str
@@ -63,22 +65,43 @@ class Settings:
     decision_suffix: str
     addressee: str
     template_folder: Path
+    # The organiser's usual signer: the Tờ trình prints it when the proposal names none.
+    signer_authority: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        """The deployment's names alone (no organiser)."""
+        return cls.from_organiser(None, config)
+
+    @classmethod
+    def from_organiser(cls, organiser, config: Mapping[str, Any]) -> Settings:
+        """The organiser's names, each empty one taken from config.py (`document_names`)."""
+        from ..organisers.names import document_names
+
+        names = document_names(organiser, config)
         folder = config.get("DOCUMENT_TEMPLATE_FOLDER") or DEFAULT_TEMPLATE_FOLDER
         return cls(
-            parent_body=(config.get("PARENT_BODY_NAME") or "").strip(),
-            issuing_body=(config.get("ISSUING_BODY_NAME") or "").strip(),
-            place=(config.get("DOCUMENT_PLACE_NAME") or "").strip(),
-            number_suffix=(config.get("DOCUMENT_NUMBER_SUFFIX") or "").strip(),
-            secretariat=(config.get("SECRETARIAT_NAME") or "").strip(),
+            parent_body=names["parent_body_name"],
+            issuing_body=names["issuing_body_name"],
+            place=names["place_name"],
+            number_suffix=names["number_suffix"],
+            secretariat=names["secretariat_name"],
             decision_parent=(config.get("DECISION_PARENT_BODY_NAME") or "").strip(),
-            decision_body=(config.get("DECISION_BODY_NAME") or config.get("PARENT_BODY_NAME") or "").strip(),
-            decision_suffix=(config.get("DECISION_NUMBER_SUFFIX") or "").strip(),
-            addressee=(config.get("SUBMISSION_ADDRESSEE") or "").strip(),
+            decision_body=names["decision_body_name"] or names["parent_body_name"],
+            decision_suffix=names["decision_number_suffix"],
+            addressee=names["submission_addressee"],
             template_folder=Path(folder),
+            signer_authority=names["signer_authority"],
+            signer_title=names["signer_title"],
+            signer_name=names["signer_name"],
         )
+
+    @classmethod
+    def for_proposal(cls, proposal: Proposal, config: Mapping[str, Any]) -> Settings:
+        """The names of the organiser whose round the proposal comes from."""
+        return cls.from_organiser(proposal.round.organiser, config)
 
 
 # --- Small formatting helpers ----------------------------------------------------------------
@@ -135,7 +158,7 @@ def _authority(proposal: Proposal) -> str:
 
 
 def _award_names(proposal: Proposal) -> str:
-    return ", ".join(_distinct(line.award_form.name for line in proposal.lines)) or DOTS
+    return ", ".join(_distinct(line.award_form.display_name for line in proposal.lines)) or DOTS
 
 
 def _recipient_with_unit(line: ProposalLine) -> str:
@@ -157,14 +180,16 @@ class RoundFigures:
 
 def round_figures(proposal: Proposal) -> RoundFigures:
     """Models of the round's year that were submitted and accepted, the models scored in the
-    round, and the grades of its ranking."""
+    round, and the grades of its ranking. The counts are those of the round's organiser
+    (its own units and the models its lower levels proposed to it), never another level's."""
     year = proposal.round.year
+    mine = entry_allowed_clause(proposal.round)
     registered = db.session.scalar(
         select(func.count()).select_from(Initiative).where(
-            Initiative.year == year, Initiative.status.not_in([Status.DRAFT, Status.WITHDRAWN]))
+            Initiative.year == year, mine, Initiative.status.not_in([Status.DRAFT, Status.WITHDRAWN]))
     ) or 0
     accepted = db.session.scalar(
-        select(func.count()).select_from(Initiative).where(Initiative.year == year,
+        select(func.count()).select_from(Initiative).where(Initiative.year == year, mine,
                                                           Initiative.status == Status.ACCEPTED)
     ) or 0
     scored = db.session.scalar(
@@ -228,7 +253,11 @@ def submission_context(proposal: Proposal, settings: Settings) -> dict[str, Any]
             "thành viên có mặt (biên bản kèm theo)."
         )
     grades = "; ".join(f"{label}: {format_number(count)}" for label, count in figures.grades.items())
-    signer_title = proposal.signer_title.strip()
+    # The proposal's own signer; where it names none, the organiser's usual signer.
+    named = bool(proposal.signer_name.strip() or proposal.signer_title.strip())
+    signer_authority = proposal.signer_authority.strip() if named else settings.signer_authority
+    signer_title = proposal.signer_title.strip() if named else settings.signer_title
+    signer_name = proposal.signer_name if named else settings.signer_name
     return {
         **_common(proposal, settings),
         "number": number_text(proposal.submission_number, "TTr", settings.number_suffix),
@@ -239,9 +268,9 @@ def submission_context(proposal: Proposal, settings: Settings) -> dict[str, Any]
         "scored": format_number(figures.scored),
         "grades": f" ({grades})" if grades else "",
         "meeting_sentence": meeting_sentence,
-        "signer_authority": proposal.signer_authority.strip().upper(),
+        "signer_authority": signer_authority.upper(),
         "signer_title": signer_title.upper() if signer_title else DOTS,
-        "signer_name": _or_dots(proposal.signer_name),
+        "signer_name": _or_dots(signer_name),
     }
 
 
@@ -260,7 +289,7 @@ def minutes_context(proposal: Proposal, settings: Settings) -> dict[str, Any]:
             passed, failed = passed + ok, failed + (not ok)
             shown, result = f"{agree}/{figures.members_total}", "Đạt" if ok else "Không đạt"
         votes.append({"number": str(number), "recipient": _recipient_with_unit(line),
-                      "initiative": line.initiative_name, "award": line.award_form.name, "votes": shown,
+                      "initiative": line.initiative_name, "award": line.award_form.display_name, "votes": shown,
                       "result": result})
     if not figures.votes:
         conclusion = DOTS
@@ -334,7 +363,7 @@ def _previous_awards(line: ProposalLine) -> list[str]:
             continue
         same = other.is_collective if line.is_collective else other.recipient_key == line.recipient_key
         if same:
-            granted.append(f"- {other.award_form.name}: Quyết định số {other.proposal.decision_number} "
+            granted.append(f"- {other.award_form.display_name}: Quyết định số {other.proposal.decision_number} "
                            f"ngày {short_day(other.proposal.decision_date)} (mô hình “{other.initiative_name}”).")
     return granted or ["Chưa có hình thức khen thưởng nào được ghi nhận trong hệ thống."]
 
@@ -358,7 +387,7 @@ def report_context(line: ProposalLine, settings: Settings) -> dict[str, Any]:
     role = "chủ trì" if line.recipient_key.startswith("lead:") else "thành viên nhóm thực hiện"
     return {
         "year": str(proposal.round.year),
-        "award_name": line.award_form.name,
+        "award_name": line.award_form.display_name,
         "recipient_name": line.recipient_name,
         "position_and_unit": ", ".join(p for p in (line.recipient_position, line.unit_name) if p) or DOTS,
         "unit_name": line.unit_name,
@@ -453,5 +482,5 @@ def missing_for_documents(proposal: Proposal, settings: Settings) -> list[str]:
                          (settings.number_suffix, "ký hiệu viết tắt của cơ quan (DOCUMENT_NUMBER_SUFFIX)"),
                          (settings.decision_suffix, "ký hiệu Quyết định (DECISION_NUMBER_SUFFIX)")):
         if not value:
-            missing.append(f"{label}: quản trị hệ thống đặt trong cấu hình")
+            missing.append(f"{label}: quản trị hệ thống đặt cho cơ quan tổ chức (hoặc trong cấu hình)")
     return missing

@@ -84,10 +84,10 @@ class _ZipWriter:
 
 def generated_files(proposal: Proposal, config: Mapping[str, Any], today: date) -> dict[str, bytes]:
     """The documents of the dossier, by their name in the zip (before the PDFs)."""
-    settings = documents.Settings.from_config(config)
+    settings = documents.Settings.for_proposal(proposal, config)
     year = proposal.round.year
     files: dict[str, bytes] = {}
-    ctx = list_documents.DocumentContext.from_config(config, today)
+    ctx = list_documents.DocumentContext.from_organiser(proposal.round.organiser, config, today)
     sheets = list_documents.proposal_sheets(ctx, list_queries.proposal_list(proposal))
     files[f"01 Danh sách đề nghị khen thưởng {year}.xlsx"] = workbook_bytes(sheets)
     files[f"02 Tờ trình {year}.docx"] = documents.proposal_document(proposal, documents.SUBMISSION.slug, settings)

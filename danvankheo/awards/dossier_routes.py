@@ -22,22 +22,23 @@ from ..extensions import db
 from . import documents, dossier, meetings
 from .forms import meeting_form_for
 from .models import Proposal, ProposalLine, default_pass_votes
-from .routes import READERS, bp
+from .routes import READERS, _may_act, bp, load_proposal
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _settings() -> documents.Settings:
-    return documents.Settings.from_config(current_app.config)
+def _settings(proposal: Proposal) -> documents.Settings:
+    """The names of the organiser whose round the proposal comes from."""
+    return documents.Settings.for_proposal(proposal, current_app.config)
 
 
 def dossier_panel(proposal: Proposal) -> dict:
     """What the proposal page shows about its documents."""
     return {
         "kinds": list(documents.PROPOSAL_DOCUMENTS.values()),
-        "missing": documents.missing_for_documents(proposal, _settings()),
+        "missing": documents.missing_for_documents(proposal, _settings(proposal)),
         "pdf_unavailable": unavailable_reason(current_app.config),
-        "may_record_meeting": current_user.is_secretariat and proposal.state.value != "approved",
+        "may_record_meeting": _may_act(proposal) and proposal.state.value != "approved",
     }
 
 
@@ -47,7 +48,9 @@ def dossier_panel(proposal: Proposal) -> dict:
 @bp.route("/de-nghi/<int:proposal_id>/hop-hoi-dong", methods=["GET", "POST"])
 @roles_required(Role.SECRETARIAT)
 def meeting(proposal_id: int):
-    proposal = get_or_404(Proposal, proposal_id)
+    proposal = load_proposal(proposal_id)
+    if not _may_act(proposal):
+        abort(403)
     lines = [*proposal.collective_lines, *proposal.individual_lines]
     existing = proposal.meeting
     form = meeting_form_for(lines, obj=existing) if request.method == "GET" else meeting_form_for(lines)
@@ -115,20 +118,21 @@ def _pdf_or_back(proposal: Proposal, name: str, data: bytes, label: str):
 @bp.get("/de-nghi/<int:proposal_id>/van-ban/<slug>.<extension>")
 @roles_required(*READERS)
 def document(proposal_id: int, slug: str, extension: str):
-    proposal = get_or_404(Proposal, proposal_id)
+    proposal = load_proposal(proposal_id)
     if extension not in ("docx", "pdf"):
         abort(404)
     if slug == "danh-sach":  # the Excel list (exports.proposal) as PDF
         if extension != "pdf":
             abort(404)
-        ctx = list_documents.DocumentContext.from_config(current_app.config, local_today())
+        ctx = list_documents.DocumentContext.from_organiser(proposal.round.organiser, current_app.config,
+                                                            local_today())
         data = workbook_bytes(list_documents.proposal_sheets(ctx, list_queries.proposal_list(proposal)))
         name = f"Danh sách đề nghị khen thưởng {proposal.round.year} - {proposal.id}.xlsx"
         return _pdf_or_back(proposal, name, data, "Danh sách đề nghị khen thưởng (PDF)")
     kind = documents.PROPOSAL_DOCUMENTS.get(slug)
     if kind is None:
         abort(404)
-    data = documents.proposal_document(proposal, slug, _settings())
+    data = documents.proposal_document(proposal, slug, _settings(proposal))
     name = documents.document_filename(proposal, slug, "docx")
     if extension == "pdf":
         return _pdf_or_back(proposal, name, data, f"{kind.label} (PDF)")
@@ -138,11 +142,11 @@ def document(proposal_id: int, slug: str, extension: str):
 @bp.get("/de-nghi/<int:proposal_id>/bao-cao-thanh-tich/<int:line_id>.<extension>")
 @roles_required(*READERS)
 def report(proposal_id: int, line_id: int, extension: str):
-    proposal = get_or_404(Proposal, proposal_id)
+    proposal = load_proposal(proposal_id)
     line = get_or_404(ProposalLine, line_id)
     if line.proposal_id != proposal.id or extension not in ("docx", "pdf"):
         abort(404)
-    data = documents.report_document(line, _settings())
+    data = documents.report_document(line, _settings(proposal))
     name = documents.report_filename(line, "docx")
     label = f"Báo cáo thành tích của {line.recipient_name}"
     if extension == "pdf":
@@ -155,7 +159,7 @@ def report(proposal_id: int, line_id: int, extension: str):
 def dossier_zip(proposal_id: int):
     """Tải toàn bộ hồ sơ: streamed into a temporary file, never held in memory whole; a large
     dossier (many lines or heavy evidence) is built by a background job instead."""
-    proposal = get_or_404(Proposal, proposal_id)
+    proposal = load_proposal(proposal_id)
     if dossier.is_large(proposal, current_app.config):
         from ..jobs.runners import start_dossier
 

@@ -28,6 +28,12 @@ class AwardFormForm(Form):
                         validators=[DataRequired(CHOOSE)])
     position = IntegerField("Thứ tự hiển thị", default=0,
                             validators=[Optional(), NumberRange(min=0, max=100000, message="Từ 0 đến 100.000.")])
+    is_thematic = BooleanField(
+        "Khen thưởng theo chuyên đề",
+        description="Đánh dấu cho khen thưởng phong trào “Dân vận khéo”: kết quả khen thưởng chuyên đề không "
+                    "dùng để đề nghị khen thưởng công trạng cấp cao hơn (Điều 4 khoản 3 Nghị định về thi đua, "
+                    "khen thưởng), nên được ghi “(chuyên đề)” trên danh sách và văn bản.",
+    )
     is_active = BooleanField("Đang dùng", default=True)
 
     @property
@@ -39,8 +45,9 @@ class NewProposalForm(Form):
     """Step two of creating a proposal: the models of the chosen round and a default form."""
 
     title = StringField("Tên hồ sơ đề nghị", validators=[Optional(), Length(max=500, message="Tối đa 500 ký tự.")])
+    # The service checks the form (active, of the organiser's level) and says why it refuses one.
     award_form_id = SelectField("Hình thức khen thưởng đề nghị (áp dụng cho mọi dòng, sửa được sau)",
-                                coerce=int, validators=[DataRequired(CHOOSE)])
+                                coerce=int, validate_choice=False, validators=[DataRequired(CHOOSE)])
     initiative_ids = MultiCheckboxField("Mô hình được đề nghị", coerce=int)
 
 

@@ -57,6 +57,9 @@ DEFAULT_AWARD_FORMS: list[tuple[str, str, AwardLevel]] = [
 ]
 
 
+THEMATIC_MARK = "(chuyên đề)"
+
+
 class AwardForm(db.Model):
     """Hình thức khen thưởng: Giấy khen, Bằng khen… with who grants it."""
 
@@ -76,6 +79,16 @@ class AwardForm(db.Model):
 
     def __repr__(self) -> str:
         return f"<AwardForm {self.name}>"
+
+    @property
+    def display_name(self) -> str:
+        """The name as lists and documents print it: a thematic form says so, so that its
+        awards are kept apart from merit (công trạng) awards."""
+        return f"{self.name} {THEMATIC_MARK}" if self.is_thematic else self.name
+
+    def fits_level(self, level) -> bool:
+        """Whether an organiser of `level` (OrganiserLevel) proposes this form."""
+        return self.level.value == getattr(level, "value", level)
 
 
 class ProposalState(enum.Enum):

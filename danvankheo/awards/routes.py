@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import Role
-from ..core.permissions import get_or_404, roles_required
+from ..core.permissions import get_or_404, load_for, roles_required
 from ..extensions import db
 from ..home.panels import register_panel
+from ..organisers import access
+from ..organisers.models import Organiser
 from ..registry.models import Initiative
 from ..scoring.models import Round, RoundState
 from ..scoring.ranking import ranking_for
@@ -53,16 +55,31 @@ def points_filter(value) -> str:
     return services.format_points(value)
 
 
-def _may_act() -> bool:
-    return current_user.is_secretariat
+def _may_act(proposal: Proposal | None = None) -> bool:
+    """The secretariat of the organiser the user acts for (of the proposal's round, if given)."""
+    if not current_user.is_secretariat:
+        return False
+    return proposal is None or access.may_manage(current_user, proposal.round.organiser_id)
 
 
-def _load_proposal(proposal_id: int) -> Proposal:
-    return get_or_404(Proposal, proposal_id)
+def load_proposal(proposal_id: int) -> Proposal:
+    """A proposal of an organiser the user reads (its round's organiser); 404 alike for
+    another organiser's. Any change (a POST) needs that organiser's own secretariat."""
+    proposal = load_for(Proposal, proposal_id, lambda p: access.may_read(current_user, p.round.organiser_id))
+    if request.method != "GET" and not access.may_manage(current_user, proposal.round.organiser_id):
+        abort(403)
+    return proposal
 
 
-def _form_choices() -> list[tuple[int, str]]:
-    return [(f.id, f.name) for f in services.award_forms(active_only=True)]
+
+def acting_organiser() -> Organiser | None:
+    organiser_id = access.managed_organiser_id(current_user)
+    return db.session.get(Organiser, organiser_id) if organiser_id else None
+
+
+def _form_choices(organiser: Organiser | None) -> list[tuple[int, str]]:
+    """The active award forms of the organiser's level: what it may propose."""
+    return [(f.id, f.display_name) for f in services.award_forms_for(organiser, active_only=True)]
 
 
 # --- Proposals --------------------------------------------------------------------------------
@@ -71,29 +88,38 @@ def _form_choices() -> list[tuple[int, str]]:
 @bp.get("")
 @roles_required(*READERS)
 def index():
+    readable = access.readable_organiser_ids(current_user)
     proposals = list(
         db.session.scalars(
-            select(Proposal).options(selectinload(Proposal.round)).order_by(Proposal.created_at.desc(), Proposal.id.desc())
+            select(Proposal).join(Round, Proposal.round_id == Round.id).where(Round.organiser_id.in_(readable))
+            .options(selectinload(Proposal.round), selectinload(Proposal.lines).selectinload(ProposalLine.award_form))
+            .order_by(Proposal.created_at.desc(), Proposal.id.desc())
         )
     )
-    counts = dict(
-        db.session.execute(select(ProposalLine.proposal_id, func.count()).group_by(ProposalLine.proposal_id)).all()
-    )
+    counts = {p.id: len(p.lines) for p in proposals}
+    forms_of = {p.id: list(dict.fromkeys(line.award_form.display_name for line in p.lines)) for p in proposals}
+    managed = access.managed_organiser_id(current_user) if _may_act() else None
     return render_template(
         "awards/index.html",
         proposals=proposals,
         counts=counts,
-        rounds=services.finalised_rounds(),
+        forms_of=forms_of,
+        rounds=services.finalised_rounds(readable),
         may_act=_may_act(),
+        managed_organiser_id=managed,
     )
 
 
 @bp.route("/de-nghi/moi", methods=["GET", "POST"])
 @roles_required(Role.SECRETARIAT)
 def new():
-    rounds = services.finalised_rounds()
+    organiser = acting_organiser()
+    rounds = services.finalised_rounds([organiser.id] if organiser else [])
     round_id = request.values.get("dot", type=int)
-    round_ = db.session.get(Round, round_id) if round_id else None
+    round_ = None
+    if round_id:
+        # Only a round of the organiser the secretariat runs: another's is not found.
+        round_ = load_for(Round, round_id, lambda r: access.may_manage(current_user, r.organiser_id))
     if round_ is not None and round_.state is not RoundState.FINALISED:
         flash("Đợt đánh giá này chưa công bố kết quả: chưa lập được danh sách đề nghị.", "warning")
         round_ = None
@@ -102,7 +128,7 @@ def new():
     rows = ranking_for(round_)
     repeats: list = []
     form = NewProposalForm()
-    form.award_form_id.choices = _form_choices()
+    form.award_form_id.choices = _form_choices(round_.organiser)
     form.initiative_ids.choices = [(row.initiative_id, row.name) for row in rows]
     if request.method == "GET":
         form.title.data = services.default_title(round_)
@@ -127,13 +153,13 @@ def new():
             return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
     selected = set(form.initiative_ids.data or [])
     return render_template("awards/new.html", rounds=rounds, round=round_, form=form, rows=rows, selected=selected,
-                           repeats=repeats)
+                           repeats=repeats, organiser=round_.organiser)
 
 
 def _detail_page(proposal: Proposal, form: ProposalForm | None = None, *, stale: bool = False, status: int = 200):
     from .dossier_routes import dossier_panel
 
-    editable = proposal.is_editable and _may_act()
+    editable = proposal.is_editable and _may_act(proposal)
     if form is None:
         form = ProposalForm(obj=proposal)
         form.version.data = str(proposal.version)
@@ -143,14 +169,14 @@ def _detail_page(proposal: Proposal, form: ProposalForm | None = None, *, stale:
         add_form.version.data = str(proposal.version)
         add_form.initiative_id.choices = [(row.initiative_id, f"{row.name} — {row.unit_name}")
                                           for row in ranking_for(proposal.round)]
-        add_form.award_form_id.choices = _form_choices()
+        add_form.award_form_id.choices = _form_choices(proposal.round.organiser)
     recipients = {}
     if editable:
         for line in proposal.lines:
             if line.initiative_id not in recipients:
                 recipients[line.initiative_id] = services.recipients_for(line.initiative)
     decision_form = return_form = None
-    if proposal.state is ProposalState.SUBMITTED and _may_act():
+    if proposal.state is ProposalState.SUBMITTED and _may_act(proposal):
         decision_form, return_form = DecisionForm(prefix="qd"), ReturnForm(prefix="tl")
         decision_form.version.data = return_form.version.data = str(proposal.version)
     return (
@@ -162,9 +188,9 @@ def _detail_page(proposal: Proposal, form: ProposalForm | None = None, *, stale:
             decision_form=decision_form,
             return_form=return_form,
             editable=editable,
-            may_act=_may_act(),
+            may_act=_may_act(proposal),
             recipients=recipients,
-            award_forms=services.award_forms(),
+            award_forms=services.award_forms_for(proposal.round.organiser),
             missing=services.missing_for_submit(proposal) if proposal.is_editable else [],
             stale=stale,
             dossier=dossier_panel(proposal),
@@ -176,14 +202,14 @@ def _detail_page(proposal: Proposal, form: ProposalForm | None = None, *, stale:
 @bp.get("/de-nghi/<int:proposal_id>")
 @roles_required(*READERS)
 def detail(proposal_id: int):
-    return _detail_page(_load_proposal(proposal_id))
+    return _detail_page(load_proposal(proposal_id))
 
 
 @bp.post("/de-nghi/<int:proposal_id>")
 @roles_required(Role.SECRETARIAT)
 def save(proposal_id: int):
     """Save the page; with action=submit, save and submit in one step."""
-    proposal = _load_proposal(proposal_id)
+    proposal = load_proposal(proposal_id)
     form = ProposalForm()
     if not form.validate_on_submit():
         flash("Chưa lưu được: vui lòng sửa các trường được đánh dấu.", "danger")
@@ -199,11 +225,11 @@ def save(proposal_id: int):
     except (StaleProposal, StaleDataError):
         db.session.rollback()
         flash(services.STALE_MESSAGE, "danger")
-        return _detail_page(_load_proposal(proposal_id), stale=True, status=409)
+        return _detail_page(load_proposal(proposal_id), stale=True, status=409)
     except AwardError as error:
         db.session.rollback()
         flash(str(error), "danger")
-        return _detail_page(_load_proposal(proposal_id), status=400)
+        return _detail_page(load_proposal(proposal_id), status=400)
     flash("Đã lưu và trình danh sách đề nghị." if submitting else "Đã lưu danh sách đề nghị.", "success")
     return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
 
@@ -231,7 +257,7 @@ def _act(proposal: Proposal, action, success: str):
 @bp.post("/de-nghi/<int:proposal_id>/them-dong")
 @roles_required(Role.SECRETARIAT)
 def add_line(proposal_id: int):
-    proposal = _load_proposal(proposal_id)
+    proposal = load_proposal(proposal_id)
     initiative = db.session.get(Initiative, request.form.get("initiative_id", type=int) or 0)
     if initiative is None:
         flash("Vui lòng chọn mô hình.", "danger")
@@ -249,7 +275,7 @@ def add_line(proposal_id: int):
 @bp.post("/de-nghi/<int:proposal_id>/dong/<int:line_id>/xoa")
 @roles_required(Role.SECRETARIAT)
 def remove_line(proposal_id: int, line_id: int):
-    proposal = _load_proposal(proposal_id)
+    proposal = load_proposal(proposal_id)
     line = get_or_404(ProposalLine, line_id)
     if line.proposal_id != proposal.id:
         abort(404)
@@ -260,7 +286,7 @@ def remove_line(proposal_id: int, line_id: int):
 @bp.post("/de-nghi/<int:proposal_id>/quyet-dinh")
 @roles_required(Role.SECRETARIAT)
 def approve(proposal_id: int):
-    proposal = _load_proposal(proposal_id)
+    proposal = load_proposal(proposal_id)
     form = DecisionForm(prefix="qd")
     if not form.validate_on_submit():
         flash("Vui lòng nhập số và ngày của Quyết định khen thưởng.", "danger")
@@ -276,7 +302,7 @@ def approve(proposal_id: int):
 @bp.post("/de-nghi/<int:proposal_id>/tra-lai")
 @roles_required(Role.SECRETARIAT)
 def return_(proposal_id: int):
-    proposal = _load_proposal(proposal_id)
+    proposal = load_proposal(proposal_id)
     form = ReturnForm(prefix="tl")
     if not form.validate_on_submit():
         flash("Vui lòng nhập lý do trả lại.", "danger")
@@ -292,7 +318,7 @@ def return_(proposal_id: int):
 @bp.post("/de-nghi/<int:proposal_id>/xoa")
 @roles_required(Role.SECRETARIAT)
 def delete(proposal_id: int):
-    proposal = _load_proposal(proposal_id)
+    proposal = load_proposal(proposal_id)
     try:
         services.delete_proposal(proposal, actor=current_user)
         db.session.commit()
@@ -308,6 +334,7 @@ def delete(proposal_id: int):
 @roles_required(Role.SECRETARIAT)
 def revoke(line_id: int):
     line = get_or_404(ProposalLine, line_id)
+    load_proposal(line.proposal_id)
     if line.proposal.state is not ProposalState.APPROVED or line.revocation is not None:
         flash("Chỉ hủy được khen thưởng đã có quyết định và chưa bị hủy.", "warning")
         return redirect(url_for("awards.detail", proposal_id=line.proposal_id), 303)
@@ -334,15 +361,20 @@ def revoke(line_id: int):
 def unit_history():
     """The awards of one unit: staff see their own unit; readers may pick any unit."""
     reader = current_user.has_role(*READERS)
+    readable = access.readable_organiser_ids(current_user) if reader else set()
     unit_id = request.args.get("don_vi", type=int) if reader else None
-    unit = db.session.get(Unit, unit_id) if unit_id else current_user.unit
+    if unit_id:
+        # A unit of an organiser the user reads; another organiser's units are not found.
+        unit = load_for(Unit, unit_id, lambda u: u.organiser_id in readable)
+    else:
+        unit = current_user.unit
     if unit is None and not reader:
         abort(403)
     return render_template(
         "awards/unit_history.html",
         unit=unit,
         awards=services.awards_for_unit(unit) if unit else [],
-        units=all_units_in_tree_order() if reader else [],
+        units=[u for u in all_units_in_tree_order() if u.organiser_id in readable] if reader else [],
     )
 
 
@@ -363,7 +395,8 @@ def form_create():
     if form.validate_on_submit():
         try:
             services.create_award_form(name=form.name.data, issuing_authority=form.issuing_authority.data,
-                                       level=form.level_enum, position=form.position.data or 0, actor=current_user)
+                                       level=form.level_enum, position=form.position.data or 0,
+                                       is_thematic=bool(form.is_thematic.data), actor=current_user)
         except AwardError as error:
             db.session.rollback()
             form.name.errors.append(str(error))
@@ -385,7 +418,8 @@ def form_edit(form_id: int):
         try:
             services.update_award_form(award_form, name=form.name.data, issuing_authority=form.issuing_authority.data,
                                        level=form.level_enum, position=form.position.data or 0,
-                                       is_active=form.is_active.data, actor=current_user)
+                                       is_active=form.is_active.data, is_thematic=bool(form.is_thematic.data),
+                                       actor=current_user)
         except AwardError as error:
             db.session.rollback()
             form.name.errors.append(str(error))

@@ -111,6 +111,16 @@ def award_forms(*, active_only: bool = False) -> list[AwardForm]:
     return list(db.session.scalars(query))
 
 
+def award_forms_for(organiser, *, active_only: bool = False) -> list[AwardForm]:
+    """The forms an organiser proposes: those of its level (Giấy khen của Chủ tịch UBND xã
+    at commune level, Bằng khen của Chủ tịch UBND tỉnh at province level). No organiser:
+    every form."""
+    forms = award_forms(active_only=active_only)
+    if organiser is None:
+        return forms
+    return [form for form in forms if form.fits_level(organiser.level)]
+
+
 def _check_award_form_name(name: str, exclude_id: int | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
@@ -124,17 +134,19 @@ def _check_award_form_name(name: str, exclude_id: int | None = None) -> str:
 
 
 def create_award_form(*, name: str, issuing_authority: str, level: AwardLevel, position: int = 0,
-                      actor=None) -> AwardForm:
+                      is_thematic: bool = False, actor=None) -> AwardForm:
     name = _check_award_form_name(name)
-    form = AwardForm(name=name, issuing_authority=issuing_authority.strip(), level=level, position=position)
+    form = AwardForm(name=name, issuing_authority=issuing_authority.strip(), level=level, position=position,
+                     is_thematic=bool(is_thematic))
     db.session.add(form)
     db.session.flush()
-    record("award_form.create", form, actor=actor, changes={"name": [None, name], "level": [None, level]})
+    record("award_form.create", form, actor=actor,
+           changes={"name": [None, name], "level": [None, level], "is_thematic": [None, bool(is_thematic)]})
     return form
 
 
 def update_award_form(form: AwardForm, *, name: str, issuing_authority: str, level: AwardLevel,
-                      position: int, is_active: bool, actor=None) -> None:
+                      position: int, is_active: bool, is_thematic: bool | None = None, actor=None) -> None:
     from ..audit.services import diff
 
     values = {
@@ -143,6 +155,7 @@ def update_award_form(form: AwardForm, *, name: str, issuing_authority: str, lev
         "level": level,
         "position": position,
         "is_active": is_active,
+        "is_thematic": form.is_thematic if is_thematic is None else bool(is_thematic),
     }
     changes = diff(form, values)
     for key, value in values.items():
@@ -200,12 +213,12 @@ def find_recipient(initiative: Initiative, key: str) -> Recipient:
 # --- Proposals ------------------------------------------------------------------------------
 
 
-def finalised_rounds() -> list[Round]:
-    return list(
-        db.session.scalars(
-            select(Round).where(Round.state == RoundState.FINALISED).order_by(Round.year.desc(), Round.id.desc())
-        )
-    )
+def finalised_rounds(organiser_ids: Iterable[int] | None = None) -> list[Round]:
+    """Finalised rounds, of the given organisers only when they are given."""
+    query = select(Round).where(Round.state == RoundState.FINALISED)
+    if organiser_ids is not None:
+        query = query.where(Round.organiser_id.in_(list(organiser_ids)))
+    return list(db.session.scalars(query.order_by(Round.year.desc(), Round.id.desc())))
 
 
 def format_points(value: Decimal | None) -> str:
@@ -293,10 +306,34 @@ def _new_line(proposal: Proposal, initiative: Initiative, recipient: Recipient, 
     )
 
 
-def _check_award_form(award_form: AwardForm | None) -> AwardForm:
+def _check_award_form(award_form: AwardForm | None, round_: Round) -> AwardForm:
     if award_form is None or not award_form.is_active:
         raise AwardError("Vui lòng chọn hình thức khen thưởng đang dùng trong danh mục.")
+    _check_level(award_form, round_)
     return award_form
+
+
+def _check_level(award_form: AwardForm, round_: Round) -> None:
+    """An organiser proposes the forms of its own level only: a commune proposes Giấy khen of
+    the Chủ tịch UBND xã, the province Bằng khen of the Chủ tịch UBND tỉnh."""
+    organiser = round_.organiser
+    if organiser is None or award_form.fits_level(organiser.level):
+        return
+    level = organiser.level.label.split(" (")[0].lower()
+    raise AwardError(
+        f"Hình thức “{award_form.name}” thuộc {award_form.level.label.lower()}, còn {organiser.name} tổ chức "
+        f"khen thưởng ở {level}: chỉ đề nghị được hình thức khen thưởng cùng cấp. Muốn khen thưởng cấp cao "
+        "hơn, hãy đề nghị mô hình lên cấp trên."
+    )
+
+
+def _organiser_signer(round_: Round) -> dict[str, str]:
+    """Who usually signs the organiser's Tờ trình (its settings, else config.py): the new
+    proposal starts with it, and the secretariat changes it on the page if need be."""
+    from ..organisers.names import document_names
+
+    names = document_names(round_.organiser, current_app.config)
+    return {key: names[key][:255] for key in ("signer_authority", "signer_title", "signer_name")}
 
 
 def create_proposal(round_: Round, initiative_ids: Sequence[int], award_form: AwardForm | None, *,
@@ -305,7 +342,7 @@ def create_proposal(round_: Round, initiative_ids: Sequence[int], award_form: Aw
     Models already awarded need `repeat_reason` (see `repeat_awards`)."""
     if round_.state is not RoundState.FINALISED:
         raise AwardError("Chỉ lập danh sách đề nghị từ đợt đánh giá đã công bố kết quả.")
-    award_form = _check_award_form(award_form)
+    award_form = _check_award_form(award_form, round_)
     rows = _ranking_rows(round_)
     unknown = [i for i in initiative_ids if i not in rows]
     if unknown:
@@ -313,11 +350,15 @@ def create_proposal(round_: Round, initiative_ids: Sequence[int], award_form: Aw
     if not initiative_ids:
         raise AwardError("Vui lòng chọn ít nhất một mô hình.")
     repeat_reason = _check_repeats(initiative_ids, repeat_reason)
+    signer = _organiser_signer(round_)
     proposal = Proposal(
         round=round_,
         title=(title or "").strip() or default_title(round_),
         state=ProposalState.DRAFT,
         created_by_id=getattr(actor, "id", None),
+        signer_authority=signer["signer_authority"],
+        signer_title=signer["signer_title"],
+        signer_name=signer["signer_name"],
     )
     db.session.add(proposal)
     db.session.flush()
@@ -352,7 +393,7 @@ def add_line(proposal: Proposal, initiative: Initiative, recipient_key: str | No
     _check_editable(proposal)
     _check_candidates_free(proposal)
     _check_version(proposal, expected_version)
-    award_form = _check_award_form(award_form)
+    award_form = _check_award_form(award_form, proposal.round)
     rows = _ranking_rows(proposal.round)
     if initiative.id not in rows:
         raise AwardError("Mô hình không thuộc kết quả của đợt đánh giá này.")
@@ -452,6 +493,8 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, lines: Iterabl
         award_form = forms.get(change.award_form_id)
         if award_form is None or (not award_form.is_active and award_form.id != line.award_form_id):
             raise AwardError("Vui lòng chọn hình thức khen thưởng đang dùng trong danh mục.")
+        if award_form.id != line.award_form_id:
+            _check_level(award_form, proposal.round)
         updates.append((line, recipient, award_form, change))
     unchanged = set(by_id) - {line.id for line, *_ in updates}
     for line_id in unchanged:

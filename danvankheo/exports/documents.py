@@ -37,16 +37,26 @@ class DocumentContext:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], today: date) -> DocumentContext:
+        """The deployment's names alone (no organiser)."""
+        return cls.from_organiser(None, config, today)
+
+    @classmethod
+    def from_organiser(cls, organiser, config: Mapping[str, Any], today: date) -> DocumentContext:
+        """The names of the organiser that issues the report, each empty one taken from
+        config.py (`organisers.names.document_names`)."""
+        from ..organisers.names import document_names
+
+        names = document_names(organiser, config)
         return cls(
-            parent_body=config["PARENT_BODY_NAME"],
-            issuing_body=config["ISSUING_BODY_NAME"],
-            place=config["DOCUMENT_PLACE_NAME"],
-            number_suffix=config["DOCUMENT_NUMBER_SUFFIX"],
-            secretariat_name=config["SECRETARIAT_NAME"],
+            parent_body=names["parent_body_name"],
+            issuing_body=names["issuing_body_name"],
+            place=names["place_name"],
+            number_suffix=names["number_suffix"],
+            secretariat_name=names["secretariat_name"],
             today=today,
-            signer_authority=config.get("DOCUMENT_SIGNER_AUTHORITY", "") or "",
-            signer_title=config.get("DOCUMENT_SIGNER_TITLE", "") or "",
-            signer_name=config.get("DOCUMENT_SIGNER_NAME", "") or "",
+            signer_authority=names["signer_authority"],
+            signer_title=names["signer_title"],
+            signer_name=names["signer_name"],
         )
 
     def signature(self) -> Signature:

@@ -51,7 +51,7 @@ def proposal_list(proposal) -> ProposalList:
             summary=line.achievement_summary,
             score=line.score,
             grade=line.grade or "",
-            award_form=line.award_form.name,
+            award_form=line.award_form.display_name,
             note=line.note,
             field=line.initiative.field.label if line.initiative.field else "",
         )

@@ -13,9 +13,10 @@ from flask_login import current_user, login_required
 
 from ..audit.services import record
 from ..auth.models import Role
-from ..core.permissions import get_or_404, roles_required
+from ..core.permissions import load_for, roles_required
 from ..core.timeutil import local_today
 from ..extensions import db
+from ..organisers import access
 from ..scoring.models import Round, RoundState
 from . import documents, queries
 from .xlsx import XLSX_MIMETYPE, Sheet, content_disposition, write_workbook
@@ -37,8 +38,10 @@ class _Counted:
             yield row
 
 
-def _context() -> documents.DocumentContext:
-    return documents.DocumentContext.from_config(current_app.config, local_today())
+def _context(organiser=None) -> documents.DocumentContext:
+    """The names of the organiser that issues the workbook (the round's or proposal's),
+    else the deployment's."""
+    return documents.DocumentContext.from_organiser(organiser, current_app.config, local_today())
 
 
 def send_workbook(sheets: list[Sheet], filename: str, *, label: str, obj: Any = None, rows: _Counted | None = None):
@@ -67,9 +70,10 @@ def send_workbook(sheets: list[Sheet], filename: str, *, label: str, obj: Any = 
 def proposal(proposal_id: int):
     from ..awards.models import Proposal
 
-    item = get_or_404(Proposal, proposal_id)
+    # Another organiser's proposal is not found (404 alike).
+    item = load_for(Proposal, proposal_id, lambda p: access.may_read(current_user, p.round.organiser_id))
     data = queries.proposal_list(item)
-    sheets = documents.proposal_sheets(_context(), data)
+    sheets = documents.proposal_sheets(_context(item.round.organiser), data)
     filename = f"Danh sách đề nghị khen thưởng {item.round.year} - {item.id}.xlsx"
     return send_workbook(sheets, filename, label=f"Danh sách đề nghị khen thưởng: {item.title}", obj=item)
 
@@ -137,7 +141,7 @@ def ranking(round_id: int):
     """The ranking as the ranking page shows it, with the same filters and order. Past
     JOB_EXPORT_THRESHOLD rows (a national round has 1.7 million score rows) it is built by
     the worker as a job, and the user follows it on /cong-viec."""
-    round_ = get_or_404(Round, round_id)
+    round_ = load_for(Round, round_id, lambda r: access.may_read(current_user, r.organiser_id))
     if round_.state is RoundState.DRAFT:
         abort(404)
     # Nobody is named in the download: it travels further than the page (issue 13).
@@ -146,7 +150,7 @@ def ranking(round_id: int):
         from ..jobs.runners import start_ranking_export
 
         return start_ranking_export(current_user, round_, request.args, export)
-    sheets, scores = export.sheets(_context())
+    sheets, scores = export.sheets(_context(round_.organiser))
     return send_workbook(sheets, export.filename, label=export.label, obj=round_, rows=scores)
 
 

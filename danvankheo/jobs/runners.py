@@ -25,10 +25,25 @@ READERS = (Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN)
 LOST_RIGHT = "Bạn không còn quyền {what}; công việc đã dừng và không có tệp nào được tạo."
 
 
-def _context():
+def _context(organiser=None):
     from ..exports.documents import DocumentContext
 
-    return DocumentContext.from_config(current_app.config, local_today())
+    return DocumentContext.from_organiser(organiser, current_app.config, local_today())
+
+
+def _acting_for(user, organiser_id: int | None):
+    """The job's owner as they were when they asked: acting for the organiser they chose
+    then (the worker has no session). A role lost since then loses the right too."""
+    user._acting_organiser_id = None
+    user.act_for(organiser_id)
+    return user
+
+
+def _may_read_organiser(organiser_id: int, acting_id: int | None):
+    """A guard: the owner, acting as they did, still reads that organiser's data."""
+    from ..organisers import access
+
+    return lambda user: access.may_read(_acting_for(user, acting_id), organiser_id)
 
 
 def _started(job, created: bool):
@@ -52,7 +67,8 @@ def _pairs(args: Mapping[str, Any]) -> list[list[str]]:
 def start_ranking_export(user, round_, args: Mapping[str, Any], export):
     job, created = services.start_and_enqueue(
         user, JobKind.RANKING_EXPORT, export.filename.removesuffix(".xlsx"),
-        {"round_id": round_.id, "args": _pairs(args)}, total=export.total_rows,
+        {"round_id": round_.id, "args": _pairs(args), "organiser_id": user.acting_organiser_id},
+        total=export.total_rows,
     )
     return _started(job, created)
 
@@ -67,11 +83,12 @@ def run_ranking_export(run: JobRun) -> str:
     if round_ is None or round_.state is RoundState.DRAFT:
         raise JobStopped("Đợt đánh giá không còn tồn tại hoặc đã trở về bản nháp; công việc đã dừng.")
     with_names = False  # nobody is named in the download, as in the instant one
-    run.require(lambda user: user.has_role(*READERS) and (user.is_secretariat or not with_names),
+    reads = _may_read_organiser(round_.organiser_id, run.params.get("organiser_id"))
+    run.require(lambda user: reads(user) and user.has_role(*READERS) and (user.is_secretariat or not with_names),
                 LOST_RIGHT.format(what="xuất kết quả xếp hạng của đợt này"))
     export = RankingExport.plan(round_, MultiDict(run.params["args"]), with_names=with_names)
     run.set_total(export.total_rows)
-    sheets, scores = export.sheets(_context(), run.counted)
+    sheets, scores = export.sheets(_context(round_.organiser), run.counted)
     with run.output(export.filename) as target:
         write_workbook(sheets, target)
     record("export.xlsx", round_, actor=run.owner, label=export.label,
@@ -256,7 +273,8 @@ def run_bulk_mail(run: JobRun) -> str:
 
 
 def start_dossier(user, proposal, title: str):
-    job, created = services.start_and_enqueue(user, JobKind.DOSSIER_ZIP, title, {"proposal_id": proposal.id})
+    job, created = services.start_and_enqueue(user, JobKind.DOSSIER_ZIP, title,
+                                              {"proposal_id": proposal.id, "organiser_id": user.acting_organiser_id})
     return _started(job, created)
 
 
@@ -269,7 +287,9 @@ def run_dossier(run: JobRun) -> str:
     proposal = db.session.get(Proposal, run.params["proposal_id"])
     if proposal is None:
         raise JobStopped("Đề nghị khen thưởng không còn tồn tại; công việc đã dừng.")
-    run.require(lambda user: user.has_role(*READERS), LOST_RIGHT.format(what="tải hồ sơ đề nghị khen thưởng"))
+    reads = _may_read_organiser(proposal.round.organiser_id, run.params.get("organiser_id"))
+    run.require(lambda user: reads(user) and user.has_role(*READERS),
+                LOST_RIGHT.format(what="tải hồ sơ đề nghị khen thưởng"))
     filename = dossier.dossier_filename(proposal)
     with run.output(filename) as target:
         entries = dossier.write_dossier(proposal, target, config=current_app.config, today=local_today(),

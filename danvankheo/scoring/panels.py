@@ -28,13 +28,15 @@ def evaluator_panel(user) -> dict | None:
         .select_from(Assignment)
         .join(Round, Assignment.round_id == Round.id)
         .outerjoin(Scorecard, _card_join())
-        .where(Assignment.evaluator_id == user.id, Round.state == RoundState.SCORING)
+        .where(Assignment.evaluator_id == user.id, Round.state == RoundState.SCORING,
+               Round.organiser_id.in_(user.organisers_with(Role.EVALUATOR)))
     ).one()
     return {"assigned": assigned, "submitted": submitted, "remaining": assigned - submitted}
 
 
 def rounds_panel(user) -> dict | None:
-    from ..organisers.access import readable_organiser_ids
+    """The rounds under way of the organisers the user reads (never another organiser's)."""
+    from ..organisers import access
 
     rows = db.session.execute(
         select(
@@ -44,7 +46,8 @@ def rounds_panel(user) -> dict | None:
         )
         .outerjoin(Assignment, Assignment.round_id == Round.id)
         .outerjoin(Scorecard, _card_join())
-        .where(Round.state != RoundState.FINALISED, Round.organiser_id.in_(readable_organiser_ids(user)))
+        .where(Round.state != RoundState.FINALISED,
+               Round.organiser_id.in_(access.readable_organiser_ids(user)))
         .group_by(Round.id)
         .order_by(Round.id.desc())
         .limit(5)

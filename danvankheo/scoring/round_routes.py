@@ -55,7 +55,11 @@ def _can_manage(round_: Round | None = None) -> bool:
 
 @bp.context_processor
 def _round_helpers():
-    return {"can_manage": _can_manage(), "RoundState": RoundState, "flag_labels": FLAG_LABELS}
+    # On a round's pages, "can manage" means managing that round (its organiser's secretariat):
+    # a reader of a lower level's round sees no buttons it could not use.
+    round_id = (request.view_args or {}).get("round_id") if request else None
+    round_ = db.session.get(Round, round_id) if isinstance(round_id, int) else None
+    return {"can_manage": _can_manage(round_), "RoundState": RoundState, "flag_labels": FLAG_LABELS}
 
 
 def _round(round_id: int) -> Round:
@@ -104,8 +108,10 @@ def index():
     return render_template("scoring/rounds.html", rows=rows)
 
 
-def _fill_round_form(form: RoundForm) -> None:
-    units = all_units_in_tree_order(active_only=True)
+def _fill_round_form(form: RoundForm, organiser_id: int | None) -> None:
+    """The scope's unit choices: the organiser's own units only (a round never mixes two
+    organisers' units; the service refuses another's unit too)."""
+    units = [u for u in all_units_in_tree_order(active_only=True) if u.organiser_id == organiser_id]
     form.scope_unit_id.choices = unit_choices(units, blank="— Mọi đơn vị —")
 
 
@@ -131,8 +137,9 @@ def _settings_from(form: RoundForm) -> services.RoundSettings:
 @bp.route("/moi", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def create():
+    organiser_id = access.managed_organiser_id(current_user)
     form = RoundForm()
-    _fill_round_form(form)
+    _fill_round_form(form, organiser_id)
     if request.method == "GET":
         from ..core.timeutil import local_today
 
@@ -141,7 +148,8 @@ def create():
     if form.validate_on_submit():
         try:
             round_ = services.create_round(
-                _settings_from(form), by=current_user, include_eligible=bool(form.include_eligible.data)
+                _settings_from(form), by=current_user, include_eligible=bool(form.include_eligible.data),
+                organiser_id=organiser_id,
             )
         except services.ScoringError as error:
             db.session.rollback()
@@ -158,7 +166,7 @@ def create():
 def settings(round_id: int):
     round_ = _round(round_id)
     form = RoundForm(obj=None)
-    _fill_round_form(form)
+    _fill_round_form(form, round_.organiser_id)
     if request.method == "GET":
         form.name.data, form.year.data = round_.name, round_.year
         form.opens_at.data = to_local(round_.opens_at).replace(tzinfo=None) if round_.opens_at else None
@@ -283,7 +291,7 @@ def entries(round_id: int):
     q = (request.args.get("q") or "").strip()
     page = paginate_rows(services.model_progress_select(round_, q=q), per_page=50)
     eligible, elsewhere = [], {}
-    may_add = round_.state in (RoundState.DRAFT, RoundState.SCORING) and _can_manage()
+    may_add = round_.state in (RoundState.DRAFT, RoundState.SCORING) and _can_manage(round_)
     if may_add:
         eligible_query = (
             select(Initiative.id, Initiative.name, Unit.name)
@@ -377,7 +385,7 @@ def model_detail(round_id: int, initiative_id: int):
     ).all()
     taken = {a.evaluator_id for a, *_ in assignments}
     candidates = []
-    if _can_manage() and round_.state in (RoundState.DRAFT, RoundState.SCORING):
+    if _can_manage(round_) and round_.state in (RoundState.DRAFT, RoundState.SCORING):
         panel = db.session.execute(
             select(User, Unit.path)
             .join(services.PanelMember, services.PanelMember.user_id == User.id)
@@ -432,7 +440,7 @@ def rubric(round_id: int):
     round_ = _round(round_id)
     form = CriterionForm(prefix="moi")
     if request.method == "POST":
-        if not _can_manage():
+        if not _can_manage(round_):
             abort(403)
         if form.validate_on_submit():
             try:
@@ -517,7 +525,7 @@ def panel(round_id: int):
     candidates = services.evaluator_candidates(round_.organiser_id)
     members = services.panel_ids(round_)
     if request.method == "POST":
-        if not _can_manage():
+        if not _can_manage(round_):
             abort(403)
         if ActionForm().validate_on_submit():
             wanted = {int(v) for v in request.form.getlist("user_id") if v.isdigit()}

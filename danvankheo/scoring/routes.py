@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -33,7 +35,28 @@ OPEN_STATES = (RoundState.SCORING,)
 NOT_ASSIGNED = "Bạn không được phân công chấm mô hình này."
 
 
-def _queue_select(evaluator_id: int, *, round_id: int | None = None, status: str = ""):
+def council_organiser_ids(user) -> list[int]:
+    """The organisers whose council (Hội đồng) the user sits on, whichever organiser the
+    request acts for: a member of a commune's council who also works for the province
+    scores the commune's models without switching."""
+    return user.organisers_with(Role.EVALUATOR)
+
+
+def evaluator_required(view):
+    """Login first, then 403 unless the user is a council member of some organiser."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not council_organiser_ids(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _queue_select(evaluator_id: int, *, round_id: int | None = None, status: str = "",
+                  organiser_ids: list[int] | None = None):
     """The evaluator's assignments with model, unit, round and scorecard state."""
     card_state = Scorecard.state
     query = (
@@ -55,6 +78,8 @@ def _queue_select(evaluator_id: int, *, round_id: int | None = None, status: str
         )
         .where(Assignment.evaluator_id == evaluator_id)
     )
+    if organiser_ids is not None:
+        query = query.where(Round.organiser_id.in_(organiser_ids))
     if round_id:
         query = query.where(Assignment.round_id == round_id)
     else:
@@ -115,11 +140,13 @@ def next_to_score(evaluator_id: int, round_id: int, after: Initiative | None = N
 
 
 @bp.get("/")
-@roles_required(Role.EVALUATOR)
+@evaluator_required
 def queue():
     round_id = request.args.get("dot", type=int)
     status = request.args.get("trang_thai") or ""
-    page = paginate_rows(_queue_select(current_user.id, round_id=round_id, status=status), per_page=50)
+    councils = council_organiser_ids(current_user)
+    page = paginate_rows(_queue_select(current_user.id, round_id=round_id, status=status, organiser_ids=councils),
+                         per_page=50)
     counts = db.session.execute(
         select(
             func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.ASSIGNED),
@@ -135,11 +162,13 @@ def queue():
                 Scorecard.evaluator_id == Assignment.evaluator_id,
             ),
         )
-        .where(Assignment.evaluator_id == current_user.id, Round.state == RoundState.SCORING)
+        .where(Assignment.evaluator_id == current_user.id, Round.state == RoundState.SCORING,
+               Round.organiser_id.in_(councils))
     ).one()
     rounds = db.session.execute(
         select(Round.id, Round.name)
-        .where(Round.id.in_(select(Assignment.round_id).where(Assignment.evaluator_id == current_user.id)))
+        .where(Round.id.in_(select(Assignment.round_id).where(Assignment.evaluator_id == current_user.id)),
+               Round.organiser_id.in_(councils))
         .order_by(Round.id.desc())
     ).all()
     return render_template(
@@ -151,6 +180,9 @@ def queue():
 def _load_for_scoring(round_id: int, initiative_id: int) -> tuple[Round, Initiative, Assignment]:
     round_ = get_or_404(Round, round_id)
     initiative = get_or_404(Initiative, initiative_id)
+    if round_.organiser_id not in council_organiser_ids(current_user):
+        # No longer (or never) on that organiser's council: its rounds are not theirs to score.
+        refuse(403, NOT_ASSIGNED)
     # The conflict of interest is refused first, whatever the assignments say.
     if services.has_conflict(current_user, initiative.unit):
         refuse(403, services.OWN_UNIT_MESSAGE)
@@ -176,7 +208,7 @@ def _evidence_links(initiative: Initiative) -> list[tuple[str, str]]:
 
 
 @bp.route("/<int:round_id>/<int:initiative_id>", methods=["GET", "POST"])
-@roles_required(Role.EVALUATOR)
+@evaluator_required
 def score(round_id: int, initiative_id: int):
     round_, initiative, assignment = _load_for_scoring(round_id, initiative_id)
     form = ActionForm()
@@ -234,7 +266,7 @@ def score(round_id: int, initiative_id: int):
 
 
 @bp.post("/<int:round_id>/<int:initiative_id>/tu-choi")
-@roles_required(Role.EVALUATOR)
+@evaluator_required
 def recuse(round_id: int, initiative_id: int):
     round_, initiative, assignment = _load_for_scoring(round_id, initiative_id)
     form = ReasonForm()

@@ -95,8 +95,12 @@ def _path_conflict(evaluator_path: str, unit_path: str) -> bool:
 def is_assigned_evaluator(user, initiative_id: int) -> bool:
     """True when `user` is to score this model in a round not yet finalised (assigned, not
     recused): they may then read its dossier and evidence, whatever the registry's own
-    visibility rules. The access ends when the round's result is published."""
-    if not getattr(user, "is_authenticated", False) or not user.is_evaluator:
+    visibility rules. The access ends when the round's result is published. It holds in any
+    organiser whose council the user sits on, whichever organiser the request acts for."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    councils = user.organisers_with(Role.EVALUATOR)
+    if not councils:
         return False
     return bool(
         db.session.scalar(
@@ -108,6 +112,7 @@ def is_assigned_evaluator(user, initiative_id: int) -> bool:
                 Assignment.initiative_id == initiative_id,
                 Assignment.status == AssignmentStatus.ASSIGNED,
                 Round.state != RoundState.FINALISED,
+                Round.organiser_id.in_(councils),
             )
         )
     )

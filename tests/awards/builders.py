@@ -8,6 +8,8 @@ from decimal import Decimal
 from danvankheo.auth.models import Role, User
 from danvankheo.awards.services import seed_default_award_forms
 from danvankheo.extensions import db
+from danvankheo.organisers.models import OrganiserLevel
+from danvankheo.organisers.services import default_organiser
 from danvankheo.registry.models import Initiative, Status
 from danvankheo.scoring import services as scoring
 from danvankheo.scoring.models import Round
@@ -39,6 +41,9 @@ def build_finalised_round(*, secretariat: User | None = None) -> FinalisedRound:
     health = make_unit("Sở Y tế", code="SYT")
     commune = make_unit("UBND xã Gia Viễn", code="XGV", kind=UnitKind.COMMUNE)
     council = make_unit("Ban Dân vận Tỉnh ủy", code="BDV", kind=UnitKind.OTHER)
+    # The deployment's default organiser (its first unit) awards at province level: its
+    # proposals offer the province's forms (Bằng khen của Chủ tịch UBND tỉnh).
+    default_organiser().level = OrganiserLevel.PROVINCE
     models = {
         "justice": make_initiative(
             justice, name="Tư pháp gần dân, vì dân", status=Status.ACCEPTED,

@@ -167,14 +167,14 @@ def test_choose_an_individual_with_position_and_edit_the_summary(finalised):
         proposal, _details(),
         _changes(proposal, {line.id: {"recipient_key": f"member:{member.id}",
                                         "achievement_summary": "Chủ trì xây dựng mô hình.",
-                                        "award_form_id": _form("Giấy khen của Giám đốc Sở").id}}),
+                                        "award_form_id": _form("Giấy khen của Trưởng Ban Dân vận Tỉnh ủy").id}}),
         expected_version=proposal.version, actor=finalised.secretariat)
     db.session.commit()
     db.session.refresh(line)
     assert line.recipient_type is RecipientType.INDIVIDUAL
     assert (line.recipient_name, line.recipient_position) == ("Nguyễn Thị Hằng", "Phó Giám đốc Sở")
     assert line.member_id == member.id and line.achievement_summary == "Chủ trì xây dựng mô hình."
-    assert line.award_form.name == "Giấy khen của Giám đốc Sở"
+    assert line.award_form.name == "Giấy khen của Trưởng Ban Dân vận Tỉnh ủy"
     assert proposal.submission_number == "125/TTr-SNV" and proposal.signer_authority == "KT. Giám đốc"
 
 
@@ -317,7 +317,7 @@ def test_a_returned_proposal_can_be_corrected_and_resubmitted(client, login_as, 
     proposal = db.session.get(Proposal, proposal.id)
     assert proposal.state is ProposalState.RETURNED and proposal.return_reason == "Bổ sung biên bản họp Hội đồng."
     assert proposal.is_editable
-    services.add_line(proposal, finalised.models["commune"], None, _form("Giấy khen của Chủ tịch UBND xã"))
+    services.add_line(proposal, finalised.models["commune"], None, _form("Giấy khen của Trưởng Ban Dân vận Tỉnh ủy"))
     services.submit_proposal(proposal)
     db.session.commit()
     assert proposal.state is ProposalState.SUBMITTED and len(proposal.lines) == 3

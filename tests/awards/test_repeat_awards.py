@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from danvankheo.audit.models import AuditEvent
 from danvankheo.awards import repeat_awards, services
-from danvankheo.awards.models import AwardForm
+from danvankheo.awards.models import AwardForm, AwardLevel
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
 from tests.awards.builders import build_finalised_round
@@ -20,7 +20,8 @@ from tests.factories import make_initiative
 @pytest.fixture
 def awarded(app):
     world = build_finalised_round()
-    form = db.session.scalars(select(AwardForm).order_by(AwardForm.id)).first()
+    form = db.session.scalars(select(AwardForm).where(AwardForm.level == AwardLevel.PROVINCE)
+                              .order_by(AwardForm.id)).first()
     model = world.models["justice"]
     proposal = services.create_proposal(world.round, [model.id], form, actor=world.secretariat)
     proposal.submission_number, proposal.submission_date = "125/TTr-SNV", date(2026, 10, 20)

@@ -279,8 +279,12 @@ def demo_printed(_app) -> dict[str, Printed]:
         db.session.commit()
         client = _app.test_client()
         client.post("/dang-nhap", data={"login": "noivu", "password": DEMO_PASSWORD})
-        proposal = db.session.scalar(select(Proposal))
-        rounds = {r.year: r.id for r in db.session.scalars(select(Round))}
+        # The province's (noivu's) own: the demo's commune runs a 2025 round of its own.
+        from danvankheo.organisers.models import Organiser
+
+        province = select(Organiser.id).where(Organiser.is_default.is_(True)).scalar_subquery()
+        rounds = {r.year: r.id for r in db.session.scalars(select(Round).where(Round.organiser_id == province))}
+        proposal = db.session.scalar(select(Proposal).where(Proposal.round_id == rounds[2025]))
         downloads = {
             "de-nghi-2025": f"/xuat-excel/de-nghi/{proposal.id}",
             "xep-hang-2025": f"/xuat-excel/dot-danh-gia/{rounds[2025]}/xep-hang",

@@ -30,7 +30,10 @@ class Province:
 
 
 def build_province(*, min_scorecards: int = 2, blind: bool = True) -> Province:
-    province = make_unit("UBND tỉnh Ninh Bình", code="NB")
+    from danvankheo.units.models import UnitKind
+
+    # The first unit is the deployment's default organiser: the province awards at its level.
+    province = make_unit("UBND tỉnh Ninh Bình", code="NB", kind=UnitKind.PROVINCE)
     p = Province(
         province=province,
         justice=make_unit("Sở Tư pháp", code="STP", parent=province),
@@ -39,7 +42,6 @@ def build_province(*, min_scorecards: int = 2, blind: bool = True) -> Province:
         commune=None,  # type: ignore[arg-type]
     )
     p.hospital = make_unit("Bệnh viện Đa khoa tỉnh", code="BVDK", parent=p.health)
-    from danvankheo.units.models import UnitKind
 
     p.commune = make_unit("UBND xã Gia Viễn", code="XGV", parent=province, kind=UnitKind.COMMUNE)
     p.models = {
