@@ -61,7 +61,8 @@ def bulk_review(ids: Iterable[int], target: Status, user, *, reason: str | None)
     for initiative_id in ids:
         initiative = found.get(initiative_id)
         # Another organiser's model is answered like a missing one: its name stays private.
-        if initiative is None or not permissions.can_view(user, initiative):
+        if initiative is None or not (permissions.reviews_scope_of(user, initiative)
+                                      or permissions.can_view(user, initiative)):
             problems.append(Problem(initiative_id, f"Mô hình số {initiative_id}", "không còn tồn tại."))
         elif initiative.status is not Status.SUBMITTED:
             problems.append(Problem(initiative_id, initiative.name,
