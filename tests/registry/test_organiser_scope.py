@@ -358,3 +358,14 @@ def test_parent_reading_a_nominated_model_neither_sees_nor_decides_its_warnings(
                            data={"decision": "recycled", "reason": "Trùng lặp rõ ràng"})
     assert response.status_code == 403
     assert db.session.get(SimilarityFlag, flag.id).decision is None
+
+
+def test_admin_reviews_for_the_organiser_it_chose(client, scope):
+    switch_to(client, scope.admin)
+    assert client.get(f"/mo-hinh/{scope.a_model.id}").status_code == 404
+    client.post("/co-quan-to-chuc/chon", data={"organiser_id": scope.org_a.id})
+    _expect(scope, {"a_model", "a_nominated"}, _listed(client))
+    assert client.post(f"/mo-hinh/{scope.b_model.id}/tiep-nhan").status_code == 404
+    assert client.post(f"/mo-hinh/{scope.a_model.id}/tiep-nhan").status_code == 303
+    assert db.session.get(Initiative, scope.a_model.id).status is Status.ACCEPTED
+    assert db.session.get(Initiative, scope.b_model.id).status is Status.SUBMITTED
