@@ -26,8 +26,9 @@ def can_change(user, initiative: Initiative) -> bool:
 
 
 def can_publish(user, evidence: Evidence) -> bool:
-    """Mark a file public: its unit while editable, or the secretariat curating the showcase."""
+    """Mark a file public: its unit while editable, or the secretariat of the model's own
+    organiser curating the showcase."""
     initiative = evidence.initiative
     if registry_permissions.can_edit(user, initiative):
         return True
-    return registry_permissions.may_review(user) and initiative.has_been_submitted
+    return initiative.has_been_submitted and registry_permissions.reviews_scope_of(user, initiative)

@@ -191,7 +191,8 @@ def score_lines(round_: Round, initiative_ids: Sequence[int], *, with_names: boo
 # --- Compliance --------------------------------------------------------------------------------
 
 
-def compliance_lines(year: int) -> list[ComplianceLine]:
+def compliance_lines(year: int, organiser_id: int | None = None) -> list[ComplianceLine]:
+    """The compliance rows of one organiser's own units (None: the default organiser)."""
     from ..registry.deadlines import compliance_rows
 
     return [
@@ -208,7 +209,7 @@ def compliance_lines(year: int) -> list[ComplianceLine]:
             drafts=row.drafts,
             status=row.status.label,
         )
-        for row in compliance_rows(year)
+        for row in compliance_rows(year, organiser_id)
     ]
 
 

@@ -44,6 +44,18 @@ def _context(organiser=None) -> documents.DocumentContext:
     return documents.DocumentContext.from_organiser(organiser, current_app.config, local_today())
 
 
+def _secretariat_context(organiser_id: int | None) -> documents.DocumentContext:
+    """The deployment's names with the secretariat of the organiser the request acts for
+    (the registry's lists are that secretariat's documents)."""
+    from dataclasses import replace
+
+    from ..organisers.models import Organiser
+    from ..organisers.names import secretariat_name
+
+    organiser = db.session.get(Organiser, organiser_id) if organiser_id is not None else None
+    return replace(_context(), secretariat_name=secretariat_name(organiser))
+
+
 def send_workbook(sheets: list[Sheet], filename: str, *, label: str, obj: Any = None, rows: _Counted | None = None):
     """Write the workbook to a temporary file (memory stays flat), audit, and send it."""
     # Handed to the response, which closes it once sent.
@@ -160,7 +172,11 @@ def compliance():
     year = request.args.get("nam", type=int) or local_today().year
     if not 2000 <= year <= 2100:
         abort(404)
-    sheets = documents.compliance_sheets(_context(), year, queries.compliance_lines(year))
+    organiser_id = current_user.acting_organiser_id
+    if organiser_id is None:
+        abort(404)
+    sheets = documents.compliance_sheets(_secretariat_context(organiser_id), year,
+                                         queries.compliance_lines(year, organiser_id))
     return send_workbook(sheets, f"Tình hình đăng ký mô hình năm {year}.xlsx",
                          label=f"Tình hình đăng ký mô hình năm {year}")
 
@@ -174,7 +190,7 @@ def registry():
         abort(403)
     rows = _Counted(queries.registry_rows(current_user, request.args))
     filters = queries.describe_filters(request.args)
-    sheets = documents.registry_sheets(_context(), rows, filters)
+    sheets = documents.registry_sheets(_secretariat_context(current_user.acting_organiser_id), rows, filters)
     day = local_today().strftime("%d-%m-%Y")
     return send_workbook(sheets, f"Danh sách mô hình {day}.xlsx",
                          label="Danh sách mô hình" + (f" ({'; '.join(filters)})" if filters else ""), rows=rows)

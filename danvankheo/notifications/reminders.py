@@ -57,15 +57,19 @@ def _link(endpoint: str, **values) -> str | None:
 
 
 def deadline_reminders(today: date, now: datetime) -> list:
-    """7-day and 1-day reminders to the staff of units in scope that have not submitted."""
+    """7-day and 1-day reminders to the staff of units in scope that have not submitted, for
+    every organiser (each with its own deadline and scope of unit kinds)."""
+    from ..organisers.models import Organiser
     from ..registry.deadlines import ComplianceStatus, compliance_rows
 
     created = []
+    organiser_ids = list(db.session.scalars(select(Organiser.id).order_by(Organiser.id)))
     # Late in December the next year's deadline is still far; early in January last year's
     # extensions may still run: look at both neighbours of today.
     for year in (today.year - 1, today.year):
         due = []
-        for row in compliance_rows(year):
+        rows = [row for organiser_id in organiser_ids for row in compliance_rows(year, organiser_id)]
+        for row in rows:
             if row.status is not ComplianceStatus.MISSING or row.deadline <= now:
                 continue
             days_left = (row.deadline.astimezone(local_zone()).date() - today).days

@@ -7,6 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import current_app
+
+from .models import Organiser
+
 # Organiser field → the config.py setting that means the same.
 DOCUMENT_NAME_SETTINGS: dict[str, str] = {
     "secretariat_name": "SECRETARIAT_NAME",
@@ -32,3 +36,16 @@ def document_names(organiser: Any, config: Mapping[str, Any]) -> dict[str, str]:
         own = (getattr(organiser, field, "") or "").strip() if organiser is not None else ""
         names[field] = own or (config.get(setting) or "").strip()
     return names
+
+
+def secretariat_name(organiser: Organiser | None) -> str:
+    """Thường trực of `organiser` ("Văn phòng HĐND và UBND xã"), else SECRETARIAT_NAME."""
+    own = (organiser.secretariat_name or "").strip() if organiser is not None else ""
+    return own or current_app.config["SECRETARIAT_NAME"]
+
+
+def secretariat_name_of_unit(unit) -> str:
+    """The secretariat a unit's staff deal with: that of the unit's organiser."""
+    from .services import organiser_of_unit
+
+    return secretariat_name(organiser_of_unit(unit))

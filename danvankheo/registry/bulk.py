@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from . import workflow
+from . import permissions, workflow
 from .models import Initiative, Status, Transition
 
 BULK_TARGETS = {"tiep-nhan": Status.ACCEPTED, "tra-lai": Status.RETURNED}
@@ -60,7 +60,9 @@ def bulk_review(ids: Iterable[int], target: Status, user, *, reason: str | None)
     problems = []
     for initiative_id in ids:
         initiative = found.get(initiative_id)
-        if initiative is None:
+        # Another organiser's model is answered like a missing one: its name stays private.
+        if initiative is None or not (permissions.reviews_scope_of(user, initiative)
+                                      or permissions.can_view(user, initiative)):
             problems.append(Problem(initiative_id, f"Mô hình số {initiative_id}", "không còn tồn tại."))
         elif initiative.status is not Status.SUBMITTED:
             problems.append(Problem(initiative_id, initiative.name,

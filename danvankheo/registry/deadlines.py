@@ -98,6 +98,8 @@ def deadline_for(year: int, unit: Unit | int) -> datetime:
 def check_submission_time(initiative: Initiative, now: datetime | None = None) -> bool:
     """Refuse a submission after the deadline; True when it is late but under an extension."""
     now = now or utcnow()
+    from ..organisers.names import secretariat_name_of_unit
+
     general = general_deadline(initiative.year, initiative.unit.organiser_id)
     if now <= general:
         return False
@@ -105,7 +107,7 @@ def check_submission_time(initiative: Initiative, now: datetime | None = None) -
         return True
     raise DeadlineError(
         f"Đã quá hạn nộp mô hình năm {initiative.year} (hạn chót {format_datetime(general)}). "
-        "Đơn vị cần được gia hạn mới nộp được; vui lòng liên hệ bộ phận thường trực."
+        f"Đơn vị cần được gia hạn mới nộp được; vui lòng liên hệ {secretariat_name_of_unit(initiative.unit)}."
     )
 
 
@@ -131,6 +133,7 @@ class DeadlineNotice:
     extended: bool  # the unit's deadline is an extension beyond the general one
     days_left: int
     state: NoticeState | None
+    secretariat: str = ""  # whom the unit asks for an extension: its organiser's secretariat
 
     @property
     def is_near(self) -> bool:
@@ -154,8 +157,10 @@ def deadline_notice(year: int, unit_id: int, now: datetime | None = None) -> Dea
         state = NoticeState.NEAR
     else:
         state = None
+    from ..organisers.names import secretariat_name_of_unit
+
     return DeadlineNotice(year=year, deadline=deadline, general=general, extended=deadline > general,
-                          days_left=left, state=state)
+                          days_left=left, state=state, secretariat=secretariat_name_of_unit(unit))
 
 
 def deadline_from_local(day: date, at: time) -> datetime:
@@ -192,13 +197,24 @@ def set_year_settings(
     return settings
 
 
-def grant_extension(
-    year: int, unit: Unit, *, until: datetime, reason: str = "", actor=None
-) -> DeadlineExtension:
-    if until <= general_deadline(year):
+def check_in_scope(unit: Unit, organiser_id: int | None) -> None:
+    """Refuse a unit outside the own scope of the organiser acting (None: no check)."""
+    if organiser_id is not None and unit.organiser_id != organiser_id:
         raise DeadlineError(
-            f"Ngày gia hạn phải sau hạn chung ({format_datetime(general_deadline(year))})."
+            f"{unit.name} không thuộc phạm vi của cơ quan tổ chức bạn đang làm việc: hạn nộp và gia hạn "
+            "của đơn vị này do thường trực của cơ quan tổ chức quản lý đơn vị quyết định."
         )
+
+
+def grant_extension(
+    year: int, unit: Unit, *, until: datetime, reason: str = "", actor=None, organiser_id: int | None = None
+) -> DeadlineExtension:
+    """Extend `unit`'s deadline of `year`. `organiser_id`: the organiser granting it, which
+    must be the unit's own (None: the unit's organiser, unchecked)."""
+    check_in_scope(unit, organiser_id)
+    general = general_deadline(year, unit.organiser_id)
+    if until <= general:
+        raise DeadlineError(f"Ngày gia hạn phải sau hạn chung ({format_datetime(general)}).")
     extension = extension_for(year, unit.id)
     old = extension.until.isoformat() if extension else None
     if extension is None:
@@ -222,7 +238,7 @@ def grant_extension(
         title=f"Đơn vị được gia hạn nộp mô hình “Dân vận khéo” năm {year}",
         body=(
             f"{unit.name} được gia hạn nộp mô hình năm {year} đến {format_datetime(until)} "
-            f"(hạn chung: {format_datetime(general_deadline(year))})."
+            f"(hạn chung: {format_datetime(general)})."
             + (f" Lý do: {extension.reason}" if extension.reason else "")
         ),
         year=year,
@@ -230,7 +246,8 @@ def grant_extension(
     return extension
 
 
-def revoke_extension(extension: DeadlineExtension, *, actor=None) -> None:
+def revoke_extension(extension: DeadlineExtension, *, actor=None, organiser_id: int | None = None) -> None:
+    check_in_scope(extension.unit, organiser_id)
     record(
         "deadline.extension_revoke",
         extension.unit,
@@ -244,7 +261,8 @@ def revoke_extension(extension: DeadlineExtension, *, actor=None) -> None:
         unit,
         kind="deadline_extension_revoked",
         title=f"Gia hạn nộp mô hình năm {year} của đơn vị đã được hủy",
-        body=f"Hạn nộp mô hình năm {year} của {unit.name} trở lại hạn chung: {format_datetime(general_deadline(year))}.",
+        body=(f"Hạn nộp mô hình năm {year} của {unit.name} trở lại hạn chung: "
+              f"{format_datetime(general_deadline(year, unit.organiser_id))}."),
         year=year,
     )
 

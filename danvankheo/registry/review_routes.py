@@ -12,8 +12,9 @@ from ..auth.models import Role
 from ..core.permissions import get_or_404, roles_required
 from ..core.timeutil import local_today
 from ..extensions import db
+from ..organisers import access
 from ..units.models import Unit
-from . import bulk, unit_reminders
+from . import bulk, permissions, unit_reminders
 from .deadlines import DeadlineError
 from .models import Initiative, Status
 from .routes import bp
@@ -21,7 +22,9 @@ from .routes import bp
 
 def _review_page(selected: set[int] | None = None, problems=None, reason: str = ""):
     year = request.args.get("nam", type=int)
-    query = select(Initiative).where(Initiative.status == Status.SUBMITTED)
+    # Only the models of the organiser the secretariat acts for: models nominated up
+    # to it were reviewed by their own organiser.
+    query = select(Initiative).where(Initiative.status == Status.SUBMITTED, permissions.reviewable_clause(current_user))
     if year:
         query = query.where(Initiative.year == year)
     page = db.paginate(
@@ -72,7 +75,8 @@ def remind_unit(unit_id: int):
     unit = get_or_404(Unit, unit_id)
     year = request.args.get("nam", type=int) or local_today().year
     try:
-        told = unit_reminders.remind_unit(year, unit, actor=current_user)
+        told = unit_reminders.remind_unit(year, unit, actor=current_user,
+                                          organiser_id=access.managed_organiser_id(current_user))
         db.session.commit()
     except DeadlineError as error:
         db.session.rollback()

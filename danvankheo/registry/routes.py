@@ -15,6 +15,8 @@ from ..core.timeutil import local_end_of_day, local_today, local_zone
 from ..core.types import utcnow
 from ..extensions import db
 from ..home.panels import register_panel
+from ..organisers import access
+from ..organisers.names import secretariat_name_of_unit
 from ..units.models import UNIT_KIND_LABELS, Unit, UnitKind
 from ..units.services import all_units_in_tree_order
 from . import deadlines, permissions, unit_reminders, workflow
@@ -92,11 +94,13 @@ def index():
     filters = ListFilters.from_args(request.args)
     # Staff see their own unit's models only: they get no unit filter.
     reader = permissions.may_read_all_submitted(current_user)
-    units = match_units(filters.unit_text) if filters.unit_text else None
+    # A reader's unit filter offers the units of the organisers it reads, no others.
+    allowed = permissions.readable_unit_ids(current_user) if reader else None
+    units = match_units(filters.unit_text, allowed=allowed) if filters.unit_text else None
     page = paginate_initiatives(
         filtered_initiatives_query(current_user, filters, units=units), per_page=current_app.config["PAGE_SIZE"]
     )
-    chosen = db.session.get(Unit, filters.unit_id) if reader and filters.unit_id else None
+    chosen = db.session.get(Unit, filters.unit_id) if reader and filters.unit_id in allowed else None
     return render_template(
         "registry/index.html",
         page=page,
@@ -120,7 +124,7 @@ def unit_lookup():
     """Suggestions for the list's unit filter, as the user types (static/js/registry-filters.js)."""
     if not permissions.may_read_all_submitted(current_user):
         abort(403)
-    choices = suggest_units(request.args.get("q", "")[:200])
+    choices = suggest_units(request.args.get("q", "")[:200], allowed=permissions.readable_unit_ids(current_user))
     return jsonify({"units": [{"id": c.id, "label": c.label} for c in choices]})
 
 
@@ -222,6 +226,8 @@ def detail(initiative_id: int):
         can_edit=editable,
         deadline=deadlines.deadline_for(initiative.year, initiative.unit_id) if editable else None,
         notice=deadlines.deadline_notice(initiative.year, initiative.unit_id) if editable else None,
+        # The model goes to its own organiser's secretariat (the confirmation names it).
+        secretariat_name=secretariat_name_of_unit(initiative.unit),
     )
 
 
@@ -268,7 +274,11 @@ def _year_arg() -> int:
 @roles_required(Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN)
 def compliance():
     year = _year_arg()
-    rows = deadlines.compliance_rows(year)
+    organiser_id = current_user.acting_organiser_id
+    if organiser_id is None:
+        abort(404)
+    # The units of the organiser the request acts for; a parent's roll-up is a report's job.
+    rows = deadlines.compliance_rows(year, organiser_id)
     status_filter = request.args.get("tinh_trang", "")
     shown = [r for r in rows if r.status.value == status_filter] if status_filter else rows
     may_manage = permissions.may_manage_deadlines(current_user)
@@ -279,8 +289,8 @@ def compliance():
         year=year,
         rows=shown,
         totals=deadlines.compliance_totals(rows),
-        general_deadline=deadlines.general_deadline(year),
-        scope=deadlines.scope_kinds(year),
+        general_deadline=deadlines.general_deadline(year, organiser_id),
+        scope=deadlines.scope_kinds(year, organiser_id),
         years=[y for y, _ in _year_choices(year)],
         may_manage=may_manage,
         reminded=reminded,
@@ -289,9 +299,20 @@ def compliance():
     )
 
 
-def _extension_form() -> ExtensionForm:
+def _managed_organiser_id() -> int:
+    """The organiser whose deadlines the secretariat (or admin) sets in this request."""
+    organiser_id = access.managed_organiser_id(current_user)
+    if organiser_id is None:
+        abort(404)
+    return organiser_id
+
+
+def _extension_form(organiser_id: int) -> ExtensionForm:
     form = ExtensionForm(prefix="gh")
-    form.unit_id.choices = unit_choices(all_units_in_tree_order(active_only=True), blank="— Chọn đơn vị —")
+    own = [u for u in all_units_in_tree_order(active_only=True) if u.organiser_id == organiser_id]
+    form.unit_id.choices = unit_choices(own, blank="— Chọn đơn vị —")
+    # Another organiser's unit is refused by deadlines.grant_extension, with its reason.
+    form.unit_id.validate_choice = False
     return form
 
 
@@ -299,12 +320,13 @@ def _extension_form() -> ExtensionForm:
 @roles_required(Role.SECRETARIAT, Role.ADMIN)
 def deadline_settings():
     year = _year_arg()
+    organiser_id = _managed_organiser_id()
     form = DeadlineForm(prefix="hn")
-    current = deadlines.general_deadline(year).astimezone(local_zone())
+    current = deadlines.general_deadline(year, organiser_id).astimezone(local_zone())
     if request.method == "GET":
         form.deadline_date.data = current.date()
         form.deadline_time.data = time(current.hour, current.minute)
-        form.kinds.data = [k.value for k in deadlines.scope_kinds(year)]
+        form.kinds.data = [k.value for k in deadlines.scope_kinds(year, organiser_id)]
     if form.validate_on_submit():
         try:
             deadlines.set_year_settings(
@@ -312,6 +334,7 @@ def deadline_settings():
                 deadline_at=deadlines.deadline_from_local(form.deadline_date.data, form.deadline_time.data),
                 kinds=[UnitKind(v) for v in form.kinds.data],
                 actor=current_user,
+                organiser_id=organiser_id,
             )
         except deadlines.DeadlineError as error:
             db.session.rollback()
@@ -320,13 +343,15 @@ def deadline_settings():
             db.session.commit()
             flash(f"Đã lưu hạn nộp và phạm vi đăng ký năm {year}.", "success")
             return redirect(url_for("registry.deadline_settings", nam=year), 303)
-    return _deadline_page(year, form, _extension_form())
+    return _deadline_page(year, organiser_id, form, _extension_form(organiser_id))
 
 
-def _deadline_page(year: int, form: DeadlineForm, extension_form: ExtensionForm, status: int = 200):
+def _deadline_page(year: int, organiser_id: int, form: DeadlineForm, extension_form: ExtensionForm,
+                   status: int = 200):
     extensions = db.session.scalars(
         select(DeadlineExtension)
-        .where(DeadlineExtension.year == year)
+        .where(DeadlineExtension.year == year,
+               DeadlineExtension.unit_id.in_(select(Unit.id).where(Unit.organiser_id == organiser_id)))
         .options(joinedload(DeadlineExtension.unit), joinedload(DeadlineExtension.granted_by))
         .order_by(DeadlineExtension.until)
     ).all()
@@ -336,8 +361,8 @@ def _deadline_page(year: int, form: DeadlineForm, extension_form: ExtensionForm,
         form=form,
         extension_form=extension_form,
         extensions=extensions,
-        general_deadline=deadlines.general_deadline(year),
-        is_default=deadlines.year_settings(year) is None,
+        general_deadline=deadlines.general_deadline(year, organiser_id),
+        is_default=deadlines.year_settings(year, organiser_id) is None,
         years=[y for y, _ in _year_choices(year)],
     ), status
 
@@ -346,12 +371,19 @@ def _deadline_page(year: int, form: DeadlineForm, extension_form: ExtensionForm,
 @roles_required(Role.SECRETARIAT, Role.ADMIN)
 def grant_extension():
     year = _year_arg()
-    form = _extension_form()
+    organiser_id = _managed_organiser_id()
+    form = _extension_form(organiser_id)
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data)
         try:
+            deadlines.check_in_scope(unit, organiser_id)
+        except deadlines.DeadlineError as error:
+            form.unit_id.errors.append(str(error))
+            return _deadline_page(year, organiser_id, DeadlineForm(prefix="hn", formdata=None), form, 400)
+        try:
             deadlines.grant_extension(
-                year, unit, until=local_end_of_day(form.until_date.data), reason=form.reason.data, actor=current_user
+                year, unit, until=local_end_of_day(form.until_date.data), reason=form.reason.data,
+                actor=current_user, organiser_id=organiser_id,
             )
         except deadlines.DeadlineError as error:
             db.session.rollback()
@@ -360,15 +392,17 @@ def grant_extension():
             db.session.commit()
             flash(f"Đã gia hạn cho {unit.name}.", "success")
             return redirect(url_for("registry.deadline_settings", nam=year), 303)
-    return _deadline_page(year, DeadlineForm(prefix="hn", formdata=None), form, 400)
+    return _deadline_page(year, organiser_id, DeadlineForm(prefix="hn", formdata=None), form, 400)
 
 
 @bp.post("/han-nop/gia-han/<int:extension_id>/xoa")
 @roles_required(Role.SECRETARIAT, Role.ADMIN)
 def revoke_extension(extension_id: int):
-    extension = get_or_404(DeadlineExtension, extension_id)
+    organiser_id = _managed_organiser_id()
+    # Another organiser's extension is answered like a missing one.
+    extension = load_for(DeadlineExtension, extension_id, lambda e: e.unit.organiser_id == organiser_id)
     year, name = extension.year, extension.unit.name
-    deadlines.revoke_extension(extension, actor=current_user)
+    deadlines.revoke_extension(extension, actor=current_user, organiser_id=organiser_id)
     db.session.commit()
     flash(f"Đã hủy gia hạn của {name}.", "success")
     return redirect(url_for("registry.deadline_settings", nam=year), 303)

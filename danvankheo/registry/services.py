@@ -380,27 +380,41 @@ class UnitMatch:
         return Initiative.unit_id.in_(sorted(self.unit_ids))
 
 
-def match_units(text: str, shown: int = 5) -> UnitMatch:
-    """Resolve a typed unit filter to the units it names and everything below them."""
+def match_units(text: str, shown: int = 5, *, allowed: set[int] | None = None) -> UnitMatch:
+    """Resolve a typed unit filter to the units it names and everything below them.
+
+    `allowed`: the units the user may filter by (its organisers' scope); None, every unit."""
     words = unit_words(text)
     if not words:
         return UnitMatch(text=text, named=[], named_count=0, unit_ids=None)
     tree = _unit_tree()
     found = tree.match(words)
-    if len(found) == len(tree.name):
+    if allowed is not None:
+        found &= allowed
+    if len(found) == len(tree.name if allowed is None else allowed):
         return UnitMatch(text=text, named=[], named_count=0, unit_ids=None)
     covered = {uid for uid, above in tree.ancestors.items() if uid in found or not found.isdisjoint(above)}
+    if allowed is not None:
+        covered &= allowed
     top = [uid for uid in found if found.isdisjoint(tree.ancestors[uid])]
     named = [tree.choice(uid) for uid in heapq.nsmallest(shown, top, key=tree.order)]
     return UnitMatch(text=text, named=named, named_count=len(top), unit_ids=frozenset(covered))
 
 
-def suggest_units(text: str, limit: int = 15) -> list[UnitChoice]:
-    """Units to offer while the user types: the top of the tree when nothing is typed; else
-    the matches, units whose own name or code matches first, higher levels first."""
+def suggest_units(text: str, limit: int = 15, *, allowed: set[int] | None = None) -> list[UnitChoice]:
+    """Units to offer while the user types: the top of the tree (of the `allowed` units, when
+    given) when nothing is typed; else the matches, units whose own name or code matches
+    first, higher levels first."""
     words = unit_words(text)
     tree = _unit_tree()
-    found = tree.match(words) if words else {uid for uid, above in tree.ancestors.items() if not above}
+    if words:
+        found = tree.match(words)
+        if allowed is not None:
+            found &= allowed
+    elif allowed is None:
+        found = {uid for uid, above in tree.ancestors.items() if not above}
+    else:
+        found = {uid for uid in allowed if uid in tree.ancestors and allowed.isdisjoint(tree.ancestors[uid])}
 
     def rank(uid: int) -> tuple[bool, int, str]:
         own = f"{tree.own[uid]} {tree.code[uid]}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from ..audit.models import AuditEvent
@@ -18,6 +17,7 @@ from ..core.timeutil import format_datetime, local_zone
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
+from ..organisers.names import secretariat_name_of_unit
 from ..units.models import Unit
 from .deadlines import DeadlineError, deadline_for, registry_link, scope_kinds, unit_has_submitted
 from .workflow import unit_staff
@@ -53,10 +53,19 @@ def last_reminders(unit_ids: list[int]) -> dict[int, datetime]:
     )
 
 
-def remind_unit(year: int, unit: Unit, *, actor, now: datetime | None = None) -> int:
-    """Remind the staff of `unit` to register a model for `year`; returns how many were told."""
+def remind_unit(year: int, unit: Unit, *, actor, now: datetime | None = None, organiser_id: int | None = None) -> int:
+    """Remind the staff of `unit` to register a model for `year`; returns how many were told.
+
+    `organiser_id`: the organiser the reminder is sent for; a unit outside its own scope is
+    refused (another organiser's units are reminded by their own secretariat). The reminder
+    is signed with the unit's organiser's secretariat."""
     now = now or utcnow()
-    if not unit.is_active or unit.kind not in scope_kinds(year):
+    if organiser_id is not None and unit.organiser_id != organiser_id:
+        raise DeadlineError(
+            f"{unit.name} không thuộc phạm vi của cơ quan tổ chức bạn đang làm việc: "
+            "chỉ thường trực của cơ quan tổ chức quản lý đơn vị này mới nhắc được đơn vị."
+        )
+    if not unit.is_active or unit.kind not in scope_kinds(year, unit.organiser_id):
         raise DeadlineError(f"{unit.name} không thuộc các đơn vị phải đăng ký mô hình năm {year}.")
     if unit_has_submitted(year, unit.id):
         raise DeadlineError(f"{unit.name} đã nộp mô hình năm {year}; không cần nhắc.")
@@ -80,7 +89,7 @@ def remind_unit(year: int, unit: Unit, *, actor, now: datetime | None = None) ->
         kind="deadline_reminder_manual",
         title=f"Nhắc đăng ký mô hình “Dân vận khéo” năm {year}",
         body=(
-            f"{current_app.config['SECRETARIAT_NAME']} nhắc: {unit.name} chưa nộp mô hình nào cho năm {year}; "
+            f"{secretariat_name_of_unit(unit)} nhắc: {unit.name} chưa nộp mô hình nào cho năm {year}; "
             f"{when} {format_datetime(deadline)}. Vui lòng đăng ký, hoàn thiện hồ sơ và nộp mô hình."
         ),
         link=registry_link(year),

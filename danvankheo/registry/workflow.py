@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import has_request_context, url_for
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from ..audit.services import record
-from ..auth.models import Role, User
+from ..auth.models import Role, User, UserRole
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
@@ -80,7 +80,7 @@ def actor_roles(user, initiative: Initiative) -> set[Actor]:
     roles = set()
     if permissions.is_own_unit(user, initiative):
         roles.add(Actor.OWNER)
-    if permissions.may_review(user):
+    if permissions.reviews_scope_of(user, initiative):
         roles.add(Actor.REVIEWER)
     return roles
 
@@ -174,10 +174,16 @@ def unit_staff(unit_id: int) -> list[User]:
     )
 
 
-def secretariat_users() -> list[User]:
+def secretariat_users(organiser_id: int | None) -> list[User]:
+    """The active secretariat of one organiser (never another organiser's)."""
+    if organiser_id is None:
+        return []
     return list(
         db.session.scalars(
-            select(User).where(User.is_active.is_(True), User.role_links.any(role=Role.SECRETARIAT))
+            select(User).where(
+                User.is_active.is_(True),
+                User.role_links.any(and_(UserRole.role == Role.SECRETARIAT, UserRole.organiser_id == organiser_id)),
+            )
         )
     )
 
@@ -186,7 +192,7 @@ def _notify(initiative: Initiative, action: Action, reason: str | None) -> None:
     name = initiative.name
     if action.target is Status.SUBMITTED:
         notify(
-            secretariat_users(),
+            secretariat_users(initiative.unit.organiser_id),
             kind="initiative_submitted",
             title=f"{initiative.unit.name} đã nộp mô hình “{name}”",
             link=_link(initiative),
