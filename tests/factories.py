@@ -7,6 +7,8 @@ be visible to a request (the test client shares the session's database, not its 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from danvankheo.auth.models import SCOPED_ROLES, Role, User
@@ -20,11 +22,31 @@ from danvankheo.units.services import create_unit
 PASSWORD = "MatKhauThu123"
 _seq = itertools.count(1)
 
+# Where data built without a parent or a unit goes (see `inside_organiser`): None = the
+# deployment's root and default organiser, as in most tests.
+default_parent: Unit | None = None
+default_organiser_id: int | None = None
+
+
+@contextmanager
+def inside_organiser(organiser) -> Iterator[None]:
+    """Build a world inside `organiser` (an `organisers.models.Organiser`) instead of the default
+    one: root units become children of its unit, and users made without a unit get their
+    scoped roles there. Units and users made with an explicit parent or unit are unaffected."""
+    global default_parent, default_organiser_id
+    saved = default_parent, default_organiser_id
+    default_parent, default_organiser_id = organiser.unit, organiser.id
+    try:
+        yield
+    finally:
+        default_parent, default_organiser_id = saved
+
 
 def make_unit(name: str | None = None, *, kind: UnitKind = UnitKind.DEPARTMENT, parent: Unit | None = None,
               code: str | None = None) -> Unit:
     n = next(_seq)
-    return create_unit(code=code or f"U{n}", name=name or f"Sở Thử nghiệm {n}", kind=kind, parent=parent)
+    return create_unit(code=code or f"U{n}", name=name or f"Sở Thử nghiệm {n}", kind=kind,
+                       parent=parent or default_parent)
 
 
 def ensure_organiser(name: str = "UBND tỉnh Ninh Bình", code: str = "NB") -> Unit:
@@ -46,6 +68,8 @@ def make_user(*roles: Role, unit: Unit | None = None, login: str | None = None, 
     if roles & SCOPED_ROLES and default_organiser() is None:
         # The first unit of a deployment becomes its default organiser.
         ensure_organiser("UBND tỉnh Thử nghiệm", code="TINH")
+    if unit is None and default_organiser_id is not None:
+        extra.setdefault("organiser_id", default_organiser_id)
     return create_user(
         login=login or f"user{n}",
         full_name=full_name or f"Nguyễn Văn Thử {n}",

@@ -4,6 +4,7 @@ a fingerprint of the whole database and storage."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +20,21 @@ OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "403", "404"
 # POST is usually a form with errors (200), a redirect with a message, or a 400/409/422.
 _ALLOWED_STATUSES = {400, 409, 422}
 SKIPPED_ENDPOINT_PREFIXES = ("static", "bootstrap.")
+
+
+def policy_cells(app: Flask, method: str):
+    """(label, rule, entry) for every rule accepting `method`, one per case of its policy entry."""
+    from tests.security.policy import POLICY
+
+    for rule in routed_rules(app):
+        if method not in methods_of(rule):
+            continue
+        entry = POLICY.get(rule.endpoint)
+        if entry is None:
+            continue
+        cases = entry.items() if isinstance(entry, dict) else [("", entry)]
+        for case, case_entry in cases:
+            yield (f"{rule.endpoint}[{case}]" if case else rule.endpoint), rule, case_entry
 
 
 def routed_rules(app: Flask) -> list[Rule]:
@@ -65,9 +81,9 @@ def url_for_rule(app: Flask, rule: Rule, world: World, params: dict | None = Non
 class Visitors:
     """One logged-in test client per actor (anonymous has none logged in)."""
 
-    def __init__(self, app: Flask, world: World) -> None:
+    def __init__(self, app: Flask, world: World, actors: tuple[str, ...] = ACTORS) -> None:
         self.app, self.world = app, world
-        self.clients = {actor: self._login(actor) for actor in ACTORS}
+        self.clients = {actor: self._login(actor) for actor in actors}
 
     def _login(self, actor: str):
         client = self.app.test_client()
@@ -83,14 +99,16 @@ class Visitors:
             return client.get(url)
         return client.open(url, method=method, data={})
 
-    def ensure_logged_in(self, actor: str) -> None:
-        """Log in again after a request that ended the session (the logout route itself)."""
+    def ensure_logged_in(self, actor: str) -> bool:
+        """Log in again after a request that ended the session (the logout route itself);
+        whether it had to (a login writes to the database)."""
         if actor == "anonymous":
-            return
+            return False
         with self.clients[actor].session_transaction() as session:
             logged_out = "_user_id" not in session
         if logged_out:
             self.clients[actor] = self._login(actor)
+        return logged_out
 
 
 def table_rows(connection, *, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
@@ -118,8 +136,8 @@ def fingerprint(app: Flask, *, skip: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()
 
 
-def reset_world(app: Flask, payload: str = "") -> World:
-    """Empty every table and the storage, then build the world again."""
+def reset_world(app: Flask, payload: str = "", *, build: Callable[[], World] | None = None) -> World:
+    """Empty every table and the storage, then build the world again (with `build` if given)."""
     import shutil
 
     from tests.conftest import _clear_tables
@@ -128,6 +146,6 @@ def reset_world(app: Flask, payload: str = "") -> World:
     db.session.expunge_all()
     _clear_tables()
     shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
-    world = build_world(payload)
+    world = build() if build is not None else build_world(payload)
     db.session.commit()
     return world

@@ -150,6 +150,12 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "notifications.mark_read": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND)),
     "notifications.open_": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND)),
     "ops.healthz": Entry(get=PUBLIC),
+    "organisers.create": Entry(get=allow(ADMIN), post=allow(ADMIN)),
+    "organisers.edit": Entry(get=allow(ADMIN), post=allow(ADMIN)),
+    "organisers.index": Entry(get=allow(ADMIN)),
+    "organisers.remove": Entry(post=allow(ADMIN)),
+    # The header's switcher: an empty form names no organiser of the user's, for anybody.
+    "organisers.switch": Entry(post=allow(otherwise=FORBIDDEN)),
     "registry.compliance": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "registry.review": Entry(get=allow(SECRETARIAT, ADMIN)),
     "registry.bulk_review": Entry(post=allow(SECRETARIAT, ADMIN)),
@@ -236,3 +242,85 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     },
     "showcase.index": Entry(get=PUBLIC),
 }
+
+
+# --- Actors of other organisers (issue 14) ---------------------------------------------------
+# tests/security/test_organiser_matrix.py builds the same world inside one organiser and visits
+# it as people of another: a commune B beside it, and (when the world is a commune's) the
+# province above it. Their expected outcome is derived from the table above, never written by
+# hand: each stands in for a home actor of the same role who owns nothing in the world.
+
+COMMUNE_SECRETARIAT, COMMUNE_OBSERVER = "commune_secretariat", "commune_observer"
+COMMUNE_EVALUATOR, COMMUNE_STAFF = "commune_evaluator", "commune_staff"
+PROVINCE_SECRETARIAT, PROVINCE_STAFF, PROVINCE_OBSERVER = "province_secretariat", "province_staff", "province_observer"
+COMMUNE_ACTORS = (COMMUNE_SECRETARIAT, COMMUNE_OBSERVER, COMMUNE_EVALUATOR, COMMUNE_STAFF)
+PROVINCE_ACTORS = (PROVINCE_SECRETARIAT, PROVINCE_STAFF, PROVINCE_OBSERVER)
+
+HOME_ANALOGUE = {
+    COMMUNE_SECRETARIAT: SECRETARIAT, PROVINCE_SECRETARIAT: SECRETARIAT,
+    COMMUNE_OBSERVER: OBSERVER, PROVINCE_OBSERVER: OBSERVER,
+    COMMUNE_EVALUATOR: EV_UNASSIGNED,  # on a panel, but never assigned anything of the world
+    COMMUNE_STAFF: STAFF_B, PROVINCE_STAFF: STAFF_B,  # staff of a unit that is not unit A
+}
+# An observer reads the organisers nested below his (access.readable_organiser_ids): the
+# province's observer reads a commune's world as its own observer does, and changes nothing.
+READS_DOWN = {PROVINCE_OBSERVER}
+
+# URL values of the world that belong to no organiser: the award catalogue is shared by every
+# level, and static file names are files of the app.
+SHARED_OBJECTS = {"form_id", "jobs_filename", "filename"}
+
+REFUSED = "refused"  # 403 or 404: either keeps another organiser's data out of reach
+
+# Where the derivation does not apply, and why.
+FOREIGN_SPECIAL: dict[str, str] = {
+    # Public by design: the library shows accepted models and their public files to anyone.
+    "showcase.index": OK,
+    "showcase.detail[accepted]": OK,
+    "evidence.download[public]": OK,
+    "auth.login": OK,
+    "ops.healthz": OK,
+    "reports.static": OK,
+    "jobs.static": OK,
+    # Everybody's own pages: the guides, one's own notifications, jobs and password.
+    "help.index": OK,
+    "help.guide": OK,
+    "help.screenshot": OK,
+    "notifications.index": OK,
+    "notifications.mark_all_read": OK,
+    "jobs.index": OK,
+    "jobs.status": OK,
+    "auth.change_password": OK,
+    # Logging out ends on the login page, for everybody.
+    "auth.logout": LOGIN,
+    # The switcher with an empty form names no organiser of the user's: refused, as at home.
+    "organisers.switch": REFUSED,
+}
+
+
+def foreign_expected(label: str, method: str, home: dict[str, str], actor: str, named: set[str]) -> str:
+    """What `actor`, of another organiser than the world's, must meet at the rule `label`.
+
+    `home` is the policy's row for this rule and method, `named` the world objects its URL
+    names (policy params or the URL argument names). The actor behaves as its home analogue
+    (HOME_ANALOGUE) on whatever belongs to nobody, and is refused on anything of the world's
+    organiser:
+    - a special case (FOREIGN_SPECIAL) answers as written there;
+    - where the analogue is refused, the actor is refused too;
+    - where the analogue gets OK, the actor gets OK if the URL names nothing of the world's
+      (shared objects aside, SHARED_OBJECTS), else it is refused (403 or 404).
+    An observer of an organiser above the world's (READS_DOWN) reads as the home observer
+    and, like every foreign actor, writes nothing of the world's.
+    """
+    if label in FOREIGN_SPECIAL:
+        return FOREIGN_SPECIAL[label]
+    analogue = HOME_ANALOGUE[actor]
+    if actor in READS_DOWN and method == "GET":
+        return home[analogue]
+    if home[analogue] != OK:
+        return REFUSED
+    return REFUSED if named - SHARED_OBJECTS else OK
+
+
+def agrees(expected: str, got: str) -> bool:
+    return got in (FORBIDDEN, NOT_FOUND) if expected == REFUSED else got == expected

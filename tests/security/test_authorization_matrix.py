@@ -9,24 +9,12 @@ from tests.security.harness import (
     fingerprint,
     methods_of,
     outcome,
+    policy_cells,
     reset_world,
     routed_rules,
     url_for_rule,
 )
 from tests.security.policy import ACTORS, POLICY, Entry
-
-
-def policy_cells(app, method: str):
-    """(label, rule, entry) for every rule accepting `method`, one per case of the entry."""
-    for rule in routed_rules(app):
-        if method not in methods_of(rule):
-            continue
-        entry = POLICY.get(rule.endpoint)
-        if entry is None:
-            continue
-        cases = entry.items() if isinstance(entry, dict) else [("", entry)]
-        for case, case_entry in cases:
-            yield (f"{rule.endpoint}[{case}]" if case else rule.endpoint), rule, case_entry
 
 
 def policy_problems(app) -> list[str]:

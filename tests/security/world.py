@@ -51,8 +51,12 @@ def _text(label: str, payload: str) -> str:
     return f"{label} {payload}".strip()
 
 
-def build_world(payload: str = "") -> World:
-    """Everything the routes need. `payload` is appended to every piece of user text."""
+def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
+    """Everything the routes need. `payload` is appended to every piece of user text.
+
+    The world belongs to the default organiser unless it is built inside another one
+    (`tests.factories.inside_organiser`); `organiser_id` then names that organiser, whose
+    2027 deadline the world sets."""
     from danvankheo.awards import services as awards
     from danvankheo.awards.models import AwardForm
     from danvankheo.evidence.services import attach
@@ -94,7 +98,7 @@ def build_world(payload: str = "") -> World:
     # 2027: open deadlines, an extension for unit A, models of A and B accepted into a round
     # that is being scored, and a draft and a submitted model of A.
     set_year_settings(2027, deadline_at=utcnow() + timedelta(days=30),
-                      kinds=[UnitKind.DEPARTMENT, UnitKind.COMMUNE, UnitKind.OTHER])
+                      kinds=[UnitKind.DEPARTMENT, UnitKind.COMMUNE, UnitKind.OTHER], organiser_id=organiser_id)
     extension = grant_extension(2027, unit_a, until=utcnow() + timedelta(days=60),
                                 reason=_text("Lý do gia hạn", payload), actor=secretariat)
     dossier = {
@@ -183,7 +187,10 @@ def build_world(payload: str = "") -> World:
     job = _finished_job(secretariat, _text("Công việc", payload))
     db.session.flush()
 
+    from danvankheo.organisers.services import organiser_of_unit
+
     w.objects = {
+        "organiser_id": organiser_of_unit(unit_a),
         "unit_id": unit_a,
         "user_id": staff_a,
         "initiative_id": main,
