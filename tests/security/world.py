@@ -58,7 +58,6 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
     (`tests.factories.inside_organiser`); `organiser_id` then names that organiser, whose
     2027 deadline the world sets."""
     from danvankheo.awards import services as awards
-    from danvankheo.awards.models import AwardForm
     from danvankheo.evidence.services import attach
     from danvankheo.notifications.services import notify
     from danvankheo.registry.deadlines import grant_extension, set_year_settings
@@ -150,7 +149,8 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
                                submit=False)
 
     # Awards from the 2026 round: a draft proposal and an approved one.
-    form = db.session.scalars(select(AwardForm).order_by(AwardForm.id)).first()
+    # The first form of the catalogue that the round's organiser may propose (its level).
+    form = awards.award_forms_for(finalised.round.organiser)[0]
     excellent = awards.excellent_initiative_ids(finalised.round)
     approved = awards.create_proposal(finalised.round, excellent[:1], form, actor=secretariat,
                                       title=_text("Danh sách đã khen", payload))
