@@ -78,3 +78,21 @@ def save(name: str, data: dict) -> Path:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
+
+
+def secretariat_round(db, login: str = "noivu"):
+    """The round the benchmarks measure: the latest round in scoring of the organiser whose
+    secretariat `login` is (province 1's in the two-level national dataset, the only one in
+    the province dataset); any latest round in scoring if `login` holds no such grant."""
+    from sqlalchemy import select
+
+    from danvankheo.auth.models import Role, User, UserRole
+    from danvankheo.scoring.models import Round, RoundState
+
+    organiser_id = db.session.scalar(
+        select(UserRole.organiser_id).join(User, User.id == UserRole.user_id)
+        .where(User.login == login, UserRole.role == Role.SECRETARIAT).order_by(UserRole.organiser_id))
+    query = select(Round).where(Round.state == RoundState.SCORING).order_by(Round.year.desc(), Round.id)
+    if organiser_id is not None:
+        query = query.where(Round.organiser_id == organiser_id)
+    return db.session.scalars(query).first()

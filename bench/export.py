@@ -198,16 +198,18 @@ def run(repeat: int = 3) -> dict:
 
 def route_timing(database_url: str, label: str, repeat: int = 2) -> dict:
     """The whole ranking export as a user gets it: GET /xuat-excel/dot-danh-gia/<id>/xep-hang
-    (ranking computed, the ranking sheet and the per-score detail sheet written)."""
+    (ranking computed, the ranking sheet and the per-score detail sheet written), by `noivu`
+    for its organiser's round (province 1's in the two-level national dataset)."""
     from sqlalchemy import func, select
 
+    from bench.common import secretariat_round
     from bench.generate import PASSWORD, make_app
     from danvankheo.extensions import db
-    from danvankheo.scoring.models import Round, RoundState, Score, Scorecard, ScorecardState
+    from danvankheo.scoring.models import Score, Scorecard, ScorecardState
 
     app = make_app(database_url, WTF_CSRF_ENABLED=False)
     with app.app_context():
-        round_id = db.session.scalar(select(Round.id).where(Round.state == RoundState.SCORING).order_by(Round.year.desc()))
+        round_id = secretariat_round(db, "noivu").id  # the round of noivu's organiser
         detail_rows = db.session.scalar(
             select(func.count()).select_from(Score).join(Scorecard, Score.scorecard_id == Scorecard.id)
             .where(Scorecard.round_id == round_id, Scorecard.state == ScorecardState.SUBMITTED))

@@ -5,9 +5,17 @@
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/dvk_bench --create-database --reset
 
 Presets (see PRESETS): `province` is one province of about 150 units with 2,500 models a year
-over three years; `national` is 34 provinces, about 3,500 units, 70,000 models in the benchmark
-year plus two smaller earlier years, 5 evaluators per model scoring 5 criteria, and a few
-evidence files per model.
+over three years, run by one organiser (the province, the deployment's default); `national` is
+34 provinces, about 3,500 units, 70,000 models in the benchmark year plus two smaller earlier
+years, 5 evaluators per model scoring 5 criteria, and a few evidence files per model.
+
+The national preset has two levels (`Preset.two_levels`, issue 14): a national root unit
+("Ban Dân vận Trung ương", code TW) is the default organiser, and each province under it is an
+organiser of its own (level PROVINCE) with its own secretariat (`noivu.p01` … `noivu.p34`;
+`noivu` is a second account of province 1's), its own observer (`theodoi.p01` …), its council
+(the evaluators split between the provinces, in the province's Ban Dân vận) and its own round
+a year over its own models. `theodoi` observes from the national organiser: it reads every
+province. The one-organiser presets keep `noivu` and `theodoi` as the province's.
 
 Rows are written with bulk inserts (`session.execute(insert(Model), [dict, ...])`, in batches),
 not object by object, so the national preset takes minutes. Primary keys are assigned here, so
@@ -55,13 +63,16 @@ class Preset:
     # Share of scope units that submit nothing in the benchmark year (compliance view).
     silent_units_share: float = 0.03
     evidence_per_model: tuple[int, int] = (1, 4)
+    # A national root organiser with one organiser per province (see the module's docstring);
+    # False: one organiser, the first province, runs everything.
+    two_levels: bool = False
 
 
 PRESETS = {
     "province": Preset("province", provinces=1, communes_per_province=120,
                        years={2024: 2500, 2025: 2500, 2026: 2500}, evaluators=30),
     "national": Preset("national", provinces=34, communes_per_province=73,
-                       years={2024: 10000, 2025: 10000, 2026: 70000}, evaluators=700),
+                       years={2024: 10000, 2025: 10000, 2026: 70000}, evaluators=700, two_levels=True),
     # Two rounds of different sizes (about 50,000 and 200,000 score rows) for bench.job_export:
     # the background export at two sizes, in a few minutes on two cores.
     "jobs": Preset("jobs", provinces=2, communes_per_province=60, years={2025: 2000, 2026: 8000},
@@ -69,7 +80,34 @@ PRESETS = {
     # A few hundred rows: for trying the generator and in the test suite.
     "tiny": Preset("tiny", provinces=1, communes_per_province=8, years={2025: 60, 2026: 120},
                    evaluators=8),
+    # The national preset's shape in a few hundred rows: for the test suite.
+    "tiny-national": Preset("tiny-national", provinces=3, communes_per_province=4,
+                            years={2025: 60, 2026: 120}, evaluators=18, two_levels=True),
 }
+
+# Centrally governed cities among names.PROVINCES: "UBND thành phố Hà Nội".
+CITIES = {"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"}
+NATIONAL_CODE = "TW"
+NATIONAL_NAME = "Ban Dân vận Trung ương"
+
+
+@dataclass
+class Province:
+    """One province of the dataset and, with two levels, the organiser that runs its competition."""
+
+    index: int
+    name: str
+    organiser_id: int
+    root: dict
+    council: dict
+    model_units: list[dict] = field(default_factory=list)
+    evaluators: list[dict] = field(default_factory=list)
+    secretariat_id: int = 0
+
+    @property
+    def code(self) -> str:
+        return f"p{self.index:02d}"
+
 
 FIELDS = ["economy", "culture_society", "defence_security", "political_system"]
 
@@ -89,7 +127,9 @@ class Context:
     staff_by_unit: dict[int, int] = field(default_factory=dict)
     evaluators: list[dict] = field(default_factory=list)
     secretariat_id: int = 0
-    organiser_id: int = 1
+    organiser_id: int = 1  # the default organiser
+    provinces: list[Province] = field(default_factory=list)
+    province_of_unit: dict[int, Province] = field(default_factory=dict)
     admin_id: int = 0
     initiatives_by_year: dict[int, list[dict]] = field(default_factory=dict)
 
@@ -151,11 +191,41 @@ def _user_row(ctx: Context, *, login: str, full_name: str, unit_id: int | None, 
 # Units and users
 
 
+def _province_label(province: str) -> str:
+    """"tỉnh Ninh Bình", "thành phố Hà Nội", "Thành phố Hồ Chí Minh"."""
+    if province.startswith("Thành phố"):
+        return province
+    return f"thành phố {province}" if province in CITIES else f"tỉnh {province}"
+
+
+def _organiser_row(ctx: Context, organiser_id: int, unit: dict, *, is_default: bool, parent_id: int | None,
+                   secretariat_name: str, place_name: str) -> dict:
+    from danvankheo.organisers.models import OrganiserLevel
+
+    return {
+        # There is no central level: the national organiser awards at the highest level there is.
+        "id": organiser_id, "unit_id": unit["id"], "level": OrganiserLevel.PROVINCE, "is_default": is_default,
+        "parent_id": parent_id, "secretariat_name": secretariat_name, "parent_body_name": "",
+        "issuing_body_name": "", "number_suffix": "", "place_name": place_name, "signer_authority": "",
+        "signer_title": "", "signer_name": "", "decision_body_name": "", "decision_number_suffix": "",
+        "submission_addressee": "", "vote_threshold_percent": 51, "created_at": unit["created_at"],
+    }
+
+
 def generate_units(ctx: Context) -> None:
+    """The unit tree and its organisers.
+
+    Two levels: the national root (TW) is the default organiser, each province root under it an
+    organiser whose subtree (departments, organisations, public services, communes and its Ban
+    Dân vận, the council's unit) is its own. One level: the first province root is the only
+    organiser and every unit belongs to it.
+    """
+    from danvankheo.organisers.models import Organiser
     from danvankheo.units.models import Unit, UnitKind
 
     rng, rows = ctx.rng, []
     created = datetime(2024, 1, 2, 1, 0, tzinfo=UTC)
+    two_levels = ctx.preset.two_levels
 
     def add(code: str, name: str, kind: UnitKind, parent: dict | None) -> dict:
         uid = ctx.new_id("units")
@@ -167,13 +237,38 @@ def generate_units(ctx: Context) -> None:
         rows.append(row)
         return row
 
+    organisers: list[dict] = []
+    national = None
+    if two_levels:
+        national = add(NATIONAL_CODE, NATIONAL_NAME, UnitKind.OTHER, None)
+        national["organiser_id"] = ctx.organiser_id = ctx.new_id("organisers")
+        organisers.append(_organiser_row(ctx, ctx.organiser_id, national, is_default=True, parent_id=None,
+                                         secretariat_name=f"Văn phòng {NATIONAL_NAME}", place_name="Hà Nội"))
     provinces = names.PROVINCES[: ctx.preset.provinces] if ctx.preset.provinces > 1 else ["Ninh Bình"]
     for p_index, province in enumerate(provinces, start=1):
         pcode = f"P{p_index:02d}"
-        root = add(pcode, f"UBND tỉnh {province}" if "Thành phố" not in province else f"UBND {province}",
-                   UnitKind.PROVINCE, None)
-        council = add(f"{pcode}-BDV", f"Ban Dân vận Tỉnh ủy {province}", UnitKind.OTHER, None)
+        label = _province_label(province)
+        root = add(pcode, f"UBND {label}", UnitKind.PROVINCE, national)
+        if two_levels:
+            organiser_id = ctx.new_id("organisers")
+            organisers.append(_organiser_row(
+                ctx, organiser_id, root, is_default=False, parent_id=ctx.organiser_id,
+                secretariat_name=f"Sở Nội vụ {label}", place_name=province.removeprefix("Thành phố ")))
+        elif p_index == 1:
+            organiser_id = ctx.organiser_id = ctx.new_id("organisers")
+            organisers.append(_organiser_row(ctx, organiser_id, root, is_default=True, parent_id=None,
+                                             secretariat_name="Sở Nội vụ", place_name=""))
+        party = "Thành ủy" if label.lower().startswith("thành phố") else "Tỉnh ủy"
+        # With two levels the council's unit sits in the province's subtree, so it belongs to the
+        # province's organiser; with one, it stays a root unit as before.
+        council = add(f"{pcode}-BDV", f"Ban Dân vận {party} {province.removeprefix('Thành phố ')}",
+                      UnitKind.OTHER, root if two_levels else None)
         ctx.evaluator_units.append(council)
+        if two_levels or p_index == 1:
+            ctx.provinces.append(Province(index=p_index, name=province, organiser_id=organiser_id,
+                                          root=root, council=council))
+        competition = ctx.provinces[-1]
+        start = len(ctx.model_units)
         for code, name in names.DEPARTMENTS:
             ctx.model_units.append(add(f"{pcode}-{code}", f"{name} {province}", UnitKind.DEPARTMENT, root))
         for code, name in names.ORGANISATIONS:
@@ -186,24 +281,23 @@ def generate_units(ctx: Context) -> None:
             place = f"{rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}"
             level = "phường" if n % 4 == 0 else "xã"
             ctx.model_units.append(add(f"{pcode}-X{n:03d}", f"UBND {level} {place}", UnitKind.COMMUNE, root))
-    # The whole dataset belongs to one organiser, the first root unit (the deployment's default).
-    ctx.organiser_id = 1
+        competition.model_units.extend(ctx.model_units[start:])
+    # Every unit's organiser: the nearest organiser at or above it (what
+    # organisers.services.refresh_unit_organisers keeps), the national root's its own.
+    by_code = {f"P{p.index:02d}": p for p in ctx.provinces}
     for row in rows:
-        row["organiser_id"] = ctx.organiser_id
+        if "organiser_id" in row:
+            continue
+        competition = by_code.get(row["code"].split("-")[0]) if two_levels else ctx.provinces[0]
+        row["organiser_id"] = competition.organiser_id
+        ctx.province_of_unit[row["id"]] = competition
     ctx.units = rows
     ctx.insert(Unit, rows)
-    from danvankheo.organisers.models import Organiser, OrganiserLevel
-
-    ctx.insert(Organiser, [{
-        "id": ctx.organiser_id, "unit_id": rows[0]["id"], "level": OrganiserLevel.PROVINCE, "is_default": True,
-        "parent_id": None, "secretariat_name": "Sở Nội vụ", "parent_body_name": "", "issuing_body_name": "",
-        "number_suffix": "", "place_name": "", "signer_authority": "", "signer_title": "", "signer_name": "",
-        "decision_body_name": "", "decision_number_suffix": "", "submission_addressee": "",
-        "vote_threshold_percent": 51, "created_at": created,
-    }])
+    ctx.insert(Organiser, organisers)
 
 
 def generate_users(ctx: Context) -> None:
+    """Accounts and their roles, the scoped ones granted within an organiser (role_grants)."""
     from danvankheo.auth.models import SCOPED_ROLES, Role, User, UserRole
 
     # One hash for every generated account (scrypt, as production uses): hashing 4,000
@@ -211,29 +305,65 @@ def generate_users(ctx: Context) -> None:
     password_hash = generate_password_hash(PASSWORD)
     rng, users, roles = ctx.rng, [], []
 
-    def add(login: str, unit_id: int | None, position: str, *user_roles: Role, full_name: str | None = None):
+    def add(login: str, unit_id: int | None, position: str, *user_roles: Role, full_name: str | None = None,
+            organiser_id: int | None = None):
         row = _user_row(ctx, login=login, full_name=full_name or _person(rng), unit_id=unit_id,
                         position=position, password_hash=password_hash)
         users.append(row)
         roles.extend({"user_id": row["id"], "role": role,
-                      "organiser_id": ctx.organiser_id if role in SCOPED_ROLES else None} for role in user_roles)
+                      "organiser_id": (organiser_id or ctx.organiser_id) if role in SCOPED_ROLES else None}
+                     for role in user_roles)
         return row
 
-    first_council = ctx.evaluator_units[0]
+    first = ctx.provinces[0]
     ctx.admin_id = add("admin", None, "Quản trị hệ thống", Role.ADMIN, full_name="Nguyễn Văn Quản")["id"]
-    ctx.secretariat_id = add("noivu", first_council["id"], "Chuyên viên Phòng Nội vụ", Role.SECRETARIAT,
-                             full_name="Trần Thị Thu Hà")["id"]
-    add("theodoi", first_council["id"], "Phó Trưởng ban Dân vận", Role.OBSERVER, full_name="Bùi Thị Hạnh")
+    # `noivu` is province 1's secretariat (with two levels, beside noivu.p01): the account the
+    # benchmarks log in with.
+    ctx.secretariat_id = add("noivu", first.council["id"], "Chuyên viên Phòng Nội vụ", Role.SECRETARIAT,
+                             full_name="Trần Thị Thu Hà", organiser_id=first.organiser_id)["id"]
+    first.secretariat_id = ctx.secretariat_id
+    if ctx.preset.two_levels:
+        # The national observer reads every province (observers read the organisers nested below).
+        add("theodoi", ctx.units[0]["id"], "Vụ trưởng, Ban Dân vận Trung ương", Role.OBSERVER,
+            full_name="Bùi Thị Hạnh", organiser_id=ctx.organiser_id)
+        for province in ctx.provinces:
+            secretariat = add(f"noivu.{province.code}", province.council["id"], "Chuyên viên Sở Nội vụ",
+                              Role.SECRETARIAT, organiser_id=province.organiser_id)
+            if province.index > 1:
+                province.secretariat_id = secretariat["id"]
+            add(f"theodoi.{province.code}", province.council["id"], "Phó Trưởng ban Dân vận", Role.OBSERVER,
+                organiser_id=province.organiser_id)
+    else:
+        add("theodoi", first.council["id"], "Phó Trưởng ban Dân vận", Role.OBSERVER, full_name="Bùi Thị Hạnh")
     for unit in ctx.model_units:
         row = add(f"cb.{unit['code'].lower()}", unit["id"], rng.choice(names.POSITIONS), Role.STAFF)
         ctx.staff_by_unit[unit["id"]] = row["id"]
     # Evaluators sit in the councils' units (Ban Dân vận), which register no models, so no
-    # assignment ever meets a conflict of interest.
+    # assignment ever meets a conflict of interest. With two levels each province's council
+    # is its own share of them, granted in its organiser.
     for n in range(1, ctx.preset.evaluators + 1):
         council = ctx.evaluator_units[(n - 1) % len(ctx.evaluator_units)]
-        ctx.evaluators.append(add(f"gk{n:04d}", council["id"], "Thành viên Hội đồng", Role.EVALUATOR))
+        competition = ctx.province_of_unit.get(council["id"], first)
+        row = add(f"gk{n:04d}", council["id"], "Thành viên Hội đồng", Role.EVALUATOR,
+                  organiser_id=competition.organiser_id)
+        ctx.evaluators.append(row)
+        competition.evaluators.append(row)
     ctx.insert(User, users)
     ctx.insert(UserRole, roles)
+
+
+def generate_deadlines(ctx: Context) -> None:
+    """Each competition's submission deadline of each year, at the app's defaults, owned by its
+    organiser."""
+    from danvankheo.registry.deadlines import DEFAULT_SCOPE_KINDS, default_deadline
+    from danvankheo.registry.models import SubmissionDeadline
+
+    ctx.insert(SubmissionDeadline, (
+        {"id": ctx.new_id("submission_deadlines"), "organiser_id": province.organiser_id, "year": year,
+         "deadline_at": default_deadline(year), "scope_kinds": ",".join(k.value for k in DEFAULT_SCOPE_KINDS),
+         "updated_by_id": province.secretariat_id, "updated_at": datetime(year, 3, 1, 2, 0, tzinfo=UTC)}
+        for year in sorted(ctx.preset.years) for province in ctx.provinces
+    ))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +431,8 @@ def _initiative_rows(ctx: Context, year: int, accepted: int) -> Iterator[tuple[d
                                 "actor_id": staff, "occurred_at": submitted, "reason": None, "is_late": False})
         if status in (Status.ACCEPTED, Status.RETURNED, Status.REJECTED):
             transitions.append({"initiative_id": iid, "from_status": Status.SUBMITTED, "to_status": status,
-                                "actor_id": ctx.secretariat_id, "occurred_at": submitted + timedelta(days=3),
+                                "actor_id": ctx.province_of_unit[unit["id"]].secretariat_id,
+                                "occurred_at": submitted + timedelta(days=3),
                                 "reason": None if status is Status.ACCEPTED else "Hồ sơ chưa đầy đủ minh chứng.",
                                 "is_late": False})
         if status is Status.WITHDRAWN:
@@ -454,17 +585,27 @@ def generate_scoring(ctx: Context) -> None:
 
     rng, p = ctx.rng, ctx.preset
     benchmark_year = max(p.years)
-    evaluators = ctx.evaluators
     unit_path = {u["id"]: u["path"] for u in ctx.units}
-    evaluator_path = {e["id"]: unit_path[e["unit_id"]] for e in evaluators}
+    evaluator_path = {e["id"]: unit_path[e["unit_id"]] for e in ctx.evaluators}
     half = Decimal("0.5")
+    # One round a year per competition (with two levels, per province organiser), over its own
+    # accepted models, scored by its own council.
+    rounds = []
     for year, models in sorted(ctx.initiatives_by_year.items()):
-        accepted = [m for m in models if m["status"].value == "accepted"]
+        for province in ctx.provinces:
+            accepted = [m for m in models if m["status"].value == "accepted"
+                        and ctx.province_of_unit[m["unit_id"]] is province]
+            rounds.append((year, province, accepted))
+    for year, province, accepted in rounds:
+        evaluators = province.evaluators
         is_current = year == benchmark_year
         round_id = ctx.new_id("rounds")
+        title = f"Đánh giá mô hình “Dân vận khéo” năm {year}"
+        if p.two_levels:
+            title = f"Đánh giá mô hình “Dân vận khéo” {_province_label(province.name)} năm {year}"
         ctx.insert(sm.Round, [{
-            "id": round_id, "organiser_id": ctx.organiser_id, "year": year,
-            "name": f"Đánh giá mô hình “Dân vận khéo” năm {year}",
+            "id": round_id, "organiser_id": province.organiser_id, "year": year,
+            "name": title,
             # The benchmark year's round is being scored (evaluators' pages are live); earlier
             # rounds are closed.
             "state": sm.RoundState.SCORING if is_current else sm.RoundState.CLOSED,
@@ -475,7 +616,7 @@ def generate_scoring(ctx: Context) -> None:
             "disagreement_threshold": Decimal(20), "is_blind": True,
             "grade_excellent_min": Decimal(90), "grade_good_min": Decimal(75), "grade_fair_min": Decimal(60),
             "scope_unit_id": None, "scope_unit_kind": None, "scope_field": None,
-            "created_at": datetime(year, 10, 16, 1, 0, tzinfo=UTC), "created_by_id": ctx.secretariat_id,
+            "created_at": datetime(year, 10, 16, 1, 0, tzinfo=UTC), "created_by_id": province.secretariat_id,
             "finalised_at": None,
         }])
         criteria = []
@@ -627,7 +768,7 @@ def generate(preset: Preset, database_url: str, *, seed: int = 8, reset: bool = 
             raise SystemExit("The database already holds units: pass --reset to rebuild it from scratch.")
         ctx = Context(preset=preset, rng=random.Random(seed), db=db,
                       upload_folder=Path(app.config["UPLOAD_FOLDER"]))
-        for fn in [generate_units, generate_users, generate_initiatives, *STEPS]:
+        for fn in [generate_units, generate_users, generate_deadlines, generate_initiatives, *STEPS]:
             t0 = time.perf_counter()
             fn(ctx)
             db.session.flush()

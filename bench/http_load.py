@@ -5,7 +5,10 @@ pages, driven by wrk on loopback; throughput against a trivial page of the same 
 
 The server is `deploy/gunicorn.conf.py` with production settings serving `bench.wsgi:app`
 (the app plus `/_bench/trivial`, a page of the app's layout with no data). Sessions are made
-by logging in through the real form (secretariat, observer, evaluators, unit staff). The mix
+by logging in through the real form (secretariat, observer, evaluators, unit staff), all of
+one organiser: `noivu` and `theodoi.p01` with province 1's round, council and units in the
+two-level national dataset (the national observer's pages are bench.levels'), `noivu` and
+`theodoi` in the one-organiser province dataset. The mix
 cycles through a fixed list of 71 (page, session) pairs: registry list with filters and
 searches, model pages, the compliance view, the dashboard, the evaluators' queues and scoring
 forms (14), the round's progress page (7) and its ranking (1: it ranks the whole round).
@@ -89,39 +92,47 @@ end
 
 def _sample(database_url: str) -> dict:
     """Ids and logins for the mix, read from the generated dataset."""
+    from bench.common import secretariat_round
     from bench.generate import make_app
+    from danvankheo.auth.models import User
     from danvankheo.extensions import db
     from danvankheo.registry.models import Initiative, Status
-    from danvankheo.scoring.models import Assignment, Round, RoundState
+    from danvankheo.scoring.models import Assignment
     from danvankheo.units.models import Unit, UnitKind
 
     app = make_app(database_url)
     with app.app_context():
-        round_id = db.session.scalar(select(Round.id).where(Round.state == RoundState.SCORING).order_by(Round.year.desc()))
-        year = db.session.scalar(select(Round.year).where(Round.id == round_id))
+        round_ = secretariat_round(db, "noivu")
+        round_id, year, organiser_id = round_.id, round_.year, round_.organiser_id
+        own_units = select(Unit.id).where(Unit.organiser_id == organiser_id)
         models = list(db.session.scalars(
-            select(Initiative.id).where(Initiative.year == year, Initiative.status == Status.ACCEPTED)
+            select(Initiative.id).where(Initiative.year == year, Initiative.status == Status.ACCEPTED,
+                                        Initiative.unit_id.in_(own_units))
             .order_by(func.random()).limit(40)))
         evaluators = db.session.execute(
             select(Assignment.evaluator_id, func.min(Assignment.initiative_id))
             .where(Assignment.round_id == round_id).group_by(Assignment.evaluator_id)
             .order_by(Assignment.evaluator_id).limit(6)).all()
-        from danvankheo.auth.models import User
-
         logins = dict(db.session.execute(select(User.id, User.login).where(User.id.in_([e for e, _ in evaluators]))).all())
-        provinces = list(db.session.scalars(select(Unit.id).where(Unit.kind == UnitKind.PROVINCE).limit(10)))
+        provinces = list(db.session.scalars(
+            select(Unit.id).where(Unit.kind == UnitKind.PROVINCE, Unit.organiser_id == organiser_id).limit(10)))
         staff_unit = db.session.execute(
             select(Unit.code, func.min(Initiative.id)).join(Initiative, Initiative.unit_id == Unit.id)
-            .where(Initiative.year == year).group_by(Unit.code).order_by(Unit.code).limit(3)).all()
+            .where(Initiative.year == year, Unit.organiser_id == organiser_id)
+            .group_by(Unit.code).order_by(Unit.code).limit(3)).all()
+        # The province's own observer in the two-level dataset, else the one observer.
+        observer = "theodoi.p01" if db.session.scalar(select(User.id).where(User.login == "theodoi.p01")) \
+            else "theodoi"
         db.engine.dispose()
-    return {"round_id": round_id, "year": year, "models": models, "provinces": provinces,
+    return {"round_id": round_id, "year": year, "organiser_id": organiser_id, "models": models,
+            "provinces": provinces, "observer": observer,
             "evaluators": [(logins[e], i) for e, i in evaluators],
             "staff": [(f"cb.{code.lower()}", i) for code, i in staff_unit]}
 
 
 def build_mix(sample: dict, cookies: dict[str, str], rng: random.Random) -> list[tuple[str, str]]:
     year, round_id = sample["year"], sample["round_id"]
-    secretariat, observer = cookies["noivu"], cookies["theodoi"]
+    secretariat, observer = cookies["noivu"], cookies[sample["observer"]]
     searches = ["dan van kheo", "chuyển đổi số", "nong thon moi", "OCOP", "xoa nha tam", "Hòa Bình"]
     mix: list[tuple[str, str]] = []
     for n in range(49):
@@ -200,10 +211,12 @@ def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int
     work = Path(tempfile.mkdtemp(prefix="dvk-http-"))
     env = {"DATABASE_URL": database_url, "UPLOAD_FOLDER": str(work / "evidence"), "INSTANCE_PATH": str(work / "i"),
            "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": "0", "LOG_REQUESTS": "0"}
-    results: dict = {"dataset": label, "mix_name": mix_name, "workers": workers, "seconds": seconds, "runs": {}}
+    results: dict = {"dataset": label, "mix_name": mix_name, "workers": workers, "seconds": seconds, "runs": {},
+                     "round_id": sample["round_id"], "organiser_id": sample["organiser_id"],
+                     "readers": ["noivu", sample["observer"]]}
     with GunicornServer(env, workers=workers, log_path=work / "gunicorn.log", app="bench.wsgi:app") as server:
         cookies = {}
-        logins = ["noivu", "theodoi"] + [login for login, _ in sample["evaluators"]] + [login for login, _ in sample["staff"]]
+        logins = ["noivu", sample["observer"]] + [login for login, _ in sample["evaluators"]] + [login for login, _ in sample["staff"]]
         for login in logins:
             browser = Browser(server.url)
             assert browser.login(login, PASSWORD) == 302, f"login {login} failed"

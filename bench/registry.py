@@ -2,8 +2,10 @@
 
     DATABASE_URL=postgresql+psycopg://.../dvk_bench python -m bench.registry
 
-Requests go through the whole app in-process (Flask's test client, logged in as the
-secretariat, who sees every submitted model), rendering included: list pages with varied
+Requests go through the whole app in-process (Flask's test client), rendering included, for
+two readers in turn: `noivu`, province 1's secretariat (its filters are its province and its
+communes), and `theodoi`, the national observer, who reads every province (filters over the
+whole country); in the province dataset both read the one province. List pages with varied
 filters (year, field, state, kind, a province's subtree, one commune) and searches typed with
 and without diacritics, alone and combined with filters, in a fixed shuffled order. Then list
 pages filtered by a typed unit name or code (`ten_don_vi`, the unit filter's text box), and
@@ -35,14 +37,31 @@ FIELDS = ["economy", "culture_society", "defence_security", "political_system"]
 STATUSES = ["accepted", "submitted", "returned", "rejected"]
 
 
-def build_urls(db, rng: random.Random, count: int = 300) -> list[tuple[str, str]]:
-    """(kind, url) pairs: 'list' for filter-only pages, 'search' for pages with a query."""
+def _within(query, organiser_id: int | None):
+    from danvankheo.units.models import Unit
+
+    return query if organiser_id is None else query.where(Unit.organiser_id == organiser_id)
+
+
+def reader_organiser(db, login: str) -> int | None:
+    """The organiser a secretariat's filters stay in; None for an observer (reads all below)."""
+    from danvankheo.auth.models import Role, User, UserRole
+
+    return db.session.scalar(
+        select(UserRole.organiser_id).join(User, User.id == UserRole.user_id)
+        .where(User.login == login, UserRole.role == Role.SECRETARIAT).order_by(UserRole.organiser_id))
+
+
+def build_urls(db, rng: random.Random, count: int = 300, organiser_id: int | None = None) -> list[tuple[str, str]]:
+    """(kind, url) pairs: 'list' for filter-only pages, 'search' for pages with a query; the unit
+    filters within `organiser_id`'s units when given."""
     from danvankheo.registry.models import Initiative
     from danvankheo.units.models import Unit, UnitKind
 
     years = sorted(db.session.scalars(select(Initiative.year).distinct()))
-    provinces = list(db.session.scalars(select(Unit.id).where(Unit.kind == UnitKind.PROVINCE)))
-    communes = list(db.session.scalars(select(Unit.id).where(Unit.kind == UnitKind.COMMUNE).limit(400)))
+    provinces = list(db.session.scalars(_within(select(Unit.id).where(Unit.kind == UnitKind.PROVINCE), organiser_id)))
+    communes = list(db.session.scalars(
+        _within(select(Unit.id).where(Unit.kind == UnitKind.COMMUNE), organiser_id).order_by(Unit.id).limit(400)))
     total = db.session.scalar(select(func.count()).select_from(Initiative))
     pages = max(1, min(40, total // 25))
     urls = []
@@ -75,14 +94,17 @@ UNIT_TEXTS = ["ninh binh", "Ninh Bình", "HÀ NỘI", "so y te", "Sở Tư pháp
               "ban dan van", "hoi nong dan", "xa", "phuong", "UBND xã", "tinh doan", "bao hiem xa hoi"]
 
 
-def build_unit_urls(db, rng: random.Random, count: int = 60) -> list[tuple[str, str]]:
+def build_unit_urls(db, rng: random.Random, count: int = 60,
+                    organiser_id: int | None = None) -> list[tuple[str, str]]:
     """('unit', url) list pages filtered by a typed unit name, alone or with a year or a search;
     ('lookup', url) the suggestions for the same kind of text, as typed letter by letter."""
     from danvankheo.registry.models import Initiative
     from danvankheo.units.models import Unit, UnitKind
 
     years = sorted(db.session.scalars(select(Initiative.year).distinct()))
-    communes = list(db.session.execute(select(Unit.name, Unit.code).where(Unit.kind == UnitKind.COMMUNE).limit(400)))
+    communes = list(db.session.execute(
+        _within(select(Unit.name, Unit.code).where(Unit.kind == UnitKind.COMMUNE), organiser_id)
+        .order_by(Unit.id).limit(400)))
     urls = []
     for n in range(count):
         pick = n % 4 if communes else 2
@@ -104,7 +126,7 @@ def build_unit_urls(db, rng: random.Random, count: int = 60) -> list[tuple[str, 
     return urls
 
 
-def run(database_url: str, label: str = "national", count: int = 300) -> dict:
+def run(database_url: str, label: str = "national", count: int = 300, login: str = "noivu") -> dict:
     from bench.generate import PASSWORD, make_app
     from bench.wsgi import TRIVIAL_PATH, add_trivial_route
     from danvankheo.extensions import db
@@ -112,12 +134,13 @@ def run(database_url: str, label: str = "national", count: int = 300) -> dict:
     app = add_trivial_route(make_app(database_url, WTF_CSRF_ENABLED=False))
     rng = random.Random(8)
     with app.app_context():
-        urls = build_urls(db, rng, count)
-        unit_urls = build_unit_urls(db, random.Random(9), count // 5)
+        organiser_id = reader_organiser(db, login)
+        urls = build_urls(db, rng, count, organiser_id)
+        unit_urls = build_unit_urls(db, random.Random(9), count // 5, organiser_id)
         db.session.remove()
     client = app.test_client()
-    response = client.post("/dang-nhap", data={"login": "noivu", "password": PASSWORD})
-    assert response.status_code == 302, "login as noivu failed: is the dataset generated?"
+    response = client.post("/dang-nhap", data={"login": login, "password": PASSWORD})
+    assert response.status_code == 302, f"login as {login} failed: is the dataset generated?"
 
     def timed(url: str) -> float:
         started = time.perf_counter()
@@ -146,7 +169,8 @@ def run(database_url: str, label: str = "national", count: int = 300) -> dict:
     summary["all"] = {"n": len(pages), "p50": percentile(pages, 50), "p95": percentile(pages, 95), "max": max(pages)}
     trivial = summary["trivial"]["p50"]
     result = {
-        "dataset": label, "requests": len(pages), "summary": summary,
+        "dataset": label, "reader": login, "reader_organiser_id": organiser_id, "requests": len(pages),
+        "summary": summary,
         "ratio_p50_list_to_trivial": summary["list"]["p50"] / trivial,
         "ratio_p50_search_to_trivial": summary["search"]["p50"] / trivial,
         "ratio_p50_unit_to_trivial": summary["unit"]["p50"] / trivial,
@@ -155,21 +179,30 @@ def run(database_url: str, label: str = "national", count: int = 300) -> dict:
     }
     for kind in ("list", "search", "unit", "all", "lookup", "trivial"):
         s = summary[kind]
-        print(f"registry [{label}] {kind:<7} n={s['n']:<4} p50 {ms(s['p50'])}  p95 {ms(s['p95'])}  max {ms(s['max'])}")
-    print(f"registry [{label}] ratio p50 list/trivial {result['ratio_p50_list_to_trivial']:.2f}, "
+        print(f"registry [{label}, {login}] {kind:<7} n={s['n']:<4} p50 {ms(s['p50'])}  p95 {ms(s['p95'])}  max {ms(s['max'])}")
+    print(f"registry [{label}, {login}] ratio p50 list/trivial {result['ratio_p50_list_to_trivial']:.2f}, "
           f"search/trivial {result['ratio_p50_search_to_trivial']:.2f}, "
           f"unit/trivial {result['ratio_p50_unit_to_trivial']:.2f} "
           f"[target p95 < 150 ms: {'met' if result['met'] else 'NOT met'}]")
     return result
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.registry")
+    parser.add_argument("--reader", choices=["noivu", "theodoi", "both"], default="both",
+                        help="province 1's secretariat, the national observer, or both in turn")
+    args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL")
     if not url:
         print("DATABASE_URL is required", file=sys.stderr)
         return 2
     label = os.environ.get("BENCH_LABEL", "national")
-    save(f"registry-{label}", run(url, label=label))
+    # registry-<label> is the secretariat's (as before), registry-<label>-observer the observer's.
+    for login, suffix in (("noivu", ""), ("theodoi", "-observer")):
+        if args.reader in (login, "both"):
+            save(f"registry-{label}{suffix}", run(url, label=label, login=login))
     return 0
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from bench.common import RESULTS, machine
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL = ["ranking", "registry", "export", "upload", "http"]
+ALL = ["ranking", "registry", "levels", "export", "upload", "http"]
 EVIDENCE_ROOT = Path(os.environ.get("BENCH_EVIDENCE_ROOT", "/var/tmp/dvk_bench"))
 
 
@@ -37,12 +37,17 @@ def _is_generated(url: str, preset: str) -> bool:
         engine = create_engine(url)
         with engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
-            if not {"initiatives", "scores", "evidence_files", "rounds"} <= tables:
+            if not {"initiatives", "scores", "evidence_files", "rounds", "organisers"} <= tables:
                 return False
-            expected = max(PRESETS[preset].years.values())
-            entries = conn.scalar(text("SELECT max(c) FROM (SELECT count(*) AS c FROM round_entries GROUP BY round_id) s"))
+            p = PRESETS[preset]
+            # The benchmark year's models in its rounds (one round, or one per province organiser),
+            # and as many organisers as the preset's shape has.
+            entries = conn.scalar(text(
+                "SELECT count(*) FROM round_entries e JOIN rounds r ON r.id = e.round_id WHERE r.year = :y"),
+                {"y": max(p.years)})
+            organisers = conn.scalar(text("SELECT count(*) FROM organisers"))
         engine.dispose()
-        return (entries or 0) >= expected
+        return (entries or 0) >= max(p.years.values()) and organisers == (p.provinces + 1 if p.two_levels else 1)
     except Exception:  # no database yet, or an older schema
         return False
 
@@ -92,18 +97,36 @@ def summary() -> str:
                    f"(app ÷ raw {r['ratio_to_raw_rows_sql']:.2f}), app recompute from the raw rows "
                    f"{r['recompute_seconds']['median'] * 1000:.0f} ms" if "raw_rows_sql_seconds" in r else "")
                 + f" | {r['ratio_median']:.2f} | ≤ 1.5 and < 2 s: {'met' if r['met'] else 'not met'} | {load_of(r)} |")
-    for label in ("national", "province"):
+    for label in ("national", "national-observer", "province"):
         r = load(f"registry-{label}")
         if r:
             s = r["summary"]
+            reader = {"noivu": ", province 1's secretariat", "theodoi": ", national observer"}.get(
+                r.get("reader", ""), "") if label.startswith("national") else ""
             lines.append(
-                f"| registry list/search | {label} | list p50 {s['list']['p50'] * 1000:.0f} / p95 {s['list']['p95'] * 1000:.0f} ms, "
+                f"| registry list/search | {label.split('-')[0]}{reader} | list p50 {s['list']['p50'] * 1000:.0f} / p95 {s['list']['p95'] * 1000:.0f} ms, "
                 f"search p50 {s['search']['p50'] * 1000:.0f} / p95 {s['search']['p95'] * 1000:.0f} ms, "
                 + (f"typed unit p50 {s['unit']['p50'] * 1000:.0f} / p95 {s['unit']['p95'] * 1000:.0f} ms, "
                    f"all pages p95 {s['all']['p95'] * 1000:.0f} ms, " if "unit" in s else "")
                 + f"trivial p50 {s['trivial']['p50'] * 1000:.0f} ms "
                 f"| {r['ratio_p50_list_to_trivial']:.1f} / {r['ratio_p50_search_to_trivial']:.1f} "
                 f"| p95 < 150 ms: {'met' if r['met'] else 'not met'} | {load_of(r)} |")
+    r = load("levels-national")
+    if r:
+        for page in r["pages"]:
+            actor = "province 1's secretariat" if page["actor"] == "noivu" else "national observer"
+            if page["status"] != 200:
+                lines.append(f"| two levels: {actor}, {page['page']} | national | `{page['path']}`: status "
+                             f"{page['status']} | | | {load_of(r)} |")
+                continue
+            lines.append(
+                f"| two levels: {actor}, {page['page']} | national | `{page['path']}` median "
+                f"{page['median_seconds'] * 1000:.0f} ms, trivial {page['trivial_median_seconds'] * 1000:.0f} ms; "
+                f"{page['statements']} statements, SQL {page['sql_seconds'] * 1000:.0f} ms "
+                f"| {page['ratio_to_trivial']:.1f} | | {load_of(r)} |")
+        if r.get("rollup_missing"):
+            lines.append("| two levels: national observer, roll-up `/tong-hop-cap-duoi` | national | "
+                         "not a route of this version of the app | | | |")
     r = load("export")
     if r:
         for key, entry in r.items():
@@ -183,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             failures += _run("bench.ranking", env) != 0
         if "registry" in only:
             failures += _run("bench.registry", env) != 0
+        if label == "national" and "levels" in only:
+            # A province secretariat's pages and the national observer's (two-level dataset).
+            failures += _run("bench.levels", env) != 0
         if "http" in only:
             failures += _run("bench.http_load", env, "--seconds", str(args.http_seconds)) != 0
         if label == "province" and "export" in only:
