@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import Role
-from ..core.permissions import get_or_404, roles_required
+from ..core.permissions import load_for, roles_required
 from ..core.timeutil import local_today
 from ..extensions import db
 from ..organisers import access
@@ -72,7 +72,8 @@ def bulk_review():
 @bp.post("/tinh-hinh-dang-ky/nhac/<int:unit_id>")
 @roles_required(Role.SECRETARIAT, Role.ADMIN)
 def remind_unit(unit_id: int):
-    unit = get_or_404(Unit, unit_id)
+    # Another organiser's unit is not this secretariat's to remind: 404 alike, nothing said.
+    unit = load_for(Unit, unit_id, lambda u: u.organiser_id == access.managed_organiser_id(current_user))
     year = request.args.get("nam", type=int) or local_today().year
     try:
         told = unit_reminders.remind_unit(year, unit, actor=current_user,

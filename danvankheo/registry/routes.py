@@ -274,10 +274,9 @@ def _year_arg() -> int:
 @roles_required(Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN)
 def compliance():
     year = _year_arg()
+    # The units of the organiser the request acts for; a parent's roll-up is a report's job. A
+    # deployment without units yet has no organiser: an empty page.
     organiser_id = current_user.acting_organiser_id
-    if organiser_id is None:
-        abort(404)
-    # The units of the organiser the request acts for; a parent's roll-up is a report's job.
     rows = deadlines.compliance_rows(year, organiser_id)
     status_filter = request.args.get("tinh_trang", "")
     shown = [r for r in rows if r.status.value == status_filter] if status_filter else rows

@@ -74,9 +74,13 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "admin.users": Entry(get=allow(ADMIN)),
     "audit.index": Entry(get=allow(SECRETARIAT, ADMIN)),
     # Upward proposals: the acting organiser's secretariat. The one-organiser world has no level
-    # above, so the form answers 404 without a model (nominations.accept and .return_ need a
-    # two-organiser world: not declared yet).
+    # above, so the form answers 404 without a model, and the decisions are tried on a proposal
+    # that does not exist (who decides a real one, and who may not: tests/organisers).
     "nominations.index": Entry(get=allow(SECRETARIAT, ADMIN)),
+    "nominations.accept": Entry(post=allow(**{SECRETARIAT: NOT_FOUND, ADMIN: NOT_FOUND}),
+                                params={"nomination_id": "no_nomination"}),
+    "nominations.return_": Entry(post=allow(**{SECRETARIAT: NOT_FOUND, ADMIN: NOT_FOUND}),
+                                 params={"nomination_id": "no_nomination"}),
     "nominations.new": Entry(get=allow(**{SECRETARIAT: NOT_FOUND, ADMIN: NOT_FOUND}),
                              post=allow(**{SECRETARIAT: NOT_FOUND, ADMIN: NOT_FOUND})),
     "organisers.rollup": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),

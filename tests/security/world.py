@@ -205,6 +205,7 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
         "notification_id": notification,
         "job_id": job,
         "jobs_filename": "jobs.js",
+        "no_nomination": 987654,
         "extension_id": extension,
         "filename": "reports.css",
         # Alternatives for entries that need another object than the default.
