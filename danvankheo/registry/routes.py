@@ -298,12 +298,10 @@ def compliance():
     )
 
 
-def _managed_organiser_id() -> int:
-    """The organiser whose deadlines the secretariat (or admin) sets in this request."""
-    organiser_id = access.managed_organiser_id(current_user)
-    if organiser_id is None:
-        abort(404)
-    return organiser_id
+def _managed_organiser_id() -> int | None:
+    """The organiser whose deadlines the secretariat (or admin) sets in this request. None in a
+    deployment without units yet: the page shows the defaults and saving says why it cannot."""
+    return access.managed_organiser_id(current_user)
 
 
 def _extension_form(organiser_id: int) -> ExtensionForm:
