@@ -9,6 +9,7 @@ from .auth.services import create_user
 from .extensions import db
 from .organisers.models import Organiser, OrganiserLevel
 from .organisers.services import make_organiser
+from .registry.deadlines import default_deadline, set_year_settings
 from .units.models import Unit, UnitKind
 from .units.services import create_unit
 
@@ -90,8 +91,12 @@ def seed_demo() -> bool:
             created = True
     commune = units.get(COMMUNE_ORGANISER)
     if commune is not None and not db.session.scalar(select(Organiser.id).where(Organiser.unit_id == commune.id)):
-        make_organiser(commune, level=OrganiserLevel.COMMUNE, **COMMUNE_SETTINGS)
+        organiser = make_organiser(commune, level=OrganiserLevel.COMMUNE, **COMMUNE_SETTINGS)
         db.session.refresh(commune)
+        # The commune's own divisions and schools must register, by its own deadline.
+        for year in (2025, 2026):
+            set_year_settings(year, deadline_at=default_deadline(year), organiser_id=organiser.id,
+                              kinds=[UnitKind.DIVISION, UnitKind.PUBLIC_SERVICE])
         created = True
     existing = set(db.session.scalars(select(User.login)))
     for login, name, unit_code, roles in DEMO_ACCOUNTS:

@@ -160,6 +160,7 @@ PREFIX_LABELS = {
 # Field names of the recorded changes, as the forms call them.
 FIELD_LABELS = {
     "units": "Số đơn vị",
+    "is_thematic": "Khen thưởng theo chuyên đề",
     "secretariat_name": "Cơ quan thường trực",
     "parent_body_name": "Cơ quan chủ quản",
     "issuing_body_name": "Cơ quan ban hành",

@@ -125,7 +125,7 @@ def propose_and_approve(j: Journey) -> None:
     from danvankheo.awards import services as awards
 
     awards.seed_default_award_forms()
-    form = awards.award_forms(active_only=True)[0]
+    form = awards.award_forms_for(j.round.organiser, active_only=True)[0]
     j.proposal = awards.create_proposal(j.round, [j.initiative.id], form, actor=j.secretariat)
     details = awards.ProposalDetails(
         title=j.proposal.title, submission_number="12", submission_date=date(2026, 11, 20),

@@ -20,7 +20,7 @@ from danvankheo.reports.periodic import Period, build_periodic_report
 from tests.awards.builders import build_finalised_round
 
 PROVINCIAL = "Bằng khen của Chủ tịch UBND tỉnh"
-COMMUNE_FORM = "Giấy khen của Chủ tịch UBND xã"
+SECOND_FORM = "Giấy khen của Trưởng Ban Dân vận Tỉnh ủy"  # another form of the province level
 
 
 def _form(name: str) -> AwardForm:
@@ -51,7 +51,7 @@ def proposals(app):
                           on=datetime(2026, 10, 20, 3, tzinfo=UTC))
     awards.approve_proposal(approved, "2150/QĐ-UBND", date(2026, 11, 2))
     awards.revoke_award(approved.lines[1], "Hồ sơ không đúng sự thật.")
-    _submitted(round_, [built.models["commune"].id], _form(COMMUNE_FORM), on=datetime(2026, 12, 1, 3, tzinfo=UTC))
+    _submitted(round_, [built.models["commune"].id], _form(SECOND_FORM), on=datetime(2026, 12, 1, 3, tzinfo=UTC))
     db.session.commit()
     return built
 
@@ -61,7 +61,7 @@ def test_award_figures_of_the_year(proposals):
     assert a.available
     assert (a.proposals_submitted, a.lines_proposed, a.proposals_approved, a.lines_approved) == (2, 3, 1, 1)
     assert {name: (proposed, approved) for name, proposed, approved in a.by_form} == {
-        PROVINCIAL: (2, 1), COMMUNE_FORM: (1, 0)}
+        PROVINCIAL: (2, 1), SECOND_FORM: (1, 0)}
     first_half = build_periodic_report(Period(date(2026, 1, 1), date(2026, 6, 30))).awards
     assert (first_half.proposals_submitted, first_half.lines_proposed, first_half.proposals_approved,
             first_half.lines_approved, first_half.by_form) == (0, 0, 0, 0, [])
@@ -77,7 +77,7 @@ def test_award_figures_on_the_page_and_in_the_workbook(client, login_as, proposa
     for testid, value in (("awards-proposals", 2), ("awards-lines-proposed", 3), ("awards-approved", 1),
                           ("awards-lines-approved", 1)):
         assert f'data-testid="{testid}">{value}<' in section, testid
-    assert PROVINCIAL in section and COMMUNE_FORM in section
+    assert PROVINCIAL in section and SECOND_FORM in section
 
     response = client.get("/bao-cao/excel?tu_ngay=2026-01-01&den_ngay=2026-12-31")
     book = load_workbook(io.BytesIO(response.data))
@@ -90,7 +90,7 @@ def test_award_figures_on_the_page_and_in_the_workbook(client, login_as, proposa
     assert summary["Số tập thể, cá nhân được khen thưởng"] == 1
     by_form = {row[1]: row[2:4] for row in book["Khen thưởng"].iter_rows(values_only=True)
                if isinstance(row[0], int)}
-    assert by_form == {PROVINCIAL: (2, 1), COMMUNE_FORM: (1, 0)}
+    assert by_form == {PROVINCIAL: (2, 1), SECOND_FORM: (1, 0)}
 
 
 def test_dashboard_prints_on_a4_with_its_charts(client, login_as):

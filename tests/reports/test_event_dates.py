@@ -102,10 +102,18 @@ def test_the_demo_reports_for_2025_and_2026(app):
 
     seed_demo()
     db.session.commit()
-    r2025 = build_periodic_report(YEAR_2025)
+    from sqlalchemy import select
+
+    from danvankheo.organisers.models import Organiser
+
+    province = db.session.scalar(select(Organiser).where(Organiser.is_default.is_(True)))
+    commune = db.session.scalar(select(Organiser).where(Organiser.is_default.is_(False)))
+    # The province secretariat's report: its own units (xã Gia Viễn runs its own competition).
+    r2025 = build_periodic_report(YEAR_2025, [province.id])
     # Four 2025 models (STP, SYT, PHL, SNNMT), submitted and accepted in 2025.
     assert (r2025.totals.registered, r2025.totals.submitted, r2025.totals.accepted) == (4, 4, 4)
-    assert (r2025.scope_units, len(r2025.units_without_models)) == (11, 7)
+    # Departments and communes of the province: 10 (XGV is now its own organiser), 6 without a model.
+    assert (r2025.scope_units, len(r2025.units_without_models)) == (10, 6)
     # The 2025 round (finalised today) with its four grades; the list dated 5 and 20 December 2025.
     [result] = r2025.rounds
     assert result.round.year == 2025 and len(result.rows) == 4
@@ -113,9 +121,24 @@ def test_the_demo_reports_for_2025_and_2026(app):
     # One proposal of two lines (Sở Tư pháp and one of its members), approved.
     assert (a.proposals_submitted, a.lines_proposed, a.proposals_approved, a.lines_approved) == (1, 2, 1, 2)
 
-    r2026 = build_periodic_report(YEAR_2026)
-    # Thirteen 2026 models (one still a draft), twelve submitted, seven accepted.
-    assert (r2026.totals.registered, r2026.totals.submitted, r2026.totals.accepted) == (13, 12, 7)
+    r2026 = build_periodic_report(YEAR_2026, [province.id])
+    # Twelve 2026 models of the province's units (one still a draft), eleven submitted, six
+    # accepted (the thirteenth, of UBND xã Gia Viễn itself, now counts at the commune).
+    assert (r2026.totals.registered, r2026.totals.submitted, r2026.totals.accepted) == (12, 11, 6)
     assert sorted(line.unit.code for line in r2026.units_without_models) == ["PTD", "SNV", "XKS"]
     assert r2026.rounds == []  # the 2026 round is still being scored
     assert (r2026.awards.proposals_submitted, r2026.awards.proposals_approved) == (0, 0)
+
+    # The commune's own report, by hand from registry/demo.py: three 2025 models (Phòng Văn
+    # hóa - Xã hội, Trạm Y tế, Phòng Kinh tế), all accepted; its 2025 round and Giấy khen list.
+    c2025 = build_periodic_report(YEAR_2025, [commune.id])
+    assert (c2025.totals.registered, c2025.totals.submitted, c2025.totals.accepted) == (3, 3, 3)
+    [commune_round] = c2025.rounds
+    assert commune_round.round.organiser_id == commune.id and len(commune_round.rows) == 3
+    assert (c2025.awards.proposals_approved, c2025.awards.lines_approved) == (1, 2)
+    # 2026: five models (XGV's own, accepted; THCS accepted; VHXH submitted; Trạm Y tế
+    # returned; Phòng Kinh tế a draft): four submitted, two accepted. Its required units are
+    # its divisions and public services (five, by its own deadline settings); Văn phòng has none.
+    c2026 = build_periodic_report(YEAR_2026, [commune.id])
+    assert (c2026.totals.registered, c2026.totals.submitted, c2026.totals.accepted) == (5, 4, 2)
+    assert sorted(line.unit.code for line in c2026.units_without_models) == ["XGV-VP"]
