@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..auth.models import Role
 from ..core.permissions import get_or_404, refuse, roles_required
@@ -179,7 +180,11 @@ def queue():
 
 def _load_for_scoring(round_id: int, initiative_id: int) -> tuple[Round, Initiative, Assignment]:
     round_ = get_or_404(Round, round_id)
-    initiative = get_or_404(Initiative, initiative_id)
+    # With its unit in the same statement: the conflict check below always costs this one query.
+    initiative = db.session.scalar(
+        select(Initiative).options(joinedload(Initiative.unit)).where(Initiative.id == initiative_id))
+    if initiative is None:
+        abort(404)
     if round_.organiser_id not in council_organiser_ids(current_user):
         # No longer (or never) on that organiser's council: its rounds are not theirs to score.
         refuse(403, NOT_ASSIGNED)
