@@ -307,6 +307,7 @@ def _recorded_enums() -> dict[str, type]:
     """Enums whose stored values (English codes) appear among the recorded changes."""
     from ..auth.models import Role
     from ..awards.models import AwardLevel, ProposalState
+    from ..organisers.models import NominationState
     from ..registry.models import Field, InitiativeKind, Status
     from ..registry.similarity import SimilarityDecision
     from ..scoring.models import AggregationMethod, AssignmentStatus, RankingBasis, RoundState, ScorecardState
@@ -314,6 +315,7 @@ def _recorded_enums() -> dict[str, type]:
 
     return {"Initiative.status": Status, "Initiative.kind": InitiativeKind, "field": Field, "roles": Role,
             "Round.state": RoundState, "Scorecard.state": ScorecardState, "Proposal.state": ProposalState,
+            "Nomination.state": NominationState,
             "Unit.kind": UnitKind, "scope_kinds": UnitKind, "level": AwardLevel,
             "Round.aggregation": AggregationMethod, "Assignment.status": AssignmentStatus, "Round.scope_unit_kind": UnitKind, "scope_field": Field,
             "ranking_basis": RankingBasis, "similarity_decision": SimilarityDecision}
