@@ -67,13 +67,12 @@ def init_app(app: Flask) -> None:
     def inject_globals():
         return {
             "nav_items": nav_for(current_user),
-            "secretariat_name": app.config["SECRETARIAT_NAME"],
             "parent_body_name": app.config["PARENT_BODY_NAME"],
             "issuing_body_name": app.config["ISSUING_BODY_NAME"],
             "printed_on": timeutil.local_today(),
             "unread_notifications": _unread_count(),
             "view_endpoints": app.view_functions,
-            **_organiser_context(),
+            **_organiser_context(app),
         }
 
     for code in ERROR_MESSAGES:
@@ -133,18 +132,26 @@ def _user_id_for_log() -> str | None:
 
 
 
-def _organiser_context() -> dict:
-    if not getattr(current_user, "is_authenticated", False) or not current_user.organiser_choices():
-        return {"acting_organiser": None, "organiser_choices": []}
+def _organiser_context(app: Flask) -> dict:
+    """The organiser the user acts for, the others it may switch to (only when there are
+    several), and the secretariat named in the page footer and print title: the acting
+    organiser's, else the deployment's. One statement for a signed-in user of an organiser."""
+    context = {"acting_organiser": None, "organiser_choices": [], "secretariat_name": app.config["SECRETARIAT_NAME"]}
+    acting_id = getattr(current_user, "acting_organiser_id", None) if current_user else None
+    if not getattr(current_user, "is_authenticated", False) or acting_id is None:
+        return context
     from sqlalchemy import select
 
     from ..organisers.models import Organiser
+    from ..organisers.names import secretariat_name
 
     wanted = current_user.organiser_choices()
-    by_id = {o.id: o for o in db.session.scalars(select(Organiser).where(Organiser.id.in_(wanted)))}
-    choices = [by_id[i] for i in wanted if i in by_id]
-    acting = by_id.get(current_user.acting_organiser_id)
-    return {"acting_organiser": acting, "organiser_choices": choices if len(choices) > 1 else []}
+    by_id = {o.id: o for o in db.session.scalars(select(Organiser).where(Organiser.id.in_({*wanted, acting_id})))}
+    context["acting_organiser"] = by_id.get(acting_id)
+    if len(wanted) > 1:
+        context["organiser_choices"] = [by_id[i] for i in wanted if i in by_id]
+    context["secretariat_name"] = secretariat_name(context["acting_organiser"])
+    return context
 
 
 def _unread_count() -> int:

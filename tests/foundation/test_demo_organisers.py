@@ -34,6 +34,8 @@ def test_the_commune_secretariat_sees_only_its_commune(client, app):
         assert f"/mo-hinh/{model.id}\"" not in page, model.name
         assert client.get(f"/mo-hinh/{model.id}").status_code in (403, 404), model.name
     assert client.get("/dot-danh-gia/moi").status_code == 200
+    # The footer and print title name the commune's own secretariat, not the province's.
+    assert "Dân vận khéo” · Văn phòng HĐND và UBND xã" in page
 
 
 def test_the_commune_has_its_finalised_round_its_giay_khen_and_a_model_proposed_up(app):
