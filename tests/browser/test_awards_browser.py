@@ -38,7 +38,7 @@ def test_secretariat_builds_a_proposal_and_downloads_the_list(page, tmp_path):
     # An individual from the team of the first model, with a Giấy khen.
     add = page.get_by_test_id("add-line-form")
     add.get_by_label("Mô hình", exact=True).select_option(label="Tư pháp gần dân, vì dân — Sở Tư pháp")
-    add.get_by_label("Hình thức khen thưởng").select_option(label="Giấy khen của Giám đốc Sở")
+    add.get_by_label("Hình thức khen thưởng").select_option(label="Giấy khen của Trưởng Ban Dân vận Tỉnh ủy")
     add.get_by_role("button", name="Thêm dòng").click()
     expect(page.get_by_text("Đã thêm một dòng")).to_be_visible()
     lines = page.get_by_test_id("proposal-lines").locator("tbody[data-line]")
