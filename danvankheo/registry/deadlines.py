@@ -26,7 +26,10 @@ from .models import DeadlineExtension, Initiative, Status, SubmissionDeadline
 
 DEFAULT_DEADLINE_MONTH_DAY = (10, 15)
 NEAR_DAYS = 7  # a deadline this many days away, or fewer, is announced on the staff's pages
+# Who must register when an organiser has not said: a province asks its sở and communes; a
+# commune (or a sở running its own competition) asks its divisions and public-service units.
 DEFAULT_SCOPE_KINDS = (UnitKind.DEPARTMENT, UnitKind.COMMUNE)
+LOWER_LEVEL_SCOPE_KINDS = (UnitKind.DIVISION, UnitKind.PUBLIC_SERVICE)
 # Models that count towards "the unit has submitted": rejected ones do not.
 COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
 
@@ -67,15 +70,34 @@ def general_deadline(year: int, organiser_id: int | None = None) -> datetime:
     return settings.deadline_at if settings else default_deadline(year)
 
 
-def _scope_of(settings: SubmissionDeadline | None) -> list[UnitKind]:
+def default_scope_kinds(level) -> tuple[UnitKind, ...]:
+    """The kinds an organiser of `level` (OrganiserLevel; None: a province) asks by default."""
+    return DEFAULT_SCOPE_KINDS if level is None or level.value == "province" else LOWER_LEVEL_SCOPE_KINDS
+
+
+def organiser_levels(organiser_ids) -> dict:
+    """{organiser id: its level}, in one statement."""
+    from ..organisers.models import Organiser
+
+    ids = [i for i in organiser_ids if i is not None]
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Organiser.id, Organiser.level).where(Organiser.id.in_(ids))).all())
+
+
+def _scope_of(settings: SubmissionDeadline | None, level=None) -> list[UnitKind]:
     if settings is None:
-        return list(DEFAULT_SCOPE_KINDS)
+        return list(default_scope_kinds(level))
     return [UnitKind(v) for v in settings.scope_kinds.split(",") if v]
 
 
 def scope_kinds(year: int, organiser_id: int | None = None) -> list[UnitKind]:
     """The kinds of unit that must register a model in `year`."""
-    return _scope_of(year_settings(year, organiser_id))
+    organiser_id = _organiser_id(organiser_id)
+    settings = year_settings(year, organiser_id)
+    if settings is not None:
+        return _scope_of(settings)
+    return _scope_of(None, organiser_levels([organiser_id]).get(organiser_id))
 
 
 def extension_for(year: int, unit_id: int) -> DeadlineExtension | None:
@@ -341,7 +363,8 @@ def compliance_rows_of(year: int, organiser_ids) -> list[ComplianceRow]:
         for s in db.session.scalars(select(SubmissionDeadline).where(
             SubmissionDeadline.year == year, SubmissionDeadline.organiser_id.in_(organiser_ids)))
     }
-    kinds_of = {org: _scope_of(found.get(org)) for org in organiser_ids}
+    levels = organiser_levels(org for org in organiser_ids if org not in found)
+    kinds_of = {org: _scope_of(found.get(org), levels.get(org)) for org in organiser_ids}
     general_of = {org: found[org].deadline_at if org in found else default_deadline(year) for org in organiser_ids}
     in_scope = select(Unit).where(Unit.is_active.is_(True), or_(*(
         and_(Unit.organiser_id == org, Unit.kind.in_(kinds)) for org, kinds in kinds_of.items() if kinds

@@ -33,7 +33,7 @@ from sqlalchemy import and_, case, func, or_, select, true
 from ..core.formatting import format_period
 from ..core.timeutil import local_zone
 from ..extensions import db
-from ..registry.deadlines import DEFAULT_SCOPE_KINDS
+from ..registry.deadlines import DEFAULT_SCOPE_KINDS, default_scope_kinds
 from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, SubmissionDeadline, Transition
 from ..scoring.models import Grade, Round, RoundState
 from ..scoring.ranking import RankingRow, ranking_for
@@ -279,22 +279,27 @@ def period_counts(period: Period, organiser_ids=None) -> dict[tuple[int, Field |
 
 
 def scope_kinds_of(period: Period, organiser_ids=None) -> dict[int | None, set]:
-    """The kinds of unit each organiser asks to register in any year of the period (one
-    query): {organiser id: kinds}; the key None gives the kinds of an organiser without
-    settings."""
+    """The kinds of unit each organiser asks to register in any year of the period (two
+    queries): {organiser id: kinds}; a year without settings counts the default of the
+    organiser's level. The key None gives a province's default, for units of no organiser."""
+    from ..organisers.models import Organiser
+
+    levels_query = select(Organiser.id, Organiser.level)
     query = select(SubmissionDeadline).where(SubmissionDeadline.year.in_(list(period.years)))
     if organiser_ids is not None:
+        levels_query = levels_query.where(Organiser.id.in_(list(organiser_ids)))
         query = query.where(SubmissionDeadline.organiser_id.in_(list(organiser_ids)))
+    levels = dict(db.session.execute(levels_query).all())
     settings: dict[int, dict[int, SubmissionDeadline]] = {}
     for row in db.session.scalars(query):
         settings.setdefault(row.organiser_id, {})[row.year] = row
     kinds: dict[int | None, set] = {}
-    for organiser_id, by_year in settings.items():
+    for organiser_id, level in levels.items():
         found = set()
         for year in period.years:
-            row = by_year.get(year)
+            row = settings.get(organiser_id, {}).get(year)
             if row is None:
-                found.update(DEFAULT_SCOPE_KINDS)
+                found.update(default_scope_kinds(level))
             else:
                 found.update(UnitKind(v) for v in row.scope_kinds.split(",") if v)
         kinds[organiser_id] = found

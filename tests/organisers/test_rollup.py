@@ -71,10 +71,11 @@ def test_each_commune_has_its_line_with_the_figures_of_its_year(two_levels):
     assert vien.rounds == [(w.commune_round.id, "Đợt đánh giá xã Gia Viễn năm 2026")]
     assert vien.awards == 1  # two Giấy khen granted, one revoked
     assert vien.nominations == {NominationState.PENDING: 1}
-    # Gia Hưng 2026: one submitted model of the commune itself, one withdrawn; with the default
-    # scope only the commune itself must register.
+    # Gia Hưng 2026: one submitted model of the commune itself, one withdrawn; without settings
+    # a commune asks its divisions and public-service units: its culture division must register,
+    # and its only model was withdrawn.
     assert (hung.registered, hung.submitted, hung.accepted) == (2, 1, 0)
-    assert (hung.units_required, hung.units_registered) == (1, 1)
+    assert (hung.units_required, hung.units_registered) == (1, 0)
     assert (hung.rounds, hung.awards, hung.nominations_sent) == ([], 0, 0)
     # The compliance figures are those of each commune's own compliance view.
     for line in rollup.lines:
@@ -82,9 +83,10 @@ def test_each_commune_has_its_line_with_the_figures_of_its_year(two_levels):
         assert line.units_required == len(rows)
         assert line.units_registered == sum(r.status is not ComplianceStatus.MISSING for r in rows)
     assert rollup.total("registered") == 5 and rollup.rounds_total == 1
-    # Another year: nothing but the compliance scope (the default one, for both communes).
+    # Another year: nothing but the compliance scope, a commune's default for both: Gia Hưng's
+    # culture division; Gia Viễn's two divisions and its clinic.
     other = build_rollup(w.province, 2025)
-    assert [(line.registered, line.accepted, line.units_required) for line in other.lines] == [(0, 0, 1), (1, 1, 1)]
+    assert [(line.registered, line.accepted, line.units_required) for line in other.lines] == [(0, 0, 1), (1, 1, 3)]
     # A commune has no organiser below it.
     assert build_rollup(w.gia_vien, 2026).lines == []
 

@@ -40,7 +40,8 @@ def test_the_dashboard_counts_the_readers_organisers(world):
 
     other = build_dashboard(w.users["gia_hung_secretariat"], 2026)
     assert other.total == 1 and other.grades == []
-    assert [row.unit.name for row in other.compliance] == ["UBND xã Gia Hưng"]
+    # Without settings of its own, a commune asks its divisions and public-service units.
+    assert [row.unit.name for row in other.compliance] == ["Phòng Văn hóa - Xã hội xã Gia Hưng"]
 
     observer = build_dashboard(w.users["province_observer"], 2026)
     assert observer.total == 4  # 1 + 2 + 1: every submitted model of the province and its communes
