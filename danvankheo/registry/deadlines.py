@@ -70,24 +70,30 @@ def general_deadline(year: int, organiser_id: int | None = None) -> datetime:
     return settings.deadline_at if settings else default_deadline(year)
 
 
-def default_scope_kinds(level) -> tuple[UnitKind, ...]:
-    """The kinds an organiser of `level` (OrganiserLevel; None: a province) asks by default."""
-    return DEFAULT_SCOPE_KINDS if level is None or level.value == "province" else LOWER_LEVEL_SCOPE_KINDS
+def default_scope_kinds(level, is_default: bool = False) -> tuple[UnitKind, ...]:
+    """The kinds an organiser asks by default: the deployment's default organiser (the top of
+    the tree, whatever kind its unit is) and a province ask their sở and communes; a commune
+    or a sở running its own competition asks its divisions and public-service units."""
+    if is_default or level is None or level.value == "province":
+        return DEFAULT_SCOPE_KINDS
+    return LOWER_LEVEL_SCOPE_KINDS
 
 
 def organiser_levels(organiser_ids) -> dict:
-    """{organiser id: its level}, in one statement."""
+    """{organiser id: (its level, whether it is the default organiser)}, in one statement."""
     from ..organisers.models import Organiser
 
     ids = [i for i in organiser_ids if i is not None]
     if not ids:
         return {}
-    return dict(db.session.execute(select(Organiser.id, Organiser.level).where(Organiser.id.in_(ids))).all())
+    rows = db.session.execute(select(Organiser.id, Organiser.level, Organiser.is_default).where(Organiser.id.in_(ids)))
+    return {row.id: (row.level, row.is_default) for row in rows}
 
 
 def _scope_of(settings: SubmissionDeadline | None, level=None) -> list[UnitKind]:
+    """`level`: (OrganiserLevel, is default) of the organiser, for its default."""
     if settings is None:
-        return list(default_scope_kinds(level))
+        return list(default_scope_kinds(*(level or (None, False))))
     return [UnitKind(v) for v in settings.scope_kinds.split(",") if v]
 
 

@@ -284,12 +284,12 @@ def scope_kinds_of(period: Period, organiser_ids=None) -> dict[int | None, set]:
     organiser's level. The key None gives a province's default, for units of no organiser."""
     from ..organisers.models import Organiser
 
-    levels_query = select(Organiser.id, Organiser.level)
+    levels_query = select(Organiser.id, Organiser.level, Organiser.is_default)
     query = select(SubmissionDeadline).where(SubmissionDeadline.year.in_(list(period.years)))
     if organiser_ids is not None:
         levels_query = levels_query.where(Organiser.id.in_(list(organiser_ids)))
         query = query.where(SubmissionDeadline.organiser_id.in_(list(organiser_ids)))
-    levels = dict(db.session.execute(levels_query).all())
+    levels = {row.id: (row.level, row.is_default) for row in db.session.execute(levels_query)}
     settings: dict[int, dict[int, SubmissionDeadline]] = {}
     for row in db.session.scalars(query):
         settings.setdefault(row.organiser_id, {})[row.year] = row
@@ -299,7 +299,7 @@ def scope_kinds_of(period: Period, organiser_ids=None) -> dict[int | None, set]:
         for year in period.years:
             row = settings.get(organiser_id, {}).get(year)
             if row is None:
-                found.update(default_scope_kinds(level))
+                found.update(default_scope_kinds(*level))
             else:
                 found.update(UnitKind(v) for v in row.scope_kinds.split(",") if v)
         kinds[organiser_id] = found
