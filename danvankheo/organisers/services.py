@@ -35,6 +35,11 @@ def default_organiser() -> Organiser | None:
     return db.session.scalar(select(Organiser).where(Organiser.is_default.is_(True)))
 
 
+def default_organiser_id() -> int | None:
+    """The default organiser's id: what "no organiser named" means to deadlines and rounds."""
+    return db.session.scalar(select(Organiser.id).where(Organiser.is_default.is_(True)))
+
+
 def all_organisers() -> list[Organiser]:
     organisers = list(db.session.scalars(select(Organiser)))
     return sorted(organisers, key=lambda o: (o.unit.path.count("/"), o.unit.sort_name))

@@ -47,10 +47,9 @@ def _organiser_id(organiser_id: int | None) -> int | None:
     """Each organiser sets its own deadline; None means the deployment's default organiser."""
     if organiser_id is not None:
         return organiser_id
-    from ..organisers.services import default_organiser
+    from ..organisers.services import default_organiser_id
 
-    organiser = default_organiser()
-    return organiser.id if organiser else None
+    return default_organiser_id()
 
 
 def _require_organiser(organiser_id: int | None) -> int:

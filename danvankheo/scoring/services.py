@@ -23,6 +23,7 @@ from ..core.text import search_terms, sort_key
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
 from ..notifications.services import notify
+from ..organisers.services import default_organiser_id
 from ..registry.models import Field, Initiative, Status
 from ..units.models import Unit, UnitKind
 from . import aggregation, load_caps, second_round, standings
@@ -188,7 +189,7 @@ def create_round(settings: RoundSettings, *, by: User | None = None, include_eli
     """A draft round of an organiser (default: the one `by` acts for) with the default rubric
     and, unless told otherwise, every eligible model."""
     settings.validate()
-    organiser_id = organiser_id or getattr(by, "acting_organiser_id", None) or _default_organiser_id()
+    organiser_id = organiser_id or getattr(by, "acting_organiser_id", None) or default_organiser_id()
     if organiser_id is None:
         raise ScoringError("Chưa có cơ quan tổ chức nào: hãy tạo đơn vị cấp cao nhất trước khi tạo đợt đánh giá.")
     _check_scope_unit(settings.scope_unit_id, organiser_id)
@@ -229,13 +230,6 @@ def update_round(round_: Round, settings: RoundSettings, *, by: User | None = No
     if changes:
         record("round.update", round_, actor=by, changes=changes)
     db.session.flush()
-
-
-def _default_organiser_id() -> int | None:
-    from ..organisers.services import default_organiser
-
-    organiser = default_organiser()
-    return organiser.id if organiser else None
 
 
 def _check_scope_unit(scope_unit_id: int | None, organiser_id: int) -> None:
@@ -609,7 +603,7 @@ def move_criterion(criterion: Criterion, offset: int, *, by: User | None = None)
 
 def evaluator_candidates(organiser_id: int | None = None) -> list[User]:
     """Active council members (the evaluator role) of the organiser, by name."""
-    organiser_id = organiser_id or _default_organiser_id()
+    organiser_id = organiser_id or default_organiser_id()
     return list(
         db.session.scalars(
             select(User)
@@ -1213,7 +1207,7 @@ def recusals(round_: Round) -> list[tuple[Assignment, str, str, str, int]]:
 
 
 def _secretariat_users(organiser_id: int | None = None) -> list[User]:
-    organiser_id = organiser_id or _default_organiser_id()
+    organiser_id = organiser_id or default_organiser_id()
     return list(
         db.session.scalars(
             select(User)
