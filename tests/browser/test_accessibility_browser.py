@@ -114,6 +114,7 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(page, login)
 
 
 def _blocking(page, axe: Axe, label: str) -> list[str]:
+    page.wait_for_load_state("load")  # the styles are applied before the colours are judged
     results = axe.run(page, options=AXE_OPTIONS)
     return [f"{label} [{v['impact']}] {v['id']}: {n['target']}" for v in results.response["violations"]
             if v["impact"] in BLOCKING for n in v["nodes"]]
@@ -169,11 +170,13 @@ def test_the_ballot_pages_are_accessible_while_the_vote_is_open(page):
     for path in (f"/khen-thuong/de-nghi/{waiting.id}/bo-phieu/mo", f"/khen-thuong/bo-phieu/{ballot.id}",
                  f"/khen-thuong/bo-phieu/{ballot.id}/phieu-giay"):
         found += _violations(page, axe, path)
-    page.get_by_role("button", name="Ghi nhận phiếu giấy").click()  # nothing chosen: refused
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ghi nhận phiếu giấy").click()  # nothing chosen: refused
     found += _blocking(page, axe, "paper ballots refused")
     page.goto(f"/khen-thuong/de-nghi/{waiting.id}/bo-phieu/mo")
     page.get_by_label("Kết thúc bỏ phiếu lúc").fill("32/13/2026 17:00")
-    page.get_by_role("button", name="Mở bỏ phiếu").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mở bỏ phiếu").click()
     found += _blocking(page, axe, "opening refused")
     page.problems[:] = [p for p in page.problems if "400" not in p]  # the refused forms answer 400
 
@@ -183,7 +186,8 @@ def test_the_ballot_pages_are_accessible_while_the_vote_is_open(page):
     browser_login(page, "giamkhao1", PASSWORD)
     found += _violations(page, axe, "/trang-chu")  # the panel of ballots waiting for a vote
     found += _violations(page, axe, f"/khen-thuong/bo-phieu/{ballot.id}")
-    page.get_by_role("button", name="Bỏ phiếu", exact=True).click()  # no choice made: refused
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bỏ phiếu", exact=True).click()  # no choice made: refused
     found += _blocking(page, axe, "vote refused")
     page.problems[:] = [p for p in page.problems if "400" not in p]
     assert not found, "\n".join(found)

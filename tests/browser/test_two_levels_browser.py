@@ -293,7 +293,8 @@ def test_the_pages_of_the_two_levels_are_accessible(page):
 
     browser_login(page, "thuky.giavien", PASSWORD)
     found += _violations(page, axe, f"/de-nghi-cap-tren/moi?mo_hinh={models['clinic'].id}")
-    page.get_by_role("button", name="Gửi đề nghị").click()  # refused: the message is checked too
+    with page.expect_navigation():  # refused: the page with the message is checked too
+        page.get_by_role("button", name="Gửi đề nghị").click()
     found += _violations_here(page, axe, "nominate refused")
     page.problems[:] = [p for p in page.problems if "400" not in p]
     page.get_by_label("Ý kiến đề nghị của cấp dưới").fill(NOTE)
