@@ -172,7 +172,7 @@ FIELD_LABELS = {
     "decision_body_name": "Cơ quan ban hành Quyết định",
     "decision_number_suffix": "Ký hiệu Quyết định",
     "submission_addressee": "Kính gửi",
-    "vote_threshold_percent": "Tỷ lệ phiếu đồng ý",
+    "vote_threshold_percent": "Tỷ lệ phiếu đồng ý để đạt (%)",
     "organiser": "Cơ quan tổ chức",
     "from_organiser": "Cấp đề nghị",
     "to_organiser": "Cấp trên",

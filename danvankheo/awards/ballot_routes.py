@@ -13,6 +13,7 @@ from ..core.types import utcnow
 from ..extensions import db
 from ..home.panels import register_panel
 from ..organisers import access
+from ..organisers.models import Organiser
 from . import ballots
 from .ballots import BallotError
 from .forms import BallotVoteForm, OpenBallotForm, paper_form_for
@@ -68,6 +69,8 @@ def ballot_open(proposal_id: int):
         flash("Danh sách này đã có cuộc bỏ phiếu.", "info")
         return redirect(_link(proposal.ballot), 303)
     form = OpenBallotForm()
+    if request.method == "GET":
+        form.pass_rule.data = _organiser_pass_rule(proposal).value
     status = 200
     if form.validate_on_submit():
         errors = ballots.check_open(proposal, form.closes_at_utc, now=utcnow())
@@ -87,6 +90,12 @@ def ballot_open(proposal_id: int):
                            lines=ballots.candidates(proposal),
                            pass_votes={rule.value: rule.pass_votes(len(members)) for rule in PassRule}
                            if members else {}), status
+
+
+def _organiser_pass_rule(proposal) -> PassRule:
+    """The pass rule the proposal's organiser set for its council's ballots."""
+    organiser = db.session.get(Organiser, proposal.round.organiser_id)
+    return PassRule.for_percent(organiser.vote_threshold_percent) if organiser else PassRule.MAJORITY
 
 
 def _ballot_page(ballot: Ballot, *, vote_form: BallotVoteForm | None = None, chosen: dict | None = None,

@@ -368,6 +368,19 @@ class PassRule(enum.Enum):
     def label(self) -> str:
         return PASS_RULE_LABELS[self]
 
+    @property
+    def percent(self) -> int:
+        """The rule as the whole percentage an organiser stores: 51, 67 or 70."""
+        return PASS_RULE_PERCENTS[self]
+
+    @classmethod
+    def for_percent(cls, percent: int) -> PassRule:
+        """The least strict rule that asks for at least `percent` of the members."""
+        for rule in (cls.MAJORITY, cls.TWO_THIRDS, cls.SEVENTY_PERCENT):
+            if percent <= rule.percent:
+                return rule
+        return cls.SEVENTY_PERCENT
+
     def pass_votes(self, members_total: int) -> int:
         """The smallest number of votes that meets the rule: 9 members → 5, 6, 7."""
         if self is PassRule.MAJORITY:
@@ -375,6 +388,8 @@ class PassRule(enum.Enum):
         numerator, denominator = (2, 3) if self is PassRule.TWO_THIRDS else (7, 10)
         return max(1, -(-members_total * numerator // denominator))
 
+
+PASS_RULE_PERCENTS = {PassRule.MAJORITY: 51, PassRule.TWO_THIRDS: 67, PassRule.SEVENTY_PERCENT: 70}
 
 PASS_RULE_LABELS = {
     PassRule.MAJORITY: "Trên 50% tổng số thành viên Hội đồng (quá bán)",

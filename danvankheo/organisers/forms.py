@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
+from ..awards.models import PASS_RULE_LABELS
 from ..core.forms import CHOOSE, REQUIRED, Form
 from .models import ORGANISER_LEVEL_LABELS, OrganiserLevel
 
@@ -31,9 +32,11 @@ class OrganiserForm(Form):
     decision_body_name = _text("Cơ quan ban hành Quyết định khen thưởng", 255, "Ví dụ: UBND tỉnh Ninh Bình; UBND xã Gia Viễn.")
     decision_number_suffix = _text("Ký hiệu Quyết định", 40, "Ví dụ: UBND.")
     submission_addressee = _text("Kính gửi của Tờ trình", 255, "Để trống: ghi theo cơ quan có thẩm quyền khen thưởng.")
-    vote_threshold_percent = IntegerField(
-        "Tỷ lệ phiếu đồng ý tối thiểu của Hội đồng (%)", default=51,
-        validators=[DataRequired(REQUIRED), NumberRange(1, 100, message="Nhập số từ 1 đến 100.")],
+    vote_threshold_percent = SelectField(
+        "Khi Hội đồng bỏ phiếu kín, tập thể, cá nhân đạt khi số phiếu đồng ý", coerce=int, default=51,
+        choices=[(rule.percent, label) for rule, label in PASS_RULE_LABELS.items()],
+        description="Mỗi cuộc bỏ phiếu mở ra với quy định này; Thường trực vẫn chọn lại được khi mở bỏ phiếu.",
+        validators=[DataRequired(CHOOSE)],
     )
 
     @property

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import select, update
 
 from ..audit.services import record
+from ..awards.models import PassRule
 from ..core.errors import DomainError
 from ..extensions import db
 from ..units.models import Unit, UnitKind
@@ -161,8 +162,9 @@ def _check_settings(settings: dict) -> None:
     if unknown:
         raise TypeError(f"unknown organiser settings: {sorted(unknown)}")
     threshold = settings.get("vote_threshold_percent")
-    if threshold is not None and not 1 <= int(threshold) <= 100:
-        raise OrganiserError("Tỷ lệ phiếu đồng ý phải từ 1 đến 100%.", field="vote_threshold_percent")
+    if threshold is not None and int(threshold) not in {rule.percent for rule in PassRule}:
+        raise OrganiserError("Hãy chọn một quy định về số phiếu đồng ý: quá bán, từ 2/3 hoặc từ 70% tổng số "
+                             "thành viên Hội đồng.", field="vote_threshold_percent")
 
 
 def remove_organiser(organiser: Organiser, *, by=None) -> None:

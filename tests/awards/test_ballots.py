@@ -31,6 +31,7 @@ from danvankheo.core.timeutil import to_local
 from danvankheo.core.types import utcnow
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
+from danvankheo.organisers.models import Organiser
 from danvankheo.scoring.models import PanelMember
 from tests import factories
 
@@ -147,6 +148,23 @@ def test_a_list_is_voted_on_once_and_frozen_while_the_ballot_is_open(proposal, f
         services.delete_proposal(proposal, actor=finalised.secretariat)
     with pytest.raises(services.AwardError, match="chờ kết thúc bỏ phiếu rồi mới trình"):
         services.submit_proposal(proposal, actor=finalised.secretariat)
+
+
+def test_the_ballot_opens_with_the_pass_rule_its_organiser_set(client, login_as, proposal, finalised):
+    organiser = db.session.get(Organiser, proposal.round.organiser_id)
+    login_as(finalised.secretariat)
+    form = client.get(f"/khen-thuong/de-nghi/{proposal.id}/bo-phieu/mo").get_data(as_text=True)
+    assert re.search(r'<option selected value="majority">', form)
+    organiser.vote_threshold_percent = PassRule.TWO_THIRDS.percent
+    db.session.commit()
+    form = client.get(f"/khen-thuong/de-nghi/{proposal.id}/bo-phieu/mo").get_data(as_text=True)
+    assert re.search(r'<option selected value="two_thirds">', form)
+    assert not re.search(r'<option selected value="majority">', form)
+
+
+def test_an_organisers_percentage_maps_to_the_least_strict_rule_that_meets_it():
+    assert [PassRule.for_percent(p).value for p in (1, 51, 52, 67, 68, 70, 90)] == [
+        "majority", "majority", "two_thirds", "two_thirds", "seventy", "seventy", "seventy"]
 
 
 def test_pass_rules_count_on_all_members():

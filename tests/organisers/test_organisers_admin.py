@@ -53,7 +53,7 @@ def test_bad_organiser_forms_are_refused_with_a_reason(client, login_as, app):
         "unit_id": commune.id, "level": "commune", "secretariat_name": "", "vote_threshold_percent": "150"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Vui lòng nhập" in html and "Nhập số từ 1 đến 100." in html
+    assert "Vui lòng nhập" in html and "Lựa chọn không hợp lệ." in html
     # The province is already the (default) organiser: offered no more, refused if posted.
     page = client.post("/quan-tri/co-quan-to-chuc/moi", data={
         "unit_id": province.id, "level": "province", "secretariat_name": "Sở Nội vụ", "vote_threshold_percent": "51"})
