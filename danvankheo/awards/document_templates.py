@@ -173,7 +173,21 @@ def _no_split(row) -> None:
 
 # --- Shared blocks ---------------------------------------------------------------------------
 
-LEFT_CM, RIGHT_CM = 6.0, 10.0
+# The header is 0.5 cm wider than the text and its cells have 1 mm of padding, so that an issuing
+# body such as "VĂN PHÒNG HĐND VÀ UBND" (6.4 cm at 13 pt bold) stands on one line at the left and
+# the motto (8.9 cm at 12 pt bold as LibreOffice prints it) on one line at the right.
+LEFT_CM, RIGHT_CM = 6.9, 9.6
+HEADER_PADDING_CM = 0.1
+
+
+def _cell_padding(table, cm: float) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(int(Cm(cm).twips)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
 
 
 def _header(document, *, parent: str, body: str, number: str, left_rule_cm: float = 2.5,
@@ -181,6 +195,7 @@ def _header(document, *, parent: str, body: str, number: str, left_rule_cm: floa
     """Issuing body and number at the left; the national motto and place-and-date at the right.
     With `parent_if` the parent body's line is left out when that variable is empty."""
     table = _table(document, [LEFT_CM, RIGHT_CM], borders=False)
+    _cell_padding(table, HEADER_PADDING_CM)
     left, right = table.rows[0].cells
     first = left.paragraphs[0]
     first.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -285,7 +300,7 @@ def build_submission() -> Document:
                     "tiếp nhận, {{ scored }} mô hình được Hội đồng chấm điểm, xếp hạng{{ grades }}.")
     _body(document, "{{ meeting_sentence }}")
     _body(document, "Căn cứ kết quả trên, {{ issuing_body }} kính trình {{ addressee }} xem xét, tặng "
-                    "{{ award_names }} cho {{ collective_count }} tập thể và {{ individual_count }} cá nhân đã "
+                    "{{ award_names }} cho {{ recipients }} đã "
                     "có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” năm {{ year }}. Đây là "
                     "khen thưởng theo chuyên đề; kết quả không dùng làm căn cứ đề nghị khen thưởng công trạng "
                     "(danh sách, biên bản họp Hội đồng và báo cáo thành tích kèm theo).")
@@ -305,7 +320,7 @@ VOTE_WIDTHS = [1.2, 3.9, 3.8, 2.8, 2.1, 2.2]  # "Không đạt" on one line
 
 def build_minutes() -> Document:
     document = _new_document()
-    _header(document, parent="{{ parent_body|upper }}", body="HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
+    _header(document, parent="{{ parent_body|upper }}", body="HỘI ĐỒNG THI ĐUA - KHEN\u00a0THƯỞNG",
             number="Số: {{ number }}", left_rule_cm=3.0)
     _title(document, "BIÊN BẢN", ["Họp Hội đồng Thi đua - Khen thưởng xét đề nghị khen thưởng",
                                   "phong trào thi đua “Dân vận khéo” năm {{ year }}"])
@@ -385,12 +400,11 @@ def build_decision() -> Document:
     _body(document, "Xét đề nghị của {{ issuing_body }} tại Tờ trình số {{ submission_number }} "
                     "ngày {{ submission_date }}.", italic=True)
     _para(document, "QUYẾT ĐỊNH:", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=6)
-    _body(document, "Điều 1. Tặng {{ award_names }} cho {{ collective_count }} tập thể và {{ individual_count }} "
-                    "cá nhân (có danh sách kèm theo) đã có thành tích xuất sắc trong phong trào thi đua "
+    _body(document, "Điều 1. Tặng {{ award_names }} cho {{ recipients }} (có danh sách kèm theo) đã có thành tích xuất sắc trong phong trào thi đua "
                     "“Dân vận khéo” năm {{ year }}. Đây là khen thưởng theo chuyên đề.")
     _body(document, "Điều 2. Quyết định này có hiệu lực kể từ ngày ký. Tiền thưởng kèm theo thực hiện theo "
                     "quy định hiện hành.")
-    _body(document, "Điều 3. Chánh Văn phòng, Giám đốc {{ issuing_body }}, thủ trưởng các cơ quan, đơn vị liên "
+    _body(document, "Điều 3. {{ executors }}, thủ trưởng các cơ quan, đơn vị liên "
                     "quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.")
     _para(document, size=6)
     _signature(document, recipients=["- Như Điều 3;", "- Lưu: VT, {{ secretariat }}."],
@@ -407,7 +421,7 @@ def build_decision() -> Document:
                 ["number", "recipient", "initiative"], COLLECTIVE_WIDTHS)
     _list_table(document, "II. CÁ NHÂN", "individual", ["STT", "Họ và tên", "Chức vụ, đơn vị", "Tên mô hình"],
                 ["number", "recipient", "position", "initiative"], INDIVIDUAL_WIDTHS)
-    _body(document, "Tổng cộng: {{ collective_count }} tập thể và {{ individual_count }} cá nhân.", indent=False,
+    _body(document, "Tổng cộng: {{ recipients }}.", indent=False,
           before=6)
     return document
 

@@ -157,6 +157,37 @@ def _authority(proposal: Proposal) -> str:
     return "; ".join(_distinct(line.award_form.issuing_authority for line in proposal.lines)) or DOTS
 
 
+# The default commune award form names every kind of commune; a commune's decision names its own.
+GENERIC_COMMUNE = "xã, phường, đặc khu"
+
+
+def _authority_of(proposal: Proposal, settings: Settings) -> str:
+    """Who decides, as the decision prints it: "Chủ tịch Ủy ban nhân dân phường" for a ward."""
+    authority = _authority(proposal)
+    body = settings.decision_body.lower()
+    if GENERIC_COMMUNE not in authority or not body:
+        return authority
+    kind = next((kind for kind in ("đặc khu", "phường", "xã") if kind in body), None)
+    return authority.replace(GENERIC_COMMUNE, kind) if kind else authority
+
+
+def recipients_text(collectives: int, individuals: int) -> str:
+    """"2 tập thể", "1 cá nhân" or "1 tập thể và 2 cá nhân": no "0 cá nhân" on paper."""
+    parts = [f"{format_number(count)} {noun}" for count, noun in ((collectives, "tập thể"), (individuals, "cá nhân"))
+             if count]
+    return " và ".join(parts) or "0 tập thể, cá nhân"
+
+
+def _executors(settings: Settings) -> str:
+    """Who carries the decision out (Điều 3): the head of the secretariat's office."""
+    body = settings.issuing_body
+    if not body:
+        return f"Chánh Văn phòng, Thủ trưởng {DOTS}"
+    if body.lower().startswith("văn phòng"):
+        return f"Chánh {body}"
+    return f"Chánh Văn phòng, Giám đốc {body}" if body.lower().startswith("sở") else f"Chánh Văn phòng, Thủ trưởng {body}"
+
+
 def _award_names(proposal: Proposal) -> str:
     return ", ".join(_distinct(line.award_form.display_name for line in proposal.lines)) or DOTS
 
@@ -216,6 +247,8 @@ def _common(proposal: Proposal, settings: Settings) -> dict[str, Any]:
         "award_names": _award_names(proposal),
         "collective_count": format_number(len(proposal.collective_lines)),
         "individual_count": format_number(len(proposal.individual_lines)),
+        "recipients": recipients_text(len(proposal.collective_lines), len(proposal.individual_lines)),
+        "executors": _executors(settings),
     }
 
 
@@ -262,7 +295,7 @@ def submission_context(proposal: Proposal, settings: Settings) -> dict[str, Any]
         **_common(proposal, settings),
         "number": number_text(proposal.submission_number, "TTr", settings.number_suffix),
         "place_date": place_date(settings.place, proposal.submission_date),
-        "addressee": settings.addressee or _authority(proposal),
+        "addressee": settings.addressee or _authority_of(proposal, settings),
         "registered": format_number(figures.registered),
         "accepted": format_number(figures.accepted),
         "scored": format_number(figures.scored),
@@ -330,7 +363,7 @@ def _signer_title_of(authority: str) -> str:
 
 def decision_context(proposal: Proposal, settings: Settings) -> dict[str, Any]:
     approved = proposal.state is ProposalState.APPROVED
-    authority = _authority(proposal)
+    authority = _authority_of(proposal, settings)
     collective = [{"number": str(i), "recipient": line.recipient_name, "initiative": line.initiative_name}
                   for i, line in enumerate(proposal.collective_lines, 1)]
     individual = [{"number": str(i), "recipient": line.recipient_name,

@@ -7,7 +7,7 @@ is not an organiser or its round already exists.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -58,7 +58,7 @@ def seed_commune_demo(units: dict) -> bool:
     scoring.close_scoring(round_, by=secretariat)
     scoring.finalise(round_, by=secretariat)
     round_.finalised_at = datetime(2025, 11, 20, 2, 0, tzinfo=UTC)
-    _award(round_, models, secretariat)
+    _award(round_, models, secretariat, council)
     _nominate_best(round_, models, organiser, secretariat)
     return True
 
@@ -72,8 +72,10 @@ def _entries(round_: Round) -> list[Initiative]:
     ))
 
 
-def _award(round_: Round, models: list[Initiative], secretariat: User) -> None:
-    """The commune's Giấy khen for its two best models, decided by the Chủ tịch UBND xã."""
+def _award(round_: Round, models: list[Initiative], secretariat: User, council: list[User]) -> None:
+    """The commune's Giấy khen for its two best models: the council's two members vote for both
+    in the app and meet on 24 November 2025; the Chủ tịch UBND xã decides on 1 December."""
+    from ..awards import ballots, meetings
     from ..awards import services as awards
     from ..awards.models import AwardForm
 
@@ -88,6 +90,15 @@ def _award(round_: Round, models: list[Initiative], secretariat: User) -> None:
     changes = [awards.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
                for line in proposal.lines]
     awards.update_proposal(proposal, details, changes, expected_version=None, actor=secretariat)
+    opened = datetime(2025, 11, 21, 2, 0, tzinfo=UTC)
+    ballot = ballots.open_ballot(proposal, datetime(2025, 11, 24, 10, 0, tzinfo=UTC), actor=secretariat, now=opened)
+    for day, member in enumerate(council):
+        ballots.cast_vote(ballot, member, {line.id: "agree" for line in ballots.candidates(proposal)},
+                          now=opened + timedelta(days=day + 1))
+    meetings.record_meeting(proposal, meetings.MeetingData(
+        meeting_date=date(2025, 11, 24), place="Hội trường UBND xã Gia Viễn", chair_name="Phạm Văn Hùng",
+        chair_title="Chánh Văn phòng HĐND và UBND xã", secretary_name="Đinh Thị Lan",
+        members_total=len(council), members_present=len(council)), actor=secretariat)
     awards.submit_proposal(proposal, actor=secretariat)
     awards.approve_proposal(proposal, "312/QĐ-UBND", date(2025, 12, 1), actor=secretariat)
 

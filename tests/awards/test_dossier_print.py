@@ -46,26 +46,47 @@ SIGNERS = {
 EVIDENCE_NAME = "Ảnh buổi hòa giải.pdf"
 
 
-@pytest.fixture(scope="module")
-def built(_app, tmp_path_factory):
-    """The demo proposal with an evidence file, its zip, and the files inside it."""
+# The commune's papers (xã Gia Viễn, its Giấy khen): the same layout with its own names.
+COMMUNE_DOCUMENTS = {
+    "02 Tờ trình 2025.pdf": "VĂN PHÒNG HĐND VÀ UBND",
+    "03 Biên bản họp Hội đồng 2025.pdf": "HỘI ĐỒNG THI ĐUA -",
+    "04 Dự thảo Quyết định khen thưởng 2025.pdf": "UBND XÃ GIA VIỄN",
+}
+COMMUNE_SIGNERS = {
+    "02 Tờ trình 2025.pdf": [("CHÁNH VĂN PHÒNG", "Phạm Văn Hùng")],
+    "03 Biên bản họp Hội đồng 2025.pdf": [("THƯ KÝ", "Đinh Thị Lan"), ("HỘI ĐỒNG", "Phạm Văn Hùng")],
+    "04 Dự thảo Quyết định khen thưởng 2025.pdf": [("CHỦ TỊCH", "……………")],
+}
+
+
+def _build(app, tmp_path_factory, organiser_code: str | None) -> dict:
+    """The demo proposal of the organiser whose unit has `organiser_code` (None: the province),
+    with an evidence file, its zip, and the files inside it."""
+    from danvankheo.organisers.models import Organiser
+    from danvankheo.scoring.models import Round
+    from danvankheo.units.models import Unit
+
     render.require("soffice")
     render.require("pdftotext")
-    saved = _app.config["UPLOAD_FOLDER"]
-    _app.config["UPLOAD_FOLDER"] = str(tmp_path_factory.mktemp("evidence"))
+    saved = app.config["UPLOAD_FOLDER"]
+    app.config["UPLOAD_FOLDER"] = str(tmp_path_factory.mktemp("evidence"))
     try:
-        with _app.app_context():
+        with app.app_context():
             try:
                 seed_demo()
                 db.session.commit()
-                proposal = db.session.scalar(select(Proposal))
-                missing = documents.missing_for_documents(proposal, documents.Settings.from_config(_app.config))
+                query = select(Proposal).join(Round, Round.id == Proposal.round_id).order_by(Proposal.id)
+                if organiser_code:
+                    query = query.join(Organiser, Organiser.id == Round.organiser_id).join(
+                        Unit, Unit.id == Organiser.unit_id).where(Unit.code == organiser_code)
+                proposal = db.session.scalars(query).first()
+                missing = documents.missing_for_documents(proposal, documents.Settings.from_config(app.config))
                 votes = {line.recipient_name: proposal.meeting.vote_for(line).votes_for for line in proposal.lines}
                 evidence_bytes = samples.pdf_bytes(text="Biên bản hòa giải")
                 evidence.attach(proposal.lines[0].initiative, io.BytesIO(evidence_bytes), EVIDENCE_NAME, actor=None)
                 db.session.commit()
                 target = io.BytesIO()
-                entries = dossier.write_dossier(proposal, target, config=_app.config, today=date(2025, 12, 5),
+                entries = dossier.write_dossier(proposal, target, config=app.config, today=date(2025, 12, 5),
                                                 storage=get_storage())
                 models = {line.initiative_id: line.initiative for line in proposal.lines}
                 evidence_names = [e.original_name for model in models.values() for e in model.evidence]
@@ -74,12 +95,23 @@ def built(_app, tmp_path_factory):
                 db.session.remove()
                 _clear_tables()
     finally:
-        _app.config["UPLOAD_FOLDER"] = saved
+        app.config["UPLOAD_FOLDER"] = saved
     archive = zipfile.ZipFile(io.BytesIO(target.getvalue()))
     files = {name: archive.read(name) for name in archive.namelist()}
-    pages = {name: render.pages(files[name]) for name in DOCUMENTS if name in files}
+    printed = DOCUMENTS if organiser_code is None else COMMUNE_DOCUMENTS
+    pages = {name: render.pages(files[name]) for name in printed if name in files}
     return {"entries": entries, "files": files, "pages": pages, "evidence": evidence_bytes,
             "evidence_names": evidence_names, "missing": missing, "votes": votes}
+
+
+@pytest.fixture(scope="module")
+def built(_app, tmp_path_factory):
+    return _build(_app, tmp_path_factory, None)
+
+
+@pytest.fixture(scope="module")
+def commune(_app, tmp_path_factory):
+    return _build(_app, tmp_path_factory, "XGV")
 
 
 def test_the_demo_proposal_has_its_meeting_and_nothing_missing(built):
@@ -163,3 +195,43 @@ def test_first_pages_are_saved_for_the_guide(built):
     for name, png in DOCUMENTS.items():
         path = render.first_page_png(built["files"][name], SCREENSHOTS / f"{png}.png")
         assert path.stat().st_size > 5000
+
+
+# --- The commune's papers ------------------------------------------------------------------------
+
+
+def test_the_commune_proposal_has_its_meeting_and_nothing_missing(commune):
+    assert commune["missing"] == []
+    assert commune["votes"] and all(votes == 2 for votes in commune["votes"].values())
+
+
+@pytest.mark.parametrize("name", list(COMMUNE_DOCUMENTS))
+def test_the_commune_papers_print_without_clipped_overlapping_or_small_text(commune, name):
+    pages = commune["pages"][name]
+    assert pages and pages[0].words
+    assert render.problems(pages) == []
+
+
+@pytest.mark.parametrize(("name", "body"), list(COMMUNE_DOCUMENTS.items()))
+def test_the_commune_header_keeps_the_motto_and_its_office_on_one_line_each(commune, name, body):
+    first = commune["pages"][name][0]
+    assert first.find("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") is not None, first.line_texts()[:6]
+    assert first.find(body) is not None, first.line_texts()[:6]
+    assert first.find("UBND XÃ GIA VIỄN") is not None
+    assert first.find("Gia Viễn, ngày") is not None
+
+
+def test_the_commune_decision_names_its_own_authority_and_no_empty_count(commune):
+    text = " ".join(page.text for page in commune["pages"]["04 Dự thảo Quyết định khen thưởng 2025.pdf"])
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ" in text and "đặc khu" not in text.lower()
+    assert "cho 2 tập thể (có danh sách kèm theo)" in text and "0 cá nhân" not in text
+    assert "Chánh Văn phòng HĐND và UBND, thủ trưởng" in text and "Giám đốc Văn phòng" not in text
+    assert "Số: 312/QĐ-UBND" in text
+    submission = " ".join(page.text for page in commune["pages"]["02 Tờ trình 2025.pdf"])
+    assert "Kính gửi: Chủ tịch UBND xã Gia Viễn." in submission and "Số: 25/TTr-VP" in submission
+
+
+@pytest.mark.parametrize("name", list(COMMUNE_DOCUMENTS))
+def test_the_commune_signer_block_leaves_room_for_signature_and_seal(commune, name):
+    for above, signer in COMMUNE_SIGNERS[name]:
+        assert _gap(commune["pages"][name], above, signer) >= 71, (above, signer)
