@@ -7,6 +7,7 @@ developer explicitly sets ALLOW_SKIP_BROWSER=1 on a machine where it cannot be i
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,12 +83,16 @@ class PageProblems(list):
 
 
 @pytest.fixture
-def page(chromium, live_server, browser_app):
+def page(request, chromium, live_server, browser_app):
+    """A Chromium page in Vietnamese; a test parametrized with ``indirect=["page"]`` names
+    another browser language ("en-US"), as officials' machines are often set up in English."""
+    locale = getattr(request, "param", "vi-VN")
     context = chromium.new_context(
-        base_url=live_server, locale="vi-VN", viewport={"width": 1366, "height": 900}, accept_downloads=True
+        base_url=live_server, locale=locale, viewport={"width": 1366, "height": 900}, accept_downloads=True
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    page.locale = locale
     problems = PageProblems()
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
@@ -116,8 +121,11 @@ def browser_logout(page) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot for the user guide (docs/screenshots/<name>.png)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    """Save a full-page screenshot for the user guide (docs/screenshots/<name>.png); a page in
+    another browser language saves beside the guide's, in the system's temporary folder."""
+    locale = getattr(page, "locale", "vi-VN")
+    folder = SCREENSHOTS if locale == "vi-VN" else Path(tempfile.gettempdir()) / "dvk-screenshots" / locale
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

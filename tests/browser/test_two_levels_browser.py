@@ -149,6 +149,7 @@ def _award(page, model_name: str, form_name: str, other_level_form: str, submiss
     expect(page.get_by_test_id("decision")).to_be_visible()
 
 
+@pytest.mark.parametrize("page", ["vi-VN", "en-US"], indirect=True)
 def test_a_commune_and_the_province_play_their_year(page):
     world = _world()
     db.session.commit()
