@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import krippendorff
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from danvankheo.auth.models import Role
 from danvankheo.scoring import agreement
@@ -40,6 +42,24 @@ def test_alpha_is_the_packages_on_the_published_example():
     assert alpha == pytest.approx(expected)
     assert round(alpha, 3) == 0.849  # the published figure
     assert paired == 11  # the unit with a single value carries no information
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(0, 200).map(lambda v: v / 2)), min_size=2, max_size=5),
+                min_size=2, max_size=30))
+def test_alpha_in_closed_form_is_the_packages_on_random_rounds(rows):
+    """Models × evaluators with missing scorecards (None), totals in half points."""
+    matrix = [[NAN if value is None else value for value in row] + [NAN] * (5 - len(row)) for row in rows]
+    evaluators = list(map(list, zip(*matrix, strict=True)))
+    alpha, paired = krippendorff_alpha(_by_model(evaluators))
+    pairable = [[v for v in row if not math.isnan(v)] for row in matrix]
+    pairable = [values for values in pairable if len(values) >= 2]
+    assert paired == len(pairable)
+    if alpha is None:
+        assert paired < 2 or len({v for values in pairable for v in values}) < 2
+        return
+    expected = krippendorff.alpha(reliability_data=evaluators, level_of_measurement="interval")
+    assert alpha == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
 
 def test_alpha_needs_two_models_scored_twice_and_some_variation():
