@@ -636,7 +636,7 @@ def generate_scoring(ctx: Context) -> None:
         entries, assignments, cards, scores = [], [], [], []
         for index, model in enumerate(accepted):
             quality = min(max(rng.gauss(0.74, 0.12), 0.15), 1.0)
-            totals, sums = [], {}
+            totals, sums, ranges = [], {}, {}
             for j in range(k):
                 evaluator = evaluators[(index * k + j) % n_eval]
                 eid = evaluator["id"]
@@ -668,6 +668,8 @@ def generate_scoring(ctx: Context) -> None:
                         code = criterion["code"]
                         previous, count = sums.get(code, (Decimal(0), 0))
                         sums[code] = (previous + value, count + 1)
+                        low, high = ranges.get(code, (value, value))
+                        ranges[code] = (min(low, value), max(high, value))
                 if submitted:
                     totals.append(total)
                 when = datetime(year, 11, rng.randrange(1, 28), rng.randrange(1, 10), tzinfo=UTC)
@@ -679,7 +681,7 @@ def generate_scoring(ctx: Context) -> None:
                 })
             entries.append({"id": ctx.new_id("round_entries"), "round_id": round_id, "initiative_id": model["id"],
                             "added_at": datetime(year, 10, 16, 2, 0, tzinfo=UTC),
-                            **asdict(entry_standing(totals, sums, assigned=k))})
+                            **asdict(entry_standing(totals, sums, assigned=k, criterion_ranges=ranges))})
             if len(scores) >= BATCH * 4:
                 _write_scoring(ctx, sm, entries, assignments, cards, scores)
                 entries, assignments, cards, scores = [], [], [], []

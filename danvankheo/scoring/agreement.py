@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..auth.models import User
 from ..extensions import db
 from .aggregation import quantize, to_decimal
-from .models import Criterion, Round, Score, Scorecard, ScorecardState
+from .models import Criterion, Round, RoundEntry, Scorecard, ScorecardState
 
 RELIABLE_FROM = 0.8
 TENTATIVE_FROM = 0.667
@@ -148,22 +148,21 @@ def evaluator_offsets(totals: Mapping[int, Mapping[int, Decimal]]) -> dict[int, 
 
 
 def criterion_spreads_of(round_: Round) -> dict[int, tuple[Decimal | None, int]]:
-    """`criterion_spreads` computed in the database: a national round has 1.7 million scores,
-    the answer one row per criterion."""
-    per_model = (
-        select(Score.criterion_id.label("criterion_id"),
-               (func.max(Score.value) - func.min(Score.value)).label("spread"))
-        .join(Scorecard, Score.scorecard_id == Scorecard.id)
-        .where(Scorecard.round_id == round_.id, Scorecard.state == ScorecardState.SUBMITTED)
-        .group_by(Score.criterion_id, Scorecard.initiative_id)
-        .having(func.count() >= 2)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(per_model.c.criterion_id, func.sum(per_model.c.spread), func.count())
-        .group_by(per_model.c.criterion_id)
-    )
-    return {criterion: (quantize(to_decimal(str(total)) / count), count) for criterion, total, count in rows}
+    """`criterion_spreads` from the spread of each model that the scoring services keep on its
+    line of the round (`RoundEntry.criterion_spreads`): one row per model, never the round's
+    scores (a province round has 50,000; grouping them also made PostgreSQL scan the whole
+    country's)."""
+    ids = {c.code: c.id for c in round_.criteria}
+    sums: dict[int, tuple[Decimal, int]] = {}
+    for spreads in db.session.scalars(
+        select(RoundEntry.criterion_spreads).where(RoundEntry.round_id == round_.id,
+                                                   RoundEntry.submitted_count >= 2)
+    ):
+        for code, spread in (spreads or {}).items():
+            if code in ids:
+                total, count = sums.get(ids[code], (Decimal(0), 0))
+                sums[ids[code]] = (total + Decimal(spread), count + 1)
+    return {criterion: (quantize(total / count), count) for criterion, (total, count) in sums.items()}
 
 
 def criterion_spreads(scores: Iterable[tuple[int, int, Decimal]]) -> dict[int, tuple[Decimal | None, int]]:

@@ -324,6 +324,9 @@ class RoundEntry(db.Model):
     criterion_means: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     # Submitted scorecards revised during a discussion phase ("điều chỉnh sau thảo luận").
     discussion_revised_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Criterion code -> highest minus lowest submitted score ("4.50"), once scored twice: the
+    # panel's spread per criterion reads these instead of the round's scores.
+    criterion_spreads: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
     initiative: Mapped[Initiative] = relationship()
 

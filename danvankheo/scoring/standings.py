@@ -66,6 +66,8 @@ class EntryStanding:
     spread: Decimal | None = None
     criterion_means: dict[str, str] = field(default_factory=dict)
     discussion_revised_count: int = 0
+    # Criterion code -> highest minus lowest submitted score, for models scored twice or more.
+    criterion_spreads: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,10 @@ def entry_standing(
     assigned: int = 0,
     recused: int = 0,
     discussion_revised: int = 0,
+    criterion_ranges: Mapping[str, tuple[Decimal, Decimal]] | None = None,
 ) -> EntryStanding:
     """A model's figures from its submitted totals and, per criterion code, the sum and number
-    of its submitted scores. Pure; the arithmetic is `aggregation`'s."""
+    of its submitted scores and their lowest and highest. Pure; the arithmetic is `aggregation`'s."""
     if not totals:
         return EntryStanding(assigned_count=assigned, recused_count=recused)
     return EntryStanding(
@@ -108,6 +111,11 @@ def entry_standing(
             if count
         },
         discussion_revised_count=discussion_revised,
+        criterion_spreads={
+            code: str(aggregation.quantize(aggregation.to_decimal(high) - aggregation.to_decimal(low)))
+            for code, (low, high) in sorted((criterion_ranges or {}).items())
+            if criterion_sums.get(code, (0, 0))[1] >= 2
+        },
     )
 
 
@@ -131,6 +139,7 @@ def recompute_entries(round_: Round, initiative_ids: Collection[int] | None = No
     codes = {c.id: c.code for c in round_.criteria}
     totals: dict[int, list[Decimal]] = {}
     sums: dict[int, dict[str, tuple[Decimal, int]]] = {}
+    ranges: dict[int, dict[str, tuple[Decimal, Decimal]]] = {}
     assigned: dict[int, int] = {}
     recused: dict[int, int] = {}
     revised: dict[int, int] = {}
@@ -152,9 +161,10 @@ def recompute_entries(round_: Round, initiative_ids: Collection[int] | None = No
             totals.setdefault(initiative_id, []).append(aggregation.to_decimal(total))
             if in_discussion:
                 revised[initiative_id] = revised.get(initiative_id, 0) + 1
-        for initiative_id, criterion_id, total, count in db.session.execute(
+        for initiative_id, criterion_id, total, count, low, high in db.session.execute(
             within(
-                select(Scorecard.initiative_id, Score.criterion_id, func.sum(Score.value), func.count())
+                select(Scorecard.initiative_id, Score.criterion_id, func.sum(Score.value), func.count(),
+                       func.min(Score.value), func.max(Score.value))
                 .join(Scorecard, Score.scorecard_id == Scorecard.id)
                 .where(submitted)
                 .group_by(Scorecard.initiative_id, Score.criterion_id),
@@ -163,6 +173,7 @@ def recompute_entries(round_: Round, initiative_ids: Collection[int] | None = No
         ):
             if criterion_id in codes:
                 sums.setdefault(initiative_id, {})[codes[criterion_id]] = (total, count)
+                ranges.setdefault(initiative_id, {})[codes[criterion_id]] = (low, high)
         for initiative_id, status, count in db.session.execute(
             within(
                 select(Assignment.initiative_id, Assignment.status, func.count())
@@ -174,7 +185,8 @@ def recompute_entries(round_: Round, initiative_ids: Collection[int] | None = No
             (assigned if status is AssignmentStatus.ASSIGNED else recused)[initiative_id] = count
     return {
         key: entry_standing(totals.get(key, []), sums.get(key, {}), assigned=assigned.get(key, 0),
-                            recused=recused.get(key, 0), discussion_revised=revised.get(key, 0))
+                            recused=recused.get(key, 0), discussion_revised=revised.get(key, 0),
+                            criterion_ranges=ranges.get(key))
         for key in keys
     }
 
@@ -220,6 +232,7 @@ def recompute_panel(round_: Round, evaluator_ids: Collection[int] | None = None)
 def _entry_from_row(row) -> EntryStanding:
     values = dict(zip(ENTRY_FIELDS, row, strict=True))
     values["criterion_means"] = dict(values["criterion_means"] or {})
+    values["criterion_spreads"] = dict(values["criterion_spreads"] or {})
     return EntryStanding(**values)
 
 
