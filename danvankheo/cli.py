@@ -11,9 +11,11 @@ from .extensions import db
 
 def register_cli(app: Flask) -> None:
     from .backup import init_app as init_backup
+    from .registry.cli import register_cli as register_registry_cli
     from .scoring.cli import register_cli as register_scoring_cli
 
     init_backup(app)  # backup, restore, storage-check
+    register_registry_cli(app)  # registry check-tallies
     register_scoring_cli(app)  # scoring check-standings
 
     @app.cli.command("seed-demo")

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..registry.deadlines import ComplianceStatus, compliance_rows_of
-from ..registry.models import SUBMITTED_STATUSES, Initiative, Status
+from ..registry.models import SUBMITTED_STATUSES, InitiativeTally, Status
 from ..scoring.models import Round, RoundState
 from ..units.models import Unit
 from .models import Nomination, NominationState, Organiser
@@ -86,13 +86,13 @@ def build_rollup(organiser: Organiser, year: int) -> Rollup:
         return Rollup(organiser, year, [])
     below = list(line_of)
 
-    for org_id, status, n in db.session.execute(
-        select(Unit.organiser_id, Initiative.status, func.count())
-        .join(Unit, Unit.id == Initiative.unit_id)
-        .where(Initiative.year == year, Unit.organiser_id.in_(below))
-        .group_by(Unit.organiser_id, Initiative.status)
+    for org_id, status, total in db.session.execute(
+        select(Unit.organiser_id, InitiativeTally.status, func.sum(InitiativeTally.count))
+        .join(Unit, Unit.id == InitiativeTally.unit_id)
+        .where(InitiativeTally.year == year, Unit.organiser_id.in_(below))
+        .group_by(Unit.organiser_id, InitiativeTally.status)
     ):
-        line = lines[line_of[org_id]]
+        line, n = lines[line_of[org_id]], int(total)
         line.registered += n
         if status in SUBMITTED_STATUSES:
             line.submitted += n

@@ -22,7 +22,7 @@ from ..core.timeutil import format_datetime, local_end_of_day, local_zone
 from ..core.types import utcnow
 from ..extensions import db
 from ..units.models import Unit, UnitKind
-from .models import DeadlineExtension, Initiative, Status, SubmissionDeadline
+from .models import DeadlineExtension, Initiative, InitiativeTally, Status, SubmissionDeadline
 
 DEFAULT_DEADLINE_MONTH_DAY = (10, 15)
 NEAR_DAYS = 7  # a deadline this many days away, or fewer, is announced on the staff's pages
@@ -391,12 +391,14 @@ def compliance_rows_of(year: int, organiser_ids) -> list[ComplianceRow]:
             deadline=max(general, extensions.get(u.id, general)),
             extension_until=extensions.get(u.id),
         )
+    # The counts the registry keeps per unit (`registry.tallies`): a unit has a few rows a year.
     counts = db.session.execute(
-        select(Initiative.unit_id, Initiative.status, Initiative.is_late, func.count())
-        .where(Initiative.year == year, Initiative.unit_id.in_(in_scope.with_only_columns(Unit.id)))
-        .group_by(Initiative.unit_id, Initiative.status, Initiative.is_late)
+        select(InitiativeTally.unit_id, InitiativeTally.status, InitiativeTally.is_late, func.sum(InitiativeTally.count))
+        .where(InitiativeTally.year == year, InitiativeTally.unit_id.in_(in_scope.with_only_columns(Unit.id)))
+        .group_by(InitiativeTally.unit_id, InitiativeTally.status, InitiativeTally.is_late)
     )
-    for unit_id, status, is_late, count in counts:
+    for unit_id, status, is_late, total in counts:
+        count = int(total)
         row = rows.get(unit_id)
         if row is None:
             continue

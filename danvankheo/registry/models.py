@@ -95,6 +95,26 @@ EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED, Status.WITHDRAWN})
 SUBMITTED_STATUSES = frozenset({Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED, Status.REJECTED})
 
 
+class InitiativeTally(db.Model):
+    """How many models a unit has in a year, by status, field ("" for none) and lateness; kept
+    by `registry.tallies` in the transaction that changes a model, read by the counting pages."""
+
+    __tablename__ = "initiative_tallies"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year", "status", "field", "is_late"),
+        CheckConstraint("count >= 0", name="count_not_negative"),
+        CheckConstraint("field IN ('', " + ", ".join(f"'{f.value}'" for f in Field) + ")", name="field_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    status: Mapped[Status] = mapped_column(enum_column(Status, "initiative_status"))
+    field: Mapped[str] = mapped_column(String(24), default="")
+    is_late: Mapped[bool] = mapped_column(default=False)
+    count: Mapped[int] = mapped_column(default=0)
+
+
 class Initiative(db.Model):
     """Mô hình "Dân vận khéo" with its full dossier (hồ sơ)."""
 
@@ -127,11 +147,13 @@ class Initiative(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
-    year: Mapped[int]
+    # The columns counted by `InitiativeTally` load their old value when set (active_history), so
+    # that the count can be moved from the old key to the new one.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), active_history=True)
+    year: Mapped[int] = mapped_column(active_history=True)
     name: Mapped[str] = mapped_column(String(500))
     sort_name: Mapped[str] = mapped_column(sort_key_column(), index=True)
-    field: Mapped[Field | None] = mapped_column(enum_column(Field, "initiative_field"))
+    field: Mapped[Field | None] = mapped_column(enum_column(Field, "initiative_field"), active_history=True)
     kind: Mapped[InitiativeKind] = mapped_column(
         enum_column(InitiativeKind, "initiative_kind"), default=InitiativeKind.COLLECTIVE
     )
@@ -161,10 +183,10 @@ class Initiative(db.Model):
     )
 
     status: Mapped[Status] = mapped_column(
-        enum_column(Status, "initiative_status"), default=Status.DRAFT
+        enum_column(Status, "initiative_status"), default=Status.DRAFT, active_history=True
     )
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    is_late: Mapped[bool] = mapped_column(default=False)
+    is_late: Mapped[bool] = mapped_column(default=False, active_history=True)
     # Accent-folded text of the name, unit and tags, for diacritics-insensitive search.
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

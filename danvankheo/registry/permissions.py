@@ -21,7 +21,7 @@ from ..extensions import db
 from ..organisers import access
 from ..organisers.models import Nomination
 from ..units.models import Unit
-from .models import SUBMITTED_STATUSES, Initiative, Status
+from .models import SUBMITTED_STATUSES, Initiative, InitiativeTally, Status
 
 
 def _authenticated(user) -> bool:
@@ -146,6 +146,26 @@ def visible_clause(user) -> ColumnElement[bool]:
             Initiative.status.in_(SUBMITTED_STATUSES),
             or_(Initiative.unit_id.in_(units_of_organisers(organisers)), Initiative.id.in_(nominated)),
         ))
+    if not conditions:
+        return false()
+    return or_(*conditions)
+
+
+def tally_visible_clause(user) -> ColumnElement[bool]:
+    """`visible_clause` over the counts of models (`InitiativeTally`), for pages that also keep
+    to the units of the organisers the user reads (`organisers.access.readable_units_clause`).
+
+    The models nominated up to the reader are left out: a count cannot tell them apart. Within
+    those units it makes no difference: whoever reads nominated models reads every submitted
+    model of its organisers' units (`reader_organiser_ids` is `readable_organiser_ids`), and a
+    nominated model is a submitted one."""
+    conditions = []
+    if _authenticated(user) and user.is_staff and user.unit_id:
+        conditions.append(InitiativeTally.unit_id == user.unit_id)
+    organisers = reader_organiser_ids(user)
+    if organisers:
+        conditions.append(and_(InitiativeTally.status.in_(SUBMITTED_STATUSES),
+                               InitiativeTally.unit_id.in_(units_of_organisers(organisers))))
     if not conditions:
         return false()
     return or_(*conditions)

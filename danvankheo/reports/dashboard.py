@@ -4,7 +4,9 @@ Every count is restricted by the registry's own visibility rule (`visible_clause
 number and the registry list it links to always agree, and by the organisers the viewer
 reads (`organisers.access`): its secretariat counts the acting organiser's own scope, its
 observers the acting organiser and every organiser nested below it. The number of queries does not
-depend on the number of models or units: each figure is one grouped query.
+depend on the number of models or units: each figure is one grouped query, and the counts by
+status, field, kind of unit and year read the counts the registry keeps per unit
+(`registry.tallies`), not the models.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..organisers import access
 from ..registry.deadlines import ComplianceRow, ComplianceStatus, compliance_rows_of, compliance_totals
-from ..registry.models import Field, Initiative, Status
-from ..registry.permissions import visible_clause
+from ..registry.models import Field, Initiative, InitiativeTally, Status
+from ..registry.permissions import tally_visible_clause, visible_clause
 from ..scoring.models import Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
 from ..units.models import Unit, UnitKind
 
@@ -103,38 +105,46 @@ def scope_clause(user):
     return and_(visible_clause(user), access.readable_units_clause(user, Initiative.unit_id))
 
 
+def count_scope(user):
+    """`scope_clause` over the counts of models the registry keeps (`registry.tallies`): the
+    dashboard's totals read a few rows per unit, never the year's models."""
+    return and_(tally_visible_clause(user), access.readable_units_clause(user, InitiativeTally.unit_id))
+
+
 def build_dashboard(user, year: int, *, replicated_limit: int = 10) -> Dashboard:
-    visible = scope_clause(user)
     organisers = access.readable_organisers_in_order(user)
 
+    counted = count_scope(user)
+    tally = InitiativeTally
     by_status: dict[Status, int] = {}
     by_field: dict[Field | None, int] = {}
     for status, field_, n in db.session.execute(
-        select(Initiative.status, Initiative.field, func.count())
-        .where(visible, Initiative.year == year)
-        .group_by(Initiative.status, Initiative.field)
+        select(tally.status, tally.field, func.sum(tally.count))
+        .where(counted, tally.year == year)
+        .group_by(tally.status, tally.field)
     ):
-        by_status[status] = by_status.get(status, 0) + n
-        by_field[field_] = by_field.get(field_, 0) + n
+        key = Field(field_) if field_ else None
+        by_status[status] = by_status.get(status, 0) + int(n)
+        by_field[key] = by_field.get(key, 0) + int(n)
 
-    by_unit_kind = dict(
-        db.session.execute(
-            select(Unit.kind, func.count())
-            .select_from(Initiative)
-            .join(Unit, Unit.id == Initiative.unit_id)
-            .where(visible, Initiative.year == year)
+    by_unit_kind = {
+        kind: int(n)
+        for kind, n in db.session.execute(
+            select(Unit.kind, func.sum(tally.count))
+            .join(Unit, Unit.id == tally.unit_id)
+            .where(counted, tally.year == year)
             .group_by(Unit.kind)
-        ).all()
-    )
+        )
+    }
 
-    accepted = func.sum(case((Initiative.status == Status.ACCEPTED, 1), else_=0))
+    accepted = func.sum(case((tally.status == Status.ACCEPTED, tally.count), else_=0))
     trend = [
-        (y, n, int(a or 0))
+        (y, int(n), int(a or 0))
         for y, n, a in db.session.execute(
-            select(Initiative.year, func.count(), accepted)
-            .where(visible)
-            .group_by(Initiative.year)
-            .order_by(Initiative.year)
+            select(tally.year, func.sum(tally.count), accepted)
+            .where(counted)
+            .group_by(tally.year)
+            .order_by(tally.year)
         )
     ]
 

@@ -31,6 +31,7 @@ SHIPPED = {
     "20261206_1945_1200judging_ranking_basis_and_snapshot_bases.py": "deeebf226f4e88b6576b0a6a0b465c34ba123d816978af0ebde8b6f8653ae8a4",
     "20261206_2200_1400organisers_organisers_scopes_nominations.py": "3ecc7c952048f406a0256b13b9b6e536c9726d685d5509a7226882242936e834",
     "20261207_0100_1500spreads_round_entry_criterion_spreads.py": "72e6fff3dd1a56c61f2e7e596b715ebccfa9e7e8b79282d0f7dafe5db66250ed",
+    "20261207_0130_1510tallies_initiative_tallies.py": "daffa24c50f09ffad513fa1605158e2062d9f0d8d76219f304f39b3537503664",
     "20261206_2130_1300ballot_council_secret_ballot.py": "9d85496c2ae8f0d04099311fe994af535497f48f46c92dbbfd3a6d862867025e",
 }
 

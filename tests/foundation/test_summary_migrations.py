@@ -1,6 +1,6 @@
-"""1500spreads on a populated database: the spreads per criterion of models already scored
-are filled in by the migration, equal to what the scoring services keep, on SQLite and
-PostgreSQL."""
+"""1500spreads and 1510tallies on a populated database: the spreads per criterion of models
+already scored and the counts of models are filled in by the migrations, equal to what the
+services keep, on SQLite and PostgreSQL."""
 
 from decimal import Decimal
 
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from danvankheo import MIGRATIONS_DIR, create_app
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
+from danvankheo.registry import tallies
 from danvankheo.registry.models import Status
 from danvankheo.scoring import services, standings
 from danvankheo.scoring.models import Round, RoundEntry
@@ -48,7 +49,7 @@ def _spreads() -> dict[int, dict[str, str]]:
     return dict(db.session.execute(select(RoundEntry.initiative_id, RoundEntry.criterion_spreads)).all())
 
 
-def test_the_migration_fills_the_spreads_the_services_keep(scratch_url):
+def test_the_migrations_fill_the_spreads_and_counts_the_services_keep(scratch_url):
     app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch_url})
     with app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))
@@ -62,5 +63,6 @@ def test_the_migration_fills_the_spreads_the_services_keep(scratch_url):
         upgrade(directory=str(MIGRATIONS_DIR))
         assert _spreads() == kept
         assert standings.mismatches(db.session.get(Round, round_id)) == []
+        assert tallies.stored() and tallies.mismatches() == []
         db.session.remove()
         db.engine.dispose()
