@@ -151,24 +151,26 @@ def visible_clause(user) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def tally_visible_clause(user) -> ColumnElement[bool]:
-    """`visible_clause` over the counts of models (`InitiativeTally`), for pages that also keep
-    to the units of the organisers the user reads (`organisers.access.readable_units_clause`).
+def counted_clause(user) -> ColumnElement[bool]:
+    """The counts of models (`InitiativeTally`) of the models a reader may see in the units of
+    the organisers it reads: `visible_clause` and `organisers.access.readable_units_clause`
+    together, over the counts, with one test of the unit.
 
     The models nominated up to the reader are left out: a count cannot tell them apart. Within
     those units it makes no difference: whoever reads nominated models reads every submitted
-    model of its organisers' units (`reader_organiser_ids` is `readable_organiser_ids`), and a
-    nominated model is a submitted one."""
+    model of its organisers' units (`reader_organiser_ids` is then `readable_organiser_ids`),
+    and a nominated model is a submitted one."""
+    readable = access.readable_organiser_ids(user)
+    if not readable:
+        return false()
     conditions = []
     if _authenticated(user) and user.is_staff and user.unit_id:
         conditions.append(InitiativeTally.unit_id == user.unit_id)
-    organisers = reader_organiser_ids(user)
-    if organisers:
-        conditions.append(and_(InitiativeTally.status.in_(SUBMITTED_STATUSES),
-                               InitiativeTally.unit_id.in_(units_of_organisers(organisers))))
+    if reader_organiser_ids(user):
+        conditions.append(InitiativeTally.status.in_(SUBMITTED_STATUSES))
     if not conditions:
         return false()
-    return or_(*conditions)
+    return and_(InitiativeTally.unit_id.in_(units_of_organisers(readable)), or_(*conditions))
 
 
 def readable_unit_ids(user) -> set[int]:

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..organisers import access
 from ..registry.deadlines import ComplianceRow, ComplianceStatus, compliance_rows_of, compliance_totals
 from ..registry.models import Field, Initiative, InitiativeTally, Status
-from ..registry.permissions import tally_visible_clause, visible_clause
+from ..registry.permissions import counted_clause, visible_clause
 from ..scoring.models import Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
 from ..units.models import Unit, UnitKind
 
@@ -105,16 +105,10 @@ def scope_clause(user):
     return and_(visible_clause(user), access.readable_units_clause(user, Initiative.unit_id))
 
 
-def count_scope(user):
-    """`scope_clause` over the counts of models the registry keeps (`registry.tallies`): the
-    dashboard's totals read a few rows per unit, never the year's models."""
-    return and_(tally_visible_clause(user), access.readable_units_clause(user, InitiativeTally.unit_id))
-
-
 def build_dashboard(user, year: int, *, replicated_limit: int = 10) -> Dashboard:
     organisers = access.readable_organisers_in_order(user)
 
-    counted = count_scope(user)
+    counted = counted_clause(user)  # `scope_clause` over the counts the registry keeps
     tally = InitiativeTally
     by_status: dict[Status, int] = {}
     by_field: dict[Field | None, int] = {}
