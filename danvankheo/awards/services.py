@@ -596,14 +596,14 @@ def return_proposal(proposal: Proposal, reason: str, *, expected_version: int | 
 def _check_decision_number_free(proposal: Proposal, decision_number: str) -> None:
     """One number, one decision: an organiser's register (sổ theo dõi khen thưởng) finds a
     decision by its number. Compared without regard to case or surrounding spaces."""
-    used = db.session.scalar(
+    # Compared in Python: SQLite's lower() leaves "Đ" as it is.
+    wanted = " ".join(decision_number.split()).casefold()
+    used = next((other for other in db.session.scalars(
         select(Proposal)
         .join(Round, Proposal.round_id == Round.id)
         .where(Proposal.id != proposal.id, Proposal.state == ProposalState.APPROVED,
-               Round.organiser_id == proposal.round.organiser_id,
-               func.lower(func.trim(Proposal.decision_number)) == decision_number.lower())
-        .limit(1)
-    )
+               Round.organiser_id == proposal.round.organiser_id)
+    ) if " ".join((other.decision_number or "").split()).casefold() == wanted), None)
     if used is not None:
         raise AwardError(
             f"Số Quyết định “{decision_number}” đã được dùng cho quyết định khen thưởng khác của cơ quan này "
