@@ -65,7 +65,7 @@ def _check(organiser_id: int, data: OutsideAwardData) -> Unit:
         raise DomainError("Vui lòng nhập ngày quyết định (ngày/tháng/năm).", field="decision_date")
     if data.decision_date > local_today():
         raise DomainError(f"Ngày quyết định {format_day(data.decision_date)} chưa đến: khen thưởng đã có quyết "
-                          "thì ngày quyết định không thể ở tương lai.", field="decision_date")
+                          "định thì ngày quyết định không thể ở tương lai.", field="decision_date")
     if not data.issuing_body.strip():
         raise DomainError("Vui lòng nhập cơ quan ban hành quyết định (ví dụ: Bộ Nội vụ, UBND tỉnh).",
                           field="issuing_body")
