@@ -34,8 +34,8 @@ REGISTER_COLUMNS = [
     Column("Hình thức khen thưởng", "text", max_width=22),
     Column("Tập thể / Họ và tên", "text", max_width=24),
     Column("Chức vụ, đơn vị", "text", max_width=24),
-    Column("Thành tích (mô hình)", "long_text", max_width=30),
-    Column("Hủy khen thưởng", "text", max_width=18),
+    Column("Thành tích (mô hình)", "text", max_width=22),
+    Column("Hủy khen thưởng", "text", max_width=22),
 ]
 
 

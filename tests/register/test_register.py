@@ -14,7 +14,7 @@ from danvankheo.awards import services as awards
 from danvankheo.awards.models import AwardLevel, Proposal, ProposalState
 from danvankheo.extensions import db
 from danvankheo.register.book import RegisterFilters, register_lines
-from tests.register.builders import approve, form
+from tests.register.builders import form
 from tests.two_levels import COMMUNE_FORM, PROVINCE_FORM
 
 
