@@ -147,8 +147,7 @@ def outside_new():
             return redirect(url_for(".unit_history", unit_id=award.unit_id))
     form.person_choice.choices = [("", "— Chọn người —")] + [(str(p.id), f"{p.label} (đã có)") for p in matches] + [
         (services.NEW_PERSON, "Người khác, chưa có trong danh sách")]
-    status = 422 if form.errors else 200
-    return render_template("register/outside_new.html", form=form, matches=matches), status
+    return render_template("register/outside_new.html", form=form, matches=matches)
 
 
 def _load_outside(award_id: int) -> OutsideAward:
