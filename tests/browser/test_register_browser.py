@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from danvankheo.awards import services as awards
 from danvankheo.extensions import db
-from tests.browser.conftest import browser_login, screenshot
+from tests.browser.conftest import SCREENSHOTS, browser_login, screenshot
 from tests.browser.test_accessibility_browser import _blocking
 from tests.factories import PASSWORD
 from tests.register.builders import build_register, form
@@ -68,7 +68,8 @@ def test_an_outside_award_entered_for_a_unit_shows_on_the_proposal_page(page, ch
     # The app's own decision of 2026 for the school (revoked) is in the history as well.
     expect(section).to_contain_text("7/QĐ-UBND")
     found += _blocking(page, axe, "proposal page")
-    section.screenshot(path=str(screenshot.__globals__["SCREENSHOTS"] / "register-candidate-history.png"))
+    shot = "register-candidate-history"  # the box alone, for the guide
+    section.screenshot(path=str(SCREENSHOTS / f"{shot}.png"))
 
     for path, name in (("/so-khen-thuong/lich-su", None), ("/so-khen-thuong/ngoai-ung-dung", "register-outside-list"),
                        ("/so-khen-thuong/thong-ke", "register-statistics")):
