@@ -24,7 +24,7 @@ from ..scoring.paging import paginate_list
 from ..units.models import Unit
 from ..units.services import all_units_in_tree_order
 from . import history, services
-from .book import RegisterFilters, register_lines, register_years
+from .book import RegisterFilters, register_lines, register_query, register_years
 from .forms import OutsideAwardForm
 from .models import AwardedPerson, OutsideAward
 from .stats import award_statistics
@@ -69,9 +69,14 @@ def _context() -> DocumentContext:
 def index():
     filters = RegisterFilters.from_args(request.args)
     readable = _readable()
-    lines = register_lines(readable, filters)
+    if filters.recipient:
+        # The name is matched in Python (accents folded), so the page is cut after matching.
+        page = paginate_list(register_lines(readable, filters), per_page=PER_PAGE)
+    else:
+        page = db.paginate(register_query(readable, filters), per_page=PER_PAGE, max_per_page=PER_PAGE,
+                           error_out=False)
     return render_template(
-        "register/index.html", filters=filters, page=paginate_list(lines, per_page=PER_PAGE),
+        "register/index.html", filters=filters, page=page,
         years=register_years(readable), forms=db.session.scalars(select(AwardForm).order_by(AwardForm.position,
                                                                                              AwardForm.name)).all(),
         levels=list(AwardLevel), units=_readable_units(), may_manage=access.managed_organiser_id(current_user),

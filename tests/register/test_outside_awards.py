@@ -222,3 +222,18 @@ def test_the_repeat_award_check_counts_an_outside_award_for_the_same_model(world
     proposal = awards.create_proposal(world.commune_round, [school_model.id], form(COMMUNE_FORM),
                                       actor=world.commune.secretariat, repeat_reason="Năm 2026 có kết quả mới.")
     assert proposal.lines
+
+
+def test_the_person_history_page_and_the_list_of_histories(client, login_as, world):
+    culture = world.commune.units["culture"]
+    award = outside(world.commune, culture, person="Vũ Thị Mai", note="Trưởng phòng", number="5/QĐ-A",
+                    day=date(2023, 5, 5), body="Hội Liên hiệp Phụ nữ tỉnh")
+    db.session.commit()
+    login_as(world.commune.secretariat)
+    listing = client.get("/so-khen-thuong/lich-su").get_data(as_text=True)
+    assert "Vũ Thị Mai (Trưởng phòng)" in listing and "Trường THCS Gia Viễn" in listing
+    page = client.get(f"/so-khen-thuong/lich-su/ca-nhan/{award.person_id}").get_data(as_text=True)
+    assert "Lịch sử khen thưởng: Vũ Thị Mai (Trưởng phòng)" in page
+    # The outside award and the app's award of 2025 to the same name in the same unit.
+    assert "5/QĐ-A" in page and "Hội Liên hiệp Phụ nữ tỉnh" in page and "12/QĐ-UBND" in page
+    assert page.index("12/QĐ-UBND") < page.index("5/QĐ-A")
