@@ -49,10 +49,14 @@ class HistoryEntry:
 
 
 def _issuing_body(line: ProposalLine) -> str:
-    organiser = line.proposal.round.organiser
-    if organiser is not None and getattr(organiser, "decision_body_name", ""):
-        return organiser.decision_body_name
-    return line.award_form.issuing_authority
+    """Who issued the app's decision: the organiser's decision body (its settings, else
+    config.py), else the authority of the award form."""
+    from flask import current_app
+
+    from ..organisers.names import document_names
+
+    name = document_names(line.proposal.round.organiser, current_app.config).get("decision_body_name")
+    return name or line.award_form.issuing_authority
 
 
 def _of_line(line: ProposalLine, *, uncertain: bool = False) -> HistoryEntry:
