@@ -40,8 +40,9 @@ class EarlierAward:
                    line.proposal.decision_number or "", line.proposal.decision_date)
 
 
-# Other features add awards the app did not grant (the register's awards of other bodies):
-# functions from the ids of the models concerned to (model id, EarlierAward) for those models.
+# Other features add awards the app did not grant (the register's awards of other bodies): each
+# function takes the ids of the models concerned (those proposed and those they continue) and
+# returns the awards given for them, `initiative_id` naming the model the award was given for.
 OUTSIDE_SOURCES: list[Callable[[Iterable[int]], list[EarlierAward]]] = []
 
 
