@@ -237,3 +237,17 @@ def test_the_person_history_page_and_the_list_of_histories(client, login_as, wor
     # The outside award and the app's award of 2025 to the same name in the same unit.
     assert "5/QĐ-A" in page and "Hội Liên hiệp Phụ nữ tỉnh" in page and "12/QĐ-UBND" in page
     assert page.index("12/QĐ-UBND") < page.index("5/QĐ-A")
+
+
+def test_the_form_asks_which_namesake_is_meant_and_saves_to_the_one_chosen(client, login_as, world):
+    culture = world.commune.units["culture"]
+    known = outside(world.commune, culture, person="Vũ Thị Mai", note="sinh năm 1980", number="5/QĐ-A")
+    db.session.commit()
+    login_as(world.commune.secretariat)
+    person = {"recipient_type": "individual", "unit_id": str(culture.id), "full_name": "Vũ Thị Mai"}
+    asked = _post(client, world, **person).get_data(as_text=True)
+    assert 'data-testid="namesakes"' in asked and "Vũ Thị Mai (sinh năm 1980) (đã có)" in asked
+    assert "Ứng dụng không tự gộp" in asked and _count() == 1
+    _post(client, world, **person, person_choice=str(known.person_id))
+    assert _count() == 2
+    assert db.session.scalar(select(func.count()).select_from(AwardedPerson)) == 1
