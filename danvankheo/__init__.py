@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from .notifications.routes import bp as notifications_bp
     from .organisers.nomination_routes import bp as nominations_bp
     from .organisers.routes import bp as organisers_bp
+    from .register.routes import bp as register_bp
     from .registry.routes import bp as registry_bp
     from .registry.similarity_routes import bp as similarity_bp
     from .reports.routes import bp as reports_bp
@@ -115,5 +116,5 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (registry_bp, evidence_bp, showcase_bp, similarity_bp):
         app.register_blueprint(blueprint)
     for blueprint in (awards_bp, exports_bp, imports_bp, reports_bp, jobs_bp, help_bp, organisers_bp,
-                      nominations_bp):
+                      nominations_bp, register_bp):
         app.register_blueprint(blueprint)

@@ -7,6 +7,7 @@ from .evidence.models import Evidence  # noqa: F401
 from .jobs.models import Job  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .organisers.models import Nomination, Organiser  # noqa: F401
+from .register.models import AwardedPerson, CandidateMatch, OutsideAward  # noqa: F401
 from .registry import tallies  # noqa: F401 (keeps InitiativeTally in step with every flush)
 from .registry.models import (  # noqa: F401
     DeadlineExtension,

@@ -7,8 +7,9 @@ and writes why it proposes again. The reason is kept in the audit trail of the p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -23,7 +24,26 @@ MIN_REASON = 5
 @dataclass(frozen=True)
 class EarlierAward:
     initiative_id: int  # the model being proposed
-    line: ProposalLine  # the award already granted (to it, or to the model it continues)
+    line: ProposalLine | None  # the award already granted in the app (to it, or to the model it continues)
+    # What the message and the page print; filled from `line` for the app's own awards, from the
+    # source for awards of other bodies (see `OUTSIDE_SOURCES`).
+    achievement: str = ""
+    recipient: str = ""
+    form_name: str = ""
+    decision_number: str = ""
+    decision_date: date | None = None
+    issuing_body: str = ""
+
+    @classmethod
+    def of_line(cls, initiative_id: int, line: ProposalLine) -> EarlierAward:
+        return cls(initiative_id, line, line.initiative_name, line.recipient_name, line.award_form.name,
+                   line.proposal.decision_number or "", line.proposal.decision_date)
+
+
+# Other features add awards the app did not grant (the register's awards of other bodies): each
+# function takes the ids of the models concerned (those proposed and those they continue) and
+# returns the awards given for them, `initiative_id` naming the model the award was given for.
+OUTSIDE_SOURCES: list[Callable[[Iterable[int]], list[EarlierAward]]] = []
 
 
 class RepeatedAward(ValueError):
@@ -52,8 +72,12 @@ def earlier_awards(initiative_ids: Sequence[int]) -> list[EarlierAward]:
                  selectinload(ProposalLine.revocation))
         .order_by(ProposalLine.id)
     )
-    return [EarlierAward(model, line) for line in lines if not line.is_revoked
-            for model in sorted(sources[line.initiative_id])]
+    found = [EarlierAward.of_line(model, line) for line in lines if not line.is_revoked
+             for model in sorted(sources[line.initiative_id])]
+    for source in OUTSIDE_SOURCES:
+        found += [replace(award, initiative_id=model) for award in source(list(sources))
+                  for model in sorted(sources.get(award.initiative_id, ()))]
+    return found
 
 
 def check(initiative_ids: Sequence[int], reason: str | None) -> str | None:
@@ -64,8 +88,8 @@ def check(initiative_ids: Sequence[int], reason: str | None) -> str | None:
     reason = (reason or "").strip()
     if len(reason) >= MIN_REASON:
         return reason[:2000]
-    names = "; ".join(sorted({f"“{e.line.initiative_name}” ({e.line.award_form.name}, Quyết định số "
-                              f"{e.line.proposal.decision_number})" for e in earlier}))
+    names = "; ".join(sorted({f"“{e.achievement}” ({e.form_name}, Quyết định số {e.decision_number}"
+                              + (f" của {e.issuing_body}" if e.issuing_body else "") + ")" for e in earlier}))
     raise RepeatedAward(
         "Một thành tích chỉ được đề nghị khen thưởng một lần (Công văn 5007/BNV-TĐKT). Đã được khen: "
         f"{names}. Nếu mô hình có kết quả mới, ghi lý do đề nghị lại rồi bấm lại để xác nhận.",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..auth.models import Role, User, UserRole
-from ..core.formatting import format_number, format_score
+from ..core.formatting import format_day, format_number, format_score
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
@@ -593,6 +593,24 @@ def return_proposal(proposal: Proposal, reason: str, *, expected_version: int | 
            changes={"state": [ProposalState.SUBMITTED.value, ProposalState.RETURNED.value]})
 
 
+def _check_decision_number_free(proposal: Proposal, decision_number: str) -> None:
+    """One number, one decision: an organiser's register (sổ theo dõi khen thưởng) finds a
+    decision by its number. Compared without regard to case or surrounding spaces."""
+    # Compared in Python: SQLite's lower() leaves "Đ" as it is.
+    wanted = " ".join(decision_number.split()).casefold()
+    used = next((other for other in db.session.scalars(
+        select(Proposal)
+        .join(Round, Proposal.round_id == Round.id)
+        .where(Proposal.id != proposal.id, Proposal.state == ProposalState.APPROVED,
+               Round.organiser_id == proposal.round.organiser_id)
+    ) if " ".join((other.decision_number or "").split()).casefold() == wanted), None)
+    if used is not None:
+        raise AwardError(
+            f"Số Quyết định “{decision_number}” đã được dùng cho quyết định khen thưởng khác của cơ quan này "
+            f"(danh sách “{used.title}”, ngày {format_day(used.decision_date)}). Vui lòng kiểm tra lại số Quyết định."
+        )
+
+
 def approve_proposal(proposal: Proposal, decision_number: str, decision_date: date | None, *,
                      expected_version: int | None = None, actor=None) -> None:
     """submitted → approved: the Quyết định's number and date are recorded, the awards are
@@ -605,6 +623,7 @@ def approve_proposal(proposal: Proposal, decision_number: str, decision_date: da
         raise AwardError("Vui lòng nhập số và ngày của Quyết định khen thưởng.")
     if proposal.submission_date and decision_date < proposal.submission_date:
         raise AwardError("Ngày Quyết định không thể trước ngày Tờ trình.")
+    _check_decision_number_free(proposal, decision_number[:60])
     proposal.state = ProposalState.APPROVED
     proposal.decision_number = decision_number[:60]
     proposal.decision_date = decision_date

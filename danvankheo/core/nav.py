@@ -40,6 +40,8 @@ NAV_ITEMS: list[NavItem] = [
     _item("awards.index", "Khen thưởng", SEC, O, A),
     _item("reports.dashboard", "Thống kê", SEC, O, A, group="Báo cáo"),
     _item("reports.periodic", "Báo cáo định kỳ", SEC, O, A, group="Báo cáo"),
+    _item("register.index", "Sổ theo dõi khen thưởng", SEC, O, A, group="Báo cáo"),
+    _item("register.statistics", "Thống kê khen thưởng", SEC, O, A, group="Báo cáo"),
     _item("organisers.rollup", "Tổng hợp cấp dưới", SEC, O, A, group="Báo cáo"),
     _item("audit.index", "Nhật ký", SEC, A, group="Báo cáo"),
     _item("jobs.index", "Công việc", SEC, O, A, group="Báo cáo"),

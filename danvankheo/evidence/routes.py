@@ -155,3 +155,10 @@ def publish(evidence_id: int):
     flash(f"Tệp “{evidence.original_name}” {'được' if public else 'không còn được'} công khai trên thư viện mô hình.",
           "success")
     return _back(evidence.initiative_id)
+
+
+def send_stored_file(key: str, mimetype: str, *, name: str) -> object:
+    """Another feature's stored file (the scan of a decision), sent with evidence's safeguards:
+    PDFs and images open in the browser under the same Content-Security-Policy."""
+    inline = mimetype == FILE_TYPES["pdf"].mimetype or mimetype.startswith("image/")
+    return _send(key, mimetype, name=name, attachment=not inline, sandbox=mimetype != FILE_TYPES["pdf"].mimetype)

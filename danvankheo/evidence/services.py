@@ -14,6 +14,7 @@ import io
 import logging
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
@@ -215,6 +216,40 @@ def attach(initiative: Initiative, stream: BinaryIO, filename: str | None, *, ac
         # Anything written but not yet handed to the session's bookkeeping goes now.
         for key in written:
             storage.discard(key)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    name: str
+    content_type: str
+    size: int
+
+
+def store_checked_file(stream: BinaryIO, filename: str | None) -> StoredFile:
+    """The upload checks of evidence (size, content type, name) for a file that is not a
+    model's evidence (the scan of another body's decision): the bytes are staged and
+    published with the commit, or discarded with a rollback. Raises FileRefused."""
+    name = clean_filename(filename)
+    if not name and not filename:
+        raise FileRefused("Chưa chọn tệp.")
+    config = current_app.config
+    spool, size, _ = _spool(stream, config["EVIDENCE_MAX_BYTES"])
+    try:
+        file_type = detect(spool, size, config["EVIDENCE_ALLOWED_TYPES"])
+        name = _final_name(name, file_type)
+        spool.seek(0)
+        storage = get_storage()
+        key = storage.stage_stream(spool)
+        _track_new(storage, key)
+        return StoredFile(key, name, file_type.mimetype, size)
+    finally:
+        spool.close()
+
+
+def delete_stored_file(key: str | None) -> None:
+    """Remove a stored file once the deletion of its row has committed."""
+    _delete_after_commit(get_storage(), key)
 
 
 def remove(evidence: Evidence, *, actor) -> None:

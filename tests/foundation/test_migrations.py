@@ -32,6 +32,7 @@ SHIPPED = {
     "20261206_2200_1400organisers_organisers_scopes_nominations.py": "3ecc7c952048f406a0256b13b9b6e536c9726d685d5509a7226882242936e834",
     "20261207_0100_1500spreads_round_entry_criterion_spreads.py": "72e6fff3dd1a56c61f2e7e596b715ebccfa9e7e8b79282d0f7dafe5db66250ed",
     "20261207_0130_1510tallies_initiative_tallies.py": "daffa24c50f09ffad513fa1605158e2062d9f0d8d76219f304f39b3537503664",
+    "20261207_0140_1520register_outside_awards_and_people.py": "e352fd50e182bd493f7840df23cc39f3dcca7e69d7d348004bd6d6b092e32de3",
     "20261206_2130_1300ballot_council_secret_ballot.py": "9d85496c2ae8f0d04099311fe994af535497f48f46c92dbbfd3a6d862867025e",
 }
 

@@ -32,7 +32,8 @@ def test_every_relative_link_resolves():
 
 # The print tests render every export and document and save first pages as print-<name>.png
 # (exports) and doc-<name>.png (the proposal's documents).
-PRINT_TESTS = ("tests/exports/test_print.py", "tests/awards/test_dossier_print.py")
+PRINT_TESTS = ("tests/exports/test_print.py", "tests/awards/test_dossier_print.py",
+               "tests/register/test_register_print.py")
 
 
 def test_guides_show_only_screenshots_a_browser_test_takes():

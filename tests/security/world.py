@@ -187,7 +187,18 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
     job = _finished_job(secretariat, _text("Công việc", payload))
     db.session.flush()
 
+    # The register: an award of another body to unit A's person, with the scan of its decision.
+    from danvankheo.awards.models import AwardLevel, RecipientType
     from danvankheo.organisers.services import organiser_of_unit
+    from danvankheo.register import services as register
+
+    outside_award = register.add_outside_award(
+        organiser_of_unit(unit_a).id, register.OutsideAwardData(
+            recipient_type=RecipientType.INDIVIDUAL, unit_id=unit_a.id, decision_number="3120/QĐ-BTP",
+            decision_date=date(2024, 12, 20), issuing_body=_text("Bộ Tư pháp", payload),
+            form_name=_text("Bằng khen của Bộ trưởng Bộ Tư pháp", payload), level=AwardLevel.CENTRAL,
+            full_name=_text("Nguyễn Thị Hằng", payload), person_choice=register.NEW_PERSON),
+        scan=io.BytesIO(pdf_bytes()), scan_filename="quyet-dinh.pdf", actor=secretariat)
 
     w.objects = {
         "organiser_id": organiser_of_unit(unit_a),
@@ -221,6 +232,8 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
         "unit_b": unit_b,
         "similarity_flag": similarity_flag,
         "ballot_id": ballot,
+        "award_id": outside_award,
+        "person_id": outside_award.person,
     }
     return w
 
