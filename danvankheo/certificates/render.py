@@ -215,14 +215,14 @@ def calibration_page(offsets: Offsets, *, page_mm: tuple[int, int] = (297, 210),
     canvas.setTitle("Trang in thử căn chỉnh máy in")
     canvas.setLineWidth(0.3)
     # Rulers: a tick every millimetre, longer every 5, numbered every 10.
-    for step in range(0, page_mm[0] + 1):
+    for step in range(page_mm[0] + 1):
         x = step * mm + dx
         length = 6 if step % 10 == 0 else 4 if step % 5 == 0 else 2
         canvas.line(x, height - dy, x, height - dy - length * mm)
         if step % 10 == 0 and 0 < step < page_mm[0]:
             canvas.setFont(font, 11)
             canvas.drawCentredString(x, height - dy - 10.5 * mm, str(step))
-    for step in range(0, page_mm[1] + 1):
+    for step in range(page_mm[1] + 1):
         y = height - step * mm - dy
         length = 6 if step % 10 == 0 else 4 if step % 5 == 0 else 2
         canvas.line(dx, y, dx + length * mm, y)
@@ -244,7 +244,7 @@ def calibration_page(offsets: Offsets, *, page_mm: tuple[int, int] = (297, 210),
     lines = [
         f"Độ lệch đang dùng: ngang (X) {format_number(offsets.x)} mm, dọc (Y) {format_number(offsets.y)} mm."
         + (f" {organiser_name}." if organiser_name else ""),
-        f"In trang này ở tỷ lệ 100 % (không “vừa trang”), rồi đo từ mép trái và mép trên tờ giấy",
+        "In trang này ở tỷ lệ 100 % (không “vừa trang”), rồi đo từ mép trái và mép trên tờ giấy",
         f"đến tâm dấu chữ thập góc trên bên trái; đúng ra là {CROSS_MM} mm và {CROSS_MM} mm.",
         f"Nếu đo được a mm từ mép trái: độ lệch X mới = X hiện tại + ({CROSS_MM} − a).",
         f"Nếu đo được b mm từ mép trên: độ lệch Y mới = Y hiện tại + ({CROSS_MM} − b).",

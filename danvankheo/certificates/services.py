@@ -18,7 +18,13 @@ from ..extensions import db
 from ..organisers.models import Organiser
 from . import content, render
 from .layouts import Layout, LayoutError, check_layout, default_layout, from_model
-from .models import MAX_OFFSET_MM, CertificateField, CertificateLayout, CertificateLayoutField, CertificateSettings
+from .models import (
+    MAX_OFFSET_MM,
+    CertificateField,
+    CertificateLayout,
+    CertificateLayoutField,
+    CertificateSettings,
+)
 
 
 class CalibrationError(DomainError):
@@ -180,9 +186,11 @@ def proposal_certificates(proposal: Proposal, config: Mapping[str, Any], *,
     settings = settings_for(organiser)
     layouts: dict[int, Layout] = {}
     certificates, forms = [], {}
+    if line is not None and line.is_revoked:
+        raise content.NotApproved(f"Không in phôi cho {line.recipient_name}: khen thưởng này đã bị hủy.")
     for index, each in enumerate(content.ordered_lines(proposal), start=1):
-        if line is not None and each.id != line.id:
-            continue
+        if (line is not None and each.id != line.id) or each.is_revoked:
+            continue  # a revoked award gets no certificate; the others keep their numbers
         if each.award_form_id not in layouts:
             layouts[each.award_form_id] = layout_for(each.award_form)
         certificate = content.certificate_for(each, index, layouts[each.award_form_id], names, settings)
