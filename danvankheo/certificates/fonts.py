@@ -73,9 +73,11 @@ def font_name(face: FontFace, directories: Iterable[str] = DEFAULT_FONT_DIRS) ->
     if face in _registered:
         return _registered[face]
     directories = tuple(directories)
-    name = f"DVK-{face.value}"
     for file_name, _package in FONT_FILES[face]:
         for path in font_paths(file_name, directories):
+            # Named after its file too: ReportLab's registry is per process, and one face may be
+            # served by another file when the first lacks Vietnamese.
+            name = f"DVK-{face.value}-{path.parent.name}-{path.stem}"
             font = TTFont(name, str(path))
             if has_vietnamese(font):
                 pdfmetrics.registerFont(font)

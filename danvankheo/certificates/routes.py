@@ -215,17 +215,10 @@ def layout_edit(form_id: int):
         status = 400
     else:
         status = 400
-    preview = _preview(award_form, current if status == 200 or not _valid(form) else form.layout())
+    # A refused layout is not drawn: the preview shows the saved one until the inputs are fixed.
+    preview = _preview(award_form, current)
     return render_template("certificates/layout.html", form=form, award_form=award_form, layout=current,
                            preview=preview, stored=services.stored_layout(award_form) is not None), status
-
-
-def _valid(form: LayoutForm) -> bool:
-    try:
-        form.layout()
-    except (TypeError, ValueError, ArithmeticError):
-        return False
-    return True
 
 
 @bp.post("/hinh-thuc/<int:form_id>/mau-phoi/xem-truoc")
