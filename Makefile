@@ -47,7 +47,7 @@ run: $(VENV)/.runtime
 
 # Browser tests need Debian's Chromium, print tests LibreOffice, poppler and the Liberation
 # fonts; install them when we may (root), never download a browser.
-SYSTEM_PACKAGES := chromium libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-liberation fonts-dejavu-core zbar-tools
+SYSTEM_PACKAGES := chromium libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-liberation fonts-liberation2 fonts-dejavu-core zbar-tools
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
 	   || ! command -v zbarimg >/dev/null || [ ! -d /usr/share/fonts/truetype/liberation ]; then \
