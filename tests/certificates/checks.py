@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportlab.pdfbase import pdfmetrics
 
+from danvankheo.certificates.models import Alignment
 from danvankheo.certificates.render import Offsets, PagePlan
 from tests.render import Page, Word
 
@@ -35,6 +36,18 @@ def occurrences(page: Page, phrase: str) -> list[list[Word]]:
     return found
 
 
+def aligned(words: list[Word], area: tuple[float, float, float, float], align: Alignment) -> bool:
+    """The line stands where its alignment puts it in the (moved) box: so a box that the
+    calibration did not move, or moved the wrong way, is found even when the text still fits."""
+    x0, _, x1, _ = area
+    left, right = words[0].x0, words[-1].x1
+    if align is Alignment.LEFT:
+        return abs(left - x0) <= SLACK
+    if align is Alignment.RIGHT:
+        return abs(right - x1) <= SLACK
+    return abs((left + right) / 2 - (x0 + x1) / 2) <= SLACK
+
+
 def word_box_per_point(font: str) -> float:
     """pdftotext's word box is the font descriptor's ascent + descent, per point of size."""
     ascent, descent = pdfmetrics.getAscentDescent(font, 1)
@@ -57,8 +70,11 @@ def page_problems(plan: PagePlan, page: Page, offsets: Offsets) -> list[str]:
             if not candidates:
                 found.append(f"{placed.box.field.value}: {line!r} is not printed")
                 continue
-            if not any(all(inside(w, area) for w in words) for words in candidates):
+            inside_box = [words for words in candidates if all(inside(w, area) for w in words)]
+            if not inside_box:
                 found.append(f"{placed.box.field.value}: {line!r} lies outside its box")
+            elif not any(aligned(words, area, placed.box.align) for words in inside_box):
+                found.append(f"{placed.box.field.value}: {line!r} is not aligned {placed.box.align.value} in its box")
             for words in candidates:
                 for word in words:
                     if word.height < minimum - 0.05:

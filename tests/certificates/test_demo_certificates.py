@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from danvankheo.awards.models import Proposal, ProposalState
-from danvankheo.certificates import services
+from danvankheo.certificates import render, services
 from danvankheo.certificates.models import CertificateField
 from danvankheo.demo import DEMO_PASSWORD, seed_demo
 from danvankheo.extensions import db
@@ -131,3 +131,11 @@ def test_a_certificate_rendered_for_the_guide(demo, app):
     pdf = services.proposal_certificates(demo[1], app.config).pdf(framed=True)
     target = first_page_png(pdf, SCREENSHOTS / "phoi-giay-khen.png", resolution=60)
     assert target.stat().st_size > 10_000
+
+
+def test_the_check_finds_a_page_printed_without_the_calibration(demo, app):
+    """The word-box check is not blind: the province's page drawn without its offsets fails it."""
+    certificates = services.proposal_certificates(demo[0], app.config)
+    uncalibrated = pages(render.draw(certificates.pages, render.Offsets(), framed=False, title="x"))[0]
+    problems = page_problems(certificates.pages[0], uncalibrated, certificates.offsets)
+    assert problems and all("is not aligned" in problem for problem in problems)
