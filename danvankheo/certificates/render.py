@@ -239,7 +239,7 @@ def calibration_page(offsets: Offsets, *, page_mm: tuple[int, int] = (297, 210),
         canvas.circle(x, y, 3 * mm)
     canvas.setFont(bold, 16)
     text_x = 50 * mm + dx
-    canvas.drawString(text_x, height - 55 * mm - dy, "TRANG IN THỬ CĂN CHỈNH MÁY IN")
+    canvas.drawString(text_x, height - 124 * mm - dy, "TRANG IN THỬ CĂN CHỈNH MÁY IN")  # below the centre cross
     canvas.setFont(font, 12)
     lines = [
         f"Độ lệch đang dùng: ngang (X) {format_number(offsets.x)} mm, dọc (Y) {format_number(offsets.y)} mm."
@@ -251,7 +251,7 @@ def calibration_page(offsets: Offsets, *, page_mm: tuple[int, int] = (297, 210),
         "Thước ở mép trên và mép trái chia từng milimét, đánh số mỗi 10 mm.",
     ]
     for number, line in enumerate(lines):
-        canvas.drawString(text_x, height - (66 + 8 * number) * mm - dy, line)
+        canvas.drawString(text_x, height - (134 + 7 * number) * mm - dy, line)
     canvas.showPage()
     canvas.save()
     return output.getvalue()
