@@ -106,6 +106,9 @@ def proposal_pdf(proposal_id: int):
     certificates = _certificates(proposal)
     if certificates is None:
         return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+    if not certificates.pages:
+        flash("Không có phôi nào để in: mọi khen thưởng của quyết định này đã bị hủy.", "warning")
+        return redirect(url_for("certificates.download_page", proposal_id=proposal.id), 303)
     return _send_pdf(certificates.pdf(framed=_framed()), _file_name(proposal), proposal,
                      "Phôi khen thưởng (có khung)" if _framed() else "Phôi khen thưởng")
 

@@ -225,3 +225,33 @@ def test_observers_read_but_do_not_edit(world, client, login_as):
     assert client.get(f"/khen-thuong/de-nghi/{world.proposal.id}/in-phoi.pdf").status_code == 200
     assert client.get(f"/khen-thuong/hinh-thuc/{world.form.id}/mau-phoi").status_code == 403
     assert client.get("/khen-thuong/in-phoi/can-chinh").status_code == 403
+
+
+def test_a_field_left_unprinted_is_not_on_the_page(world, app, client, login_as):
+    """A blank with the decision pre-printed: untick it and the page carries no such line."""
+    _approve(world)
+    login_as(world.secretariat)
+    data = _layout_data(default_layout(world.form.name))
+    del data["decision-is_printed"]
+    assert client.post(f"/khen-thuong/hinh-thuc/{world.form.id}/mau-phoi", data=data).status_code == 303
+    certificates = services.proposal_certificates(world.proposal, app.config)
+    [page] = pages(certificates.pdf(framed=False))
+    assert "77/QĐ-UBND" not in [w.text for w in page.words]
+    assert page_problems(certificates.pages[0], page, certificates.offsets) == []
+
+
+def test_a_revoked_award_gets_no_certificate(world, app, client, login_as):
+    _approve(world)
+    line = world.proposal.lines[0]
+    awards.revoke_award(line, "Hồ sơ không đúng sự thật.", actor=world.secretariat)
+    db.session.commit()
+    login_as(world.secretariat)
+    response = client.get(f"/khen-thuong/de-nghi/{world.proposal.id}/in-phoi/dong-{line.id}.pdf",
+                          follow_redirects=True)
+    assert response.mimetype == "text/html"
+    assert f"Không in phôi cho {line.recipient_name}: khen thưởng này đã bị hủy." in response.get_data(as_text=True)
+    page = client.get(f"/khen-thuong/de-nghi/{world.proposal.id}/in-phoi").get_data(as_text=True)
+    assert "Đã hủy khen thưởng, không in" in page
+    assert services.proposal_certificates(world.proposal, app.config).pages == []
+    whole = client.get(f"/khen-thuong/de-nghi/{world.proposal.id}/in-phoi.pdf", follow_redirects=True)
+    assert whole.mimetype == "text/html" and "Không có phôi nào để in" in whole.get_data(as_text=True)
