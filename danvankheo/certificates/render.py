@@ -8,7 +8,7 @@ the download page and the preview list those problems from it, and `draw` prints
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -116,7 +116,7 @@ def fit(text: str, box: Box) -> Placed:
         size -= SHRINK_STEP
 
 
-def plan(certificates: Iterable[Certificate], layout_for) -> list[PagePlan]:
+def plan(certificates: Iterable[Certificate], layout_for: Callable[[Certificate], Layout]) -> list[PagePlan]:
     """One page per certificate; `layout_for(certificate)` gives its layout."""
     pages = []
     for certificate in certificates:

@@ -8,6 +8,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from flask import (
@@ -146,7 +147,8 @@ def _sample_certificate(award_form: AwardForm, layout: Layout) -> content.Certif
     if line is not None:
         names = content.organiser_names(line.proposal, current_app.config)
         settings = services.settings_for(line.proposal.round.organiser)
-        return content.certificate_for(line, 1, layout, names, settings)
+        certificate = content.certificate_for(line, 1, layout, names, settings)
+        return replace(certificate, label=f"Quyết định số {line.proposal.decision_number}, {line.recipient_name}")
     from .layouts import fill_wording
 
     return content.Certificate(None, "Mẫu", {
