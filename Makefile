@@ -47,10 +47,10 @@ run: $(VENV)/.runtime
 
 # Browser tests need Debian's Chromium, print tests LibreOffice, poppler and the Liberation
 # fonts; install them when we may (root), never download a browser.
-SYSTEM_PACKAGES := chromium libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-liberation fonts-dejavu-core zbar-tools
+SYSTEM_PACKAGES := chromium libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-liberation fonts-liberation2 fonts-dejavu-core zbar-tools
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
-	   || ! command -v zbarimg >/dev/null || [ ! -d /usr/share/fonts/truetype/liberation ]; then \
+	   || ! command -v zbarimg >/dev/null || [ ! -d /usr/share/fonts/truetype/liberation ] || [ ! -d /usr/share/fonts/truetype/liberation2 ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) >/dev/null; \
 	  else \

@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.routes import bp as audit_bp
     from .auth.routes import bp as auth_bp
     from .awards.routes import bp as awards_bp
+    from .certificates.routes import bp as certificates_bp
     from .evidence.routes import bp as evidence_bp
     from .exports.routes import bp as exports_bp
     from .help.routes import bp as help_bp
@@ -115,6 +116,6 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (registry_bp, evidence_bp, showcase_bp, similarity_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (awards_bp, exports_bp, imports_bp, reports_bp, jobs_bp, help_bp, organisers_bp,
-                      nominations_bp, register_bp):
+    for blueprint in (awards_bp, certificates_bp, exports_bp, imports_bp, reports_bp, jobs_bp, help_bp,
+                      organisers_bp, nominations_bp, register_bp):
         app.register_blueprint(blueprint)

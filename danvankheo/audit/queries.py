@@ -70,6 +70,9 @@ ACTION_LABELS = {
     "export.xlsx": "Xuất Excel",
     "export.document": "Tải văn bản (Word/PDF)",
     "export.dossier": "Tải toàn bộ hồ sơ đề nghị",
+    "export.certificates": "Tải phôi khen thưởng (PDF)",
+    "certificate_layout.update": "Sửa mẫu in phôi khen thưởng",
+    "certificate_settings.update": "Sửa căn chỉnh máy in và người ký phôi",
     "proposal.meeting": "Ghi biên bản họp Hội đồng",
     "ballot.open": "Mở bỏ phiếu kín của Hội đồng",
     "ballot.vote": "Thành viên Hội đồng bỏ phiếu (phiếu kín)",
@@ -160,6 +163,8 @@ PREFIX_LABELS = {
 # Field names of the recorded changes, as the forms call them.
 FIELD_LABELS = {
     "units": "Số đơn vị",
+    "offset_x_mm": "Độ lệch ngang X (mm)",
+    "offset_y_mm": "Độ lệch dọc Y (mm)",
     "is_thematic": "Khen thưởng theo chuyên đề",
     "secretariat_name": "Cơ quan thường trực",
     "parent_body_name": "Cơ quan chủ quản",

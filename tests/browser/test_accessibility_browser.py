@@ -68,7 +68,10 @@ def _detail_pages(login: str) -> list[str]:
             pages += [f"/dot-danh-gia/{round_.id}/tieu-chi", f"/dot-danh-gia/{round_.id}/hoi-dong",
                       f"/dot-danh-gia/{round_.id}/cai-dat"]
         if form is not None:
-            pages.append(f"/khen-thuong/hinh-thuc/{form.id}")
+            pages += [f"/khen-thuong/hinh-thuc/{form.id}", f"/khen-thuong/hinh-thuc/{form.id}/mau-phoi"]
+        pages += ["/khen-thuong/in-phoi/mau-phoi", "/khen-thuong/in-phoi/can-chinh"]
+        if proposal is not None and proposal.decision_number:
+            pages.append(f"/khen-thuong/de-nghi/{proposal.id}/in-phoi")
     if login == "admin":
         unit = _first(select(Unit).order_by(Unit.id))
         pages = [f"/quan-tri/don-vi/{unit.id}", "/quan-tri/don-vi/moi", f"/quan-tri/nguoi-dung/{user.id}",

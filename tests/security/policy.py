@@ -114,6 +114,19 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "awards.revoke": Entry(get=allow(SECRETARIAT), post=allow(SECRETARIAT), params={"line_id": "approved_line"}),
     "awards.save": Entry(post=allow(SECRETARIAT)),
     "awards.unit_history": Entry(get=SIGNED_IN),
+    # Certificates (phôi): readers of the proposal download them; the layouts (global, like the
+    # award forms) and the acting organiser's calibration are the secretariat's and the admin's.
+    "certificates.download_page": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN),
+                                        params={"proposal_id": "approved_proposal"}),
+    "certificates.proposal_pdf": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN),
+                                       params={"proposal_id": "approved_proposal"}),
+    "certificates.line_pdf": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN),
+                                   params={"proposal_id": "approved_proposal", "line_id": "approved_line"}),
+    "certificates.layouts": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
+    "certificates.layout_edit": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
+    "certificates.layout_preview": Entry(post=allow(SECRETARIAT, ADMIN)),
+    "certificates.calibration": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
+    "certificates.calibration_page": Entry(get=allow(SECRETARIAT, ADMIN)),
     "evidence.delete": {
         "draft": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND), params={"evidence_id": "draft_evidence"}),
         # Evidence of a submitted or accepted dossier is frozen, also for its owner.

@@ -72,7 +72,7 @@ def test_a_valid_token_is_accepted(app, make_user):
 
 
 # Reading that is itself recorded: the audit trail notes who downloaded which export.
-READ_AUDIT_ACTIONS = {"export.xlsx", "export.document", "export.dossier", "job.download"}
+READ_AUDIT_ACTIONS = {"export.xlsx", "export.document", "export.dossier", "export.certificates", "job.download"}
 
 
 def _audit_actions() -> list[str]:
