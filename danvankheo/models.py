@@ -16,6 +16,7 @@ from .registry.models import (  # noqa: F401
     Transition,
 )
 from .registry.similarity import SimilarityFlag  # noqa: F401
+from .supervision.models import SupervisionOpinion, SupervisionOpinionVersion  # noqa: F401
 from .scoring.models import (  # noqa: F401
     Assignment,
     Criterion,
