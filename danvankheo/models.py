@@ -16,7 +16,6 @@ from .registry.models import (  # noqa: F401
     Transition,
 )
 from .registry.similarity import SimilarityFlag  # noqa: F401
-from .supervision.models import SupervisionOpinion, SupervisionOpinionVersion  # noqa: F401
 from .scoring.models import (  # noqa: F401
     Assignment,
     Criterion,
@@ -29,4 +28,5 @@ from .scoring.models import (  # noqa: F401
     Score,
     Scorecard,
 )
+from .supervision.models import SupervisionOpinion, SupervisionOpinionVersion  # noqa: F401
 from .units.models import Unit  # noqa: F401

@@ -111,6 +111,11 @@ def _send(key: str, mimetype: str, *, name: str, attachment: bool, sandbox: bool
     return response
 
 
+def send_stored_file(key: str, mimetype: str, *, name: str, attachment: bool):
+    """Send a file of the storage with the same headers as evidence (other features' files)."""
+    return _send(key, mimetype, name=name, attachment=attachment, sandbox=mimetype != FILE_TYPES["pdf"].mimetype)
+
+
 @bp.get("/<int:evidence_id>")
 def download(evidence_id: int):
     """Images and PDFs open in the browser; `?tai=1` or any other type downloads."""

@@ -14,6 +14,7 @@ import io
 import logging
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
@@ -215,6 +216,38 @@ def attach(initiative: Initiative, stream: BinaryIO, filename: str | None, *, ac
         # Anything written but not yet handed to the session's bookkeeping goes now.
         for key in written:
             storage.discard(key)
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A checked upload in the storage, published when the session commits."""
+
+    name: str
+    storage_key: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def stage_checked_file(stream: BinaryIO, filename: str | None) -> StagedFile:
+    """Check one upload as evidence is checked (size, type from the content, name) and stage it
+    in the storage, or raise FileRefused. For the files other features keep beside a model
+    (a supervision opinion's), which are no evidence of the dossier."""
+    name = clean_filename(filename)
+    if not name and not filename:
+        raise FileRefused("Chưa chọn tệp.")
+    config = current_app.config
+    spool, size, sha256 = _spool(stream, config["EVIDENCE_MAX_BYTES"])
+    storage = get_storage()
+    try:
+        file_type = detect(spool, size, config["EVIDENCE_ALLOWED_TYPES"])
+        name = _final_name(name, file_type)
+        spool.seek(0)
+        key = storage.stage_stream(spool)
+        _track_new(storage, key)
+        return StagedFile(name, key, file_type.mimetype, size, sha256)
+    finally:
+        spool.close()
 
 
 def remove(evidence: Evidence, *, actor) -> None:
