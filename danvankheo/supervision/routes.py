@@ -148,3 +148,15 @@ def _supervisor_panel(user) -> dict | None:
 
 
 register_panel("supervision", {Role.SUPERVISOR}, "supervision/_panel_home.html", _supervisor_panel, order=15)
+
+
+def _register_demo() -> None:
+    from ..demo import DEMO_EXTENSIONS
+    from .demo import seed_supervision_demo
+
+    # Last: it needs the accepted models of the province and of the commune.
+    if seed_supervision_demo not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(seed_supervision_demo)
+
+
+_register_demo()
