@@ -30,10 +30,10 @@ S, E, SEC, O, A, SUP = Role.STAFF, Role.EVALUATOR, Role.SECRETARIAT, Role.OBSERV
 
 NAV_ITEMS: list[NavItem] = [
     _item("home.index", "Trang chủ", S, E, SEC, O, A, SUP),
-    _item("supervision.index", "Giám sát mô hình", SUP),
     _item("registry.index", "Danh sách mô hình", S, SEC, O, A, group="Mô hình", alone="Mô hình"),
     _item("registry.compliance", "Tình hình đăng ký", SEC, O, A, group="Mô hình"),
     _item("registry.deadline_settings", "Hạn nộp", SEC, A, group="Mô hình"),
+    _item("supervision.index", "Giám sát mô hình", SUP, group="Mô hình"),
     _item("scoring.queue", "Chấm điểm", E, group="Đánh giá"),
     _item("scoring.results", "Kết quả chấm", S, group="Đánh giá"),
     _item("rounds.index", "Đợt đánh giá", SEC, O, A, group="Đánh giá"),
