@@ -118,8 +118,7 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "awards.return_": Entry(post=allow(SECRETARIAT)),
     "awards.revoke": Entry(get=allow(SECRETARIAT), post=allow(SECRETARIAT), params={"line_id": "approved_line"}),
     "awards.save": Entry(post=allow(SECRETARIAT)),
-    # One's own unit's awards; the world's supervisor belongs to no unit and reads no awards.
-    "awards.unit_history": Entry(get=allow(*SIGNED_IN_ACTORS, supervisor=FORBIDDEN)),
+    "awards.unit_history": Entry(get=SIGNED_IN),
     "evidence.delete": {
         "draft": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND), params={"evidence_id": "draft_evidence"}),
         # Evidence of a submitted or accepted dossier is frozen, also for its owner.

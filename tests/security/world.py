@@ -90,7 +90,8 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
         "secretariat": secretariat,
         "observer": factories.make_user(Role.OBSERVER, login="w.theodoi", full_name=_text("Bùi Thị Hạnh", payload)),
         "admin": factories.make_user(Role.ADMIN, login="w.quantri", full_name=_text("Nguyễn Văn Quản", payload)),
-        "supervisor": factories.make_user(Role.SUPERVISOR, login="w.mttq", full_name=_text("Lương Văn Giám", payload),
+        "supervisor": factories.make_user(Role.SUPERVISOR, unit=council, login="w.mttq",
+                                          full_name=_text("Lương Văn Giám", payload),
                                           position=_text("Ủy ban MTTQ", payload)),
     }
     staff_a = w.users["staff_a"]

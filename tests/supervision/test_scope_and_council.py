@@ -50,6 +50,7 @@ def test_the_supervisor_reads_the_accepted_dossier_and_nothing_else(client, logi
     text = page.get_data(as_text=True)
     assert 'data-testid="workflow-actions"' not in text and "Sửa hồ sơ" not in text  # read-only
     assert 'data-testid="record-opinion"' in text
+    assert '<a href="/giam-sat">Giám sát mô hình</a>' in text  # the breadcrumb leads to its own list
     for other in (sv.draft, sv.submitted, sv.commune_accepted):
         assert client.get(f"/mo-hinh/{other.id}").status_code == 404
         assert client.get(f"/giam-sat/mo-hinh/{other.id}").status_code == 404
