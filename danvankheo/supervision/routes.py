@@ -6,12 +6,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import Role
 from ..core.errors import DomainError, show_on_form
 from ..core.permissions import get_or_404, load_for, roles_required
 from ..core.timeutil import local_today
+from ..evidence.filetypes import FILE_TYPES
 from ..evidence.routes import send_stored_file
 from ..extensions import db
 from ..home.panels import register_panel
@@ -103,7 +105,13 @@ def opinion(initiative_id: int):
             db.session.rollback()
             show_on_form(form, error, default="text")
         else:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:
+                # The same person saved a first opinion in another tab a moment earlier.
+                db.session.rollback()
+                flash("Ý kiến của bạn vừa được lưu ở một cửa sổ khác; vui lòng xem lại rồi sửa nếu cần.", "warning")
+                return redirect(url_for("supervision.opinion", initiative_id=initiative.id), 303)
             flash("Đã gửi ý kiến giám sát. Thường trực hội đồng và hội đồng chấm sẽ xem ý kiến này."
                   if own is None else "Đã lưu ý kiến giám sát đã sửa; phiên bản trước vẫn được giữ.", "success")
             return redirect(url_for("supervision.opinion", initiative_id=initiative.id), 303)
@@ -122,9 +130,10 @@ def file(version_id: int):
     initiative = version.opinion.initiative
     if not version.has_file or not permissions.may_read(current_user, initiative):
         abort(404)
+    # Images and PDFs open in the browser, as evidence does; everything else is downloaded.
+    inline = any(t.inline for t in FILE_TYPES.values() if t.mimetype == version.file_type)
     return send_stored_file(version.file_storage_key, version.file_type, name=version.file_name,
-                            attachment=request.args.get("tai") == "1" or version.file_type not in (
-                                "application/pdf", "image/jpeg", "image/png"))
+                            attachment=request.args.get("tai") == "1" or not inline)
 
 
 # --- Home panel ----------------------------------------------------------------------------
