@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from flask import has_request_context, url_for
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import record
 from ..core.errors import DomainError
@@ -40,7 +40,7 @@ def opinions_of(initiative_id: int) -> list[SupervisionOpinion]:
     """Every supervisor's current opinion on one model, oldest first."""
     return list(db.session.scalars(
         select(SupervisionOpinion).where(SupervisionOpinion.initiative_id == initiative_id)
-        .options(joinedload(SupervisionOpinion.author)).order_by(SupervisionOpinion.created_at, SupervisionOpinion.id)
+        .options(joinedload(SupervisionOpinion.author), selectinload(SupervisionOpinion.versions)).order_by(SupervisionOpinion.created_at, SupervisionOpinion.id)
     ))
 
 
