@@ -56,8 +56,9 @@ def _organiser_name() -> str:
 @roles_required(Role.SUPERVISOR)
 def index():
     filters = ListFilters.from_args(request.args)
-    # Only the accepted models of the organiser supervised (registry.permissions.visible_clause).
-    query = filtered_initiatives_query(current_user, filters)
+    # The registry's list and filters, narrowed to what the user supervises: a supervisor who is
+    # also a unit's staff must not find the unit's drafts here.
+    query = filtered_initiatives_query(current_user, filters).where(registry_permissions.supervised_clause(current_user))
     mine = select(SupervisionOpinion.initiative_id).where(SupervisionOpinion.author_id == current_user.id)
     opinion_filter = request.args.get("y_kien", "")
     if opinion_filter == "chua":

@@ -13,6 +13,7 @@ from danvankheo.extensions import db
 from danvankheo.scoring import services as scoring
 from danvankheo.supervision.models import Stance
 from danvankheo.supervision.services import record_opinion
+from tests.factories import make_user
 
 TEXT = "Người dân ở thôn Đông xác nhận được hướng dẫn thủ tục tận nhà."
 
@@ -138,3 +139,13 @@ def test_the_admin_grants_the_role_within_an_organiser(client, login_as, sv):
     assert response.status_code in (200, 302)
     user = db.session.scalar(select(User).where(User.login == "hoinongdan.giavien"))
     assert user is not None and user.organisers_with(Role.SUPERVISOR) == [commune.id]
+
+
+def test_a_supervisor_who_is_also_staff_finds_no_draft_in_the_supervision_list(client, login_as, sv):
+    both = make_user(Role.STAFF, Role.SUPERVISOR, unit=sv.draft.unit, login="canbo.mttq",
+                     organiser_id=sv.levels.province.organiser.id)
+    db.session.commit()
+    login_as(both)
+    page = client.get("/giam-sat").get_data(as_text=True)
+    assert "Tư pháp gần dân" in page
+    assert "Bản nháp của Sở Tư pháp" not in page and "Đã nộp chờ tiếp nhận" not in page
