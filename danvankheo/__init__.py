@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from .scoring.round_routes import bp as rounds_bp
     from .scoring.routes import bp as scoring_bp
     from .showcase.routes import bp as showcase_bp
+    from .supervision.routes import bp as supervision_bp
 
     for blueprint in (auth_bp, home_bp, admin_bp, audit_bp, notifications_bp, rounds_bp, scoring_bp):
         app.register_blueprint(blueprint)
@@ -119,3 +120,4 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (awards_bp, certificates_bp, exports_bp, imports_bp, reports_bp, jobs_bp, help_bp,
                       organisers_bp, nominations_bp, register_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(supervision_bp)

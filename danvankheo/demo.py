@@ -70,6 +70,10 @@ DEMO_ACCOUNTS = [
     ("canbo.giavien", "Trịnh Văn Long", "XGV-VHXH", {Role.STAFF}),
     ("giamkhao.giavien", "Lại Thị Hồng", "XGV-VP", {Role.EVALUATOR}),
     ("giamkhao.giavien2", "Đào Văn Sơn", "XGV-VP", {Role.EVALUATOR}),
+    # The Mặt trận Tổ quốc of each level supervises its organiser's accepted models: the
+    # province's (no unit: the default organiser) and Gia Viễn's (held at the commune).
+    ("mttq", "Nguyễn Thị Hòa", None, {Role.SUPERVISOR}),
+    ("mttq.giavien", "Phạm Văn Thuận", "XGV", {Role.SUPERVISOR}),
 ]
 
 POSITIONS = {
@@ -78,6 +82,12 @@ POSITIONS = {
     Role.STAFF: "Chuyên viên",
     Role.EVALUATOR: "Phó Giám đốc",
     Role.OBSERVER: "Phó Trưởng ban Dân vận",
+    Role.SUPERVISOR: "Ủy ban MTTQ Việt Nam",
+}
+# The body a supervisor speaks for heads its opinions: named per account.
+POSITIONS_BY_LOGIN = {
+    "mttq": "Ủy ban MTTQ Việt Nam tỉnh Ninh Bình",
+    "mttq.giavien": "Ủy ban MTTQ Việt Nam xã Gia Viễn",
 }
 
 
@@ -109,7 +119,7 @@ def seed_demo() -> bool:
             roles=roles,
             unit=units.get(unit_code) if unit_code else None,
             email=f"{login}@demo.danvankheo.vn",
-            position=POSITIONS[next(iter(roles))],
+            position=POSITIONS_BY_LOGIN.get(login) or POSITIONS[next(iter(roles))],
         )
         created = True
     db.session.flush()

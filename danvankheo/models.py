@@ -32,4 +32,5 @@ from .scoring.models import (  # noqa: F401
     Score,
     Scorecard,
 )
+from .supervision.models import SupervisionOpinion, SupervisionOpinionVersion  # noqa: F401
 from .units.models import Unit  # noqa: F401

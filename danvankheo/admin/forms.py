@@ -52,7 +52,8 @@ class UserForm(Form):
     )
     organiser_id = SelectField(
         "Cơ quan tổ chức của vai trò",
-        description="Thường trực, thành viên hội đồng và người theo dõi làm việc cho một cơ quan tổ chức "
+        description="Thường trực, thành viên hội đồng, người theo dõi và Mặt trận Tổ quốc, đoàn thể (giám sát) "
+                    "làm việc cho một cơ quan tổ chức "
                     "(tỉnh hoặc một xã). Vai trò tại cơ quan tổ chức khác của tài khoản được giữ nguyên.",
         coerce=int, validate_choice=True, default=0,
     )

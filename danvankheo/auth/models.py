@@ -20,6 +20,7 @@ class Role(enum.Enum):
     SECRETARIAT = "secretariat"
     OBSERVER = "observer"
     ADMIN = "admin"
+    SUPERVISOR = "supervisor"  # Ủy ban MTTQ and the mass organisations: giám sát, phản biện xã hội
 
     @property
     def label(self) -> str:
@@ -32,12 +33,14 @@ ROLE_LABELS = {
     Role.SECRETARIAT: "Thường trực Hội đồng (Nội vụ, Văn phòng UBND xã)",
     Role.OBSERVER: "Theo dõi (Ban Dân vận, lãnh đạo)",
     Role.ADMIN: "Quản trị hệ thống",
+    Role.SUPERVISOR: "Mặt trận Tổ quốc, đoàn thể (giám sát)",
 }
 
 
-# Roles held within one organiser (its secretariat, council, observers); staff belong to
-# their unit and the admin to the whole deployment.
-SCOPED_ROLES = frozenset({Role.SECRETARIAT, Role.EVALUATOR, Role.OBSERVER})
+# Roles held within one organiser (its secretariat, council, observers, and the Mặt trận Tổ
+# quốc and mass organisations of its level who supervise its models); staff belong to their
+# unit and the admin to the whole deployment.
+SCOPED_ROLES = frozenset({Role.SECRETARIAT, Role.EVALUATOR, Role.OBSERVER, Role.SUPERVISOR})
 
 
 class UserRole(db.Model):
@@ -47,7 +50,7 @@ class UserRole(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "role", "organiser_id"),
         CheckConstraint(
-            "(role IN ('secretariat', 'evaluator', 'observer')) = (organiser_id IS NOT NULL)",
+            "(role IN ('secretariat', 'evaluator', 'observer', 'supervisor')) = (organiser_id IS NOT NULL)",
             name="scoped_roles_name_organiser",
         ),
     )
@@ -233,6 +236,10 @@ class User(UserMixin, db.Model):
     @property
     def is_evaluator(self) -> bool:
         return Role.EVALUATOR in self.roles
+
+    @property
+    def is_supervisor(self) -> bool:
+        return Role.SUPERVISOR in self.roles
 
     @property
     def can_read_all_submitted(self) -> bool:

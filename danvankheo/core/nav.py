@@ -26,13 +26,14 @@ def _item(endpoint: str, label: str, *roles: Role, group: str = "", alone: str =
     return NavItem(endpoint, label, frozenset(roles), group, alone or label)
 
 
-S, E, SEC, O, A = Role.STAFF, Role.EVALUATOR, Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN
+S, E, SEC, O, A, SUP = Role.STAFF, Role.EVALUATOR, Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN, Role.SUPERVISOR
 
 NAV_ITEMS: list[NavItem] = [
-    _item("home.index", "Trang chủ", S, E, SEC, O, A),
+    _item("home.index", "Trang chủ", S, E, SEC, O, A, SUP),
     _item("registry.index", "Danh sách mô hình", S, SEC, O, A, group="Mô hình", alone="Mô hình"),
     _item("registry.compliance", "Tình hình đăng ký", SEC, O, A, group="Mô hình"),
     _item("registry.deadline_settings", "Hạn nộp", SEC, A, group="Mô hình"),
+    _item("supervision.index", "Giám sát mô hình", SUP, group="Mô hình"),
     _item("scoring.queue", "Chấm điểm", E, group="Đánh giá"),
     _item("scoring.results", "Kết quả chấm", S, group="Đánh giá"),
     _item("rounds.index", "Đợt đánh giá", SEC, O, A, group="Đánh giá"),
@@ -49,7 +50,7 @@ NAV_ITEMS: list[NavItem] = [
     _item("organisers.index", "Cơ quan tổ chức", A, group="Quản trị"),
     _item("admin.users", "Người dùng", A, group="Quản trị"),
     _item("imports.index", "Nhập từ Excel", A, group="Quản trị"),
-    _item("showcase.index", "Thư viện mô hình", S, E, SEC, O, A),
+    _item("showcase.index", "Thư viện mô hình", S, E, SEC, O, A, SUP),
 ]
 
 

@@ -111,6 +111,14 @@ def _send(key: str, mimetype: str, *, name: str, attachment: bool, sandbox: bool
     return response
 
 
+def send_stored_file(key: str, mimetype: str, *, name: str, attachment: bool | None = None):
+    """Send another feature's stored file (a supervision opinion's, the scan of a decision) with
+    evidence's safeguards. Unless told, PDFs and images open in the browser, as evidence does."""
+    if attachment is None:
+        attachment = not any(t.inline for t in FILE_TYPES.values() if t.mimetype == mimetype)
+    return _send(key, mimetype, name=name, attachment=attachment, sandbox=mimetype != FILE_TYPES["pdf"].mimetype)
+
+
 @bp.get("/<int:evidence_id>")
 def download(evidence_id: int):
     """Images and PDFs open in the browser; `?tai=1` or any other type downloads."""
@@ -155,10 +163,3 @@ def publish(evidence_id: int):
     flash(f"Tệp “{evidence.original_name}” {'được' if public else 'không còn được'} công khai trên thư viện mô hình.",
           "success")
     return _back(evidence.initiative_id)
-
-
-def send_stored_file(key: str, mimetype: str, *, name: str) -> object:
-    """Another feature's stored file (the scan of a decision), sent with evidence's safeguards:
-    PDFs and images open in the browser under the same Content-Security-Policy."""
-    inline = mimetype == FILE_TYPES["pdf"].mimetype or mimetype.startswith("image/")
-    return _send(key, mimetype, name=name, attachment=not inline, sandbox=mimetype != FILE_TYPES["pdf"].mimetype)

@@ -219,30 +219,34 @@ def attach(initiative: Initiative, stream: BinaryIO, filename: str | None, *, ac
 
 
 @dataclass(frozen=True)
-class StoredFile:
-    key: str
+class StagedFile:
+    """A checked upload in the storage, published when the session commits."""
+
     name: str
+    storage_key: str
     content_type: str
     size: int
+    sha256: str
 
 
-def store_checked_file(stream: BinaryIO, filename: str | None) -> StoredFile:
-    """The upload checks of evidence (size, content type, name) for a file that is not a
-    model's evidence (the scan of another body's decision): the bytes are staged and
-    published with the commit, or discarded with a rollback. Raises FileRefused."""
+def stage_checked_file(stream: BinaryIO, filename: str | None) -> StagedFile:
+    """Check one upload as evidence is checked (size, type from the content, name) and stage it
+    in the storage, or raise FileRefused: published with the commit, discarded with a rollback.
+    For the files other features keep that are no evidence of the dossier (a supervision
+    opinion's, the scan of another body's decision)."""
     name = clean_filename(filename)
     if not name and not filename:
         raise FileRefused("Chưa chọn tệp.")
     config = current_app.config
-    spool, size, _ = _spool(stream, config["EVIDENCE_MAX_BYTES"])
+    spool, size, sha256 = _spool(stream, config["EVIDENCE_MAX_BYTES"])
+    storage = get_storage()
     try:
         file_type = detect(spool, size, config["EVIDENCE_ALLOWED_TYPES"])
         name = _final_name(name, file_type)
         spool.seek(0)
-        storage = get_storage()
         key = storage.stage_stream(spool)
         _track_new(storage, key)
-        return StoredFile(key, name, file_type.mimetype, size)
+        return StagedFile(name, key, file_type.mimetype, size, sha256)
     finally:
         spool.close()
 

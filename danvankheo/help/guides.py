@@ -38,22 +38,26 @@ GUIDES: dict[str, Guide] = {
         Guide("thuong-truc", Role.SECRETARIAT, "Hướng dẫn cho thường trực hội đồng"),
         Guide("theo-doi", Role.OBSERVER, "Hướng dẫn cho người theo dõi"),
         Guide("quan-tri", Role.ADMIN, "Hướng dẫn cho quản trị"),
+        Guide("mttq", Role.SUPERVISOR, "Hướng dẫn cho Mặt trận Tổ quốc và các đoàn thể (giám sát)"),
     )
 }
 # A person with several roles reads the guide of the role that does the most on a page first.
-ROLE_ORDER = [Role.SECRETARIAT, Role.ADMIN, Role.EVALUATOR, Role.STAFF, Role.OBSERVER]
+ROLE_ORDER = [Role.SECRETARIAT, Role.ADMIN, Role.EVALUATOR, Role.STAFF, Role.SUPERVISOR, Role.OBSERVER]
 
 # Page (endpoint) -> {guide: heading of its section}. A heading renamed in a guide fails
 # tests/help/test_help.py, never a link in production.
 SECTIONS: dict[str, dict[str, str]] = {
     "home.index": {"can-bo": "Cán bộ đơn vị làm được gì", "giam-khao": "Thành viên hội đồng làm được gì",
                    "thuong-truc": "Thường trực làm được gì", "theo-doi": "Người theo dõi làm được gì",
-                   "quan-tri": "Quản trị làm được gì"},
+                   "quan-tri": "Quản trị làm được gì", "mttq": "Mặt trận Tổ quốc, đoàn thể làm được gì"},
+    "supervision.index": {"mttq": "1. Danh sách mô hình cần giám sát"},
+    "supervision.opinion": {"mttq": "2. Ghi ý kiến giám sát"},
     "registry.index": {"can-bo": "5. Danh sách mô hình của đơn vị", "thuong-truc": "3. Tiếp nhận mô hình",
                        "theo-doi": "2. Mô hình"},
     "registry.create": {"can-bo": "1. Đăng ký mô hình"},
     "registry.edit": {"can-bo": "1. Đăng ký mô hình"},
-    "registry.detail": {"can-bo": "3. Nộp mô hình", "thuong-truc": "3. Tiếp nhận mô hình", "theo-doi": "2. Mô hình"},
+    "registry.detail": {"can-bo": "3. Nộp mô hình", "thuong-truc": "3. Tiếp nhận mô hình", "theo-doi": "2. Mô hình",
+                        "mttq": "1. Danh sách mô hình cần giám sát"},
     "registry.compliance": {"thuong-truc": "2. Theo dõi tình hình đăng ký", "theo-doi": "1. Tình hình đăng ký"},
     "registry.deadline_settings": {"thuong-truc": "1. Đầu năm: hạn nộp, phạm vi, gia hạn"},
     "scoring.queue": {"giam-khao": "2. Mở danh sách cần chấm"},

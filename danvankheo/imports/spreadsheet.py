@@ -129,7 +129,8 @@ def _role_aliases() -> dict[str, Role]:
         aliases[fold(label.split("(")[0])] = role
     aliases.update({"can bo": Role.STAFF, "hoi dong": Role.EVALUATOR, "giam khao": Role.EVALUATOR,
                     "thuong truc": Role.SECRETARIAT, "noi vu": Role.SECRETARIAT, "phong noi vu": Role.SECRETARIAT,
-                    "theo doi": Role.OBSERVER, "lanh dao": Role.OBSERVER, "quan tri": Role.ADMIN})
+                    "theo doi": Role.OBSERVER, "lanh dao": Role.OBSERVER, "quan tri": Role.ADMIN,
+                    "mttq": Role.SUPERVISOR, "mat tran": Role.SUPERVISOR, "giam sat": Role.SUPERVISOR})
     return aliases
 
 

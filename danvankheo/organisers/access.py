@@ -3,7 +3,8 @@
 A request acts for one organiser (`User.acting_organiser_id`, chosen in the header). Its
 secretariat and the admin manage that organiser only; its observers read it and every
 organiser nested below it (a province observer follows every commune); its council members
-score what they are assigned. Views ask these functions, never the raw roles.
+score what they are assigned; its supervisors (MTTQ, đoàn thể) read its accepted models
+only. Views ask these functions, never the raw roles.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ def _authenticated(user) -> bool:
 def managed_organiser_id(user) -> int | None:
     """The organiser whose competition the user runs now (secretariat or admin), else None."""
     if _authenticated(user) and user.has_role(Role.SECRETARIAT, Role.ADMIN):
+        return user.acting_organiser_id
+    return None
+
+
+def supervised_organiser_id(user) -> int | None:
+    """The organiser whose accepted models the user supervises now (the Mặt trận Tổ quốc and
+    mass organisations of its level), else None. Supervising reads no round, ranking or report."""
+    if _authenticated(user) and user.has_role(Role.SUPERVISOR):
         return user.acting_organiser_id
     return None
 

@@ -16,7 +16,7 @@ from ..core.errors import DomainError
 from ..core.formatting import format_day
 from ..core.timeutil import local_today
 from ..evidence.filetypes import FileRefused
-from ..evidence.services import delete_stored_file, store_checked_file
+from ..evidence.services import delete_stored_file, stage_checked_file
 from ..extensions import db
 from ..registry.models import Initiative
 from ..units.models import Unit
@@ -123,10 +123,11 @@ def add_outside_award(organiser_id: int, data: OutsideAwardData, *, scan: Binary
     )
     if scan is not None and scan_filename:
         try:
-            stored = store_checked_file(scan, scan_filename)
+            stored = stage_checked_file(scan, scan_filename)
         except FileRefused as error:
             raise DomainError(str(error), field="scan") from None
-        award.scan_storage_key, award.scan_name, award.scan_content_type = stored.key, stored.name, stored.content_type
+        award.scan_storage_key, award.scan_name, award.scan_content_type = (stored.storage_key, stored.name,
+                                                                             stored.content_type)
     db.session.add(award)
     db.session.flush()
     record("outside_award.create", award, actor=actor, label=f"{award.recipient_name} — {award.form_name}",

@@ -5,6 +5,8 @@
   read the submitted models of the units in that organiser's own scope (`Unit.organiser_id`)
   and the models nominated up to it (read-only: their own organiser reviewed them); its
   observers read the submitted models of that organiser and of every organiser nested in it.
+  Its supervisors (Mặt trận Tổ quốc, đoàn thể) read the accepted models of the units in
+  its own scope, nothing before acceptance.
   Nobody reads another unit's draft or withdrawn model.
 - Only the secretariat of the model's own organiser reviews it (accepts, returns, rejects);
   an admin acting for that organiser has exactly the secretariat's rights here.
@@ -93,8 +95,24 @@ def reviews_scope_of(user, initiative: Initiative) -> bool:
     return managed is not None and _unit_organiser_id(initiative) == managed
 
 
+def supervises(user, initiative: Initiative) -> bool:
+    """The user supervises this model: it is accepted, and in the scope of the organiser whose
+    Mặt trận Tổ quốc or mass organisation the user speaks for."""
+    organiser_id = access.supervised_organiser_id(user)
+    return (organiser_id is not None and initiative.status is Status.ACCEPTED
+            and _unit_organiser_id(initiative) == organiser_id)
+
+
+def supervised_clause(user) -> ColumnElement[bool]:
+    """SQL: the models the user supervises, matching `supervises`."""
+    organiser_id = access.supervised_organiser_id(user)
+    if organiser_id is None:
+        return false()
+    return and_(Initiative.status == Status.ACCEPTED, Initiative.unit_id.in_(units_of_organisers({organiser_id})))
+
+
 def can_view(user, initiative: Initiative) -> bool:
-    if is_own_unit(user, initiative):
+    if is_own_unit(user, initiative) or supervises(user, initiative):
         return True
     if not initiative.has_been_submitted:
         return False
@@ -146,6 +164,8 @@ def visible_clause(user) -> ColumnElement[bool]:
             Initiative.status.in_(SUBMITTED_STATUSES),
             or_(Initiative.unit_id.in_(units_of_organisers(organisers)), Initiative.id.in_(nominated)),
         ))
+    if access.supervised_organiser_id(user) is not None:
+        conditions.append(supervised_clause(user))
     if not conditions:
         return false()
     return or_(*conditions)

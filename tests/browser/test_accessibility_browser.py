@@ -45,6 +45,17 @@ def _detail_pages(login: str) -> list[str]:
         if draft is not None:
             pages.append(f"/mo-hinh/{draft.id}/sua")
         return pages + common
+    if login.startswith("mttq"):
+        from danvankheo.registry.permissions import supervised_clause
+        from danvankheo.supervision.models import SupervisionOpinion
+
+        # The accepted model it has given an opinion on, and one it has not.
+        given = _first(select(SupervisionOpinion.initiative_id).where(SupervisionOpinion.author_id == user.id))
+        other = _first(select(Initiative.id).where(supervised_clause(user), Initiative.id != given))
+        pages = [f"/mo-hinh/{given}", f"/giam-sat/mo-hinh/{given}", "/giam-sat?y_kien=da", "/huong-dan/mttq"]
+        if other is not None:
+            pages.append(f"/giam-sat/mo-hinh/{other}")
+        return pages + common
     ballot = _first(select(Ballot).order_by(Ballot.id))
     if login.startswith("giamkhao"):
         assignment = _first(select(Assignment).where(Assignment.evaluator_id == user.id))
@@ -98,7 +109,7 @@ def _violations(page, axe: Axe, path: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("login", ["canbo.tuphap", "giamkhao1", "noivu", "theodoi", "admin", None])
+@pytest.mark.parametrize("login", ["canbo.tuphap", "giamkhao1", "noivu", "theodoi", "admin", "mttq", None])
 def test_no_serious_or_critical_accessibility_violation_on_any_page(page, login):
     seed_demo()
     db.session.commit()

@@ -14,6 +14,7 @@ ROLE_SHOTS = {
     Role.SECRETARIAT: "home-secretariat",
     Role.OBSERVER: "home-observer",
     Role.ADMIN: "home-admin",
+    Role.SUPERVISOR: "home-supervisor",
 }
 
 

@@ -27,9 +27,11 @@ from tests.security.policy import (
     COMMUNE_OBSERVER,
     COMMUNE_SECRETARIAT,
     COMMUNE_STAFF,
+    COMMUNE_SUPERVISOR,
     PROVINCE_OBSERVER,
     PROVINCE_SECRETARIAT,
     PROVINCE_STAFF,
+    PROVINCE_SUPERVISOR,
 )
 from tests.security.world import World, build_world
 
@@ -47,6 +49,8 @@ PRIVATE = (
     "Lê Minh Đức", "Phạm Thị Lan", "Đinh Công Tráng", "Nguyễn Văn Một", "Nguyễn Thị Hằng", "Lê Văn Đạt",
     # An extension's reason and an evaluator's comment.
     "Lý do gia hạn", "Nhận xét justice",
+    # The Mặt trận Tổ quốc's supervisor and its opinion.
+    "Lương Văn Giám", "Ý kiến giám sát riêng",
 )
 PUBLIC_IN_LIBRARY = (
     "Tư pháp tận nhà", "Khám bệnh lưu động", "Tư pháp gần dân, vì dân", "Dân vận ở thôn bản",
@@ -56,9 +60,9 @@ LIBRARY_ENDPOINTS = {"showcase.index", "showcase.detail"}
 
 
 def foreign_actors(owner: str) -> tuple[str, ...]:
-    commune_b = (COMMUNE_SECRETARIAT, COMMUNE_OBSERVER, COMMUNE_EVALUATOR, COMMUNE_STAFF)
+    commune_b = (COMMUNE_SECRETARIAT, COMMUNE_OBSERVER, COMMUNE_EVALUATOR, COMMUNE_STAFF, COMMUNE_SUPERVISOR)
     return commune_b if owner == PROVINCE_OWNS else (*commune_b, PROVINCE_SECRETARIAT, PROVINCE_STAFF,
-                                                     PROVINCE_OBSERVER)
+                                                     PROVINCE_OBSERVER, PROVINCE_SUPERVISOR)
 
 
 def private_strings(endpoint: str) -> tuple[str, ...]:
@@ -102,6 +106,8 @@ def build_organiser_world(owner: str) -> World:
         COMMUNE_EVALUATOR: factories.make_user(Role.EVALUATOR, unit=office_b, login="b.giamkhao",
                                                full_name="Lương Thị Mai"),
         COMMUNE_STAFF: factories.make_user(Role.STAFF, unit=farmers_b, login="b.canbo", full_name="Đặng Văn Khoa"),
+        COMMUNE_SUPERVISOR: factories.make_user(Role.SUPERVISOR, unit=office_b, login="b.mttq",
+                                                full_name="Hà Thị Mặt", position="Ủy ban MTTQ xã Gia Hưng"),
     })
     if owner == COMMUNE_OWNS:
         office_p = factories.make_unit("Sở Nội vụ", parent=province, code="W-SNV")
@@ -113,6 +119,8 @@ def build_organiser_world(owner: str) -> World:
                                                 full_name="Kiều Văn Sơn"),
             PROVINCE_OBSERVER: factories.make_user(Role.OBSERVER, unit=office_p, login="p.theodoi",
                                                    full_name="Mạc Thị Hoa"),
+            PROVINCE_SUPERVISOR: factories.make_user(Role.SUPERVISOR, unit=office_p, login="p.mttq",
+                                                     full_name="Tô Văn Trận", position="Ủy ban MTTQ tỉnh"),
         })
     world.objects["owner"] = world_organiser
     _check_ownership(world, world_organiser, owner)
@@ -135,7 +143,7 @@ def _check_ownership(world: World, world_organiser: Organiser, owner: str) -> No
         assert objects[name].unit.organiser_id == world_organiser.id, name
     for name in ("round_id", "finalised_round"):
         assert objects[name].organiser_id == world_organiser.id, name
-    for actor in ("secretariat", "observer", "evaluator_assigned", "evaluator_unassigned"):
+    for actor in ("secretariat", "observer", "evaluator_assigned", "evaluator_unassigned", "supervisor"):
         assert world.users[actor].acting_organiser_id == world_organiser.id, actor
     for actor in foreign_actors(owner):
         assert world.users[actor].acting_organiser_id != world_organiser.id, actor

@@ -12,7 +12,8 @@ NOT_FOUND (404; used where even the existence of the object is private).
 Actors: anonymous; STAFF_A (staff of unit A, which owns the objects); STAFF_B (staff of unit B);
 EV_ASSIGNED (evaluator assigned to the object); EV_CONFLICT (evaluator of unit A: a conflict of
 interest, never assignable); EV_UNASSIGNED (on the panel, not assigned to this object);
-SECRETARIAT; OBSERVER; ADMIN.
+SECRETARIAT; OBSERVER; ADMIN; SUPERVISOR (the Mặt trận Tổ quốc of the world's organiser: reads its
+accepted models, records supervision opinions, nothing else).
 
 URL parameters are filled by name from the world (`initiative_id` = unit A"s accepted model in
 the round being scored, `evidence_id` = its image, `proposal_id` = a draft proposal...);
@@ -30,7 +31,9 @@ ANONYMOUS = "anonymous"
 STAFF_A, STAFF_B = "staff_a", "staff_b"
 EV_ASSIGNED, EV_CONFLICT, EV_UNASSIGNED = "evaluator_assigned", "evaluator_conflict", "evaluator_unassigned"
 SECRETARIAT, OBSERVER, ADMIN = "secretariat", "observer", "admin"
-SIGNED_IN_ACTORS = (STAFF_A, STAFF_B, EV_ASSIGNED, EV_CONFLICT, EV_UNASSIGNED, SECRETARIAT, OBSERVER, ADMIN)
+SUPERVISOR = "supervisor"
+SIGNED_IN_ACTORS = (STAFF_A, STAFF_B, EV_ASSIGNED, EV_CONFLICT, EV_UNASSIGNED, SECRETARIAT, OBSERVER, ADMIN,
+                    SUPERVISOR)
 ACTORS = (ANONYMOUS, *SIGNED_IN_ACTORS)
 
 
@@ -50,6 +53,8 @@ SIGNED_IN = allow(*SIGNED_IN_ACTORS)
 # than through scoring): to them its pages answer 404, like an id that does not exist; those
 # who see it but may not act get 403.
 UNSEEN = {STAFF_B: NOT_FOUND, EV_ASSIGNED: NOT_FOUND, EV_CONFLICT: NOT_FOUND, EV_UNASSIGNED: NOT_FOUND}
+# A submitted model is also invisible to the supervisor, who reads accepted models only.
+UNSEEN_SUBMITTED = {**UNSEEN, SUPERVISOR: NOT_FOUND}
 
 
 @dataclass(frozen=True)
@@ -133,14 +138,16 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
         "accepted": Entry(post=allow(**UNSEEN)),
     },
     "evidence.download": {
-        "accepted": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN, otherwise=NOT_FOUND)),
+        "accepted": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN, SUPERVISOR,
+                                    otherwise=NOT_FOUND)),
         "draft": Entry(get=allow(STAFF_A, otherwise=NOT_FOUND), params={"evidence_id": "draft_evidence"}),
         # A file marked public is public only once its model is accepted.
         "public": Entry(get=PUBLIC, params={"evidence_id": "public_evidence"}),
         "public_draft": Entry(get=allow(STAFF_A, otherwise=NOT_FOUND), params={"evidence_id": "public_draft_evidence"}),
     },
     "evidence.publish": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN)),
-    "evidence.thumbnail": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN, otherwise=NOT_FOUND)),
+    "evidence.thumbnail": Entry(get=allow(STAFF_A, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN, SUPERVISOR,
+                                          otherwise=NOT_FOUND)),
     "evidence.upload": {
         "draft": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND), params={"initiative_id": "draft"}),
         "draft_b": Entry(post=allow(STAFF_B, otherwise=NOT_FOUND), params={"initiative_id": "draft_b"}),
@@ -180,7 +187,7 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "registry.create": Entry(get=allow(STAFF_A, STAFF_B), post=allow(STAFF_A, STAFF_B)),
     "registry.deadline_settings": Entry(get=allow(SECRETARIAT, ADMIN), post=allow(SECRETARIAT, ADMIN)),
     "registry.detail": {
-        "accepted": Entry(get=allow(STAFF_A, SECRETARIAT, OBSERVER, ADMIN, otherwise=NOT_FOUND)),
+        "accepted": Entry(get=allow(STAFF_A, SECRETARIAT, OBSERVER, ADMIN, SUPERVISOR, otherwise=NOT_FOUND)),
         "draft": Entry(get=allow(STAFF_A, otherwise=NOT_FOUND), params={"initiative_id": "draft"}),
         "draft_b": Entry(get=allow(STAFF_B, otherwise=NOT_FOUND), params={"initiative_id": "draft_b"}),
     },
@@ -198,12 +205,12 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "registry.revoke_extension": Entry(post=allow(SECRETARIAT, ADMIN)),
     "registry.transition": {
         "nop": Entry(post=allow(STAFF_A, otherwise=NOT_FOUND), params={"initiative_id": "draft", "action": "nop"}),
-        "rut": Entry(post=allow(STAFF_A, **UNSEEN), params={"initiative_id": "submitted", "action": "rut"}),
-        "tra-lai": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN),
+        "rut": Entry(post=allow(STAFF_A, **UNSEEN_SUBMITTED), params={"initiative_id": "submitted", "action": "rut"}),
+        "tra-lai": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN_SUBMITTED),
                          params={"initiative_id": "submitted", "action": "tra-lai"}),
-        "tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN),
+        "tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN_SUBMITTED),
                            params={"initiative_id": "submitted", "action": "tiep-nhan"}),
-        "khong-tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN),
+        "khong-tiep-nhan": Entry(post=allow(SECRETARIAT, ADMIN, **UNSEEN_SUBMITTED),
                                  params={"initiative_id": "submitted", "action": "khong-tiep-nhan"}),
     },
     "register.choose_person": Entry(post=allow(SECRETARIAT, ADMIN)),
@@ -270,6 +277,12 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
         "draft": Entry(get=allow(anonymous=NOT_FOUND, otherwise=NOT_FOUND), params={"initiative_id": "draft"}),
     },
     "showcase.index": Entry(get=PUBLIC),
+    # Supervision (issue 23): the organiser's Mặt trận Tổ quốc lists and writes; the opinion's
+    # file is read by whoever reads the opinions (the supervisors, the model's readers, the
+    # evaluator assigned to it), never by the unit, and another evaluator learns nothing.
+    "supervision.index": Entry(get=allow(SUPERVISOR)),
+    "supervision.opinion": Entry(get=allow(SUPERVISOR), post=allow(SUPERVISOR)),
+    "supervision.file": Entry(get=allow(SUPERVISOR, EV_ASSIGNED, SECRETARIAT, OBSERVER, ADMIN, otherwise=NOT_FOUND)),
 }
 
 
@@ -281,15 +294,18 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
 
 COMMUNE_SECRETARIAT, COMMUNE_OBSERVER = "commune_secretariat", "commune_observer"
 COMMUNE_EVALUATOR, COMMUNE_STAFF = "commune_evaluator", "commune_staff"
+COMMUNE_SUPERVISOR, PROVINCE_SUPERVISOR = "commune_supervisor", "province_supervisor"
 PROVINCE_SECRETARIAT, PROVINCE_STAFF, PROVINCE_OBSERVER = "province_secretariat", "province_staff", "province_observer"
-COMMUNE_ACTORS = (COMMUNE_SECRETARIAT, COMMUNE_OBSERVER, COMMUNE_EVALUATOR, COMMUNE_STAFF)
-PROVINCE_ACTORS = (PROVINCE_SECRETARIAT, PROVINCE_STAFF, PROVINCE_OBSERVER)
+COMMUNE_ACTORS = (COMMUNE_SECRETARIAT, COMMUNE_OBSERVER, COMMUNE_EVALUATOR, COMMUNE_STAFF, COMMUNE_SUPERVISOR)
+PROVINCE_ACTORS = (PROVINCE_SECRETARIAT, PROVINCE_STAFF, PROVINCE_OBSERVER, PROVINCE_SUPERVISOR)
 
 HOME_ANALOGUE = {
     COMMUNE_SECRETARIAT: SECRETARIAT, PROVINCE_SECRETARIAT: SECRETARIAT,
     COMMUNE_OBSERVER: OBSERVER, PROVINCE_OBSERVER: OBSERVER,
     COMMUNE_EVALUATOR: EV_UNASSIGNED,  # on a panel, but never assigned anything of the world
     COMMUNE_STAFF: STAFF_B, PROVINCE_STAFF: STAFF_B,  # staff of a unit that is not unit A
+    # Supervising never reads down: the province's Mặt trận reads no commune's models.
+    COMMUNE_SUPERVISOR: SUPERVISOR, PROVINCE_SUPERVISOR: SUPERVISOR,
 }
 # An observer reads the organisers nested below his (access.readable_organiser_ids): the
 # province's observer reads a commune's world as its own observer does, and changes nothing.

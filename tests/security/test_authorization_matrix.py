@@ -113,7 +113,7 @@ def test_post_matrix(app):
     assert visited >= 9 * 40
 
 
-@pytest.mark.parametrize("actor", ["staff_b", "evaluator_conflict", "evaluator_unassigned", "observer"])
+@pytest.mark.parametrize("actor", ["staff_b", "evaluator_conflict", "evaluator_unassigned", "observer", "supervisor"])
 def test_the_policy_itself_keeps_the_core_promises(actor):
     """Guard rails on the table: whatever is edited later, these promises stay."""
     from tests.security.policy import OK

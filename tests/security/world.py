@@ -34,6 +34,7 @@ ACTORS = (
     "secretariat",
     "observer",
     "admin",
+    "supervisor",
 )
 
 
@@ -89,6 +90,9 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
         "secretariat": secretariat,
         "observer": factories.make_user(Role.OBSERVER, login="w.theodoi", full_name=_text("Bùi Thị Hạnh", payload)),
         "admin": factories.make_user(Role.ADMIN, login="w.quantri", full_name=_text("Nguyễn Văn Quản", payload)),
+        "supervisor": factories.make_user(Role.SUPERVISOR, unit=council, login="w.mttq",
+                                          full_name=_text("Lương Văn Giám", payload),
+                                          position=_text("Ủy ban MTTQ", payload)),
     }
     staff_a = w.users["staff_a"]
     if payload:
@@ -178,6 +182,13 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
                                      score=Decimal("0.9"))
     db.session.add(similarity_flag)
 
+    from danvankheo.supervision.models import Stance
+    from danvankheo.supervision.services import record_opinion
+
+    opinion = record_opinion(main, w.users["supervisor"], stance=Stance.PARTLY,
+                             text=_text("Ý kiến giám sát riêng", payload),
+                             upload=io.BytesIO(pdf_bytes(text="giám sát")), filename="bien-ban-giam-sat.pdf")
+
     from danvankheo.scoring.models import Scorecard
 
     card = db.session.scalars(select(Scorecard).where(Scorecard.round_id == finalised.round.id)
@@ -234,6 +245,7 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
         "ballot_id": ballot,
         "award_id": outside_award,
         "person_id": outside_award.person,
+        "version_id": opinion.versions[0],
     }
     return w
 

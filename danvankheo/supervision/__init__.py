@@ -1,0 +1,1 @@
+"""Giám sát: the opinions of the Mặt trận Tổ quốc and the mass organisations on accepted models."""
