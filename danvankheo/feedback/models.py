@@ -54,7 +54,7 @@ COMMENT_REVIEW_LABELS = {
 
 class Survey(db.Model):
     """The public survey of one accepted model. `public_code` is the unguessable part of
-    /y-kien/<code> (128 random bits)."""
+    /y-kien/<code> (about 99 random bits)."""
 
     __tablename__ = "surveys"
 

@@ -49,7 +49,10 @@ def open_survey(initiative: Initiative) -> Survey:
     survey = db.session.scalar(select(Survey).where(Survey.initiative_id == initiative.id))
     if survey is not None:
         return survey
-    survey = Survey(initiative_id=initiative.id, public_code=secrets.token_urlsafe(16))
+    # 20 characters of a 31-letter alphabet (about 99 random bits): unguessable, and typed
+    # from a poster without confusing 0/O or 1/l.
+    code = "".join(secrets.choice(CODE_ALPHABET.lower()) for _ in range(20))
+    survey = Survey(initiative_id=initiative.id, public_code=code)
     survey.tallies = [SurveyTally(is_verified=True), SurveyTally(is_verified=False)]
     db.session.add(survey)
     db.session.flush()
