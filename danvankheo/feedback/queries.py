@@ -1,0 +1,118 @@
+"""The people's voice as other features print it: the ranking export, the báo cáo thành tích,
+the dashboard and the periodic report. Read from the tallies only, one query per call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..core.formatting import format_number
+from ..extensions import db
+from ..registry.models import Initiative
+from ..units.models import Unit
+from .models import RATINGS, Survey, SurveyTally
+from .services import Side, Summary, side_from_counts
+
+_COLUMNS = (SurveyTally.responses, *[getattr(SurveyTally, f"rating_{r}") for r in RATINGS], SurveyTally.took_part,
+            SurveyTally.rating_sum, SurveyTally.rating_sq_sum, SurveyTally.comments_pending)
+
+
+def _side(values) -> Side:
+    n, *ratings = values[:6]
+    took_part, total, squares, pending = values[6:10]
+    return side_from_counts(int(n or 0), {r: int(c or 0) for r, c in zip(RATINGS, ratings, strict=True)},
+                            int(took_part or 0), int(total or 0), int(squares or 0), int(pending or 0))
+
+
+def summaries_for(initiative_ids: Iterable[int]) -> dict[int, Summary]:
+    """initiative id → its summary, for the models that have a survey."""
+    ids = list(initiative_ids)
+    if not ids:
+        return {}
+    sides: dict[int, dict[bool, Side]] = {}
+    for chunk in range(0, len(ids), 5000):
+        rows = db.session.execute(
+            select(Survey.initiative_id, SurveyTally.is_verified, *_COLUMNS)
+            .join(SurveyTally, SurveyTally.survey_id == Survey.id)
+            .where(Survey.initiative_id.in_(ids[chunk:chunk + 5000])))
+        for row in rows:
+            sides.setdefault(row[0], {})[row[1]] = _side(row[2:])
+    return {i: Summary(verified=s[True], open=s[False]) for i, s in sides.items() if True in s and False in s}
+
+
+def voice_sentence(summary: Summary | None) -> str:
+    """One sentence for printed documents: verified and open apart, the means, who took part."""
+    if summary is None or not summary.responses:
+        return "chưa có ý kiến Nhân dân qua phiếu khảo sát"
+    parts = []
+    for label, side in (("có mã phiếu (đã xác thực)", summary.verified), ("không có mã phiếu", summary.open)):
+        if side.responses:
+            parts.append(f"{format_number(side.responses)} ý kiến {label}, mức hài lòng trung bình "
+                         f"{format_number(side.mean, 1)}/5")
+        else:
+            parts.append(f"0 ý kiến {label}")
+    took = summary.verified.took_part + summary.open.took_part
+    share = format_number(100 * took / summary.responses, 0)
+    return "ý kiến Nhân dân: " + "; ".join(parts) + f"; {share}% người trả lời có tham gia hoặc hưởng lợi từ mô hình"
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    """Satisfaction of a group of models (a unit, an organiser), verified and open apart."""
+
+    key: int
+    name: str
+    models: int
+    verified: Side
+    open: Side
+
+
+def _grouped(group_column, name_column, join_unit: bool, where) -> list[GroupLine]:
+    statement = (
+        select(group_column, name_column, SurveyTally.is_verified, func.count(func.distinct(Survey.id)),
+               *[func.sum(c) for c in _COLUMNS])
+        .select_from(Survey).join(SurveyTally, SurveyTally.survey_id == Survey.id)
+        .join(Initiative, Initiative.id == Survey.initiative_id)
+    )
+    if join_unit:
+        statement = statement.join(Unit, Unit.id == Initiative.unit_id)
+    statement = statement.where(*where).group_by(group_column, name_column, SurveyTally.is_verified)
+    groups: dict[int, dict] = {}
+    for key, name, verified, models, *values in db.session.execute(statement):
+        entry = groups.setdefault(key, {"name": name, "models": models})
+        entry[verified] = _side(values)
+    empty = side_from_counts(0, dict.fromkeys(RATINGS, 0), 0, 0, 0)
+    lines = [GroupLine(k, g["name"], g["models"], g.get(True, empty), g.get(False, empty)) for k, g in groups.items()]
+    return sorted(lines, key=lambda line: -(line.verified.responses + line.open.responses))
+
+
+def by_unit(*where) -> list[GroupLine]:
+    return _grouped(Unit.id, Unit.name, True, where)
+
+
+def by_model(*where) -> list[GroupLine]:
+    return _grouped(Initiative.id, Initiative.name, True, where)
+
+
+def by_organiser(*where) -> list[GroupLine]:
+    from ..organisers.models import Organiser
+
+    organiser_unit = Unit.__table__.alias("organiser_unit")
+    statement = (
+        select(Organiser.id, organiser_unit.c.name, SurveyTally.is_verified, func.count(func.distinct(Survey.id)),
+               *[func.sum(c) for c in _COLUMNS])
+        .select_from(Survey).join(SurveyTally, SurveyTally.survey_id == Survey.id)
+        .join(Initiative, Initiative.id == Survey.initiative_id)
+        .join(Unit, Unit.id == Initiative.unit_id)
+        .join(Organiser, Organiser.id == Unit.organiser_id)
+        .join(organiser_unit, organiser_unit.c.id == Organiser.unit_id)
+        .where(*where).group_by(Organiser.id, organiser_unit.c.name, SurveyTally.is_verified)
+    )
+    groups: dict[int, dict] = {}
+    for key, name, verified, models, *values in db.session.execute(statement):
+        entry = groups.setdefault(key, {"name": name, "models": models})
+        entry[verified] = _side(values)
+    empty = side_from_counts(0, dict.fromkeys(RATINGS, 0), 0, 0, 0)
+    return [GroupLine(k, g["name"], g["models"], g.get(True, empty), g.get(False, empty)) for k, g in groups.items()]
