@@ -31,7 +31,7 @@ def test_ranking_export_has_the_people_voice_appendix(app, client, login_as):
     response = client.get(f"/xuat-excel/dot-danh-gia/{p.round.id}/xep-hang")
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.data))["Ý kiến Nhân dân"]
-    rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert any("PHỤ LỤC 3" in str(r[0]) for r in rows if r and r[0])
     line = next(r for r in rows if "Dân vận ở thôn bản" in r)
     start = line.index("Dân vận ở thôn bản")

@@ -99,7 +99,7 @@ def test_an_answer_is_counted_and_thanked(client, world):
     assert tally(survey.id, True).responses == 0
 
 
-@pytest.mark.parametrize("fields, message", [
+@pytest.mark.parametrize(("fields", "message"), [
     ({"rating": "6"}, "Vui lòng chọn mức hài lòng từ 1 đến 5."),
     ({"rating": "0"}, "Vui lòng chọn mức hài lòng từ 1 đến 5."),
     ({"rating": "abc"}, "Vui lòng chọn mức hài lòng từ 1 đến 5."),
