@@ -116,3 +116,22 @@ def by_organiser(*where) -> list[GroupLine]:
         entry[verified] = _side(values)
     empty = side_from_counts(0, dict.fromkeys(RATINGS, 0), 0, 0, 0)
     return [GroupLine(k, g["name"], g["models"], g.get(True, empty), g.get(False, empty)) for k, g in groups.items()]
+
+
+@dataclass(frozen=True)
+class VoiceReport:
+    """Satisfaction per organiser, unit and model for a dashboard or a periodic report."""
+
+    organisers: list[GroupLine]
+    units: list[GroupLine]
+    models: list[GroupLine]
+
+    @property
+    def empty(self) -> bool:
+        return not self.organisers
+
+
+def voice_report(years: Iterable[int], scope, *, limit: int = 20) -> VoiceReport:
+    """`scope`: a clause on Initiative (the models the reader may see)."""
+    where = (Initiative.year.in_(list(years)), scope)
+    return VoiceReport(by_organiser(*where), by_unit(*where)[:limit], by_model(*where)[:limit])

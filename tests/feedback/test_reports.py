@@ -89,3 +89,17 @@ def test_achievement_report_carries_the_people_voice(app):
     assert "ý kiến Nhân dân: 0 ý kiến có mã phiếu (đã xác thực); 1 ý kiến không có mã phiếu, mức hài lòng " \
            "trung bình 5,0/5" in context["assessment"]
     assert context["people_voice"].startswith("ý kiến Nhân dân")
+
+
+def test_dashboard_and_periodic_report_show_satisfaction(app, client, login_as):
+    p = build_province()
+    _answers(p)
+    db.session.commit()
+    login_as(p.secretariat)
+    page = client.get("/thong-ke?nam=2026").get_data(as_text=True)
+    assert 'data-testid="dashboard-voice"' in page and 'data-testid="voice-units"' in page
+    assert "UBND xã Gia Viễn" in page and "4,50" in page and "2,00" in page
+    report = client.get("/bao-cao?tu_ngay=01/01/2026&den_ngay=31/12/2026")
+    html = report.get_data(as_text=True)
+    assert report.status_code == 200, html[:500]
+    assert "VII. Ý kiến Nhân dân về các mô hình" in html and "Dân vận ở thôn bản" in html and "4,50" in html
