@@ -155,6 +155,8 @@ class Config:
     # Key of the hashes kept instead of addresses and device cookies; empty means derived
     # from SECRET_KEY. Changing it makes older hashes unmatchable (nothing else breaks).
     FEEDBACK_HASH_KEY = os.environ.get("FEEDBACK_HASH_KEY", "")
+    # Seconds a worker keeps a province's list of communes for the answer page (0: never).
+    FEEDBACK_RESIDENCE_CACHE_SECONDS = _int("FEEDBACK_RESIDENCE_CACHE_SECONDS", 300)
     # The short link printed on posters; empty means the request's own host.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
@@ -183,6 +185,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     FEEDBACK_RATE_LIMIT_ENABLED = False  # tests/feedback switch it on where they test it
+    FEEDBACK_RESIDENCE_CACHE_SECONDS = 0  # ids are reused between tests
     LOG_REQUESTS = False
     # Most tests post forms directly; tests/security checks CSRF with this switched on,
     # and the browser tests run with it on.

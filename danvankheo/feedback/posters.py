@@ -4,6 +4,7 @@ codes, as Word files that print as they come out (Times New Roman, nothing under
 from __future__ import annotations
 
 import io
+import time
 
 import segno
 from docx import Document
@@ -12,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from flask import send_file
+from flask import current_app, send_file
 from sqlalchemy import select
 
 from ..extensions import db
@@ -42,17 +43,31 @@ def qr_png(link: str, scale: int = 12) -> bytes:
     return out.getvalue()
 
 
-def residence_units(survey: Survey) -> list[Unit]:
-    """The communes and wards a respondent may say they live in: those of the model's
-    province (the highest ancestor of the province kind), else of its whole tree."""
+_RESIDENCE_CACHE: dict[str, tuple[float, list[tuple[int, str]]]] = {}
+
+
+def residence_units(survey: Survey) -> list[tuple[int, str]]:
+    """(id, name) of the communes and wards a respondent may say they live in: those of the
+    model's province (the highest ancestor of the province kind), else of its whole tree.
+    Kept in the process for a few minutes: every answer page of a province shows the same
+    list, and a unit renamed or merged shows up at the next refresh."""
     unit = survey.initiative.unit
     ids = [int(part) for part in unit.path.strip("/").split("/") if part] or [unit.id]
+    key = "/".join(map(str, ids[:2]))
+    cached = _RESIDENCE_CACHE.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
     ancestors = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
     top = next((ancestors[i] for i in ids if i in ancestors and ancestors[i].kind is UnitKind.PROVINCE),
                ancestors.get(ids[0], unit))
-    return list(db.session.scalars(
-        select(Unit).where(Unit.path.startswith(top.path), Unit.kind == UnitKind.COMMUNE, Unit.is_active.is_(True))
-        .order_by(Unit.sort_name).limit(2000)))
+    units = [(u.id, u.name) for u in db.session.execute(
+        select(Unit.id, Unit.name).where(Unit.path.startswith(top.path), Unit.kind == UnitKind.COMMUNE,
+                                         Unit.is_active.is_(True))
+        .order_by(Unit.sort_name).limit(2000))]
+    seconds = current_app.config.get("FEEDBACK_RESIDENCE_CACHE_SECONDS", 300)
+    if seconds:
+        _RESIDENCE_CACHE[key] = (time.monotonic() + seconds, units)
+    return units
 
 
 def sheet_numbers(survey: Survey) -> list[int]:

@@ -25,11 +25,11 @@ HONEYPOT = "trang_web"  # hidden from people; bots that fill every box fill it
 
 # ---------------------------------------------------------------- public
 
-def _public_survey(code: str) -> Survey:
-    survey = services.survey_for_public_code(code)
-    if survey is None:
+def _public_survey(code: str) -> tuple[Survey, bool]:
+    found = services.survey_for_public_code(code)
+    if found is None:
         abort(404)
-    return survey
+    return found
 
 
 def _residence_choices(survey: Survey) -> list:
@@ -44,9 +44,8 @@ def _with_device_cookie(response, device: str):
 
 @bp.route("/y-kien/<code>", methods=["GET", "POST"])
 def survey(code: str):
-    survey = _public_survey(code)
+    survey, closed = _public_survey(code)
     initiative = survey.initiative
-    closed = services.is_closed(survey)
     form = AnswerForm()
     device = request.cookies.get(DEVICE_COOKIE) or ""
     if len(device) != 32 or not device.isalnum():
@@ -86,7 +85,7 @@ def survey(code: str):
 
 @bp.get("/y-kien/<code>/cam-on")
 def thanks(code: str):
-    survey = _public_survey(code)
+    survey, _closed = _public_survey(code)
     return render_template("feedback/thanks.html", initiative=survey.initiative)
 
 

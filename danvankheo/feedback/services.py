@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import contains_eager
 
 from ..audit.services import record
 from ..core.errors import DomainError
@@ -59,15 +60,19 @@ def open_survey(initiative: Initiative) -> Survey:
     return survey
 
 
-def survey_for_public_code(code: str) -> Survey | None:
-    """The survey behind /y-kien/<code>, only while its model is accepted: any other state
-    answers like an unknown code (None), so the page never tells whether a model exists."""
+def survey_for_public_code(code: str, now: datetime | None = None) -> tuple[Survey, bool] | None:
+    """The survey behind /y-kien/<code> with its model and unit, and whether it is closed, in
+    one statement; only while its model is accepted: any other state answers like an unknown
+    code (None), so the page never tells whether a model exists."""
     if not code or len(code) > 40:
         return None
-    return db.session.scalar(
-        select(Survey).join(Initiative, Initiative.id == Survey.initiative_id)
+    row = db.session.execute(
+        select(Survey, closing_round_clause(Survey.initiative_id, now or utcnow()).label("closed"))
+        .join(Initiative, Initiative.id == Survey.initiative_id)
+        .options(contains_eager(Survey.initiative).joinedload(Initiative.unit))
         .where(Survey.public_code == code, Initiative.status == Status.ACCEPTED)
-    )
+    ).first()
+    return (row[0], bool(row[1])) if row is not None else None
 
 
 def closing_round_clause(initiative_id, now: datetime):
