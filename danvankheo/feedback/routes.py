@@ -245,3 +245,15 @@ def people_voice(initiative: Initiative):
     if survey is None:
         return None
     return {"summary": services.summary(survey), "comments": services.shown_comments(survey)}
+
+
+def _register_extras() -> None:
+    """Demo data of this feature (imported with the blueprint)."""
+    from ..demo import DEMO_EXTENSIONS
+    from .demo import seed_feedback_demo
+
+    if seed_feedback_demo not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(seed_feedback_demo)
+
+
+_register_extras()
