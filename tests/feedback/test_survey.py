@@ -71,6 +71,9 @@ def test_public_page_shows_the_summary_only_and_says_no_personal_data(client, wo
     assert "minh-chung" not in html and "<script" not in html
     assert 'name="trang_web"' in html  # the honeypot
     assert "UBND xã Gia Viễn" in html  # the commune list comes from the unit tree
+    # One light page: its own small stylesheet, no script at all, nothing inline (CSP).
+    assert "<script" not in html and " style=" not in html and "bootstrap" not in html
+    assert len(page.data) < 20_000
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.REJECTED])
@@ -276,6 +279,20 @@ def test_burst_is_flagged_and_setting_aside_is_audited(client, world, login_as):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "survey_response.set_aside"))
     assert event.reason == "Phiếu ảo, gửi dồn dập" and event.actor_id == p.secretariat.id
     assert db.session.scalar(select(SurveyResponse).where(SurveyResponse.id == target.id)) is not None
+
+
+def test_management_and_poster_pages_carry_nothing_inline(client, world, login_as):
+    p, survey = world
+    login_as(p.secretariat)
+    model = p.models["commune"]
+    for path in (f"/mo-hinh/{model.id}/y-kien", f"/mo-hinh/{model.id}/y-kien/ap-phich/a4",
+                 f"/mo-hinh/{model.id}/y-kien/ap-phich/a5"):
+        html = client.get(path).get_data(as_text=True)
+        assert " style=" not in html and not re.search(r"\son[a-z]+\s*=", html), path
+        assert survey.public_code in html
+    assert client.get(f"/mo-hinh/{model.id}/y-kien/ap-phich/a3").status_code == 404
+    docx = client.get(f"/mo-hinh/{model.id}/y-kien/ap-phich/a5.docx")
+    assert docx.status_code == 200 and docx.mimetype.endswith("wordprocessingml.document")
 
 
 def test_staff_of_the_unit_sees_counts_not_the_responses(client, world, login_as):
