@@ -18,6 +18,7 @@ from .models import AuditEvent
 
 # What each kind of object is called in the interface.
 OBJECT_TYPE_LABELS = {
+    "SurveyResponse": "Ý kiến Nhân dân",
     "Initiative": "Mô hình",
     "Evidence": "Minh chứng",
     "Unit": "Đơn vị",
@@ -255,6 +256,9 @@ FIELD_LABELS = {
     "ranking_basis": "Xếp hạng theo",
     "similarity_decision": "Quyết định về trùng lặp",
     "similar_to": "Mô hình gần giống",
+    "codes": "Số mã phiếu",
+    "sheet": "Tờ mã phiếu số",
+    "comment_review": "Duyệt góp ý",
 }
 
 
