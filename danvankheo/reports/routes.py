@@ -153,7 +153,8 @@ def periodic_xlsx():
         return start_periodic_report(current_user, request.args, f"{period.title} ({period.label})",
                                      organisers_read(current_user))
     report = build_periodic_report(period, organisers_read(current_user))
-    sheets = periodic_report_sheets(report, DocumentContext.from_config(current_app.config, local_today()))
+    sheets = periodic_report_sheets(report, DocumentContext.from_config(current_app.config, local_today()),
+                                    voice=voice_report(period.years, scope_clause(current_user)))
     filename = f"Báo cáo phong trào Dân vận khéo {period.start:%d-%m-%Y} đến {period.end:%d-%m-%Y}.xlsx"
     return send_workbook(sheets, filename, label=f"{period.title} ({period.label})")
 

@@ -74,6 +74,14 @@ def test_qr_to_thanks_to_the_council_on_a_phone(chromium, live_server, browser_a
                           timeout=60, check=True).stdout.decode().strip()
     assert link.startswith(live_server + "/y-kien/")
 
+    # A browser in English shows the same Vietnamese page (nothing depends on the browser's language).
+    english = chromium.new_context(base_url=live_server, locale="en-US", viewport=PHONE, is_mobile=True)
+    foreign = english.new_page()
+    foreign.goto(link)
+    assert foreign.get_by_role("button", name="Gửi ý kiến").is_visible()
+    foreign.screenshot(path=str(SCREENSHOTS / "y-kien-trang-cong-khai-en-us.png"), full_page=True)
+    english.close()
+
     # A person's phone follows the link, answers, and is thanked.
     person, citizen = phone(chromium, live_server)
     citizen.goto(link)

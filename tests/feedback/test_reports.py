@@ -103,3 +103,17 @@ def test_dashboard_and_periodic_report_show_satisfaction(app, client, login_as):
     html = report.get_data(as_text=True)
     assert report.status_code == 200, html[:500]
     assert "VII. Ý kiến Nhân dân về các mô hình" in html and "Dân vận ở thôn bản" in html and "4,50" in html
+
+
+def test_periodic_report_workbook_has_the_people_voice(app, client, login_as):
+    p = build_province()
+    _answers(p)
+    db.session.commit()
+    login_as(p.secretariat)
+    response = client.get("/bao-cao/excel?tu_ngay=01/01/2026&den_ngay=31/12/2026")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.data))["Ý kiến Nhân dân"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    line = next(r for r in rows if "UBND xã Gia Viễn" in r)
+    start = line.index("UBND xã Gia Viễn")
+    assert line[start + 1:start + 6] == [1, 2, 4.5, 1, 2]
