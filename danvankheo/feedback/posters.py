@@ -34,7 +34,9 @@ def qr(link: str) -> segno.QRCode:
 
 def qr_svg(link: str, scale: int = 6) -> str:
     """Inline SVG (no script, no external reference), titled for screen readers."""
-    return qr(link).svg_inline(scale=scale, border=4, title="Mã QR mở trang lấy ý kiến", dark="#000")
+    # No fixed size but a viewBox (omitsize), so the page's CSS scales it without cropping.
+    return qr(link).svg_inline(scale=scale, border=4, omitsize=True, title="Mã QR mở trang lấy ý kiến",
+                               dark="#000")
 
 
 def qr_png(link: str, scale: int = 12) -> bytes:

@@ -30,9 +30,11 @@ def blocking(page, label: str) -> list[str]:
             if v["impact"] in {"serious", "critical"} for n in v["nodes"]]
 
 
-def phone(chromium, live_server):
-    context = chromium.new_context(base_url=live_server, locale="vi-VN", viewport=PHONE, is_mobile=True,
-                                   has_touch=True, accept_downloads=True)
+def phone(chromium, live_server, *, desk: bool = False):
+    """A phone (360 × 740), or with `desk` the secretariat's desktop screen."""
+    size = {"viewport": {"width": 1366, "height": 900}} if desk else {"viewport": PHONE, "is_mobile": True,
+                                                                      "has_touch": True}
+    context = chromium.new_context(base_url=live_server, locale="vi-VN", accept_downloads=True, **size)
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.problems = []
@@ -59,20 +61,25 @@ def test_qr_to_thanks_to_the_council_on_a_phone(chromium, live_server, browser_a
     db.session.commit()
     found: list[str] = []
 
-    # The secretariat opens the poster page and downloads the poster to print.
-    context, page = phone(chromium, live_server)
+    # The secretariat, at its desk, opens the poster page and downloads the poster to print.
+    context, page = phone(chromium, live_server, desk=True)
     login(page, p.secretariat)
     page.goto(f"/mo-hinh/{model.id}/y-kien/ap-phich/a4")
     page.get_by_test_id("poster").wait_for()
     found += blocking(page, "poster page")
     page.screenshot(path=str(SCREENSHOTS / "y-kien-ap-phich-trang.png"), full_page=True)
+    # The QR code on the page reads back whole, as the printed one does.
+    shown = page.get_by_test_id("poster-qr").screenshot(path=str(tmp_path / "page-qr.png"))
+    assert shown
+    on_page = subprocess.run([require("zbarimg"), "--quiet", "--raw", str(tmp_path / "page-qr.png")],
+                             capture_output=True, timeout=60, check=True).stdout.decode().strip()
     with page.expect_download() as download:
         page.get_by_test_id("poster-docx").click()
     poster = download.value.path().read_bytes()
     image = first_page_png(to_pdf(poster, ".docx", tmp_path), tmp_path / "poster.png", resolution=150)
     link = subprocess.run([require("zbarimg"), "--quiet", "--raw", str(image)], capture_output=True,
                           timeout=60, check=True).stdout.decode().strip()
-    assert link.startswith(live_server + "/y-kien/")
+    assert link.startswith(live_server + "/y-kien/") and on_page == link
 
     # A browser in English shows the same Vietnamese page (nothing depends on the browser's language).
     english = chromium.new_context(base_url=live_server, locale="en-US", viewport=PHONE, is_mobile=True)
