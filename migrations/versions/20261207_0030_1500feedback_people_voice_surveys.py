@@ -98,6 +98,27 @@ def upgrade():
         batch_op.create_index('ix_survey_responses_survey_created', ['survey_id', 'created_at'], unique=False)
         batch_op.create_index('ix_survey_responses_survey_device', ['survey_id', 'device_hash'], unique=False)
 
+    # Models accepted before this feature get their survey now (later ones on acceptance).
+    import secrets
+
+    connection = op.get_bind()
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    accepted = connection.execute(sa.text("SELECT id FROM initiatives WHERE status = 'accepted' ORDER BY id")).scalars().all()
+    now = sa.func.now()
+    surveys = sa.table('surveys', sa.column('id', sa.Integer), sa.column('initiative_id', sa.Integer),
+                       sa.column('public_code', sa.String), sa.column('created_at', sa.DateTime(timezone=True)))
+    tallies = sa.table('survey_tallies', *[sa.column(name, sa.Integer) for name in (
+        'survey_id', 'responses', 'rating_1', 'rating_2', 'rating_3', 'rating_4', 'rating_5', 'took_part',
+        'rating_sum', 'rating_sq_sum', 'comments_pending')], sa.column('is_verified', sa.Boolean))
+    zero = dict.fromkeys(('responses', 'rating_1', 'rating_2', 'rating_3', 'rating_4', 'rating_5', 'took_part',
+                          'rating_sum', 'rating_sq_sum', 'comments_pending'), 0)
+    for initiative_id in accepted:
+        code = "".join(secrets.choice(alphabet) for _ in range(20))
+        connection.execute(surveys.insert().values(initiative_id=initiative_id, public_code=code, created_at=now))
+        survey_id = connection.execute(sa.select(surveys.c.id).where(surveys.c.initiative_id == initiative_id)).scalar_one()
+        connection.execute(tallies.insert(), [{'survey_id': survey_id, 'is_verified': True, **zero},
+                                               {'survey_id': survey_id, 'is_verified': False, **zero}])
+
 
 
 def downgrade():
