@@ -379,3 +379,15 @@ def test_summary_interval_matches_scipy():
     low, high = stats.t.interval(0.95, 3, loc=3.5, scale=stats.sem([2, 3, 4, 5]))
     assert s.mean == 3.5 and s.ci_low == pytest.approx(max(low, 1)) and s.ci_high == pytest.approx(min(high, 5))
     assert s.took_part_share == 0.5
+
+
+def test_survey_closes_when_the_scoring_window_has_ended(client, world):
+    p, survey = world
+    scoring.start_scoring(p.round, by=p.secretariat)
+    p.round.closes_at = services.utcnow() + timedelta(hours=1)
+    db.session.commit()
+    assert not services.is_closed(survey)
+    assert services.is_closed(survey, services.utcnow() + timedelta(hours=2))
+    p.round.closes_at = services.utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert "Cuộc lấy ý kiến đã kết thúc" in client.get(f"/y-kien/{survey.public_code}").get_data(as_text=True)
