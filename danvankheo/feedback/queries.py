@@ -135,3 +135,57 @@ def voice_report(years: Iterable[int], scope, *, limit: int = 20) -> VoiceReport
     """`scope`: a clause on Initiative (the models the reader may see)."""
     where = (Initiative.year.in_(list(years)), scope)
     return VoiceReport(by_organiser(*where), by_unit(*where)[:limit], by_model(*where)[:limit])
+
+
+@dataclass(frozen=True)
+class OverviewLine:
+    initiative_id: int
+    name: str
+    unit_name: str
+    verified: int
+    open: int
+    mean: float | None
+    comments_pending: int
+    busy_addresses: int  # addresses with many answers within the last day
+
+
+def overview(organiser_id: int, *, now, limit: int = 300) -> list[OverviewLine]:
+    """The secretariat's list: every survey of its organiser's models, the ones waiting for a
+    review (comments, busy addresses) first. Counts from the tallies; the only scan of
+    responses is over the last day's, grouped by address."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from ..registry.permissions import units_of_organisers
+    from .models import ResponseState, SurveyResponse
+
+    least = current_app.config["FEEDBACK_BURST_RESPONSES"]
+    busy_rows = db.session.execute(
+        select(SurveyResponse.survey_id, SurveyResponse.address_hash)
+        .where(SurveyResponse.created_at >= now - timedelta(days=1), SurveyResponse.state == ResponseState.COUNTED,
+               SurveyResponse.address_hash.is_not(None))
+        .group_by(SurveyResponse.survey_id, SurveyResponse.address_hash)
+        .having(func.count() >= least))
+    busy: dict[int, int] = {}
+    for survey_id, _address in busy_rows:
+        busy[survey_id] = busy.get(survey_id, 0) + 1
+    rows = db.session.execute(
+        select(Survey.id, Initiative.id, Initiative.name, Unit.name, SurveyTally.is_verified, SurveyTally.responses,
+               SurveyTally.rating_sum, SurveyTally.comments_pending)
+        .join(SurveyTally, SurveyTally.survey_id == Survey.id)
+        .join(Initiative, Initiative.id == Survey.initiative_id).join(Unit, Unit.id == Initiative.unit_id)
+        .where(Initiative.unit_id.in_(units_of_organisers({organiser_id}))))
+    found: dict[int, dict] = {}
+    for survey_id, initiative_id, name, unit_name, verified, n, total, pending in rows:
+        entry = found.setdefault(survey_id, {"initiative_id": initiative_id, "name": name, "unit": unit_name,
+                                             True: 0, False: 0, "sum": 0, "pending": 0})
+        entry[verified] = n
+        entry["sum"] += total
+        entry["pending"] += pending
+    lines = [OverviewLine(e["initiative_id"], e["name"], e["unit"], e[True], e[False],
+                          e["sum"] / (e[True] + e[False]) if e[True] + e[False] else None, e["pending"],
+                          busy.get(survey_id, 0)) for survey_id, e in found.items()]
+    lines.sort(key=lambda line: (-line.busy_addresses, -line.comments_pending, -(line.verified + line.open),
+                                 line.name))
+    return lines[:limit]

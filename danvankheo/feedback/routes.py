@@ -8,7 +8,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..core.permissions import get_or_404
+from ..auth.models import Role
+from ..core.permissions import get_or_404, roles_required
 from ..extensions import db
 from ..registry import permissions
 from ..registry.models import Initiative, Status
@@ -90,6 +91,21 @@ def thanks(code: str):
 
 
 # ---------------------------------------------------------------- the unit and the secretariat
+
+@bp.get("/y-kien-nhan-dan")
+@roles_required(Role.SECRETARIAT, Role.ADMIN)
+def overview():
+    """The secretariat's list of its models' surveys: where comments wait and where many answers
+    came from few addresses, first."""
+    from ..core.types import utcnow
+    from ..organisers.access import managed_organiser_id
+    from .queries import overview as overview_lines
+
+    organiser_id = managed_organiser_id(current_user)
+    lines = overview_lines(organiser_id, now=utcnow()) if organiser_id is not None else []
+    return render_template("feedback/overview.html", lines=lines,
+                           burst_least=current_app.config["FEEDBACK_BURST_RESPONSES"])
+
 
 def _manageable(initiative_id: int) -> tuple[Initiative, bool]:
     """The model, and whether the user is its secretariat (True) or its unit's staff (False).

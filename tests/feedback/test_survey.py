@@ -391,3 +391,21 @@ def test_survey_closes_when_the_scoring_window_has_ended(client, world):
     p.round.closes_at = services.utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert "Cuộc lấy ý kiến đã kết thúc" in client.get(f"/y-kien/{survey.public_code}").get_data(as_text=True)
+
+
+def test_secretariat_overview_puts_bursts_and_pending_comments_first(client, world, login_as):
+    p, survey = world
+    quiet = services.open_survey(p.models["justice"])
+    services.submit(quiet, services.Answer(4, True), device="q" * 32, address="192.0.2.60")
+    services.submit(survey, services.Answer(3, True, comment="Cần họp dân thường xuyên hơn"), device="c" * 32,
+                    address="192.0.2.61")
+    for i in range(10):
+        services.submit(survey, services.Answer(5, True), device=f"{i:032d}", address="198.51.100.20")
+    db.session.commit()
+    login_as(p.secretariat)
+    page = client.get("/y-kien-nhan-dan").get_data(as_text=True)
+    assert 'data-testid="overview-burst">Nhiều câu trả lời từ 1 địa chỉ' in page
+    assert page.index("Dân vận ở thôn bản") < page.index("Tư pháp gần dân")
+    assert "Ý kiến Nhân dân" in page and 'href="/y-kien-nhan-dan"' in page  # in the menu
+    switch(client, login_as, make_user(Role.STAFF, unit=p.commune))
+    assert client.get("/y-kien-nhan-dan").status_code == 403

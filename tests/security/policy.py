@@ -164,6 +164,7 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     # belong to the model's unit and its secretariat, and are 404 to everyone else.
     "feedback.survey": Entry(get=PUBLIC, post=PUBLIC),
     "feedback.thanks": Entry(get=PUBLIC),
+    "feedback.overview": Entry(get=allow(SECRETARIAT, ADMIN)),
     "feedback.manage": Entry(get=allow(STAFF_A, SECRETARIAT, ADMIN, otherwise=NOT_FOUND)),
     "feedback.poster": Entry(get=allow(STAFF_A, SECRETARIAT, ADMIN, otherwise=NOT_FOUND)),
     "feedback.poster_docx": Entry(get=allow(STAFF_A, SECRETARIAT, ADMIN, otherwise=NOT_FOUND)),
