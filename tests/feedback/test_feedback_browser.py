@@ -111,6 +111,9 @@ def test_qr_to_thanks_to_the_council_on_a_phone(chromium, live_server, browser_a
     page.get_by_role("button", name="Hiển thị cho Hội đồng").click()
     page.get_by_text("Đã duyệt góp ý").first.wait_for()
     page.screenshot(path=str(SCREENSHOTS / "y-kien-thuong-truc.png"), full_page=True)
+    found += blocking(page, "secretariat's survey page")
+    page.goto("/y-kien-nhan-dan")
+    found += blocking(page, "secretariat's list of surveys")
     assert not page.problems, page.problems
     context.close()
 
@@ -124,4 +127,30 @@ def test_qr_to_thanks_to_the_council_on_a_phone(chromium, live_server, browser_a
     page.get_by_test_id("people-voice").screenshot(path=str(SCREENSHOTS / "y-kien-hoi-dong.png"))
     assert not page.problems, page.problems
     context.close()
+    assert not found, "\n".join(found)
+
+
+def test_demo_secretariat_pages_with_a_burst_are_accessible(page):
+    from sqlalchemy import select
+
+    from danvankheo.demo import DEMO_PASSWORD, seed_demo
+    from danvankheo.feedback.models import Survey, SurveyResponse
+
+    seed_demo()
+    db.session.commit()
+    survey = db.session.scalar(select(Survey).where(Survey.id.in_(select(SurveyResponse.survey_id)))
+                               .order_by(Survey.id))
+    page.goto("/dang-nhap")
+    page.get_by_label("Tên đăng nhập hoặc email").fill("noivu")
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/trang-chu")
+    page.goto(f"/mo-hinh/{survey.initiative_id}/y-kien")
+    page.get_by_test_id("burst-flag").wait_for()
+    found = blocking(page, "demo survey page with a burst")
+    page.screenshot(path=str(SCREENSHOTS / "y-kien-dong-dap.png"), full_page=True)
+    page.goto("/y-kien-nhan-dan")
+    assert page.get_by_test_id("overview-burst").count() == 1
+    found += blocking(page, "demo list of surveys")
+    page.screenshot(path=str(SCREENSHOTS / "y-kien-danh-sach.png"), full_page=True)
     assert not found, "\n".join(found)
