@@ -87,7 +87,7 @@ def survey(code: str):
 @bp.get("/y-kien/<code>/cam-on")
 def thanks(code: str):
     survey, _closed = _public_survey(code)
-    return render_template("feedback/thanks.html", initiative=survey.initiative)
+    return render_template("feedback/thanks.html", initiative=survey.initiative, code=code)
 
 
 # ---------------------------------------------------------------- the unit and the secretariat
