@@ -125,6 +125,7 @@ def test_qr_to_thanks_to_the_council_on_a_phone(chromium, live_server, browser_a
     assert page.get_by_test_id("verified-count").inner_text() == "0"
     assert "rất chu đáo" in page.get_by_test_id("council-comment").inner_text()
     page.get_by_test_id("people-voice").screenshot(path=str(SCREENSHOTS / "y-kien-hoi-dong.png"))
+    found += blocking(page, "scoring page with the people's voice")
     assert not page.problems, page.problems
     context.close()
     assert not found, "\n".join(found)
