@@ -142,6 +142,24 @@ class Config:
     PROXY_COUNT = _int("PROXY_COUNT", 0)
     PAGE_SIZE = _int("PAGE_SIZE", 25)
 
+    # The public survey (/y-kien/<code>, feedback/). Limits on answers sent, counted in the
+    # rate-limit store (RATELIMIT_STORAGE_URI), in the `limits` notation.
+    FEEDBACK_RATE_LIMIT_ENABLED = _bool("FEEDBACK_RATE_LIMIT_ENABLED", True)
+    FEEDBACK_LIMIT_PER_ADDRESS = os.environ.get("FEEDBACK_LIMIT_PER_ADDRESS", "60 per 10 minutes")
+    FEEDBACK_LIMIT_PER_DEVICE = os.environ.get("FEEDBACK_LIMIT_PER_DEVICE", "5 per 10 minutes")
+    # A burst: at least this many answers to one model within the window, from at most
+    # FEEDBACK_BURST_ADDRESSES distinct addresses (flagged for the secretariat).
+    FEEDBACK_BURST_RESPONSES = _int("FEEDBACK_BURST_RESPONSES", 10)
+    FEEDBACK_BURST_MINUTES = _int("FEEDBACK_BURST_MINUTES", 10)
+    FEEDBACK_BURST_ADDRESSES = _int("FEEDBACK_BURST_ADDRESSES", 2)
+    # Key of the hashes kept instead of addresses and device cookies; empty means derived
+    # from SECRET_KEY. Changing it makes older hashes unmatchable (nothing else breaks).
+    FEEDBACK_HASH_KEY = os.environ.get("FEEDBACK_HASH_KEY", "")
+    # Seconds a worker keeps a province's list of communes for the answer page (0: never).
+    FEEDBACK_RESIDENCE_CACHE_SECONDS = _int("FEEDBACK_RESIDENCE_CACHE_SECONDS", 300)
+    # The short link printed on posters; empty means the request's own host.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+
     @classmethod
     def validate(cls, config: dict) -> None:
         """Derive settings that follow from others, then refuse unsafe ones (subclasses).
@@ -166,6 +184,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    FEEDBACK_RATE_LIMIT_ENABLED = False  # tests/feedback switch it on where they test it
+    FEEDBACK_RESIDENCE_CACHE_SECONDS = 0  # ids are reused between tests
     LOG_REQUESTS = False
     # Most tests post forms directly; tests/security checks CSRF with this switched on,
     # and the browser tests run with it on.

@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from .certificates.routes import bp as certificates_bp
     from .evidence.routes import bp as evidence_bp
     from .exports.routes import bp as exports_bp
+    from .feedback.routes import bp as feedback_bp
     from .help.routes import bp as help_bp
     from .home.routes import bp as home_bp
     from .imports.routes import bp as imports_bp
@@ -118,6 +119,6 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (registry_bp, evidence_bp, showcase_bp, similarity_bp):
         app.register_blueprint(blueprint)
     for blueprint in (awards_bp, certificates_bp, exports_bp, imports_bp, reports_bp, jobs_bp, help_bp,
-                      organisers_bp, nominations_bp, register_bp):
+                      organisers_bp, nominations_bp, register_bp, feedback_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(supervision_bp)

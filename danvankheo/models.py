@@ -5,6 +5,7 @@ from .auth.models import User, UserRole  # noqa: F401
 from .awards.models import AwardForm, AwardRevocation, Proposal, ProposalLine  # noqa: F401
 from .certificates.models import CertificateLayout, CertificateLayoutField, CertificateSettings  # noqa: F401
 from .evidence.models import Evidence  # noqa: F401
+from .feedback.models import Survey, SurveyCode, SurveyResponse, SurveyTally  # noqa: F401
 from .jobs.models import Job  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .organisers.models import Nomination, Organiser  # noqa: F401

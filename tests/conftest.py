@@ -65,6 +65,7 @@ REAL_COMMIT_MODULES = {
     "test_authorization_matrix.py", "test_csrf.py", "test_xss.py",  # the security harness resets its world
     "test_audit_trail.py", "test_search_index.py", "test_database_role.py",  # raw SQL, own connections
     "test_crash_safe_uploads.py",  # a child process uploads
+    "test_feedback_concurrency.py", "test_feedback_jobs.py",  # threads; a job's own connection
 }
 REAL_COMMIT_FOLDERS = {"jobs"}  # a job writes its progress through a connection of its own
 

@@ -18,6 +18,7 @@ from .models import AuditEvent
 
 # What each kind of object is called in the interface.
 OBJECT_TYPE_LABELS = {
+    "SurveyResponse": "Ý kiến Nhân dân",
     "Initiative": "Mô hình",
     "Evidence": "Minh chứng",
     "Unit": "Đơn vị",
@@ -76,6 +77,9 @@ ACTION_LABELS = {
     "proposal.meeting": "Ghi biên bản họp Hội đồng",
     "ballot.open": "Mở bỏ phiếu kín của Hội đồng",
     "ballot.vote": "Thành viên Hội đồng bỏ phiếu (phiếu kín)",
+    "survey.codes": "Ý kiến Nhân dân: tạo tờ mã phiếu",
+    "survey_response.set_aside": "Ý kiến Nhân dân: để riêng một câu trả lời",
+    "survey_response.comment_review": "Ý kiến Nhân dân: duyệt góp ý",
     "ballot.paper": "Nhập phiếu giấy của Hội đồng",
     "ballot.close": "Kết thúc bỏ phiếu kín",
     "job.start": "Bắt đầu công việc chạy nền",
@@ -257,6 +261,9 @@ FIELD_LABELS = {
     "ranking_basis": "Xếp hạng theo",
     "similarity_decision": "Quyết định về trùng lặp",
     "similar_to": "Mô hình gần giống",
+    "codes": "Số mã phiếu",
+    "sheet": "Tờ mã phiếu số",
+    "comment_review": "Duyệt góp ý",
 }
 
 

@@ -417,6 +417,10 @@ def report_context(line: ProposalLine, settings: Settings) -> dict[str, Any]:
     if line.grade:
         assessment += f", xếp loại {line.grade}"
     assessment += f" ({proposal.round.name})"
+    from ..feedback.queries import summaries_for, voice_sentence  # the people's voice (issue 23)
+
+    people_voice = voice_sentence(summaries_for([initiative.id]).get(initiative.id))
+    assessment += f"; {people_voice}"
     role = "chủ trì" if line.recipient_key.startswith("lead:") else "thành viên nhóm thực hiện"
     return {
         "year": str(proposal.round.year),
@@ -443,6 +447,7 @@ def report_context(line: ProposalLine, settings: Settings) -> dict[str, Any]:
         "workdays": format_number(initiative.workdays),
         "sustainability": paragraphs(initiative.sustainability),
         "assessment": assessment,
+        "people_voice": people_voice,
         "evidence_count": format_number(len(evidence)),
         "evidence": evidence or ["Chưa có tệp minh chứng."],
         "awards": _previous_awards(line),

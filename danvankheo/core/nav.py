@@ -34,6 +34,7 @@ NAV_ITEMS: list[NavItem] = [
     _item("registry.compliance", "Tình hình đăng ký", SEC, O, A, group="Mô hình"),
     _item("registry.deadline_settings", "Hạn nộp", SEC, A, group="Mô hình"),
     _item("supervision.index", "Giám sát mô hình", SUP, group="Mô hình"),
+    _item("feedback.overview", "Ý kiến Nhân dân", SEC, A, group="Mô hình"),
     _item("scoring.queue", "Chấm điểm", E, group="Đánh giá"),
     _item("scoring.results", "Kết quả chấm", S, group="Đánh giá"),
     _item("rounds.index", "Đợt đánh giá", SEC, O, A, group="Đánh giá"),

@@ -250,7 +250,8 @@ class CommentLine:
 def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria: Sequence[CriterionInfo],
                    lines: Iterable[RankingLine], scores: Iterable[ScoreLine], filters: Sequence[str] = (),
                    finalised: bool = True,
-                   comments: Iterable[CommentLine] = (), basis_line: str | None = None) -> list[Sheet]:
+                   comments: Iterable[CommentLine] = (), basis_line: str | None = None,
+                   voices: Iterable[VoiceLine] = ()) -> list[Sheet]:
     """Kết quả xếp hạng: one row per model, signed; then, as appendices, the panel's comments
     (Nhận xét) and one row per evaluator × model × criterion. Evaluators are numbered, never
     named. A ranking not finalised is a draft (DỰ THẢO).
@@ -317,6 +318,22 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
             yield [number, s.initiative_name, s.unit_name, s.evaluator, s.criterion, _as_number(s.max_score),
                    _as_number(s.value), s.comment]
 
+    voice_columns = [
+        Column("STT", "center", max_width=6),
+        Column("Tên mô hình", max_width=30),
+        Column("Đơn vị", max_width=22),
+        Column("Số ý kiến", "integer", group="Có mã phiếu (đã xác thực)", max_width=9),
+        Column("Hài lòng TB (1–5)", "decimal", group="Có mã phiếu (đã xác thực)", max_width=10),
+        Column("Số ý kiến", "integer", group="Không có mã phiếu (mở)", max_width=9),
+        Column("Hài lòng TB (1–5)", "decimal", group="Không có mã phiếu (mở)", max_width=10),
+        Column("Tỷ lệ có tham gia, hưởng lợi (%)", "integer", max_width=12),
+    ]
+
+    def voice_rows() -> Iterator[list[Any]]:
+        for number, v in enumerate(voices, 1):
+            yield [number, v.initiative_name, v.unit_name, v.verified_count, _as_number(v.verified_mean),
+                   v.open_count, _as_number(v.open_mean), v.took_part_percent]
+
     return [
         Sheet("Xếp hạng", columns, ranking_rows(), header=header, freeze_columns=2, signature=ctx.signature()),
         Sheet("Nhận xét", comment_columns, comment_rows(),
@@ -328,7 +345,25 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
               notes=["Mỗi dòng là điểm của một thành viên hội đồng cho một tiêu chí của một mô hình "
                      "(chỉ các phiếu đã nộp), theo thứ tự của trang Xếp hạng."],
               freeze_columns=2),
+        Sheet("Ý kiến Nhân dân", voice_columns, voice_rows(),
+              title=f"PHỤ LỤC 3. Ý KIẾN NHÂN DÂN VỀ CÁC MÔ HÌNH — {round_name.upper()}",
+              notes=["Ý kiến qua phiếu khảo sát công khai (mã QR); có mã phiếu và không có mã phiếu tính riêng. "
+                     "Thông tin tham khảo cho Hội đồng, không tự cộng trừ điểm."],
+              freeze_columns=2),
     ]
+
+
+@dataclass(frozen=True)
+class VoiceLine:
+    """The people's voice on one ranked model (feedback tallies)."""
+
+    initiative_name: str
+    unit_name: str
+    verified_count: int
+    verified_mean: float | None
+    open_count: int
+    open_mean: float | None
+    took_part_percent: int | None
 
 
 # --- Compliance --------------------------------------------------------------------------

@@ -143,6 +143,7 @@ class RankingExport:
             finalised=self.round.state is RoundState.FINALISED,
             comments=queries.comment_lines(self.round, [row.initiative_id for row in self.view.rows]),
             basis_line=basis_line(self.round),
+            voices=queries.voice_lines(self.view.rows),
         )
         return sheets, scores
 

@@ -121,7 +121,15 @@ def run_periodic_report(run: JobRun) -> str:
         raise JobStopped(period.error or "Kỳ báo cáo không hợp lệ.")
     report = build_periodic_report(period, run.params.get("organisers"))
     run.checkpoint()
-    sheets = periodic_report_sheets(report, _context())
+    from sqlalchemy import true
+
+    from ..feedback.queries import voice_report
+    from ..registry.models import Initiative
+    from ..registry.permissions import units_of_organisers
+
+    organisers = run.params.get("organisers")
+    scope = Initiative.unit_id.in_(units_of_organisers(set(organisers))) if organisers is not None else true()
+    sheets = periodic_report_sheets(report, _context(), voice=voice_report(period.years, scope))
     total = 0
     for sheet in sheets:
         rows = list(sheet.rows)

@@ -145,6 +145,10 @@ def transition(
     )
     initiative.transitions.append(step)
     db.session.flush()
+    if target is Status.ACCEPTED:
+        from ..feedback.services import open_survey  # the people's survey opens on acceptance
+
+        open_survey(initiative)
     if target in (Status.SUBMITTED, Status.ACCEPTED):
         similarity.detect(initiative)  # warnings for the secretariat: a recycled model, reused evidence
     record(

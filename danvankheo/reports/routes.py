@@ -10,11 +10,12 @@ from ..core.permissions import roles_required
 from ..core.timeutil import format_document_date, local_today
 from ..exports.documents import DocumentContext
 from ..exports.routes import send_workbook
+from ..feedback.queries import voice_report
 from ..organisers.access import readable_organisers_in_order as organisers_read
 from ..registry.models import Status
 from ..scoring.models import Grade
 from . import charts, panels  # noqa: F401  (panels registers the staff home panel)
-from .dashboard import GRADE_ORDER, Dashboard, build_dashboard
+from .dashboard import GRADE_ORDER, Dashboard, build_dashboard, scope_clause
 from .periodic import build_periodic_report, parse_period, presets
 from .xlsx import periodic_report_sheets
 
@@ -55,7 +56,7 @@ def dashboard():
     years = sorted({y for y, _, _ in data.trend} | {local_today().year, year}, reverse=True)
     return render_template(
         "reports/dashboard.html", d=data, years=years, charts=_dashboard_charts(data),
-        grade_order=GRADE_ORDER,
+        grade_order=GRADE_ORDER, voice=voice_report([year], scope_clause(current_user)),
     )
 
 
@@ -133,6 +134,7 @@ def periodic():
         )
     return render_template(
         "reports/periodic.html", period=period, report=report, presets=presets(local_today()),
+        voice=voice_report(period.years, scope_clause(current_user)) if report is not None else None,
         grade_order=GRADE_ORDER, field_chart=field_chart,
         place_date=format_document_date(current_app.config["DOCUMENT_PLACE_NAME"], local_today()),
     ), (200 if period.is_valid else 400)
@@ -151,7 +153,8 @@ def periodic_xlsx():
         return start_periodic_report(current_user, request.args, f"{period.title} ({period.label})",
                                      organisers_read(current_user))
     report = build_periodic_report(period, organisers_read(current_user))
-    sheets = periodic_report_sheets(report, DocumentContext.from_config(current_app.config, local_today()))
+    sheets = periodic_report_sheets(report, DocumentContext.from_config(current_app.config, local_today()),
+                                    voice=voice_report(period.years, scope_clause(current_user)))
     filename = f"Báo cáo phong trào Dân vận khéo {period.start:%d-%m-%Y} đến {period.end:%d-%m-%Y}.xlsx"
     return send_workbook(sheets, filename, label=f"{period.title} ({period.label})")
 

@@ -42,8 +42,9 @@ COUNT_COLUMNS = [
 ]
 
 
-def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext) -> list[Sheet]:
-    """The sheets of `report` (exports.xlsx writes them); `ctx` names the deployment."""
+def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext, voice=None) -> list[Sheet]:
+    """The sheets of `report` (exports.xlsx writes them); `ctx` names the deployment; `voice`
+    (a feedback.queries.VoiceReport) adds the people's satisfaction as the last appendix."""
     period = report.period
     header = document_header(
         ctx,
@@ -113,7 +114,39 @@ def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext) -> list
                       for n, (name, proposed, approved) in enumerate(report.awards.by_form, 1)],
             )
         )
+    if voice is not None and not voice.empty:
+        sheets.append(_voice_sheet(voice, period.label))
     return sheets
+
+
+def _voice_sheet(voice, label: str) -> Sheet:
+    """Satisfaction of the people per organiser, unit and model, verified and open apart."""
+    verified, opened = "Có mã phiếu (đã xác thực)", "Không có mã phiếu (mở)"
+
+    def mean(side):
+        return round(side.mean, 2) if side.mean is not None else None
+
+    def rows() -> Iterator[Any]:
+        for title, lines in (("Theo cơ quan tổ chức", voice.organisers), ("Theo đơn vị", voice.units),
+                             ("Theo mô hình", voice.models)):
+            yield Span(title)
+            for n, line in enumerate(lines, 1):
+                yield [n, line.name, line.models, line.verified.responses, mean(line.verified),
+                       line.open.responses, mean(line.open)]
+
+    return Sheet(
+        name="Ý kiến Nhân dân",
+        title=f"PHỤ LỤC 6. Ý KIẾN NHÂN DÂN VỀ CÁC MÔ HÌNH ({label})",
+        columns=[Column("STT", "center"), Column("Cơ quan, đơn vị, mô hình", "text", max_width=45),
+                 Column("Số mô hình có phiếu", "integer", max_width=10),
+                 Column("Số ý kiến", "integer", group=verified, max_width=9),
+                 Column("Hài lòng TB (1–5)", "decimal", group=verified, max_width=10),
+                 Column("Số ý kiến", "integer", group=opened, max_width=9),
+                 Column("Hài lòng TB (1–5)", "decimal", group=opened, max_width=10)],
+        rows=list(rows()),
+        notes=["Mức hài lòng từ 1 đến 5; ý kiến bị thường trực để riêng không được tính."],
+        freeze_columns=2,
+    )
 
 
 def _round_rows(report: PeriodicReport) -> Iterator[Any]:

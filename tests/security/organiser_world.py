@@ -56,7 +56,8 @@ PUBLIC_IN_LIBRARY = (
     "Tư pháp tận nhà", "Khám bệnh lưu động", "Tư pháp gần dân, vì dân", "Dân vận ở thôn bản",
     "Đợt đánh giá mô hình năm 2026",  # the grade badge names the round that graded the model
 )
-LIBRARY_ENDPOINTS = {"showcase.index", "showcase.detail"}
+# The public pages of accepted models: the library, and the people's survey (issue 23).
+LIBRARY_ENDPOINTS = {"showcase.index", "showcase.detail", "feedback.survey", "feedback.thanks"}
 
 
 def foreign_actors(owner: str) -> tuple[str, ...]:

@@ -180,6 +180,18 @@ POLICY: dict[str, Entry | dict[str, Entry]] = {
     "organisers.remove": Entry(post=allow(ADMIN)),
     # The header's switcher: an empty form names no organiser of the user's, for anybody.
     "organisers.switch": Entry(post=allow(otherwise=FORBIDDEN)),
+    # The people's survey: public by design (a code of 99 random bits); its management pages
+    # belong to the model's unit and its secretariat, and are 404 to everyone else.
+    "feedback.survey": Entry(get=PUBLIC, post=PUBLIC),
+    "feedback.thanks": Entry(get=PUBLIC),
+    "feedback.overview": Entry(get=allow(SECRETARIAT, ADMIN)),
+    "feedback.manage": Entry(get=allow(STAFF_A, SECRETARIAT, ADMIN, otherwise=NOT_FOUND)),
+    "feedback.poster": Entry(get=allow(STAFF_A, SECRETARIAT, ADMIN, otherwise=NOT_FOUND)),
+    "feedback.poster_docx": Entry(get=allow(STAFF_A, SECRETARIAT, ADMIN, otherwise=NOT_FOUND)),
+    "feedback.make_codes": Entry(post=allow(STAFF_A, SECRETARIAT, ADMIN, otherwise=NOT_FOUND)),
+    "feedback.codes_docx": Entry(get=allow(STAFF_A, SECRETARIAT, ADMIN, otherwise=NOT_FOUND)),
+    "feedback.set_aside": Entry(post=allow(SECRETARIAT, ADMIN, otherwise=NOT_FOUND, **{STAFF_A: FORBIDDEN})),
+    "feedback.review_comment": Entry(post=allow(SECRETARIAT, ADMIN, otherwise=NOT_FOUND, **{STAFF_A: FORBIDDEN})),
     "registry.compliance": Entry(get=allow(SECRETARIAT, OBSERVER, ADMIN)),
     "registry.review": Entry(get=allow(SECRETARIAT, ADMIN)),
     "registry.bulk_review": Entry(post=allow(SECRETARIAT, ADMIN)),
@@ -323,6 +335,8 @@ FOREIGN_SPECIAL: dict[str, str] = {
     "showcase.index": OK,
     "showcase.detail[accepted]": OK,
     "evidence.download[public]": OK,
+    "feedback.survey": OK,
+    "feedback.thanks": OK,
     "auth.login": OK,
     "ops.healthz": OK,
     "reports.static": OK,

@@ -196,6 +196,13 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
     notification = notify([staff_a], kind="test", title=_text("Thông báo", payload),
                           body=_text("Nội dung", payload))[0]
     job = _finished_job(secretariat, _text("Công việc", payload))
+    # The people's survey of unit A's model: a sheet of codes and one answer with a comment.
+    from danvankheo.feedback import services as feedback
+
+    survey = feedback.open_survey(main)
+    feedback.generate_codes(survey, 3, secretariat)
+    survey_response = feedback.submit(survey, feedback.Answer(4, True, comment=_text("Góp ý", payload)),
+                                      device="w" * 32, address="192.0.2.80")
     db.session.flush()
 
     # The register: an award of another body to unit A's person, with the scan of its decision.
@@ -246,6 +253,10 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
         "award_id": outside_award,
         "person_id": outside_award.person,
         "version_id": opinion.versions[0],
+        "code": survey.public_code,
+        "size": "a4",
+        "sheet": 1,
+        "response_id": survey_response,
     }
     return w
 
