@@ -16,6 +16,9 @@ from danvankheo.feedback import posters, services
 from tests.render import first_page_png, pages, problems, require, to_pdf
 from tests.scoring.conftest import build_province
 
+# The first page of each poster, shown in the guides.
+POSTER_PNG = {"a4": "y-kien-ap-phich-a4", "a5": "y-kien-ap-phich-a5"}
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SIZES_PT = {"a4": (595, 842), "a5": (420, 595)}
 
@@ -44,7 +47,7 @@ def test_poster_prints_clean_and_its_qr_reads_back(app, tmp_path, size):
     assert model.name in text and model.unit.name in text and link in text
     assert "không hỏi họ tên, số điện thoại hay email" in text
     assert decode_qr(pdf, tmp_path) == link
-    first_page_png(pdf, SCREENSHOTS / f"y-kien-ap-phich-{size}.png")
+    first_page_png(pdf, SCREENSHOTS / f"{POSTER_PNG[size]}.png")
     assert len(PdfReader(BytesIO(pdf)).pages) == 1
 
 

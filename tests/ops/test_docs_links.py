@@ -10,7 +10,7 @@ from config import PROJECT_ROOT
 DOCS = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").rglob("*.md"))]
 # [text](target) and ![alt](target); targets with a scheme or only an anchor are skipped.
 _LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
-_SCREENSHOT_CALL = re.compile(r"""["']([a-z0-9-]+)["']""")
+_SCREENSHOT_CALL = re.compile(r"""["']([a-z0-9-]+)(?:\.png)?["']""")
 
 
 def _relative_links(path):
@@ -32,14 +32,17 @@ def test_every_relative_link_resolves():
 
 # The print tests render every export and document and save first pages as print-<name>.png
 # (exports) and doc-<name>.png (the proposal's documents).
+# Test folders whose tests save screenshots or printed pages for the guides.
+SCREENSHOT_FOLDERS = ("browser", "feedback", "certificates")
 PRINT_TESTS = ("tests/exports/test_print.py", "tests/awards/test_dossier_print.py",
                "tests/register/test_register_print.py")
 
 
 def test_guides_show_only_screenshots_a_browser_test_takes():
     taken = set()
-    for test in (PROJECT_ROOT / "tests" / "browser").glob("test_*.py"):
-        taken |= set(_SCREENSHOT_CALL.findall(test.read_text(encoding="utf-8")))
+    for folder in SCREENSHOT_FOLDERS:
+        for test in (PROJECT_ROOT / "tests" / folder).glob("test_*.py"):
+            taken |= set(_SCREENSHOT_CALL.findall(test.read_text(encoding="utf-8")))
     for name in PRINT_TESTS:
         names = set(_SCREENSHOT_CALL.findall((PROJECT_ROOT / name).read_text(encoding="utf-8")))
         taken |= names | {f"print-{n}" for n in names}
