@@ -23,7 +23,7 @@ def test_dashboard_charts_render_with_tables(page):
     db.session.commit()
     browser_login(page, observer.login, PASSWORD)
     page.get_by_role("button", name="Báo cáo").click()
-    page.get_by_role("link", name="Thống kê").click()
+    page.get_by_role("link", name="Thống kê", exact=True).click()
     page.wait_for_url("**/thong-ke")
     page.get_by_label("Năm", exact=True).select_option("2026")
     page.get_by_role("button", name="Xem").click()
