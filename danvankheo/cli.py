@@ -18,6 +18,34 @@ def register_cli(app: Flask) -> None:
     register_registry_cli(app)  # registry check-tallies
     register_scoring_cli(app)  # scoring check-standings
 
+    @app.cli.command("check-summaries")
+    @click.option("--fix", is_flag=True, help="Tính lại từ số liệu gốc và ghi đè các số liệu sai lệch.")
+    def check_summaries_command(fix: bool) -> None:
+        """Kiểm tra mọi số liệu tổng hợp mà phần mềm duy trì (số mô hình theo đơn vị; điểm, số phiếu
+        của từng mô hình và thành viên hội đồng; số ý kiến Nhân dân) so với việc tính lại từ số liệu gốc."""
+        from .feedback import recount as survey_counts
+        from .registry import tallies
+        from .scoring import standings
+        from .scoring.models import Round
+
+        checks = [("Số mô hình theo đơn vị, năm, trạng thái", tallies.mismatches, tallies.rebuild),
+                  ("Số ý kiến Nhân dân", survey_counts.mismatches, survey_counts.rebuild)]
+        for round_ in db.session.scalars(select(Round).order_by(Round.id)):
+            checks.append((f"Đợt đánh giá {round_.id} ({round_.name})", lambda r=round_: standings.mismatches(r),
+                           lambda r=round_: standings.rebuild(r)))
+        wrong = 0
+        for label, find, repair in checks:
+            problems = find()
+            wrong += len(problems)
+            click.echo(f"{label}: {'khớp' if not problems else f'{len(problems)} sai lệch'}")
+            for problem in problems[:20]:
+                click.echo(f"  {problem}")
+            if problems and fix:
+                click.echo(f"  Đã tính lại và ghi {repair()} dòng.")
+        db.session.commit()
+        if wrong and not fix:
+            raise click.ClickException("Có số liệu sai lệch; chạy lại với --fix để tính lại từ số liệu gốc.")
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only seed a database that has no units yet.")
     def seed_demo_command(if_empty: bool) -> None:

@@ -418,8 +418,12 @@ def report_context(line: ProposalLine, settings: Settings) -> dict[str, Any]:
         assessment += f", xếp loại {line.grade}"
     assessment += f" ({proposal.round.name})"
     from ..feedback.queries import summaries_for, voice_sentence  # the people's voice (issue 23)
+    from ..supervision.queries import stances_for, stances_text
 
     people_voice = voice_sentence(summaries_for([initiative.id]).get(initiative.id))
+    supervision = stances_text(stances_for([initiative.id]).get(initiative.id))
+    if supervision:
+        people_voice += f"; ý kiến giám sát của Mặt trận Tổ quốc, các đoàn thể: {supervision}"
     assessment += f"; {people_voice}"
     role = "chủ trì" if line.recipient_key.startswith("lead:") else "thành viên nhóm thực hiện"
     return {

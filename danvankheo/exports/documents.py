@@ -327,12 +327,13 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
         Column("Số ý kiến", "integer", group="Không có mã phiếu (mở)", max_width=9),
         Column("Hài lòng TB (1–5)", "decimal", group="Không có mã phiếu (mở)", max_width=10),
         Column("Tỷ lệ có tham gia, hưởng lợi (%)", "integer", max_width=12),
+        Column("Ý kiến giám sát của MTTQ, đoàn thể", max_width=18),
     ]
 
     def voice_rows() -> Iterator[list[Any]]:
         for number, v in enumerate(voices, 1):
             yield [number, v.initiative_name, v.unit_name, v.verified_count, _as_number(v.verified_mean),
-                   v.open_count, _as_number(v.open_mean), v.took_part_percent]
+                   v.open_count, _as_number(v.open_mean), v.took_part_percent, v.supervision]
 
     return [
         Sheet("Xếp hạng", columns, ranking_rows(), header=header, freeze_columns=2, signature=ctx.signature()),
@@ -348,6 +349,7 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
         Sheet("Ý kiến Nhân dân", voice_columns, voice_rows(),
               title=f"PHỤ LỤC 3. Ý KIẾN NHÂN DÂN VỀ CÁC MÔ HÌNH — {round_name.upper()}",
               notes=["Ý kiến qua phiếu khảo sát công khai (mã QR); có mã phiếu và không có mã phiếu tính riêng. "
+                     "Ý kiến giám sát: số ý kiến của Mặt trận Tổ quốc, các đoàn thể theo từng mức. "
                      "Thông tin tham khảo cho Hội đồng, không tự cộng trừ điểm."],
               freeze_columns=2),
     ]
@@ -364,6 +366,7 @@ class VoiceLine:
     open_count: int
     open_mean: float | None
     took_part_percent: int | None
+    supervision: str = ""  # the MTTQ's opinions by stance, "1 đồng ý, 1 đồng ý một phần"
 
 
 # --- Compliance --------------------------------------------------------------------------

@@ -277,18 +277,21 @@ def describe_filters(args: Mapping[str, Any]) -> list[str]:
 def voice_lines(rows: Sequence[RankingRow]) -> list:
     """Phụ lục 3 of the ranking: the people's voice on each ranked model, in ranking order."""
     from ..feedback.queries import summaries_for
+    from ..supervision.queries import stances_for, stances_text
     from .documents import VoiceLine
 
-    summaries = summaries_for([row.initiative_id for row in rows])
+    ids = [row.initiative_id for row in rows]
+    summaries, stances = summaries_for(ids), stances_for(ids)
     lines = []
     for row in rows:
         s = summaries.get(row.initiative_id)
+        supervision = stances_text(stances.get(row.initiative_id))
         if s is None:
-            lines.append(VoiceLine(row.name, row.unit_name, 0, None, 0, None, None))
+            lines.append(VoiceLine(row.name, row.unit_name, 0, None, 0, None, None, supervision))
             continue
         took = s.verified.took_part + s.open.took_part
         lines.append(VoiceLine(row.name, row.unit_name, s.verified.responses,
                                round(s.verified.mean, 2) if s.verified.mean is not None else None,
                                s.open.responses, round(s.open.mean, 2) if s.open.mean is not None else None,
-                               round(100 * took / s.responses) if s.responses else None))
+                               round(100 * took / s.responses) if s.responses else None, supervision))
     return lines

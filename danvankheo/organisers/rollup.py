@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..registry.deadlines import ComplianceStatus, compliance_rows_of
+from ..registry.compliance_summary import compliance_summary_of
 from ..registry.models import SUBMITTED_STATUSES, InitiativeTally, Status
 from ..scoring.models import Round, RoundState
 from ..units.models import Unit
@@ -99,11 +99,10 @@ def build_rollup(organiser: Organiser, year: int) -> Rollup:
         if status is Status.ACCEPTED:
             line.accepted += n
 
-    for row in compliance_rows_of(year, below):
-        line = lines[line_of[row.unit.organiser_id]]
-        line.units_required += 1
-        if row.status is not ComplianceStatus.MISSING:
-            line.units_registered += 1
+    for org_id, (required, registered) in compliance_summary_of(year, below, behind_limit=0).by_organiser.items():
+        line = lines[line_of[org_id]]
+        line.units_required += required
+        line.units_registered += registered
 
     for round_id, name, org_id in db.session.execute(
         select(Round.id, Round.name, Round.organiser_id)

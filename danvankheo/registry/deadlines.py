@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask import url_for
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from ..audit.services import record
 from ..core.timeutil import format_datetime, local_end_of_day, local_zone
@@ -356,13 +356,17 @@ def compliance_rows(year: int, organiser_id: int | None = None) -> list[Complian
     return compliance_rows_of(year, [organiser_id] if organiser_id is not None else [])
 
 
-def compliance_rows_of(year: int, organiser_ids) -> list[ComplianceRow]:
-    """`compliance_rows` of several organisers at once (an observer's subtree, a roll-up of
-    the communes), each unit judged by its own organiser's settings, in the same fixed number
-    of queries. Units come organiser by organiser, in the order of `organiser_ids`."""
-    organiser_ids = list(dict.fromkeys(organiser_ids))
-    if not organiser_ids:
-        return []
+@dataclass(frozen=True)
+class YearScope:
+    """Who must register in a year, organiser by organiser: the kinds of units each asks, its
+    general deadline, and the SQL condition on `Unit` for the active units of those kinds."""
+
+    kinds_of: dict[int, list[UnitKind]]
+    general_of: dict[int, datetime]
+    units: ColumnElement[bool]
+
+
+def year_scope(year: int, organiser_ids: list[int]) -> YearScope:
     found = {
         s.organiser_id: s
         for s in db.session.scalars(select(SubmissionDeadline).where(
@@ -371,9 +375,22 @@ def compliance_rows_of(year: int, organiser_ids) -> list[ComplianceRow]:
     levels = organiser_levels(org for org in organiser_ids if org not in found)
     kinds_of = {org: _scope_of(found.get(org), levels.get(org)) for org in organiser_ids}
     general_of = {org: found[org].deadline_at if org in found else default_deadline(year) for org in organiser_ids}
-    in_scope = select(Unit).where(Unit.is_active.is_(True), or_(*(
+    units = and_(Unit.is_active.is_(True), or_(*(
         and_(Unit.organiser_id == org, Unit.kind.in_(kinds)) for org, kinds in kinds_of.items() if kinds
     ), false()))
+    return YearScope(kinds_of, general_of, units)
+
+
+def compliance_rows_of(year: int, organiser_ids) -> list[ComplianceRow]:
+    """`compliance_rows` of several organisers at once (an observer's subtree, a roll-up of
+    the communes), each unit judged by its own organiser's settings, in the same fixed number
+    of queries. Units come organiser by organiser, in the order of `organiser_ids`."""
+    organiser_ids = list(dict.fromkeys(organiser_ids))
+    if not organiser_ids:
+        return []
+    scope = year_scope(year, organiser_ids)
+    kinds_of, general_of = scope.kinds_of, scope.general_of
+    in_scope = select(Unit).where(scope.units)
     position = {org: i for i, org in enumerate(organiser_ids)}
     units = sorted(
         db.session.scalars(in_scope),

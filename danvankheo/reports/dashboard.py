@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..organisers import access
-from ..registry.deadlines import ComplianceRow, ComplianceStatus, compliance_rows_of, compliance_totals
+from ..registry.compliance_summary import ComplianceSummary, compliance_summary_of
+from ..registry.deadlines import ComplianceRow, ComplianceTotals
 from ..registry.models import Field, Initiative, InitiativeTally, Status
 from ..registry.permissions import counted_clause, visible_clause
 from ..scoring.models import Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
@@ -26,6 +27,8 @@ from ..units.models import Unit, UnitKind
 
 # The order of the states on the dashboard, as a model moves through them.
 STATUS_ORDER = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN]
+# Units without a model listed on the dashboard; the compliance view lists them all.
+BEHIND_SHOWN = 20
 GRADE_ORDER = [Grade.EXCELLENT, Grade.GOOD, Grade.FAIR, Grade.FAIL]
 
 
@@ -66,7 +69,7 @@ class Dashboard:
     by_unit_kind: dict[UnitKind, int]
     trend: list[tuple[int, int, int]]  # (year, models, accepted)
     grades: list[GradeCounts]
-    compliance: list[ComplianceRow]
+    compliance: ComplianceSummary
     replicated: list[ReplicatedModel]
 
     @property
@@ -74,22 +77,31 @@ class Dashboard:
         return self.by_status.get(Status.ACCEPTED, 0)
 
     @property
-    def compliance_totals(self):
-        return compliance_totals(self.compliance)
+    def compliance_totals(self) -> ComplianceTotals:
+        return self.compliance.totals
+
+    @property
+    def units_required(self) -> int:
+        return self.compliance.totals.units
 
     @property
     def units_with_models(self) -> int:
         """Units in scope with at least one submitted model (on time or late)."""
-        return sum(row.status is not ComplianceStatus.MISSING for row in self.compliance)
+        return self.compliance.totals.met + self.compliance.totals.late
 
     @property
     def compliance_rate(self) -> float:
-        units = len(self.compliance)
+        units = self.units_required
         return self.units_with_models / units if units else 0.0
 
     @property
     def units_behind(self) -> list[ComplianceRow]:
-        return [row for row in self.compliance if row.status is ComplianceStatus.MISSING]
+        """The first units without a model (`BEHIND_SHOWN`); `behind_count` says how many in all."""
+        return self.compliance.behind
+
+    @property
+    def behind_count(self) -> int:
+        return self.compliance.behind_count
 
     @property
     def grade_totals(self) -> dict[Grade | None, int]:
@@ -150,7 +162,7 @@ def build_dashboard(user, year: int, *, replicated_limit: int = 10) -> Dashboard
         by_unit_kind={k: by_unit_kind[k] for k in UnitKind if by_unit_kind.get(k)},
         trend=trend,
         grades=grade_counts(year, organisers),
-        compliance=compliance_rows_of(year, organisers),
+        compliance=compliance_summary_of(year, organisers, behind_limit=BEHIND_SHOWN),
         replicated=most_replicated(user, limit=replicated_limit),
     )
 

@@ -92,7 +92,7 @@ def _dashboard_charts(d: Dashboard) -> dict:
             title="Số mô hình qua các năm",
         ),
         "compliance": charts.progress_chart(
-            d.units_with_models, len(d.compliance),
+            d.units_with_models, d.units_required,
             title=f"Tỷ lệ đơn vị có mô hình năm {y}",
             href=url_for("registry.compliance", nam=y),
         ),
