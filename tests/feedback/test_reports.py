@@ -117,3 +117,18 @@ def test_periodic_report_workbook_has_the_people_voice(app, client, login_as):
     line = next(r for r in rows if "UBND xã Gia Viễn" in r)
     start = line.index("UBND xã Gia Viễn")
     assert line[start + 1:start + 6] == [1, 2, 4.5, 1, 2]
+
+
+def test_groups_list_only_models_with_answers_most_answered_first(app):
+    p = build_province()
+    _answers(p)
+    quiet = services.open_survey(p.models["justice"])  # a survey nobody answered yet
+    db.session.commit()
+    assert quiet.id and [line.name for line in queries.by_model()] == ["Dân vận ở thôn bản"]
+    services.submit(quiet, services.Answer(3, False), device="d" * 32, address="192.0.2.3")
+    db.session.commit()
+    assert [line.name for line in queries.by_model()] == ["Dân vận ở thôn bản", "Tư pháp gần dân"]
+    assert [line.name for line in queries.by_model(limit=1)] == ["Dân vận ở thôn bản"]
+    [organiser_line] = queries.by_organiser()
+    assert organiser_line.models == 2
+    assert (organiser_line.verified.responses, organiser_line.open.responses) == (2, 2)
