@@ -84,6 +84,7 @@ def test_downgrade_with_two_organisers_is_refused(scratch_url):
                        secretariat_name="Văn phòng HĐND và UBND xã")
         db.session.commit()
         db.session.remove()
+        downgrade(directory=str(MIGRATIONS_DIR), revision="1400organisers")  # the later migrations first
         # Flask-Migrate logs the migration's refusal and exits; nothing was changed.
         with pytest.raises(SystemExit):
             downgrade(directory=str(MIGRATIONS_DIR), revision="1300ballot")
