@@ -12,6 +12,25 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
+# The end of every wrk script: the run's figures as one JSON line, with the responses of an
+# unexpected status that the script's own `response` counted per thread (`bad`, `bad_example`).
+WRK_SUMMARY_LUA = r"""function done(summary, latency, requests)
+  local bad_total = 0
+  local example = ""
+  for _, t in ipairs(threads) do
+    bad_total = bad_total + t:get("bad")
+    if example == "" then example = t:get("bad_example") end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "non200": %d, "non200_example": "%s", ' ..
+    '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d, ' ..
+    '"p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, bad_total, example, e.connect, e.read, e.write, e.status,
+    e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
 
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile (p in 0..100) of a non-empty list."""

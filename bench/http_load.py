@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
-from bench.common import save
+from bench.common import WRK_SUMMARY_LUA, save
 from bench.server import Browser, GunicornServer
 from bench.wsgi import TRIVIAL_PATH
 
@@ -72,22 +72,7 @@ function response(status, headers, body)
   end
 end
 
-function done(summary, latency, requests)
-  local bad_total = 0
-  local example = ""
-  for _, t in ipairs(threads) do
-    bad_total = bad_total + t:get("bad")
-    if example == "" then example = t:get("bad_example") end
-  end
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "non200": %d, "non200_example": "%s", ' ..
-    '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d, ' ..
-    '"p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d}\n',
-    summary.requests, summary.duration, bad_total, example, e.connect, e.read, e.write, e.status,
-    e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
-end
-"""
+""" + WRK_SUMMARY_LUA
 
 
 def _sample(database_url: str) -> dict:
