@@ -17,7 +17,6 @@ Writes that bypass the ORM (the benchmark generator's bulk inserts) call `rebuil
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 from sqlalchemy import bindparam, delete, event, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -164,9 +163,3 @@ def rebuild() -> int:
         for start in range(0, len(rows), 5000):
             connection.execute(InitiativeTally.__table__.insert(), rows[start:start + 5000])
     return wrong
-
-
-def counted(*columns, where: Iterable = ()) -> select:
-    """SELECT columns…, SUM(count) FROM the tallies WHERE … GROUP BY columns…"""
-    return (select(*columns, func.sum(InitiativeTally.count))
-            .where(*where).group_by(*columns))
