@@ -4,12 +4,17 @@ message (core/errors.py)."""
 from __future__ import annotations
 
 import pytest
+from flask import get_flashed_messages
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Forbidden
 from wtforms import Form, StringField
 
 from danvankheo.auth import services as accounts
-from danvankheo.core.errors import DomainError, show_on_form
+from danvankheo.core.errors import DomainError, StaleError, saving, show_on_form
 from danvankheo.extensions import db
 from danvankheo.units import services as units
+from danvankheo.units.models import Unit
 from tests.factories import make_unit, make_user
 
 
@@ -40,3 +45,63 @@ def test_services_name_their_fields(app):
     with pytest.raises(accounts.UserError) as refused:
         accounts.change_password(user, "123", by_admin=None)
     assert refused.value.field == "password"
+
+
+def _saved(form=None, error: Exception | None = None, **kwargs):
+    with saving(form, **kwargs) as outcome:
+        make_unit(code="MOI", name="Đơn vị mới")
+        if error is not None:
+            raise error
+    return outcome
+
+
+def _unit_saved() -> bool:
+    db.session.expunge_all()
+    return db.session.scalar(select(Unit).where(Unit.code == "MOI")) is not None
+
+
+def test_saving_commits_when_the_block_ends(app):
+    outcome = _saved()
+    assert outcome and outcome.ok and outcome.error is None
+    db.session.rollback()  # nothing left to roll back: it was committed
+    assert _unit_saved()
+
+
+def test_a_refusal_rolls_back_and_lands_on_its_field(app):
+    with app.test_request_context():
+        form = _Form()
+        outcome = _saved(form, DomainError("Mã đã có", field="code"))
+        assert not outcome and str(outcome.error) == "Mã đã có"
+        assert form.code.errors == ["Mã đã có"]
+        assert not get_flashed_messages()
+    assert not _unit_saved()
+
+
+def test_a_refusal_with_no_field_on_the_form_is_flashed(app):
+    with app.test_request_context():
+        outcome = _saved(_Form(), DomainError("Không còn hạn nộp", field="deadline"))
+        assert not outcome
+        assert get_flashed_messages(with_categories=True) == [("danger", "Không còn hạn nộp")]
+    assert not _unit_saved()
+
+
+def test_a_refusal_with_a_status_becomes_that_error_page(app):
+    with app.test_request_context(), pytest.raises(Forbidden) as page:
+        _saved(_Form(), DomainError("Không phải mô hình của đơn vị anh/chị", status=403))
+    assert page.value.description == "Không phải mô hình của đơn vị anh/chị"
+    assert not _unit_saved()
+
+
+@pytest.mark.parametrize("error", [StaleError("Đã có người sửa trước"), StaleDataError("version")])
+def test_a_stale_write_is_reported_to_the_view_not_flashed(app, error):
+    with app.test_request_context():
+        outcome = _saved(_Form(), error)
+        assert not outcome and outcome.stale
+        assert not get_flashed_messages()
+    assert not _unit_saved()
+
+
+def test_any_other_failure_rolls_back_and_propagates(app):
+    with pytest.raises(RuntimeError):
+        _saved(error=RuntimeError("hỏng"))
+    assert not _unit_saved()
