@@ -22,12 +22,13 @@ _ALLOWED_STATUSES = {400, 409, 422}
 SKIPPED_ENDPOINT_PREFIXES = ("static", "bootstrap.")
 
 
-def policy_cells(app: Flask, method: str):
-    """(label, rule, entry) for every rule accepting `method`, one per case of its policy entry."""
+def policy_cells(app: Flask, method: str, *, endpoint: str | None = None):
+    """(label, rule, entry) for every rule accepting `method` (of `endpoint` only, if given),
+    one per case of its policy entry."""
     from tests.security.policy import POLICY
 
     for rule in routed_rules(app):
-        if method not in methods_of(rule):
+        if method not in methods_of(rule) or endpoint not in (None, rule.endpoint):
             continue
         entry = POLICY.get(rule.endpoint)
         if entry is None:
