@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from ..auth.models import User
+from ..core.paging import SortKey
 from ..core.text import search_terms
 from ..core.timeutil import format_date, format_datetime, local_zone
 from ..extensions import db
@@ -447,8 +448,12 @@ class AuditFilters:
         return query
 
 
+# Newest first; the id breaks ties between events of the same instant. Paged by key.
+EVENT_ORDER = (SortKey(AuditEvent.occurred_at, descending=True), SortKey(AuditEvent.id, descending=True))
+
+
 def filtered_events(filters: AuditFilters) -> Select:
-    return filters.apply(select(AuditEvent)).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    return filters.apply(select(AuditEvent)).order_by(*(key.ordering for key in EVENT_ORDER))
 
 
 def known_object_types() -> list[str]:

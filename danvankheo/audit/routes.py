@@ -12,10 +12,10 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..core.formatting import parse_day
+from ..core.paging import AFTER, BEFORE, keyset_page
 from ..core.permissions import roles_required
-from ..extensions import db
 from ..organisers import access
-from .queries import AuditFilters, filtered_events, known_actions, known_object_types
+from .queries import EVENT_ORDER, AuditFilters, filtered_events, known_actions, known_object_types
 from .scope import organiser_clause
 
 bp = Blueprint("audit", __name__, url_prefix="/nhat-ky")
@@ -44,7 +44,8 @@ def index():
     events = filtered_events(filters)
     if not current_user.is_admin:
         events = events.where(organiser_clause(access.managed_organiser_id(current_user)))
-    page = db.paginate(events, per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True)
+    page = keyset_page(events, EVENT_ORDER, per_page=current_app.config["PAGE_SIZE"],
+                       after=request.args.get(AFTER), before=request.args.get(BEFORE))
     actions = known_actions()
     return render_template(
         "audit/index.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -171,17 +172,44 @@ def test_rows_show_who_what_and_the_changed_values(client, login_as, trail):
     assert ">submitted<" not in page and ">accepted<" not in page
 
 
-def test_trail_is_paginated(client, login_as, app):
+def _link(page: str, rel: str) -> str | None:
+    found = re.search(rf'<li class="page-item(?P<off> disabled)?">\s*<a class="page-link" rel="{rel}" href="(?P<href>[^"]+)"', page)
+    return None if found is None or found["off"] else html.unescape(found["href"])
+
+
+def test_trail_is_paged_by_key_forward_and_back(client, login_as, app):
     admin = login_as(Role.ADMIN)
     app.config["PAGE_SIZE"] = 5
     for n in range(12):
         record("unit.update", object_type="Unit", object_id=n, actor=admin)
     db.session.commit()
-    first = client.get("/nhat-ky?thao_tac=unit.update").get_data(as_text=True)
-    assert first.count('<tr data-action="unit.update"') == 5
-    assert "Trang 1/3" in first
-    last = client.get("/nhat-ky?thao_tac=unit.update&page=3").get_data(as_text=True)
-    assert last.count('<tr data-action="unit.update"') == 2
+    url, seen, pages = "/nhat-ky?thao_tac=unit.update", [], []
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        assert "thao_tac=unit.update" in url  # the filter survives paging
+        ids = [int(i) for i in re.findall(r'doi_tuong=Unit&amp;ma=(\d+)"', page)]
+        pages.append(ids)
+        seen += ids
+        url = _link(page, "next")
+    assert [len(ids) for ids in pages] == [5, 5, 2]
+    assert seen == list(range(11, -1, -1))  # newest first, none twice, none missed
+    assert "12 sự kiện" in page
+    back = client.get(_link(page, "prev")).get_data(as_text=True)
+    assert [int(i) for i in re.findall(r'doi_tuong=Unit&amp;ma=(\d+)"', back)] == pages[1]
+    first = client.get(_link(back, "prev")).get_data(as_text=True)
+    assert [int(i) for i in re.findall(r'doi_tuong=Unit&amp;ma=(\d+)"', first)] == pages[0]
+    assert _link(first, "prev") is None
+
+
+def test_a_hand_edited_page_token_shows_the_first_page(client, login_as, app):
+    admin = login_as(Role.ADMIN)
+    app.config["PAGE_SIZE"] = 5
+    for n in range(7):
+        record("unit.update", object_type="Unit", object_id=n, actor=admin)
+    db.session.commit()
+    response = client.get("/nhat-ky?thao_tac=unit.update&sau=kh%C3%B4ng-ph%E1%BA%A3i")
+    assert response.status_code == 200
+    assert [int(i) for i in re.findall(r'doi_tuong=Unit&amp;ma=(\d+)"', response.get_data(as_text=True))] == [6, 5, 4, 3, 2]
 
 
 # --- One object's history ----------------------------------------------------------------

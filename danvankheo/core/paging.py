@@ -1,0 +1,174 @@
+"""Paging by key (keyset) for the long lists.
+
+A page is "the next `per_page` rows after this row" in the list's order, found by walking the
+order's index from that row, so the hundredth page costs what the first does; OFFSET reads and
+throws away every row before the page. The link to the next page carries the last row's sort
+key (`sau=`), the link back the first row's (`truoc=`), as an opaque URL-safe token.
+
+The order must end in a unique column (the id) so that no two rows share a key, and its
+columns must not be NULL. The total is counted only up to a bound: counting every match costs
+as much as reading them all, and nobody pages that far (the list then says "hơn 1.000").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_
+
+from ..extensions import db
+
+AFTER, BEFORE = "sau", "truoc"
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One column of a list's order, and whether it runs downwards."""
+
+    column: Any
+    descending: bool = False
+
+    @property
+    def ordering(self) -> ColumnElement:
+        return self.column.desc() if self.descending else self.column.asc()
+
+    @property
+    def reversed(self) -> ColumnElement:
+        return self.column.asc() if self.descending else self.column.desc()
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"n": str(value)}
+    if hasattr(value, "value") and not isinstance(value, int | float | str):  # an Enum member
+        return value.value
+    return value
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        kind, text = next(iter(value.items()))
+        return {"t": datetime.fromisoformat, "d": date.fromisoformat, "n": Decimal}[kind](text)
+    return value
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([_encode_value(v) for v in values], separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str | None, width: int) -> list[Any] | None:
+    """The key in `token`, or None when there is none or it is not one of ours (a hand-edited
+    link starts the list from its first page rather than failing)."""
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        values = [_decode_value(v) for v in json.loads(raw)]
+    except (binascii.Error, ValueError, TypeError, KeyError, StopIteration, UnicodeDecodeError):
+        return None
+    return values if isinstance(values, list) and len(values) == width else None
+
+
+def after_clause(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows that come after `values` in the order of `keys`.
+
+    When every column runs the same way this is one row comparison, which PostgreSQL answers
+    from a composite index; mixed directions spell it out column by column."""
+    if all(k.descending == keys[0].descending for k in keys):
+        left, right = tuple_(*(k.column for k in keys)), tuple_(*values)
+        return left < right if keys[0].descending else left > right
+    alternatives = []
+    for i, key in enumerate(keys):
+        equal = [k.column == v for k, v in zip(keys[:i], values[:i], strict=True)]
+        beyond = key.column < values[i] if key.descending else key.column > values[i]
+        alternatives.append(and_(*equal, beyond))
+    return or_(*alternatives) if alternatives else false()
+
+
+def _flipped(keys: Sequence[SortKey]) -> list[SortKey]:
+    return [SortKey(k.column, not k.descending) for k in keys]
+
+
+@dataclass
+class KeysetPage:
+    """One page of a list paged by key, for the `keyset_pagination` macro."""
+
+    items: list[Any]
+    per_page: int
+    has_next: bool
+    has_prev: bool
+    next_cursor: str | None
+    prev_cursor: str | None
+    total: int
+    total_is_lower_bound: bool
+
+    @property
+    def is_first(self) -> bool:
+        return not self.has_prev
+
+
+def keyset_page(
+    statement: Select,
+    keys: Sequence[SortKey],
+    *,
+    per_page: int,
+    after: str | None = None,
+    before: str | None = None,
+    count_cap: int = COUNT_CAP,
+    scalars: bool = True,
+) -> KeysetPage:
+    """The page of `statement` (without ORDER BY: `keys` orders it) after the row named by the
+    `after` token, or before the one named by `before`, or the first page.
+
+    Each item's key is read back from the item: `keys`' columns must be attributes of the
+    entity (scalars) or labelled columns of the row."""
+    width = len(keys)
+    after_key, before_key = decode_cursor(after, width), decode_cursor(before, width)
+    if before_key is not None:
+        query = statement.where(after_clause(_flipped(keys), before_key))
+        query = query.order_by(None).order_by(*(k.reversed for k in keys)).limit(per_page + 1)
+        rows = _rows(query, scalars)
+        has_prev, rows = len(rows) > per_page, rows[:per_page]
+        rows.reverse()
+        has_next = True
+    else:
+        query = statement
+        if after_key is not None:
+            query = query.where(after_clause(keys, after_key))
+        query = query.order_by(None).order_by(*(k.ordering for k in keys)).limit(per_page + 1)
+        rows = _rows(query, scalars)
+        has_next, rows = len(rows) > per_page, rows[:per_page]
+        has_prev = after_key is not None
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).limit(count_cap + 1).subquery()))
+    return KeysetPage(
+        items=rows,
+        per_page=per_page,
+        has_next=has_next and bool(rows),
+        has_prev=has_prev and bool(rows),
+        next_cursor=encode_cursor(_key_of(rows[-1], keys)) if rows else None,
+        prev_cursor=encode_cursor(_key_of(rows[0], keys)) if rows else None,
+        total=min(total or 0, count_cap),
+        total_is_lower_bound=(total or 0) > count_cap,
+    )
+
+
+def _rows(query: Select, scalars: bool) -> list[Any]:
+    result = db.session.execute(query)
+    return list(result.unique().scalars() if scalars else result.all())
+
+
+def _key_of(item: Any, keys: Sequence[SortKey]) -> list[Any]:
+    return [getattr(item, k.column.key) for k in keys]
