@@ -115,11 +115,17 @@ def app(_app, tmp_path, request) -> Iterator:
 def _clear_tables() -> None:
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            # The audit trail refuses TRUNCATE (a trigger); the tests' superuser skips triggers
-            # for this one transaction, as only a superuser can.
+            # Like TRUNCATE … RESTART IDENTITY, but a DELETE of a small table costs a fraction
+            # of a TRUNCATE, which makes new files for every table (1.7 s against 0.09 s for
+            # the 49 tables, measured). The audit trail refuses deletes (triggers), and the
+            # foreign keys are triggers too: the tests' superuser skips triggers for this one
+            # transaction, as only a superuser can.
             connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
-            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            connection.exec_driver_sql("; ".join(f'DELETE FROM "{t.name}"' for t in db.metadata.sorted_tables))
+            connection.exec_driver_sql(
+                "SELECT setval(oid::regclass, 1, false) FROM pg_class "
+                "WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
+            )
         return
     with db.engine.connect() as connection:
         # Like TRUNCATE … CASCADE: the tables reference each other in cycles (units and
