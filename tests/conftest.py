@@ -7,6 +7,7 @@ named in `TEST_DATABASE_URL` (tests/scratch.py), so parallel runs never share ta
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -69,11 +70,16 @@ REAL_COMMIT_MODULES = {
 }
 REAL_COMMIT_FOLDERS = {"jobs"}  # a job writes its progress through a connection of its own
 
+# `TEST_ISOLATION=truncate` runs every test as the suite once did: real commits, and every
+# table truncated after each test. Only the suite benchmark (bench/suite.py) sets it, to
+# measure today's suite against that baseline on the same code.
+TRUNCATE_BASELINE = os.environ.get("TEST_ISOLATION") == "truncate"
+
 
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
-        if (REAL_COMMIT_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in REAL_COMMIT_MODULES
-                or REAL_COMMIT_FOLDERS & set(item.path.parent.parts[-1:])):
+        if (TRUNCATE_BASELINE or REAL_COMMIT_FIXTURES & set(getattr(item, "fixturenames", ()))
+                or item.path.name in REAL_COMMIT_MODULES or REAL_COMMIT_FOLDERS & set(item.path.parent.parts[-1:])):
             item.add_marker("real_commits")
 
 
@@ -113,6 +119,12 @@ def app(_app, tmp_path, request) -> Iterator:
 
 
 def _clear_tables() -> None:
+    if db.engine.dialect.name == "postgresql" and TRUNCATE_BASELINE:
+        with db.engine.begin() as connection:
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        return
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
             # Like TRUNCATE … RESTART IDENTITY, but a DELETE of a small table costs a fraction
