@@ -86,16 +86,21 @@ def after_clause(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElemen
     """Rows that come after `values` in the order of `keys`.
 
     When every column runs the same way this is one row comparison, which PostgreSQL answers
-    from a composite index; mixed directions spell it out column by column."""
-    if all(k.descending == keys[0].descending for k in keys):
+    from a composite index; mixed directions spell it out column by column, behind a bound on
+    the first column that the index can start from."""
+    if not keys:
+        return false()
+    first = keys[0]
+    if all(k.descending == first.descending for k in keys):
         left, right = tuple_(*(k.column for k in keys)), tuple_(*values)
-        return left < right if keys[0].descending else left > right
+        return left < right if first.descending else left > right
     alternatives = []
     for i, key in enumerate(keys):
         equal = [k.column == v for k, v in zip(keys[:i], values[:i], strict=True)]
         beyond = key.column < values[i] if key.descending else key.column > values[i]
         alternatives.append(and_(*equal, beyond))
-    return or_(*alternatives) if alternatives else false()
+    bound = first.column <= values[0] if first.descending else first.column >= values[0]
+    return and_(bound, or_(*alternatives))
 
 
 def _flipped(keys: Sequence[SortKey]) -> list[SortKey]:
