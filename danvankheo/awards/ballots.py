@@ -24,6 +24,7 @@ from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
 from ..scoring.models import PanelMember, RoundState
+from .decisions import page_link
 from .meetings import apply_ballot
 from .models import (
     Ballot,
@@ -36,7 +37,6 @@ from .models import (
     ProposalLine,
     ProposalState,
 )
-from .services import _link
 
 NOTIFICATION_KIND = "ballot_open"
 
@@ -114,7 +114,7 @@ def open_ballot(proposal: Proposal, closes_at: datetime | None, pass_rule: PassR
     notify(members, kind=NOTIFICATION_KIND, title=f"Mời bỏ phiếu: {proposal.title}"[:500],
            body=(f"Hội đồng bỏ phiếu kín về {len(ballot.tallies)} tập thể, cá nhân được đề nghị khen thưởng. "
                  f"Hạn bỏ phiếu: {format_datetime(closes_at)}."),
-           link=_link("awards.ballot", ballot_id=ballot.id), dedup_key=f"ballot-open-{ballot.id}")
+           link=page_link("awards.ballot", ballot_id=ballot.id), dedup_key=f"ballot-open-{ballot.id}")
     return ballot
 
 

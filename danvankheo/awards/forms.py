@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..core.forms import CHOOSE, REQUIRED, DayField, DayTimeField, Form, MultiCheckboxField
 from ..core.timeutil import local_zone
 from .models import AWARD_LEVEL_LABELS, PASS_RULE_LABELS, AwardLevel, PassRule
-from .services import LineChange, ProposalDetails
+from .proposals import LineChange, ProposalDetails
 
 
 class AwardFormForm(Form):

@@ -19,8 +19,8 @@ from ..audit.services import record
 from ..core.formatting import format_day
 from ..core.timeutil import local_today, to_local
 from ..extensions import db
+from .errors import AwardError
 from .models import Ballot, CouncilMeeting, CouncilVote, Proposal, ProposalState, default_pass_votes
-from .services import AwardError
 
 
 class MeetingError(AwardError):
