@@ -46,12 +46,12 @@ def award_forms_for(organiser, *, active_only: bool = False) -> list[AwardForm]:
 def _check_award_form_name(name: str, exclude_id: int | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise AwardError("Vui lòng nhập tên hình thức khen thưởng.")
+        raise AwardError("Vui lòng nhập tên hình thức khen thưởng.", field="name")
     query = select(func.count()).where(func.lower(AwardForm.name) == name.lower())
     if exclude_id is not None:
         query = query.where(AwardForm.id != exclude_id)
     if db.session.scalar(query):
-        raise AwardError(f"Hình thức “{name}” đã có trong danh mục.")
+        raise AwardError(f"Hình thức “{name}” đã có trong danh mục.", field="name")
     return name
 
 

@@ -46,7 +46,8 @@ def _check_decision_number_free(proposal: Proposal, decision_number: str) -> Non
     if used is not None:
         raise AwardError(
             f"Số Quyết định “{decision_number}” đã được dùng cho quyết định khen thưởng khác của cơ quan này "
-            f"(danh sách “{used.title}”, ngày {format_day(used.decision_date)}). Vui lòng kiểm tra lại số Quyết định."
+            f"(danh sách “{used.title}”, ngày {format_day(used.decision_date)}). Vui lòng kiểm tra lại số Quyết định.",
+            field="decision_number",
         )
 
 
@@ -61,7 +62,7 @@ def approve_proposal(proposal: Proposal, decision_number: str, decision_date: da
     if not decision_number or decision_date is None:
         raise AwardError("Vui lòng nhập số và ngày của Quyết định khen thưởng.")
     if proposal.submission_date and decision_date < proposal.submission_date:
-        raise AwardError("Ngày Quyết định không thể trước ngày Tờ trình.")
+        raise AwardError("Ngày Quyết định không thể trước ngày Tờ trình.", field="decision_date")
     _check_decision_number_free(proposal, decision_number[:60])
     proposal.state = ProposalState.APPROVED
     proposal.decision_number = decision_number[:60]
@@ -122,7 +123,7 @@ def revoke_award(line: ProposalLine, reason: str, *, decision_number: str | None
         raise AwardError("Khen thưởng này đã bị hủy trước đó.")
     reason = (reason or "").strip()
     if not reason:
-        raise AwardError("Vui lòng nhập lý do hủy khen thưởng.")
+        raise AwardError("Vui lòng nhập lý do hủy khen thưởng.", field="reason")
     revocation = AwardRevocation(
         line=line,
         reason=reason[:4000],

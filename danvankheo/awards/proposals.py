@@ -463,7 +463,7 @@ def return_proposal(proposal: Proposal, reason: str, *, expected_version: int | 
         raise AwardError("Chỉ trả lại được danh sách đã trình.")
     reason = (reason or "").strip()
     if not reason:
-        raise AwardError("Vui lòng nhập lý do trả lại.")
+        raise AwardError("Vui lòng nhập lý do trả lại.", field="reason")
     proposal.state = ProposalState.RETURNED
     proposal.return_reason = reason[:4000]
     proposal.decided_at = utcnow()

@@ -7,9 +7,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import Role
+from ..core.errors import saving
 from ..core.permissions import get_or_404, load_for, roles_required
 from ..extensions import db
 from ..home.panels import register_panel
@@ -20,8 +20,8 @@ from ..scoring.models import Round, RoundState
 from ..scoring.ranking import ranking_for
 from ..units.models import Unit
 from ..units.services import all_units_in_tree_order
-from . import catalogue, decisions, errors, history, proposals
-from .errors import AwardError, StaleProposal
+from . import catalogue, decisions, history, proposals
+from .errors import STALE_MESSAGE
 from .forms import (
     AddLineForm,
     AwardFormForm,
@@ -134,7 +134,7 @@ def new():
         form.title.data = proposals.default_title(round_)
         form.initiative_ids.data = proposals.excellent_initiative_ids(round_)
     if form.validate_on_submit():
-        try:
+        with saving(form, field="initiative_ids") as saved:
             proposal = proposals.create_proposal(
                 round_,
                 form.initiative_ids.data or [],
@@ -143,14 +143,10 @@ def new():
                 title=form.title.data,
                 repeat_reason=request.form.get("ly_do_khen_lai"),
             )
-        except AwardError as error:
-            db.session.rollback()
-            form.initiative_ids.errors.append(str(error))
-            repeats = getattr(error, "earlier", [])
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lập danh sách đề nghị khen thưởng. Kiểm tra từng dòng rồi lưu.", "success")
             return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+        repeats = getattr(saved.error, "earlier", [])
     selected = set(form.initiative_ids.data or [])
     return render_template("awards/new.html", rounds=rounds, round=round_, form=form, rows=rows, selected=selected,
                            repeats=repeats, organiser=round_.organiser)
@@ -216,22 +212,23 @@ def save(proposal_id: int):
         return _detail_page(proposal, form, status=400)
     changes = line_changes(request.form, [line.id for line in proposal.lines])
     submitting = request.form.get("action") == "submit"
-    try:
+    with saving() as saved:
         proposals.update_proposal(proposal, form.details(), changes, expected_version=form.expected_version,
-                                 actor=current_user)
+                                  actor=current_user)
         if submitting:
             proposals.submit_proposal(proposal, actor=current_user)
-        db.session.commit()
-    except (StaleProposal, StaleDataError):
-        db.session.rollback()
-        flash(errors.STALE_MESSAGE, "danger")
+    if saved:
+        flash("Đã lưu và trình danh sách đề nghị." if submitting else "Đã lưu danh sách đề nghị.", "success")
+        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+    if saved.stale:
+        _stale()
         return _detail_page(load_proposal(proposal_id), stale=True, status=409)
-    except AwardError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _detail_page(load_proposal(proposal_id), status=400)
-    flash("Đã lưu và trình danh sách đề nghị." if submitting else "Đã lưu danh sách đề nghị.", "success")
-    return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+    return _detail_page(load_proposal(proposal_id), status=400)
+
+
+def _stale() -> None:
+    """Someone else saved the proposal first: nothing of this request was kept."""
+    flash(STALE_MESSAGE, "danger")
 
 
 def _expected_version() -> int | None:
@@ -239,18 +236,18 @@ def _expected_version() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _act(proposal: Proposal, action, success: str):
-    try:
-        action()
-        db.session.commit()
-    except (StaleProposal, StaleDataError):
-        db.session.rollback()
-        flash(errors.STALE_MESSAGE, "danger")
-    except AwardError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+def _act(proposal: Proposal, action, success: str, *, form=None, invalid: str = ""):
+    """One step on the proposal page (its own small form, if any, filled in first), then back
+    to the page: `success` when saved, the refusal or the stale warning otherwise."""
+    if form is not None and not form.validate_on_submit():
+        flash(invalid, "danger")
     else:
-        flash(success, "success")
+        with saving() as saved:
+            action()
+        if saved:
+            flash(success, "success")
+        elif saved.stale:
+            _stale()
     return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
 
 
@@ -288,14 +285,12 @@ def remove_line(proposal_id: int, line_id: int):
 def approve(proposal_id: int):
     proposal = load_proposal(proposal_id)
     form = DecisionForm(prefix="qd")
-    if not form.validate_on_submit():
-        flash("Vui lòng nhập số và ngày của Quyết định khen thưởng.", "danger")
-        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
     return _act(
         proposal,
         lambda: decisions.approve_proposal(proposal, form.decision_number.data, form.decision_date.data,
-                                          expected_version=_expected_version(), actor=current_user),
+                                           expected_version=_expected_version(), actor=current_user),
         "Đã ghi nhận Quyết định khen thưởng; các đơn vị đã được thông báo.",
+        form=form, invalid="Vui lòng nhập số và ngày của Quyết định khen thưởng.",
     )
 
 
@@ -304,14 +299,12 @@ def approve(proposal_id: int):
 def return_(proposal_id: int):
     proposal = load_proposal(proposal_id)
     form = ReturnForm(prefix="tl")
-    if not form.validate_on_submit():
-        flash("Vui lòng nhập lý do trả lại.", "danger")
-        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
     return _act(
         proposal,
         lambda: proposals.return_proposal(proposal, form.reason.data, expected_version=_expected_version(),
-                                         actor=current_user),
+                                          actor=current_user),
         "Đã ghi nhận danh sách bị trả lại; có thể sửa và trình lại.",
+        form=form, invalid="Vui lòng nhập lý do trả lại.",
     )
 
 
@@ -319,15 +312,14 @@ def return_(proposal_id: int):
 @roles_required(Role.SECRETARIAT)
 def delete(proposal_id: int):
     proposal = load_proposal(proposal_id)
-    try:
+    with saving() as saved:
         proposals.delete_proposal(proposal, actor=current_user)
-        db.session.commit()
-    except AwardError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
-    flash("Đã xóa danh sách đề nghị.", "success")
-    return redirect(url_for("awards.index"), 303)
+    if saved:
+        flash("Đã xóa danh sách đề nghị.", "success")
+        return redirect(url_for("awards.index"), 303)
+    if saved.stale:
+        _stale()
+    return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
 
 
 @bp.route("/da-khen/<int:line_id>/huy", methods=["GET", "POST"])
@@ -340,14 +332,10 @@ def revoke(line_id: int):
         return redirect(url_for("awards.detail", proposal_id=line.proposal_id), 303)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
+        with saving(form, field="reason") as saved:
             decisions.revoke_award(line, form.reason.data, decision_number=form.decision_number.data,
-                                  decision_date=form.decision_date.data, actor=current_user)
-            db.session.commit()
-        except AwardError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error))
-        else:
+                                   decision_date=form.decision_date.data, actor=current_user)
+        if saved:
             flash(f"Đã hủy khen thưởng của {line.recipient_name}; quyết định hủy được lưu trong lịch sử.", "success")
             return redirect(url_for("awards.detail", proposal_id=line.proposal_id), 303)
     return render_template("awards/revoke.html", line=line, form=form)
@@ -393,15 +381,11 @@ def forms():
 def form_create():
     form = AwardFormForm()
     if form.validate_on_submit():
-        try:
+        with saving(form, field="name") as saved:
             catalogue.create_award_form(name=form.name.data, issuing_authority=form.issuing_authority.data,
-                                       level=form.level_enum, position=form.position.data or 0,
-                                       is_thematic=bool(form.is_thematic.data), actor=current_user)
-        except AwardError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
+                                        level=form.level_enum, position=form.position.data or 0,
+                                        is_thematic=bool(form.is_thematic.data), actor=current_user)
+        if saved:
             flash("Đã thêm hình thức khen thưởng.", "success")
             return redirect(url_for("awards.forms"), 303)
     return render_template("awards/form_edit.html", form=form, award_form=None)
@@ -415,16 +399,12 @@ def form_edit(form_id: int):
     if request.method == "GET":
         form.level.data = award_form.level.value
     if form.validate_on_submit():
-        try:
+        with saving(form, field="name") as saved:
             catalogue.update_award_form(award_form, name=form.name.data, issuing_authority=form.issuing_authority.data,
-                                       level=form.level_enum, position=form.position.data or 0,
-                                       is_active=form.is_active.data, is_thematic=bool(form.is_thematic.data),
-                                       actor=current_user)
-        except AwardError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
+                                        level=form.level_enum, position=form.position.data or 0,
+                                        is_active=form.is_active.data, is_thematic=bool(form.is_thematic.data),
+                                        actor=current_user)
+        if saved:
             flash("Đã lưu hình thức khen thưởng.", "success")
             return redirect(url_for("awards.forms"), 303)
     return render_template("awards/form_edit.html", form=form, award_form=award_form)
