@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..auth.models import Role
+from ..core.errors import saving
 from ..core.permissions import get_or_404, roles_required
 from ..core.types import utcnow
 from ..extensions import db
@@ -15,8 +16,7 @@ from ..home.panels import register_panel
 from ..organisers import access
 from ..organisers.models import Organiser
 from . import ballots
-from .ballots import BallotError
-from .forms import BallotVoteForm, OpenBallotForm, paper_form_for
+from .forms import BallotVoteForm, OpenBallotForm, paper_form_for, show_refusals
 from .models import Ballot, PassRule
 from .routes import bp, load_proposal
 
@@ -47,12 +47,11 @@ def _managed_ballot(ballot_id: int) -> Ballot:
     return ballot
 
 
-def _on_form(form, error: BallotError, default: str | None = None) -> None:
-    target = getattr(form, error.field or default or "", None)
-    if target is not None:
-        target.errors = [*target.errors, str(error)]
-    else:
-        flash(str(error), "danger")
+def _close_if_due(ballot: Ballot) -> None:
+    """A ballot whose time is up is closed by the clock, and stays closed whatever this
+    request does next."""
+    with saving():
+        ballots.close_if_due(ballot)
 
 
 def _link(ballot: Ballot) -> str:
@@ -74,14 +73,14 @@ def ballot_open(proposal_id: int):
     status = 200
     if form.validate_on_submit():
         errors = ballots.check_open(proposal, form.closes_at_utc, now=utcnow())
-        for error in errors:
-            _on_form(form, error)
+        show_refusals(form, errors)
         if not errors:
-            ballot = ballots.open_ballot(proposal, form.closes_at_utc, form.pass_rule_enum, actor=current_user)
-            ballot_id = ballot.id
-            db.session.commit()
-            flash("Đã mở bỏ phiếu; các thành viên Hội đồng đã được thông báo.", "success")
-            return redirect(url_for("awards.ballot", ballot_id=ballot_id), 303)
+            with saving(form) as saved:
+                ballot_id = ballots.open_ballot(proposal, form.closes_at_utc, form.pass_rule_enum,
+                                                actor=current_user).id
+            if saved:
+                flash("Đã mở bỏ phiếu; các thành viên Hội đồng đã được thông báo.", "success")
+                return redirect(url_for("awards.ballot", ballot_id=ballot_id), 303)
         status = 400
     elif request.method == "POST":
         status = 400
@@ -116,8 +115,7 @@ def _ballot_page(ballot: Ballot, *, vote_form: BallotVoteForm | None = None, cho
 @login_required
 def ballot(ballot_id: int):
     ballot = _load_ballot(ballot_id)
-    if ballots.close_if_due(ballot):
-        db.session.commit()
+    _close_if_due(ballot)
     return _ballot_page(ballot)
 
 
@@ -125,8 +123,7 @@ def ballot(ballot_id: int):
 @login_required
 def ballot_vote(ballot_id: int):
     ballot = _load_ballot(ballot_id, voting=True)
-    if ballots.close_if_due(ballot):
-        db.session.commit()
+    _close_if_due(ballot)
     form = BallotVoteForm()
     if not form.validate_on_submit():
         flash("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và bỏ phiếu lại.",
@@ -134,27 +131,23 @@ def ballot_vote(ballot_id: int):
         return redirect(_link(ballot), 303)
     lines = ballots.candidates(ballot.proposal)
     chosen = {line.id: request.form.get(ballots.choice_field(line.id)) for line in lines}
-    try:
+    refusal = ballots.check_vote(ballot, current_user, chosen)
+    if refusal is not None and refusal.field:  # a candidate left without a choice: the ballot again
+        flash("Chưa bỏ phiếu được: vui lòng chọn cho mọi tập thể, cá nhân.", "danger")
+        return _ballot_page(ballot, vote_form=form, chosen=chosen, errors={refusal.field: str(refusal)}, status=400)
+    with saving() as saved:
         ballots.cast_vote(ballot, current_user, chosen)
-        db.session.commit()
-    except BallotError as error:
-        db.session.rollback()
-        if error.field:
-            ballot = db.session.get(Ballot, ballot_id)
-            flash("Chưa bỏ phiếu được: vui lòng chọn cho mọi tập thể, cá nhân.", "danger")
-            return _ballot_page(ballot, vote_form=form, chosen=chosen, errors={error.field: str(error)}, status=400)
-        flash(str(error), "danger")
-        return redirect(_link(ballot), 303)
-    flash(VOTE_SAVED, "success")
-    return redirect(url_for("awards.ballot", ballot_id=ballot_id), 303)
+    if saved:
+        flash(VOTE_SAVED, "success")
+        return redirect(url_for("awards.ballot", ballot_id=ballot_id), 303)
+    return redirect(_link(ballot), 303)
 
 
 @bp.route("/bo-phieu/<int:ballot_id>/phieu-giay", methods=["GET", "POST"])
 @roles_required(Role.SECRETARIAT)
 def ballot_paper(ballot_id: int):
     ballot = _managed_ballot(ballot_id)
-    if ballots.close_if_due(ballot):
-        db.session.commit()
+    _close_if_due(ballot)
     if ballot.is_closed:
         flash("Cuộc bỏ phiếu đã kết thúc: không nhập thêm phiếu giấy được.", "warning")
         return redirect(_link(ballot), 303)
@@ -163,16 +156,12 @@ def ballot_paper(ballot_id: int):
     form = paper_form_for(lines, waiting)
     status = 200
     if form.validate_on_submit():
-        try:
+        with saving(form, field="members") as saved:
             ballots.record_paper_votes(ballot, form.members.data, form.counts(), actor=current_user)
-            db.session.commit()
-        except BallotError as error:
-            db.session.rollback()
-            _on_form(form, error, "members")
-            ballot = db.session.get(Ballot, ballot_id)
-        else:
+        if saved:
             flash("Đã nhập phiếu giấy; các thành viên này được ghi là “bỏ phiếu giấy”.", "success")
             return redirect(url_for("awards.ballot", ballot_id=ballot_id), 303)
+        ballot = db.session.get(Ballot, ballot_id)
         status = 400
     elif request.method == "POST":
         status = 400
@@ -184,13 +173,10 @@ def ballot_paper(ballot_id: int):
 @roles_required(Role.SECRETARIAT)
 def ballot_close(ballot_id: int):
     ballot = _managed_ballot(ballot_id)
-    try:
+    _close_if_due(ballot)
+    with saving(category="warning") as saved:
         ballots.close_ballot(ballot, actor=current_user)
-        db.session.commit()
-    except BallotError as error:
-        db.session.commit()  # a ballot found due was closed by the clock, not by this request
-        flash(str(error), "warning")
-    else:
+    if saved:
         flash("Đã kết thúc bỏ phiếu; kết quả đã điền vào biên bản họp Hội đồng.", "success")
     return redirect(_link(ballot), 303)
 

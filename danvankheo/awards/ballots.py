@@ -24,6 +24,7 @@ from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
 from ..scoring.models import PanelMember, RoundState
+from .decisions import page_link
 from .meetings import apply_ballot
 from .models import (
     Ballot,
@@ -36,7 +37,6 @@ from .models import (
     ProposalLine,
     ProposalState,
 )
-from .services import _link
 
 NOTIFICATION_KIND = "ballot_open"
 
@@ -114,7 +114,7 @@ def open_ballot(proposal: Proposal, closes_at: datetime | None, pass_rule: PassR
     notify(members, kind=NOTIFICATION_KIND, title=f"Mời bỏ phiếu: {proposal.title}"[:500],
            body=(f"Hội đồng bỏ phiếu kín về {len(ballot.tallies)} tập thể, cá nhân được đề nghị khen thưởng. "
                  f"Hạn bỏ phiếu: {format_datetime(closes_at)}."),
-           link=_link("awards.ballot", ballot_id=ballot.id), dedup_key=f"ballot-open-{ballot.id}")
+           link=page_link("awards.ballot", ballot_id=ballot.id), dedup_key=f"ballot-open-{ballot.id}")
     return ballot
 
 
@@ -170,9 +170,10 @@ class Choice:
     disagree: int
 
 
-def _check_can_vote(ballot: Ballot, *, now: datetime) -> None:
+def _closed(ballot: Ballot, *, now: datetime) -> BallotError | None:
     if close_if_due(ballot, now=now) or ballot.is_closed:
-        raise BallotError("Cuộc bỏ phiếu đã kết thúc: không nhận thêm phiếu.")
+        return BallotError("Cuộc bỏ phiếu đã kết thúc: không nhận thêm phiếu.")
+    return None
 
 
 def _mark_voted(ballot: Ballot, user_id: int, *, now: datetime, on_paper: bool, recorded_by=None) -> None:
@@ -214,24 +215,36 @@ def _refresh(ballot: Ballot) -> None:
         db.session.expire(obj)
 
 
+def check_vote(ballot: Ballot, user, choices: Mapping[int, str | None], *,
+               now: datetime | None = None) -> BallotError | None:
+    """Why `user` may not cast this vote, if anything: the ballot closed (by the clock, too),
+    not a member, already voted, or a candidate left without a choice (naming its field)."""
+    closed = _closed(ballot, now=now or utcnow())
+    if closed is not None:
+        return closed
+    voter = ballot.voter_for(user)
+    if voter is None:
+        return BallotError("Bạn không phải thành viên Hội đồng của cuộc bỏ phiếu này.")
+    if voter.has_voted:
+        return BallotError("Bạn đã bỏ phiếu rồi: mỗi thành viên chỉ bỏ phiếu một lần, không sửa được phiếu đã bỏ.")
+    for line in candidates(ballot.proposal):
+        if choices.get(line.id) not in ("agree", "disagree"):
+            return BallotError(f"Vui lòng chọn “Đồng ý” hoặc “Không đồng ý” cho {line.recipient_name}.",
+                               field=choice_field(line.id))
+    return None
+
+
 def cast_vote(ballot: Ballot, user, choices: Mapping[int, str | None], *, now: datetime | None = None) -> None:
     """A member's vote: "agree" or "disagree" for every candidate (line id → choice).
 
     The audit says that the member voted, never how."""
     now = now or utcnow()
-    _check_can_vote(ballot, now=now)
+    refusal = check_vote(ballot, user, choices, now=now)
+    if refusal is not None:
+        raise refusal
     voter = ballot.voter_for(user)
-    if voter is None:
-        raise BallotError("Bạn không phải thành viên Hội đồng của cuộc bỏ phiếu này.")
-    if voter.has_voted:
-        raise BallotError("Bạn đã bỏ phiếu rồi: mỗi thành viên chỉ bỏ phiếu một lần, không sửa được phiếu đã bỏ.")
-    counts: dict[int, Choice] = {}
-    for line in candidates(ballot.proposal):
-        choice = choices.get(line.id)
-        if choice not in ("agree", "disagree"):
-            raise BallotError(f"Vui lòng chọn “Đồng ý” hoặc “Không đồng ý” cho {line.recipient_name}.",
-                              field=choice_field(line.id))
-        counts[line.id] = Choice(1, 0) if choice == "agree" else Choice(0, 1)
+    counts = {line.id: Choice(1, 0) if choices.get(line.id) == "agree" else Choice(0, 1)
+              for line in candidates(ballot.proposal)}
     _mark_voted(ballot, voter.user_id, now=now, on_paper=False)
     _add_to_tallies(ballot, counts)
     record("ballot.vote", ballot.proposal, actor=user, label=f"Bỏ phiếu: {ballot.proposal.title}")
@@ -245,7 +258,9 @@ def record_paper_votes(ballot: Ballot, member_ids: Iterable[int], counts: Mappin
     candidate how many of those ballots say đồng ý and không đồng ý (a candidate left blank
     on a ballot counts for neither). Refused whole when anything is wrong."""
     now = now or utcnow()
-    _check_can_vote(ballot, now=now)
+    closed = _closed(ballot, now=now)
+    if closed is not None:
+        raise closed
     member_ids = sorted(set(member_ids))
     if not member_ids:
         raise BallotError("Vui lòng chọn các thành viên đã bỏ phiếu giấy.", field="members")

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..registry.models import Initiative, Status
 from ..scoring import services as scoring
 from ..scoring.models import Round
-from . import ballots, meetings, services
+from . import ballots, catalogue, decisions, meetings, proposals
 from .models import AwardForm, Proposal
 
 DEMO_ROUND_NAME = "Đánh giá mô hình “Dân vận khéo” năm 2025"
@@ -61,7 +61,7 @@ def demo_ballot(proposal: Proposal, secretariat, evaluators: list[User]) -> None
 
 
 def seed_awards_demo(units: dict) -> bool:
-    created = services.seed_default_award_forms() > 0
+    created = catalogue.seed_default_award_forms() > 0
     if db.session.scalar(select(func.count()).select_from(Proposal)) or db.session.scalar(
         select(func.count()).where(Round.year == 2025)
     ):
@@ -95,24 +95,24 @@ def seed_awards_demo(units: dict) -> bool:
     scoring.close_scoring(round_, by=secretariat)
     scoring.finalise(round_, by=secretariat)
 
-    excellent = services.excellent_initiative_ids(round_)
+    excellent = proposals.excellent_initiative_ids(round_)
     provincial = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
     if not excellent or provincial is None:
         return True
-    proposal = services.create_proposal(round_, excellent, provincial, actor=secretariat)
+    proposal = proposals.create_proposal(round_, excellent, provincial, actor=secretariat)
     # One individual too: the first model's lead person (or first team member).
-    services.add_line(proposal, proposal.lines[0].initiative, None, provincial, actor=secretariat)
-    details = services.ProposalDetails(
-        title=services.default_title(round_), submission_number="118/TTr-SNV", submission_date=date(2025, 12, 5),
+    proposals.add_line(proposal, proposal.lines[0].initiative, None, provincial, actor=secretariat)
+    details = proposals.ProposalDetails(
+        title=proposals.default_title(round_), submission_number="118/TTr-SNV", submission_date=date(2025, 12, 5),
         signer_name="Nguyễn Văn An", signer_title="Phó Giám đốc", signer_authority="KT. Giám đốc",
     )
-    changes = [services.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
+    changes = [proposals.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
                for line in proposal.lines]
-    services.update_proposal(proposal, details, changes, expected_version=None, actor=secretariat)
+    proposals.update_proposal(proposal, details, changes, expected_version=None, actor=secretariat)
     # The results were published in late 2025, before the council met (not on seeding day).
     round_.finalised_at = datetime(2025, 11, 28, 2, 0, tzinfo=UTC)
     demo_ballot(proposal, secretariat, evaluators)
     meetings.record_meeting(proposal, demo_meeting(proposal), actor=secretariat)
-    services.submit_proposal(proposal, actor=secretariat)
-    services.approve_proposal(proposal, "2150/QĐ-UBND", date(2025, 12, 20), actor=secretariat)
+    proposals.submit_proposal(proposal, actor=secretariat)
+    decisions.approve_proposal(proposal, "2150/QĐ-UBND", date(2025, 12, 20), actor=secretariat)
     return True

@@ -475,22 +475,24 @@ def _report_common(document, *, individual: bool) -> None:
     _para(document, size=6)
 
 
-def build_report_collective() -> Document:
+def _build_report(*, individual: bool, left_heading: str, right_lines: list[str], right_name: str) -> Document:
+    """A báo cáo thành tích; the two kinds differ in who confirms it (left) and who signs it."""
     document = _new_document()
-    _report_common(document, individual=False)
-    _signature(document, recipients=None, left_heading="XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG",
-               left_lines=["(Ký, đóng dấu)"], left_name="{{ dots_short }}",
-               right_lines=["THỦ TRƯỞNG ĐƠN VỊ", "(Ký, đóng dấu)"], right_name="{{ head_name }}")
+    _report_common(document, individual=individual)
+    _signature(document, recipients=None, left_heading=left_heading, left_lines=["(Ký, đóng dấu)"],
+               left_name="{{ dots_short }}", right_lines=right_lines, right_name=right_name)
     return document
+
+
+def build_report_collective() -> Document:
+    return _build_report(individual=False, left_heading="XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG",
+                         right_lines=["THỦ TRƯỞNG ĐƠN VỊ", "(Ký, đóng dấu)"], right_name="{{ head_name }}")
 
 
 def build_report_individual() -> Document:
-    document = _new_document()
-    _report_common(document, individual=True)
-    _signature(document, recipients=None, left_heading="THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN",
-               left_lines=["(Ký, đóng dấu)"], left_name="{{ dots_short }}",
-               right_lines=["NGƯỜI BÁO CÁO THÀNH TÍCH", "(Ký, ghi rõ họ tên)"], right_name="{{ recipient_name }}")
-    return document
+    return _build_report(individual=True, left_heading="THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN",
+                         right_lines=["NGƯỜI BÁO CÁO THÀNH TÍCH", "(Ký, ghi rõ họ tên)"],
+                         right_name="{{ recipient_name }}")
 
 
 BUILDERS = {

@@ -21,14 +21,15 @@ from sqlalchemy import func, select
 
 from ..core.formatting import format_day, format_money, format_number, format_period, format_score
 from ..core.timeutil import format_datetime
+from ..exports.documents import printed_names
 from ..extensions import db
 from ..registry.models import FIELD_LABELS, Initiative, Status
 from ..scoring.models import RoundEntry
 from ..scoring.ranking import ranking_for
 from ..scoring.services import entry_allowed_clause
+from .history import awards_for_unit
 from .meetings import council_figures, missing_votes
 from .models import Proposal, ProposalLine, ProposalState
-from .services import awards_for_unit
 
 DOTS = "……………"
 SHORT_DOTS = "……"
@@ -59,7 +60,7 @@ class Settings:
     issuing_body: str
     place: str
     number_suffix: str
-    secretariat: str
+    secretariat_name: str
     decision_parent: str
     decision_body: str
     decision_suffix: str
@@ -83,19 +84,12 @@ class Settings:
         names = document_names(organiser, config)
         folder = config.get("DOCUMENT_TEMPLATE_FOLDER") or DEFAULT_TEMPLATE_FOLDER
         return cls(
-            parent_body=names["parent_body_name"],
-            issuing_body=names["issuing_body_name"],
-            place=names["place_name"],
-            number_suffix=names["number_suffix"],
-            secretariat=names["secretariat_name"],
+            **printed_names(names),
             decision_parent=(config.get("DECISION_PARENT_BODY_NAME") or "").strip(),
             decision_body=names["decision_body_name"] or names["parent_body_name"],
             decision_suffix=names["decision_number_suffix"],
             addressee=names["submission_addressee"],
             template_folder=Path(folder),
-            signer_authority=names["signer_authority"],
-            signer_title=names["signer_title"],
-            signer_name=names["signer_name"],
         )
 
     @classmethod
@@ -241,7 +235,7 @@ def _common(proposal: Proposal, settings: Settings) -> dict[str, Any]:
     return {
         "parent_body": _or_dots(settings.parent_body),
         "issuing_body": _or_dots(settings.issuing_body),
-        "secretariat": _or_dots(settings.secretariat, SHORT_DOTS),
+        "secretariat": _or_dots(settings.secretariat_name, SHORT_DOTS),
         "year": str(proposal.round.year),
         "round_name": proposal.round.name[:1].lower() + proposal.round.name[1:],
         "award_names": _award_names(proposal),

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ..audit.services import record
 from ..auth.models import Role
+from ..core.errors import saving
 from ..core.permissions import get_or_404, roles_required
 from ..core.timeutil import local_today
 from ..evidence.storage import get_storage
@@ -18,9 +19,8 @@ from ..exports import documents as list_documents
 from ..exports import queries as list_queries
 from ..exports.pdf import PdfUnavailable, convert_to_pdf, unavailable_reason
 from ..exports.xlsx import content_disposition, workbook_bytes
-from ..extensions import db
 from . import documents, dossier, meetings
-from .forms import meeting_form_for
+from .forms import meeting_form_for, show_refusals
 from .models import Proposal, ProposalLine, default_pass_votes
 from .routes import READERS, _may_act, bp, load_proposal
 
@@ -65,20 +65,11 @@ def meeting(proposal_id: int):
     if form.validate_on_submit():
         data = form.meeting_data()
         errors = meetings.check_meeting(proposal, data)
-        for error in errors:
-            target = getattr(form, error.field, None) if error.field else None
-            if target is not None:
-                target.errors = [*target.errors, str(error)]
-            else:
-                flash(str(error), "danger")
+        show_refusals(form, errors)
         if not errors:
-            try:
+            with saving() as saved:
                 meetings.record_meeting(proposal, data, actor=current_user)
-                db.session.commit()
-            except meetings.MeetingError as error:
-                db.session.rollback()
-                flash(str(error), "danger")
-            else:
+            if saved:
                 flash("Đã lưu biên bản họp Hội đồng và kết quả bỏ phiếu.", "success")
                 return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
         status = 400
@@ -97,9 +88,9 @@ def meeting(proposal_id: int):
 
 
 def _send(data: bytes, filename: str, mimetype: str, *, proposal: Proposal, label: str):
-    record("export.document", proposal, label=f"{label}: {proposal.title}",
-           changes={"filename": [None, filename]})
-    db.session.commit()
+    with saving():
+        record("export.document", proposal, label=f"{label}: {proposal.title}",
+               changes={"filename": [None, filename]})
     response = send_file(io.BytesIO(data), mimetype=mimetype, max_age=0, conditional=False, etag=False)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, no-store"
@@ -173,9 +164,9 @@ def dossier_zip(proposal_id: int):
         raise
     target.seek(0)
     filename = dossier.dossier_filename(proposal)
-    record("export.dossier", proposal, label=f"Hồ sơ đề nghị khen thưởng: {proposal.title}",
-           changes={"filename": [None, filename], "files": [None, len(entries)]})
-    db.session.commit()
+    with saving():
+        record("export.dossier", proposal, label=f"Hồ sơ đề nghị khen thưởng: {proposal.title}",
+               changes={"filename": [None, filename], "files": [None, len(entries)]})
     response = send_file(target, mimetype="application/zip", max_age=0, conditional=False, etag=False)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, no-store"

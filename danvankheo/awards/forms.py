@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, time
 
+from flask import flash
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -13,10 +14,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..core.errors import DomainError, show_on_form
 from ..core.forms import CHOOSE, REQUIRED, DayField, DayTimeField, Form, MultiCheckboxField
 from ..core.timeutil import local_zone
 from .models import AWARD_LEVEL_LABELS, PASS_RULE_LABELS, AwardLevel, PassRule
-from .services import LineChange, ProposalDetails
+from .proposals import LineChange, ProposalDetails
 
 
 class AwardFormForm(Form):
@@ -259,3 +261,13 @@ def paper_form_for(lines, voters, **kwargs) -> PaperVotesForm:
     form = _Form(**kwargs)
     form.members.choices = [(voter.user_id, voter.full_name) for voter in voters]
     return form
+
+
+def show_refusals(form, refusals: Iterable[DomainError]) -> None:
+    """Every refusal a check found (`ballots.check_open`, `meetings.check_meeting`) on the field
+    of `form` it names, or flashed when the form has no such field."""
+    for refusal in refusals:
+        if refusal.field and getattr(form, refusal.field, None) is not None:
+            show_on_form(form, refusal, default=refusal.field)
+        else:
+            flash(str(refusal), "danger")

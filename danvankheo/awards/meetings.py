@@ -19,16 +19,12 @@ from ..audit.services import record
 from ..core.formatting import format_day
 from ..core.timeutil import local_today, to_local
 from ..extensions import db
+from .errors import AwardError
 from .models import Ballot, CouncilMeeting, CouncilVote, Proposal, ProposalState, default_pass_votes
-from .services import AwardError
 
 
 class MeetingError(AwardError):
     """A refused meeting record; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
@@ -71,37 +67,38 @@ def check_meeting(proposal: Proposal, data: MeetingData) -> list[MeetingError]:
     for name, label in (("place", "địa điểm họp"), ("chair_name", "người chủ trì"),
                         ("secretary_name", "thư ký cuộc họp")):
         if not " ".join((getattr(data, name) or "").split()):
-            errors.append(MeetingError(f"Vui lòng nhập {label}.", name))
+            errors.append(MeetingError(f"Vui lòng nhập {label}.", field=name))
     closed = round_closed_on(proposal)
     if closed is not None and data.meeting_date < closed:
         errors.append(MeetingError(
-            f"Ngày họp không được trước ngày công bố kết quả đợt đánh giá ({format_day(closed)}).", "meeting_date"))
+            f"Ngày họp không được trước ngày công bố kết quả đợt đánh giá ({format_day(closed)}).",
+            field="meeting_date"))
     if data.meeting_date > local_today():
         errors.append(MeetingError("Ngày họp không được sau ngày hôm nay: chỉ ghi biên bản cuộc họp đã diễn ra.",
-                                   "meeting_date"))
+                                   field="meeting_date"))
     if data.members_total < 1:
-        errors.append(MeetingError("Tổng số thành viên Hội đồng phải từ 1 trở lên.", "members_total"))
+        errors.append(MeetingError("Tổng số thành viên Hội đồng phải từ 1 trở lên.", field="members_total"))
     if data.members_present < 1:
-        errors.append(MeetingError("Số thành viên có mặt phải từ 1 trở lên.", "members_present"))
+        errors.append(MeetingError("Số thành viên có mặt phải từ 1 trở lên.", field="members_present"))
     elif data.members_present > data.members_total:
         errors.append(MeetingError(
             f"Số thành viên có mặt ({data.members_present}) không được nhiều hơn tổng số thành viên "
-            f"Hội đồng ({data.members_total}).", "members_present"))
+            f"Hội đồng ({data.members_total}).", field="members_present"))
     if data.pass_votes is not None and not 1 <= data.pass_votes <= max(data.members_total, 1):
         errors.append(MeetingError(
-            f"Số phiếu đồng ý để đạt phải từ 1 đến {data.members_total} (tổng số thành viên).", "pass_votes"))
+            f"Số phiếu đồng ý để đạt phải từ 1 đến {data.members_total} (tổng số thành viên).", field="pass_votes"))
     # With a ballot the votes are not typed; members who were absent may have voted too.
     for line in proposal.lines if proposal.ballot is None else ():
         votes = data.votes.get(line.id)
         name = vote_field(line.id)
         if votes is None:
-            errors.append(MeetingError(f"Vui lòng nhập số phiếu đồng ý cho {line.recipient_name}.", name))
+            errors.append(MeetingError(f"Vui lòng nhập số phiếu đồng ý cho {line.recipient_name}.", field=name))
         elif votes < 0:
-            errors.append(MeetingError("Số phiếu đồng ý không được âm.", name))
+            errors.append(MeetingError("Số phiếu đồng ý không được âm.", field=name))
         elif votes > data.members_present:
             errors.append(MeetingError(
                 f"Số phiếu đồng ý ({votes}) không được nhiều hơn số thành viên có mặt ({data.members_present}).",
-                name))
+                field=name))
     return errors
 
 

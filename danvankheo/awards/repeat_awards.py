@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..registry.models import Initiative
+from .errors import RepeatedAwardError
 from .models import Proposal, ProposalLine, ProposalState
 
 MIN_REASON = 5
@@ -46,14 +47,6 @@ class EarlierAward:
 OUTSIDE_SOURCES: list[Callable[[Iterable[int]], list[EarlierAward]]] = []
 
 
-class RepeatedAward(ValueError):
-    """Raised by the services when earlier awards exist and no reason was given."""
-
-    def __init__(self, message: str, earlier: list[EarlierAward]) -> None:
-        super().__init__(message)
-        self.earlier = earlier
-
-
 def earlier_awards(initiative_ids: Sequence[int]) -> list[EarlierAward]:
     """Granted, not revoked awards of the models or of the models they continue."""
     if not initiative_ids:
@@ -81,7 +74,7 @@ def earlier_awards(initiative_ids: Sequence[int]) -> list[EarlierAward]:
 
 
 def check(initiative_ids: Sequence[int], reason: str | None) -> str | None:
-    """The reason to record, or RepeatedAward when an earlier award exists and none is given."""
+    """The reason to record, or `RepeatedAwardError` when an earlier award exists and none is given."""
     earlier = earlier_awards(initiative_ids)
     if not earlier:
         return None
@@ -90,7 +83,7 @@ def check(initiative_ids: Sequence[int], reason: str | None) -> str | None:
         return reason[:2000]
     names = "; ".join(sorted({f"“{e.achievement}” ({e.form_name}, Quyết định số {e.decision_number}"
                               + (f" của {e.issuing_body}" if e.issuing_body else "") + ")" for e in earlier}))
-    raise RepeatedAward(
+    raise RepeatedAwardError(
         "Một thành tích chỉ được đề nghị khen thưởng một lần (Công văn 5007/BNV-TĐKT). Đã được khen: "
         f"{names}. Nếu mô hình có kết quả mới, ghi lý do đề nghị lại rồi bấm lại để xác nhận.",
         earlier,

@@ -7,9 +7,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import Role
+from ..core.errors import saving
 from ..core.permissions import get_or_404, load_for, roles_required
 from ..extensions import db
 from ..home.panels import register_panel
@@ -20,7 +20,8 @@ from ..scoring.models import Round, RoundState
 from ..scoring.ranking import ranking_for
 from ..units.models import Unit
 from ..units.services import all_units_in_tree_order
-from . import services
+from . import catalogue, decisions, history, proposals
+from .errors import STALE_MESSAGE
 from .forms import (
     AddLineForm,
     AwardFormForm,
@@ -32,7 +33,6 @@ from .forms import (
     line_changes,
 )
 from .models import AWARD_LEVEL_LABELS, AwardForm, Proposal, ProposalLine, ProposalState
-from .services import AwardError, StaleProposal
 
 bp = Blueprint("awards", __name__, url_prefix="/khen-thuong")
 
@@ -44,15 +44,15 @@ def award_helpers():
     """`awards_for_initiative` and `awards_for_unit` for other features' pages, which
     include "awards/_history.html" with `awards` set."""
     return {
-        "awards_for_initiative": services.awards_for_initiative,
-        "awards_for_unit": services.awards_for_unit,
+        "awards_for_initiative": history.awards_for_initiative,
+        "awards_for_unit": history.awards_for_unit,
     }
 
 
 @bp.app_template_filter("points")
 def points_filter(value) -> str:
     """87.50 -> "87,5": scores the Vietnamese way."""
-    return services.format_points(value)
+    return proposals.format_points(value)
 
 
 def _may_act(proposal: Proposal | None = None) -> bool:
@@ -79,7 +79,7 @@ def acting_organiser() -> Organiser | None:
 
 def _form_choices(organiser: Organiser | None) -> list[tuple[int, str]]:
     """The active award forms of the organiser's level: what it may propose."""
-    return [(f.id, f.display_name) for f in services.award_forms_for(organiser, active_only=True)]
+    return [(f.id, f.display_name) for f in catalogue.award_forms_for(organiser, active_only=True)]
 
 
 # --- Proposals --------------------------------------------------------------------------------
@@ -89,22 +89,22 @@ def _form_choices(organiser: Organiser | None) -> list[tuple[int, str]]:
 @roles_required(*READERS)
 def index():
     readable = access.readable_organiser_ids(current_user)
-    proposals = list(
+    listed = list(
         db.session.scalars(
             select(Proposal).join(Round, Proposal.round_id == Round.id).where(Round.organiser_id.in_(readable))
             .options(selectinload(Proposal.round), selectinload(Proposal.lines).selectinload(ProposalLine.award_form))
             .order_by(Proposal.created_at.desc(), Proposal.id.desc())
         )
     )
-    counts = {p.id: len(p.lines) for p in proposals}
-    forms_of = {p.id: list(dict.fromkeys(line.award_form.display_name for line in p.lines)) for p in proposals}
+    counts = {p.id: len(p.lines) for p in listed}
+    forms_of = {p.id: list(dict.fromkeys(line.award_form.display_name for line in p.lines)) for p in listed}
     managed = access.managed_organiser_id(current_user) if _may_act() else None
     return render_template(
         "awards/index.html",
-        proposals=proposals,
+        proposals=listed,
         counts=counts,
         forms_of=forms_of,
-        rounds=services.finalised_rounds(readable),
+        rounds=proposals.finalised_rounds(readable),
         may_act=_may_act(),
         managed_organiser_id=managed,
     )
@@ -114,7 +114,7 @@ def index():
 @roles_required(Role.SECRETARIAT)
 def new():
     organiser = acting_organiser()
-    rounds = services.finalised_rounds([organiser.id] if organiser else [])
+    rounds = proposals.finalised_rounds([organiser.id] if organiser else [])
     round_id = request.values.get("dot", type=int)
     round_ = None
     if round_id:
@@ -131,11 +131,11 @@ def new():
     form.award_form_id.choices = _form_choices(round_.organiser)
     form.initiative_ids.choices = [(row.initiative_id, row.name) for row in rows]
     if request.method == "GET":
-        form.title.data = services.default_title(round_)
-        form.initiative_ids.data = services.excellent_initiative_ids(round_)
+        form.title.data = proposals.default_title(round_)
+        form.initiative_ids.data = proposals.excellent_initiative_ids(round_)
     if form.validate_on_submit():
-        try:
-            proposal = services.create_proposal(
+        with saving(form, field="initiative_ids") as saved:
+            proposal = proposals.create_proposal(
                 round_,
                 form.initiative_ids.data or [],
                 db.session.get(AwardForm, form.award_form_id.data),
@@ -143,14 +143,10 @@ def new():
                 title=form.title.data,
                 repeat_reason=request.form.get("ly_do_khen_lai"),
             )
-        except AwardError as error:
-            db.session.rollback()
-            form.initiative_ids.errors.append(str(error))
-            repeats = getattr(error, "earlier", [])
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lập danh sách đề nghị khen thưởng. Kiểm tra từng dòng rồi lưu.", "success")
             return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+        repeats = getattr(saved.error, "earlier", [])
     selected = set(form.initiative_ids.data or [])
     return render_template("awards/new.html", rounds=rounds, round=round_, form=form, rows=rows, selected=selected,
                            repeats=repeats, organiser=round_.organiser)
@@ -174,7 +170,7 @@ def _detail_page(proposal: Proposal, form: ProposalForm | None = None, *, stale:
     if editable:
         for line in proposal.lines:
             if line.initiative_id not in recipients:
-                recipients[line.initiative_id] = services.recipients_for(line.initiative)
+                recipients[line.initiative_id] = proposals.recipients_for(line.initiative)
     decision_form = return_form = None
     if proposal.state is ProposalState.SUBMITTED and _may_act(proposal):
         decision_form, return_form = DecisionForm(prefix="qd"), ReturnForm(prefix="tl")
@@ -190,8 +186,8 @@ def _detail_page(proposal: Proposal, form: ProposalForm | None = None, *, stale:
             editable=editable,
             may_act=_may_act(proposal),
             recipients=recipients,
-            award_forms=services.award_forms_for(proposal.round.organiser),
-            missing=services.missing_for_submit(proposal) if proposal.is_editable else [],
+            award_forms=catalogue.award_forms_for(proposal.round.organiser),
+            missing=proposals.missing_for_submit(proposal) if proposal.is_editable else [],
             stale=stale,
             dossier=dossier_panel(proposal),
         ),
@@ -216,22 +212,23 @@ def save(proposal_id: int):
         return _detail_page(proposal, form, status=400)
     changes = line_changes(request.form, [line.id for line in proposal.lines])
     submitting = request.form.get("action") == "submit"
-    try:
-        services.update_proposal(proposal, form.details(), changes, expected_version=form.expected_version,
-                                 actor=current_user)
+    with saving() as saved:
+        proposals.update_proposal(proposal, form.details(), changes, expected_version=form.expected_version,
+                                  actor=current_user)
         if submitting:
-            services.submit_proposal(proposal, actor=current_user)
-        db.session.commit()
-    except (StaleProposal, StaleDataError):
-        db.session.rollback()
-        flash(services.STALE_MESSAGE, "danger")
+            proposals.submit_proposal(proposal, actor=current_user)
+    if saved:
+        flash("Đã lưu và trình danh sách đề nghị." if submitting else "Đã lưu danh sách đề nghị.", "success")
+        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+    if saved.stale:
+        _stale()
         return _detail_page(load_proposal(proposal_id), stale=True, status=409)
-    except AwardError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _detail_page(load_proposal(proposal_id), status=400)
-    flash("Đã lưu và trình danh sách đề nghị." if submitting else "Đã lưu danh sách đề nghị.", "success")
-    return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
+    return _detail_page(load_proposal(proposal_id), status=400)
+
+
+def _stale() -> None:
+    """Someone else saved the proposal first: nothing of this request was kept."""
+    flash(STALE_MESSAGE, "danger")
 
 
 def _expected_version() -> int | None:
@@ -239,18 +236,18 @@ def _expected_version() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _act(proposal: Proposal, action, success: str):
-    try:
-        action()
-        db.session.commit()
-    except (StaleProposal, StaleDataError):
-        db.session.rollback()
-        flash(services.STALE_MESSAGE, "danger")
-    except AwardError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+def _act(proposal: Proposal, action, success: str, *, form=None, invalid: str = ""):
+    """One step on the proposal page (its own small form, if any, filled in first), then back
+    to the page: `success` when saved, the refusal or the stale warning otherwise."""
+    if form is not None and not form.validate_on_submit():
+        flash(invalid, "danger")
     else:
-        flash(success, "success")
+        with saving() as saved:
+            action()
+        if saved:
+            flash(success, "success")
+        elif saved.stale:
+            _stale()
     return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
 
 
@@ -265,7 +262,7 @@ def add_line(proposal_id: int):
     award_form = db.session.get(AwardForm, request.form.get("award_form_id", type=int) or 0)
     return _act(
         proposal,
-        lambda: services.add_line(proposal, initiative, request.form.get("recipient") or None, award_form,
+        lambda: proposals.add_line(proposal, initiative, request.form.get("recipient") or None, award_form,
                                   expected_version=_expected_version(), actor=current_user,
                                   repeat_reason=request.form.get("ly_do_khen_lai")),
         "Đã thêm một dòng; chọn người hoặc tập thể được đề nghị ở cột tương ứng rồi lưu.",
@@ -279,7 +276,7 @@ def remove_line(proposal_id: int, line_id: int):
     line = get_or_404(ProposalLine, line_id)
     if line.proposal_id != proposal.id:
         abort(404)
-    return _act(proposal, lambda: services.remove_line(proposal, line, expected_version=_expected_version(),
+    return _act(proposal, lambda: proposals.remove_line(proposal, line, expected_version=_expected_version(),
                                                        actor=current_user), "Đã xóa dòng khỏi danh sách.")
 
 
@@ -288,14 +285,12 @@ def remove_line(proposal_id: int, line_id: int):
 def approve(proposal_id: int):
     proposal = load_proposal(proposal_id)
     form = DecisionForm(prefix="qd")
-    if not form.validate_on_submit():
-        flash("Vui lòng nhập số và ngày của Quyết định khen thưởng.", "danger")
-        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
     return _act(
         proposal,
-        lambda: services.approve_proposal(proposal, form.decision_number.data, form.decision_date.data,
-                                          expected_version=_expected_version(), actor=current_user),
+        lambda: decisions.approve_proposal(proposal, form.decision_number.data, form.decision_date.data,
+                                           expected_version=_expected_version(), actor=current_user),
         "Đã ghi nhận Quyết định khen thưởng; các đơn vị đã được thông báo.",
+        form=form, invalid="Vui lòng nhập số và ngày của Quyết định khen thưởng.",
     )
 
 
@@ -304,14 +299,12 @@ def approve(proposal_id: int):
 def return_(proposal_id: int):
     proposal = load_proposal(proposal_id)
     form = ReturnForm(prefix="tl")
-    if not form.validate_on_submit():
-        flash("Vui lòng nhập lý do trả lại.", "danger")
-        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
     return _act(
         proposal,
-        lambda: services.return_proposal(proposal, form.reason.data, expected_version=_expected_version(),
-                                         actor=current_user),
+        lambda: proposals.return_proposal(proposal, form.reason.data, expected_version=_expected_version(),
+                                          actor=current_user),
         "Đã ghi nhận danh sách bị trả lại; có thể sửa và trình lại.",
+        form=form, invalid="Vui lòng nhập lý do trả lại.",
     )
 
 
@@ -319,15 +312,14 @@ def return_(proposal_id: int):
 @roles_required(Role.SECRETARIAT)
 def delete(proposal_id: int):
     proposal = load_proposal(proposal_id)
-    try:
-        services.delete_proposal(proposal, actor=current_user)
-        db.session.commit()
-    except AwardError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
-    flash("Đã xóa danh sách đề nghị.", "success")
-    return redirect(url_for("awards.index"), 303)
+    with saving() as saved:
+        proposals.delete_proposal(proposal, actor=current_user)
+    if saved:
+        flash("Đã xóa danh sách đề nghị.", "success")
+        return redirect(url_for("awards.index"), 303)
+    if saved.stale:
+        _stale()
+    return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
 
 
 @bp.route("/da-khen/<int:line_id>/huy", methods=["GET", "POST"])
@@ -340,14 +332,10 @@ def revoke(line_id: int):
         return redirect(url_for("awards.detail", proposal_id=line.proposal_id), 303)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
-            services.revoke_award(line, form.reason.data, decision_number=form.decision_number.data,
-                                  decision_date=form.decision_date.data, actor=current_user)
-            db.session.commit()
-        except AwardError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error))
-        else:
+        with saving(form, field="reason") as saved:
+            decisions.revoke_award(line, form.reason.data, decision_number=form.decision_number.data,
+                                   decision_date=form.decision_date.data, actor=current_user)
+        if saved:
             flash(f"Đã hủy khen thưởng của {line.recipient_name}; quyết định hủy được lưu trong lịch sử.", "success")
             return redirect(url_for("awards.detail", proposal_id=line.proposal_id), 303)
     return render_template("awards/revoke.html", line=line, form=form)
@@ -373,7 +361,7 @@ def unit_history():
     return render_template(
         "awards/unit_history.html",
         unit=unit,
-        awards=services.awards_for_unit(unit) if unit else [],
+        awards=history.awards_for_unit(unit) if unit else [],
         units=[u for u in all_units_in_tree_order() if u.organiser_id in readable] if reader else [],
     )
 
@@ -384,7 +372,7 @@ def unit_history():
 @bp.get("/hinh-thuc")
 @roles_required(*READERS)
 def forms():
-    return render_template("awards/forms.html", forms=services.award_forms(), levels=AWARD_LEVEL_LABELS,
+    return render_template("awards/forms.html", forms=catalogue.award_forms(), levels=AWARD_LEVEL_LABELS,
                            may_edit=current_user.has_role(Role.SECRETARIAT, Role.ADMIN))
 
 
@@ -393,15 +381,11 @@ def forms():
 def form_create():
     form = AwardFormForm()
     if form.validate_on_submit():
-        try:
-            services.create_award_form(name=form.name.data, issuing_authority=form.issuing_authority.data,
-                                       level=form.level_enum, position=form.position.data or 0,
-                                       is_thematic=bool(form.is_thematic.data), actor=current_user)
-        except AwardError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
+        with saving(form, field="name") as saved:
+            catalogue.create_award_form(name=form.name.data, issuing_authority=form.issuing_authority.data,
+                                        level=form.level_enum, position=form.position.data or 0,
+                                        is_thematic=bool(form.is_thematic.data), actor=current_user)
+        if saved:
             flash("Đã thêm hình thức khen thưởng.", "success")
             return redirect(url_for("awards.forms"), 303)
     return render_template("awards/form_edit.html", form=form, award_form=None)
@@ -415,16 +399,12 @@ def form_edit(form_id: int):
     if request.method == "GET":
         form.level.data = award_form.level.value
     if form.validate_on_submit():
-        try:
-            services.update_award_form(award_form, name=form.name.data, issuing_authority=form.issuing_authority.data,
-                                       level=form.level_enum, position=form.position.data or 0,
-                                       is_active=form.is_active.data, is_thematic=bool(form.is_thematic.data),
-                                       actor=current_user)
-        except AwardError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
+        with saving(form, field="name") as saved:
+            catalogue.update_award_form(award_form, name=form.name.data, issuing_authority=form.issuing_authority.data,
+                                        level=form.level_enum, position=form.position.data or 0,
+                                        is_active=form.is_active.data, is_thematic=bool(form.is_thematic.data),
+                                        actor=current_user)
+        if saved:
             flash("Đã lưu hình thức khen thưởng.", "success")
             return redirect(url_for("awards.forms"), 303)
     return render_template("awards/form_edit.html", form=form, award_form=award_form)
@@ -434,7 +414,7 @@ def _unit_awards_panel(user) -> dict | None:
     """The staff home panel: their unit's latest awards, hidden when there are none."""
     if user.unit is None:
         return None
-    awards = services.awards_for_unit(user.unit)
+    awards = history.awards_for_unit(user.unit)
     return {"awards": awards[:5]} if awards else None
 
 

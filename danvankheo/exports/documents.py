@@ -46,24 +46,29 @@ class DocumentContext:
         config.py (`organisers.names.document_names`)."""
         from ..organisers.names import document_names
 
-        names = document_names(organiser, config)
-        return cls(
-            parent_body=names["parent_body_name"],
-            issuing_body=names["issuing_body_name"],
-            place=names["place_name"],
-            number_suffix=names["number_suffix"],
-            secretariat_name=names["secretariat_name"],
-            today=today,
-            signer_authority=names["signer_authority"],
-            signer_title=names["signer_title"],
-            signer_name=names["signer_name"],
-        )
+        return cls(**printed_names(document_names(organiser, config)), today=today)
 
     def signature(self) -> Signature:
         """The signer block of a report: no "Như trên", these reports have no Kính gửi."""
         return Signature(signer_title=self.signer_title.upper(), signer_name=self.signer_name,
                          authority=self.signer_authority.upper(),
                          recipients=(f"- Lưu: VT, {self.secretariat_name}.",))
+
+
+def printed_names(names: Mapping[str, str]) -> dict[str, str]:
+    """The names every paper of an organiser prints (its bodies, place, number suffix,
+    secretariat and usual signer), from `organisers.names.document_names`, by the field
+    names of `DocumentContext` (the proposal's documents use the same: `awards.documents`)."""
+    return {
+        "parent_body": names["parent_body_name"],
+        "issuing_body": names["issuing_body_name"],
+        "place": names["place_name"],
+        "number_suffix": names["number_suffix"],
+        "secretariat_name": names["secretariat_name"],
+        "signer_authority": names["signer_authority"],
+        "signer_title": names["signer_title"],
+        "signer_name": names["signer_name"],
+    }
 
 
 BLANK_NUMBER = DOTS  # room to write the number in by hand

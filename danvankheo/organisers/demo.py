@@ -75,21 +75,20 @@ def _entries(round_: Round) -> list[Initiative]:
 def _award(round_: Round, models: list[Initiative], secretariat: User, council: list[User]) -> None:
     """The commune's Giấy khen for its two best models: the council's two members vote for both
     in the app and meet on 24 November 2025; the Chủ tịch UBND xã decides on 1 December."""
-    from ..awards import ballots, meetings
-    from ..awards import services as awards
+    from ..awards import ballots, decisions, meetings, proposals
     from ..awards.models import AwardForm
 
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == COMMUNE_FORM))
     if form is None or len(models) < 2:
         return
-    proposal = awards.create_proposal(round_, [m.id for m in models[:2]], form, actor=secretariat)
-    details = awards.ProposalDetails(
-        title=awards.default_title(round_), submission_number="25/TTr-VP", submission_date=date(2025, 11, 25),
+    proposal = proposals.create_proposal(round_, [m.id for m in models[:2]], form, actor=secretariat)
+    details = proposals.ProposalDetails(
+        title=proposals.default_title(round_), submission_number="25/TTr-VP", submission_date=date(2025, 11, 25),
         signer_name="Phạm Văn Hùng", signer_title="Chánh Văn phòng", signer_authority="",
     )
-    changes = [awards.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
+    changes = [proposals.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
                for line in proposal.lines]
-    awards.update_proposal(proposal, details, changes, expected_version=None, actor=secretariat)
+    proposals.update_proposal(proposal, details, changes, expected_version=None, actor=secretariat)
     opened = datetime(2025, 11, 21, 2, 0, tzinfo=UTC)
     ballot = ballots.open_ballot(proposal, datetime(2025, 11, 24, 10, 0, tzinfo=UTC), actor=secretariat, now=opened)
     for day, member in enumerate(council):
@@ -99,8 +98,8 @@ def _award(round_: Round, models: list[Initiative], secretariat: User, council: 
         meeting_date=date(2025, 11, 24), place="Hội trường UBND xã Gia Viễn", chair_name="Phạm Văn Hùng",
         chair_title="Chánh Văn phòng HĐND và UBND xã", secretary_name="Đinh Thị Lan",
         members_total=len(council), members_present=len(council)), actor=secretariat)
-    awards.submit_proposal(proposal, actor=secretariat)
-    awards.approve_proposal(proposal, "312/QĐ-UBND", date(2025, 12, 1), actor=secretariat)
+    proposals.submit_proposal(proposal, actor=secretariat)
+    decisions.approve_proposal(proposal, "312/QĐ-UBND", date(2025, 12, 1), actor=secretariat)
 
 
 def _nominate_best(round_: Round, models: list[Initiative], organiser: Organiser, secretariat: User) -> None:

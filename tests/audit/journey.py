@@ -122,20 +122,20 @@ def finalise(j: Journey) -> None:
 
 
 def propose_and_approve(j: Journey) -> None:
-    from danvankheo.awards import services as awards
+    from danvankheo.awards import catalogue, decisions, proposals
 
-    awards.seed_default_award_forms()
-    form = awards.award_forms_for(j.round.organiser, active_only=True)[0]
-    j.proposal = awards.create_proposal(j.round, [j.initiative.id], form, actor=j.secretariat)
-    details = awards.ProposalDetails(
+    catalogue.seed_default_award_forms()
+    form = catalogue.award_forms_for(j.round.organiser, active_only=True)[0]
+    j.proposal = proposals.create_proposal(j.round, [j.initiative.id], form, actor=j.secretariat)
+    details = proposals.ProposalDetails(
         title=j.proposal.title, submission_number="12", submission_date=date(2026, 11, 20),
         signer_name="Nguyễn Văn Giám", signer_title="Giám đốc", signer_authority="",
     )
-    lines = [awards.LineChange(line.id, line.recipient_key, line.award_form_id,
+    lines = [proposals.LineChange(line.id, line.recipient_key, line.award_form_id,
                                "Thành tích xuất sắc trong cải cách hành chính.", "") for line in j.proposal.lines]
-    awards.update_proposal(j.proposal, details, lines, expected_version=j.proposal.version, actor=j.secretariat)
-    awards.submit_proposal(j.proposal, actor=j.secretariat)
-    awards.approve_proposal(j.proposal, "345/QĐ-UBND", date(2026, 11, 25), actor=j.secretariat)
+    proposals.update_proposal(j.proposal, details, lines, expected_version=j.proposal.version, actor=j.secretariat)
+    proposals.submit_proposal(j.proposal, actor=j.secretariat)
+    decisions.approve_proposal(j.proposal, "345/QĐ-UBND", date(2026, 11, 25), actor=j.secretariat)
     db.session.commit()
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from danvankheo.auth.models import Role, User
-from danvankheo.awards.services import seed_default_award_forms
+from danvankheo.awards.catalogue import seed_default_award_forms
 from danvankheo.extensions import db
 from danvankheo.organisers.models import OrganiserLevel
 from danvankheo.organisers.services import default_organiser

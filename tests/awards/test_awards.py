@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import Role
-from danvankheo.awards import services
+from danvankheo.awards import catalogue, decisions, errors, proposals
+from danvankheo.awards import history as award_history
 from danvankheo.awards.models import (
     DEFAULT_AWARD_FORMS,
     AwardForm,
@@ -36,24 +37,24 @@ def _form(name: str = PROVINCIAL) -> AwardForm:
 
 
 def _proposal(finalised, **kwargs) -> Proposal:
-    ids = kwargs.pop("ids", None) or services.excellent_initiative_ids(finalised.round)
-    proposal = services.create_proposal(finalised.round, ids, _form(), actor=finalised.secretariat, **kwargs)
+    ids = kwargs.pop("ids", None) or proposals.excellent_initiative_ids(finalised.round)
+    proposal = proposals.create_proposal(finalised.round, ids, _form(), actor=finalised.secretariat, **kwargs)
     db.session.commit()
     return proposal
 
 
-def _details(**overrides) -> services.ProposalDetails:
+def _details(**overrides) -> proposals.ProposalDetails:
     values = dict(title="Đề nghị khen thưởng phong trào thi đua “Dân vận khéo” năm 2026",
                   submission_number="125/TTr-SNV", submission_date=date(2026, 10, 20),
                   signer_name="Nguyễn Văn An", signer_title="Phó Giám đốc", signer_authority="KT. Giám đốc")
     values.update(overrides)
-    return services.ProposalDetails(**values)
+    return proposals.ProposalDetails(**values)
 
 
-def _changes(proposal: Proposal, by_line: dict | None = None) -> list[services.LineChange]:
+def _changes(proposal: Proposal, by_line: dict | None = None) -> list[proposals.LineChange]:
     changes = []
     for line in proposal.lines:
-        change = services.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary,
+        change = proposals.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary,
                                      line.note)
         for key, value in (by_line or {}).get(line.id, {}).items():
             setattr(change, key, value)
@@ -62,7 +63,7 @@ def _changes(proposal: Proposal, by_line: dict | None = None) -> list[services.L
 
 
 def _ready(proposal: Proposal, finalised) -> None:
-    services.update_proposal(proposal, _details(), _changes(proposal), expected_version=proposal.version,
+    proposals.update_proposal(proposal, _details(), _changes(proposal), expected_version=proposal.version,
                              actor=finalised.secretariat)
     db.session.commit()
 
@@ -71,15 +72,15 @@ def _ready(proposal: Proposal, finalised) -> None:
 
 
 def test_default_award_forms_are_seeded_once(app):
-    assert services.seed_default_award_forms() == len(DEFAULT_AWARD_FORMS)
-    assert services.seed_default_award_forms() == 0
-    names = [f.name for f in services.award_forms()]
+    assert catalogue.seed_default_award_forms() == len(DEFAULT_AWARD_FORMS)
+    assert catalogue.seed_default_award_forms() == 0
+    names = [f.name for f in catalogue.award_forms()]
     assert "Giấy khen của Giám đốc Sở" in names and PROVINCIAL in names
     assert _form().level is AwardLevel.PROVINCE and _form().issuing_authority == "Chủ tịch Ủy ban nhân dân tỉnh"
 
 
 def test_secretariat_manages_the_catalogue(client, login_as):
-    services.seed_default_award_forms()
+    catalogue.seed_default_award_forms()
     db.session.commit()
     login_as(Role.SECRETARIAT)
     response = client.post("/khen-thuong/hinh-thuc/moi", data={
@@ -146,14 +147,14 @@ def test_lines_are_prefilled_from_results(finalised):
 
 def test_a_round_not_finalised_cannot_be_proposed(finalised):
     draft = scoring.create_round(scoring.RoundSettings(name="Đợt bổ sung", year=2026), by=finalised.secretariat)
-    with pytest.raises(services.AwardError, match="đã công bố kết quả"):
-        services.create_proposal(draft, [], _form())
+    with pytest.raises(errors.AwardError, match="đã công bố kết quả"):
+        proposals.create_proposal(draft, [], _form())
 
 
 def test_a_model_outside_the_round_is_refused(finalised):
     outsider = make_initiative(finalised.units["justice"], name="Không dự đợt")
-    with pytest.raises(services.AwardError, match="không thuộc kết quả"):
-        services.create_proposal(finalised.round, [outsider.id], _form())
+    with pytest.raises(errors.AwardError, match="không thuộc kết quả"):
+        proposals.create_proposal(finalised.round, [outsider.id], _form())
 
 
 # --- Editing lines ----------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def test_choose_an_individual_with_position_and_edit_the_summary(finalised):
     proposal = _proposal(finalised)
     line = proposal.lines[0]
     member = finalised.models["justice"].members[0]
-    services.update_proposal(
+    proposals.update_proposal(
         proposal, _details(),
         _changes(proposal, {line.id: {"recipient_key": f"member:{member.id}",
                                         "achievement_summary": "Chủ trì xây dựng mô hình.",
@@ -181,14 +182,14 @@ def test_choose_an_individual_with_position_and_edit_the_summary(finalised):
 def test_the_same_recipient_cannot_get_two_lines_for_one_model(finalised):
     proposal = _proposal(finalised)
     justice = finalised.models["justice"]
-    with pytest.raises(services.AwardError, match="đã có trong danh sách"):
-        services.add_line(proposal, justice, f"unit:{justice.unit_id}", _form())
-    second = services.add_line(proposal, justice, None, _form())  # the first recipient not yet proposed
+    with pytest.raises(errors.AwardError, match="đã có trong danh sách"):
+        proposals.add_line(proposal, justice, f"unit:{justice.unit_id}", _form())
+    second = proposals.add_line(proposal, justice, None, _form())  # the first recipient not yet proposed
     assert second.recipient_name == "Nguyễn Thị Hằng"
     db.session.commit()
     first = proposal.lines[0]
-    with pytest.raises(services.AwardError, match="hai lần"):
-        services.update_proposal(proposal, _details(), _changes(proposal, {second.id: {
+    with pytest.raises(errors.AwardError, match="hai lần"):
+        proposals.update_proposal(proposal, _details(), _changes(proposal, {second.id: {
             "recipient_key": first.recipient_key}}), expected_version=proposal.version)
     db.session.rollback()
     # The database refuses it too, whatever the code path.
@@ -204,11 +205,11 @@ def test_the_same_recipient_cannot_get_two_lines_for_one_model(finalised):
 def test_swapping_two_recipients_is_allowed(finalised):
     proposal = _proposal(finalised)
     justice = finalised.models["justice"]
-    member_line = services.add_line(proposal, justice, None, _form())
+    member_line = proposals.add_line(proposal, justice, None, _form())
     db.session.commit()
     unit_line = proposal.lines[0]
     unit_key, member_key = unit_line.recipient_key, member_line.recipient_key
-    services.update_proposal(proposal, _details(), _changes(proposal, {
+    proposals.update_proposal(proposal, _details(), _changes(proposal, {
         unit_line.id: {"recipient_key": member_key}, member_line.id: {"recipient_key": unit_key}}),
         expected_version=proposal.version)
     db.session.commit()
@@ -241,10 +242,10 @@ def test_two_tabs_the_stale_save_is_refused(client, login_as, finalised):
 def test_removing_a_line_with_a_stale_page_is_refused(finalised):
     proposal = _proposal(finalised)
     stale = proposal.version
-    services.update_proposal(proposal, _details(), _changes(proposal), expected_version=stale)
+    proposals.update_proposal(proposal, _details(), _changes(proposal), expected_version=stale)
     db.session.commit()
-    with pytest.raises(services.StaleProposal):
-        services.remove_line(proposal, proposal.lines[0], expected_version=stale)
+    with pytest.raises(errors.StaleProposal):
+        proposals.remove_line(proposal, proposal.lines[0], expected_version=stale)
 
 
 # --- Workflow ---------------------------------------------------------------------------------
@@ -252,18 +253,18 @@ def test_removing_a_line_with_a_stale_page_is_refused(finalised):
 
 def test_submit_needs_the_submission_details_then_freezes_the_lines(client, login_as, finalised):
     proposal = _proposal(finalised)
-    with pytest.raises(services.AwardError, match="số Tờ trình"):
-        services.submit_proposal(proposal)
+    with pytest.raises(errors.AwardError, match="số Tờ trình"):
+        proposals.submit_proposal(proposal)
     _ready(proposal, finalised)
-    services.submit_proposal(proposal, expected_version=proposal.version, actor=finalised.secretariat)
+    proposals.submit_proposal(proposal, expected_version=proposal.version, actor=finalised.secretariat)
     db.session.commit()
     assert proposal.state is ProposalState.SUBMITTED and proposal.submitted_at is not None
-    with pytest.raises(services.AwardError, match="không sửa được"):
-        services.update_proposal(proposal, _details(), _changes(proposal), expected_version=proposal.version)
-    with pytest.raises(services.AwardError, match="không sửa được"):
-        services.add_line(proposal, finalised.models["commune"], None, _form())
-    with pytest.raises(services.AwardError, match="không sửa được"):
-        services.remove_line(proposal, proposal.lines[0])
+    with pytest.raises(errors.AwardError, match="không sửa được"):
+        proposals.update_proposal(proposal, _details(), _changes(proposal), expected_version=proposal.version)
+    with pytest.raises(errors.AwardError, match="không sửa được"):
+        proposals.add_line(proposal, finalised.models["commune"], None, _form())
+    with pytest.raises(errors.AwardError, match="không sửa được"):
+        proposals.remove_line(proposal, proposal.lines[0])
     login_as(finalised.secretariat)
     page = client.get(f"/khen-thuong/de-nghi/{proposal.id}").get_data(as_text=True)
     assert 'data-testid="proposal-form"' not in page and 'data-testid="decision-form"' in page
@@ -274,7 +275,7 @@ def test_submit_needs_the_submission_details_then_freezes_the_lines(client, logi
 def test_approval_records_the_decision_grants_awards_and_tells_the_units(client, login_as, finalised):
     proposal = _proposal(finalised)
     _ready(proposal, finalised)
-    services.submit_proposal(proposal)
+    proposals.submit_proposal(proposal)
     db.session.commit()
     login_as(finalised.secretariat)
     response = client.post(f"/khen-thuong/de-nghi/{proposal.id}/quyet-dinh", data={
@@ -288,9 +289,9 @@ def test_approval_records_the_decision_grants_awards_and_tells_the_units(client,
     assert [n.user_id for n in notes] == [finalised.staff["justice"].id]  # the commune was not proposed
     assert "2150/QĐ-UBND" in notes[0].title
     justice = finalised.models["justice"]
-    assert [l.id for l in services.awards_for_initiative(justice)] == [proposal.lines[0].id]
-    assert [l.recipient_name for l in services.awards_for_unit(finalised.units["justice"])] == ["Sở Tư pháp"]
-    assert services.awards_for_unit(finalised.units["commune"]) == []
+    assert [l.id for l in award_history.awards_for_initiative(justice)] == [proposal.lines[0].id]
+    assert [l.recipient_name for l in award_history.awards_for_unit(finalised.units["justice"])] == ["Sở Tư pháp"]
+    assert award_history.awards_for_unit(finalised.units["commune"]) == []
     actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Proposal")))
     assert {"proposal.create", "proposal.update", "proposal.submit", "proposal.approve"} <= actions
 
@@ -298,17 +299,17 @@ def test_approval_records_the_decision_grants_awards_and_tells_the_units(client,
 def test_approval_needs_a_decision_date_not_before_the_submission(finalised):
     proposal = _proposal(finalised)
     _ready(proposal, finalised)
-    with pytest.raises(services.AwardError, match="đã trình"):
-        services.approve_proposal(proposal, "1/QĐ", date(2026, 11, 1))
-    services.submit_proposal(proposal)
-    with pytest.raises(services.AwardError, match="trước ngày Tờ trình"):
-        services.approve_proposal(proposal, "1/QĐ", date(2026, 1, 1))
+    with pytest.raises(errors.AwardError, match="đã trình"):
+        decisions.approve_proposal(proposal, "1/QĐ", date(2026, 11, 1))
+    proposals.submit_proposal(proposal)
+    with pytest.raises(errors.AwardError, match="trước ngày Tờ trình"):
+        decisions.approve_proposal(proposal, "1/QĐ", date(2026, 1, 1))
 
 
 def test_a_returned_proposal_can_be_corrected_and_resubmitted(client, login_as, finalised):
     proposal = _proposal(finalised)
     _ready(proposal, finalised)
-    services.submit_proposal(proposal)
+    proposals.submit_proposal(proposal)
     db.session.commit()
     login_as(finalised.secretariat)
     client.post(f"/khen-thuong/de-nghi/{proposal.id}/tra-lai",
@@ -317,8 +318,8 @@ def test_a_returned_proposal_can_be_corrected_and_resubmitted(client, login_as, 
     proposal = db.session.get(Proposal, proposal.id)
     assert proposal.state is ProposalState.RETURNED and proposal.return_reason == "Bổ sung biên bản họp Hội đồng."
     assert proposal.is_editable
-    services.add_line(proposal, finalised.models["commune"], None, _form("Giấy khen của Trưởng Ban Dân vận Tỉnh ủy"))
-    services.submit_proposal(proposal)
+    proposals.add_line(proposal, finalised.models["commune"], None, _form("Giấy khen của Trưởng Ban Dân vận Tỉnh ủy"))
+    proposals.submit_proposal(proposal)
     db.session.commit()
     assert proposal.state is ProposalState.SUBMITTED and len(proposal.lines) == 3
 
@@ -326,8 +327,8 @@ def test_a_returned_proposal_can_be_corrected_and_resubmitted(client, login_as, 
 def _approved(finalised) -> Proposal:
     proposal = _proposal(finalised)
     _ready(proposal, finalised)
-    services.submit_proposal(proposal)
-    services.approve_proposal(proposal, "2150/QĐ-UBND", date(2026, 11, 2))
+    proposals.submit_proposal(proposal)
+    decisions.approve_proposal(proposal, "2150/QĐ-UBND", date(2026, 11, 2))
     db.session.commit()
     return proposal
 
@@ -345,19 +346,19 @@ def test_revoking_an_award_keeps_it_in_the_history(client, login_as, finalised):
     db.session.expire_all()
     line = db.session.get(ProposalLine, line.id)
     assert line.is_revoked and line.revocation.decision_number == "99/QĐ-UBND"
-    history = services.awards_for_initiative(finalised.models["justice"])
+    history = award_history.awards_for_initiative(finalised.models["justice"])
     assert [l.id for l in history] == [line.id]  # still listed, marked revoked
     page = client.get(f"/khen-thuong/don-vi?don_vi={finalised.units['justice'].id}").get_data(as_text=True)
     assert "Đã hủy theo Quyết định số 99/QĐ-UBND" in page and "Hồ sơ báo cáo kết quả không đúng sự thật." in page
-    with pytest.raises(services.AwardError, match="đã bị hủy"):
-        services.revoke_award(line, "Lần hai")
+    with pytest.raises(errors.AwardError, match="đã bị hủy"):
+        decisions.revoke_award(line, "Lần hai")
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "award.revoke")) == 1
 
 
 def test_granted_awards_and_revocations_cannot_be_deleted(finalised):
     proposal = _approved(finalised)
     line = proposal.lines[0]
-    revocation = services.revoke_award(line, "Khai man thành tích.")
+    revocation = decisions.revoke_award(line, "Khai man thành tích.")
     db.session.commit()
     db.session.delete(revocation)
     with pytest.raises(AwardHistoryIsPermanent):
@@ -367,8 +368,8 @@ def test_granted_awards_and_revocations_cannot_be_deleted(finalised):
     with pytest.raises(AwardHistoryIsPermanent):
         db.session.flush()
     db.session.rollback()
-    with pytest.raises(services.AwardError, match="Chỉ xóa"):
-        services.delete_proposal(db.session.get(Proposal, proposal.id))
+    with pytest.raises(errors.AwardError, match="Chỉ xóa"):
+        proposals.delete_proposal(db.session.get(Proposal, proposal.id))
     revocation = db.session.scalar(select(AwardRevocation))
     revocation.reason = "Sửa lại"
     with pytest.raises(AwardHistoryIsPermanent):

@@ -15,7 +15,7 @@ from sqlalchemy import DateTime, func, inspect, select
 
 from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import Role, User
-from danvankheo.awards import ballots, services
+from danvankheo.awards import ballots, errors, proposals
 from danvankheo.awards.models import (
     AwardForm,
     Ballot,
@@ -52,7 +52,7 @@ def council(finalised) -> list[User]:
 @pytest.fixture
 def proposal(finalised, council) -> Proposal:
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == PROVINCIAL))
-    proposal = services.create_proposal(finalised.round, services.excellent_initiative_ids(finalised.round), form,
+    proposal = proposals.create_proposal(finalised.round, proposals.excellent_initiative_ids(finalised.round), form,
                                         actor=finalised.secretariat)
     finalised.round.finalised_at = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
     db.session.commit()
@@ -140,14 +140,14 @@ def test_a_list_is_voted_on_once_and_frozen_while_the_ballot_is_open(proposal, f
     with pytest.raises(ballots.BallotError, match="đã có cuộc bỏ phiếu"):
         ballots.open_ballot(proposal, utcnow() + timedelta(days=1), actor=finalised.secretariat)
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == PROVINCIAL))
-    with pytest.raises(services.AwardError, match="đang bỏ phiếu"):
-        services.add_line(proposal, finalised.models["justice"], None, form, actor=finalised.secretariat)
-    with pytest.raises(services.AwardError, match="đang bỏ phiếu"):
-        services.remove_line(proposal, proposal.lines[0], actor=finalised.secretariat)
-    with pytest.raises(services.AwardError, match="không xóa được"):
-        services.delete_proposal(proposal, actor=finalised.secretariat)
-    with pytest.raises(services.AwardError, match="chờ kết thúc bỏ phiếu rồi mới trình"):
-        services.submit_proposal(proposal, actor=finalised.secretariat)
+    with pytest.raises(errors.AwardError, match="đang bỏ phiếu"):
+        proposals.add_line(proposal, finalised.models["justice"], None, form, actor=finalised.secretariat)
+    with pytest.raises(errors.AwardError, match="đang bỏ phiếu"):
+        proposals.remove_line(proposal, proposal.lines[0], actor=finalised.secretariat)
+    with pytest.raises(errors.AwardError, match="không xóa được"):
+        proposals.delete_proposal(proposal, actor=finalised.secretariat)
+    with pytest.raises(errors.AwardError, match="chờ kết thúc bỏ phiếu rồi mới trình"):
+        proposals.submit_proposal(proposal, actor=finalised.secretariat)
 
 
 def test_the_ballot_opens_with_the_pass_rule_its_organiser_set(client, login_as, proposal, finalised):

@@ -12,7 +12,7 @@ from docx.shared import Pt
 from sqlalchemy import select
 
 from danvankheo.auth.models import Role
-from danvankheo.awards import documents, meetings, services
+from danvankheo.awards import documents, meetings, proposals
 from danvankheo.awards.models import AwardForm, Proposal
 from danvankheo.extensions import db
 
@@ -22,16 +22,16 @@ PROVINCIAL = "Bằng khen của Chủ tịch UBND tỉnh"
 @pytest.fixture
 def proposal(finalised) -> Proposal:
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == PROVINCIAL))
-    proposal = services.create_proposal(finalised.round, [finalised.models["justice"].id], form,
+    proposal = proposals.create_proposal(finalised.round, [finalised.models["justice"].id], form,
                                         actor=finalised.secretariat)
-    services.add_line(proposal, finalised.models["justice"], None, form, actor=finalised.secretariat)
+    proposals.add_line(proposal, finalised.models["justice"], None, form, actor=finalised.secretariat)
     finalised.round.finalised_at = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
     db.session.commit()
     return proposal
 
 
 def _complete(proposal: Proposal, finalised) -> None:
-    services.update_proposal(proposal, services.ProposalDetails(
+    proposals.update_proposal(proposal, proposals.ProposalDetails(
         title=proposal.title, submission_number="125/TTr-SNV", submission_date=date(2026, 11, 28),
         signer_name="Nguyễn Văn An", signer_title="Phó Giám đốc", signer_authority="KT. Giám đốc"),
         [], expected_version=None, actor=finalised.secretariat)
@@ -191,7 +191,7 @@ def test_observers_read_but_do_not_record(client, login_as, proposal):
 
 def test_unknown_documents_are_404(client, login_as, proposal, finalised):
     login_as(finalised.secretariat)
-    other = services.create_proposal(finalised.round, [finalised.models["commune"].id],
+    other = proposals.create_proposal(finalised.round, [finalised.models["commune"].id],
                                      proposal.lines[0].award_form, actor=finalised.secretariat)
     db.session.commit()
     base = f"/khen-thuong/de-nghi/{proposal.id}"

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import Role
-from danvankheo.awards import meetings, services
+from danvankheo.awards import decisions, meetings, proposals
 from danvankheo.awards.models import AwardForm, CouncilMeeting, CouncilVote, Proposal, default_pass_votes
 from danvankheo.extensions import db
 
@@ -19,9 +19,9 @@ PROVINCIAL = "Bằng khen của Chủ tịch UBND tỉnh"
 @pytest.fixture
 def proposal(finalised) -> Proposal:
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == PROVINCIAL))
-    proposal = services.create_proposal(finalised.round, services.excellent_initiative_ids(finalised.round), form,
+    proposal = proposals.create_proposal(finalised.round, proposals.excellent_initiative_ids(finalised.round), form,
                                         actor=finalised.secretariat)
-    services.add_line(proposal, finalised.models["justice"], None, form, actor=finalised.secretariat)
+    proposals.add_line(proposal, finalised.models["justice"], None, form, actor=finalised.secretariat)
     finalised.round.finalised_at = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
     db.session.commit()
     return proposal
@@ -114,12 +114,12 @@ def test_an_approved_proposal_keeps_its_minutes(proposal, finalised):
                                 secretary_name="B", members_total=5, members_present=5,
                                 votes={line.id: 5 for line in proposal.lines})
     meetings.record_meeting(proposal, data, actor=finalised.secretariat)
-    services.update_proposal(proposal, services.ProposalDetails(
+    proposals.update_proposal(proposal, proposals.ProposalDetails(
         title=proposal.title, submission_number="1/TTr-SNV", submission_date=date(2026, 11, 26),
         signer_name="Nguyễn Văn An", signer_title="Giám đốc", signer_authority=""), [], expected_version=None,
         actor=finalised.secretariat)
-    services.submit_proposal(proposal, actor=finalised.secretariat)
-    services.approve_proposal(proposal, "9/QĐ-UBND", date(2026, 12, 1), actor=finalised.secretariat)
+    proposals.submit_proposal(proposal, actor=finalised.secretariat)
+    decisions.approve_proposal(proposal, "9/QĐ-UBND", date(2026, 12, 1), actor=finalised.secretariat)
     with pytest.raises(meetings.MeetingError, match="đã có Quyết định"):
         meetings.record_meeting(proposal, data, actor=finalised.secretariat)
 
@@ -148,7 +148,7 @@ def test_lines_changed_after_the_meeting_are_named_on_the_page(client, login_as,
     client.post(f"/khen-thuong/de-nghi/{proposal.id}/dong/{voted.id}/xoa", data={"version": proposal.version})
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(CouncilVote).where(CouncilVote.line_id == voted.id)) == 0
-    added = services.add_line(proposal, finalised.models["justice"], None, proposal.lines[0].award_form,
+    added = proposals.add_line(proposal, finalised.models["justice"], None, proposal.lines[0].award_form,
                               actor=finalised.secretariat)
     db.session.commit()
     assert meetings.missing_votes(proposal) == [added.recipient_name]

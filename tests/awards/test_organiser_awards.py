@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from danvankheo.awards import documents, services
+from danvankheo.awards import documents, errors, proposals
 from danvankheo.awards.models import AwardForm, Proposal
 from danvankheo.extensions import db
 from danvankheo.organisers.names import document_names
@@ -42,7 +42,7 @@ def _docx_text(data: bytes) -> str:
 
 
 def _proposal(level, round_, form_name: str) -> Proposal:
-    proposal = services.create_proposal(round_, [m.id for m in level.models.values()], _form(form_name),
+    proposal = proposals.create_proposal(round_, [m.id for m in level.models.values()], _form(form_name),
                                         actor=level.secretariat)
     db.session.commit()
     return proposal
@@ -67,8 +67,8 @@ def test_the_commune_is_offered_only_commune_level_forms(client, login_as, world
 
 
 def test_a_form_of_another_level_is_refused_with_a_reason(client, login_as, world):
-    with pytest.raises(services.AwardError, match="chỉ đề nghị được hình thức khen thưởng cùng cấp"):
-        services.create_proposal(world.commune_round, [world.commune.models["culture"].id], _form(PROVINCE_FORM),
+    with pytest.raises(errors.AwardError, match="chỉ đề nghị được hình thức khen thưởng cùng cấp"):
+        proposals.create_proposal(world.commune_round, [world.commune.models["culture"].id], _form(PROVINCE_FORM),
                                  actor=world.commune.secretariat)
     db.session.rollback()
     assert db.session.scalar(select(Proposal.id)) is None
@@ -89,8 +89,8 @@ def test_a_form_of_another_level_is_refused_with_a_reason(client, login_as, worl
     assert len(proposal.lines) == 2 and {line.award_form.name for line in proposal.lines} == {COMMUNE_FORM}
 
     # And the province proposes Bằng khen, not a commune's Giấy khen.
-    with pytest.raises(services.AwardError, match="cấp xã"):
-        services.create_proposal(world.province_round, [world.province.models["justice"].id], _form(COMMUNE_FORM),
+    with pytest.raises(errors.AwardError, match="cấp xã"):
+        proposals.create_proposal(world.province_round, [world.province.models["justice"].id], _form(COMMUNE_FORM),
                                  actor=world.province.secretariat)
 
 

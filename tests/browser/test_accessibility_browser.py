@@ -162,7 +162,7 @@ def test_the_ballot_pages_are_accessible_while_the_vote_is_open(page):
     from datetime import timedelta
 
     from danvankheo.auth.models import Role
-    from danvankheo.awards import ballots, services
+    from danvankheo.awards import ballots, proposals
     from danvankheo.core.types import utcnow
     from danvankheo.scoring.models import PanelMember
     from tests.awards.builders import build_finalised_round
@@ -173,8 +173,8 @@ def test_the_ballot_pages_are_accessible_while_the_vote_is_open(page):
     second = make_user(Role.EVALUATOR, login="giamkhao2", full_name="Vũ Thị Ánh")
     db.session.add(PanelMember(round_id=built.round.id, user_id=second.id))
     form = _first(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
-    opened = services.create_proposal(built.round, [built.models["justice"].id], form, actor=built.secretariat)
-    waiting = services.create_proposal(built.round, [built.models["commune"].id], form, actor=built.secretariat)
+    opened = proposals.create_proposal(built.round, [built.models["justice"].id], form, actor=built.secretariat)
+    waiting = proposals.create_proposal(built.round, [built.models["commune"].id], form, actor=built.secretariat)
     ballot = ballots.open_ballot(opened, utcnow() + timedelta(days=2), actor=built.secretariat)
     db.session.commit()
     axe = Axe()

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from danvankheo.auth.models import Role
-from danvankheo.awards import ballots, services
+from danvankheo.awards import ballots, proposals
 from danvankheo.awards.models import AwardForm, Ballot, BallotState
 from danvankheo.core.timeutil import to_local
 from danvankheo.extensions import db
@@ -34,7 +34,7 @@ def test_the_council_votes_secretly_and_the_minutes_carry_the_result(page, tmp_p
     db.session.add(PanelMember(round_id=built.round.id, user_id=second.id))
     built.evaluators[0].login = "giamkhao1"
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
-    proposal = services.create_proposal(built.round, [built.models["justice"].id, built.models["commune"].id],
+    proposal = proposals.create_proposal(built.round, [built.models["justice"].id, built.models["commune"].id],
                                         form, actor=secretariat)
     db.session.commit()
     first_line, second_line = ballots.candidates(proposal)

@@ -12,12 +12,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from danvankheo.auth.models import Role, User
+from danvankheo.awards.catalogue import create_award_form
+from danvankheo.awards.decisions import approve_proposal
 from danvankheo.awards.models import AwardLevel
-from danvankheo.awards.services import (
+from danvankheo.awards.proposals import (
     LineChange,
     ProposalDetails,
-    approve_proposal,
-    create_award_form,
     create_proposal,
     submit_proposal,
     update_proposal,

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from danvankheo.auth.models import Role
-from danvankheo.awards import services
+from danvankheo.awards import proposals
 from danvankheo.awards.models import AwardForm
 from danvankheo.extensions import db
 from tests.awards.builders import build_finalised_round
@@ -28,9 +28,9 @@ def test_secretariat_records_the_meeting_and_downloads_the_documents(page, tmp_p
     built = build_finalised_round(secretariat=secretariat)
     built.round.finalised_at = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
-    proposal = services.create_proposal(built.round, [built.models["justice"].id, built.models["commune"].id],
+    proposal = proposals.create_proposal(built.round, [built.models["justice"].id, built.models["commune"].id],
                                         form, actor=secretariat)
-    services.add_line(proposal, built.models["justice"], None, form, actor=secretariat)
+    proposals.add_line(proposal, built.models["justice"], None, form, actor=secretariat)
     db.session.commit()
 
     browser_login(page, "noivu", PASSWORD)

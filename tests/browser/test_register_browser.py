@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from danvankheo.awards import services as awards
+from danvankheo.awards import proposals
 from danvankheo.extensions import db
 from tests.browser.conftest import SCREENSHOTS, browser_login, screenshot
 from tests.browser.test_accessibility_browser import _blocking
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 def test_an_outside_award_entered_for_a_unit_shows_on_the_proposal_page(page, chromium, live_server):
     world = build_register()
     school = world.commune.units["school"]
-    draft = awards.create_proposal(world.commune_round, [world.commune.models["school"].id], form(COMMUNE_FORM),
+    draft = proposals.create_proposal(world.commune_round, [world.commune.models["school"].id], form(COMMUNE_FORM),
                                    actor=world.commune.secretariat, title="Đề nghị khen thưởng bổ sung 2026")
     db.session.commit()
     axe = Axe()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import Role
-from danvankheo.awards import services as awards
+from danvankheo.awards import decisions, proposals
 from danvankheo.awards.models import AwardForm
 from danvankheo.certificates import fonts, services
 from danvankheo.certificates.layouts import default_layout
@@ -31,7 +31,7 @@ from tests.render import pages
 def world(app):
     built = build_finalised_round()
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
-    proposal = awards.create_proposal(built.round, [built.models["justice"].id], form, actor=built.secretariat)
+    proposal = proposals.create_proposal(built.round, [built.models["justice"].id], form, actor=built.secretariat)
     db.session.commit()
     built.proposal, built.form = proposal, form
     return built
@@ -39,11 +39,11 @@ def world(app):
 
 def _approve(world) -> None:
     proposal = world.proposal
-    details = awards.ProposalDetails(title="Đề nghị", submission_number="5/TTr-SNV", submission_date=date(2026, 11, 1),
+    details = proposals.ProposalDetails(title="Đề nghị", submission_number="5/TTr-SNV", submission_date=date(2026, 11, 1),
                                      signer_name="Nguyễn Văn An", signer_title="Giám đốc", signer_authority="")
-    awards.update_proposal(proposal, details, [], expected_version=None, actor=world.secretariat)
-    awards.submit_proposal(proposal, actor=world.secretariat)
-    awards.approve_proposal(proposal, "77/QĐ-UBND", date(2026, 12, 1), actor=world.secretariat)
+    proposals.update_proposal(proposal, details, [], expected_version=None, actor=world.secretariat)
+    proposals.submit_proposal(proposal, actor=world.secretariat)
+    decisions.approve_proposal(proposal, "77/QĐ-UBND", date(2026, 12, 1), actor=world.secretariat)
     db.session.commit()
 
 
@@ -243,7 +243,7 @@ def test_a_field_left_unprinted_is_not_on_the_page(world, app, client, login_as)
 def test_a_revoked_award_gets_no_certificate(world, app, client, login_as):
     _approve(world)
     line = world.proposal.lines[0]
-    awards.revoke_award(line, "Hồ sơ không đúng sự thật.", actor=world.secretariat)
+    decisions.revoke_award(line, "Hồ sơ không đúng sự thật.", actor=world.secretariat)
     db.session.commit()
     login_as(world.secretariat)
     response = client.get(f"/khen-thuong/de-nghi/{world.proposal.id}/in-phoi/dong-{line.id}.pdf",

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import Role
-from danvankheo.awards import services as awards
+from danvankheo.awards import proposals
 from danvankheo.awards.models import AwardForm
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
@@ -84,16 +84,16 @@ def _assert_official_header(ws, last_col: str) -> int:
 
 def _approved_style_proposal(finalised):
     provincial = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
-    proposal = awards.create_proposal(finalised.round, awards.excellent_initiative_ids(finalised.round), provincial)
+    proposal = proposals.create_proposal(finalised.round, proposals.excellent_initiative_ids(finalised.round), provincial)
     justice = finalised.models["justice"]
-    member_line = awards.add_line(proposal, justice, f"member:{justice.members[1].id}", provincial)
-    details = awards.ProposalDetails(
+    member_line = proposals.add_line(proposal, justice, f"member:{justice.members[1].id}", provincial)
+    details = proposals.ProposalDetails(
         title="Đề nghị khen thưởng phong trào thi đua “Dân vận khéo” năm 2026", submission_number="125",
         submission_date=date(2026, 10, 5), signer_name="Nguyễn Văn An", signer_title="Phó Giám đốc",
         signer_authority="KT. Giám đốc")
-    changes = [awards.LineChange(l.id, l.recipient_key, l.award_form_id, l.achievement_summary,
+    changes = [proposals.LineChange(l.id, l.recipient_key, l.award_form_id, l.achievement_summary,
                                  "+ Đề nghị ưu tiên" if l.id == member_line.id else "") for l in proposal.lines]
-    awards.update_proposal(proposal, details, changes, expected_version=proposal.version)
+    proposals.update_proposal(proposal, details, changes, expected_version=proposal.version)
     db.session.commit()
     return proposal
 
@@ -151,7 +151,7 @@ def test_proposal_list_in_the_official_layout(client, login_as, finalised):
 
 def test_proposal_without_number_leaves_room_to_write_it(client, login_as, finalised):
     provincial = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
-    proposal = awards.create_proposal(finalised.round, [finalised.models["commune"].id], provincial)
+    proposal = proposals.create_proposal(finalised.round, [finalised.models["commune"].id], provincial)
     db.session.commit()
     login_as(Role.OBSERVER)
     ws = _workbook(client.get(f"/xuat-excel/de-nghi/{proposal.id}")).active

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from danvankheo.auth.models import Role
-from danvankheo.awards import services as awards
+from danvankheo.awards import proposals
 from danvankheo.awards.models import AwardForm
 from danvankheo.exports import documents
 from danvankheo.exports.xlsx import workbook_bytes
@@ -89,15 +89,15 @@ def _realistic_data():
         )
         model.submitted_at = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
     provincial = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
-    proposal = awards.create_proposal(built.round, awards.excellent_initiative_ids(built.round), provincial)
-    awards.add_line(proposal, justice, f"member:{justice.members[1].id}", provincial)
-    details = awards.ProposalDetails(
+    proposal = proposals.create_proposal(built.round, proposals.excellent_initiative_ids(built.round), provincial)
+    proposals.add_line(proposal, justice, f"member:{justice.members[1].id}", provincial)
+    details = proposals.ProposalDetails(
         title="Đề nghị khen thưởng phong trào thi đua “Dân vận khéo” năm 2026", submission_number="125",
         submission_date=date(2026, 10, 5), signer_name="Nguyễn Văn An", signer_title="Phó Giám đốc",
         signer_authority="KT. Giám đốc")
-    changes = [awards.LineChange(line.id, line.recipient_key, line.award_form_id, LONG_SUMMARY, "")
+    changes = [proposals.LineChange(line.id, line.recipient_key, line.award_form_id, LONG_SUMMARY, "")
                for line in proposal.lines]
-    awards.update_proposal(proposal, details, changes, expected_version=proposal.version)
+    proposals.update_proposal(proposal, details, changes, expected_version=proposal.version)
     db.session.commit()
     return built, proposal
 

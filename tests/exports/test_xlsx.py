@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from danvankheo.exports.cells import needs_neutralising
 from danvankheo.exports.xlsx import (
     Column,
     DocumentHeader,
@@ -18,7 +19,6 @@ from danvankheo.exports.xlsx import (
     Span,
     ascii_filename,
     content_disposition,
-    needs_neutralising,
     workbook_bytes,
     write_workbook,
 )

@@ -65,8 +65,7 @@ def test_satisfaction_per_model_unit_and_organiser(app):
 
 
 def test_achievement_report_carries_the_people_voice(app):
-    from danvankheo.awards import documents
-    from danvankheo.awards import services as awards
+    from danvankheo.awards import documents, proposals
     from tests.awards.builders import build_finalised_round
 
     built = build_finalised_round()
@@ -82,7 +81,7 @@ def test_achievement_report_carries_the_people_voice(app):
     from danvankheo.awards.models import AwardForm
 
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))
-    proposal = awards.create_proposal(built.round, [model.id], form)
+    proposal = proposals.create_proposal(built.round, [model.id], form)
     db.session.flush()
     line = next(line for line in proposal.lines if line.initiative_id == model.id)
     context = documents.report_context(line, documents.Settings.for_proposal(proposal, app.config))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from danvankheo.awards.catalogue import seed_default_award_forms
 from danvankheo.awards.models import (
     AwardForm,
     AwardRevocation,
@@ -14,7 +15,6 @@ from danvankheo.awards.models import (
     ProposalState,
     RecipientType,
 )
-from danvankheo.awards.services import seed_default_award_forms
 from danvankheo.extensions import db
 from danvankheo.organisers import nominations
 from danvankheo.organisers.models import NominationState, OrganiserLevel

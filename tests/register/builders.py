@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from danvankheo.awards import services as awards
+from danvankheo.awards import decisions, proposals
 from danvankheo.awards.models import AwardForm, AwardLevel, Proposal, RecipientType
 from danvankheo.extensions import db
 from danvankheo.register import services
@@ -24,19 +24,19 @@ def approve(level: Level, round_, models: list[Initiative], form_name: str, numb
             signer: tuple[str, str, str] = ("Phạm Văn Hùng", "Chủ tịch", "")) -> Proposal:
     """A proposal of `models` (collective lines, plus the named members), submitted and approved."""
     award_form = form(form_name)
-    proposal = awards.create_proposal(round_, [m.id for m in models], award_form, actor=level.secretariat,
+    proposal = proposals.create_proposal(round_, [m.id for m in models], award_form, actor=level.secretariat,
                                       title=title)
     for initiative, name in members:
-        key = next(r.key for r in awards.recipients_for(initiative) if r.name == name)
-        awards.add_line(proposal, initiative, key, award_form, actor=level.secretariat)
-    details = awards.ProposalDetails(title=title, submission_number=f"T{number}", submission_date=day,
+        key = next(r.key for r in proposals.recipients_for(initiative) if r.name == name)
+        proposals.add_line(proposal, initiative, key, award_form, actor=level.secretariat)
+    details = proposals.ProposalDetails(title=title, submission_number=f"T{number}", submission_date=day,
                                      signer_name=signer[0], signer_title=signer[1], signer_authority=signer[2])
-    changes = [awards.LineChange(line.id, line.recipient_key, line.award_form_id,
+    changes = [proposals.LineChange(line.id, line.recipient_key, line.award_form_id,
                                  line.achievement_summary or "Có thành tích xuất sắc.", line.note)
                for line in proposal.lines]
-    awards.update_proposal(proposal, details, changes, expected_version=proposal.version, actor=level.secretariat)
-    awards.submit_proposal(proposal, actor=level.secretariat)
-    awards.approve_proposal(proposal, number, day, actor=level.secretariat)
+    proposals.update_proposal(proposal, details, changes, expected_version=proposal.version, actor=level.secretariat)
+    proposals.submit_proposal(proposal, actor=level.secretariat)
+    decisions.approve_proposal(proposal, number, day, actor=level.secretariat)
     db.session.flush()
     return proposal
 
@@ -65,7 +65,7 @@ def build_register() -> TwoLevels:
                                    date(2026, 3, 2), title="Khen thưởng Dân vận khéo xã Gia Viễn 2026",
                                    signer=("Nguyễn Văn Tâm", "Phó Chủ tịch", "KT. Chủ tịch"))
     # A second proposal on a model already awarded needs a reason: none of these repeats.
-    awards.revoke_award(world.commune_second.lines[0], "Phát hiện kê khai không đúng thành tích.",
+    decisions.revoke_award(world.commune_second.lines[0], "Phát hiện kê khai không đúng thành tích.",
                         decision_number="9/QĐ-UBND", decision_date=date(2026, 4, 1), actor=world.commune.secretariat)
     world.province_decision = approve(world.province, world.province_round, [world.province.models["justice"]],
                                       PROVINCE_FORM, "2150/QĐ-UBND", date(2026, 11, 2),

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.awards import services as awards
+from danvankheo.awards import errors, proposals
 from danvankheo.awards.models import AwardLevel, RecipientType
 from danvankheo.core.errors import DomainError
 from danvankheo.core.timeutil import local_today
@@ -214,12 +214,12 @@ def test_the_repeat_award_check_counts_an_outside_award_for_the_same_model(world
     outside(world.commune, world.commune.units["school"], number="85/QĐ-BDVTU", body="Ban Dân vận Tỉnh ủy",
             form_name="Giấy khen của Trưởng Ban Dân vận Tỉnh ủy", initiative=school_model)
     # The app's own award of this model was revoked: only the outside award stands in the way.
-    with pytest.raises(awards.RepeatedAwardError) as refusal:
-        awards.create_proposal(world.commune_round, [school_model.id], form(COMMUNE_FORM),
+    with pytest.raises(errors.RepeatedAwardError) as refusal:
+        proposals.create_proposal(world.commune_round, [school_model.id], form(COMMUNE_FORM),
                                actor=world.commune.secretariat)
     assert "85/QĐ-BDVTU của Ban Dân vận Tỉnh ủy" in str(refusal.value)
     assert [(e.line, e.issuing_body) for e in refusal.value.earlier] == [(None, "Ban Dân vận Tỉnh ủy")]
-    proposal = awards.create_proposal(world.commune_round, [school_model.id], form(COMMUNE_FORM),
+    proposal = proposals.create_proposal(world.commune_round, [school_model.id], form(COMMUNE_FORM),
                                       actor=world.commune.secretariat, repeat_reason="Năm 2026 có kết quả mới.")
     assert proposal.lines
 

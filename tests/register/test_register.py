@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import Role
-from danvankheo.awards import services as awards
+from danvankheo.awards import decisions, proposals
 from danvankheo.awards.models import AwardLevel, Proposal, ProposalState
 from danvankheo.extensions import db
 from danvankheo.register.book import RegisterFilters, register_lines
@@ -112,12 +112,12 @@ def test_staff_cannot_open_the_register(client, login_as, world):
 def test_a_decision_number_already_used_by_the_organiser_is_refused(client, login_as, world):
     level, round_ = world.province, world.province_round
     other = level.models["justice"]
-    proposal = awards.create_proposal(round_, [other.id], form(PROVINCE_FORM), actor=level.secretariat,
+    proposal = proposals.create_proposal(round_, [other.id], form(PROVINCE_FORM), actor=level.secretariat,
                                       repeat_reason="Mô hình có kết quả mới năm 2026.")
-    awards.update_proposal(proposal, awards.ProposalDetails("Đợt 2", "T2", date(2026, 11, 5), "A", "Chủ tịch", ""),
-                           [awards.LineChange(li.id, li.recipient_key, li.award_form_id, "Thành tích.", "")
+    proposals.update_proposal(proposal, proposals.ProposalDetails("Đợt 2", "T2", date(2026, 11, 5), "A", "Chủ tịch", ""),
+                           [proposals.LineChange(li.id, li.recipient_key, li.award_form_id, "Thành tích.", "")
                             for li in proposal.lines], expected_version=proposal.version)
-    awards.submit_proposal(proposal)
+    proposals.submit_proposal(proposal)
     db.session.commit()
     login_as(level.secretariat)
     response = client.post(f"/khen-thuong/de-nghi/{proposal.id}/quyet-dinh", data={
@@ -137,13 +137,13 @@ def test_a_decision_number_already_used_by_the_organiser_is_refused(client, logi
 def test_another_organiser_may_use_the_same_number(world):
     # The commune's "12/QĐ-UBND" does not stop the province from numbering its own decision 12.
     level, round_ = world.province, world.province_round
-    proposal = awards.create_proposal(round_, [level.models["justice"].id], form(PROVINCE_FORM),
+    proposal = proposals.create_proposal(round_, [level.models["justice"].id], form(PROVINCE_FORM),
                                       actor=level.secretariat, repeat_reason="Mô hình có kết quả mới năm 2026.")
-    awards.update_proposal(proposal, awards.ProposalDetails("Đợt 2", "T2", date(2026, 11, 5), "A", "Chủ tịch", ""),
-                           [awards.LineChange(li.id, li.recipient_key, li.award_form_id, "Thành tích.", "")
+    proposals.update_proposal(proposal, proposals.ProposalDetails("Đợt 2", "T2", date(2026, 11, 5), "A", "Chủ tịch", ""),
+                           [proposals.LineChange(li.id, li.recipient_key, li.award_form_id, "Thành tích.", "")
                             for li in proposal.lines], expected_version=proposal.version)
-    awards.submit_proposal(proposal)
-    awards.approve_proposal(proposal, "12/QĐ-UBND", date(2026, 11, 6))
+    proposals.submit_proposal(proposal)
+    decisions.approve_proposal(proposal, "12/QĐ-UBND", date(2026, 11, 6))
     assert proposal.state is ProposalState.APPROVED
 
 

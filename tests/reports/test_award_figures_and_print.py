@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from danvankheo.auth.models import Role
-from danvankheo.awards import services as awards
+from danvankheo.awards import decisions
+from danvankheo.awards import proposals as award_proposals
 from danvankheo.awards.models import AwardForm
 from danvankheo.extensions import db
 from danvankheo.reports.periodic import Period, build_periodic_report
@@ -28,14 +29,14 @@ def _form(name: str) -> AwardForm:
 
 
 def _submitted(round_, ids, form, *, on: datetime):
-    proposal = awards.create_proposal(round_, ids, form)
-    details = awards.ProposalDetails(title="Đề nghị khen thưởng năm 2026", submission_number="125/TTr-SNV",
+    proposal = award_proposals.create_proposal(round_, ids, form)
+    details = award_proposals.ProposalDetails(title="Đề nghị khen thưởng năm 2026", submission_number="125/TTr-SNV",
                                      submission_date=on.date(), signer_name="Nguyễn Văn An",
                                      signer_title="Phó Giám đốc", signer_authority="KT. Giám đốc")
-    changes = [awards.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
+    changes = [award_proposals.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
                for line in proposal.lines]
-    awards.update_proposal(proposal, details, changes, expected_version=proposal.version)
-    awards.submit_proposal(proposal)
+    award_proposals.update_proposal(proposal, details, changes, expected_version=proposal.version)
+    award_proposals.submit_proposal(proposal)
     proposal.submitted_at = on
     db.session.flush()
     return proposal
@@ -49,8 +50,8 @@ def proposals(app):
     round_ = built.round
     approved = _submitted(round_, [built.models["justice"].id, built.models["injection"].id], _form(PROVINCIAL),
                           on=datetime(2026, 10, 20, 3, tzinfo=UTC))
-    awards.approve_proposal(approved, "2150/QĐ-UBND", date(2026, 11, 2))
-    awards.revoke_award(approved.lines[1], "Hồ sơ không đúng sự thật.")
+    decisions.approve_proposal(approved, "2150/QĐ-UBND", date(2026, 11, 2))
+    decisions.revoke_award(approved.lines[1], "Hồ sơ không đúng sự thật.")
     _submitted(round_, [built.models["commune"].id], _form(SECOND_FORM), on=datetime(2026, 12, 1, 3, tzinfo=UTC))
     db.session.commit()
     return built

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from danvankheo.auth.models import Role
-from danvankheo.awards import services as awards
+from danvankheo.awards import decisions
 from danvankheo.extensions import db
 from danvankheo.registry.models import Field, Status, Transition
 from danvankheo.reports.periodic import Period, build_periodic_report
@@ -71,7 +71,7 @@ def test_proposals_count_by_the_date_of_their_to_trinh(app):
     built = build_finalised_round()
     proposal = _submitted(built.round, [built.models["justice"].id], _form(PROVINCIAL), on=at(2026, 10, 5))
     proposal.submission_date = date(2025, 12, 5)  # the Tờ trình's date; the record was sent later
-    awards.approve_proposal(proposal, "2150/QĐ-UBND", date(2025, 12, 20))
+    decisions.approve_proposal(proposal, "2150/QĐ-UBND", date(2025, 12, 20))
     db.session.commit()
     a2025 = build_periodic_report(YEAR_2025).awards
     assert (a2025.proposals_submitted, a2025.lines_proposed, a2025.proposals_approved) == (1, 1, 1)

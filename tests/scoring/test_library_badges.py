@@ -7,14 +7,13 @@ from datetime import date
 
 from sqlalchemy import select
 
+from danvankheo.awards.catalogue import create_award_form
+from danvankheo.awards.decisions import approve_proposal, revoke_award
 from danvankheo.awards.models import AwardLevel
-from danvankheo.awards.services import (
+from danvankheo.awards.proposals import (
     LineChange,
     ProposalDetails,
-    approve_proposal,
-    create_award_form,
     create_proposal,
-    revoke_award,
     submit_proposal,
     update_proposal,
 )

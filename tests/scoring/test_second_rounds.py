@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from danvankheo.audit.models import AuditEvent
+from danvankheo.awards.catalogue import create_award_form
 from danvankheo.awards.models import AwardLevel
-from danvankheo.awards.services import create_award_form, create_proposal
+from danvankheo.awards.proposals import create_proposal
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
 from danvankheo.scoring import services

@@ -58,7 +58,7 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
     The world belongs to the default organiser unless it is built inside another one
     (`tests.factories.inside_organiser`); `organiser_id` then names that organiser, whose
     2027 deadline the world sets."""
-    from danvankheo.awards import services as awards
+    from danvankheo.awards import catalogue, decisions, proposals
     from danvankheo.evidence.services import attach
     from danvankheo.notifications.services import notify
     from danvankheo.registry.deadlines import grant_extension, set_year_settings
@@ -154,25 +154,25 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
 
     # Awards from the 2026 round: a draft proposal and an approved one.
     # The first form of the catalogue that the round's organiser may propose (its level).
-    form = awards.award_forms_for(finalised.round.organiser)[0]
-    excellent = awards.excellent_initiative_ids(finalised.round)
-    approved = awards.create_proposal(finalised.round, excellent[:1], form, actor=secretariat,
+    form = catalogue.award_forms_for(finalised.round.organiser)[0]
+    excellent = proposals.excellent_initiative_ids(finalised.round)
+    approved = proposals.create_proposal(finalised.round, excellent[:1], form, actor=secretariat,
                                       title=_text("Danh sách đã khen", payload))
     approved.submission_number, approved.submission_date = "125/TTr-SNV", date(2026, 10, 20)
     approved.signer_name, approved.signer_title = _text("Nguyễn Văn An", payload), "Phó Giám đốc"
     for line in approved.lines:
         line.achievement_summary = _text("Thành tích", payload)
     db.session.flush()
-    awards.submit_proposal(approved, actor=secretariat)
-    awards.approve_proposal(approved, "2150/QĐ-UBND", date(2026, 11, 2), actor=secretariat)
-    proposal = awards.create_proposal(finalised.round, excellent[1:] or excellent[:1], form, actor=secretariat,
+    proposals.submit_proposal(approved, actor=secretariat)
+    decisions.approve_proposal(approved, "2150/QĐ-UBND", date(2026, 11, 2), actor=secretariat)
+    proposal = proposals.create_proposal(finalised.round, excellent[1:] or excellent[:1], form, actor=secretariat,
                                       title=_text("Danh sách đề nghị", payload))
     for line in proposal.lines:
         line.achievement_summary = _text("Thành tích", payload)
     # A list the council is voting on: its members are the 2026 panel, none of the actors.
     from danvankheo.awards import ballots
 
-    voted = awards.create_proposal(finalised.round, excellent[1:] or excellent[:1], form, actor=secretariat,
+    voted = proposals.create_proposal(finalised.round, excellent[1:] or excellent[:1], form, actor=secretariat,
                                    title=_text("Danh sách đang bỏ phiếu", payload))
     ballot = ballots.open_ballot(voted, utcnow() + timedelta(days=3), actor=secretariat)
 

@@ -8,8 +8,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from danvankheo.awards import documents
-from danvankheo.awards import services as awards
+from danvankheo.awards import documents, proposals
 from danvankheo.awards.models import AwardForm
 from danvankheo.extensions import db
 from danvankheo.supervision.models import Stance
@@ -40,7 +39,7 @@ def test_the_achievement_report_names_the_opinions(sv, app):
     _opinions(sv)
     round_ = run_round(sv.levels.province, name="Đợt tỉnh 2026")
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == PROVINCE_FORM))
-    proposal = awards.create_proposal(round_, [sv.accepted.id], form, actor=sv.levels.province.secretariat)
+    proposal = proposals.create_proposal(round_, [sv.accepted.id], form, actor=sv.levels.province.secretariat)
     db.session.flush()
     line = proposal.lines[0]
     context = documents.report_context(line, documents.Settings.for_proposal(proposal, app.config))

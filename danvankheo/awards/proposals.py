@@ -1,8 +1,9 @@
-"""Operations on award forms, proposals, their lines and revocations.
+"""Building and editing proposals (danh sách đề nghị khen thưởng): lines drafted from a
+finalised round, edited on the proposal page, then submitted, returned or deleted. The
+decision on a submitted proposal is in `decisions`.
 
 Services flush and never commit: the request commits once. Every refusal raises an
-`AwardError` whose Vietnamese message is shown to the user as is. Every change is
-recorded in the audit trail next to the change itself.
+`AwardError`; every change is recorded in the audit trail next to the change itself.
 """
 
 from __future__ import annotations
@@ -12,36 +13,22 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app, has_request_context, url_for
-from sqlalchemy import func, or_, select
+from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..audit.services import record
-from ..auth.models import Role, User, UserRole
-from ..core.formatting import format_day, format_number, format_score
+from ..audit.services import diff, record
+from ..core.formatting import format_number, format_score
 from ..core.types import utcnow
 from ..extensions import db
-from ..notifications.services import notify
 from ..registry.models import Initiative
 from ..scoring.models import Grade, Round, RoundState
 from ..scoring.ranking import RankingRow, ranking_for
-from ..units.models import Unit
 from . import repeat_awards
-from .models import (
-    DEFAULT_AWARD_FORMS,
-    AwardForm,
-    AwardLevel,
-    AwardRevocation,
-    Proposal,
-    ProposalLine,
-    ProposalState,
-    RecipientType,
-)
+from .catalogue import award_forms
+from .errors import AwardError, StaleProposal
+from .models import AwardForm, Proposal, ProposalLine, ProposalState, RecipientType
 
-STALE_MESSAGE = (
-    "Danh sách đề nghị vừa được người khác sửa sau khi bạn mở trang. Thay đổi của bạn chưa được lưu: "
-    "vui lòng tải lại trang để xem bản mới nhất rồi sửa lại."
-)
 MAX_SUMMARY = 4000
 # How the audit trail names the Tờ trình fields.
 DETAIL_LABELS = {
@@ -56,112 +43,6 @@ DETAIL_LABELS = {
 
 def _plain_text(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-class AwardError(ValueError):
-    """A refused operation; the message is shown to the user."""
-
-
-class RepeatedAwardError(AwardError):
-    """A model already awarded was proposed without a reason; `earlier` lists the awards."""
-
-    def __init__(self, message: str, earlier: list) -> None:
-        super().__init__(message)
-        self.earlier = earlier
-
-
-def _check_repeats(initiative_ids: Sequence[int], reason: str | None) -> str | None:
-    try:
-        return repeat_awards.check(initiative_ids, reason)
-    except repeat_awards.RepeatedAward as error:
-        raise RepeatedAwardError(str(error), error.earlier) from None
-
-
-class StaleProposal(AwardError):
-    def __init__(self) -> None:
-        super().__init__(STALE_MESSAGE)
-
-
-def _link(endpoint: str, **values) -> str:
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
-
-
-# --- Award forms (hình thức khen thưởng) ----------------------------------------------------
-
-
-def seed_default_award_forms() -> int:
-    """Add the default catalogue entries that are missing; the number added."""
-    existing = set(db.session.scalars(select(AwardForm.name)))
-    added = 0
-    for position, (name, authority, level) in enumerate(DEFAULT_AWARD_FORMS, start=1):
-        if name not in existing:
-            db.session.add(AwardForm(name=name, issuing_authority=authority, level=level, position=position * 10))
-            added += 1
-    db.session.flush()
-    return added
-
-
-def award_forms(*, active_only: bool = False) -> list[AwardForm]:
-    query = select(AwardForm).order_by(AwardForm.position, AwardForm.name)
-    if active_only:
-        query = query.where(AwardForm.is_active.is_(True))
-    return list(db.session.scalars(query))
-
-
-def award_forms_for(organiser, *, active_only: bool = False) -> list[AwardForm]:
-    """The forms an organiser proposes: those of its level (Giấy khen của Chủ tịch UBND xã
-    at commune level, Bằng khen của Chủ tịch UBND tỉnh at province level). No organiser:
-    every form."""
-    forms = award_forms(active_only=active_only)
-    if organiser is None:
-        return forms
-    return [form for form in forms if form.fits_level(organiser.level)]
-
-
-def _check_award_form_name(name: str, exclude_id: int | None = None) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise AwardError("Vui lòng nhập tên hình thức khen thưởng.")
-    query = select(func.count()).where(func.lower(AwardForm.name) == name.lower())
-    if exclude_id is not None:
-        query = query.where(AwardForm.id != exclude_id)
-    if db.session.scalar(query):
-        raise AwardError(f"Hình thức “{name}” đã có trong danh mục.")
-    return name
-
-
-def create_award_form(*, name: str, issuing_authority: str, level: AwardLevel, position: int = 0,
-                      is_thematic: bool = False, actor=None) -> AwardForm:
-    name = _check_award_form_name(name)
-    form = AwardForm(name=name, issuing_authority=issuing_authority.strip(), level=level, position=position,
-                     is_thematic=bool(is_thematic))
-    db.session.add(form)
-    db.session.flush()
-    record("award_form.create", form, actor=actor,
-           changes={"name": [None, name], "level": [None, level], "is_thematic": [None, bool(is_thematic)]})
-    return form
-
-
-def update_award_form(form: AwardForm, *, name: str, issuing_authority: str, level: AwardLevel,
-                      position: int, is_active: bool, is_thematic: bool | None = None, actor=None) -> None:
-    from ..audit.services import diff
-
-    values = {
-        "name": _check_award_form_name(name, exclude_id=form.id),
-        "issuing_authority": issuing_authority.strip(),
-        "level": level,
-        "position": position,
-        "is_active": is_active,
-        "is_thematic": form.is_thematic if is_thematic is None else bool(is_thematic),
-    }
-    changes = diff(form, values)
-    for key, value in values.items():
-        setattr(form, key, value)
-    if changes:
-        record("award_form.update", form, actor=actor, changes=changes)
 
 
 # --- Recipients -----------------------------------------------------------------------------
@@ -254,7 +135,7 @@ def excellent_initiative_ids(round_: Round) -> list[int]:
     return [row.initiative_id for row in ranking_for(round_) if row.grade is Grade.EXCELLENT]
 
 
-def _check_version(proposal: Proposal, expected_version: int | None) -> None:
+def check_version(proposal: Proposal, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != proposal.version:
         raise StaleProposal()
 
@@ -349,7 +230,7 @@ def create_proposal(round_: Round, initiative_ids: Sequence[int], award_form: Aw
         raise AwardError("Có mô hình được chọn không thuộc kết quả của đợt đánh giá này.")
     if not initiative_ids:
         raise AwardError("Vui lòng chọn ít nhất một mô hình.")
-    repeat_reason = _check_repeats(initiative_ids, repeat_reason)
+    repeat_reason = repeat_awards.check(initiative_ids, repeat_reason)
     signer = _organiser_signer(round_)
     proposal = Proposal(
         round=round_,
@@ -392,7 +273,7 @@ def add_line(proposal: Proposal, initiative: Initiative, recipient_key: str | No
     """Add a recipient for a model of the round. Without a key: the first one not yet proposed."""
     _check_editable(proposal)
     _check_candidates_free(proposal)
-    _check_version(proposal, expected_version)
+    check_version(proposal, expected_version)
     award_form = _check_award_form(award_form, proposal.round)
     rows = _ranking_rows(proposal.round)
     if initiative.id not in rows:
@@ -406,7 +287,7 @@ def add_line(proposal: Proposal, initiative: Initiative, recipient_key: str | No
             raise AwardError(f"Mọi tập thể và cá nhân của mô hình “{initiative.name}” đã có trong danh sách.")
     if (initiative.id, recipient.key) in used:
         raise AwardError(f"{recipient.name} đã có trong danh sách đề nghị cho mô hình “{initiative.name}”.")
-    repeat_reason = _check_repeats([initiative.id], repeat_reason)
+    repeat_reason = repeat_awards.check([initiative.id], repeat_reason)
     position = max((line.position for line in proposal.lines), default=0) + 10
     line = _new_line(proposal, initiative, recipient, award_form, rows[initiative.id], position)
     db.session.add(line)
@@ -420,7 +301,7 @@ def add_line(proposal: Proposal, initiative: Initiative, recipient_key: str | No
 def remove_line(proposal: Proposal, line: ProposalLine, *, expected_version: int | None = None,
                 actor=None) -> None:
     _check_editable(proposal)
-    _check_version(proposal, expected_version)
+    check_version(proposal, expected_version)
     _check_candidates_free(proposal, removing=True)
     if line.proposal_id != proposal.id:
         raise AwardError("Dòng này không thuộc danh sách đề nghị.")
@@ -458,7 +339,7 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, lines: Iterabl
                     expected_version: int | None, actor=None) -> None:
     """Save the proposal page: Tờ trình details and every line, refusing a stale page."""
     _check_editable(proposal)
-    _check_version(proposal, expected_version)
+    check_version(proposal, expected_version)
     changes: dict[str, list] = {}
     values = {
         "title": " ".join((details.title or "").split()) or default_title(proposal.round),
@@ -468,8 +349,6 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, lines: Iterabl
         "signer_title": " ".join((details.signer_title or "").split()),
         "signer_authority": " ".join((details.signer_authority or "").split()),
     }
-    from ..audit.services import diff
-
     changes.update({DETAIL_LABELS[k]: v for k, v in diff(proposal, values).items()})
     for key, value in values.items():
         setattr(proposal, key, value)
@@ -563,7 +442,7 @@ def missing_for_submit(proposal: Proposal) -> list[str]:
 def submit_proposal(proposal: Proposal, *, expected_version: int | None = None, actor=None) -> None:
     """draft or returned → submitted: the lines are frozen."""
     _check_editable(proposal)
-    _check_version(proposal, expected_version)
+    check_version(proposal, expected_version)
     if proposal.ballot is not None and not proposal.ballot.is_closed:
         raise AwardError("Hội đồng đang bỏ phiếu trên danh sách này: chờ kết thúc bỏ phiếu rồi mới trình.")
     missing = missing_for_submit(proposal)
@@ -579,12 +458,12 @@ def submit_proposal(proposal: Proposal, *, expected_version: int | None = None, 
 
 def return_proposal(proposal: Proposal, reason: str, *, expected_version: int | None = None, actor=None) -> None:
     """submitted → returned, with the reason, so the list can be corrected and resubmitted."""
-    _check_version(proposal, expected_version)
+    check_version(proposal, expected_version)
     if proposal.state is not ProposalState.SUBMITTED:
         raise AwardError("Chỉ trả lại được danh sách đã trình.")
     reason = (reason or "").strip()
     if not reason:
-        raise AwardError("Vui lòng nhập lý do trả lại.")
+        raise AwardError("Vui lòng nhập lý do trả lại.", field="reason")
     proposal.state = ProposalState.RETURNED
     proposal.return_reason = reason[:4000]
     proposal.decided_at = utcnow()
@@ -592,124 +471,6 @@ def return_proposal(proposal: Proposal, reason: str, *, expected_version: int | 
     record("proposal.return", proposal, actor=actor, label=proposal.title, reason=reason,
            changes={"state": [ProposalState.SUBMITTED.value, ProposalState.RETURNED.value]})
 
-
-def _check_decision_number_free(proposal: Proposal, decision_number: str) -> None:
-    """One number, one decision: an organiser's register (sổ theo dõi khen thưởng) finds a
-    decision by its number. Compared without regard to case or surrounding spaces."""
-    # Compared in Python: SQLite's lower() leaves "Đ" as it is.
-    wanted = " ".join(decision_number.split()).casefold()
-    used = next((other for other in db.session.scalars(
-        select(Proposal)
-        .join(Round, Proposal.round_id == Round.id)
-        .where(Proposal.id != proposal.id, Proposal.state == ProposalState.APPROVED,
-               Round.organiser_id == proposal.round.organiser_id)
-    ) if " ".join((other.decision_number or "").split()).casefold() == wanted), None)
-    if used is not None:
-        raise AwardError(
-            f"Số Quyết định “{decision_number}” đã được dùng cho quyết định khen thưởng khác của cơ quan này "
-            f"(danh sách “{used.title}”, ngày {format_day(used.decision_date)}). Vui lòng kiểm tra lại số Quyết định."
-        )
-
-
-def approve_proposal(proposal: Proposal, decision_number: str, decision_date: date | None, *,
-                     expected_version: int | None = None, actor=None) -> None:
-    """submitted → approved: the Quyết định's number and date are recorded, the awards are
-    granted and the staff of every unit concerned is told."""
-    _check_version(proposal, expected_version)
-    if proposal.state is not ProposalState.SUBMITTED:
-        raise AwardError("Chỉ ghi nhận quyết định khen thưởng cho danh sách đã trình.")
-    decision_number = (decision_number or "").strip()
-    if not decision_number or decision_date is None:
-        raise AwardError("Vui lòng nhập số và ngày của Quyết định khen thưởng.")
-    if proposal.submission_date and decision_date < proposal.submission_date:
-        raise AwardError("Ngày Quyết định không thể trước ngày Tờ trình.")
-    _check_decision_number_free(proposal, decision_number[:60])
-    proposal.state = ProposalState.APPROVED
-    proposal.decision_number = decision_number[:60]
-    proposal.decision_date = decision_date
-    proposal.decided_at = utcnow()
-    db.session.flush()
-    record(
-        "proposal.approve",
-        proposal,
-        actor=actor,
-        label=proposal.title,
-        changes={
-            "state": [ProposalState.SUBMITTED.value, ProposalState.APPROVED.value],
-            "decision_number": [None, proposal.decision_number],
-            "decision_date": [None, decision_date],
-        },
-    )
-    _notify_units(proposal)
-
-
-def _unit_staff(unit_ids: Iterable[int]) -> list[User]:
-    unit_ids = list(set(unit_ids))
-    if not unit_ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.STAFF, User.is_active.is_(True), User.unit_id.in_(unit_ids))
-        )
-    )
-
-
-def _notify_units(proposal: Proposal) -> None:
-    by_unit: dict[int, list[ProposalLine]] = {}
-    for line in proposal.lines:
-        by_unit.setdefault(line.unit_id, []).append(line)
-    for user in _unit_staff(by_unit):
-        lines = by_unit[user.unit_id]
-        names = "; ".join(f"{line.recipient_name} ({line.award_form.name})" for line in lines[:5])
-        more = f" và {len(lines) - 5} khen thưởng khác" if len(lines) > 5 else ""
-        notify(
-            [user],
-            kind="awards.approved",
-            title=f"Đơn vị được khen thưởng theo Quyết định số {proposal.decision_number}",
-            body=f"{names}{more}.",
-            link=_link("awards.unit_history"),
-            dedup_key=f"proposal-approved-{proposal.id}",
-        )
-
-
-def revoke_award(line: ProposalLine, reason: str, *, decision_number: str | None = None,
-                 decision_date: date | None = None, actor=None) -> AwardRevocation:
-    """Hủy bỏ a granted award (Luật Thi đua, khen thưởng, chương VII). Kept forever."""
-    if line.proposal.state is not ProposalState.APPROVED:
-        raise AwardError("Chỉ hủy được khen thưởng đã có quyết định.")
-    if line.revocation is not None:
-        raise AwardError("Khen thưởng này đã bị hủy trước đó.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise AwardError("Vui lòng nhập lý do hủy khen thưởng.")
-    revocation = AwardRevocation(
-        line=line,
-        reason=reason[:4000],
-        decision_number=(decision_number or "").strip()[:60] or None,
-        decision_date=decision_date,
-        revoked_by_id=getattr(actor, "id", None),
-    )
-    db.session.add(revocation)
-    db.session.flush()
-    record(
-        "award.revoke",
-        line,
-        actor=actor,
-        reason=reason,
-        label=f"{line.recipient_name} — {line.award_form.name}",
-        changes={"Đã hủy": ["Không", "Có"], "decision_number": [None, revocation.decision_number]},
-    )
-    notify(
-        _unit_staff([line.unit_id]),
-        kind="awards.revoked",
-        title=f"Hủy khen thưởng: {line.recipient_name} ({line.award_form.name})",
-        body=reason[:500],
-        link=_link("awards.unit_history"),
-        dedup_key=f"award-revoked-{line.id}",
-    )
-    return revocation
 
 
 def delete_proposal(proposal: Proposal, *, actor=None) -> None:
@@ -721,37 +482,3 @@ def delete_proposal(proposal: Proposal, *, actor=None) -> None:
            changes={"Số dòng": [len(proposal.lines), None]})
     db.session.delete(proposal)
     db.session.flush()
-
-
-# --- History ----------------------------------------------------------------------------------
-
-
-def _granted_lines():
-    return (
-        select(ProposalLine)
-        .join(Proposal, ProposalLine.proposal_id == Proposal.id)
-        .where(Proposal.state == ProposalState.APPROVED)
-        .options(
-            selectinload(ProposalLine.proposal),
-            selectinload(ProposalLine.award_form),
-            selectinload(ProposalLine.revocation),
-        )
-        .order_by(Proposal.decision_date.desc(), Proposal.id.desc(), ProposalLine.position, ProposalLine.id)
-    )
-
-
-def awards_for_initiative(initiative: Initiative) -> list[ProposalLine]:
-    """Awards granted for a model (collective and individual), revoked ones included."""
-    return list(db.session.scalars(_granted_lines().where(ProposalLine.initiative_id == initiative.id)))
-
-
-def awards_for_unit(unit: Unit) -> list[ProposalLine]:
-    """Awards granted to a unit or to people of its models, revoked ones included."""
-    return list(
-        db.session.scalars(
-            _granted_lines().where(
-                or_(ProposalLine.unit_id == unit.id,
-                    ProposalLine.initiative_id.in_(select(Initiative.id).where(Initiative.unit_id == unit.id)))
-            )
-        )
-    )
