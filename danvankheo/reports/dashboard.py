@@ -22,7 +22,8 @@ from ..registry.compliance_summary import ComplianceSummary, compliance_summary_
 from ..registry.deadlines import ComplianceRow, ComplianceTotals
 from ..registry.models import Field, Initiative, InitiativeTally, Status
 from ..registry.permissions import counted_clause, visible_clause
-from ..scoring.models import Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
+from ..scoring.models import Grade, Round, RoundState
+from ..scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 from ..units.models import Unit, UnitKind
 
 # The order of the states on the dashboard, as a model moves through them.

@@ -10,7 +10,8 @@ from ..extensions import db
 from ..home.panels import register_panel
 from ..registry.deadlines import days_left, deadline_for, unit_has_submitted
 from ..registry.models import SUBMITTED_STATUSES, Initiative, Status
-from ..scoring.models import Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
+from ..scoring.models import Grade, Round, RoundState
+from ..scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 
 YEARS_SHOWN = 5
 

@@ -27,16 +27,8 @@ from ..extensions import db
 from ..registry.models import Field, Initiative
 from ..units.models import Unit, UnitKind
 from . import adjustment, aggregation
-from .models import (
-    TOTAL,
-    AggregationMethod,
-    Grade,
-    RankingSnapshot,
-    RankingSnapshotRow,
-    Round,
-    RoundEntry,
-    RoundState,
-)
+from .models import TOTAL, AggregationMethod, Grade, Round, RoundEntry, RoundState
+from .snapshots import RankingSnapshot, RankingSnapshotRow
 
 GRADES = {grade.value: grade for grade in Grade}
 FLAG_DISAGREEMENT = "disagreement"

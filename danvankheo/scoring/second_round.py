@@ -15,7 +15,8 @@ from sqlalchemy import func, or_, select
 
 from ..extensions import db
 from ..registry.models import Initiative
-from .models import GRADE_LABELS, Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundEntry, RoundState
+from .models import GRADE_LABELS, Grade, Round, RoundEntry, RoundState
+from .snapshots import RankingSnapshot, RankingSnapshotRow
 
 
 @dataclass(frozen=True)
@@ -122,13 +123,15 @@ def needing_reason(standings: dict[int, list[Standing]]) -> dict[int, list[Stand
     return {i: places for i, places in standings.items() if any(s.needs_reason for s in places)}
 
 
-def _grade_label(value: str) -> str:
-    try:
-        return GRADE_LABELS[Grade(value)]
-    except ValueError:
-        return value
 
 
 def describe(standings: list[Standing]) -> str:
     """One line for the audit trail: "Đợt 1 năm 2026: đã công bố kết quả: xếp hạng 2; …"."""
     return "; ".join(f"{s.round_name}: {s.text}" for s in standings)
+
+
+def _grade_label(value: str) -> str:
+    try:
+        return GRADE_LABELS[Grade(value)]
+    except ValueError:
+        return value

@@ -16,7 +16,8 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..registry.models import Field, Initiative, Status
-from ..scoring.models import GRADE_LABELS, Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
+from ..scoring.models import GRADE_LABELS, Grade, Round, RoundState
+from ..scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 
 # ?sap_xep=… → label. The first is the default.
 SORTS = {

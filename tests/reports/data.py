@@ -14,7 +14,8 @@ from danvankheo.evidence.services import attach
 from danvankheo.extensions import db
 from danvankheo.registry.models import Field, Initiative, Status
 from danvankheo.registry.workflow import transition
-from danvankheo.scoring.models import RankingSnapshot, RankingSnapshotRow, Round, RoundState
+from danvankheo.scoring.models import Round, RoundState
+from danvankheo.scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 from danvankheo.units.models import Unit, UnitKind
 from tests import factories
 from tests.evidence.samples import pdf_bytes

@@ -1,0 +1,73 @@
+"""What the scoring feature tells people: evaluators of their assignments, the secretariat of a
+recusal, unit staff of published results; and the links those notifications carry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import select
+
+from ..auth.models import Role, User, UserRole
+from ..extensions import db
+from ..notifications.services import notify
+from ..organisers.services import default_organiser_id
+from ..registry.models import Initiative
+from .models import Round, RoundEntry
+
+
+def page_link(endpoint: str, **values) -> str:
+    """A relative URL, also outside a request (services run from the CLI and tests too)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def secretariat_users(organiser_id: int | None = None) -> list[User]:
+    organiser_id = organiser_id or default_organiser_id()
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.SECRETARIAT, UserRole.organiser_id == organiser_id,
+                   User.is_active.is_(True))
+        )
+    )
+
+
+def notify_assigned(round_: Round, counts: Mapping[int, int]) -> None:
+    if not counts:
+        return
+    users = list(db.session.scalars(select(User).where(User.id.in_(list(counts)), User.is_active.is_(True))))
+    link = page_link("scoring.queue", dot=round_.id)
+    for user in users:
+        notify(
+            [user],
+            kind="scoring.assigned",
+            title=f"Bạn được phân công chấm {counts[user.id]} mô hình — {round_.name}",
+            body="Mở “Chấm điểm” để xem hồ sơ và chấm từng mô hình.",
+            link=link,
+        )
+
+
+def notify_units_of_results(round_: Round) -> None:
+    """Tell the staff of every unit with a model in the round that results are published."""
+    unit_ids = select(Initiative.unit_id).join(RoundEntry, RoundEntry.initiative_id == Initiative.id).where(
+        RoundEntry.round_id == round_.id
+    )
+    staff = list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.STAFF, User.is_active.is_(True), User.unit_id.in_(unit_ids))
+        )
+    )
+    notify(
+        staff,
+        kind="scoring.finalised",
+        title=f"Đã công bố kết quả chấm điểm — {round_.name}",
+        body="Xem điểm, xếp loại và nhận xét của hội đồng cho mô hình của đơn vị.",
+        link=page_link("scoring.results"),
+        dedup_key=f"round-finalised-{round_.id}-{round_.finalised_at.isoformat() if round_.finalised_at else ''}",
+    )
