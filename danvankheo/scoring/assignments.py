@@ -8,12 +8,11 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import and_, delete, func, insert, select
 
 from ..audit.services import record
-from ..auth.models import Role, User, UserRole
+from ..auth.models import Role, User
 from ..core.text import sort_key
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
-from ..organisers.services import default_organiser_id
 from ..registry.models import Initiative
 from ..units.models import Unit
 from . import load_caps, standings
@@ -29,7 +28,7 @@ from .models import (
     Scorecard,
     ScorecardState,
 )
-from .notices import notify_assigned, page_link, secretariat_users
+from .notices import active_holders, notify_assigned, page_link, secretariat_users
 from .rounds import MAX_REASON
 from .scorecards import delete_scorecards
 
@@ -62,16 +61,7 @@ def is_assigned_evaluator(user, initiative_id: int) -> bool:
 
 def evaluator_candidates(organiser_id: int | None = None) -> list[User]:
     """Active council members (the evaluator role) of the organiser, by name."""
-    organiser_id = organiser_id or default_organiser_id()
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.EVALUATOR, UserRole.organiser_id == organiser_id,
-                   User.is_active.is_(True))
-            .order_by(User.sort_name)
-        )
-    )
+    return list(db.session.scalars(active_holders(Role.EVALUATOR, organiser_id).order_by(User.sort_name)))
 
 
 def panel_ids(round_: Round) -> set[int]:

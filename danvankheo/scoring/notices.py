@@ -24,16 +24,19 @@ def page_link(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
 
 
-def secretariat_users(organiser_id: int | None = None) -> list[User]:
+def active_holders(role: Role, organiser_id: int | None = None):
+    """A SELECT of the active users holding `role` in the organiser (default: the first one):
+    whom to tell, and whom the secretariat may choose for a panel."""
     organiser_id = organiser_id or default_organiser_id()
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.SECRETARIAT, UserRole.organiser_id == organiser_id,
-                   User.is_active.is_(True))
-        )
+    return (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == role, UserRole.organiser_id == organiser_id, User.is_active.is_(True))
     )
+
+
+def secretariat_users(organiser_id: int | None = None) -> list[User]:
+    return list(db.session.scalars(active_holders(Role.SECRETARIAT, organiser_id)))
 
 
 def notify_assigned(round_: Round, counts: Mapping[int, int]) -> None:
