@@ -44,13 +44,9 @@ from .scorecards import delete_scorecards
 from .snapshots import RankingSnapshot, RankingSnapshotRow
 
 EDITABLE_ENTRIES = "Chỉ thêm hoặc bớt mô hình khi đợt đánh giá đang chuẩn bị."
-
-
 EDITABLE_ENTRIES_OR_LATE = (
     "Chỉ thêm mô hình khi đợt đánh giá đang chuẩn bị hoặc đang chấm (mô hình được tiếp nhận sau khi đợt bắt đầu)."
 )
-
-
 MAX_REASON = 2000
 
 

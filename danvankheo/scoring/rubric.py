@@ -15,8 +15,6 @@ from .errors import ScoringError, require_state
 from .models import Criterion, Round, RoundState
 
 FROZEN_RUBRIC = "Bộ tiêu chí đã cố định từ khi bắt đầu chấm; chỉ sửa được khi đợt đang chuẩn bị."
-
-
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,20}$")
 
 
