@@ -187,8 +187,7 @@ def grade_counts(year: int, organiser_ids) -> list[GradeCounts]:
         .order_by(Round.id)
     ):
         counts = rounds.setdefault(round_id, GradeCounts(round_id, name))
-        key = Grade(grade) if grade else None
-        counts.counts[key] = counts.counts.get(key, 0) + n
+        counts.counts[grade] = counts.counts.get(grade, 0) + n
     return list(rounds.values())
 
 

@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.types import UTCDateTime, utcnow
+from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
-from .models import TOTAL
+from ..registry.models import Field
+from ..units.models import UnitKind
+from .models import TOTAL, Grade
 
 
 class RankingSnapshot(db.Model):
@@ -49,12 +51,12 @@ class RankingSnapshotRow(db.Model):
     name: Mapped[str] = mapped_column(String(500))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
     unit_name: Mapped[str] = mapped_column(String(255))
-    unit_kind: Mapped[str] = mapped_column(String(40))
-    field: Mapped[str | None] = mapped_column(String(40))
+    unit_kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind, "snapshot_unit_kind"))
+    field: Mapped[Field | None] = mapped_column(enum_column(Field, "snapshot_field"))
     total: Mapped[Decimal | None] = mapped_column(TOTAL)
     spread: Mapped[Decimal | None] = mapped_column(TOTAL)
     criterion_means: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    grade: Mapped[str | None] = mapped_column(String(20))
+    grade: Mapped[Grade | None] = mapped_column(enum_column(Grade, "snapshot_grade"))
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_complete: Mapped[bool]
     submitted_count: Mapped[int]
