@@ -48,7 +48,7 @@ class BallotError(DomainError):
 def council_members(proposal: Proposal) -> list[User]:
     """Who sits on the council that votes on `proposal`: the panel (hội đồng chấm) of the
     proposal's round, active accounts only. A panel holds council members of the round's own
-    organiser only (`scoring.services.set_panel`), so a commune's ballot is its council's."""
+    organiser only (`scoring.assignments.set_panel`), so a commune's ballot is its council's."""
     users = db.session.scalars(
         select(User).join(PanelMember, PanelMember.user_id == User.id)
         .where(PanelMember.round_id == proposal.round_id, User.is_active.is_(True))
