@@ -25,13 +25,12 @@ from .scoring.models import (  # noqa: F401
     Assignment,
     Criterion,
     PanelMember,
-    RankingSnapshot,
-    RankingSnapshotRow,
     Round,
     RoundEntry,
     RoundEvent,
     Score,
     Scorecard,
 )
+from .scoring.snapshots import RankingSnapshot, RankingSnapshotRow  # noqa: F401
 from .supervision.models import SupervisionOpinion, SupervisionOpinionVersion  # noqa: F401
 from .units.models import Unit  # noqa: F401

@@ -13,7 +13,7 @@ from danvankheo.extensions import db
 from danvankheo.organisers.models import Organiser, OrganiserLevel
 from danvankheo.organisers.services import default_organiser, make_organiser
 from danvankheo.registry.models import Initiative, Status
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.scoring.models import Round
 from danvankheo.units.models import Unit, UnitKind
 from tests.factories import make_initiative, make_unit, make_user
@@ -91,17 +91,17 @@ SCORES = ["19", "28", "19", "9", "19"]  # 94: Xuất sắc on the default rubric
 
 def run_round(level: Level, *, name: str) -> Round:
     """A round of the level's organiser, scored by its council and finalised."""
-    round_ = scoring.create_round(scoring.RoundSettings(name=name, year=2026, min_scorecards=1),
-                                  by=level.secretariat, organiser_id=level.organiser.id)
-    scoring.set_panel(round_, [level.evaluator], by=level.secretariat)
+    round_ = rounds.create_round(rounds.RoundSettings(name=name, year=2026, min_scorecards=1),
+                                 by=level.secretariat, organiser_id=level.organiser.id)
+    assignments.set_panel(round_, [level.evaluator], by=level.secretariat)
     for initiative in level.models.values():
-        scoring.assign(round_, initiative, level.evaluator, by=level.secretariat, notify_evaluator=False)
-    scoring.start_scoring(round_, by=level.secretariat)
+        assignments.assign(round_, initiative, level.evaluator, by=level.secretariat, notify_evaluator=False)
+    rounds.start_scoring(round_, by=level.secretariat)
     criteria = list(round_.criteria)
     for initiative in level.models.values():
         values = {c.id: Decimal(v) for c, v in zip(criteria, SCORES, strict=True)}
-        scoring.save_scorecard(round_, initiative, level.evaluator, values, submit=True)
-    scoring.close_scoring(round_, by=level.secretariat)
-    scoring.finalise(round_, by=level.secretariat)
+        scorecards.save_scorecard(round_, initiative, level.evaluator, values, submit=True)
+    rounds.close_scoring(round_, by=level.secretariat)
+    rounds.finalise(round_, by=level.secretariat)
     db.session.flush()
     return round_

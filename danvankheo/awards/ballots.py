@@ -19,12 +19,12 @@ from sqlalchemy import select, update
 from ..audit.services import record
 from ..auth.models import Role, User
 from ..core.errors import DomainError
+from ..core.links import page_link
 from ..core.timeutil import format_datetime
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
 from ..scoring.models import PanelMember, RoundState
-from .decisions import page_link
 from .meetings import apply_ballot
 from .models import (
     Ballot,
@@ -48,7 +48,7 @@ class BallotError(DomainError):
 def council_members(proposal: Proposal) -> list[User]:
     """Who sits on the council that votes on `proposal`: the panel (hội đồng chấm) of the
     proposal's round, active accounts only. A panel holds council members of the round's own
-    organiser only (`scoring.services.set_panel`), so a commune's ballot is its council's."""
+    organiser only (`scoring.assignments.set_panel`), so a commune's ballot is its council's."""
     users = db.session.scalars(
         select(User).join(PanelMember, PanelMember.user_id == User.id)
         .where(PanelMember.round_id == proposal.round_id, User.is_active.is_(True))

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
 from ..audit.services import record
 from ..auth.models import Role, User, UserRole
 from ..core.formatting import format_day
+from ..core.links import page_link
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
@@ -22,14 +22,6 @@ from ..scoring.models import Round
 from .errors import AwardError
 from .models import AwardRevocation, Proposal, ProposalLine, ProposalState
 from .proposals import check_version
-
-
-def page_link(endpoint: str, **values) -> str:
-    """The address of a page, for a notification written inside or outside a request."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
 
 
 def _check_decision_number_free(proposal: Proposal, decision_number: str) -> None:

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..extensions import db
 from ..registry.models import Initiative, Status
-from ..scoring import services as scoring
+from ..scoring import assignments, conflicts, rounds, scorecards
+from ..scoring.errors import ScoringError
 from ..scoring.models import Round
 from . import ballots, catalogue, decisions, meetings, proposals
 from .models import AwardForm, Proposal
@@ -73,27 +74,27 @@ def seed_awards_demo(units: dict) -> bool:
     secretariat = db.session.scalar(select(User).where(User.login == "noivu"))
     if not accepted or not evaluators:
         return created
-    round_ = scoring.create_round(scoring.RoundSettings(name=DEMO_ROUND_NAME, year=2025, min_scorecards=1),
-                                  by=secretariat)
-    scoring.set_panel(round_, evaluators)
-    scoring.auto_assign(round_, len(evaluators), by=secretariat)
-    scoring.start_scoring(round_, by=secretariat)
+    round_ = rounds.create_round(rounds.RoundSettings(name=DEMO_ROUND_NAME, year=2025, min_scorecards=1),
+                                 by=secretariat)
+    assignments.set_panel(round_, evaluators)
+    assignments.auto_assign(round_, len(evaluators), by=secretariat)
+    rounds.start_scoring(round_, by=secretariat)
     models = list(db.session.scalars(select(Initiative).where(Initiative.year == 2025,
                                                               Initiative.status == Status.ACCEPTED)
                                      .order_by(Initiative.id)))
     for index, initiative in enumerate(models):
         deduction = DEMO_DEDUCTIONS[index % len(DEMO_DEDUCTIONS)]
         for evaluator in evaluators:
-            if scoring.has_conflict(evaluator, initiative.unit):
+            if conflicts.has_conflict(evaluator, initiative.unit):
                 continue
             harsh = HARSH_BY if evaluator.login == HARSH_EVALUATOR else Decimal(0)
             values = {c.id: max(c.max_score - deduction - harsh, Decimal(0)) for c in round_.criteria}
             try:
-                scoring.save_scorecard(round_, initiative, evaluator, values, submit=True)
-            except scoring.ScoringError:
+                scorecards.save_scorecard(round_, initiative, evaluator, values, submit=True)
+            except ScoringError:
                 continue  # not assigned to this evaluator
-    scoring.close_scoring(round_, by=secretariat)
-    scoring.finalise(round_, by=secretariat)
+    rounds.close_scoring(round_, by=secretariat)
+    rounds.finalise(round_, by=secretariat)
 
     excellent = proposals.excellent_initiative_ids(round_)
     provincial = db.session.scalar(select(AwardForm).where(AwardForm.name == "Bằng khen của Chủ tịch UBND tỉnh"))

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..registry.models import FIELD_LABELS, Initiative, Status
 from ..scoring.models import RoundEntry
 from ..scoring.ranking import ranking_for
-from ..scoring.services import entry_allowed_clause
+from ..scoring.rounds import entry_allowed_clause
 from .history import awards_for_unit
 from .meetings import council_figures, missing_votes
 from .models import Proposal, ProposalLine, ProposalState

@@ -15,7 +15,7 @@ def can_download(user, evidence: Evidence) -> bool:
     if registry_permissions.can_view(user, initiative):
         return True
     # Evaluators read the evidence of the models they are assigned to score.
-    from ..scoring.services import is_assigned_evaluator
+    from ..scoring.assignments import is_assigned_evaluator
 
     return is_assigned_evaluator(user, initiative.id)
 

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..extensions import db
 from ..registry.models import Initiative
-from ..scoring import services as scoring
+from ..scoring import assignments, rounds, scorecards
+from ..scoring.errors import ScoringError
 from ..scoring.models import Round
 from .models import Organiser
 
@@ -38,25 +39,25 @@ def seed_commune_demo(units: dict) -> bool:
     council = [users[login] for login in COUNCIL if login in users]
     if secretariat is None or not council:
         return False
-    round_ = scoring.create_round(scoring.RoundSettings(name=ROUND_NAME, year=2025, min_scorecards=1),
-                                  by=secretariat, organiser_id=organiser.id)
-    if not scoring.entry_count(round_):
+    round_ = rounds.create_round(rounds.RoundSettings(name=ROUND_NAME, year=2025, min_scorecards=1),
+                                 by=secretariat, organiser_id=organiser.id)
+    if not rounds.entry_count(round_):
         return True
-    scoring.set_panel(round_, council, by=secretariat)
-    scoring.auto_assign(round_, len(council), by=secretariat)
-    scoring.start_scoring(round_, by=secretariat)
+    assignments.set_panel(round_, council, by=secretariat)
+    assignments.auto_assign(round_, len(council), by=secretariat)
+    rounds.start_scoring(round_, by=secretariat)
     models = _entries(round_)
     for index, initiative in enumerate(models):
         deduction = DEDUCTIONS[index % len(DEDUCTIONS)]
         for evaluator in council:
             values = {c.id: max(c.max_score - deduction, Decimal(0)) for c in round_.criteria}
             try:
-                scoring.save_scorecard(round_, initiative, evaluator, values, submit=True,
-                                       comment="Mô hình sát thực tế của xã, người dân được hưởng lợi rõ.")
-            except scoring.ScoringError:
+                scorecards.save_scorecard(round_, initiative, evaluator, values, submit=True,
+                                          comment="Mô hình sát thực tế của xã, người dân được hưởng lợi rõ.")
+            except ScoringError:
                 continue
-    scoring.close_scoring(round_, by=secretariat)
-    scoring.finalise(round_, by=secretariat)
+    rounds.close_scoring(round_, by=secretariat)
+    rounds.finalise(round_, by=secretariat)
     round_.finalised_at = datetime(2025, 11, 20, 2, 0, tzinfo=UTC)
     _award(round_, models, secretariat, council)
     _nominate_best(round_, models, organiser, secretariat)

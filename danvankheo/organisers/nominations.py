@@ -11,13 +11,13 @@ request commits.
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..auth.models import Role, User, UserRole
 from ..core.errors import DomainError
+from ..core.links import page_link
 from ..core.timeutil import format_date
 from ..core.types import utcnow
 from ..extensions import db
@@ -153,7 +153,7 @@ def nominate(initiative: Initiative, note: str | None, *, by: User | None) -> No
         kind="nomination.create",
         title=f"{sender.name} đề nghị mô hình “{initiative.name}” lên cấp trên",
         body="Xem ý kiến đề nghị, rồi nhận mô hình vào xét ở cấp mình hoặc trả lại kèm lý do.",
-        link=_link(),
+        link=page_link("nominations.index"),
     )
     return nomination
 
@@ -192,7 +192,7 @@ def accept(nomination: Nomination, *, by: User | None) -> None:
         title=f"{nomination.to_organiser.name} đã nhận mô hình “{nomination.initiative.name}” vào xét",
         body="Mô hình được đưa vào cuộc xét chọn của cấp trên năm "
              f"{nomination.year}.",
-        link=_link(),
+        link=page_link("nominations.index"),
     )
 
 
@@ -213,7 +213,7 @@ def return_(nomination: Nomination, reason: str | None, *, by: User | None) -> N
         kind="nomination.return",
         title=f"{nomination.to_organiser.name} đã trả lại đề nghị mô hình “{nomination.initiative.name}”",
         body=f"Lý do: {reason}",
-        link=_link(),
+        link=page_link("nominations.index"),
     )
 
 
@@ -240,8 +240,3 @@ def _label(nomination: Nomination) -> str:
             f"{nomination.to_organiser.name}")
 
 
-def _link() -> str:
-    if has_request_context():
-        return url_for("nominations.index")
-    with current_app.test_request_context():
-        return url_for("nominations.index")

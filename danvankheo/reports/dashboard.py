@@ -22,7 +22,8 @@ from ..registry.compliance_summary import ComplianceSummary, compliance_summary_
 from ..registry.deadlines import ComplianceRow, ComplianceTotals
 from ..registry.models import Field, Initiative, InitiativeTally, Status
 from ..registry.permissions import counted_clause, visible_clause
-from ..scoring.models import Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
+from ..scoring.models import Grade, Round, RoundState
+from ..scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 from ..units.models import Unit, UnitKind
 
 # The order of the states on the dashboard, as a model moves through them.
@@ -186,8 +187,7 @@ def grade_counts(year: int, organiser_ids) -> list[GradeCounts]:
         .order_by(Round.id)
     ):
         counts = rounds.setdefault(round_id, GradeCounts(round_id, name))
-        key = Grade(grade) if grade else None
-        counts.counts[key] = counts.counts.get(key, 0) + n
+        counts.counts[grade] = counts.counts.get(grade, 0) + n
     return list(rounds.values())
 
 

@@ -10,7 +10,8 @@ from ..extensions import db
 from ..home.panels import register_panel
 from ..registry.deadlines import days_left, deadline_for, unit_has_submitted
 from ..registry.models import SUBMITTED_STATUSES, Initiative, Status
-from ..scoring.models import Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
+from ..scoring.models import Round, RoundState
+from ..scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 
 YEARS_SHOWN = 5
 
@@ -62,7 +63,7 @@ def _staff_panel(user) -> dict | None:
         "days_left": days_left(deadline),
         "submitted": unit_has_submitted(year, user.unit_id),
         "results": [
-            (round_, row, Grade(row.grade).label if row.grade else None)
+            (round_, row, row.grade.label if row.grade else None)
             for round_, row in unit_results(user.unit_id)
         ],
     }

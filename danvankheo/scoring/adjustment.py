@@ -39,17 +39,19 @@ from sqlalchemy import select
 
 from ..audit.services import record
 from ..auth.models import User
+from ..core.errors import DomainError
 from ..extensions import db
 from . import aggregation
 from .agreement import submitted_totals
-from .models import GRADE_LABELS, Grade, RankingBasis, RankingSnapshot, Round, RoundState
+from .models import GRADE_LABELS, Grade, RankingBasis, Round, RoundState
+from .snapshots import RankingSnapshot
 
 MIN_MODELS = 3
 FLAG_GRADE_CHANGE = "grade_change"
 GRADE_CHANGE_LABEL = "Xếp loại đổi khi hiệu chỉnh"
 
 
-class AdjustmentError(ValueError):
+class AdjustmentError(DomainError):
     """A refused choice; the message is shown to the user."""
 
 

@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..extensions import db
 from ..registry.models import Initiative, Status
+from .assignments import auto_assign, set_panel
 from .models import Assignment, Round
-from .services import RoundSettings, auto_assign, create_round, save_scorecard, set_panel, start_scoring
+from .rounds import RoundSettings, create_round, start_scoring
+from .scorecards import save_scorecard
 
 DEMO_ROUND_NAME = "Đánh giá mô hình “Dân vận khéo” năm 2026"
 DEMO_EVALUATORS = ("giamkhao1", "giamkhao2", "giamkhao3")

@@ -1,5 +1,5 @@
 """Forms of the rounds screens. The scoring form itself is built from the round's criteria
-in the template and validated by `services.save_scorecard` (one place for the rules)."""
+in the template and validated by `scorecards.save_scorecard` (one place for the rules)."""
 
 from __future__ import annotations
 
@@ -94,3 +94,10 @@ class ReasonForm(Form):
 
 class ActionForm(Form):
     """Only the CSRF token: for buttons that post."""
+
+
+class AddEntriesForm(Form):
+    """Models added to a round by hand; `reason` (ly_do) is asked when some already stand
+    elsewhere (ranked, proposed, or in another round)."""
+
+    reason = TextAreaField("Lý do đánh giá lại", name="ly_do")

@@ -1,7 +1,7 @@
 """A ceiling on each panel member's load (số mô hình tối đa mỗi thành viên) for the automatic
 assignment, and the plain words that say when the panel is too small for it.
 
-Pure functions: `auto_assign` (services) asks `shortfall_message` before planning and
+Pure functions: `assignments.auto_assign` asks `shortfall_message` before planning and
 `short_message` after, and refuses the whole assignment with that message rather than leave
 some models half-served.
 """

@@ -1,5 +1,5 @@
 """Evaluation rounds (đợt đánh giá), their rubric (tiêu chí), panel (hội đồng), assignments,
-scorecards (phiếu chấm) and the frozen ranking (kết quả) stored at finalisation.
+scorecards (phiếu chấm). The ranking frozen at finalisation lives in `snapshots`.
 
 Invariants the domain states are constraints here, so that no code path can break them:
 one scorecard per evaluator and model, one score per scorecard and criterion, a score
@@ -582,53 +582,3 @@ class RoundEvent(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     actor: Mapped[User | None] = relationship()
-
-
-class RankingSnapshot(db.Model):
-    """The ranking frozen at finalisation. A reopened and re-finalised round gets a new one;
-    the latest is the round's result. Its rows copy names and numbers so that later edits
-    to models, units or scores cannot change a published result."""
-
-    __tablename__ = "ranking_snapshots"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # Settings in force when frozen: aggregation, thresholds, criteria (code, name, max).
-    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-    rows: Mapped[list[RankingSnapshotRow]] = relationship(
-        back_populates="snapshot", cascade="all, delete-orphan", order_by="RankingSnapshotRow.position"
-    )
-
-
-class RankingSnapshotRow(db.Model):
-    __tablename__ = "ranking_snapshot_rows"
-    __table_args__ = (UniqueConstraint("snapshot_id", "initiative_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    snapshot_id: Mapped[int] = mapped_column(ForeignKey("ranking_snapshots.id", ondelete="CASCADE"))
-    initiative_id: Mapped[int] = mapped_column(
-        ForeignKey("initiatives.id", ondelete="RESTRICT"), index=True
-    )
-    position: Mapped[int]
-    rank: Mapped[int | None]
-    name: Mapped[str] = mapped_column(String(500))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
-    unit_name: Mapped[str] = mapped_column(String(255))
-    unit_kind: Mapped[str] = mapped_column(String(40))
-    field: Mapped[str | None] = mapped_column(String(40))
-    total: Mapped[Decimal | None] = mapped_column(TOTAL)
-    spread: Mapped[Decimal | None] = mapped_column(TOTAL)
-    criterion_means: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    grade: Mapped[str | None] = mapped_column(String(20))
-    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
-    is_complete: Mapped[bool]
-    submitted_count: Mapped[int]
-    assigned_count: Mapped[int]
-    # Both bases, whichever ranked: {"raw": [total, rank, grade], "adjusted": [...]} (see
-    # `adjustment`); NULL in snapshots taken before the adjustment existed.
-    bases: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-    snapshot: Mapped[RankingSnapshot] = relationship(back_populates="rows")

@@ -8,13 +8,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import Role, User
+from ..core.errors import saving
 from ..core.permissions import get_or_404, roles_required
 from ..extensions import db
 from ..registry.models import Initiative
 from . import phases, versions
 from .forms import ActionForm, ReasonForm
 from .models import Scorecard
-from .round_routes import MANAGERS, _back, _round, _run, bp
+from .round_routes import MANAGERS, _back, _round, bp
 
 
 @bp.post("/<int:round_id>/mo-thao-luan")
@@ -22,8 +23,10 @@ from .round_routes import MANAGERS, _back, _round, _run, bp
 def open_discussion(round_id: int):
     round_ = _round(round_id)
     if ActionForm().validate_on_submit():
-        _run(lambda: phases.open_discussion(round_, by=current_user),
-             "Đã mở thảo luận: hội đồng xem được các phiếu đã nộp và có thể điều chỉnh phiếu của mình.")
+        with saving() as saved:
+            phases.open_discussion(round_, by=current_user)
+        if saved:
+            flash("Đã mở thảo luận: hội đồng xem được các phiếu đã nộp và có thể điều chỉnh phiếu của mình.", "success")
     return _back(round_)
 
 
@@ -32,8 +35,10 @@ def open_discussion(round_id: int):
 def close_discussion(round_id: int):
     round_ = _round(round_id)
     if ActionForm().validate_on_submit():
-        _run(lambda: phases.close_discussion(round_, by=current_user),
-             "Đã kết thúc thảo luận: các phiếu đã nộp được khóa lại.")
+        with saving() as saved:
+            phases.close_discussion(round_, by=current_user)
+        if saved:
+            flash("Đã kết thúc thảo luận: các phiếu đã nộp được khóa lại.", "success")
     return _back(round_)
 
 
@@ -53,8 +58,10 @@ def reopen_scorecard(round_id: int, card_id: int):
     if not form.validate_on_submit():
         flash("Vui lòng ghi rõ lý do mở lại phiếu chấm (ít nhất 5 ký tự).", "danger")
     else:
-        _run(lambda: phases.reopen_scorecard(card, form.reason.data, by=current_user),
-             "Đã mở lại phiếu chấm; thành viên hội đồng đã được thông báo.")
+        with saving() as saved:
+            phases.reopen_scorecard(card, form.reason.data, by=current_user)
+        if saved:
+            flash("Đã mở lại phiếu chấm; thành viên hội đồng đã được thông báo.", "success")
     return redirect(url_for("rounds.model_detail", round_id=round_.id, initiative_id=card.initiative_id))
 
 

@@ -14,11 +14,13 @@ from datetime import datetime
 
 from ..audit.services import record
 from ..auth.models import User
+from ..core.links import page_link
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify
+from .errors import ScoringError, require_state
 from .models import Assignment, AssignmentStatus, PanelMember, Round, RoundState, Scorecard
-from .services import MAX_REASON, ScoringError, _link, _lock_round, _require
+from .rounds import MAX_REASON, lock_round
 
 LOCKED_MESSAGE = (
     "Phiếu chấm đã nộp và đã khóa. Muốn sửa, vui lòng đề nghị thường trực hội đồng mở lại "
@@ -89,9 +91,9 @@ def _panel(round_: Round) -> list[User]:
 
 def open_discussion(round_: Round, *, by: User | None = None) -> None:
     """Open the discussion phase: the panel sees the submitted scorecards and may revise theirs."""
-    _lock_round(round_)
-    _require(round_, RoundState.SCORING, RoundState.CLOSED,
-             message="Chỉ mở thảo luận khi đợt đang chấm hoặc đã khóa chấm, chưa công bố kết quả.")
+    lock_round(round_)
+    require_state(round_, RoundState.SCORING, RoundState.CLOSED,
+                  message="Chỉ mở thảo luận khi đợt đang chấm hoặc đã khóa chấm, chưa công bố kết quả.")
     if round_.discussion_opened_at is not None:
         raise ScoringError("Đợt đánh giá đang trong giai đoạn thảo luận.")
     round_.discussion_opened_at = utcnow()
@@ -102,14 +104,14 @@ def open_discussion(round_: Round, *, by: User | None = None) -> None:
         title=f"Mở thảo luận — {round_.name}",
         body=("Bạn xem được phiếu chấm (ẩn danh) của các thành viên khác và có thể điều chỉnh phiếu "
               "đã nộp; mỗi lần điều chỉnh được lưu thành một phiên bản và ghi trên bảng xếp hạng."),
-        link=_link("scoring.queue", dot=round_.id),
+        link=page_link("scoring.queue", dot=round_.id),
     )
     db.session.flush()
 
 
 def close_discussion(round_: Round, *, by: User | None = None) -> None:
     """End the discussion phase: submitted scorecards are locked again."""
-    _lock_round(round_)
+    lock_round(round_)
     if round_.discussion_opened_at is None:
         raise ScoringError("Đợt đánh giá không trong giai đoạn thảo luận.")
     round_.discussion_opened_at = None
@@ -121,16 +123,16 @@ def reopen_scorecard(card: Scorecard, reason: str, *, by: User) -> None:
     """Unlock a submitted scorecard for one revision by its evaluator, with a reason; the
     evaluator is told. The scores keep counting until they are changed."""
     round_ = db.session.get(Round, card.round_id)
-    _lock_round(round_)
-    _require(round_, RoundState.SCORING,
-             message="Chỉ mở lại phiếu chấm khi đợt đang chấm (nếu đã khóa chấm, hãy mở lại việc chấm trước).")
+    lock_round(round_)
+    require_state(round_, RoundState.SCORING,
+                  message="Chỉ mở lại phiếu chấm khi đợt đang chấm (nếu đã khóa chấm, hãy mở lại việc chấm trước).")
     if not card.is_submitted:
         raise ScoringError("Phiếu chấm chưa nộp: thành viên hội đồng vẫn đang sửa được.")
     if card.is_reopened:
         raise ScoringError("Phiếu chấm này đã được mở lại và đang chờ thành viên hội đồng sửa.")
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise ScoringError("Vui lòng ghi rõ lý do mở lại phiếu chấm (ít nhất 5 ký tự).")
+        raise ScoringError("Vui lòng ghi rõ lý do mở lại phiếu chấm (ít nhất 5 ký tự).", field="reason")
     card.reopened_at = utcnow()
     card.reopen_reason = reason[:MAX_REASON]
     evaluator = db.session.get(User, card.evaluator_id)
@@ -144,6 +146,6 @@ def reopen_scorecard(card: Scorecard, reason: str, *, by: User) -> None:
         kind="scoring.scorecard_reopened",
         title=f"Phiếu chấm mô hình “{initiative.name}” được mở lại để sửa",
         body=f"Lý do: {card.reopen_reason}. Sau khi bạn lưu thay đổi, phiếu được khóa lại.",
-        link=_link("scoring.score", round_id=round_.id, initiative_id=initiative.id),
+        link=page_link("scoring.score", round_id=round_.id, initiative_id=initiative.id),
     )
     db.session.flush()

@@ -27,16 +27,8 @@ from ..extensions import db
 from ..registry.models import Field, Initiative
 from ..units.models import Unit, UnitKind
 from . import adjustment, aggregation
-from .models import (
-    TOTAL,
-    AggregationMethod,
-    Grade,
-    RankingSnapshot,
-    RankingSnapshotRow,
-    Round,
-    RoundEntry,
-    RoundState,
-)
+from .models import TOTAL, AggregationMethod, Grade, Round, RoundEntry, RoundState
+from .snapshots import RankingSnapshot, RankingSnapshotRow
 
 GRADES = {grade.value: grade for grade in Grade}
 FLAG_DISAGREEMENT = "disagreement"
@@ -254,12 +246,12 @@ def _row_from_snapshot(initiative_id, name, unit_id, unit_name, unit_kind, field
         name=name,
         unit_id=unit_id,
         unit_name=unit_name,
-        unit_kind=UnitKind(unit_kind),
-        field=Field(field_) if field_ else None,
+        unit_kind=unit_kind,
+        field=field_,
         criterion_means={code: _decimal_or_none(v) for code, v in (criterion_means or {}).items()},
         total=_decimal_or_none(total),
         spread=_decimal_or_none(spread),
-        grade=Grade(grade) if grade else None,
+        grade=grade,
         rank=rank,
         flags=list(flags or []),
         complete=is_complete,
@@ -294,12 +286,12 @@ def snapshot_row_values(row: RankingRow, position: int) -> dict:
         "name": row.name,
         "unit_id": row.unit_id,
         "unit_name": row.unit_name,
-        "unit_kind": row.unit_kind.value,
-        "field": row.field.value if row.field else None,
+        "unit_kind": row.unit_kind,
+        "field": row.field,
         "total": row.total,
         "spread": row.spread,
         "criterion_means": {k: (str(v) if v is not None else None) for k, v in row.criterion_means.items()},
-        "grade": row.grade.value if row.grade else None,
+        "grade": row.grade,
         "flags": list(row.flags),
         "is_complete": row.complete,
         "submitted_count": row.submitted_count,

@@ -13,20 +13,20 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.models import Role, User
+from ..core.errors import saving
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, load_for, roles_required
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..organisers import access
-from ..registry.models import FIELD_LABELS, Field, Initiative
-from ..units.models import UNIT_KIND_LABELS, Unit, UnitKind
+from ..registry.models import FIELD_LABELS, Field
+from ..units.models import UNIT_KIND_LABELS, UnitKind
 from ..units.services import all_units_in_tree_order
-from . import adjustment, second_round, services
+from . import adjustment, assignments, rounds
 from .agreement import round_agreement
 from .forms import ActionForm, CriterionForm, ReasonForm, RoundForm
 from .models import (
     AggregationMethod,
-    Assignment,
     Criterion,
     Grade,
     RankingBasis,
@@ -34,11 +34,12 @@ from .models import (
     RoundEntry,
     RoundEvent,
     RoundState,
-    Scorecard,
 )
 from .paging import paginate_list, paginate_rows
+from .progress import evaluator_progress, model_progress_select, recusals
 from .ranking import FLAG_LABELS, ranking_for
 from .ranking_filters import FILTER_KEYS, filter_ranking
+from .rubric import add_criterion, delete_criterion, move_criterion, update_criterion
 
 bp = Blueprint("rounds", __name__, url_prefix="/dot-danh-gia")
 
@@ -76,20 +77,6 @@ def _back(round_: Round, endpoint: str = "rounds.detail", **values):
     return redirect(url_for(endpoint, round_id=round_.id, **values))
 
 
-def _run(action, success: str | None) -> bool:
-    """Run a service call; commit and flash on success, roll back and flash the reason on refusal."""
-    try:
-        action()
-    except services.ScoringError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return False
-    db.session.commit()
-    if success:
-        flash(success, "success")
-    return True
-
-
 # --- List, create, settings ---------------------------------------------------------------
 
 
@@ -115,8 +102,8 @@ def _fill_round_form(form: RoundForm, organiser_id: int | None) -> None:
     form.scope_unit_id.choices = unit_choices(units, blank="— Mọi đơn vị —")
 
 
-def _settings_from(form: RoundForm) -> services.RoundSettings:
-    return services.RoundSettings(
+def _settings_from(form: RoundForm) -> rounds.RoundSettings:
+    return rounds.RoundSettings(
         name=form.name.data or "",
         year=form.year.data,
         opens_at=form.opens_at_utc,
@@ -146,17 +133,13 @@ def create():
         form.year.data = local_today().year
         form.name.data = f"Đánh giá mô hình “Dân vận khéo” năm {form.year.data}"
     if form.validate_on_submit():
-        try:
-            round_ = services.create_round(
+        with saving(form, field="name") as saved:
+            round_ = rounds.create_round(
                 _settings_from(form), by=current_user, include_eligible=bool(form.include_eligible.data),
                 organiser_id=organiser_id,
             )
-        except services.ScoringError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Đã tạo đợt đánh giá “{round_.name}” với {services.entry_count(round_)} mô hình.", "success")
+        if saved:
+            flash(f"Đã tạo đợt đánh giá “{round_.name}” với {rounds.entry_count(round_)} mô hình.", "success")
             return _back(round_)
     return render_template("scoring/round_form.html", form=form, round=None)
 
@@ -182,13 +165,9 @@ def settings(round_id: int):
         form.scope_unit_kind.data = round_.scope_unit_kind.value if round_.scope_unit_kind else ""
         form.scope_field.data = round_.scope_field.value if round_.scope_field else ""
     if form.validate_on_submit():
-        try:
-            services.update_round(round_, _settings_from(form), by=current_user)
-        except services.ScoringError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
+        with saving(form, field="name") as saved:
+            rounds.update_round(round_, _settings_from(form), by=current_user)
+        if saved:
             flash("Đã lưu cài đặt đợt đánh giá.", "success")
             return _back(round_)
     return render_template("scoring/round_form.html", form=form, round=round_)
@@ -201,7 +180,7 @@ def settings(round_id: int):
 @roles_required(*READERS)
 def detail(round_id: int):
     round_ = _round(round_id)
-    progress = services.evaluator_progress(round_)
+    progress = evaluator_progress(round_)
     events = db.session.execute(
         select(RoundEvent, User.full_name)
         .outerjoin(User, RoundEvent.actor_id == User.id)
@@ -211,12 +190,12 @@ def detail(round_id: int):
     return render_template(
         "scoring/round_detail.html",
         round=round_,
-        entry_count=services.entry_count(round_),
-        eligible_count=services.count_eligible(round_) if round_.is_draft else 0,
+        entry_count=rounds.entry_count(round_),
+        eligible_count=rounds.count_eligible(round_) if round_.is_draft else 0,
         panel_size=len(progress),
         assigned=sum(p.assigned for p in progress),
         submitted=sum(p.submitted for p in progress),
-        recusals=services.recusals(round_),
+        recusals=recusals(round_),
         events=events,
         reason_form=ReasonForm(),
         action_form=ActionForm(),
@@ -229,7 +208,10 @@ def _state_action(round_id: int, action, success: str):
     round_ = _round(round_id)
     form = ActionForm()
     if form.validate_on_submit():
-        _run(lambda: action(round_), success)
+        with saving() as saved:
+            action(round_)
+        if saved:
+            flash(success, "success")
     return _back(round_)
 
 
@@ -237,7 +219,7 @@ def _state_action(round_id: int, action, success: str):
 @roles_required(*MANAGERS)
 def start(round_id: int):
     return _state_action(
-        round_id, lambda r: services.start_scoring(r, by=current_user),
+        round_id, lambda r: rounds.start_scoring(r, by=current_user),
         "Đã bắt đầu chấm. Các thành viên hội đồng đã được thông báo.",
     )
 
@@ -246,7 +228,7 @@ def start(round_id: int):
 @roles_required(*MANAGERS)
 def close(round_id: int):
     return _state_action(
-        round_id, lambda r: services.close_scoring(r, by=current_user),
+        round_id, lambda r: rounds.close_scoring(r, by=current_user),
         "Đã khóa chấm: phiếu chấm không sửa được nữa.",
     )
 
@@ -255,7 +237,7 @@ def close(round_id: int):
 @roles_required(*MANAGERS)
 def reopen_scoring(round_id: int):
     return _state_action(
-        round_id, lambda r: services.reopen_scoring(r, by=current_user), "Đã mở lại việc chấm."
+        round_id, lambda r: rounds.reopen_scoring(r, by=current_user), "Đã mở lại việc chấm."
     )
 
 
@@ -263,7 +245,7 @@ def reopen_scoring(round_id: int):
 @roles_required(*MANAGERS)
 def finalise(round_id: int):
     return _state_action(
-        round_id, lambda r: services.finalise(r, by=current_user),
+        round_id, lambda r: rounds.finalise(r, by=current_user),
         "Đã công bố kết quả. Kết quả được lưu cố định và các đơn vị đã được thông báo.",
     )
 
@@ -276,159 +258,11 @@ def reopen(round_id: int):
     if not form.validate_on_submit():
         flash("Vui lòng ghi rõ lý do mở lại kết quả đã công bố (ít nhất 5 ký tự).", "danger")
         return _back(round_)
-    _run(lambda: services.reopen_finalised(round_, form.reason.data, by=current_user),
-         "Đã mở lại kết quả đã công bố; lý do đã được ghi lại.")
+    with saving() as saved:
+        rounds.reopen_finalised(round_, form.reason.data, by=current_user)
+    if saved:
+        flash("Đã mở lại kết quả đã công bố; lý do đã được ghi lại.", "success")
     return _back(round_)
-
-
-# --- Models in the round ---------------------------------------------------------------------
-
-
-@bp.get("/<int:round_id>/mo-hinh")
-@roles_required(*READERS)
-def entries(round_id: int):
-    round_ = _round(round_id)
-    q = (request.args.get("q") or "").strip()
-    page = paginate_rows(services.model_progress_select(round_, q=q), per_page=50)
-    eligible, elsewhere = [], {}
-    may_add = round_.state in (RoundState.DRAFT, RoundState.SCORING) and _can_manage(round_)
-    if may_add:
-        eligible_query = (
-            select(Initiative.id, Initiative.name, Unit.name)
-            .join(Unit, Initiative.unit_id == Unit.id)
-            .where(Initiative.id.in_(services.eligible_select(round_)))
-            .order_by(Unit.sort_name, Initiative.sort_name)
-            .limit(200)
-        )
-        eligible = db.session.execute(eligible_query).all()
-        elsewhere = second_round.standings_elsewhere(round_, [row[0] for row in eligible])
-    return render_template(
-        "scoring/entries.html", round=round_, page=page, q=q, eligible=eligible, elsewhere=elsewhere,
-        may_add=may_add,
-        eligible_count=services.count_eligible(round_) if may_add else 0,
-        held_back=services.count_held_back(round_) if round_.is_draft and may_add else 0,
-        action_form=ActionForm(),
-    )
-
-
-@bp.post("/<int:round_id>/mo-hinh/them-tat-ca")
-@roles_required(*MANAGERS)
-def entries_add_all(round_id: int):
-    round_ = _round(round_id)
-    if ActionForm().validate_on_submit():
-        added = []
-        _run(lambda: added.append(services.add_all_eligible(round_, by=current_user)), None)
-        if added:
-            flash(f"Đã thêm {added[0]} mô hình vào đợt.", "success")
-    return _back(round_, "rounds.entries")
-
-
-@bp.post("/<int:round_id>/mo-hinh/them")
-@roles_required(*MANAGERS)
-def entries_add(round_id: int):
-    round_ = _round(round_id)
-    ids = [int(v) for v in request.form.getlist("initiative_id") if v.isdigit()]
-    reason = (request.form.get("ly_do") or "").strip()
-    if not (ActionForm().validate_on_submit() and ids):
-        return _back(round_, "rounds.entries")
-    try:
-        added = services.add_entries(round_, ids, by=current_user, reason=reason)
-    except services.NeedsReason as question:
-        db.session.rollback()
-        # Ask: where each model stands, and a reason for evaluating it again.
-        names = dict(db.session.execute(select(Initiative.id, Initiative.name).where(Initiative.id.in_(ids))).all())
-        return render_template("scoring/entries_confirm.html", round=round_, ids=ids, names=names,
-                               standings=question.standings, asked_again=bool(request.form.get("hoi_lai")),
-                               action_form=ActionForm())
-    except services.ScoringError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _back(round_, "rounds.entries")
-    db.session.commit()
-    late = " Hãy phân công người chấm cho mô hình mới." if round_.state is RoundState.SCORING else ""
-    flash(f"Đã thêm {added} mô hình vào đợt.{late}", "success")
-    return _back(round_, "rounds.entries")
-
-
-@bp.post("/<int:round_id>/mo-hinh/bo")
-@roles_required(*MANAGERS)
-def entries_remove(round_id: int):
-    round_ = _round(round_id)
-    ids = [int(v) for v in request.form.getlist("initiative_id") if v.isdigit()]
-    if ActionForm().validate_on_submit() and ids:
-        _run(lambda: services.remove_entries(round_, ids, by=current_user), "Đã bỏ mô hình khỏi đợt.")
-    return _back(round_, "rounds.entries")
-
-
-@bp.get("/<int:round_id>/mo-hinh/<int:initiative_id>")
-@roles_required(*READERS)
-def model_detail(round_id: int, initiative_id: int):
-    round_ = _round(round_id)
-    initiative = get_or_404(Initiative, initiative_id)
-    in_round = db.session.scalar(
-        select(func.count()).where(RoundEntry.round_id == round_.id, RoundEntry.initiative_id == initiative.id)
-    )
-    if not in_round:
-        abort(404)
-    assignments = db.session.execute(
-        select(Assignment, User.full_name, Unit.name, Scorecard)
-        .join(User, Assignment.evaluator_id == User.id)
-        .outerjoin(Unit, User.unit_id == Unit.id)
-        .outerjoin(
-            Scorecard,
-            (Scorecard.round_id == Assignment.round_id)
-            & (Scorecard.initiative_id == Assignment.initiative_id)
-            & (Scorecard.evaluator_id == Assignment.evaluator_id),
-        )
-        .where(Assignment.round_id == round_.id, Assignment.initiative_id == initiative.id)
-        .order_by(User.sort_name)
-    ).all()
-    taken = {a.evaluator_id for a, *_ in assignments}
-    candidates = []
-    if _can_manage(round_) and round_.state in (RoundState.DRAFT, RoundState.SCORING):
-        panel = db.session.execute(
-            select(User, Unit.path)
-            .join(services.PanelMember, services.PanelMember.user_id == User.id)
-            .outerjoin(Unit, User.unit_id == Unit.id)
-            .where(services.PanelMember.round_id == round_.id)
-            .order_by(User.sort_name)
-        ).all()
-        candidates = [
-            user for user, path in panel
-            if user.id not in taken and not services._path_conflict(path or "", initiative.unit.path)
-        ]
-    cards = services.anonymous_scorecards(round_, initiative.id)
-    return render_template(
-        "scoring/model_detail.html", round=round_, initiative=initiative, assignments=assignments,
-        candidates=candidates, cards=cards, action_form=ActionForm(), reason_form=ReasonForm(),
-    )
-
-
-@bp.post("/<int:round_id>/mo-hinh/<int:initiative_id>/phan-cong")
-@roles_required(*MANAGERS)
-def assign(round_id: int, initiative_id: int):
-    round_ = _round(round_id)
-    initiative = get_or_404(Initiative, initiative_id)
-    evaluator = db.session.get(User, request.form.get("evaluator_id", type=int) or 0)
-    if evaluator is None:
-        flash("Vui lòng chọn thành viên hội đồng.", "danger")
-    elif ActionForm().validate_on_submit():
-        _run(lambda: services.assign(round_, initiative, evaluator, by=current_user),
-             f"Đã phân công {evaluator.full_name} chấm mô hình này.")
-    return redirect(url_for("rounds.model_detail", round_id=round_.id, initiative_id=initiative.id))
-
-
-@bp.post("/<int:round_id>/phan-cong/<int:assignment_id>/bo")
-@roles_required(*MANAGERS)
-def unassign(round_id: int, assignment_id: int):
-    round_ = _round(round_id)
-    assignment = get_or_404(Assignment, assignment_id)
-    if assignment.round_id != round_.id:
-        abort(404)
-    initiative_id = assignment.initiative_id
-    if ActionForm().validate_on_submit():
-        _run(lambda: services.unassign(assignment, by=current_user), "Đã bỏ phân công.")
-    return redirect(url_for("rounds.model_detail", round_id=round_.id, initiative_id=initiative_id))
 
 
 # --- Rubric ------------------------------------------------------------------------------------
@@ -443,17 +277,13 @@ def rubric(round_id: int):
         if not _can_manage(round_):
             abort(403)
         if form.validate_on_submit():
-            try:
-                services.add_criterion(
+            with saving(form, field="code") as saved:
+                add_criterion(
                     round_, code=form.code.data, name=form.name.data, guidance=form.guidance.data,
                     max_score=Decimal(form.max_score.data), is_tiebreaker=bool(form.is_tiebreaker.data),
                     by=current_user,
                 )
-            except services.ScoringError as error:
-                db.session.rollback()
-                form.code.errors.append(str(error))
-            else:
-                db.session.commit()
+            if saved:
                 flash("Đã thêm tiêu chí.", "success")
                 return _back(round_, "rounds.rubric")
     edit_forms = {}
@@ -480,14 +310,14 @@ def rubric_update(round_id: int, criterion_id: int):
     criterion = _criterion(round_, criterion_id)
     form = CriterionForm(prefix=f"c{criterion.id}")
     if form.validate_on_submit():
-        _run(
-            lambda: services.update_criterion(
+        with saving() as saved:
+            update_criterion(
                 criterion, code=form.code.data, name=form.name.data, guidance=form.guidance.data,
                 max_score=Decimal(form.max_score.data), is_tiebreaker=bool(form.is_tiebreaker.data),
                 by=current_user,
-            ),
-            "Đã lưu tiêu chí.",
-        )
+            )
+        if saved:
+            flash("Đã lưu tiêu chí.", "success")
     else:
         errors = "; ".join(f"{form[name].label.text}: {' '.join(msgs)}" for name, msgs in form.errors.items())
         flash(f"Chưa lưu được tiêu chí: {errors}", "danger")
@@ -500,7 +330,10 @@ def rubric_delete(round_id: int, criterion_id: int):
     round_ = _round(round_id)
     criterion = _criterion(round_, criterion_id)
     if ActionForm().validate_on_submit():
-        _run(lambda: services.delete_criterion(criterion, by=current_user), "Đã xóa tiêu chí.")
+        with saving() as saved:
+            delete_criterion(criterion, by=current_user)
+        if saved:
+            flash("Đã xóa tiêu chí.", "success")
     return _back(round_, "rounds.rubric")
 
 
@@ -511,7 +344,8 @@ def rubric_move(round_id: int, criterion_id: int):
     criterion = _criterion(round_, criterion_id)
     offset = -1 if request.form.get("huong") == "len" else 1
     if ActionForm().validate_on_submit():
-        _run(lambda: services.move_criterion(criterion, offset, by=current_user), None)
+        with saving():
+            move_criterion(criterion, offset, by=current_user)
     return _back(round_, "rounds.rubric")
 
 
@@ -522,8 +356,8 @@ def rubric_move(round_id: int, criterion_id: int):
 @roles_required(*READERS)
 def panel(round_id: int):
     round_ = _round(round_id)
-    candidates = services.evaluator_candidates(round_.organiser_id)
-    members = services.panel_ids(round_)
+    candidates = assignments.evaluator_candidates(round_.organiser_id)
+    members = assignments.panel_ids(round_)
     if request.method == "POST":
         if not _can_manage(round_):
             abort(403)
@@ -531,16 +365,18 @@ def panel(round_id: int):
             wanted = {int(v) for v in request.form.getlist("user_id") if v.isdigit()}
             users = [u for u in candidates if u.id in wanted]
             users += [db.session.get(User, uid) for uid in wanted - {u.id for u in users}]
-            if _run(lambda: services.set_panel(round_, [u for u in users if u], by=current_user),
-                    "Đã lưu hội đồng chấm."):
+            with saving() as saved:
+                assignments.set_panel(round_, [u for u in users if u], by=current_user)
+            if saved:
+                flash("Đã lưu hội đồng chấm.", "success")
                 return _back(round_, "rounds.panel")
             members = wanted
-    progress = {p.user_id: p for p in services.evaluator_progress(round_)}
+    progress = {p.user_id: p for p in evaluator_progress(round_)}
     # Former members who are no longer evaluators still show, so they can be removed.
     shown = candidates + [db.session.get(User, uid) for uid in members - {u.id for u in candidates}]
     return render_template(
         "scoring/panel.html", round=round_, candidates=[u for u in shown if u], members=members,
-        progress=progress, action_form=ActionForm(), entry_count=services.entry_count(round_),
+        progress=progress, action_form=ActionForm(), entry_count=rounds.entry_count(round_),
     )
 
 
@@ -556,11 +392,11 @@ def auto_assign(round_id: int):
         return _back(round_, "rounds.panel")
     cap = int(cap_text) if cap_text else None
     if ActionForm().validate_on_submit():
-        created = []
-        if _run(lambda: created.append(services.auto_assign(round_, k, by=current_user, max_per_evaluator=cap)),
-                None):
+        with saving() as saved:
+            created = assignments.auto_assign(round_, k, by=current_user, max_per_evaluator=cap)
+        if saved:
             limit = f", tối đa {cap} mô hình mỗi người" if cap else ""
-            flash(f"Đã phân công tự động: thêm {created[0]} lượt chấm ({k} thành viên mỗi mô hình{limit}).",
+            flash(f"Đã phân công tự động: thêm {created} lượt chấm ({k} thành viên mỗi mô hình{limit}).",
                   "success")
     return _back(round_, "rounds.panel")
 
@@ -575,10 +411,10 @@ BEHIND_SHOWN = 10  # members most behind named at the top of the progress page
 @roles_required(*READERS)
 def progress(round_id: int):
     round_ = _round(round_id)
-    evaluators = services.evaluator_progress(round_)
+    evaluators = evaluator_progress(round_)
     behind = sorted((p for p in evaluators if p.remaining > 0), key=lambda p: -p.remaining)
     only_behind = request.args.get("chua_du") == "1"
-    page = paginate_rows(services.model_progress_select(round_, behind_only=only_behind), per_page=50)
+    page = paginate_rows(model_progress_select(round_, behind_only=only_behind), per_page=50)
     # A national panel has hundreds of members: their table is paged too (argument `hd`).
     panel_page = paginate_list(evaluators, per_page=50, page=request.args.get("hd", type=int))
     return render_template(
@@ -618,16 +454,13 @@ def ranking_basis(round_id: int):
         except ValueError:
             flash("Vui lòng chọn xếp hạng theo điểm gốc hoặc điểm hiệu chỉnh.", "danger")
             return _back(round_, "rounds.ranking")
-        try:
+        with saving() as saved:
             changed = adjustment.set_ranking_basis(round_, basis, by=current_user)
-        except adjustment.AdjustmentError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-            return _back(round_, "rounds.ranking")
-        db.session.commit()
-        if changed:
+        if saved and changed:
             flash(f"Từ nay đợt này xếp hạng theo: {basis.label.lower()}.", "success")
     return _back(round_, "rounds.ranking")
 
 
-from . import phase_routes  # noqa: E402,F401  (discussion, reopening and versions: routes of this blueprint)
+# Routes of this blueprint kept in their own modules: the models in a round and who scores
+# them; the discussion phase, reopened scorecards and their versions.
+from . import entry_routes, phase_routes  # noqa: E402,F401

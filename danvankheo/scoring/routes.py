@@ -11,24 +11,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import Role
+from ..core.errors import Outcome, saving
 from ..core.permissions import get_or_404, refuse, roles_required
 from ..core.types import utcnow
 from ..extensions import db
 from ..registry.models import Initiative
 from ..units.models import Unit
-from . import phases, services, versions
+from . import phases, versions
+from .assignments import recuse as recuse_assignment
+from .conflicts import OWN_UNIT_MESSAGE, has_conflict
+from .errors import ScoreValidationError
 from .forms import ActionForm, ReasonForm
-from .models import (
-    Assignment,
-    AssignmentStatus,
-    RankingSnapshot,
-    RankingSnapshotRow,
-    Round,
-    RoundState,
-    Scorecard,
-    ScorecardState,
-)
+from .models import Assignment, AssignmentStatus, Round, RoundState, Scorecard, ScorecardState
 from .paging import paginate_rows
+from .scorecards import anonymous_scorecards, find_scorecard, save_scorecard
+from .snapshots import RankingSnapshot, RankingSnapshotRow
 
 bp = Blueprint("scoring", __name__, url_prefix="/cham-diem")
 
@@ -189,8 +186,8 @@ def _load_for_scoring(round_id: int, initiative_id: int) -> tuple[Round, Initiat
         # No longer (or never) on that organiser's council: its rounds are not theirs to score.
         refuse(403, NOT_ASSIGNED)
     # The conflict of interest is refused first, whatever the assignments say.
-    if services.has_conflict(current_user, initiative.unit):
-        refuse(403, services.OWN_UNIT_MESSAGE)
+    if has_conflict(current_user, initiative.unit):
+        refuse(403, OWN_UNIT_MESSAGE)
     assignment = db.session.scalar(
         select(Assignment).where(
             Assignment.round_id == round_.id,
@@ -212,6 +209,27 @@ def _evidence_links(initiative: Initiative) -> list[tuple[str, str]]:
             for item in initiative.evidence]
 
 
+def _save(round_: Round, initiative: Initiative, values: dict, *, comment: str, submit: bool,
+          expected: int | None) -> Outcome:
+    """Save the evaluator's scorecard as one unit of work. A form without the version it was
+    based on is as stale as an old one."""
+    with saving() as saved:
+        if expected is None:
+            raise versions.StaleScorecard()
+        save_scorecard(round_, initiative, current_user, values, comment=comment, submit=submit,
+                       expected_version=expected)
+    return saved
+
+
+def _save_with_retry(round_: Round, initiative: Initiative, values: dict, *, comment: str, submit: bool,
+                     expected: int | None) -> Outcome:
+    try:
+        return _save(round_, initiative, values, comment=comment, submit=submit, expected=expected)
+    except IntegrityError:
+        # A parallel request (a double click) won the race to create the card: once more on fresh data.
+        return _save(round_, initiative, values, comment=comment, submit=submit, expected=expected)
+
+
 @bp.route("/<int:round_id>/<int:initiative_id>", methods=["GET", "POST"])
 @evaluator_required
 def score(round_id: int, initiative_id: int):
@@ -219,44 +237,27 @@ def score(round_id: int, initiative_id: int):
     form = ActionForm()
     errors: dict = {}
     typed: dict[int, str] = {}
-    card = services.find_scorecard(round_.id, initiative.id, current_user.id)
+    card = find_scorecard(round_.id, initiative.id, current_user.id)
     if request.method == "POST" and form.validate_on_submit():
         values = {c.id: request.form.get(f"score-{c.id}", "") for c in round_.criteria}
         comment = request.form.get("comment", "")
         submit = request.form.get("action") == "submit"
         # The version the form was based on: a form without one is as stale as an old one.
         expected = versions.parse_version(request.form.get("version"))
-        for attempt in (1, 2):
-            try:
-                if expected is None:
-                    raise versions.StaleScorecard()
-                services.save_scorecard(round_, initiative, current_user, values, comment=comment, submit=submit,
-                                        expected_version=expected)
-                db.session.commit()
-                break
-            except IntegrityError:
-                # A parallel request (double click) won the race: retry once on fresh data.
-                db.session.rollback()
-                if attempt == 2:
-                    raise
-            except services.ScoreValidationError as error:
-                db.session.rollback()
-                errors, typed = error.errors, values
-                flash(str(error), "danger")
-                break
-            except (services.ScoringError, versions.StaleScorecard) as error:
-                db.session.rollback()
-                flash(str(error), "danger")
-                return redirect(url_for("scoring.score", round_id=round_.id, initiative_id=initiative.id))
-        if not errors:
+        saved = _save_with_retry(round_, initiative, values, comment=comment, submit=submit, expected=expected)
+        if saved:
             flash("Đã nộp phiếu chấm." if submit else "Đã lưu nháp phiếu chấm.", "success")
+        if saved.stale:
+            flash(versions.STALE_MESSAGE, "danger")
+        if not isinstance(saved.error, ScoreValidationError):
             return redirect(url_for("scoring.score", round_id=round_.id, initiative_id=initiative.id))
-        card = services.find_scorecard(round_.id, initiative.id, current_user.id)
+        errors, typed = saved.error.errors, values
+        card = find_scorecard(round_.id, initiative.id, current_user.id)
         typed["comment"] = comment
     own_scores = {s.criterion_id: s.value for s in card.scores} if card else {}
     visible = phases.others_visible(round_, card)
     others = (
-        services.anonymous_scorecards(round_, initiative.id, exclude_evaluator_id=current_user.id)
+        anonymous_scorecards(round_, initiative.id, exclude_evaluator_id=current_user.id)
         if visible else []
     )
     return render_template(
@@ -278,13 +279,10 @@ def recuse(round_id: int, initiative_id: int):
     if not form.validate_on_submit():
         flash("Vui lòng ghi rõ lý do từ chối chấm (ít nhất 5 ký tự).", "danger")
         return redirect(url_for("scoring.score", round_id=round_.id, initiative_id=initiative.id))
-    try:
-        services.recuse(assignment, form.reason.data, by=current_user)
-    except services.ScoringError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    with saving() as saved:
+        recuse_assignment(assignment, form.reason.data, by=current_user)
+    if not saved:
         return redirect(url_for("scoring.score", round_id=round_.id, initiative_id=initiative.id))
-    db.session.commit()
     flash("Đã ghi nhận việc từ chối chấm; thường trực hội đồng sẽ phân công người khác.", "success")
     return redirect(url_for("scoring.queue", dot=round_.id))
 

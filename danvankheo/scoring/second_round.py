@@ -15,7 +15,8 @@ from sqlalchemy import func, or_, select
 
 from ..extensions import db
 from ..registry.models import Initiative
-from .models import GRADE_LABELS, Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundEntry, RoundState
+from .models import Round, RoundEntry, RoundState
+from .snapshots import RankingSnapshot, RankingSnapshotRow
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def standings_elsewhere(round_: Round, initiative_ids: Iterable[int]) -> dict[in
         if other.state is RoundState.FINALISED and row is not None:
             parts = [f"xếp hạng {row.rank}" if row.rank else "không xếp hạng"]
             if row.grade:
-                parts.append(_grade_label(row.grade))
+                parts.append(row.grade.label)
             if row.total is not None:
                 parts.append(f"{format_score(row.total)} điểm")
             text = "đã công bố kết quả: " + ", ".join(parts)
@@ -122,11 +123,6 @@ def needing_reason(standings: dict[int, list[Standing]]) -> dict[int, list[Stand
     return {i: places for i, places in standings.items() if any(s.needs_reason for s in places)}
 
 
-def _grade_label(value: str) -> str:
-    try:
-        return GRADE_LABELS[Grade(value)]
-    except ValueError:
-        return value
 
 
 def describe(standings: list[Standing]) -> str:

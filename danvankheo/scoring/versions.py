@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..core.errors import StaleError
 from ..extensions import db
 from .models import Criterion, Scorecard, ScorecardVersion, VersionKind
 
@@ -19,7 +20,7 @@ STALE_MESSAGE = (
 )
 
 
-class StaleScorecard(ValueError):
+class StaleScorecard(StaleError):
     """The form was based on an older version of the scorecard."""
 
     def __init__(self) -> None:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..registry.models import Field, Initiative, Status
-from ..scoring.models import GRADE_LABELS, Grade, RankingSnapshot, RankingSnapshotRow, Round, RoundState
+from ..scoring.models import GRADE_LABELS, Grade, Round, RoundState
+from ..scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 
 # ?sap_xep=… → label. The first is the default.
 SORTS = {
@@ -106,8 +107,8 @@ def badges_for(initiative_ids: Iterable[int]) -> dict[int, Badges]:
     ).all()
     for row, round_name in rows:  # the latest published round wins
         badges = found[row.initiative_id]
-        if row.grade in Grade._value2member_map_:
-            badges.grade = Grade(row.grade)
+        if row.grade is not None:
+            badges.grade = row.grade
         badges.grade_round, badges.rank, badges.total = round_name, row.rank, row.total
     from ..awards.models import AwardForm, AwardRevocation, Proposal, ProposalLine, ProposalState
 

@@ -27,6 +27,6 @@ def may_read(user, initiative: Initiative) -> bool:
         return True
     if registry_permissions.may_read_all_submitted(user) and registry_permissions.can_view(user, initiative):
         return True
-    from ..scoring.services import is_assigned_evaluator
+    from ..scoring.assignments import is_assigned_evaluator
 
     return is_assigned_evaluator(user, initiative.id)

@@ -19,7 +19,7 @@ from danvankheo.registry.deadlines import set_year_settings
 from danvankheo.registry.models import Initiative, Status
 from danvankheo.registry.services import DossierData, create_initiative, update_initiative
 from danvankheo.registry.workflow import transition
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.scoring.models import Round
 from danvankheo.units.models import Unit, UnitKind
 from tests import factories
@@ -93,31 +93,31 @@ def accept(j: Journey) -> None:
 
 
 def open_round_and_assign(j: Journey) -> None:
-    j.round = scoring.create_round(scoring.RoundSettings(name="Đợt đánh giá năm 2026", year=YEAR, min_scorecards=2),
-                                   by=j.secretariat)
-    scoring.set_panel(j.round, j.evaluators, by=j.secretariat)
+    j.round = rounds.create_round(rounds.RoundSettings(name="Đợt đánh giá năm 2026", year=YEAR, min_scorecards=2),
+                                  by=j.secretariat)
+    assignments.set_panel(j.round, j.evaluators, by=j.secretariat)
     for evaluator in j.evaluators:
-        scoring.assign(j.round, j.initiative, evaluator, by=j.secretariat)
-    scoring.start_scoring(j.round, by=j.secretariat)
+        assignments.assign(j.round, j.initiative, evaluator, by=j.secretariat)
+    rounds.start_scoring(j.round, by=j.secretariat)
     db.session.commit()
 
 
 def score(j: Journey) -> None:
     for n, evaluator in enumerate(j.evaluators):
         values = {c.id: str(c.max_score - Decimal(n)) for c in j.round.criteria}
-        scoring.save_scorecard(j.round, j.initiative, evaluator, values, submit=True)
+        scorecards.save_scorecard(j.round, j.initiative, evaluator, values, submit=True)
     # The first evaluator changes their mind in the discussion phase, before the round closes.
     from danvankheo.scoring import phases
 
     phases.open_discussion(j.round, by=j.secretariat)
     values = {c.id: str(c.max_score - Decimal("0.5")) for c in j.round.criteria}
-    scoring.save_scorecard(j.round, j.initiative, j.evaluators[0], values, submit=True)
+    scorecards.save_scorecard(j.round, j.initiative, j.evaluators[0], values, submit=True)
     db.session.commit()
 
 
 def finalise(j: Journey) -> None:
-    scoring.close_scoring(j.round, by=j.secretariat)
-    scoring.finalise(j.round, by=j.secretariat)
+    rounds.close_scoring(j.round, by=j.secretariat)
+    rounds.finalise(j.round, by=j.secretariat)
     db.session.commit()
 
 

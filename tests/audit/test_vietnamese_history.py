@@ -54,7 +54,7 @@ def test_every_recorded_field_has_the_forms_name(app):
 
 def test_the_fields_a_form_saves_are_named_as_on_the_form(app):
     from danvankheo.registry.forms import InitiativeForm
-    from danvankheo.scoring.services import RoundSettings
+    from danvankheo.scoring.rounds import RoundSettings
 
     dossier_keys = [name for name in dir(InitiativeForm) if not name.startswith("_") and name != "version"
                     and hasattr(getattr(InitiativeForm, name), "field_class")]

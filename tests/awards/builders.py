@@ -11,7 +11,7 @@ from danvankheo.extensions import db
 from danvankheo.organisers.models import OrganiserLevel
 from danvankheo.organisers.services import default_organiser
 from danvankheo.registry.models import Initiative, Status
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.scoring.models import Round
 from danvankheo.units.models import Unit, UnitKind
 from tests.factories import make_initiative, make_unit, make_user
@@ -63,20 +63,20 @@ def build_finalised_round(*, secretariat: User | None = None) -> FinalisedRound:
         "justice": make_user(Role.STAFF, unit=justice, full_name="Lê Minh Đức"),
         "commune": make_user(Role.STAFF, unit=commune, full_name="Đinh Công Tráng"),
     }
-    round_ = scoring.create_round(
-        scoring.RoundSettings(name="Đợt đánh giá mô hình năm 2026", year=2026, min_scorecards=1),
+    round_ = rounds.create_round(
+        rounds.RoundSettings(name="Đợt đánh giá mô hình năm 2026", year=2026, min_scorecards=1),
         by=secretariat,
     )
-    scoring.set_panel(round_, [evaluator])
+    assignments.set_panel(round_, [evaluator])
     for initiative in models.values():
-        scoring.assign(round_, initiative, evaluator, by=secretariat, notify_evaluator=False)
-    scoring.start_scoring(round_, by=secretariat)
+        assignments.assign(round_, initiative, evaluator, by=secretariat, notify_evaluator=False)
+    rounds.start_scoring(round_, by=secretariat)
     criteria = list(round_.criteria)
     for key, marks in (("justice", EXCELLENT), ("injection", EXCELLENT_LOW), ("commune", GOOD)):
         values = {c.id: Decimal(v) for c, v in zip(criteria, marks, strict=True)}
-        scoring.save_scorecard(round_, models[key], evaluator, values, comment=f"Nhận xét {key}", submit=True)
-    scoring.close_scoring(round_, by=secretariat)
-    scoring.finalise(round_, by=secretariat)
+        scorecards.save_scorecard(round_, models[key], evaluator, values, comment=f"Nhận xét {key}", submit=True)
+    rounds.close_scoring(round_, by=secretariat)
+    rounds.finalise(round_, by=secretariat)
     db.session.flush()
     return FinalisedRound(round_, secretariat, {"justice": justice, "health": health, "commune": commune,
                                                 "council": council}, models, [evaluator], staff)

@@ -26,7 +26,7 @@ from danvankheo.awards.models import (
 )
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import rounds
 from tests.factories import make_initiative
 
 PROVINCIAL = "Bằng khen của Chủ tịch UBND tỉnh"
@@ -146,7 +146,7 @@ def test_lines_are_prefilled_from_results(finalised):
 
 
 def test_a_round_not_finalised_cannot_be_proposed(finalised):
-    draft = scoring.create_round(scoring.RoundSettings(name="Đợt bổ sung", year=2026), by=finalised.secretariat)
+    draft = rounds.create_round(rounds.RoundSettings(name="Đợt bổ sung", year=2026), by=finalised.secretariat)
     with pytest.raises(errors.AwardError, match="đã công bố kết quả"):
         proposals.create_proposal(draft, [], _form())
 

@@ -27,7 +27,7 @@ from danvankheo.core.types import utcnow
 from danvankheo.extensions import db
 from danvankheo.registry.deadlines import deadline_from_local, set_year_settings
 from danvankheo.registry.models import Field, Initiative, Status
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.scoring.models import Assignment
 from danvankheo.units.models import UnitKind
 from tests import factories
@@ -203,14 +203,14 @@ def scored(app):
     p.models["justice"].field = Field.POLITICAL_SYSTEM
     p.models["health"].field = Field.CULTURE_SOCIETY
     p.models["commune"].field = Field.ECONOMY
-    scoring.auto_assign(round_, 2)
-    scoring.start_scoring(round_)
+    assignments.auto_assign(round_, 2)
+    rounds.start_scoring(round_)
     minus = {p.models["health"].id: 5, p.models["hospital"].id: 12, p.models["commune"].id: 18}
     for a in db.session.scalars(select(Assignment)):
-        scoring.save_scorecard(round_, a.initiative, a.evaluator, full_marks(round_, minus.get(a.initiative_id, 0)),
-                               submit=True)
-    scoring.close_scoring(round_)
-    scoring.finalise(round_, by=p.secretariat)
+        scorecards.save_scorecard(round_, a.initiative, a.evaluator, full_marks(round_, minus.get(a.initiative_id, 0)),
+                                  submit=True)
+    rounds.close_scoring(round_)
+    rounds.finalise(round_, by=p.secretariat)
     form = create_award_form(name="Bằng khen của Chủ tịch UBND tỉnh", issuing_authority="Chủ tịch UBND tỉnh",
                              level=AwardLevel.PROVINCE)
     proposal = create_proposal(round_, [p.models["justice"].id], form, actor=p.secretariat, title="Đề nghị 2026")
@@ -229,8 +229,8 @@ def scored(app):
 
 
 def test_second_round_asks_why_and_shows_where_a_model_stands(page, scored):
-    second = scoring.create_round(scoring.RoundSettings(name="Đợt 2 - vòng cấp tỉnh năm 2026", year=2026),
-                                  by=scored.secretariat)
+    second = rounds.create_round(rounds.RoundSettings(name="Đợt 2 - vòng cấp tỉnh năm 2026", year=2026),
+                                 by=scored.secretariat)
     db.session.commit()
     browser_login(page, "thuongtruc", PASSWORD)
     page.goto(f"/dot-danh-gia/{second.id}/mo-hinh")

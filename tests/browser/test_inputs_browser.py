@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from danvankheo.extensions import db
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds
 from danvankheo.scoring.models import Score, Scorecard
 from tests.browser.conftest import browser_login, screenshot
 from tests.factories import PASSWORD
@@ -44,8 +44,8 @@ def localized_page(request, chromium, live_server, browser_app):
 
 def _scoring_round():
     p = build_province()
-    services.auto_assign(p.round, 2)
-    services.start_scoring(p.round)
+    assignments.auto_assign(p.round, 2)
+    rounds.start_scoring(p.round)
     db.session.commit()
     return p
 

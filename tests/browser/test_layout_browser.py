@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds
 from tests.browser.conftest import SCREENSHOTS, browser_login
 from tests.factories import PASSWORD, make_user
 from tests.reports.data import build_province as build_report_province
@@ -22,8 +22,8 @@ PHONE = {"width": 390, "height": 844}
 
 def test_on_a_phone_the_dossier_and_evidence_come_before_the_scoring_form(page):
     p = build_scoring_province()
-    services.auto_assign(p.round, 2)
-    services.start_scoring(p.round)
+    assignments.auto_assign(p.round, 2)
+    rounds.start_scoring(p.round)
     db.session.commit()
     page.set_viewport_size(PHONE)
     browser_login(page, p.evaluators["commune"].login, PASSWORD)
@@ -71,8 +71,8 @@ def test_a_printed_page_carries_the_organisers_header(page, tmp_path, browser_ap
 
 def test_the_help_link_opens_the_section_of_the_page(page):
     p = build_scoring_province()
-    services.auto_assign(p.round, 2)
-    services.start_scoring(p.round)
+    assignments.auto_assign(p.round, 2)
+    rounds.start_scoring(p.round)
     db.session.commit()
     browser_login(page, p.evaluators["commune"].login, PASSWORD)
     page.goto(f"/cham-diem/{p.round.id}/{p.models['justice'].id}")

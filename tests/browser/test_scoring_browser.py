@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds
 from danvankheo.units.models import UnitKind
 from tests.browser.conftest import browser_login, browser_logout, screenshot
 from tests.factories import PASSWORD, make_initiative, make_unit, make_user
@@ -82,11 +82,11 @@ def test_secretariat_sets_up_a_round(page):
 
 def test_evaluators_score_secretariat_finalises_staff_reads_result(page):
     models, people = _province()
-    round_ = services.create_round(services.RoundSettings(name="Đánh giá mô hình năm 2026", year=2026,
-                                                          min_scorecards=2))
-    services.set_panel(round_, [people["ganh"], people["vinh"]])
-    services.auto_assign(round_, 2)
-    services.start_scoring(round_)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đánh giá mô hình năm 2026", year=2026,
+                                                      min_scorecards=2))
+    assignments.set_panel(round_, [people["ganh"], people["vinh"]])
+    assignments.auto_assign(round_, 2)
+    rounds.start_scoring(round_)
     db.session.commit()
     commune_model = models["commune"]
 

@@ -23,7 +23,7 @@ from danvankheo.extensions import db
 from danvankheo.organisers.models import Nomination, NominationState, Organiser, OrganiserLevel
 from danvankheo.organisers.services import default_organiser, make_organiser
 from danvankheo.registry.models import Status
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.scoring.models import Round
 from danvankheo.units.models import UnitKind
 from tests.browser.conftest import browser_login, browser_logout, screenshot
@@ -81,15 +81,15 @@ def _score(round_name: str, secretariat, evaluator, marks: dict) -> Round:
     """The council's work, on the server: panel, assignments, one submitted scorecard each."""
     db.session.expire_all()
     round_ = db.session.scalar(select(Round).where(Round.name == round_name))
-    scoring.set_panel(round_, [evaluator])
+    assignments.set_panel(round_, [evaluator])
     for initiative in marks:
-        scoring.assign(round_, initiative, evaluator, by=secretariat, notify_evaluator=False)
-    scoring.start_scoring(round_, by=secretariat)
+        assignments.assign(round_, initiative, evaluator, by=secretariat, notify_evaluator=False)
+    rounds.start_scoring(round_, by=secretariat)
     criteria = list(round_.criteria)
     for initiative, values in marks.items():
-        scoring.save_scorecard(round_, initiative, evaluator,
-                               {c.id: Decimal(v) for c, v in zip(criteria, values, strict=True)},
-                               comment="Mô hình thiết thực", submit=True)
+        scorecards.save_scorecard(round_, initiative, evaluator,
+                                  {c.id: Decimal(v) for c, v in zip(criteria, values, strict=True)},
+                                  comment="Mô hình thiết thực", submit=True)
     db.session.commit()
     return round_
 
@@ -281,13 +281,13 @@ def test_the_pages_of_the_two_levels_are_accessible(page):
     users, models = world["users"], world["models"]
     secretariat = users["thuky.giavien"]
     assert secretariat.act_for(world["gia_vien"].id)
-    round_ = scoring.create_round(scoring.RoundSettings(name=COMMUNE_ROUND, year=YEAR, min_scorecards=1),
-                                  by=secretariat, organiser_id=world["gia_vien"].id)
+    round_ = rounds.create_round(rounds.RoundSettings(name=COMMUNE_ROUND, year=YEAR, min_scorecards=1),
+                                 by=secretariat, organiser_id=world["gia_vien"].id)
     db.session.commit()
     _score(COMMUNE_ROUND, secretariat, users["giamkhao.giavien"], {models["best"]: EXCELLENT,
                                                                   models["clinic"]: GOOD})
-    scoring.close_scoring(round_, by=secretariat)
-    scoring.finalise(round_, by=secretariat)
+    rounds.close_scoring(round_, by=secretariat)
+    rounds.finalise(round_, by=secretariat)
     db.session.commit()
     axe = Axe()
     found: list[str] = []

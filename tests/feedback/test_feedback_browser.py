@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from danvankheo.extensions import db
 from danvankheo.feedback import services
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, rounds
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import PASSWORD
 from tests.render import first_page_png, require, to_pdf
@@ -55,8 +55,8 @@ def login(page, user) -> None:
 def test_qr_to_thanks_to_the_council_on_a_phone(chromium, live_server, browser_app, tmp_path):
     p = build_province()
     model = p.models["commune"]
-    scoring.assign(p.round, model, p.evaluators["justice"], by=p.secretariat)
-    scoring.start_scoring(p.round, by=p.secretariat)
+    assignments.assign(p.round, model, p.evaluators["justice"], by=p.secretariat)
+    rounds.start_scoring(p.round, by=p.secretariat)
     services.open_survey(model)
     db.session.commit()
     found: list[str] = []

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from danvankheo.extensions import db
 from danvankheo.feedback import queries, services
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import rounds
 from tests.scoring.conftest import build_province
 
 
@@ -25,7 +25,7 @@ def _answers(p):
 def test_ranking_export_has_the_people_voice_appendix(app, client, login_as):
     p = build_province()
     _answers(p)
-    scoring.start_scoring(p.round, by=p.secretariat)
+    rounds.start_scoring(p.round, by=p.secretariat)
     db.session.commit()
     login_as(p.secretariat)
     response = client.get(f"/xuat-excel/dot-danh-gia/{p.round.id}/xep-hang")

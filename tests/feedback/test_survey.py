@@ -23,7 +23,7 @@ from danvankheo.feedback.models import (
 )
 from danvankheo.registry import workflow
 from danvankheo.registry.models import Status
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, rounds
 from danvankheo.scoring.models import RoundState
 from tests.factories import make_initiative, make_user
 from tests.scoring.conftest import build_province
@@ -134,10 +134,10 @@ def test_markup_in_a_comment_is_kept_as_text_and_shown_escaped(client, world, lo
 
 def test_closed_survey_thanks_and_refuses(client, world):
     p, survey = world
-    scoring.start_scoring(p.round, by=p.secretariat)
+    rounds.start_scoring(p.round, by=p.secretariat)
     db.session.commit()
     assert "Gửi ý kiến" in client.get(f"/y-kien/{survey.public_code}").get_data(as_text=True)
-    scoring.close_scoring(p.round, by=p.secretariat)
+    rounds.close_scoring(p.round, by=p.secretariat)
     db.session.commit()
     page = client.get(f"/y-kien/{survey.public_code}").get_data(as_text=True)
     assert "Cuộc lấy ý kiến đã kết thúc" in page and "Gửi ý kiến" not in page
@@ -314,8 +314,8 @@ def switch(client, login_as, user) -> None:
 
 
 def _scoring_world(p, survey):
-    scoring.assign(p.round, p.models["commune"], p.evaluators["justice"], by=p.secretariat)
-    scoring.start_scoring(p.round, by=p.secretariat)
+    assignments.assign(p.round, p.models["commune"], p.evaluators["justice"], by=p.secretariat)
+    rounds.start_scoring(p.round, by=p.secretariat)
     db.session.commit()
 
 
@@ -383,7 +383,7 @@ def test_summary_interval_matches_scipy():
 
 def test_survey_closes_when_the_scoring_window_has_ended(client, world):
     p, survey = world
-    scoring.start_scoring(p.round, by=p.secretariat)
+    rounds.start_scoring(p.round, by=p.secretariat)
     p.round.closes_at = services.utcnow() + timedelta(hours=1)
     db.session.commit()
     assert not services.is_closed(survey)

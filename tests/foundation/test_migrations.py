@@ -37,6 +37,7 @@ SHIPPED = {
     "20261207_0200_1540mttq_supervision_opinions.py": "ebd2fb0fff90477e1c4d8d171ae0f9d67e2668948ad6a5486a95276998d1c265",
     "20261207_0210_1550feedback_people_voice_surveys.py": "1417074a03d807d925a5ea8fbe35c340538e5a2af8f75caf7bbb272a3d13819b",
     "20261206_2130_1300ballot_council_secret_ballot.py": "9d85496c2ae8f0d04099311fe994af535497f48f46c92dbbfd3a6d862867025e",
+    "20261207_0430_1570snapshottypes_typed_ranking_snapshot_fields.py": "dd36add0ecf9b96d7e000e4c3503c783ec79206ee28f76939c08e65e4af6efee",
 }
 
 

@@ -14,7 +14,7 @@ from danvankheo.extensions import db
 from danvankheo.organisers.models import OrganiserLevel
 from danvankheo.organisers.services import make_organiser
 from danvankheo.registry.deadlines import set_year_settings
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import rounds
 from danvankheo.units.models import UnitKind
 from tests import factories
 
@@ -32,7 +32,7 @@ def _populate() -> dict:
     factories.make_user(Role.STAFF, unit=commune, login="canbo")
     factories.make_initiative(justice, name="Một cửa thân thiện", year=2026)
     set_year_settings(2026, deadline_at=utcnow() + timedelta(days=30), kinds=[UnitKind.DEPARTMENT])
-    scoring.create_round(scoring.RoundSettings(name="Đợt 2026", year=2026))
+    rounds.create_round(rounds.RoundSettings(name="Đợt 2026", year=2026))
     db.session.commit()
     return {"province": province.id, "commune": commune.id}
 

@@ -13,7 +13,7 @@ from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.registry import tallies
 from danvankheo.registry.models import Status
-from danvankheo.scoring import services, standings
+from danvankheo.scoring import assignments, rounds, scorecards, standings
 from danvankheo.scoring.models import Round, RoundEntry
 from danvankheo.units.models import UnitKind
 from tests import factories
@@ -30,17 +30,17 @@ def _populate() -> int:
     council = factories.make_unit("Ban Dân vận", code="BDV", kind=UnitKind.OTHER)
     evaluators = [factories.make_user(Role.EVALUATOR, unit=council) for _ in range(3)]
     models = {name: factories.make_initiative(justice, name=name, status=Status.ACCEPTED) for name in TOTALS}
-    round_ = services.create_round(services.RoundSettings(name="Đợt 2026", year=2026, min_scorecards=1))
-    services.set_panel(round_, evaluators)
-    services.auto_assign(round_, 3)
-    services.start_scoring(round_)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt 2026", year=2026, min_scorecards=1))
+    assignments.set_panel(round_, evaluators)
+    assignments.auto_assign(round_, 3)
+    rounds.start_scoring(round_)
     for name, marks in TOTALS.items():
         for evaluator, total in zip(evaluators, marks, strict=False):
             remaining, values = Decimal(total), {}
             for criterion in round_.criteria:
                 values[criterion.id] = str(min(criterion.max_score, remaining))
                 remaining -= min(criterion.max_score, remaining)
-            services.save_scorecard(round_, models[name], evaluator, values, submit=True)
+            scorecards.save_scorecard(round_, models[name], evaluator, values, submit=True)
     db.session.commit()
     return round_.id
 

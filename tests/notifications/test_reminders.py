@@ -15,7 +15,7 @@ from danvankheo.notifications.models import Notification
 from danvankheo.notifications.reminders import send_reminders
 from danvankheo.registry.deadlines import grant_extension, set_year_settings
 from danvankheo.registry.models import Status
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.units.models import UnitKind
 from tests import factories
 from tests.factories import make_initiative, make_unit, make_user
@@ -132,18 +132,18 @@ def scoring_round(app):
     busy = make_user(Role.EVALUATOR, unit=health, email="cham1@so.vn", full_name="Hoàng Văn Bình")
     done = make_user(Role.EVALUATOR, unit=health, email="cham2@so.vn")
     now = datetime.now(UTC)
-    round_ = scoring.create_round(
-        scoring.RoundSettings(name="Đợt 2026", year=2026, closes_at=now + timedelta(days=2), min_scorecards=1)
+    round_ = rounds.create_round(
+        rounds.RoundSettings(name="Đợt 2026", year=2026, closes_at=now + timedelta(days=2), min_scorecards=1)
     )
-    scoring.set_panel(round_, [busy, done])
+    assignments.set_panel(round_, [busy, done])
     for model in models:
-        scoring.assign(round_, model, busy, notify_evaluator=False)
-        scoring.assign(round_, model, done, notify_evaluator=False)
-    scoring.start_scoring(round_)
+        assignments.assign(round_, model, busy, notify_evaluator=False)
+        assignments.assign(round_, model, done, notify_evaluator=False)
+    rounds.start_scoring(round_)
     for model in models:
         values = {c.id: str(c.max_score - Decimal(1)) for c in round_.criteria}
-        scoring.save_scorecard(round_, model, done, values, submit=True)
-    scoring.save_scorecard(round_, models[0], busy, {c.id: "1" for c in round_.criteria})  # a draft
+        scorecards.save_scorecard(round_, model, done, values, submit=True)
+    scorecards.save_scorecard(round_, models[0], busy, {c.id: "1" for c in round_.criteria})  # a draft
     db.session.query(Notification).delete()  # the assignment notices are not what we test
     db.session.commit()
     return {"round": round_, "busy": busy, "done": done}

@@ -11,7 +11,8 @@ from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
 from danvankheo.organisers import nominations
 from danvankheo.organisers.models import Nomination, NominationState
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import rounds
+from danvankheo.scoring.errors import ScoringError
 from danvankheo.scoring.models import RoundEntry
 
 NOTE = "Mô hình được Hội đồng xã xếp loại Tốt, đề nghị tỉnh xem xét tặng Bằng khen."
@@ -34,8 +35,8 @@ def _actions(nomination) -> list[str]:
 
 
 def _province_round(world):
-    return scoring.create_round(
-        scoring.RoundSettings(name="Đợt đánh giá cấp tỉnh năm 2026", year=2026, min_scorecards=1),
+    return rounds.create_round(
+        rounds.RoundSettings(name="Đợt đánh giá cấp tỉnh năm 2026", year=2026, min_scorecards=1),
         by=world.users["province_secretariat"], organiser_id=world.province.id,
     )
 
@@ -51,8 +52,8 @@ def test_a_commune_proposes_a_model_and_the_province_takes_it_into_its_round(two
 
     # Pending: the province's rounds cannot take it yet.
     first = _province_round(w)
-    with pytest.raises(scoring.ScoringError):
-        scoring.add_entries(first, [model.id], by=w.users["province_secretariat"], reason="Cấp xã đề nghị")
+    with pytest.raises(ScoringError):
+        rounds.add_entries(first, [model.id], by=w.users["province_secretariat"], reason="Cấp xã đề nghị")
 
     nominations.accept(nomination, by=w.users["province_secretariat"])
     assert nomination.state is NominationState.ACCEPTED
@@ -62,12 +63,12 @@ def test_a_commune_proposes_a_model_and_the_province_takes_it_into_its_round(two
     # Accepted: the province's new round takes it in with the province's own models. Its
     # ranking and Giấy khen at the commune are another competition: no second-round reason.
     second = _province_round(w)
-    assert scoring.count_held_back(second) == 0
+    assert rounds.count_held_back(second) == 0
     assert db.session.scalar(select(func.count()).where(RoundEntry.round_id == second.id,
                                                         RoundEntry.initiative_id == model.id)) == 1
     # The rest of Gia Viễn stays out of the province's rounds.
-    with pytest.raises(scoring.ScoringError):
-        scoring.add_entries(second, [w.models["clinic"].id], by=w.users["province_secretariat"], reason="x")
+    with pytest.raises(ScoringError):
+        rounds.add_entries(second, [w.models["clinic"].id], by=w.users["province_secretariat"], reason="x")
 
     assert _actions(nomination) == ["nomination.create", "nomination.accept"]
     # The model's own history lists both steps.
@@ -159,9 +160,9 @@ def test_returning_needs_a_reason_and_only_the_parent_decides(two_levels):
     with pytest.raises(nominations.NominationError, match="một lần"):
         nominations.nominate(w.models["culture"], NOTE, by=w.users["gia_vien_secretariat"])
     db.session.rollback()
-    with pytest.raises(scoring.ScoringError):
-        scoring.add_entries(_province_round(w), [w.models["culture"].id], by=w.users["province_secretariat"],
-                            reason="x")
+    with pytest.raises(ScoringError):
+        rounds.add_entries(_province_round(w), [w.models["culture"].id], by=w.users["province_secretariat"],
+                           reason="x")
 
 
 # --- Pages -----------------------------------------------------------------------------------

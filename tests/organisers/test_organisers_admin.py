@@ -10,7 +10,8 @@ from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.organisers.models import Organiser, OrganiserLevel
 from danvankheo.organisers.services import OrganiserError, make_organiser, remove_organiser
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, models, rounds
+from danvankheo.scoring.errors import ScoringError
 from danvankheo.units.models import Unit, UnitKind
 from tests.factories import make_unit
 from tests.security.harness import fingerprint
@@ -94,15 +95,15 @@ def test_a_round_never_mixes_two_organisers(two_levels):
     seat another organiser's council member."""
     w = two_levels
     secretariat = w.users["gia_vien_secretariat"]
-    with pytest.raises(scoring.ScoringError, match="hai cơ quan tổ chức"):
-        scoring.create_round(scoring.RoundSettings(name="Đợt sai", year=2026, scope_unit_id=w.units["justice"].id),
-                             by=secretariat, organiser_id=w.gia_vien.id)
+    with pytest.raises(ScoringError, match="hai cơ quan tổ chức"):
+        rounds.create_round(rounds.RoundSettings(name="Đợt sai", year=2026, scope_unit_id=w.units["justice"].id),
+                            by=secretariat, organiser_id=w.gia_vien.id)
     db.session.rollback()
-    round_ = scoring.create_round(scoring.RoundSettings(name="Đợt 2 xã Gia Viễn", year=2026),
-                                  by=secretariat, organiser_id=w.gia_vien.id, include_eligible=False)
-    with pytest.raises(scoring.ScoringError, match="thuộc đơn vị của cơ quan tổ chức đợt"):
-        scoring.add_entries(round_, [w.models["justice"].id], by=secretariat)
-    with pytest.raises(scoring.ScoringError, match="không phải thành viên hội đồng chấm đang hoạt động"):
-        scoring.set_panel(round_, [w.users["province_evaluator"]], by=secretariat)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt 2 xã Gia Viễn", year=2026),
+                                 by=secretariat, organiser_id=w.gia_vien.id, include_eligible=False)
+    with pytest.raises(ScoringError, match="thuộc đơn vị của cơ quan tổ chức đợt"):
+        rounds.add_entries(round_, [w.models["justice"].id], by=secretariat)
+    with pytest.raises(ScoringError, match="không phải thành viên hội đồng chấm đang hoạt động"):
+        assignments.set_panel(round_, [w.users["province_evaluator"]], by=secretariat)
     assert db.session.scalar(select(func.count()).select_from(
-        select(scoring.RoundEntry).where(scoring.RoundEntry.round_id == round_.id).subquery())) == 0
+        select(models.RoundEntry).where(models.RoundEntry.round_id == round_.id).subquery())) == 0

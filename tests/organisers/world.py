@@ -12,7 +12,7 @@ from danvankheo.organisers.models import Organiser, OrganiserLevel
 from danvankheo.organisers.services import default_organiser, make_organiser
 from danvankheo.registry.deadlines import default_deadline, set_year_settings
 from danvankheo.registry.models import Initiative, Status
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.scoring.models import Round
 from danvankheo.units.models import Unit, UnitKind
 from tests.factories import make_initiative, make_unit, make_user
@@ -32,16 +32,16 @@ class TwoLevels:
 
 
 def _finalise(round_: Round, secretariat: User, evaluator: User, models: list[Initiative]) -> None:
-    scoring.set_panel(round_, [evaluator])
+    assignments.set_panel(round_, [evaluator])
     for initiative in models:
-        scoring.assign(round_, initiative, evaluator, by=secretariat, notify_evaluator=False)
-    scoring.start_scoring(round_, by=secretariat)
+        assignments.assign(round_, initiative, evaluator, by=secretariat, notify_evaluator=False)
+    rounds.start_scoring(round_, by=secretariat)
     criteria = list(round_.criteria)
     for initiative in models:
         values = {c.id: Decimal(v) for c, v in zip(criteria, GOOD, strict=True)}
-        scoring.save_scorecard(round_, initiative, evaluator, values, comment="Mô hình tốt", submit=True)
-    scoring.close_scoring(round_, by=secretariat)
-    scoring.finalise(round_, by=secretariat)
+        scorecards.save_scorecard(round_, initiative, evaluator, values, comment="Mô hình tốt", submit=True)
+    rounds.close_scoring(round_, by=secretariat)
+    rounds.finalise(round_, by=secretariat)
 
 
 def build_two_levels() -> TwoLevels:
@@ -95,8 +95,8 @@ def build_two_levels() -> TwoLevels:
     set_year_settings(2026, deadline_at=default_deadline(2026), kinds=[UnitKind.DIVISION, UnitKind.PUBLIC_SERVICE],
                       organiser_id=gia_vien.id)
     secretariat = world.users["gia_vien_secretariat"]
-    world.commune_round = scoring.create_round(
-        scoring.RoundSettings(name="Đợt đánh giá xã Gia Viễn năm 2026", year=2026, min_scorecards=1),
+    world.commune_round = rounds.create_round(
+        rounds.RoundSettings(name="Đợt đánh giá xã Gia Viễn năm 2026", year=2026, min_scorecards=1),
         by=secretariat, organiser_id=gia_vien.id,
     )
     _finalise(world.commune_round, secretariat, world.users["gia_vien_evaluator"],

@@ -200,26 +200,26 @@ def _scored_round(n_models: int, *, year: int, secretariat, evaluators, submitte
     """A round in scoring with `n_models` accepted models, every evaluator assigned to each,
     and submitted scorecards for the first `submitted_share` of the models."""
     from danvankheo.registry.models import Status
-    from danvankheo.scoring import services
+    from danvankheo.scoring import assignments, rounds, scorecards
     from tests.scoring.conftest import full_marks
 
     root = factories.make_unit()
     units = _units(4, parent=root)
     models = [factories.make_initiative(units[i % 4], status=Status.ACCEPTED, year=year,
                                         name=f"Mô hình chấm điểm {year} số {i}") for i in range(n_models)]
-    round_ = services.create_round(
-        services.RoundSettings(name=f"Đợt {year}", year=year, min_scorecards=1, is_blind=False),
+    round_ = rounds.create_round(
+        rounds.RoundSettings(name=f"Đợt {year}", year=year, min_scorecards=1, is_blind=False),
         by=secretariat, include_eligible=False)
-    services.add_entries(round_, [m.id for m in models])
-    services.set_panel(round_, evaluators)
+    rounds.add_entries(round_, [m.id for m in models])
+    assignments.set_panel(round_, evaluators)
     for model in models:
         for evaluator in evaluators:
-            services.assign(round_, model, evaluator, notify_evaluator=False)
-    services.start_scoring(round_)
+            assignments.assign(round_, model, evaluator, notify_evaluator=False)
+    rounds.start_scoring(round_)
     for n, model in enumerate(models):
         if n < n_models * submitted_share:
             for evaluator in evaluators:
-                services.save_scorecard(round_, model, evaluator, full_marks(round_, n % 7), submit=True)
+                scorecards.save_scorecard(round_, model, evaluator, full_marks(round_, n % 7), submit=True)
     db.session.commit()
     return round_, models
 

@@ -41,10 +41,10 @@ def test_every_review_step_is_asked_with_its_consequence(client, login_as):
 
 
 def test_round_steps_name_the_round(client, login_as):
-    from danvankheo.scoring import services
+    from danvankheo.scoring import rounds
 
     login_as(Role.SECRETARIAT)
-    services.create_round(services.RoundSettings(name="Đợt 2026", year=2026))
+    rounds.create_round(rounds.RoundSettings(name="Đợt 2026", year=2026))
     db.session.commit()
     from sqlalchemy import select
 

@@ -14,7 +14,8 @@ from danvankheo.evidence.services import attach
 from danvankheo.extensions import db
 from danvankheo.registry.models import Field, Initiative, Status
 from danvankheo.registry.workflow import transition
-from danvankheo.scoring.models import RankingSnapshot, RankingSnapshotRow, Round, RoundState
+from danvankheo.scoring.models import Grade, Round, RoundState
+from danvankheo.scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 from danvankheo.units.models import Unit, UnitKind
 from tests import factories
 from tests.evidence.samples import pdf_bytes
@@ -72,10 +73,10 @@ def finalise(p: Province, year: int, name: str, grades: dict[str, str | None], *
         db.session.add(RankingSnapshotRow(
             snapshot_id=snapshot.id, initiative_id=model.id, position=position,
             rank=rank if grade else None, name=model.name, unit_id=model.unit_id,
-            unit_name=model.unit.name, unit_kind=model.unit.kind.value,
-            field=model.field.value if model.field else None,
+            unit_name=model.unit.name, unit_kind=model.unit.kind,
+            field=model.field,
             total=Decimal(95 - 10 * position) if grade else Decimal(50), spread=Decimal(5),
-            criterion_means={}, grade=grade, flags=[], is_complete=bool(grade),
+            criterion_means={}, grade=Grade(grade) if grade else None, flags=[], is_complete=bool(grade),
             submitted_count=3 if grade else 1, assigned_count=3,
         ))
     db.session.flush()

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
-from danvankheo.scoring.models import RankingSnapshotRow
+from danvankheo.scoring.snapshots import RankingSnapshotRow
 
 from .data import Province
 

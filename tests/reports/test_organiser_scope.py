@@ -12,7 +12,7 @@ from danvankheo.organisers import access
 from danvankheo.registry.deadlines import ComplianceStatus, compliance_rows_of
 from danvankheo.reports.dashboard import build_dashboard
 from danvankheo.reports.periodic import Period, build_periodic_report
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import rounds
 from tests.organisers.world import build_two_levels
 
 YEAR = Period(date(2026, 1, 1), date(2026, 12, 31))
@@ -86,8 +86,8 @@ def test_the_periodic_report_counts_the_readers_organisers(world, client, login_
 
 def test_home_panels_show_the_readers_organisers(world, client, login_as):
     w = world
-    draft = scoring.create_round(scoring.RoundSettings(name="Đợt tỉnh đang chuẩn bị", year=2026),
-                                 by=w.users["province_secretariat"], organiser_id=w.province.id)
+    draft = rounds.create_round(rounds.RoundSettings(name="Đợt tỉnh đang chuẩn bị", year=2026),
+                                by=w.users["province_secretariat"], organiser_id=w.province.id)
     db.session.commit()
     login_as(w.users["province_secretariat"])
     home = client.get("/trang-chu").get_data(as_text=True)

@@ -10,7 +10,7 @@ import pytest
 from danvankheo.auth.models import Role, User
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds
 from danvankheo.scoring.models import Round
 from danvankheo.units.models import Unit
 from tests.factories import make_initiative, make_unit, make_user
@@ -59,11 +59,11 @@ def build_province(*, min_scorecards: int = 2, blind: bool = True) -> Province:
         "commune": make_user(Role.EVALUATOR, unit=p.commune, full_name="Hoàng Văn Bình"),
     }
     p.secretariat = make_user(Role.SECRETARIAT, unit=p.justice, full_name="Trần Thị Thu Hà")
-    p.round = services.create_round(
-        services.RoundSettings(name="Đợt 2026", year=2026, min_scorecards=min_scorecards, is_blind=blind),
+    p.round = rounds.create_round(
+        rounds.RoundSettings(name="Đợt 2026", year=2026, min_scorecards=min_scorecards, is_blind=blind),
         by=p.secretariat,
     )
-    services.set_panel(p.round, list(p.evaluators.values()))
+    assignments.set_panel(p.round, list(p.evaluators.values()))
     db.session.flush()
     return p
 

@@ -16,7 +16,7 @@ from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
-from danvankheo.scoring import adjustment, services
+from danvankheo.scoring import adjustment, assignments, rounds, scorecards
 from danvankheo.scoring.adjustment import adjusted_scores, adjusted_totals
 from danvankheo.scoring.models import Grade, RankingBasis
 from danvankheo.scoring.ranking import ranking_for
@@ -68,16 +68,16 @@ def harsh_round(app):
     council = make_unit("Ban Dân vận", code="BDV", kind=UnitKind.OTHER)
     members = {n: make_user(Role.EVALUATOR, unit=council, full_name=f"Thành viên {n}") for n in range(1, 5)}
     secretariat = make_user(Role.SECRETARIAT, unit=council)
-    round_ = services.create_round(services.RoundSettings(name="Đợt hiệu chỉnh", year=2026, min_scorecards=2))
-    services.set_panel(round_, list(members.values()))
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt hiệu chỉnh", year=2026, min_scorecards=2))
+    assignments.set_panel(round_, list(members.values()))
     for model, totals in DESIGN.items():
         for member in totals:
-            services.assign(round_, models[model], members[member], notify_evaluator=False)
-    services.start_scoring(round_)
+            assignments.assign(round_, models[model], members[member], notify_evaluator=False)
+    rounds.start_scoring(round_)
     for model, totals in DESIGN.items():
         for member, total in totals.items():
-            services.save_scorecard(round_, models[model], members[member], _summing_to(round_, total), submit=True)
-    services.close_scoring(round_)
+            scorecards.save_scorecard(round_, models[model], members[member], _summing_to(round_, total), submit=True)
+    rounds.close_scoring(round_)
     db.session.commit()
     return round_, models, secretariat
 
@@ -122,7 +122,7 @@ def test_secretariat_chooses_the_adjusted_score_frozen_and_printed(client, login
     assert [row.initiative_id for row in rows[:2]] == [models[1].id, models[4].id]
     assert rows[0].rank == 1 and rows[0].raw_rank == 2 and rows[0].total == rows[0].adjusted_total
 
-    services.finalise(round_, by=secretariat)
+    rounds.finalise(round_, by=secretariat)
     db.session.commit()
     # Frozen: the choice is in the snapshot and cannot change any more.
     with pytest.raises(adjustment.AdjustmentError):

@@ -12,7 +12,8 @@ from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds, scorecards
+from danvankheo.scoring.errors import ConflictOfInterest, ScoringError
 from danvankheo.scoring.models import Assignment, AssignmentStatus, Scorecard
 from tests.factories import make_user
 from tests.scoring.conftest import full_marks
@@ -32,7 +33,7 @@ def test_balance_without_conflicts(n_models, n_evaluators, data):
     k = data.draw(st.integers(1, n_evaluators))
     models = [(m, f"/1/{100 + m}/") for m in range(n_models)]
     evaluators = [(e, f"/1/{500 + e}/") for e in range(n_evaluators)]
-    pairs = services.plan_assignments(models, evaluators, k)
+    pairs = assignments.plan_assignments(models, evaluators, k)
     load = _loads(pairs, evaluators)
     assert max(load.values()) - min(load.values()) <= 1  # nobody has more than one model above anyone
     per_model = {m: sum(1 for pm, _ in pairs if pm == m) for m, _ in models}
@@ -56,7 +57,7 @@ def test_balance_with_conflicts_is_as_even_as_conflicts_allow(n_models, n_units,
     models = [(m, path(data.draw(st.integers(0, n_units - 1)))) for m in range(n_models)]
     evaluators = [(e, path(data.draw(st.integers(0, n_units - 1)))) for e in range(data.draw(st.integers(1, 6)))]
     k = data.draw(st.integers(1, len(evaluators)))
-    pairs = services.plan_assignments(models, evaluators, k)
+    pairs = assignments.plan_assignments(models, evaluators, k)
     paths = dict(evaluators)
     model_paths = dict(models)
     for m, e in pairs:
@@ -77,7 +78,7 @@ def test_balance_with_conflicts_is_as_even_as_conflicts_allow(n_models, n_units,
 def test_planner_counts_existing_load_and_pairs():
     models = [(1, "/9/1/"), (2, "/9/2/")]
     evaluators = [(10, "/8/"), (11, "/7/")]
-    pairs = services.plan_assignments(
+    pairs = assignments.plan_assignments(
         models, evaluators, 1, taken={(1, 10)}, active_counts={1: 1}, loads={10: 1}
     )
     assert pairs == [(2, 11)]
@@ -87,7 +88,7 @@ def test_planner_counts_existing_load_and_pairs():
 
 
 def test_auto_assign_never_gives_own_or_lower_unit(app, province):
-    created = services.auto_assign(province.round, 2)
+    created = assignments.auto_assign(province.round, 2)
     db.session.commit()
     rows = db.session.scalars(select(Assignment)).all()
     assert created == len(rows) == 8
@@ -100,11 +101,11 @@ def test_auto_assign_never_gives_own_or_lower_unit(app, province):
     loads = [sum(1 for a in rows if a.evaluator_id == e.id) for e in province.evaluators.values()]
     assert max(loads) - min(loads) <= 1
     # Running again adds nothing: every model already has 2.
-    assert services.auto_assign(province.round, 2) == 0
+    assert assignments.auto_assign(province.round, 2) == 0
 
 
 def test_everyone_scores_everything_they_may(app, province):
-    services.auto_assign(province.round, 3)
+    assignments.auto_assign(province.round, 3)
     per_model = dict(db.session.execute(
         select(Assignment.initiative_id, func.count()).group_by(Assignment.initiative_id)).all())
     # The hospital is below Sở Y tế: its evaluator is excluded, as for Sở Y tế's own model.
@@ -116,8 +117,8 @@ def test_everyone_scores_everything_they_may(app, province):
 
 @pytest.mark.parametrize("model_key", ["health", "hospital"])
 def test_manual_assignment_refuses_conflict_of_interest(app, province, model_key):
-    with pytest.raises(services.ConflictOfInterest, match="xung đột lợi ích"):
-        services.assign(province.round, province.models[model_key], province.evaluators["health"])
+    with pytest.raises(ConflictOfInterest, match="xung đột lợi ích"):
+        assignments.assign(province.round, province.models[model_key], province.evaluators["health"])
     assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
 
 
@@ -149,19 +150,19 @@ def test_database_refuses_a_conflicting_assignment(app, province):
 
 def test_manual_assign_and_duplicate(app, province):
     model = province.models["commune"]
-    services.assign(province.round, model, province.evaluators["justice"])
-    with pytest.raises(services.ScoringError, match="đã được phân công"):
-        services.assign(province.round, model, province.evaluators["justice"])
+    assignments.assign(province.round, model, province.evaluators["justice"])
+    with pytest.raises(ScoringError, match="đã được phân công"):
+        assignments.assign(province.round, model, province.evaluators["justice"])
     outsider = make_user(Role.EVALUATOR)
-    with pytest.raises(services.ScoringError, match="chưa có trong hội đồng"):
-        services.assign(province.round, model, outsider)
+    with pytest.raises(ScoringError, match="chưa có trong hội đồng"):
+        assignments.assign(province.round, model, outsider)
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "assignment.create")) == 1
 
 
 def test_recusal_is_seen_by_the_secretariat_who_reassigns(client, login_as, province):
     round_ = province.round
-    services.assign(round_, province.models["commune"], province.evaluators["justice"])
-    services.start_scoring(round_)
+    assignments.assign(round_, province.models["commune"], province.evaluators["justice"])
+    rounds.start_scoring(round_)
     db.session.commit()
     evaluator = province.evaluators["justice"]
     login_as(evaluator)
@@ -192,30 +193,30 @@ def test_recusal_is_seen_by_the_secretariat_who_reassigns(client, login_as, prov
         Assignment.initiative_id == model.id, Assignment.status == AssignmentStatus.ASSIGNED))
     assert active == 1
     # The evaluator who recused cannot be put back on the same model.
-    with pytest.raises(services.ScoringError, match="đã từ chối"):
-        services.assign(round_, model, evaluator)
+    with pytest.raises(ScoringError, match="đã từ chối"):
+        assignments.assign(round_, model, evaluator)
 
 
 def test_recusal_needs_a_reason(app, province):
-    a = services.assign(province.round, province.models["commune"], province.evaluators["justice"])
-    with pytest.raises(services.ScoringError, match="lý do"):
-        services.recuse(a, "  ", by=province.evaluators["justice"])
+    a = assignments.assign(province.round, province.models["commune"], province.evaluators["justice"])
+    with pytest.raises(ScoringError, match="lý do"):
+        assignments.recuse(a, "  ", by=province.evaluators["justice"])
 
 
 def test_panel_member_with_submitted_card_cannot_leave(app, province):
     round_ = province.round
-    services.assign(round_, province.models["commune"], province.evaluators["justice"])
-    services.start_scoring(round_)
-    services.save_scorecard(round_, province.models["commune"], province.evaluators["justice"],
-                            full_marks(round_), submit=True)
-    with pytest.raises(services.ScoringError, match="đã nộp phiếu"):
-        services.set_panel(round_, [province.evaluators["health"]])
+    assignments.assign(round_, province.models["commune"], province.evaluators["justice"])
+    rounds.start_scoring(round_)
+    scorecards.save_scorecard(round_, province.models["commune"], province.evaluators["justice"],
+                              full_marks(round_), submit=True)
+    with pytest.raises(ScoringError, match="đã nộp phiếu"):
+        assignments.set_panel(round_, [province.evaluators["health"]])
     assert Decimal(0) < db.session.scalar(select(Scorecard.total))
 
 
 def test_auto_assign_leaves_a_model_short_rather_than_break_the_conflict_rule(app, province):
-    services.set_panel(province.round, [province.evaluators["health"]])
-    created = services.auto_assign(province.round, 1)
+    assignments.set_panel(province.round, [province.evaluators["health"]])
+    created = assignments.auto_assign(province.round, 1)
     assigned = set(db.session.scalars(select(Assignment.initiative_id)))
     assert created == 2
     assert assigned == {province.models["justice"].id, province.models["commune"].id}
@@ -224,7 +225,7 @@ def test_auto_assign_leaves_a_model_short_rather_than_break_the_conflict_rule(ap
 
 
 def test_panel_changes_are_recorded_with_the_members_names(app, province):
-    services.set_panel(province.round, [province.evaluators["health"]], by=province.secretariat)
+    assignments.set_panel(province.round, [province.evaluators["health"]], by=province.secretariat)
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "panel.update").order_by(AuditEvent.id.desc())
     ).first()

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
-from danvankheo.scoring import phases, services, standings
+from danvankheo.scoring import assignments, phases, rounds, scorecards, standings
+from danvankheo.scoring.errors import ScoringError
 from danvankheo.scoring.models import Assignment, ScorecardVersion, VersionKind
 from danvankheo.scoring.ranking import FLAG_DISCUSSION, compute_ranking
 from tests.scoring.conftest import full_marks
@@ -16,8 +17,8 @@ from tests.scoring.conftest import full_marks
 
 @pytest.fixture
 def scoring(province):
-    services.auto_assign(province.round, 2)
-    services.start_scoring(province.round)
+    assignments.auto_assign(province.round, 2)
+    rounds.start_scoring(province.round)
     db.session.commit()
     return province
 
@@ -36,8 +37,8 @@ def _form(values, version, action="submit"):
 def test_discussion_shows_others_allows_revision_and_marks_the_ranking(client, login_as, scoring):
     model, first, second = _pair(scoring)
     round_ = scoring.round
-    services.save_scorecard(round_, model, first, full_marks(round_, "3.5"), submit=True)
-    services.save_scorecard(round_, model, second, full_marks(round_, 20), submit=True)
+    scorecards.save_scorecard(round_, model, first, full_marks(round_, "3.5"), submit=True)
+    scorecards.save_scorecard(round_, model, second, full_marks(round_, 20), submit=True)
     db.session.commit()
     url = f"/cham-diem/{round_.id}/{model.id}"
     login_as(second)
@@ -53,7 +54,7 @@ def test_discussion_shows_others_allows_revision_and_marks_the_ranking(client, l
     assert "96,5" in page and 'data-testid="card-discussion"' in page
     client.post(url, data=_form(full_marks(round_, 10), 1))
     db.session.expire_all()
-    card = services.find_scorecard(round_.id, model.id, second.id)
+    card = scorecards.find_scorecard(round_.id, model.id, second.id)
     assert card.total == 90 and card.revised_in_discussion and card.version == 2
     [latest] = [v for v in db.session.scalars(select(ScorecardVersion).where(
         ScorecardVersion.scorecard_id == card.id)) if v.number == 2]
@@ -70,17 +71,17 @@ def test_discussion_shows_others_allows_revision_and_marks_the_ranking(client, l
     # Ending the discussion locks the cards again.
     phases.close_discussion(round_, by=scoring.secretariat)
     db.session.commit()
-    with pytest.raises(services.ScoringError, match="đã khóa"):
-        services.save_scorecard(round_, model, second, full_marks(round_, 12), expected_version=2)
+    with pytest.raises(ScoringError, match="đã khóa"):
+        scorecards.save_scorecard(round_, model, second, full_marks(round_, 12), expected_version=2)
 
 
 def test_discussion_does_not_show_others_before_one_submits(app, scoring):
     model, first, second = _pair(scoring)
     round_ = scoring.round
-    own = services.save_scorecard(round_, model, first, full_marks(round_), submit=False)
+    own = scorecards.save_scorecard(round_, model, first, full_marks(round_), submit=False)
     phases.open_discussion(round_)
     assert not phases.others_visible(round_, own)
-    own = services.save_scorecard(round_, model, first, full_marks(round_), submit=True)
+    own = scorecards.save_scorecard(round_, model, first, full_marks(round_), submit=True)
     assert phases.others_visible(round_, own)
 
 
@@ -88,10 +89,10 @@ def test_versions_keep_who_when_old_and_new_and_only_the_secretariat_reads_them(
     model, first, _second = _pair(scoring)
     round_ = scoring.round
     first_id = round_.criteria[0].id
-    services.save_scorecard(round_, model, first, {first_id: "12"}, expected_version=0)
-    card = services.save_scorecard(round_, model, first, full_marks(round_), submit=True, expected_version=1)
+    scorecards.save_scorecard(round_, model, first, {first_id: "12"}, expected_version=0)
+    card = scorecards.save_scorecard(round_, model, first, full_marks(round_), submit=True, expected_version=1)
     phases.reopen_scorecard(card, "Điểm TC1 chưa đúng", by=scoring.secretariat)
-    services.save_scorecard(round_, model, first, full_marks(round_, 4), expected_version=2)
+    scorecards.save_scorecard(round_, model, first, full_marks(round_, 4), expected_version=2)
     db.session.commit()
     history = db.session.scalars(select(ScorecardVersion).where(ScorecardVersion.scorecard_id == card.id)
                                  .order_by(ScorecardVersion.number)).all()
@@ -114,7 +115,7 @@ def test_versions_keep_who_when_old_and_new_and_only_the_secretariat_reads_them(
 
 def test_only_the_secretariat_reopens_and_needs_a_reason(client, login_as, scoring):
     model, first, _second = _pair(scoring)
-    card = services.save_scorecard(scoring.round, model, first, full_marks(scoring.round), submit=True)
+    card = scorecards.save_scorecard(scoring.round, model, first, full_marks(scoring.round), submit=True)
     db.session.commit()
     url = f"/dot-danh-gia/{scoring.round.id}/phieu/{card.id}/mo-lai"
     login_as(first)
@@ -124,9 +125,9 @@ def test_only_the_secretariat_reopens_and_needs_a_reason(client, login_as, scori
     response = client.post(url, data={"reason": ""}, follow_redirects=True)
     assert "Vui lòng ghi rõ lý do mở lại phiếu chấm" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert not services.find_scorecard(scoring.round.id, model.id, first.id).is_reopened
+    assert not scorecards.find_scorecard(scoring.round.id, model.id, first.id).is_reopened
     other = db.session.scalars(select(Assignment).where(
         Assignment.initiative_id == scoring.models["hospital"].id)).first().evaluator
-    draft = services.save_scorecard(scoring.round, scoring.models["hospital"], other, {}, submit=False)
-    with pytest.raises(services.ScoringError, match="chưa nộp"):
+    draft = scorecards.save_scorecard(scoring.round, scoring.models["hospital"], other, {}, submit=False)
+    with pytest.raises(ScoringError, match="chưa nộp"):
         phases.reopen_scorecard(draft, "Lý do bất kỳ", by=scoring.secretariat)

@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from danvankheo.auth.models import Role, User
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
-from danvankheo.scoring import aggregation, phases, services, standings
+from danvankheo.scoring import aggregation, assignments, phases, rounds, scorecards, standings
+from danvankheo.scoring.errors import ScoringError
 from danvankheo.scoring.models import Assignment, AssignmentStatus, Round, Score, Scorecard, ScorecardState
 from danvankheo.scoring.ranking import compute_ranking
 from tests.factories import make_initiative, make_unit, make_user
@@ -39,10 +40,10 @@ def busy_round(app):
               for i in range(N_MODELS)]
     council = make_unit("Ban Dân vận", code="BDV")
     evaluators = [make_user(Role.EVALUATOR, unit=council) for _ in range(N_EVALUATORS)]
-    round_ = services.create_round(services.RoundSettings(name="Đợt đông người", year=2026, min_scorecards=3))
-    services.set_panel(round_, evaluators)
-    services.auto_assign(round_, N_EVALUATORS)
-    services.start_scoring(round_)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt đông người", year=2026, min_scorecards=3))
+    assignments.set_panel(round_, evaluators)
+    assignments.auto_assign(round_, N_EVALUATORS)
+    rounds.start_scoring(round_)
     # The discussion phase: submitted cards may be revised (each revision a version).
     phases.open_discussion(round_)
     db.session.commit()
@@ -71,8 +72,8 @@ def test_concurrent_submissions_and_revisions(app, busy_round):
                         submit = rng.random() < 0.7
                         for attempt in (1, 2):  # what the view does on a lost race
                             try:
-                                services.save_scorecard(round_, model, evaluator, _values(round_, rng),
-                                                        comment=f"lượt {seed}", submit=submit)
+                                scorecards.save_scorecard(round_, model, evaluator, _values(round_, rng),
+                                                          comment=f"lượt {seed}", submit=submit)
                                 db.session.commit()
                                 break
                             except Exception:
@@ -83,8 +84,8 @@ def test_concurrent_submissions_and_revisions(app, busy_round):
                 round_ = db.session.get(Round, round_id)
                 evaluator = db.session.get(User, evaluator_id)
                 for model_id in model_ids:
-                    services.save_scorecard(round_, db.session.get(Initiative, model_id), evaluator,
-                                            _values(round_, rng), submit=True)
+                    scorecards.save_scorecard(round_, db.session.get(Initiative, model_id), evaluator,
+                                              _values(round_, rng), submit=True)
                     db.session.commit()
                 db.session.remove()
         except BaseException as error:  # reported to the main thread
@@ -136,7 +137,7 @@ def test_recusals_and_assignments_racing_with_saves_keep_the_standing(app, busy_
     council = db.session.get(User, evaluator_ids[0]).unit
     extras = [make_user(Role.EVALUATOR, unit=council) for _ in range(2)]
     round_ = db.session.get(Round, round_id)
-    services.set_panel(round_, [*(db.session.get(User, e) for e in evaluator_ids), *extras])
+    assignments.set_panel(round_, [*(db.session.get(User, e) for e in evaluator_ids), *extras])
     db.session.commit()
     extra_ids = [e.id for e in extras]
     barrier = threading.Barrier(len(evaluator_ids) + len(extra_ids) + 1)
@@ -168,12 +169,12 @@ def test_recusals_and_assignments_racing_with_saves_keep_the_standing(app, busy_
                                 Assignment.evaluator_id == evaluator_id))
                             if assignment is None or assignment.status is AssignmentStatus.RECUSED:
                                 continue
-                            services.recuse(assignment, "Có người thân ở đơn vị", by=evaluator)
+                            assignments.recuse(assignment, "Có người thân ở đơn vị", by=evaluator)
                         else:
-                            services.save_scorecard(round_, model, evaluator, _values(round_, rng),
-                                                    submit=rng.random() < 0.6)
+                            scorecards.save_scorecard(round_, model, evaluator, _values(round_, rng),
+                                                      submit=rng.random() < 0.6)
                         db.session.commit()
-                    except services.ScoringError:  # recused, or not (or no longer) assigned
+                    except ScoringError:  # recused, or not (or no longer) assigned
                         db.session.rollback()
         return work
 
@@ -185,10 +186,10 @@ def test_recusals_and_assignments_racing_with_saves_keep_the_standing(app, busy_
                 Assignment.round_id == round_id, Assignment.initiative_id == model_id,
                 Assignment.evaluator_id == evaluator_id))
             if existing is None:
-                services.assign(db.session.get(Round, round_id), db.session.get(Initiative, model_id),
-                                db.session.get(User, evaluator_id), notify_evaluator=False)
+                assignments.assign(db.session.get(Round, round_id), db.session.get(Initiative, model_id),
+                                   db.session.get(User, evaluator_id), notify_evaluator=False)
             else:
-                services.unassign(existing)
+                assignments.unassign(existing)
             db.session.commit()
 
     _run_threads([in_session(evaluator_work(e, i)) for i, e in enumerate(evaluator_ids + extra_ids)]

@@ -5,7 +5,7 @@ import io
 from sqlalchemy import select
 
 from danvankheo.extensions import db
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.scoring.models import Assignment
 from tests.evidence import samples
 
@@ -15,8 +15,8 @@ def test_assigned_evaluator_reads_dossier_and_evidence(client, login_as, provinc
 
     model = province.models["commune"]
     file = evidence.attach(model, io.BytesIO(samples.pdf_bytes()), "Báo cáo kết quả.pdf", actor=None)
-    services.assign(province.round, model, province.evaluators["justice"])
-    services.start_scoring(province.round)
+    assignments.assign(province.round, model, province.evaluators["justice"])
+    rounds.start_scoring(province.round)
     db.session.commit()
 
     login_as(province.evaluators["justice"])
@@ -27,7 +27,7 @@ def test_assigned_evaluator_reads_dossier_and_evidence(client, login_as, provinc
 
     # After recusing, the evidence is no longer theirs to read.
     assignment = db.session.scalar(select(Assignment))
-    services.recuse(assignment, "Có người thân ở xã", by=province.evaluators["justice"])
+    assignments.recuse(assignment, "Có người thân ở xã", by=province.evaluators["justice"])
     db.session.commit()
     assert client.get(f"/minh-chung/{file.id}").status_code == 404
 
@@ -39,18 +39,18 @@ def test_evidence_access_ends_when_the_round_is_finalised(client, login_as, prov
     model = province.models["commune"]
     file = evidence.attach(model, io.BytesIO(samples.pdf_bytes()), "Báo cáo kết quả.pdf", actor=None)
     province.round.min_scorecards = 1
-    services.assign(province.round, model, province.evaluators["justice"])
-    services.start_scoring(province.round)
-    services.save_scorecard(province.round, model, province.evaluators["justice"], full_marks(province.round),
-                            submit=True)
-    services.close_scoring(province.round)
+    assignments.assign(province.round, model, province.evaluators["justice"])
+    rounds.start_scoring(province.round)
+    scorecards.save_scorecard(province.round, model, province.evaluators["justice"], full_marks(province.round),
+                              submit=True)
+    rounds.close_scoring(province.round)
     db.session.commit()
     login_as(province.evaluators["justice"])
     assert client.get(f"/minh-chung/{file.id}").status_code == 200  # closed, not yet published
-    services.finalise(province.round)
+    rounds.finalise(province.round)
     db.session.commit()
     assert client.get(f"/minh-chung/{file.id}").status_code == 404
-    assert not services.is_assigned_evaluator(province.evaluators["justice"], model.id)
+    assert not assignments.is_assigned_evaluator(province.evaluators["justice"], model.id)
 
 
 def test_other_evaluators_cannot_read_the_evidence(client, login_as, province):

@@ -19,7 +19,7 @@ from danvankheo.awards.proposals import (
 )
 from danvankheo.extensions import db
 from danvankheo.registry.models import Field, Status
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.scoring.models import Assignment
 from danvankheo.showcase import library
 from tests.factories import make_initiative
@@ -32,13 +32,13 @@ def _names(html: str) -> list[str]:
 
 def _publish(p, minus_by_model=None):
     round_ = p.round
-    services.auto_assign(round_, 2)
-    services.start_scoring(round_)
+    assignments.auto_assign(round_, 2)
+    rounds.start_scoring(round_)
     for a in db.session.scalars(select(Assignment)):
         minus = (minus_by_model or {}).get(a.initiative_id, 0)
-        services.save_scorecard(round_, a.initiative, a.evaluator, full_marks(round_, minus), submit=True)
-    services.close_scoring(round_)
-    services.finalise(round_, by=p.secretariat)
+        scorecards.save_scorecard(round_, a.initiative, a.evaluator, full_marks(round_, minus), submit=True)
+    rounds.close_scoring(round_)
+    rounds.finalise(round_, by=p.secretariat)
 
 
 def test_badges_counts_and_sorting(client, province):
@@ -95,8 +95,8 @@ def test_badges_counts_and_sorting(client, province):
 
 def test_unpublished_results_give_no_badge(client, province):
     p = province
-    services.auto_assign(p.round, 2)
-    services.start_scoring(p.round)
+    assignments.auto_assign(p.round, 2)
+    rounds.start_scoring(p.round)
     db.session.commit()
     html = client.get("/thu-vien").get_data(as_text=True)
     assert 'data-badge="grade"' not in html and 'data-badge="award"' not in html

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from danvankheo.extensions import db
-from danvankheo.scoring import load_caps, services
+from danvankheo.scoring import assignments, load_caps
+from danvankheo.scoring.errors import ScoringError
 from danvankheo.scoring.models import Assignment
 
 
@@ -27,7 +28,7 @@ def test_the_arithmetic_of_the_refusal():
 
 def test_the_cap_is_respected_when_the_panel_suffices(province):
     round_ = province.round
-    assert services.auto_assign(round_, 2, max_per_evaluator=3) == 8
+    assert assignments.auto_assign(round_, 2, max_per_evaluator=3) == 8
     loads = dict(db.session.execute(select(Assignment.evaluator_id, func.count()).where(
         Assignment.round_id == round_.id).group_by(Assignment.evaluator_id)).all())
     assert max(loads.values()) <= 3 and sum(loads.values()) == 8
@@ -35,8 +36,8 @@ def test_the_cap_is_respected_when_the_panel_suffices(province):
 
 def test_too_small_a_panel_is_refused_with_what_to_do(province):
     round_ = province.round
-    with pytest.raises(services.ScoringError) as refusal:
-        services.auto_assign(round_, 2, max_per_evaluator=2)
+    with pytest.raises(ScoringError) as refusal:
+        assignments.auto_assign(round_, 2, max_per_evaluator=2)
     assert "Hội đồng quá ít người so với mức tối đa" in str(refusal.value)
     assert "nâng mức tối đa lên 3 mô hình mỗi người" in str(refusal.value)
     assert _assignments(round_) == 0
@@ -45,13 +46,13 @@ def test_too_small_a_panel_is_refused_with_what_to_do(province):
 def test_places_that_conflicts_of_interest_cannot_use_are_named(province):
     round_ = province.round
     # Three members, three per model: every model has a member of its own unit (or above it).
-    with pytest.raises(services.ScoringError) as refusal:
-        services.auto_assign(round_, 3, max_per_evaluator=4)
+    with pytest.raises(ScoringError) as refusal:
+        assignments.auto_assign(round_, 3, max_per_evaluator=4)
     assert "còn 4 mô hình chưa đủ 3 người chấm" in str(refusal.value)
     assert "không được chấm mô hình của đơn vị mình" in str(refusal.value)
     assert _assignments(round_) == 0
-    with pytest.raises(services.ScoringError, match="tối đa mỗi thành viên phải từ 1"):
-        services.auto_assign(round_, 2, max_per_evaluator=0)
+    with pytest.raises(ScoringError, match="tối đa mỗi thành viên phải từ 1"):
+        assignments.auto_assign(round_, 2, max_per_evaluator=0)
 
 
 def test_the_panel_page_takes_the_cap_and_shows_the_refusal(client, login_as, province):

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, notices, rounds
+from danvankheo.scoring.errors import ScoringError
 from danvankheo.scoring.models import Round, RoundEntry
 from tests.two_levels import TwoLevels, build_two_levels, run_round
 
@@ -63,22 +64,22 @@ def test_the_commune_creates_a_round_over_its_own_units_only(client, login_as, w
 
 def test_the_service_refuses_a_scope_unit_of_another_organiser(world):
     commune, province = world.commune, world.province
-    with pytest.raises(services.ScoringError, match="thuộc cơ quan tổ chức khác"):
-        services.create_round(
-            services.RoundSettings(name="Đợt sai", year=2026, scope_unit_id=province.units["justice"].id),
+    with pytest.raises(ScoringError, match="thuộc cơ quan tổ chức khác"):
+        rounds.create_round(
+            rounds.RoundSettings(name="Đợt sai", year=2026, scope_unit_id=province.units["justice"].id),
             by=commune.secretariat, organiser_id=commune.organiser.id)
     db.session.rollback()
     # Adding a province model to the commune's round by hand is refused too.
-    round_ = services.create_round(services.RoundSettings(name="Đợt xã", year=2026), by=commune.secretariat,
-                                   organiser_id=commune.organiser.id, include_eligible=False)
-    with pytest.raises(services.ScoringError, match="thuộc đơn vị của cơ quan tổ chức đợt"):
-        services.add_entries(round_, [province.models["justice"].id], by=commune.secretariat)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt xã", year=2026), by=commune.secretariat,
+                                 organiser_id=commune.organiser.id, include_eligible=False)
+    with pytest.raises(ScoringError, match="thuộc đơn vị của cơ quan tổ chức đợt"):
+        rounds.add_entries(round_, [province.models["justice"].id], by=commune.secretariat)
 
 
 def test_the_panel_lists_only_the_organisers_own_council(client, login_as, world):
     commune, province = world.commune, world.province
-    round_ = services.create_round(services.RoundSettings(name="Đợt xã", year=2026), by=commune.secretariat,
-                                   organiser_id=commune.organiser.id)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt xã", year=2026), by=commune.secretariat,
+                                 organiser_id=commune.organiser.id)
     db.session.commit()
     login_as(commune.secretariat)
     page = client.get(f"/dot-danh-gia/{round_.id}/hoi-dong").get_data(as_text=True)
@@ -88,9 +89,9 @@ def test_the_panel_lists_only_the_organisers_own_council(client, login_as, world
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     client.post(f"/dot-danh-gia/{round_.id}/hoi-dong",
                 data={"user_id": [str(province.evaluator.id)], **({"csrf_token": token.group(1)} if token else {})})
-    assert services.panel_ids(round_) == set()
-    with pytest.raises(services.ScoringError, match="của cơ quan tổ chức đợt này"):
-        services.set_panel(round_, [province.evaluator], by=commune.secretariat)
+    assert assignments.panel_ids(round_) == set()
+    with pytest.raises(ScoringError, match="của cơ quan tổ chức đợt này"):
+        assignments.set_panel(round_, [province.evaluator], by=commune.secretariat)
 
 
 def test_the_commune_runs_its_round_to_the_end_and_only_its_secretariat_hears_of_it(world):
@@ -100,8 +101,8 @@ def test_the_commune_runs_its_round_to_the_end_and_only_its_secretariat_hears_of
     assert round_.state.value == "finalised"
     other = run_round(world.province, name="Đợt tỉnh 2026")
     assert other.organiser_id == world.province.organiser.id
-    assert services._secretariat_users(round_.organiser_id) == [commune.secretariat]
-    assert services._secretariat_users(other.organiser_id) == [world.province.secretariat]
+    assert notices.secretariat_users(round_.organiser_id) == [commune.secretariat]
+    assert notices.secretariat_users(other.organiser_id) == [world.province.secretariat]
 
 
 ROUND_PAGES = ["", "/mo-hinh", "/tieu-chi", "/hoi-dong", "/tien-do", "/xep-hang"]
@@ -153,12 +154,12 @@ def test_a_council_member_scores_their_assignments_whichever_organiser_they_act_
     evaluator = commune.evaluator
     # Also an observer of the province: the province is the organiser they act for by default.
     evaluator.set_roles({Role.OBSERVER}, world.province.organiser.id)
-    round_ = services.create_round(services.RoundSettings(name="Đợt xã", year=2026, min_scorecards=1),
-                                   by=commune.secretariat, organiser_id=commune.organiser.id)
-    services.set_panel(round_, [evaluator], by=commune.secretariat)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt xã", year=2026, min_scorecards=1),
+                                 by=commune.secretariat, organiser_id=commune.organiser.id)
+    assignments.set_panel(round_, [evaluator], by=commune.secretariat)
     model = commune.models["culture"]
-    services.assign(round_, model, evaluator, by=commune.secretariat, notify_evaluator=False)
-    services.start_scoring(round_, by=commune.secretariat)
+    assignments.assign(round_, model, evaluator, by=commune.secretariat, notify_evaluator=False)
+    rounds.start_scoring(round_, by=commune.secretariat)
     db.session.commit()
     assert evaluator.acting_organiser_id == world.province.organiser.id
     assert not evaluator.is_evaluator  # not a council member of the province
@@ -177,13 +178,13 @@ def test_a_council_member_scores_their_assignments_whichever_organiser_they_act_
 
 def test_a_recusal_is_told_to_the_rounds_own_secretariat(world):
     commune = world.commune
-    round_ = services.create_round(services.RoundSettings(name="Đợt xã", year=2026), by=commune.secretariat,
-                                   organiser_id=commune.organiser.id)
-    services.set_panel(round_, [commune.evaluator], by=commune.secretariat)
-    assignment = services.assign(round_, commune.models["school"], commune.evaluator, by=commune.secretariat,
-                                 notify_evaluator=False)
-    services.start_scoring(round_, by=commune.secretariat)
-    services.recuse(assignment, "Tôi là phụ huynh học sinh của trường.", by=commune.evaluator)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt xã", year=2026), by=commune.secretariat,
+                                 organiser_id=commune.organiser.id)
+    assignments.set_panel(round_, [commune.evaluator], by=commune.secretariat)
+    assignment = assignments.assign(round_, commune.models["school"], commune.evaluator, by=commune.secretariat,
+                                    notify_evaluator=False)
+    rounds.start_scoring(round_, by=commune.secretariat)
+    assignments.recuse(assignment, "Tôi là phụ huynh học sinh của trường.", by=commune.evaluator)
     db.session.commit()
     told = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "scoring.recusal")))
     assert told == {commune.secretariat.id}
@@ -219,9 +220,9 @@ def test_a_ranking_export_job_keeps_the_owners_organiser_and_rechecks_it(client,
 
 def test_the_home_panel_lists_only_the_organisers_own_rounds_under_way(client, login_as, world):
     for level, name in ((world.commune, "Đợt xã đang chấm"), (world.province, "Đợt tỉnh đang chấm")):
-        round_ = services.create_round(services.RoundSettings(name=name, year=2026), by=level.secretariat,
-                                       organiser_id=level.organiser.id)
-        services.set_panel(round_, [level.evaluator], by=level.secretariat)
+        round_ = rounds.create_round(rounds.RoundSettings(name=name, year=2026), by=level.secretariat,
+                                     organiser_id=level.organiser.id)
+        assignments.set_panel(round_, [level.evaluator], by=level.secretariat)
     db.session.commit()
     login_as(world.province.secretariat)
     home = client.get("/trang-chu").get_data(as_text=True)

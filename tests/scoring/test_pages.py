@@ -4,7 +4,7 @@ import pytest
 
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds
 from tests.scoring.conftest import full_marks
 
 ROUND_PAGES = ["", "/mo-hinh", "/tieu-chi", "/hoi-dong", "/tien-do", "/xep-hang", "/cai-dat"]
@@ -13,8 +13,8 @@ ROUND_PAGES = ["", "/mo-hinh", "/tieu-chi", "/hoi-dong", "/tien-do", "/xep-hang"
 @pytest.mark.parametrize("suffix", ROUND_PAGES)
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.ADMIN, Role.OBSERVER])
 def test_round_pages_open_for_readers(client, login_as, province, suffix, role):
-    services.auto_assign(province.round, 2)
-    services.start_scoring(province.round)
+    assignments.auto_assign(province.round, 2)
+    rounds.start_scoring(province.round)
     db.session.commit()
     login_as(role)
     response = client.get(f"/dot-danh-gia/{province.round.id}{suffix}")
@@ -52,14 +52,14 @@ def test_round_list_and_create(client, login_as, province):
     created = db.session.scalar(select(Round).where(Round.name == "Đợt bổ sung 2026"))
     assert created.aggregation is AggregationMethod.TRIMMED_MEAN
     assert created.disagreement_threshold == 15
-    assert services.entry_count(created) == 4
+    assert rounds.entry_count(created) == 4
     assert [c.code for c in created.criteria] == ["TC1", "TC2", "TC3", "TC4", "TC5"]
     assert sum(c.max_score for c in created.criteria) == 100
 
 
 def test_evaluator_pages(client, login_as, province):
-    services.auto_assign(province.round, 2)
-    services.start_scoring(province.round)
+    assignments.auto_assign(province.round, 2)
+    rounds.start_scoring(province.round)
     db.session.commit()
     evaluator = province.evaluators["commune"]
     login_as(evaluator)
@@ -78,8 +78,8 @@ def test_evaluator_pages(client, login_as, province):
 
 
 def test_home_panels(client, login_as, province):
-    services.auto_assign(province.round, 2)
-    services.start_scoring(province.round)
+    assignments.auto_assign(province.round, 2)
+    rounds.start_scoring(province.round)
     db.session.commit()
     login_as(province.evaluators["commune"])
     assert "Mô hình cần chấm" in client.get("/trang-chu").get_data(as_text=True)

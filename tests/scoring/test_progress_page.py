@@ -6,7 +6,7 @@ from __future__ import annotations
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds, scorecards
 from tests.factories import make_initiative, make_unit, make_user
 from tests.scoring.conftest import full_marks
 from tests.scoring.test_progress_ranking_and_conflicts import _rows
@@ -17,12 +17,12 @@ def test_a_large_panel_is_summarised_and_paged(client, login_as, app):
     model = make_initiative(make_unit("Sở Y tế", parent=province), name="Khám bệnh lưu động", status=Status.ACCEPTED)
     council = make_unit("Ban Dân vận", code="BDV")
     evaluators = [make_user(Role.EVALUATOR, unit=council) for _ in range(55)]
-    round_ = services.create_round(services.RoundSettings(name="Đợt lớn", year=2026, min_scorecards=3))
-    services.set_panel(round_, evaluators)
-    services.auto_assign(round_, 55)
-    services.start_scoring(round_)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt lớn", year=2026, min_scorecards=3))
+    assignments.set_panel(round_, evaluators)
+    assignments.auto_assign(round_, 55)
+    rounds.start_scoring(round_)
     for evaluator in evaluators[:3]:
-        services.save_scorecard(round_, model, evaluator, full_marks(round_), submit=True)
+        scorecards.save_scorecard(round_, model, evaluator, full_marks(round_), submit=True)
     db.session.commit()
     login_as(Role.OBSERVER)
 

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Field, Status
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds, scorecards
+from danvankheo.scoring.errors import ConflictOfInterest
 from danvankheo.scoring.models import Assignment, AssignmentStatus, Scorecard, ScorecardState
 from danvankheo.units.models import UnitKind
 from tests.factories import make_initiative, make_unit, make_user
@@ -73,18 +74,18 @@ def _rows(page: str, testid: str) -> list[dict]:
 
 def test_progress_per_evaluator_per_model_and_who_is_behind(client, login_as, province):
     round_ = province.round
-    services.auto_assign(round_, 2)
-    services.start_scoring(round_)
+    assignments.auto_assign(round_, 2)
+    rounds.start_scoring(round_)
     ev = province.evaluators
     # Hoàng Văn Bình (commune) submits everything; Vũ Thị Ánh (justice) one card and a draft of another;
     # Đỗ Quang Vinh (health) nothing yet.
     for a in db.session.scalars(select(Assignment).where(Assignment.evaluator_id == ev["commune"].id)):
-        services.save_scorecard(round_, a.initiative, a.evaluator, full_marks(round_), submit=True)
+        scorecards.save_scorecard(round_, a.initiative, a.evaluator, full_marks(round_), submit=True)
     anh = db.session.scalars(select(Assignment).where(Assignment.evaluator_id == ev["justice"].id)
                              .order_by(Assignment.id)).all()
     assert len(anh) >= 2
-    services.save_scorecard(round_, anh[0].initiative, anh[0].evaluator, full_marks(round_), submit=True)
-    services.save_scorecard(round_, anh[1].initiative, anh[1].evaluator, {}, submit=False)
+    scorecards.save_scorecard(round_, anh[0].initiative, anh[0].evaluator, full_marks(round_), submit=True)
+    scorecards.save_scorecard(round_, anh[1].initiative, anh[1].evaluator, {}, submit=False)
     db.session.commit()
 
     def expected(evaluator_id):
@@ -152,15 +153,15 @@ def ranked(app):
     }
     council = make_unit("Ban Dân vận", code="BDV", kind=UnitKind.OTHER)
     evaluators = [make_user(Role.EVALUATOR, unit=council) for _ in range(3)]
-    round_ = services.create_round(services.RoundSettings(name="Đợt xếp hạng", year=2026, min_scorecards=3,
-                                                          disagreement_threshold=Decimal(20)))
-    services.set_panel(round_, evaluators)
-    services.auto_assign(round_, 3)
-    services.start_scoring(round_)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt xếp hạng", year=2026, min_scorecards=3,
+                                                      disagreement_threshold=Decimal(20)))
+    assignments.set_panel(round_, evaluators)
+    assignments.auto_assign(round_, 3)
+    rounds.start_scoring(round_)
     totals = {"A": (92, 94, 96), "B": (60, 70, 85), "C": (80, 80, 80), "D": (99, 99)}
     for key, marks in totals.items():
         for evaluator, total in zip(evaluators, marks, strict=False):
-            services.save_scorecard(round_, models[key], evaluator, _summing_to(round_, total), submit=True)
+            scorecards.save_scorecard(round_, models[key], evaluator, _summing_to(round_, total), submit=True)
     db.session.commit()
     return round_, models, {"health": health, "province": province}
 
@@ -230,8 +231,8 @@ def test_an_evaluator_moved_into_the_models_unit_can_no_longer_score_it(client, 
     round_ = province.round
     evaluator = province.evaluators["justice"]
     model = province.models["commune"]
-    services.assign(round_, model, evaluator)
-    services.start_scoring(round_)
+    assignments.assign(round_, model, evaluator)
+    rounds.start_scoring(round_)
     db.session.commit()
     evaluator.unit = province.commune  # the admin moves the account to the commune
     db.session.commit()
@@ -241,7 +242,7 @@ def test_an_evaluator_moved_into_the_models_unit_can_no_longer_score_it(client, 
     response = client.post(url, data={**{f"score-{k}": v for k, v in full_marks(round_).items()},
                                       "action": "submit", "version": "0"})
     assert response.status_code == 403
-    with pytest.raises(services.ConflictOfInterest):
-        services.save_scorecard(round_, model, evaluator, full_marks(round_), submit=True)
+    with pytest.raises(ConflictOfInterest):
+        scorecards.save_scorecard(round_, model, evaluator, full_marks(round_), submit=True)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Scorecard)) == 0

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, models, rounds, scorecards
 from danvankheo.scoring.models import AggregationMethod, Assignment, Grade
 from danvankheo.scoring.ranking import FLAG_DISAGREEMENT, compute_ranking, ranking_for
 from tests.factories import make_initiative, make_unit, make_user
@@ -22,12 +22,12 @@ def _round(n_models=3, n_evaluators=5, min_scorecards=3, method=AggregationMetho
               for i, name in enumerate(["Y tế", "Tư pháp", "Tài chính", "Xây dựng", "Công thương", "Nội vụ"][:n_models])]
     panel_unit = make_unit("Ban Dân vận Tỉnh ủy", code="BDV")
     evaluators = [make_user(Role.EVALUATOR, unit=panel_unit) for _ in range(n_evaluators)]
-    round_ = services.create_round(services.RoundSettings(
+    round_ = rounds.create_round(rounds.RoundSettings(
         name="Đợt", year=2026, min_scorecards=min_scorecards, aggregation=method,
         disagreement_threshold=Decimal(threshold)))
-    services.set_panel(round_, evaluators)
-    services.auto_assign(round_, n_evaluators)
-    services.start_scoring(round_)
+    assignments.set_panel(round_, evaluators)
+    assignments.auto_assign(round_, n_evaluators)
+    rounds.start_scoring(round_)
     return round_, models, evaluators
 
 
@@ -39,7 +39,7 @@ def _give(round_, model, evaluator, total):
         v = min(c.max_score, remaining)
         values[c.id] = str(v)
         remaining -= v
-    services.save_scorecard(round_, model, evaluator, values, submit=True)
+    scorecards.save_scorecard(round_, model, evaluator, values, submit=True)
 
 
 @pytest.mark.parametrize(
@@ -88,8 +88,8 @@ def test_ties_use_the_tiebreaker_then_the_unit_name(app):
     base = {"TC1": "20", "TC2": "20", "TC3": "20", "TC4": "10", "TC5": "10"}
     more_tc2 = {"TC1": "10", "TC2": "30", "TC3": "20", "TC4": "10", "TC5": "10"}
     for model, values in zip(models, [base, base, more_tc2], strict=True):
-        services.save_scorecard(round_, model, evaluators[0], {criteria[k].id: v for k, v in values.items()},
-                                submit=True)
+        scorecards.save_scorecard(round_, model, evaluators[0], {criteria[k].id: v for k, v in values.items()},
+                                  submit=True)
     rows = compute_ranking(round_)
     # Sở Tài chính (model 2) wins on TC2; then Sở Tư pháp before Sở Y tế (Vietnamese order: "Tư" < "Y").
     assert [(r.rank, r.unit_name) for r in rows] == [(1, "Sở Tài chính"), (2, "Sở Tư pháp"), (3, "Sở Y tế")]
@@ -101,8 +101,8 @@ def test_ranking_for_returns_snapshot_after_finalisation(app):
         for evaluator in evaluators:
             _give(round_, model, evaluator, 88)
     assert ranking_for(round_) == compute_ranking(round_)
-    services.close_scoring(round_)
-    services.finalise(round_)
+    rounds.close_scoring(round_)
+    rounds.finalise(round_)
     frozen = ranking_for(round_)
     assert [(r.initiative_id, r.rank, r.total, r.grade, r.criterion_means) for r in frozen] == [
         (r.initiative_id, r.rank, r.total, r.grade, r.criterion_means) for r in compute_ranking(round_)]
@@ -131,10 +131,10 @@ def _grow(round_, evaluators, n):
     province = make_unit(f"Tỉnh {n}")
     for i in range(n):
         model = make_initiative(make_unit(parent=province), name=f"Thêm {n}-{i}", status=Status.ACCEPTED)
-        db.session.add(services.RoundEntry(round_id=round_.id, initiative_id=model.id))
+        db.session.add(models.RoundEntry(round_id=round_.id, initiative_id=model.id))
         db.session.flush()
         for evaluator in evaluators:
-            services.assign(round_, model, evaluator, notify_evaluator=False)
+            assignments.assign(round_, model, evaluator, notify_evaluator=False)
             _give(round_, model, evaluator, 50 + i)
     db.session.commit()
 
@@ -195,10 +195,10 @@ def test_database_order_follows_the_documented_tie_break_rule(app):
                               status=Status.ACCEPTED) for i in range(24)]
     council = make_unit("Ban Dân vận", code="BDV")
     evaluators = [make_user(Role.EVALUATOR, unit=council) for _ in range(2)]
-    round_ = services.create_round(services.RoundSettings(name="Đợt", year=2026, min_scorecards=2))
-    services.set_panel(round_, evaluators)
-    services.auto_assign(round_, 2)
-    services.start_scoring(round_)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt", year=2026, min_scorecards=2))
+    assignments.set_panel(round_, evaluators)
+    assignments.auto_assign(round_, 2)
+    rounds.start_scoring(round_)
     rng = random.Random(4)
     criteria = {c.code: c for c in round_.criteria}
     for n, model in enumerate(models):
@@ -206,8 +206,8 @@ def test_database_order_follows_the_documented_tie_break_rule(app):
             tc2 = rng.choice(["20", "30"])
             values = {"TC1": "10" if tc2 == "30" else "20", "TC2": tc2, "TC3": rng.choice(["10", "20"]),
                       "TC4": "10", "TC5": "10"}
-            services.save_scorecard(round_, model, evaluator, {criteria[k].id: v for k, v in values.items()},
-                                    submit=True)
+            scorecards.save_scorecard(round_, model, evaluator, {criteria[k].id: v for k, v in values.items()},
+                                      submit=True)
     fresh = standings.recompute_entries(round_)
     info = {m.id: (sort_key(m.unit.name), sort_key(m.name)) for m in models}
     complete = [m.id for m in models if fresh[m.id].submitted_count >= 2]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
-from danvankheo.scoring import services
+from danvankheo.scoring import rounds
 from danvankheo.units.models import UnitKind
 from tests.factories import make_unit
 from tests.scoring.test_progress_ranking_and_conflicts import _ranking, ranked  # noqa: F401 (a fixture)
@@ -71,7 +71,7 @@ def test_the_page_links_to_the_excel_export_once_scoring_has_started(client, log
     assert f'href="/xuat-excel/dot-danh-gia/{round_.id}/xep-hang"' in page
     assert client.get(f"/xuat-excel/dot-danh-gia/{round_.id}/xep-hang").status_code == 200
 
-    draft = services.create_round(services.RoundSettings(name="Đợt sau", year=2026), include_eligible=False)
+    draft = rounds.create_round(rounds.RoundSettings(name="Đợt sau", year=2026), include_eligible=False)
     db.session.commit()
     page = client.get(f"/dot-danh-gia/{draft.id}/xep-hang").get_data(as_text=True)
     assert "/xuat-excel/" not in page  # a draft round has no export (404)

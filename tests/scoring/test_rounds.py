@@ -11,17 +11,11 @@ from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
 from danvankheo.registry.models import Field, Status
-from danvankheo.scoring import services, standings
-from danvankheo.scoring.models import (
-    Assignment,
-    RankingSnapshot,
-    RoundEntry,
-    RoundEvent,
-    RoundState,
-    Score,
-    Scorecard,
-)
+from danvankheo.scoring import assignments, rounds, rubric, scorecards, standings
+from danvankheo.scoring.errors import ScoringError
+from danvankheo.scoring.models import Assignment, RoundEntry, RoundEvent, RoundState, Score, Scorecard
 from danvankheo.scoring.ranking import compute_ranking, ranking_for
+from danvankheo.scoring.snapshots import RankingSnapshot
 from danvankheo.units.models import UnitKind
 from tests.factories import make_initiative, make_user
 from tests.scoring.conftest import build_province, full_marks
@@ -30,8 +24,8 @@ from tests.scoring.conftest import build_province, full_marks
 def _score_everything(p, minus_by_evaluator=None):
     for a in db.session.scalars(select(Assignment)):
         minus = (minus_by_evaluator or {}).get(a.evaluator_id, 0)
-        services.save_scorecard(p.round, a.initiative, a.evaluator, full_marks(p.round, minus),
-                                comment=f"Nhận xét của {a.evaluator.full_name}", submit=True)
+        scorecards.save_scorecard(p.round, a.initiative, a.evaluator, full_marks(p.round, minus),
+                                  comment=f"Nhận xét của {a.evaluator.full_name}", submit=True)
 
 
 def test_round_covers_accepted_models_of_its_year(app, province):
@@ -40,96 +34,96 @@ def test_round_covers_accepted_models_of_its_year(app, province):
 
 
 def test_scope_narrows_by_unit_subtree_kind_and_field(app, province):
-    by_subtree = services.create_round(services.RoundSettings(name="Khối y tế", year=2026,
-                                                              scope_unit_id=province.health.id))
+    by_subtree = rounds.create_round(rounds.RoundSettings(name="Khối y tế", year=2026,
+                                                          scope_unit_id=province.health.id))
     assert set(db.session.scalars(select(RoundEntry.initiative_id).where(RoundEntry.round_id == by_subtree.id))) == {
         province.models["health"].id, province.models["hospital"].id}
-    by_kind = services.create_round(services.RoundSettings(name="Khối xã", year=2026, scope_unit_kind=UnitKind.COMMUNE))
-    assert services.entry_count(by_kind) == 1
+    by_kind = rounds.create_round(rounds.RoundSettings(name="Khối xã", year=2026, scope_unit_kind=UnitKind.COMMUNE))
+    assert rounds.entry_count(by_kind) == 1
     make_initiative(province.commune, name="Kinh tế", status=Status.ACCEPTED, field=Field.ECONOMY)
-    by_field = services.create_round(services.RoundSettings(name="Kinh tế", year=2026, scope_field=Field.ECONOMY))
-    assert services.entry_count(by_field) == 1
+    by_field = rounds.create_round(rounds.RoundSettings(name="Kinh tế", year=2026, scope_field=Field.ECONOMY))
+    assert rounds.entry_count(by_field) == 1
 
 
 def test_models_can_change_only_in_draft(app, province):
     round_ = province.round
     late = make_initiative(province.commune, name="Bổ sung", status=Status.ACCEPTED)
-    assert services.count_eligible(round_) == 1
-    services.add_entries(round_, [late.id])
-    services.remove_entries(round_, [late.id])
-    with pytest.raises(services.ScoringError):
-        services.add_entries(round_, [make_initiative(province.commune, status=Status.DRAFT).id])
-    services.start_scoring(round_)
+    assert rounds.count_eligible(round_) == 1
+    rounds.add_entries(round_, [late.id])
+    rounds.remove_entries(round_, [late.id])
+    with pytest.raises(ScoringError):
+        rounds.add_entries(round_, [make_initiative(province.commune, status=Status.DRAFT).id])
+    rounds.start_scoring(round_)
     # A model accepted late may still join a round being scored (tests/scoring/test_second_rounds.py),
     # but nothing leaves it and "add all" is for preparation only.
-    with pytest.raises(services.ScoringError, match="đang chuẩn bị"):
-        services.remove_entries(round_, [province.models["commune"].id])
-    with pytest.raises(services.ScoringError, match="đang chuẩn bị"):
-        services.add_all_eligible(round_)
-    services.close_scoring(round_)
-    with pytest.raises(services.ScoringError, match="đang chuẩn bị hoặc đang chấm"):
-        services.add_entries(round_, [late.id])
+    with pytest.raises(ScoringError, match="đang chuẩn bị"):
+        rounds.remove_entries(round_, [province.models["commune"].id])
+    with pytest.raises(ScoringError, match="đang chuẩn bị"):
+        rounds.add_all_eligible(round_)
+    rounds.close_scoring(round_)
+    with pytest.raises(ScoringError, match="đang chuẩn bị hoặc đang chấm"):
+        rounds.add_entries(round_, [late.id])
 
 
 def test_rubric_edits_in_draft_then_frozen(app, province):
     round_ = province.round
     criterion = round_.criteria[0]
-    services.update_criterion(criterion, code="TC1", name="Tính mới", guidance="", max_score=Decimal("25"),
-                              is_tiebreaker=True)
+    rubric.update_criterion(criterion, code="TC1", name="Tính mới", guidance="", max_score=Decimal("25"),
+                            is_tiebreaker=True)
     assert [c.code for c in round_.criteria if c.is_tiebreaker] == ["TC1"]  # one tie-breaker only
-    added = services.add_criterion(round_, code="TC6", name="Ứng dụng công nghệ", guidance="", max_score=Decimal(5))
-    with pytest.raises(services.ScoringError, match="đã có"):
-        services.add_criterion(round_, code="tc6", name="Trùng", guidance="", max_score=Decimal(5))
-    with pytest.raises(services.ScoringError, match="bước 0,5"):
-        services.add_criterion(round_, code="TC7", name="Lẻ", guidance="", max_score=Decimal("2.25"))
-    services.move_criterion(added, -1)
+    added = rubric.add_criterion(round_, code="TC6", name="Ứng dụng công nghệ", guidance="", max_score=Decimal(5))
+    with pytest.raises(ScoringError, match="đã có"):
+        rubric.add_criterion(round_, code="tc6", name="Trùng", guidance="", max_score=Decimal(5))
+    with pytest.raises(ScoringError, match="bước 0,5"):
+        rubric.add_criterion(round_, code="TC7", name="Lẻ", guidance="", max_score=Decimal("2.25"))
+    rubric.move_criterion(added, -1)
     assert [c.code for c in round_.criteria][-2:] == ["TC6", "TC5"]
-    services.delete_criterion(added)
+    rubric.delete_criterion(added)
     assert db.session.scalar(select(func.count()).where(AuditEvent.action.like("rubric.%"))) == 4
-    services.start_scoring(round_)
+    rounds.start_scoring(round_)
     for attempt in (
-        lambda: services.update_criterion(criterion, code="TC1", name="X", guidance="", max_score=Decimal(20),
-                                          is_tiebreaker=False),
-        lambda: services.add_criterion(round_, code="TC9", name="X", guidance="", max_score=Decimal(5)),
-        lambda: services.delete_criterion(criterion),
+        lambda: rubric.update_criterion(criterion, code="TC1", name="X", guidance="", max_score=Decimal(20),
+                                        is_tiebreaker=False),
+        lambda: rubric.add_criterion(round_, code="TC9", name="X", guidance="", max_score=Decimal(5)),
+        lambda: rubric.delete_criterion(criterion),
     ):
-        with pytest.raises(services.ScoringError, match="cố định"):
+        with pytest.raises(ScoringError, match="cố định"):
             attempt()
 
 
 def test_grade_thresholds_are_per_round(app, province):
     round_ = province.round
-    settings = services.RoundSettings(name=round_.name, year=2026, min_scorecards=2, grade_excellent_min=Decimal(99),
-                                      grade_good_min=Decimal(95), grade_fair_min=Decimal(50))
-    services.update_round(round_, settings)
-    services.auto_assign(round_, 2)
-    services.start_scoring(round_)
+    settings = rounds.RoundSettings(name=round_.name, year=2026, min_scorecards=2, grade_excellent_min=Decimal(99),
+                                    grade_good_min=Decimal(95), grade_fair_min=Decimal(50))
+    rounds.update_round(round_, settings)
+    assignments.auto_assign(round_, 2)
+    rounds.start_scoring(round_)
     _score_everything(province, {province.evaluators["commune"].id: 4})
     grades = {row.total: row.grade.label for row in compute_ranking(round_)}
     assert grades[Decimal("100.00")] == "Xuất sắc"
     assert grades[Decimal("98.00")] == "Tốt"
-    with pytest.raises(services.ScoringError, match="giảm dần"):
-        services.update_round(round_, services.RoundSettings(name="x", year=2026, grade_excellent_min=Decimal(50),
-                                                             grade_good_min=Decimal(75)))
+    with pytest.raises(ScoringError, match="giảm dần"):
+        rounds.update_round(round_, rounds.RoundSettings(name="x", year=2026, grade_excellent_min=Decimal(50),
+                                                         grade_good_min=Decimal(75)))
 
 
 def test_finalisation_freezes_scores_and_the_ranking(app, province):
     round_ = province.round
-    services.auto_assign(round_, 2)
-    services.start_scoring(round_)
+    assignments.auto_assign(round_, 2)
+    rounds.start_scoring(round_)
     _score_everything(province, {province.evaluators["commune"].id: 10})
-    with pytest.raises(services.ScoringError, match="khóa chấm"):
-        services.finalise(round_)
-    services.close_scoring(round_)
-    snapshot = services.finalise(round_, by=province.secretariat)
+    with pytest.raises(ScoringError, match="khóa chấm"):
+        rounds.finalise(round_)
+    rounds.close_scoring(round_)
+    snapshot = rounds.finalise(round_, by=province.secretariat)
     db.session.commit()
     before = [(r.initiative_id, r.rank, r.total, r.grade) for r in ranking_for(round_)]
     assert len(before) == 4 and snapshot.rows
 
     # Scorecards are frozen...
     a = db.session.scalars(select(Assignment)).first()
-    with pytest.raises(services.ScoringError):
-        services.save_scorecard(round_, a.initiative, a.evaluator, full_marks(round_, 15), submit=True)
+    with pytest.raises(ScoringError):
+        scorecards.save_scorecard(round_, a.initiative, a.evaluator, full_marks(round_, 15), submit=True)
     # ...and even changes made behind the application's back leave the published ranking alone.
     db.session.execute(Score.__table__.update().values(value=0))
     db.session.execute(Scorecard.__table__.update().values(total=0))
@@ -145,13 +139,13 @@ def test_finalisation_freezes_scores_and_the_ranking(app, province):
 
 def test_only_an_admin_reopens_and_only_with_a_reason(client, login_as, province):
     round_ = province.round
-    services.auto_assign(round_, 2)
-    services.start_scoring(round_)
-    services.close_scoring(round_)
-    services.finalise(round_)
+    assignments.auto_assign(round_, 2)
+    rounds.start_scoring(round_)
+    rounds.close_scoring(round_)
+    rounds.finalise(round_)
     db.session.commit()
-    with pytest.raises(services.ScoringError, match="quản trị"):
-        services.reopen_finalised(round_, "Sai sót số liệu", by=province.secretariat)
+    with pytest.raises(ScoringError, match="quản trị"):
+        rounds.reopen_finalised(round_, "Sai sót số liệu", by=province.secretariat)
     login_as(province.secretariat)
     assert client.post(f"/dot-danh-gia/{round_.id}/mo-lai-ket-qua", data={"reason": "Sai sót"}).status_code == 403
     client.post("/dang-xuat")
@@ -170,22 +164,22 @@ def test_only_an_admin_reopens_and_only_with_a_reason(client, login_as, province
     page = client.get(f"/dot-danh-gia/{round_.id}").get_data(as_text=True)
     assert "Phát hiện nhầm điểm" in page
     # Re-finalising stores a new snapshot; the latest is the result.
-    services.finalise(round_)
+    rounds.finalise(round_)
     assert db.session.scalar(select(func.count()).select_from(RankingSnapshot)) == 2
 
 
 def test_results_reach_units_only_after_finalisation(client, login_as, province):
     round_ = province.round
-    services.auto_assign(round_, 2)
-    services.start_scoring(round_)
+    assignments.auto_assign(round_, 2)
+    rounds.start_scoring(round_)
     _score_everything(province)
     staff = make_user(Role.STAFF, unit=province.justice, full_name="Lê Minh Đức")
     db.session.commit()
     login_as(staff)
     assert "Chưa có kết quả" in client.get("/cham-diem/ket-qua").get_data(as_text=True)
-    services.close_scoring(round_)
+    rounds.close_scoring(round_)
     assert "Chưa có kết quả" in client.get("/cham-diem/ket-qua").get_data(as_text=True)
-    services.finalise(round_)
+    rounds.finalise(round_)
     db.session.commit()
     page = client.get("/cham-diem/ket-qua").get_data(as_text=True)
     assert "Tư pháp gần dân" in page and "Xuất sắc" in page and "100,00" in page
@@ -202,9 +196,9 @@ def test_results_reach_units_only_after_finalisation(client, login_as, province)
 
 
 def test_evaluators_are_told_of_their_assignments(app, province):
-    services.auto_assign(province.round, 2)
+    assignments.auto_assign(province.round, 2)
     assert not db.session.scalar(select(func.count()).select_from(Notification))  # draft: not yet
-    services.start_scoring(province.round)
+    rounds.start_scoring(province.round)
     notes = db.session.scalars(select(Notification).where(Notification.kind == "scoring.assigned")).all()
     assert {n.user_id for n in notes} == {e.id for e in province.evaluators.values()}
     assert all("/cham-diem/" in n.link for n in notes)
@@ -212,11 +206,11 @@ def test_evaluators_are_told_of_their_assignments(app, province):
 
 def test_state_changes_are_audited(app, province):
     round_ = province.round
-    services.start_scoring(round_)
-    services.close_scoring(round_)
-    services.reopen_scoring(round_)
-    services.close_scoring(round_)
-    services.finalise(round_)
+    rounds.start_scoring(round_)
+    rounds.close_scoring(round_)
+    rounds.reopen_scoring(round_)
+    rounds.close_scoring(round_)
+    rounds.finalise(round_)
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("round.%"))
                                  .order_by(AuditEvent.id)).all()
     assert actions == ["round.create", "round.entries_add", "round.start", "round.close", "round.reopen_scoring",

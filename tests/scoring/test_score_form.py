@@ -6,15 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from danvankheo.extensions import db
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.scoring.models import Score
 from tests.scoring.conftest import full_marks
 
 
 @pytest.fixture
 def scoring(province):
-    services.auto_assign(province.round, 2)
-    services.start_scoring(province.round)
+    assignments.auto_assign(province.round, 2)
+    rounds.start_scoring(province.round)
     db.session.commit()
     return province
 
@@ -64,7 +64,7 @@ def test_a_refused_value_is_shown_back_as_typed_with_a_vietnamese_message(client
 def test_saved_scores_come_back_with_a_decimal_comma(client, login_as, scoring):
     evaluator = scoring.evaluators["commune"]
     values = full_marks(scoring.round, minus=Decimal("2.5"))
-    services.save_scorecard(scoring.round, scoring.models["justice"], evaluator, values, submit=False)
+    scorecards.save_scorecard(scoring.round, scoring.models["justice"], evaluator, values, submit=False)
     db.session.commit()
     login_as(evaluator)
     page = client.get(_url(scoring, "justice")).get_data(as_text=True)

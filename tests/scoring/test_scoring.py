@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from danvankheo.audit.models import AuditEvent
 from danvankheo.core.types import utcnow
 from danvankheo.extensions import db
-from danvankheo.scoring import services
+from danvankheo.scoring import assignments, rounds, scorecards
+from danvankheo.scoring.errors import ConflictOfInterest, ScoreValidationError, ScoringError
 from danvankheo.scoring.models import Score, Scorecard, ScorecardState
 from tests.scoring.conftest import full_marks
 
@@ -18,8 +19,8 @@ from tests.scoring.conftest import full_marks
 @pytest.fixture
 def scoring(province):
     """Everyone eligible assigned, the round open for scoring."""
-    services.auto_assign(province.round, 2)
-    services.start_scoring(province.round)
+    assignments.auto_assign(province.round, 2)
+    rounds.start_scoring(province.round)
     db.session.commit()
     return province
 
@@ -61,8 +62,8 @@ def test_score_range_and_step_are_validated_on_the_server(client, login_as, scor
 def test_decimal_comma_and_half_points_are_accepted(app, scoring):
     values = full_marks(scoring.round)
     values[scoring.round.criteria[0].id] = "17,5"
-    card = services.save_scorecard(scoring.round, scoring.models["justice"], scoring.evaluators["commune"],
-                                   values, submit=True)
+    card = scorecards.save_scorecard(scoring.round, scoring.models["justice"], scoring.evaluators["commune"],
+                                     values, submit=True)
     assert card.total == Decimal("97.5")
 
 
@@ -92,8 +93,8 @@ def test_double_submitted_form_never_duplicates(client, login_as, scoring):
 
 
 def test_unique_constraints_hold_in_the_database(app, scoring):
-    card = services.save_scorecard(scoring.round, scoring.models["justice"], scoring.evaluators["commune"],
-                                   full_marks(scoring.round), submit=True)
+    card = scorecards.save_scorecard(scoring.round, scoring.models["justice"], scoring.evaluators["commune"],
+                                     full_marks(scoring.round), submit=True)
     db.session.commit()
     criterion = scoring.round.criteria[0]
     db.session.add(Score(scorecard_id=card.id, criterion_id=criterion.id, max_score=criterion.max_score,
@@ -110,8 +111,8 @@ def test_unique_constraints_hold_in_the_database(app, scoring):
 
 @pytest.mark.parametrize("value", ["20.5", "-0.5", "7.25"])
 def test_database_refuses_scores_out_of_range_or_step(app, scoring, value):
-    card = services.save_scorecard(scoring.round, scoring.models["justice"], scoring.evaluators["commune"],
-                                   {}, submit=False)
+    card = scorecards.save_scorecard(scoring.round, scoring.models["justice"], scoring.evaluators["commune"],
+                                     {}, submit=False)
     db.session.commit()
     criterion = scoring.round.criteria[0]  # maximum 20
     # Past the service, straight into the table: the CHECK constraints refuse it.
@@ -131,9 +132,9 @@ def test_direct_post_on_own_unit_model_is_refused(client, login_as, scoring):
         assert "không được chấm mô hình của đơn vị mình" in response.get_data(as_text=True)
         response = client.post(_url(scoring, key), data=_form(scoring.round, full_marks(scoring.round)))
         assert response.status_code == 403
-    with pytest.raises(services.ConflictOfInterest):
-        services.save_scorecard(scoring.round, scoring.models["hospital"], evaluator, full_marks(scoring.round),
-                                submit=True)
+    with pytest.raises(ConflictOfInterest):
+        scorecards.save_scorecard(scoring.round, scoring.models["hospital"], evaluator, full_marks(scoring.round),
+                                  submit=True)
     assert db.session.scalar(select(func.count()).select_from(Scorecard)) == 0
 
 
@@ -142,7 +143,7 @@ def test_unassigned_model_is_refused(client, login_as, scoring):
 
     evaluator = scoring.evaluators["justice"]
     other = scoring.models["commune"]
-    services.unassign(db.session.scalar(select(Assignment).where(
+    assignments.unassign(db.session.scalar(select(Assignment).where(
         Assignment.evaluator_id == evaluator.id, Assignment.initiative_id == other.id)))
     db.session.commit()
     login_as(evaluator)
@@ -193,7 +194,7 @@ def test_submitted_card_is_locked_until_the_secretariat_reopens_it(client, login
                            follow_redirects=True)
     assert "đã nộp và đã khóa" in response.get_data(as_text=True)
 
-    services.close_scoring(scoring.round)
+    rounds.close_scoring(scoring.round)
     db.session.commit()
     response = client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, 2), version=2),
                            follow_redirects=True)
@@ -204,26 +205,26 @@ def test_submitted_card_is_locked_until_the_secretariat_reopens_it(client, login
 
 def test_reopened_card_still_refuses_blanks(app, scoring):
     evaluator = scoring.evaluators["commune"]
-    card = services.save_scorecard(scoring.round, scoring.models["justice"], evaluator, full_marks(scoring.round),
-                                   submit=True)
+    card = scorecards.save_scorecard(scoring.round, scoring.models["justice"], evaluator, full_marks(scoring.round),
+                                     submit=True)
     from danvankheo.scoring import phases
 
     phases.reopen_scorecard(card, "Thiếu nhận xét", by=scoring.secretariat)
     values = full_marks(scoring.round)
     values[scoring.round.criteria[1].id] = ""
-    with pytest.raises(services.ScoreValidationError):
-        services.save_scorecard(scoring.round, scoring.models["justice"], evaluator, values)
+    with pytest.raises(ScoreValidationError):
+        scorecards.save_scorecard(scoring.round, scoring.models["justice"], evaluator, values)
 
 
 def test_scoring_window(app, scoring):
     round_ = scoring.round
     round_.closes_at = utcnow() - timedelta(hours=1)
     round_.opens_at = utcnow() - timedelta(days=2)
-    with pytest.raises(services.ScoringError, match="hết thời gian"):
-        services.save_scorecard(round_, scoring.models["justice"], scoring.evaluators["commune"], {})
+    with pytest.raises(ScoringError, match="hết thời gian"):
+        scorecards.save_scorecard(round_, scoring.models["justice"], scoring.evaluators["commune"], {})
     round_.opens_at, round_.closes_at = utcnow() + timedelta(days=1), utcnow() + timedelta(days=2)
-    with pytest.raises(services.ScoringError, match="Chưa đến"):
-        services.save_scorecard(round_, scoring.models["justice"], scoring.evaluators["commune"], {})
+    with pytest.raises(ScoringError, match="Chưa đến"):
+        scorecards.save_scorecard(round_, scoring.models["justice"], scoring.evaluators["commune"], {})
 
 
 def test_blind_bypass_submit_zeros_see_others_revise_is_refused(client, login_as, scoring):
@@ -234,8 +235,8 @@ def test_blind_bypass_submit_zeros_see_others_revise_is_refused(client, login_as
     model = scoring.models["justice"]
     a, b = db.session.scalars(select(Assignment).where(Assignment.initiative_id == model.id)).all()
     first, second = a.evaluator, b.evaluator
-    services.save_scorecard(scoring.round, model, first, full_marks(scoring.round, "3.5"), comment="Nhận xét A",
-                            submit=True)
+    scorecards.save_scorecard(scoring.round, model, first, full_marks(scoring.round, "3.5"), comment="Nhận xét A",
+                              submit=True)
     db.session.commit()
     login_as(second)
     page = client.get(_url(scoring, "justice")).get_data(as_text=True)
@@ -248,10 +249,10 @@ def test_blind_bypass_submit_zeros_see_others_revise_is_refused(client, login_as
                                                                  version=1), follow_redirects=True)
     assert "đã nộp và đã khóa" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert services.find_scorecard(scoring.round.id, model.id, second.id).total == 0
+    assert scorecards.find_scorecard(scoring.round.id, model.id, second.id).total == 0
 
     # Once the window is closed the others are shown, and nothing can change any more.
-    services.close_scoring(scoring.round)
+    rounds.close_scoring(scoring.round)
     db.session.commit()
     page = client.get(_url(scoring, "justice")).get_data(as_text=True)
     assert "96,5" in page and "Phiếu 1" in page
@@ -259,7 +260,7 @@ def test_blind_bypass_submit_zeros_see_others_revise_is_refused(client, login_as
     response = client.post(_url(scoring, "justice"), data=_form(scoring.round, full_marks(scoring.round, "3.5"),
                                                                  version=1), follow_redirects=True)
     db.session.expire_all()
-    assert services.find_scorecard(scoring.round.id, model.id, second.id).total == 0
+    assert scorecards.find_scorecard(scoring.round.id, model.id, second.id).total == 0
 
 
 def test_deadline_passed_shows_others(client, login_as, scoring):
@@ -267,7 +268,7 @@ def test_deadline_passed_shows_others(client, login_as, scoring):
 
     model = scoring.models["justice"]
     a, b = db.session.scalars(select(Assignment).where(Assignment.initiative_id == model.id)).all()
-    services.save_scorecard(scoring.round, model, a.evaluator, full_marks(scoring.round, "3.5"), submit=True)
+    scorecards.save_scorecard(scoring.round, model, a.evaluator, full_marks(scoring.round, "3.5"), submit=True)
     scoring.round.closes_at = utcnow() - timedelta(minutes=1)
     scoring.round.opens_at = utcnow() - timedelta(days=1)
     db.session.commit()
@@ -300,7 +301,7 @@ def test_open_round_shows_others_before_submitting(client, login_as, scoring):
     scoring.round.is_blind = False
     model = scoring.models["justice"]
     a, b = db.session.scalars(select(Assignment).where(Assignment.initiative_id == model.id)).all()
-    services.save_scorecard(scoring.round, model, a.evaluator, full_marks(scoring.round, "3.5"), submit=True)
+    scorecards.save_scorecard(scoring.round, model, a.evaluator, full_marks(scoring.round, "3.5"), submit=True)
     db.session.commit()
     login_as(b.evaluator)
     assert "96,5" in client.get(_url(scoring, "justice")).get_data(as_text=True)
@@ -311,8 +312,8 @@ def test_staff_pages_never_pair_evaluators_with_scores(client, login_as, scoring
 
     model = scoring.models["justice"]
     a, b = db.session.scalars(select(Assignment).where(Assignment.initiative_id == model.id)).all()
-    services.save_scorecard(scoring.round, model, a.evaluator, full_marks(scoring.round, "3.5"), submit=True)
-    services.save_scorecard(scoring.round, model, b.evaluator, full_marks(scoring.round, "12"), submit=True)
+    scorecards.save_scorecard(scoring.round, model, a.evaluator, full_marks(scoring.round, "3.5"), submit=True)
+    scorecards.save_scorecard(scoring.round, model, b.evaluator, full_marks(scoring.round, "12"), submit=True)
     db.session.commit()
     login_as(scoring.secretariat)
     page = client.get(f"/dot-danh-gia/{scoring.round.id}/mo-hinh/{model.id}").get_data(as_text=True)
@@ -321,7 +322,7 @@ def test_staff_pages_never_pair_evaluators_with_scores(client, login_as, scoring
     table = table[: table.index("</table>")]
     assert "96,5" in table and "88" in table
     assert a.evaluator.full_name not in table and b.evaluator.full_name not in table
-    cards = services.anonymous_scorecards(scoring.round, model.id)
+    cards = scorecards.anonymous_scorecards(scoring.round, model.id)
     assert [c.label for c in cards] == ["Phiếu 1", "Phiếu 2"]
     assert not hasattr(cards[0], "evaluator_id")
 

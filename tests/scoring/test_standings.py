@@ -15,7 +15,8 @@ from sqlalchemy import select
 from danvankheo.auth.models import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
-from danvankheo.scoring import phases, services, standings
+from danvankheo.scoring import assignments, phases, rounds, scorecards, standings
+from danvankheo.scoring.errors import ScoringError
 from danvankheo.scoring.models import AggregationMethod, Assignment, AssignmentStatus, RoundEntry
 from danvankheo.scoring.ranking import compute_ranking
 from tests.factories import make_initiative, make_unit, make_user
@@ -32,12 +33,12 @@ def _world(n_models: int = 3, n_evaluators: int = 5):
 
 
 def _new_round(models, evaluators, **settings_):
-    round_ = services.create_round(
-        services.RoundSettings(name="Đợt", year=2026, **{"min_scorecards": 2, **settings_}),
+    round_ = rounds.create_round(
+        rounds.RoundSettings(name="Đợt", year=2026, **{"min_scorecards": 2, **settings_}),
         include_eligible=False,
     )
-    services.add_entries(round_, [m.id for m in models])
-    services.set_panel(round_, evaluators)
+    rounds.add_entries(round_, [m.id for m in models])
+    assignments.set_panel(round_, evaluators)
     return round_
 
 
@@ -71,91 +72,91 @@ def test_every_kind_of_change_keeps_the_standing_in_step(app):
     _in_step(round_)
     assert _entry(round_, models[0]) == standings.EntryStanding()
 
-    services.auto_assign(round_, 5)  # everyone scores everything
+    assignments.auto_assign(round_, 5)  # everyone scores everything
     _in_step(round_)
     assert _entry(round_, models[0]).assigned_count == 5
     assert standings.stored_panel(round_)[e[0].id].assigned_count == 3
 
-    services.remove_entries(round_, [models[2].id])  # while the round is a draft
+    rounds.remove_entries(round_, [models[2].id])  # while the round is a draft
     _in_step(round_)
     assert standings.stored_panel(round_)[e[0].id].assigned_count == 2
     a, b = models[:2]
 
-    services.start_scoring(round_)
-    services.save_scorecard(round_, a, e[0], _values(round_, 1, partial=True))  # a partial draft
+    rounds.start_scoring(round_)
+    scorecards.save_scorecard(round_, a, e[0], _values(round_, 1, partial=True))  # a partial draft
     _in_step(round_)
     assert standings.stored_panel(round_)[e[0].id].draft_count == 1
     assert _entry(round_, a).submitted_count == 0 and _entry(round_, a).score_mean is None
 
-    services.save_scorecard(round_, a, e[0], _values(round_, 2), submit=True)  # submitted
+    scorecards.save_scorecard(round_, a, e[0], _values(round_, 2), submit=True)  # submitted
     _in_step(round_)
     card_total = sum(Decimal(v) for v in _values(round_, 2).values())
     entry = _entry(round_, a)
     assert entry.submitted_count == 1 and entry.score_mean == card_total and entry.spread == 0
 
     phases.open_discussion(round_)
-    services.save_scorecard(round_, a, e[0], _values(round_, 3), comment="Sửa điểm")  # revised in discussion
+    scorecards.save_scorecard(round_, a, e[0], _values(round_, 3), comment="Sửa điểm")  # revised in discussion
     _in_step(round_)
     assert _entry(round_, a).discussion_revised_count == 1
     for n, evaluator in enumerate(e[1:], start=4):
-        services.save_scorecard(round_, a, evaluator, _values(round_, n), submit=True)
+        scorecards.save_scorecard(round_, a, evaluator, _values(round_, n), submit=True)
         _in_step(round_)
     assert _entry(round_, a).submitted_count == 5
 
-    services.save_scorecard(round_, b, e[1], _values(round_, 10, partial=True))  # a draft...
-    services.recuse(_assignment(round_, b, e[1]), "Tôi từng tư vấn cho mô hình này", by=e[1])  # ...then recusal
+    scorecards.save_scorecard(round_, b, e[1], _values(round_, 10, partial=True))  # a draft...
+    assignments.recuse(_assignment(round_, b, e[1]), "Tôi từng tư vấn cho mô hình này", by=e[1])  # ...then recusal
     _in_step(round_)
     assert (_entry(round_, b).assigned_count, _entry(round_, b).recused_count) == (4, 1)
-    services.save_scorecard(round_, b, e[2], _values(round_, 11), submit=True)
-    services.recuse(_assignment(round_, b, e[3]), "Người thân ở đơn vị", by=e[3])  # recusal without a card
+    scorecards.save_scorecard(round_, b, e[2], _values(round_, 11), submit=True)
+    assignments.recuse(_assignment(round_, b, e[3]), "Người thân ở đơn vị", by=e[3])  # recusal without a card
     _in_step(round_)
 
-    services.unassign(_assignment(round_, a, e[4]))  # removes a submitted scorecard
+    assignments.unassign(_assignment(round_, a, e[4]))  # removes a submitted scorecard
     _in_step(round_)
     assert _entry(round_, a).submitted_count == 4
 
     # A member who only has a draft leaves the panel: the draft and the assignment go.
     visitor = make_user(Role.EVALUATOR, unit=e[0].unit)
-    services.set_panel(round_, [*e, visitor])
-    services.assign(round_, b, visitor, notify_evaluator=False)
-    services.save_scorecard(round_, b, visitor, _values(round_, 12, partial=True))
+    assignments.set_panel(round_, [*e, visitor])
+    assignments.assign(round_, b, visitor, notify_evaluator=False)
+    scorecards.save_scorecard(round_, b, visitor, _values(round_, 12, partial=True))
     _in_step(round_)
     assert standings.stored_panel(round_)[visitor.id].draft_count == 1
-    services.set_panel(round_, e)
+    assignments.set_panel(round_, e)
     _in_step(round_)
     assert _entry(round_, b).assigned_count == 3
 
     replacement = make_user(Role.EVALUATOR, unit=e[0].unit)
-    services.set_panel(round_, [*e, replacement])
-    services.assign(round_, b, replacement, notify_evaluator=False)  # replaces a recusal
-    services.save_scorecard(round_, b, replacement, _values(round_, 13), submit=True)
+    assignments.set_panel(round_, [*e, replacement])
+    assignments.assign(round_, b, replacement, notify_evaluator=False)  # replaces a recusal
+    scorecards.save_scorecard(round_, b, replacement, _values(round_, 13), submit=True)
     _in_step(round_)
     assert (_entry(round_, b).assigned_count, _entry(round_, b).submitted_count) == (4, 2)
 
     # The method may change until finalisation: the ranking follows without a recomputation.
     mean = compute_ranking(round_)[0].total
-    services.update_round(round_, services.RoundSettings(name="Đợt", year=2026, min_scorecards=2,
-                                                         aggregation=AggregationMethod.MEDIAN))
+    rounds.update_round(round_, rounds.RoundSettings(name="Đợt", year=2026, min_scorecards=2,
+                                                     aggregation=AggregationMethod.MEDIAN))
     rows = {r.initiative_id: r for r in compute_ranking(round_)}
     assert rows[a.id].total == _entry(round_, a).score_median and rows[a.id].total != mean
 
-    services.close_scoring(round_)
-    services.reopen_scoring(round_, reason="Cho phép nộp muộn")
-    services.save_scorecard(round_, b, e[4], _values(round_, 14), submit=True)
-    services.close_scoring(round_)
+    rounds.close_scoring(round_)
+    rounds.reopen_scoring(round_, reason="Cho phép nộp muộn")
+    scorecards.save_scorecard(round_, b, e[4], _values(round_, 14), submit=True)
+    rounds.close_scoring(round_)
     _in_step(round_)
-    services.finalise(round_)
+    rounds.finalise(round_)
     _in_step(round_)
 
 
 def test_ranking_reads_the_standing_and_agrees_with_the_raw_rows(app):
     models, evaluators = _world(n_models=4, n_evaluators=5)
     round_ = _new_round(models, evaluators, min_scorecards=3, aggregation=AggregationMethod.TRIMMED_MEAN)
-    services.auto_assign(round_, 5)
-    services.start_scoring(round_)
+    assignments.auto_assign(round_, 5)
+    rounds.start_scoring(round_)
     for m, model in enumerate(models):
         for n, evaluator in enumerate(evaluators[: 2 + m]):  # 2, 3, 4, 5 cards
-            services.save_scorecard(round_, model, evaluator, _values(round_, 10 * m + n), submit=True)
+            scorecards.save_scorecard(round_, model, evaluator, _values(round_, 10 * m + n), submit=True)
     fresh = standings.recompute_entries(round_)
     for row in compute_ranking(round_):
         want = fresh[row.initiative_id]
@@ -168,9 +169,9 @@ def test_ranking_reads_the_standing_and_agrees_with_the_raw_rows(app):
 def test_rebuild_corrects_figures_changed_behind_the_services_back(app):
     models, evaluators = _world(n_models=2, n_evaluators=3)
     round_ = _new_round(models, evaluators)
-    services.auto_assign(round_, 3)
-    services.start_scoring(round_)
-    services.save_scorecard(round_, models[0], evaluators[0], _values(round_, 1), submit=True)
+    assignments.auto_assign(round_, 3)
+    rounds.start_scoring(round_)
+    scorecards.save_scorecard(round_, models[0], evaluators[0], _values(round_, 1), submit=True)
     db.session.execute(RoundEntry.__table__.update().where(RoundEntry.initiative_id == models[0].id)
                        .values(submitted_count=7, score_mean=0))
     assert any("submitted_count 7 != 1" in p for p in standings.mismatches(round_))
@@ -182,9 +183,9 @@ def test_rebuild_corrects_figures_changed_behind_the_services_back(app):
 def test_check_standings_command_reports_and_repairs(app):
     models, evaluators = _world(n_models=2, n_evaluators=3)
     round_ = _new_round(models, evaluators)
-    services.auto_assign(round_, 3)
-    services.start_scoring(round_)
-    services.save_scorecard(round_, models[0], evaluators[0], _values(round_, 1), submit=True)
+    assignments.auto_assign(round_, 3)
+    rounds.start_scoring(round_)
+    scorecards.save_scorecard(round_, models[0], evaluators[0], _values(round_, 1), submit=True)
     db.session.commit()
     runner = app.test_cli_runner()
     ok = runner.invoke(args=["scoring", "check-standings"])
@@ -225,8 +226,8 @@ def _apply(round_, models, evaluators, op) -> None:
     kind, *args = op
     if kind == "save":
         m, e, seed, submit, partial = args
-        services.save_scorecard(round_, models[m], evaluators[e], _values(round_, seed, partial=partial and not submit),
-                                submit=submit)
+        scorecards.save_scorecard(round_, models[m], evaluators[e], _values(round_, seed, partial=partial and not submit),
+                                  submit=submit)
     elif kind in ("unassign", "recuse"):
         m, e = args
         found = db.session.scalar(select(Assignment).where(
@@ -235,28 +236,28 @@ def _apply(round_, models, evaluators, op) -> None:
         if found is None:
             return
         if kind == "unassign":
-            services.unassign(found)
+            assignments.unassign(found)
         elif found.status is AssignmentStatus.ASSIGNED:
-            services.recuse(found, "Lý do từ chối chấm", by=evaluators[e])
+            assignments.recuse(found, "Lý do từ chối chấm", by=evaluators[e])
     elif kind == "assign":
-        services.assign(round_, models[args[0]], evaluators[args[1]], notify_evaluator=False)
+        assignments.assign(round_, models[args[0]], evaluators[args[1]], notify_evaluator=False)
     elif kind == "auto":
-        services.auto_assign(round_, args[0])
+        assignments.auto_assign(round_, args[0])
     elif kind == "panel":
-        services.set_panel(round_, [evaluators[i] for i in sorted(args[0])])
+        assignments.set_panel(round_, [evaluators[i] for i in sorted(args[0])])
     elif kind == "remove":
-        services.remove_entries(round_, [models[args[0]].id])
+        rounds.remove_entries(round_, [models[args[0]].id])
     elif kind == "add":
-        services.add_entries(round_, [models[args[0]].id])
+        rounds.add_entries(round_, [models[args[0]].id])
     elif kind == "start":
-        services.start_scoring(round_)
+        rounds.start_scoring(round_)
     elif kind == "close":
-        services.close_scoring(round_)
+        rounds.close_scoring(round_)
     elif kind == "reopen":
-        services.reopen_scoring(round_)
+        rounds.reopen_scoring(round_)
     elif kind == "method":
-        services.update_round(round_, services.RoundSettings(name="Đợt", year=2026, min_scorecards=2,
-                                                             aggregation=args[0]))
+        rounds.update_round(round_, rounds.RoundSettings(name="Đợt", year=2026, min_scorecards=2,
+                                                         aggregation=args[0]))
 
 
 @pytest.fixture
@@ -273,14 +274,14 @@ def test_random_sequences_of_changes_keep_the_standing_in_step(small_world, scor
     example = db.session.begin_nested()
     try:
         round_ = _new_round(models, evaluators)
-        services.auto_assign(round_, 3)
+        assignments.auto_assign(round_, 3)
         if scoring:  # else the sequence starts in the draft, where models may still be removed
-            services.start_scoring(round_)
+            rounds.start_scoring(round_)
         for op in ops:
             step = db.session.begin_nested()
             try:
                 _apply(round_, models, evaluators, op)
-            except services.ScoringError:
+            except ScoringError:
                 step.rollback()  # a refused change leaves nothing behind
             else:
                 step.commit()

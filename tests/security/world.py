@@ -62,7 +62,7 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
     from danvankheo.evidence.services import attach
     from danvankheo.notifications.services import notify
     from danvankheo.registry.deadlines import grant_extension, set_year_settings
-    from danvankheo.scoring import services as scoring
+    from danvankheo.scoring import assignments, rounds, scorecards
     from danvankheo.scoring.models import Assignment
     from tests.awards.builders import build_finalised_round
 
@@ -135,22 +135,22 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
     public_draft_evidence = attach(draft, io.BytesIO(pdf_bytes(text="nháp công khai")), "nhap-cong-khai.pdf",
                                    actor=staff_a, is_public=True)
 
-    round_ = scoring.create_round(
-        scoring.RoundSettings(name=_text("Đợt đánh giá 2027", payload), year=2027, min_scorecards=1),
+    round_ = rounds.create_round(
+        rounds.RoundSettings(name=_text("Đợt đánh giá 2027", payload), year=2027, min_scorecards=1),
         by=secretariat,
     )
-    scoring.set_panel(round_, [w.users["evaluator_assigned"], w.users["evaluator_conflict"],
-                               w.users["evaluator_unassigned"]])
-    scoring.assign(round_, main, w.users["evaluator_assigned"], by=secretariat, notify_evaluator=False)
-    scoring.assign(round_, other, w.users["evaluator_unassigned"], by=secretariat, notify_evaluator=False)
-    scoring.start_scoring(round_, by=secretariat)
+    assignments.set_panel(round_, [w.users["evaluator_assigned"], w.users["evaluator_conflict"],
+                                   w.users["evaluator_unassigned"]])
+    assignments.assign(round_, main, w.users["evaluator_assigned"], by=secretariat, notify_evaluator=False)
+    assignments.assign(round_, other, w.users["evaluator_unassigned"], by=secretariat, notify_evaluator=False)
+    rounds.start_scoring(round_, by=secretariat)
     assignment = db.session.scalar(select(Assignment).where(
         Assignment.round_id == round_.id, Assignment.initiative_id == main.id))
     criterion = round_.criteria[0]
     if payload:
-        scoring.save_scorecard(round_, main, w.users["evaluator_assigned"],
-                               {c.id: c.max_score for c in round_.criteria}, comment=_text("Nhận xét", payload),
-                               submit=False)
+        scorecards.save_scorecard(round_, main, w.users["evaluator_assigned"],
+                                  {c.id: c.max_score for c in round_.criteria}, comment=_text("Nhận xét", payload),
+                                  submit=False)
 
     # Awards from the 2026 round: a draft proposal and an approved one.
     # The first form of the catalogue that the round's organiser may propose (its level).

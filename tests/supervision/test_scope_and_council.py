@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from danvankheo.auth.models import Role, User
 from danvankheo.extensions import db
-from danvankheo.scoring import services as scoring
+from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.supervision.models import Stance
 from danvankheo.supervision.services import record_opinion
 from tests.factories import make_user
@@ -89,11 +89,11 @@ def test_anonymous_gets_the_login_page(client, sv):
 def test_the_evaluator_sees_the_opinion_on_the_scoring_page_beside_the_dossier(client, login_as, sv):
     _opinion(sv)
     province = sv.levels.province
-    round_ = scoring.create_round(scoring.RoundSettings(name="Đợt 2026", year=2026, min_scorecards=1),
-                                  by=province.secretariat, organiser_id=province.organiser.id)
-    scoring.set_panel(round_, [province.evaluator], by=province.secretariat)
-    scoring.assign(round_, sv.accepted, province.evaluator, by=province.secretariat, notify_evaluator=False)
-    scoring.start_scoring(round_, by=province.secretariat)
+    round_ = rounds.create_round(rounds.RoundSettings(name="Đợt 2026", year=2026, min_scorecards=1),
+                                 by=province.secretariat, organiser_id=province.organiser.id)
+    assignments.set_panel(round_, [province.evaluator], by=province.secretariat)
+    assignments.assign(round_, sv.accepted, province.evaluator, by=province.secretariat, notify_evaluator=False)
+    rounds.start_scoring(round_, by=province.secretariat)
     db.session.commit()
     login_as(province.evaluator)
     page = client.get(f"/cham-diem/{round_.id}/{sv.accepted.id}").get_data(as_text=True)
@@ -103,7 +103,7 @@ def test_the_evaluator_sees_the_opinion_on_the_scoring_page_beside_the_dossier(c
     assert 'data-testid="record-opinion"' not in page
     # Opinions are no scores: the scorecard is as empty as before.
     values = {c.id: Decimal("10") for c in round_.criteria}
-    scoring.save_scorecard(round_, sv.accepted, province.evaluator, values, submit=False)
+    scorecards.save_scorecard(round_, sv.accepted, province.evaluator, values, submit=False)
 
 
 def test_the_secretariat_sees_opinions_on_the_model_page_and_the_unit_does_not(client, login_as, sv):

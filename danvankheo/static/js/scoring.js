@@ -1,6 +1,6 @@
 // The scoring form: a live total, a message beside a score that is not a number or out of
 // range, and the total in the confirmation of "Nộp phiếu". The server checks everything again
-// (scoring.services.save_scorecard); this only tells the evaluator earlier.
+// (scoring.scorecards.save_scorecard); this only tells the evaluator earlier.
 (function () {
   "use strict";
   var form = document.querySelector("[data-score-form]");

@@ -1,0 +1,82 @@
+"""Progress of a round (tiến độ chấm): per panel member and per model, read from the standing
+the scoring services keep (see `standings`), and the recusals awaiting reassignment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+
+from ..auth.models import User
+from ..core.text import search_terms
+from ..extensions import db
+from ..registry.models import Initiative
+from ..units.models import Unit
+from .models import Assignment, AssignmentStatus, PanelMember, Round, RoundEntry
+
+
+@dataclass
+class EvaluatorProgress:
+    user_id: int
+    full_name: str
+    unit_name: str
+    assigned: int
+    submitted: int
+    drafts: int
+    recused: int
+
+    @property
+    def remaining(self) -> int:
+        return self.assigned - self.submitted
+
+
+def evaluator_progress(round_: Round) -> list[EvaluatorProgress]:
+    """Per panel member: models assigned, scorecards submitted and in draft, recusals (one
+    query over the members' maintained progress, see `standings`)."""
+    rows = db.session.execute(
+        select(User.id, User.full_name, func.coalesce(Unit.name, ""), PanelMember.assigned_count,
+               PanelMember.submitted_count, PanelMember.draft_count, PanelMember.recused_count)
+        .select_from(PanelMember)
+        .join(User, PanelMember.user_id == User.id)
+        .outerjoin(Unit, User.unit_id == Unit.id)
+        .where(PanelMember.round_id == round_.id)
+        .order_by(User.sort_name, User.id)
+    ).all()
+    return [EvaluatorProgress(*row) for row in rows]
+
+
+def model_progress_select(round_: Round, *, behind_only: bool = False, q: str | None = None):
+    """Per model: scorecards submitted of evaluators assigned, recusals (the models' maintained
+    standing); a SELECT to paginate."""
+    query = (
+        select(Initiative.id, Initiative.name, Unit.name.label("unit_name"),
+               RoundEntry.assigned_count.label("assigned"), RoundEntry.submitted_count.label("submitted"),
+               RoundEntry.recused_count.label("recused"))
+        .select_from(RoundEntry)
+        .join(Initiative, RoundEntry.initiative_id == Initiative.id)
+        .join(Unit, Initiative.unit_id == Unit.id)
+        .where(RoundEntry.round_id == round_.id)
+        .order_by(Unit.sort_name, Initiative.sort_name, Initiative.id)
+    )
+    if q:
+        for word in search_terms(q):
+            query = query.where(Initiative.search_text.contains(word))
+    if behind_only:
+        query = query.where(or_(RoundEntry.submitted_count < RoundEntry.assigned_count,
+                                RoundEntry.assigned_count < round_.min_scorecards))
+    return query
+
+
+def recusals(round_: Round) -> list[tuple[Assignment, str, str, str, int]]:
+    """Recused assignments with the model's name, unit and current number of active evaluators."""
+    rows = db.session.execute(
+        select(Assignment, User.full_name, Initiative.name, Unit.name, RoundEntry.assigned_count)
+        .join(User, Assignment.evaluator_id == User.id)
+        .join(Initiative, Assignment.initiative_id == Initiative.id)
+        .join(Unit, Initiative.unit_id == Unit.id)
+        .join(RoundEntry, and_(RoundEntry.round_id == Assignment.round_id,
+                               RoundEntry.initiative_id == Assignment.initiative_id))
+        .where(Assignment.round_id == round_.id, Assignment.status == AssignmentStatus.RECUSED)
+        .order_by(Assignment.recused_at.desc())
+    ).all()
+    return [tuple(row) for row in rows]
