@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import make_url
 
 from danvankheo import create_app
@@ -18,6 +19,11 @@ from danvankheo.auth.models import Role, User
 from danvankheo.extensions import db
 from tests import factories
 from tests.scratch import TEST_DATABASE_URL, scratch_database, suite_dialect
+
+# Property tests judge results, never time: Hypothesis's per-example deadline and its "slow
+# generation" check fail a correct test on a busy machine.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")
