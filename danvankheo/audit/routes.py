@@ -10,11 +10,10 @@ from datetime import date
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from ..auth.models import Role
 from ..core.formatting import parse_day
 from ..core.permissions import roles_required
+from ..core.roles import Role
 from ..extensions import db
-from ..organisers import access
 from .queries import AuditFilters, filtered_events, known_actions, known_object_types
 from .scope import organiser_clause
 
@@ -43,7 +42,7 @@ def index():
     )
     events = filtered_events(filters)
     if not current_user.is_admin:
-        events = events.where(organiser_clause(access.managed_organiser_id(current_user)))
+        events = events.where(organiser_clause(current_user.acting_organiser_id))
     page = db.paginate(events, per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True)
     actions = known_actions()
     return render_template(
