@@ -9,16 +9,21 @@ class LabelledEnum(enum.Enum):
     """An enum whose members are written ``MEMBER = ("stored value", "Nhãn tiếng Việt")``.
 
     The value is what the database and the forms hold; `label` is what the interface shows.
-    `LabelledEnum("stored value")` finds the member, as with a plain enum.
+    `LabelledEnum("stored value")` finds the member, as with a plain enum. Mixed with `str`
+    (`class Kind(str, LabelledEnum)`), a member also equals and prints as its stored value.
     """
 
     _label: str
 
     def __new__(cls, value: str, label: str):
-        member = object.__new__(cls)
+        # With a data type mixed in (`class Kind(str, LabelledEnum)`) the member is that type too.
+        member = object.__new__(cls) if cls._member_type_ is object else cls._member_type_.__new__(cls, value)
         member._value_ = value
         member._label = label
         return member
+
+    def __str__(self) -> str:
+        return self.value if isinstance(self, str) else super().__str__()
 
     @property
     def label(self) -> str:
