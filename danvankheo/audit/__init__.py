@@ -3,7 +3,8 @@
 The trail imports no feature. Features tell it how to label and scope their events through
 the hooks below, from their own `init_app`:
 
-- `register_form_labels(object_type, form_class, **overrides)`, `register_enum(key, enum_cls)`
+- `register_form_labels(object_type, form_class, **overrides)`, `register_enum(key, enum_cls)`,
+  `register_enums({key: enum_cls})`
   (audit/labels.py): the Vietnamese names of recorded fields and values;
 - `register_owned`, `register_people`, `register_default_organiser` (audit/scope.py): which
   events an organiser's secretariat reads;
@@ -15,13 +16,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .labels import register_enum, register_form_labels
+from .labels import register_enum, register_enums, register_form_labels
 from .queries import register_actor_search, register_history_extra
 from .scope import register_default_organiser, register_owned, register_people
 
 __all__ = [
-    "init_app", "register_actor_search", "register_default_organiser", "register_enum", "register_form_labels",
-    "register_history_extra", "register_owned", "register_people",
+    "init_app", "register_actor_search", "register_default_organiser", "register_enum", "register_enums",
+    "register_form_labels", "register_history_extra", "register_owned", "register_people",
 ]
 
 

@@ -3,7 +3,8 @@ without the trail importing any feature.
 
 Each feature registers, in its `init_app`:
 - the form whose labels name the fields its services record (`register_form_labels`);
-- the enums whose stored values appear among the recorded changes (`register_enum`).
+- the enums whose stored values appear among the recorded changes (`register_enum`,
+  `register_enums`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ def register_enum(key: str, enum_cls: type[enum.Enum]) -> None:
     """Recorded values of field `key` ("Object.field" for one kind of object, or a bare field
     name for any) are members of `enum_cls`, shown by their `label`."""
     _enums[key] = enum_cls
+
+
+def register_enums(enums: dict[str, type[enum.Enum]]) -> None:
+    """`register_enum` for each (key, enum) of `enums`."""
+    _enums.update(enums)
 
 
 def recorded_enums() -> dict[str, type[enum.Enum]]:

@@ -33,9 +33,6 @@ def register() -> None:
     audit.register_owned("Initiative", initiatives_of_organiser, with_children=True)
     audit.register_owned("SubmissionDeadline", deadlines_of_organiser)
     audit.register_owned("DeadlineExtension", extensions_of_organiser)
-    audit.register_enum("Initiative.status", Status)
-    audit.register_enum("Initiative.kind", InitiativeKind)
-    audit.register_enum("field", Field)
-    audit.register_enum("scope_kinds", UnitKind)
-    audit.register_enum("similarity_decision", SimilarityDecision)
+    audit.register_enums({"Initiative.status": Status, "Initiative.kind": InitiativeKind, "field": Field,
+                          "scope_kinds": UnitKind, "similarity_decision": SimilarityDecision})
     register_reminder("deadline", "nhắc hạn nộp", deadline_reminders)

@@ -46,11 +46,9 @@ def register() -> None:
     audit.register_owned("Round", rounds_of_organiser)
     for model in (Criterion, Assignment, Scorecard):
         audit.register_owned(model.__name__, _of_rounds(model))
-    audit.register_enum("Round.state", RoundState)
-    audit.register_enum("Scorecard.state", ScorecardState)
-    audit.register_enum("Round.aggregation", AggregationMethod)
-    audit.register_enum("Assignment.status", AssignmentStatus)
-    audit.register_enum("Round.scope_unit_kind", UnitKind)
-    audit.register_enum("scope_field", Field)
-    audit.register_enum("ranking_basis", RankingBasis)
+    audit.register_enums({
+        "Round.state": RoundState, "Scorecard.state": ScorecardState, "Round.aggregation": AggregationMethod,
+        "Assignment.status": AssignmentStatus, "Round.scope_unit_kind": UnitKind, "scope_field": Field,
+        "ranking_basis": RankingBasis,
+    })
     register_reminder("scoring", "nhắc hạn chấm", _scoring_reminders)

@@ -36,11 +36,6 @@ def _populate() -> int:
     return settings.id
 
 
-def _rows(sql: str) -> list[tuple]:
-    with db.engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(text(sql))]
-
-
 def test_the_kinds_migrate_both_ways(scratch_url):
     app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch_url})
     with app.app_context():
@@ -49,11 +44,13 @@ def test_the_kinds_migrate_both_ways(scratch_url):
         db.session.remove()
 
         downgrade(directory=str(MIGRATIONS_DIR), revision="1550feedback")
-        assert _rows("SELECT year, scope_kinds FROM submission_deadlines ORDER BY year") == [
-            (2027, "commune,department,mass_organisation"), (2028, "division")]
-        assert _rows("SELECT kind FROM notifications ORDER BY id") == [("deadline_extended",), ("scoring.assigned",)]
+        stored = db.session.execute(text("SELECT year, scope_kinds FROM submission_deadlines ORDER BY year"))
+        assert [tuple(row) for row in stored] == [(2027, "commune,department,mass_organisation"), (2028, "division")]
+        kinds = db.session.scalars(text("SELECT kind FROM notifications ORDER BY id")).all()
+        assert kinds == ["deadline_extended", "scoring.assigned"]
         # A kind sent by no code of today, as an older database might hold.
-        user_id = _rows("SELECT id FROM users")[0][0]
+        user_id = db.session.scalar(text("SELECT id FROM users"))
+        db.session.remove()
         with db.engine.begin() as connection:
             connection.execute(text(
                 "INSERT INTO notifications (user_id, kind, title, body, created_at) "
