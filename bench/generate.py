@@ -356,13 +356,18 @@ def generate_deadlines(ctx: Context) -> None:
     """Each competition's submission deadline of each year, at the app's defaults, owned by its
     organiser."""
     from danvankheo.registry.deadlines import DEFAULT_SCOPE_KINDS, default_deadline
-    from danvankheo.registry.models import SubmissionDeadline
+    from danvankheo.registry.models import SubmissionDeadline, SubmissionDeadlineKind
 
-    ctx.insert(SubmissionDeadline, (
+    deadlines = [
         {"id": ctx.new_id("submission_deadlines"), "organiser_id": province.organiser_id, "year": year,
-         "deadline_at": default_deadline(year), "scope_kinds": ",".join(k.value for k in DEFAULT_SCOPE_KINDS),
+         "deadline_at": default_deadline(year),
          "updated_by_id": province.secretariat_id, "updated_at": datetime(year, 3, 1, 2, 0, tzinfo=UTC)}
         for year in sorted(ctx.preset.years) for province in ctx.provinces
+    ]
+    ctx.insert(SubmissionDeadline, deadlines)
+    ctx.insert(SubmissionDeadlineKind, (
+        {"deadline_id": deadline["id"], "unit_kind": kind, "position": position}
+        for deadline in deadlines for position, kind in enumerate(DEFAULT_SCOPE_KINDS)
     ))
 
 

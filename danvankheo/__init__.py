@@ -60,11 +60,29 @@ def create_app(config: str | type[Config] | dict[str, Any] | None = None) -> Fla
     from .core import web
 
     web.init_app(app)
-    from . import audit, jobs, notifications
+    from . import ops
+
+    ops.init_app(app)  # /healthz and JSON request logs
+    from . import (
+        admin,
+        audit,
+        auth,
+        awards,
+        evidence,
+        jobs,
+        notifications,
+        organisers,
+        registry,
+        scoring,
+        units,
+    )
 
     audit.init_app(app)
     notifications.init_app(app)
     jobs.init_app(app)
+    # Features register into core, the audit trail and notifications (docs/ARCHITECTURE.md).
+    for feature in (units, auth, admin, organisers, registry, evidence, scoring, awards):
+        feature.init_app(app)
     _register_blueprints(app)
 
     from .cli import register_cli

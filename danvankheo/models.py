@@ -18,6 +18,7 @@ from .registry.models import (  # noqa: F401
     InitiativeTag,
     InitiativeTally,
     SubmissionDeadline,
+    SubmissionDeadlineKind,
     Transition,
 )
 from .registry.similarity import SimilarityFlag  # noqa: F401

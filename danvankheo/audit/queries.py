@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
-from ..auth.models import User
 from ..core.paging import SortKey
 from ..core.text import search_terms
 from ..core.timeutil import format_date, format_datetime, local_zone
 from ..extensions import db
+from .labels import object_field_labels, recorded_enums
 from .models import AuditEvent
 
 # What each kind of object is called in the interface.
@@ -274,70 +274,13 @@ FIELD_LABELS = {
 }
 
 
-def _unbound_labels(form_class) -> dict[str, str]:
-    """Field name -> label of a WTForms form class, read from its declared (unbound) fields."""
-    from wtforms.fields.core import UnboundField
-
-    labels = {}
-    for name in dir(form_class):
-        value = getattr(form_class, name, None)
-        if isinstance(value, UnboundField) and value.args and isinstance(value.args[0], str):
-            labels[name] = value.args[0]
-    return labels
-
-
-@lru_cache(maxsize=1)
-def _object_field_labels() -> dict[str, dict[str, str]]:
-    """Per kind of object, the field names of its changes as its form names them.
-
-    Read from the forms themselves, so a new form field is labelled in the history the day
-    it is added. The keys a service records are the form's field names (services diff the
-    form's values against the object).
-    """
-    from ..admin.forms import UnitForm, UserForm
-    from ..awards.forms import AwardFormForm
-    from ..registry.forms import InitiativeForm
-    from ..scoring.forms import CriterionForm, RoundForm
-
-    labels = {
-        "Initiative": _unbound_labels(InitiativeForm),
-        "Unit": _unbound_labels(UnitForm),
-        "User": _unbound_labels(UserForm),
-        "AwardForm": _unbound_labels(AwardFormForm),
-        "Round": _unbound_labels(RoundForm),
-        "Criterion": _unbound_labels(CriterionForm),
-    }
-    # Two fields the dossier form calls by a shorter name than the history needs.
-    labels["Initiative"].update({"lead_position": "Chức vụ người phụ trách", "name": "Tên mô hình"})
-    labels["Round"]["closes_at"] = "Hạn chấm"
-    return labels
-
-
 def field_label(name: str, object_type: str = "") -> str:
     """The form's name for a recorded field: the object's own form first, then the common list."""
-    return _object_field_labels().get(object_type, {}).get(name) or FIELD_LABELS.get(name, name)
+    return object_field_labels().get(object_type, {}).get(name) or FIELD_LABELS.get(name, name)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
-
-
-def _recorded_enums() -> dict[str, type]:
-    """Enums whose stored values (English codes) appear among the recorded changes."""
-    from ..auth.models import Role
-    from ..awards.models import AwardLevel, ProposalState
-    from ..organisers.models import NominationState
-    from ..registry.models import Field, InitiativeKind, Status
-    from ..registry.similarity import SimilarityDecision
-    from ..scoring.models import AggregationMethod, AssignmentStatus, RankingBasis, RoundState, ScorecardState
-    from ..units.models import UnitKind
-
-    return {"Initiative.status": Status, "Initiative.kind": InitiativeKind, "field": Field, "roles": Role,
-            "Round.state": RoundState, "Scorecard.state": ScorecardState, "Proposal.state": ProposalState,
-            "Nomination.state": NominationState,
-            "Unit.kind": UnitKind, "scope_kinds": UnitKind, "level": AwardLevel,
-            "Round.aggregation": AggregationMethod, "Assignment.status": AssignmentStatus, "Round.scope_unit_kind": UnitKind, "scope_field": Field,
-            "ranking_basis": RankingBasis, "similarity_decision": SimilarityDecision}
 
 
 def value_label(value: Any, field: str = "", object_type: str = "") -> str:
@@ -353,7 +296,7 @@ def value_label(value: Any, field: str = "", object_type: str = "") -> str:
         return format_datetime(parsed if parsed.tzinfo else parsed.replace(tzinfo=local_zone()))
     if _ISO_DATE.fullmatch(value):
         return format_date(date.fromisoformat(value))
-    enums = _recorded_enums()
+    enums = recorded_enums()
     enum = enums.get(f"{object_type}.{field}") or enums.get(field)
     if enum is not None:
         try:
@@ -378,6 +321,24 @@ def object_type_label(object_type: str) -> str:
     return OBJECT_TYPE_LABELS.get(object_type, object_type)
 
 
+# Events that belong to an object's history although they do not name it (registered by the
+# feature that knows why), and how an actor's typed name finds accounts.
+_history_extras: dict[str, list[Callable[[int], ColumnElement[bool]]]] = {}
+_actor_search: list[Callable[[list[str]], Select]] = []
+
+
+def register_history_extra(object_type: str, condition: Callable[[int], ColumnElement[bool]]) -> None:
+    """`condition(object id)` selects more events for the history of an `object_type`."""
+    extras = _history_extras.setdefault(object_type, [])
+    if condition not in extras:
+        extras.append(condition)
+
+
+def register_actor_search(accounts: Callable[[list[str]], Select]) -> None:
+    """`accounts(words)` is the select of the ids of the accounts matching every folded word."""
+    _actor_search[:] = [accounts]
+
+
 def audit_history(obj: Any, *, object_type: str | None = None, limit: int = 200) -> list[AuditEvent]:
     """The recorded events of one object and of what belongs to it (its evidence), newest first."""
     object_id = getattr(obj, "id", None)
@@ -387,15 +348,8 @@ def audit_history(obj: Any, *, object_type: str | None = None, limit: int = 200)
     own = (AuditEvent.object_type == object_type) & (AuditEvent.object_id == object_id)
     children = (AuditEvent.parent_type == object_type) & (AuditEvent.parent_id == object_id)
     condition = own | children
-    if object_type == "Initiative":
-        # Evidence events recorded before events named their parent: through the files kept.
-        from ..evidence.models import Evidence
-
-        condition = condition | (
-            (AuditEvent.object_type == "Evidence")
-            & AuditEvent.parent_type.is_(None)
-            & AuditEvent.object_id.in_(select(Evidence.id).where(Evidence.initiative_id == object_id))
-        )
+    for extra in _history_extras.get(object_type, ()):
+        condition = condition | extra(object_id)
     return list(
         db.session.scalars(
             select(AuditEvent)
@@ -424,13 +378,10 @@ class AuditFilters:
         if self.actor:
             # Diacritics-insensitive through the accounts' folded search text; the copied
             # name still finds events whose account is gone.
-            accounts = select(User.id)
-            for word in search_terms(self.actor):
-                accounts = accounts.where(User.search_text.contains(word, autoescape=True))
-            query = query.where(
-                AuditEvent.actor_id.in_(accounts)
-                | AuditEvent.actor_name.ilike(f"%{_escape_like(self.actor)}%", escape="\\")
-            )
+            by_name = AuditEvent.actor_name.ilike(f"%{_escape_like(self.actor)}%", escape="\\")
+            if _actor_search:
+                by_name = AuditEvent.actor_id.in_(_actor_search[0](search_terms(self.actor))) | by_name
+            query = query.where(by_name)
         if self.object_type:
             query = query.where(AuditEvent.object_type == self.object_type)
         if self.object_id is not None:

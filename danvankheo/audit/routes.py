@@ -10,11 +10,10 @@ from datetime import date
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from ..auth.models import Role
 from ..core.formatting import parse_day
 from ..core.paging import AFTER, BEFORE, keyset_page
 from ..core.permissions import roles_required
-from ..organisers import access
+from ..core.roles import Role
 from .queries import EVENT_ORDER, AuditFilters, filtered_events, known_actions, known_object_types
 from .scope import organiser_clause
 
@@ -43,7 +42,7 @@ def index():
     )
     events = filtered_events(filters)
     if not current_user.is_admin:
-        events = events.where(organiser_clause(access.managed_organiser_id(current_user)))
+        events = events.where(organiser_clause(current_user.acting_organiser_id))
     page = keyset_page(events, EVENT_ORDER, per_page=current_app.config["PAGE_SIZE"],
                        after=request.args.get(AFTER), before=request.args.get(BEFORE))
     actions = known_actions()

@@ -8,13 +8,44 @@ organiser only, whoever acted: the province's secretariat accepting a commune's 
 is seen by the province (its object is the province's too) and by the commune, never by a
 third commune. What the admin does outside every organiser goes to the default organiser's
 secretariat. The admin reads everything.
+
+The trail knows no feature: each feature that owns objects registers, in its `init_app`, how
+to find an organiser's objects of a type (`register_owned`); the accounts feature registers
+who works for an organiser (`register_people`), the organisers feature which organiser is
+the default one (`register_default_organiser`).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_
 
 from .models import AuditEvent
+
+# object type -> (organiser id -> the ids of that organiser's objects of the type, and
+# whether events naming one of them as their parent are the organiser's too).
+_owned: dict[str, tuple[Callable[[int], Any], bool]] = {}
+_people: dict[str, Callable[..., Any]] = {}
+_default_organiser: list[Callable[[int], ColumnElement[bool]]] = []
+
+
+def register_owned(object_type: str, ids: Callable[[int], Any], *, with_children: bool = False) -> None:
+    """Events about an `object_type` whose id is among `ids(organiser id)` (a select or a list)
+    are that organiser's; `with_children`: so are events whose parent is one of them."""
+    _owned[object_type] = (ids, with_children)
+
+
+def register_people(of_organiser: Callable[[int], Any], of_any_organiser: Callable[[], Any]) -> None:
+    """The ids of the accounts that work for an organiser, and of those that work for any."""
+    _people["of_organiser"] = of_organiser
+    _people["of_any_organiser"] = of_any_organiser
+
+
+def register_default_organiser(is_default: Callable[[int], ColumnElement[bool]]) -> None:
+    """SQL: whether organiser `organiser_id` is the deployment's default."""
+    _default_organiser[:] = [is_default]
 
 
 def _about(object_type: str, ids) -> ColumnElement[bool]:
@@ -23,68 +54,35 @@ def _about(object_type: str, ids) -> ColumnElement[bool]:
 
 def owned_types() -> set[str]:
     """Object types an organiser owns: their events are read by that organiser only."""
-    return {"Initiative", "Evidence", "Unit", "Round", "Criterion", "Assignment", "Scorecard", "Proposal",
-            "ProposalLine", "SubmissionDeadline", "DeadlineExtension", "Organiser", "Nomination", "User"}
+    return set(_owned)
 
 
 def organiser_clause(organiser_id: int | None) -> ColumnElement[bool]:
     """SQL: the event concerns organiser `organiser_id` (see the module's docstring)."""
-    from ..auth.models import User, UserRole
-    from ..awards.models import Proposal, ProposalLine
-    from ..evidence.models import Evidence
-    from ..organisers.models import Nomination
-    from ..registry.models import DeadlineExtension, Initiative, SubmissionDeadline
-    from ..scoring.models import Assignment, Criterion, Round, Scorecard
-    from ..units.models import Unit
-
     if organiser_id is None:
         return false()
-    units = select(Unit.id).where(Unit.organiser_id == organiser_id)
-    models = select(Initiative.id).where(Initiative.unit_id.in_(units))
-    rounds = select(Round.id).where(Round.organiser_id == organiser_id)
-    proposals = select(Proposal.id).where(Proposal.round_id.in_(rounds))
-    people = select(User.id).where(or_(
-        User.id.in_(select(UserRole.user_id).where(UserRole.organiser_id == organiser_id)),
-        User.unit_id.in_(units),
-    ))
-    return or_(
-        _about("Initiative", models),
-        and_(AuditEvent.parent_type == "Initiative", AuditEvent.parent_id.in_(models)),
-        _about("Evidence", select(Evidence.id).where(Evidence.initiative_id.in_(models))),
-        _about("Unit", units),
-        _about("Round", rounds),
-        _about("Criterion", select(Criterion.id).where(Criterion.round_id.in_(rounds))),
-        _about("Assignment", select(Assignment.id).where(Assignment.round_id.in_(rounds))),
-        _about("Scorecard", select(Scorecard.id).where(Scorecard.round_id.in_(rounds))),
-        _about("Proposal", proposals),
-        _about("ProposalLine", select(ProposalLine.id).where(ProposalLine.proposal_id.in_(proposals))),
-        _about("SubmissionDeadline",
-               select(SubmissionDeadline.id).where(SubmissionDeadline.organiser_id == organiser_id)),
-        _about("DeadlineExtension", select(DeadlineExtension.id).where(DeadlineExtension.unit_id.in_(units))),
-        and_(AuditEvent.object_type == "Organiser", AuditEvent.object_id == organiser_id),
-        _about("Nomination", select(Nomination.id).where(or_(Nomination.from_organiser_id == organiser_id,
-                                                              Nomination.to_organiser_id == organiser_id))),
-        _about("User", people),
+    clauses = []
+    for object_type, (ids_of, with_children) in _owned.items():
+        ids = ids_of(organiser_id)
+        clauses.append(_about(object_type, ids))
+        if with_children:
+            clauses.append(and_(AuditEvent.parent_type == object_type, AuditEvent.parent_id.in_(ids)))
+    if "of_organiser" in _people:
         # Events about nothing an organiser owns: by the organiser's own people.
-        and_(AuditEvent.object_type.not_in(owned_types()), AuditEvent.actor_id.in_(people)),
-        _deployment_events(organiser_id),
-    )
+        clauses.append(and_(AuditEvent.object_type.not_in(owned_types()),
+                            AuditEvent.actor_id.in_(_people["of_organiser"](organiser_id))))
+    clauses.append(_deployment_events(organiser_id))
+    return or_(*clauses)
 
 
-def _deployment_events(organiser_id: int):
+def _deployment_events(organiser_id: int) -> ColumnElement[bool]:
     """The default organiser, which ran the whole deployment before there were several, also
     reads what the admin and the system did outside every organiser (an import, the award
     forms, a backup): events about nothing an organiser owns, by nobody who works for one."""
-    from ..auth.models import User, UserRole
-    from ..organisers.models import Organiser
-
-    is_default = select(Organiser.id).where(Organiser.id == organiser_id, Organiser.is_default.is_(True)).exists()
-    within_some_organiser = select(User.id).where(or_(
-        User.id.in_(select(UserRole.user_id).where(UserRole.organiser_id.is_not(None))),
-        User.unit_id.is_not(None),
-    ))
+    if not _default_organiser or "of_any_organiser" not in _people:
+        return false()
     return and_(
-        is_default,
+        _default_organiser[0](organiser_id),
         AuditEvent.object_type.not_in(owned_types()),
-        or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id.not_in(within_some_organiser)),
+        or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id.not_in(_people["of_any_organiser"]())),
     )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -8,39 +7,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.roles import ROLE_LABELS, SCOPED_ROLES, Role
 from ..core.text import fold, sort_key
 from ..core.types import UTCDateTime, enum_column, sort_key_column, utcnow
 from ..extensions import db
 from ..units.models import Unit
 
-
-class Role(enum.Enum):
-    STAFF = "staff"
-    EVALUATOR = "evaluator"
-    SECRETARIAT = "secretariat"
-    OBSERVER = "observer"
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"  # Ủy ban MTTQ and the mass organisations: giám sát, phản biện xã hội
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.STAFF: "Cán bộ đơn vị",
-    Role.EVALUATOR: "Thành viên hội đồng chấm",
-    Role.SECRETARIAT: "Thường trực Hội đồng (Nội vụ, Văn phòng UBND xã)",
-    Role.OBSERVER: "Theo dõi (Ban Dân vận, lãnh đạo)",
-    Role.ADMIN: "Quản trị hệ thống",
-    Role.SUPERVISOR: "Mặt trận Tổ quốc, đoàn thể (giám sát)",
-}
-
-
-# Roles held within one organiser (its secretariat, council, observers, and the Mặt trận Tổ
-# quốc and mass organisations of its level who supervise its models); staff belong to their
-# unit and the admin to the whole deployment.
-SCOPED_ROLES = frozenset({Role.SECRETARIAT, Role.EVALUATOR, Role.OBSERVER, Role.SUPERVISOR})
+__all__ = ["ROLE_LABELS", "SCOPED_ROLES", "Role", "User", "UserRole"]
 
 
 class UserRole(db.Model):

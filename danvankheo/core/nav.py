@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app, request, url_for
 
-from ..auth.models import Role
+from .roles import Role
 
 MAX_TOP_ITEMS = 7
 

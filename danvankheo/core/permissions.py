@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from ..auth.models import Role
 from ..extensions import db
+from .roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")

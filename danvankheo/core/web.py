@@ -1,4 +1,7 @@
-"""Request-level wiring: login loading, template helpers, error pages, headers."""
+"""Request-level wiring: template helpers, error pages, headers.
+
+Core knows no feature: the login loader is registered by `auth`, the acting organiser by
+`organisers`, the unread count by `notifications`, each in its own `init_app`."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import logging
 import time
 import uuid
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -42,21 +45,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(token: str):
-        from ..auth.models import User
-
-        user_id, _, version = token.partition(":")
-        if not user_id.isdigit() or not version.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.is_active or user.session_version != int(version):
-            return None
-        # The organiser this session acts for (chosen in the header); else the user's default.
-        user._acting_organiser_id = None
-        user.act_for(session.get("organiser_id"))
-        return user
-
     app.jinja_env.filters["vn_date"] = timeutil.format_date
     app.jinja_env.filters["vn_datetime"] = timeutil.format_datetime
     app.jinja_env.filters["vnd"] = format_number
@@ -70,9 +58,13 @@ def init_app(app: Flask) -> None:
             "parent_body_name": app.config["PARENT_BODY_NAME"],
             "issuing_body_name": app.config["ISSUING_BODY_NAME"],
             "printed_on": timeutil.local_today(),
-            "unread_notifications": _unread_count(),
             "view_endpoints": app.view_functions,
-            **_organiser_context(app),
+            # Filled in by the features that own them (organisers, notifications), which
+            # register their own context processors after this one.
+            "acting_organiser": None,
+            "organiser_choices": [],
+            "secretariat_name": app.config["SECRETARIAT_NAME"],
+            "unread_notifications": 0,
         }
 
     for code in ERROR_MESSAGES:
@@ -115,10 +107,6 @@ def init_app(app: Flask) -> None:
         if exc is not None:
             db.session.rollback()
 
-    from ..ops import init_app as init_ops
-
-    init_ops(app)  # /healthz and JSON request logs
-
 
 def _user_id_for_log() -> str | None:
     # Never let logging turn an answered request into a failure: during a database outage
@@ -128,44 +116,6 @@ def _user_id_for_log() -> str | None:
     except SQLAlchemyError:
         db.session.rollback()
         return None
-
-
-
-
-def _organiser_context(app: Flask) -> dict:
-    """The organiser the user acts for, the others it may switch to (only when there are
-    several), and the secretariat named in the page footer and print title: the acting
-    organiser's, else the deployment's. One statement for a signed-in user of an organiser."""
-    context = {"acting_organiser": None, "organiser_choices": [], "secretariat_name": app.config["SECRETARIAT_NAME"]}
-    acting_id = getattr(current_user, "acting_organiser_id", None) if current_user else None
-    if not getattr(current_user, "is_authenticated", False) or acting_id is None:
-        return context
-    from sqlalchemy import select
-
-    from ..organisers.models import Organiser
-    from ..organisers.names import secretariat_name
-
-    wanted = current_user.organiser_choices()
-    by_id = {o.id: o for o in db.session.scalars(select(Organiser).where(Organiser.id.in_({*wanted, acting_id})))}
-    context["acting_organiser"] = by_id.get(acting_id)
-    if len(wanted) > 1:
-        context["organiser_choices"] = [by_id[i] for i in wanted if i in by_id]
-    context["secretariat_name"] = secretariat_name(context["acting_organiser"])
-    return context
-
-
-def _unread_count() -> int:
-    if not current_user.is_authenticated:
-        return 0
-    from sqlalchemy import func, select
-
-    from ..notifications.models import Notification
-
-    return db.session.scalar(
-        select(func.count()).where(
-            Notification.user_id == current_user.id, Notification.read_at.is_(None)
-        )
-    ) or 0
 
 
 def _security_headers(app: Flask, response) -> None:

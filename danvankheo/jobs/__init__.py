@@ -14,3 +14,8 @@ def init_app(app: Flask) -> None:
     app.extensions["huey"] = huey
     register_tasks(app, huey)
     register_cli(app)
+
+    from ..notifications.mail import register_bulk_sender
+    from .runners import start_bulk_mail
+
+    register_bulk_sender(start_bulk_mail)

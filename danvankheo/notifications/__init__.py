@@ -11,3 +11,11 @@ def init_app(app: Flask) -> None:
     from .cli import register_cli
 
     register_cli(app)
+
+    @app.context_processor
+    def unread_notifications() -> dict:
+        from flask_login import current_user
+
+        from .services import unread_count
+
+        return {"unread_notifications": unread_count(current_user) if current_user.is_authenticated else 0}

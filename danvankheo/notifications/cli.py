@@ -32,9 +32,7 @@ def register_cli(app: Flask) -> None:
         summary = send_reminders(today=day)
         db.session.commit()  # the after-commit hook emails what was created
         retried = send_unsent(since=utcnow() - timedelta(days=2))
-        click.echo(
-            f"Nhắc hạn nộp: {summary.deadline} thông báo; nhắc hạn chấm: {summary.scoring} thông báo."
-        )
+        click.echo(summary.report())
         if not mail_enabled(current_app):
             click.echo("Chưa cấu hình MAIL_SERVER: chỉ tạo thông báo trong phần mềm, không gửi email.")
         elif retried:

@@ -14,17 +14,17 @@ import contextlib
 import logging
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid
 from urllib.parse import urljoin
 
 from flask import Flask, current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import Select, event, select, update
 from sqlalchemy.orm import Session
 
-from ..auth.models import User
 from ..core.types import utcnow
 from ..extensions import db
 from .models import Notification
@@ -36,6 +36,28 @@ SUBJECT_PREFIX = "[Dân vận khéo] "
 AFTER_COMMIT_LIMIT = 50  # more mails than this after one commit are left to the command
 
 
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+
+
+# Registered by the features that own them: the accounts feature says who may receive mail
+# (`register_recipients`), the jobs feature sends large batches (`register_bulk_sender`).
+_recipients: list[Callable[[], Select]] = []
+_bulk_sender: list[Callable[[Iterable[int]], bool]] = []
+
+
+def register_recipients(recipients: Callable[[], Select]) -> None:
+    """`recipients()` selects (id, name, email) of the accounts that may receive mail."""
+    _recipients[:] = [recipients]
+
+
+def register_bulk_sender(start: Callable[[Iterable[int]], bool]) -> None:
+    """`start(ids)` hands a large batch to the background; False when it could not."""
+    _bulk_sender[:] = [start]
+
+
 def queue_for_email(session: Session, notifications: Iterable[Notification]) -> None:
     """Remember notifications to email once `session` commits."""
     session.info.setdefault(PENDING_KEY, set()).update(n.id for n in notifications)
@@ -45,9 +67,9 @@ def mail_enabled(app: Flask | None = None) -> bool:
     return bool((app or current_app).config.get("MAIL_SERVER"))
 
 
-def compose(note: Notification, user: User, app: Flask) -> MIMEText:
+def compose(note: Notification, user: Recipient, app: Flask) -> MIMEText:
     """The Vietnamese email for one notification."""
-    lines = [f"Kính gửi {user.full_name},", "", note.title]
+    lines = [f"Kính gửi {user.name},", "", note.title]
     if note.body:
         lines += ["", note.body]
     if note.link:
@@ -64,7 +86,7 @@ def compose(note: Notification, user: User, app: Flask) -> MIMEText:
     message = MIMEText("\n".join(lines), "plain", "utf-8")
     message["Subject"] = Header(SUBJECT_PREFIX + note.title, "utf-8")
     message["From"] = formataddr(("Dân vận khéo", app.config["MAIL_SENDER"]), charset="utf-8")
-    message["To"] = formataddr((user.full_name, user.email), charset="utf-8")
+    message["To"] = formataddr((user.name, user.email), charset="utf-8")
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=app.config["MAIL_SENDER"].rpartition("@")[2] or None)
     return message
@@ -91,21 +113,19 @@ def send_notification_emails(ids: Iterable[int], app: Flask | None = None) -> in
     """
     app = app or current_app._get_current_object()
     ids = sorted(set(ids))
-    if not ids or not mail_enabled(app):
+    if not ids or not mail_enabled(app) or not _recipients:
         return 0
+    people = _recipients[0]().subquery()
     with Session(db.engine) as session:
-        rows = session.execute(
-            select(Notification, User)
-            .join(User, User.id == Notification.user_id)
-            .where(
-                Notification.id.in_(ids),
-                Notification.emailed_at.is_(None),
-                User.is_active.is_(True),
-                User.email.is_not(None),
-                User.email != "",
+        rows = [
+            (note, Recipient(name, email))
+            for note, name, email in session.execute(
+                select(Notification, people.c.name, people.c.email)
+                .join(people, people.c.id == Notification.user_id)
+                .where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
+                .order_by(Notification.id)
             )
-            .order_by(Notification.id)
-        ).all()
+        ]
         if not rows:
             return 0
         claimed_at = utcnow()
@@ -169,9 +189,7 @@ def _send_after_commit(session: Session) -> None:
     if len(ids) > current_app.config.get("MAIL_AFTER_COMMIT_LIMIT", AFTER_COMMIT_LIMIT):
         # A mass notice (e.g. results for every unit) must not hold the request up: a job
         # sends it in the background when a user caused it, else the next `send-reminders` run.
-        from ..jobs.runners import start_bulk_mail
-
-        if not start_bulk_mail(ids):
+        if not (_bulk_sender and _bulk_sender[0](ids)):
             log.info("%s notification mails left for send-reminders", len(ids))
         return
     try:

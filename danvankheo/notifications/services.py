@@ -9,19 +9,21 @@ from sqlalchemy import func, select, update
 from ..core.types import utcnow
 from ..extensions import db
 from .mail import queue_for_email
-from .models import Notification
+from .models import Notification, NotificationKind
 
 
 def notify(
     users: Iterable,
     *,
-    kind: str,
+    kind: NotificationKind | str,
     title: str,
     body: str = "",
     link: str | None = None,
     dedup_key: str | None = None,
 ) -> list[Notification]:
-    """Queue a notification for each user; with `dedup_key`, at most once per user."""
+    """Queue a notification for each user; with `dedup_key`, at most once per user. `kind` is a
+    NotificationKind or its value; any other raises ValueError before anything is written."""
+    kind = NotificationKind(kind)
     users = list({u.id: u for u in users if u is not None}.values())
     existing: set[int] = set()
     if dedup_key is not None and users:

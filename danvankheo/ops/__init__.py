@@ -1,6 +1,6 @@
 """Operations: the `/healthz` probe, structured (JSON) logging, and trust in the reverse proxy.
 
-`init_app` is called from `core.web.init_app`, so every app built by `create_app` has both.
+`init_app` is called from `create_app`, so every app built by it has both.
 """
 
 from __future__ import annotations

@@ -1,1 +1,12 @@
 """The model registry: units register, edit and submit their "Dân vận khéo" models."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register this feature's labels and scope into the audit trail (see hooks.py)."""
+    from .hooks import register
+
+    register()

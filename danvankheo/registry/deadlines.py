@@ -93,7 +93,7 @@ def _scope_of(settings: SubmissionDeadline | None, level=None) -> list[UnitKind]
     """`level`: (OrganiserLevel, is default) of the organiser, for its default."""
     if settings is None:
         return list(default_scope_kinds(*(level or (None, False))))
-    return [UnitKind(v) for v in settings.scope_kinds.split(",") if v]
+    return list(settings.scope_kinds)
 
 
 def scope_kinds(year: int, organiser_id: int | None = None) -> list[UnitKind]:
@@ -208,7 +208,7 @@ def set_year_settings(
         settings = SubmissionDeadline(year=year, organiser_id=organiser_id)
         db.session.add(settings)
     settings.deadline_at = deadline_at
-    settings.scope_kinds = ",".join(k.value for k in kinds)
+    settings.scope_kinds = kinds
     settings.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
     record(

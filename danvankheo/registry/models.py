@@ -27,7 +27,7 @@ from ..auth.models import User
 from ..core.text import fold, sort_key
 from ..core.types import UTCDateTime, enum_column, sort_key_column, utcnow
 from ..extensions import db
-from ..units.models import Unit
+from ..units.models import Unit, UnitKind
 
 if TYPE_CHECKING:
     from ..evidence.models import Evidence
@@ -338,12 +338,44 @@ class SubmissionDeadline(db.Model):
     organiser_id: Mapped[int] = mapped_column(ForeignKey("organisers.id", ondelete="CASCADE"), index=True)
     year: Mapped[int] = mapped_column()
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # Comma-separated UnitKind values: the units of these kinds must register this year.
-    scope_kinds: Mapped[str] = mapped_column(String(200))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     updated_by: Mapped[User | None] = relationship()
+    # The units of these kinds must register this year, in the order the secretariat chose.
+    kind_rows: Mapped[list[SubmissionDeadlineKind]] = relationship(
+        back_populates="deadline", cascade="all, delete-orphan", lazy="selectin",
+        order_by="SubmissionDeadlineKind.position",
+    )
+
+    @property
+    def scope_kinds(self) -> list[UnitKind]:
+        return [row.unit_kind for row in self.kind_rows]
+
+    @scope_kinds.setter
+    def scope_kinds(self, kinds: list[UnitKind]) -> None:
+        """Keep the rows of kinds still chosen (no delete and insert of the same key)."""
+        kept = {row.unit_kind: row for row in self.kind_rows}
+        rows = []
+        for position, kind in enumerate(dict.fromkeys(kinds)):
+            row = kept.get(kind) or SubmissionDeadlineKind(unit_kind=kind)
+            row.position = position
+            rows.append(row)
+        self.kind_rows = rows
+
+
+class SubmissionDeadlineKind(db.Model):
+    """One kind of unit that must register under a year's deadline."""
+
+    __tablename__ = "submission_deadline_kinds"
+
+    deadline_id: Mapped[int] = mapped_column(
+        ForeignKey("submission_deadlines.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind, "deadline_unit_kind"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    deadline: Mapped[SubmissionDeadline] = relationship(back_populates="kind_rows")
 
 
 class DeadlineExtension(db.Model):

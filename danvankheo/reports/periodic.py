@@ -37,7 +37,7 @@ from ..registry.deadlines import DEFAULT_SCOPE_KINDS, default_scope_kinds
 from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, SubmissionDeadline, Transition
 from ..scoring.models import Grade, Round, RoundState
 from ..scoring.ranking import RankingRow, ranking_for
-from ..units.models import Unit, UnitKind
+from ..units.models import Unit
 
 
 @dataclass(frozen=True)
@@ -301,7 +301,7 @@ def scope_kinds_of(period: Period, organiser_ids=None) -> dict[int | None, set]:
             if row is None:
                 found.update(default_scope_kinds(*level))
             else:
-                found.update(UnitKind(v) for v in row.scope_kinds.split(",") if v)
+                found.update(row.scope_kinds)
         kinds[organiser_id] = found
     kinds[None] = set(DEFAULT_SCOPE_KINDS)
     return kinds

@@ -2,7 +2,7 @@
 constraints, like every other enum column, instead of free strings
 
 Revision ID: 1570snapshottypes
-Revises: 1550feedback
+Revises: 1560kinds
 Create Date: 2026-12-07 04:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1570snapshottypes'
-down_revision = '1550feedback'
+down_revision = '1560kinds'
 branch_labels = None
 depends_on = None
 

@@ -36,8 +36,9 @@ SHIPPED = {
     "20261207_0150_1530certificates_layouts_and_printer_calibration.py": "b5d5ed0ce9f1e8989d7ebda91a5f01b2c8d8deabd130ea9a9008b433d8726e10",
     "20261207_0200_1540mttq_supervision_opinions.py": "ebd2fb0fff90477e1c4d8d171ae0f9d67e2668948ad6a5486a95276998d1c265",
     "20261207_0210_1550feedback_people_voice_surveys.py": "1417074a03d807d925a5ea8fbe35c340538e5a2af8f75caf7bbb272a3d13819b",
+    "20261207_0420_1560kinds_typed_notification_and_scope_kinds.py": "b32c05ed2fb3ea028f84bf04afd690d614eadcb5b0761c9be41a28c2ae552ad6",
     "20261206_2130_1300ballot_council_secret_ballot.py": "9d85496c2ae8f0d04099311fe994af535497f48f46c92dbbfd3a6d862867025e",
-    "20261207_0430_1570snapshottypes_typed_ranking_snapshot_fields.py": "dd36add0ecf9b96d7e000e4c3503c783ec79206ee28f76939c08e65e4af6efee",
+    "20261207_0430_1570snapshottypes_typed_ranking_snapshot_fields.py": "8e21caf3f3b194c513272d3f10a463da947ac3cc13d354a4dd1869e608c51a4f",
 }
 
 

@@ -33,7 +33,7 @@ def test_list_shows_only_my_notifications_with_the_unread_count(client, login_as
 def test_mark_one_read_then_all_read(client, login_as):
     me = login_as(Role.EVALUATOR)
     first, second, third = (
-        notify([me], kind="assignment", title=f"Thông báo {n}")[0] for n in range(3)
+        notify([me], kind="scoring.assigned", title=f"Thông báo {n}")[0] for n in range(3)
     )
     db.session.commit()
 
@@ -52,8 +52,8 @@ def test_mark_one_read_then_all_read(client, login_as):
 
 def test_open_marks_read_and_follows_only_internal_links(client, login_as):
     me = login_as(Role.STAFF)
-    inside = notify([me], kind="x", title="Trong", link="/mo-hinh/5")[0]
-    outside = notify([me], kind="x", title="Ngoài", link="https://evil.example/")[0]
+    inside = notify([me], kind="initiative_returned", title="Trong", link="/mo-hinh/5")[0]
+    outside = notify([me], kind="initiative_returned", title="Ngoài", link="https://evil.example/")[0]
     db.session.commit()
 
     response = client.post(f"/thong-bao/{inside.id}/mo")
@@ -67,7 +67,7 @@ def test_open_marks_read_and_follows_only_internal_links(client, login_as):
 def test_someone_elses_notification_is_not_found(client, login_as, make_user):
     login_as(Role.STAFF)
     other = make_user(Role.STAFF)
-    note = notify([other], kind="x", title="Riêng tư")[0]
+    note = notify([other], kind="initiative_returned", title="Riêng tư")[0]
     db.session.commit()
     assert client.post(f"/thong-bao/{note.id}/da-doc").status_code == 404
     assert client.post(f"/thong-bao/{note.id}/mo").status_code == 404
@@ -79,7 +79,7 @@ def test_someone_elses_notification_is_not_found(client, login_as, make_user):
 def test_marking_read_needs_post_and_login(client, login_as):
     assert client.get("/thong-bao").status_code == 302
     me = login_as(Role.STAFF)
-    note = notify([me], kind="x", title="Một")[0]
+    note = notify([me], kind="initiative_returned", title="Một")[0]
     db.session.commit()
     assert client.get(f"/thong-bao/{note.id}/da-doc").status_code == 405
     assert client.get("/thong-bao/da-doc-tat-ca").status_code == 405
@@ -87,8 +87,8 @@ def test_marking_read_needs_post_and_login(client, login_as):
 
 def test_dedup_key_makes_notify_idempotent(app, make_user):
     user = make_user(Role.STAFF)
-    assert len(notify([user, user], kind="x", title="Nhắc", dedup_key="k1")) == 1
-    assert notify([user], kind="x", title="Nhắc", dedup_key="k1") == []
+    assert len(notify([user, user], kind="initiative_returned", title="Nhắc", dedup_key="k1")) == 1
+    assert notify([user], kind="initiative_returned", title="Nhắc", dedup_key="k1") == []
     db.session.commit()
     assert len(_notes(user)) == 1
 
@@ -123,7 +123,7 @@ def test_email_is_sent_after_commit_in_vietnamese(app, make_user, smtp_server):
 
 def test_rolled_back_notifications_are_never_emailed(app, make_user, smtp_server):
     user = make_user(Role.STAFF)
-    notify([user], kind="x", title="Sẽ bị hủy")
+    notify([user], kind="initiative_returned", title="Sẽ bị hủy")
     db.session.rollback()
     db.session.commit()
     assert smtp_server == []
@@ -133,7 +133,7 @@ def test_rolled_back_notifications_are_never_emailed(app, make_user, smtp_server
 def test_no_mail_server_means_no_email(app, make_user):
     assert not app.config.get("MAIL_SERVER")
     user = make_user(Role.STAFF)
-    note = notify([user], kind="x", title="Chỉ trong phần mềm")[0]
+    note = notify([user], kind="initiative_returned", title="Chỉ trong phần mềm")[0]
     db.session.commit()
     db.session.expire_all()
     assert note.emailed_at is None
@@ -142,7 +142,7 @@ def test_no_mail_server_means_no_email(app, make_user):
 def test_users_without_email_get_only_the_in_app_notification(app, make_user, smtp_server):
     with_mail = make_user(Role.STAFF, email="co@mail.vn")
     without = make_user(Role.STAFF, email=None)
-    notify([with_mail, without], kind="x", title="Hai người")
+    notify([with_mail, without], kind="initiative_returned", title="Hai người")
     db.session.commit()
     assert [m.rcpt_tos for m in smtp_server] == [["co@mail.vn"]]
     assert len(_notes(without)) == 1
@@ -154,7 +154,7 @@ def test_mail_server_down_keeps_the_notification_for_a_retry(app, make_user, smt
     user = make_user(Role.STAFF, email="retry@mail.vn")
     port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = 1  # nothing listens there
-    note = notify([user], kind="x", title="Thử lại sau")[0]
+    note = notify([user], kind="initiative_returned", title="Thử lại sau")[0]
     db.session.commit()  # the failure is logged, the change stays committed
     db.session.expire_all()
     assert note.emailed_at is None and smtp_server == []

@@ -193,7 +193,7 @@ def build_world(payload: str = "", *, organiser_id: int | None = None) -> World:
 
     card = db.session.scalars(select(Scorecard).where(Scorecard.round_id == finalised.round.id)
                               .order_by(Scorecard.id)).first()
-    notification = notify([staff_a], kind="test", title=_text("Thông báo", payload),
+    notification = notify([staff_a], kind="initiative_returned", title=_text("Thông báo", payload),
                           body=_text("Nội dung", payload))[0]
     job = _finished_job(secretariat, _text("Công việc", payload))
     # The people's survey of unit A's model: a sheet of codes and one answer with a comment.

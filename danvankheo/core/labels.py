@@ -1,0 +1,40 @@
+"""Enums that carry their Vietnamese label beside their stored value."""
+
+from __future__ import annotations
+
+import enum
+
+
+class LabelledEnum(enum.Enum):
+    """An enum whose members are written ``MEMBER = ("stored value", "Nhãn tiếng Việt")``.
+
+    The value is what the database and the forms hold; `label` is what the interface shows.
+    `LabelledEnum("stored value")` finds the member, as with a plain enum. Mixed with `str`
+    (`class Kind(str, LabelledEnum)`), a member also equals and prints as its stored value.
+    """
+
+    _label: str
+
+    def __new__(cls, value: str, label: str):
+        # With a data type mixed in (`class Kind(str, LabelledEnum)`) the member is that type too.
+        member = object.__new__(cls) if cls._member_type_ is object else cls._member_type_.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    def __str__(self) -> str:
+        return self.value if isinstance(self, str) else super().__str__()
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    @classmethod
+    def labels(cls) -> dict:
+        """{member: label}, in declaration order."""
+        return {member: member.label for member in cls}
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs for a select field."""
+        return [(member.value, member.label) for member in cls]

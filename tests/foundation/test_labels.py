@@ -1,0 +1,30 @@
+"""core.labels.LabelledEnum: a stored value and a Vietnamese label per member."""
+
+from danvankheo.core.labels import LabelledEnum
+from danvankheo.core.roles import ROLE_LABELS, SCOPED_ROLES, Role
+
+
+class Colour(LabelledEnum):
+    RED = ("red", "Đỏ")
+    BLUE = ("blue", "Xanh")
+
+
+class Code(str, LabelledEnum):
+    ONE = ("one", "Một")
+
+
+def test_a_member_is_found_by_its_stored_value_and_shows_its_label():
+    assert Colour("blue") is Colour.BLUE and Colour.BLUE.value == "blue" and Colour.BLUE.label == "Xanh"
+    assert Colour.labels() == {Colour.RED: "Đỏ", Colour.BLUE: "Xanh"}
+    assert Colour.choices() == [("red", "Đỏ"), ("blue", "Xanh")]
+    assert Colour.RED != "red" and str(Colour.RED) == "Colour.RED"
+
+
+def test_mixed_with_str_a_member_equals_and_prints_as_its_value():
+    assert Code.ONE == "one" and str(Code.ONE) == "one" and f"{Code.ONE}" == "one" and Code.ONE.label == "Một"
+
+
+def test_roles_keep_their_values_and_labels():
+    assert [role.value for role in Role] == ["staff", "evaluator", "secretariat", "observer", "admin", "supervisor"]
+    assert ROLE_LABELS[Role.SECRETARIAT] == Role.SECRETARIAT.label == "Thường trực Hội đồng (Nội vụ, Văn phòng UBND xã)"
+    assert {Role.SECRETARIAT, Role.EVALUATOR, Role.OBSERVER, Role.SUPERVISOR} == SCOPED_ROLES
