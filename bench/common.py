@@ -105,7 +105,8 @@ def secretariat_round(db, login: str = "noivu"):
     the province dataset); any latest round in scoring if `login` holds no such grant."""
     from sqlalchemy import select
 
-    from danvankheo.auth.models import Role, User, UserRole
+    from danvankheo.auth.models import User, UserRole
+    from danvankheo.core.roles import Role
     from danvankheo.scoring.models import Round, RoundState
 
     organiser_id = db.session.scalar(

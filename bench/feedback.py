@@ -88,8 +88,8 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 def build_dataset(url: str, models: int, responses: int, log=print) -> list[str]:
     """The dataset; returns the public codes of the surveys."""
-    from danvankheo.auth.models import Role
     from danvankheo.auth.services import create_user
+    from danvankheo.core.roles import Role
     from danvankheo.extensions import db
     from danvankheo.feedback import services
     from danvankheo.feedback.models import CommentReview, ResponseState, SurveyResponse, SurveyTally

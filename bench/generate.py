@@ -298,7 +298,8 @@ def generate_units(ctx: Context) -> None:
 
 def generate_users(ctx: Context) -> None:
     """Accounts and their roles, the scoped ones granted within an organiser (role_grants)."""
-    from danvankheo.auth.models import SCOPED_ROLES, Role, User, UserRole
+    from danvankheo.auth.models import User, UserRole
+    from danvankheo.core.roles import SCOPED_ROLES, Role
 
     # One hash for every generated account (scrypt, as production uses): hashing 4,000
     # passwords one by one would take minutes and prove nothing.

@@ -112,7 +112,8 @@ def run_job(database_url: str, round_id: int, work: Path, verify: bool = False) 
     from sqlalchemy import select
 
     from bench.generate import make_app
-    from danvankheo.auth.models import Role, User, UserRole
+    from danvankheo.auth.models import User, UserRole
+    from danvankheo.core.roles import Role
     from danvankheo.extensions import db
     from danvankheo.jobs import services
     from danvankheo.jobs.models import Job, JobKind, JobState

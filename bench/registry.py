@@ -45,7 +45,8 @@ def _within(query, organiser_id: int | None):
 
 def reader_organiser(db, login: str) -> int | None:
     """The organiser a secretariat's filters stay in; None for an observer (reads all below)."""
-    from danvankheo.auth.models import Role, User, UserRole
+    from danvankheo.auth.models import User, UserRole
+    from danvankheo.core.roles import Role
 
     return db.session.scalar(
         select(UserRole.organiser_id).join(User, User.id == UserRole.user_id)

@@ -74,9 +74,10 @@ def register_cli(app: Flask) -> None:
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     def create_admin_command(login: str, full_name: str, password: str) -> None:
         """Create an admin account, or give an existing account the admin role."""
-        from .auth.models import Role, User
+        from .auth.models import User
         from .auth.passwords import password_problems
         from .auth.services import create_user
+        from .core.roles import Role
 
         existing = db.session.scalar(select(User).where(User.login == login.strip().lower()))
         if existing is not None:

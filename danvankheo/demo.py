@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .auth.models import Role, User
+from .auth.models import User
 from .auth.services import create_user
+from .core.roles import Role
 from .extensions import db
 from .organisers.models import Organiser, OrganiserLevel
 from .organisers.services import make_organiser

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import make_url
 
 from danvankheo import create_app
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from tests import factories
 from tests.scratch import TEST_DATABASE_URL, scratch_database, suite_dialect

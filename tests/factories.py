@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from danvankheo.auth.models import SCOPED_ROLES, Role, User
+from danvankheo.auth.models import User
 from danvankheo.auth.services import create_user
+from danvankheo.core.roles import SCOPED_ROLES, Role
 from danvankheo.extensions import db
 from danvankheo.organisers.services import default_organiser
 from danvankheo.registry.models import Field, Initiative, InitiativeKind, InitiativeMember, Status

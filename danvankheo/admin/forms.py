@@ -5,9 +5,9 @@ import re
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from ..auth.models import ROLE_LABELS, Role
 from ..auth.passwords import password_problems
 from ..core.forms import CHOOSE, REQUIRED, Form, MultiCheckboxField
+from ..core.roles import ROLE_LABELS, Role
 from ..units.models import UNIT_KIND_LABELS, UnitKind
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")

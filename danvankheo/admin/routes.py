@@ -5,11 +5,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth import services as accounts
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..auth.passwords import generate_password
 from ..core.errors import DomainError, show_on_form
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, roles_required
+from ..core.roles import Role
 from ..core.text import search_terms
 from ..core.timeutil import local_today
 from ..extensions import db

@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..auth.models import Role
 from ..core.errors import saving
 from ..core.permissions import get_or_404, roles_required
+from ..core.roles import Role
 from ..core.types import utcnow
 from ..extensions import db
 from ..home.panels import register_panel

@@ -17,9 +17,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from ..audit.services import record
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..core.errors import DomainError
 from ..core.links import page_link
+from ..core.roles import Role
 from ..core.timeutil import format_datetime
 from ..core.types import utcnow
 from ..extensions import db

@@ -12,9 +12,10 @@ from datetime import date
 from sqlalchemy import select
 
 from ..audit.services import record
-from ..auth.models import Role, User, UserRole
+from ..auth.models import User, UserRole
 from ..core.formatting import format_day
 from ..core.links import page_link
+from ..core.roles import Role
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify

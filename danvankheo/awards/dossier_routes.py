@@ -10,9 +10,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from ..audit.services import record
-from ..auth.models import Role
 from ..core.errors import saving
 from ..core.permissions import get_or_404, roles_required
+from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..evidence.storage import get_storage
 from ..exports import documents as list_documents

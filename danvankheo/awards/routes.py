@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..auth.models import Role
 from ..core.errors import saving
 from ..core.permissions import get_or_404, load_for, roles_required
+from ..core.roles import Role
 from ..extensions import db
 from ..home.panels import register_panel
 from ..organisers import access

@@ -27,11 +27,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..audit.services import record
-from ..auth.models import Role
 from ..awards.models import AwardForm, Proposal, ProposalLine, ProposalState
 from ..awards.routes import READERS, load_proposal
 from ..core.formatting import format_number
 from ..core.permissions import get_or_404, roles_required
+from ..core.roles import Role
 from ..exports.xlsx import content_disposition
 from ..extensions import db
 from ..organisers import access

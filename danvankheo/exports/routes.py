@@ -12,8 +12,8 @@ from flask import Blueprint, abort, current_app, request, send_file
 from flask_login import current_user, login_required
 
 from ..audit.services import record
-from ..auth.models import Role
 from ..core.permissions import load_for, roles_required
+from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..extensions import db
 from ..organisers import access

@@ -8,8 +8,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..auth.models import Role
 from ..core.permissions import get_or_404, roles_required
+from ..core.roles import Role
 from ..extensions import db
 from ..registry import permissions
 from ..registry.models import Initiative, Status

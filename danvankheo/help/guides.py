@@ -16,7 +16,7 @@ import markdown
 from markupsafe import Markup
 
 from .. import PROJECT_ROOT
-from ..auth.models import Role
+from ..core.roles import Role
 from ..core.text import fold
 
 GUIDE_DIR = PROJECT_ROOT / "docs" / "guide"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..auth.models import Role
+from ..core.roles import Role
 
 
 @dataclass(frozen=True)

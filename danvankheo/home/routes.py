@@ -4,7 +4,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.roles import Role
 from ..extensions import db
 from ..units.models import Unit
 from .panels import panels_for, register_panel

@@ -6,9 +6,9 @@ from flask import Blueprint, current_app, make_response, render_template
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 
-from ..auth.models import Role
 from ..core.forms import Form
 from ..core.permissions import roles_required
+from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..exports.xlsx import XLSX_MIMETYPE, content_disposition
 from ..extensions import db

@@ -21,7 +21,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..auth.models import ROLE_LABELS, Role
+from ..core.roles import ROLE_LABELS, Role
 from ..core.text import fold
 from ..exports import layout
 from ..units.models import UNIT_KIND_LABELS, UnitKind

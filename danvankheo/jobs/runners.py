@@ -13,8 +13,8 @@ from flask import current_app, flash, redirect, url_for
 from werkzeug.datastructures import MultiDict
 
 from ..audit.services import record
-from ..auth.models import Role
 from ..core.formatting import format_number
+from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..extensions import db
 from . import services

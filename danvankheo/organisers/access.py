@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false
 
-from ..auth.models import Role
+from ..core.roles import Role
 from ..units.models import Unit
 from .services import descendant_ids
 

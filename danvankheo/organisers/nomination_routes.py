@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.models import Role
 from ..core.errors import show_on_form
 from ..core.permissions import load_for, roles_required
+from ..core.roles import Role
 from ..extensions import db
 from ..registry.models import Initiative
 from . import access

@@ -15,9 +15,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
-from ..auth.models import Role, User, UserRole
+from ..auth.models import User, UserRole
 from ..core.errors import DomainError
 from ..core.links import page_link
+from ..core.roles import Role
 from ..core.timeutil import format_date
 from ..core.types import utcnow
 from ..extensions import db

@@ -6,11 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..auth.models import Role
 from ..auth.routes import _safe_next as safe_next
 from ..core.errors import show_on_form
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, refuse, roles_required
+from ..core.roles import Role
 from ..extensions import db
 from ..units.models import Unit
 from ..units.services import all_units_in_tree_order

@@ -8,10 +8,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.models import Role
 from ..awards.models import AwardForm, AwardLevel, ProposalLine
 from ..core.errors import DomainError, show_on_form
 from ..core.permissions import load_for, roles_required
+from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..exports.documents import DocumentContext
 from ..exports.routes import send_workbook

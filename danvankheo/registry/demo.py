@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..core.roles import Role
 from ..core.timeutil import local_end_of_day
 from ..extensions import db
 from ..units.models import Unit

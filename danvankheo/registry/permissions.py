@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
-from ..auth.models import Role
+from ..core.roles import Role
 from ..extensions import db
 from ..organisers import access
 from ..organisers.models import Nomination

@@ -12,7 +12,8 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, select
 
-from ..auth.models import Role, User, UserRole
+from ..auth.models import User, UserRole
+from ..core.roles import Role
 from ..core.timeutil import format_datetime, local_zone
 from ..extensions import db
 from ..notifications.reminders import link

@@ -8,8 +8,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import Role
 from ..core.permissions import load_for, roles_required
+from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..extensions import db
 from ..organisers import access

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.models import Role
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, load_for, refuse, roles_required
+from ..core.roles import Role
 from ..core.timeutil import local_end_of_day, local_today, local_zone
 from ..core.types import utcnow
 from ..extensions import db

@@ -11,9 +11,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
-from ..auth.models import Role
 from ..core.forms import Form
 from ..core.permissions import get_or_404, load_for, refuse, roles_required
+from ..core.roles import Role
 from ..extensions import db
 from . import permissions, similarity
 from .models import Initiative

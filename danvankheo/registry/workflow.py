@@ -14,7 +14,8 @@ from flask import has_request_context, url_for
 from sqlalchemy import and_, select
 
 from ..audit.services import record
-from ..auth.models import Role, User, UserRole
+from ..auth.models import User, UserRole
+from ..core.roles import Role
 from ..core.types import utcnow
 from ..extensions import db
 from ..notifications.services import notify

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import case, func, select
 
-from ..auth.models import Role
+from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..extensions import db
 from ..home.panels import register_panel

@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import and_, delete, func, insert, select
 
 from ..audit.services import record
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..core.links import page_link
+from ..core.roles import Role
 from ..core.text import sort_key
 from ..core.types import utcnow
 from ..extensions import db

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 from sqlalchemy import select
 
-from ..auth.models import Role, User, UserRole
+from ..auth.models import User, UserRole
 from ..core.links import page_link
+from ..core.roles import Role
 from ..extensions import db
 from ..notifications.services import notify
 from ..organisers.services import default_organiser_id

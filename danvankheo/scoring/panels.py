@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, func, select
 
-from ..auth.models import Role
+from ..core.roles import Role
 from ..extensions import db
 from ..home.panels import register_panel
 from .models import Assignment, AssignmentStatus, Round, RoundState, Scorecard, ScorecardState

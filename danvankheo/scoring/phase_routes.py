@@ -7,9 +7,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..core.errors import saving
 from ..core.permissions import get_or_404, roles_required
+from ..core.roles import Role
 from ..extensions import db
 from ..registry.models import Initiative
 from . import phases, versions

@@ -12,10 +12,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..core.errors import saving
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, load_for, roles_required
+from ..core.roles import Role
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..organisers import access

@@ -10,9 +10,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import Role
 from ..core.errors import Outcome, saving
 from ..core.permissions import get_or_404, refuse, roles_required
+from ..core.roles import Role
 from ..core.types import utcnow
 from ..extensions import db
 from ..registry.models import Initiative

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import Role
 from ..core.errors import DomainError, show_on_form
 from ..core.permissions import get_or_404, load_for, roles_required
+from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..evidence.filetypes import FILE_TYPES
 from ..evidence.routes import send_stored_file

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from danvankheo.audit.models import AuditEvent
 from danvankheo.audit.services import record
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.core.timeutil import local_today
 from danvankheo.evidence.models import Evidence
 from danvankheo.extensions import db

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from danvankheo.audit.models import AuditEvent, AuditTrailIsAppendOnly
 from danvankheo.audit.services import record
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from tests.factories import make_initiative, make_unit
 

@@ -60,7 +60,7 @@ def test_each_secretariat_reads_its_own_organisers_events(world, client, login_a
 
 
 def test_the_admin_reads_everything(world, client, login_as):
-    from danvankheo.auth.models import Role
+    from danvankheo.core.roles import Role
 
     login_as(Role.ADMIN)
     seen = _labels(client)

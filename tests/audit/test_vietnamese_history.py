@@ -7,7 +7,7 @@ import pathlib
 import re
 
 from danvankheo.audit.queries import action_label, field_label
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 
 SOURCE = pathlib.Path(__file__).resolve().parents[2] / "danvankheo"
 RAW = re.compile(r"[a-z]+_[a-z_]+|\b(create|update|delete|xlsx|entries|auto)\b")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
 from danvankheo.awards.catalogue import seed_default_award_forms
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.organisers.models import OrganiserLevel
 from danvankheo.organisers.services import default_organiser

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role
 from danvankheo.awards import catalogue, decisions, errors, proposals
 from danvankheo.awards import history as award_history
 from danvankheo.awards.models import (
@@ -24,6 +23,7 @@ from danvankheo.awards.models import (
     ProposalState,
     RecipientType,
 )
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
 from danvankheo.scoring import rounds

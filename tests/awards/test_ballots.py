@@ -14,7 +14,7 @@ from docx import Document
 from sqlalchemy import DateTime, func, inspect, select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
 from danvankheo.awards import ballots, errors, proposals
 from danvankheo.awards.models import (
     AwardForm,
@@ -27,6 +27,7 @@ from danvankheo.awards.models import (
     PassRule,
     Proposal,
 )
+from danvankheo.core.roles import Role
 from danvankheo.core.timeutil import to_local
 from danvankheo.core.types import utcnow
 from danvankheo.extensions import db

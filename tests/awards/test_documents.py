@@ -11,9 +11,9 @@ from docx import Document
 from docx.shared import Pt
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
 from danvankheo.awards import documents, meetings, proposals
 from danvankheo.awards.models import AwardForm, Proposal
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 
 PROVINCIAL = "Bằng khen của Chủ tịch UBND tỉnh"

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role
 from danvankheo.awards import decisions, meetings, proposals
 from danvankheo.awards.models import AwardForm, CouncilMeeting, CouncilVote, Proposal, default_pass_votes
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 
 PROVINCIAL = "Bằng khen của Chủ tịch UBND tỉnh"

@@ -167,7 +167,7 @@ def test_each_organisers_proposals_are_not_found_by_the_other(client, login_as, 
 
 
 def test_a_thematic_form_says_chuyên_đề_on_lists_and_documents(client, login_as, world, make_user):
-    from danvankheo.auth.models import Role
+    from danvankheo.core.roles import Role
 
     form = _form(COMMUNE_FORM)
     login_as(Role.ADMIN)

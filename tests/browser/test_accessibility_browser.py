@@ -161,8 +161,8 @@ def test_the_ballot_pages_are_accessible_while_the_vote_is_open(page):
     enter paper ballots, with a refusal on each."""
     from datetime import timedelta
 
-    from danvankheo.auth.models import Role
     from danvankheo.awards import ballots, proposals
+    from danvankheo.core.roles import Role
     from danvankheo.core.types import utcnow
     from danvankheo.scoring.models import PanelMember
     from tests.awards.builders import build_finalised_round

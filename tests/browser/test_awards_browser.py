@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from tests.awards.builders import INJECTION_NAME, build_finalised_round
 from tests.browser.conftest import browser_login, screenshot

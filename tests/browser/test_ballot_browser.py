@@ -12,9 +12,9 @@ from docx import Document
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
 from danvankheo.awards import ballots, proposals
 from danvankheo.awards.models import AwardForm, Ballot, BallotState
+from danvankheo.core.roles import Role
 from danvankheo.core.timeutil import to_local
 from danvankheo.extensions import db
 from danvankheo.scoring.models import PanelMember

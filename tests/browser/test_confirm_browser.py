@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
 from tests.browser.conftest import browser_login

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
 from danvankheo.awards.catalogue import create_award_form
 from danvankheo.awards.decisions import approve_proposal
 from danvankheo.awards.models import AwardLevel
@@ -22,6 +22,7 @@ from danvankheo.awards.proposals import (
     submit_proposal,
     update_proposal,
 )
+from danvankheo.core.roles import Role
 from danvankheo.core.timeutil import local_today
 from danvankheo.core.types import utcnow
 from danvankheo.extensions import db

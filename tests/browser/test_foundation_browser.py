@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from tests.browser.conftest import browser_login, browser_logout, screenshot
 from tests.factories import PASSWORD, make_unit

@@ -96,7 +96,7 @@ def test_a_decimal_comma_is_stored_as_a_half_point_in_any_browser_language(local
 def test_dates_are_typed_and_read_back_as_day_month_year_in_any_browser_language(localized_page):
     from datetime import datetime
 
-    from danvankheo.auth.models import Role
+    from danvankheo.core.roles import Role
     from danvankheo.core.timeutil import to_local
     from danvankheo.registry import deadlines
     from danvankheo.registry.models import DeadlineExtension

@@ -11,9 +11,9 @@ from docx import Document
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
 from danvankheo.awards import proposals
 from danvankheo.awards.models import AwardForm
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from tests.awards.builders import build_finalised_round
 from tests.browser.conftest import browser_login, screenshot

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.core.timeutil import local_today
 from danvankheo.evidence.models import Evidence
 from danvankheo.extensions import db

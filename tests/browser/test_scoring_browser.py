@@ -5,7 +5,7 @@ unit's staff member reads the result. Screenshots go to the user guide (scoring-
 import pytest
 from playwright.sync_api import expect
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
 from danvankheo.scoring import assignments, rounds

@@ -15,9 +15,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
 from danvankheo.awards.catalogue import seed_default_award_forms
 from danvankheo.awards.models import Proposal, ProposalState
+from danvankheo.core.roles import Role
 from danvankheo.core.timeutil import local_today
 from danvankheo.extensions import db
 from danvankheo.organisers.models import Nomination, NominationState, Organiser, OrganiserLevel

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import func, select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role
 from danvankheo.awards import decisions, proposals
 from danvankheo.awards.models import AwardForm
 from danvankheo.certificates import fonts, services
@@ -21,6 +20,7 @@ from danvankheo.certificates.models import (
     CertificateSettings,
     FontFace,
 )
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from tests.awards.builders import build_finalised_round
 from tests.certificates.checks import page_problems

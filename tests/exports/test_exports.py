@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role
 from danvankheo.awards import proposals
 from danvankheo.awards.models import AwardForm
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
 from danvankheo.units.models import UnitKind

@@ -17,9 +17,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
 from danvankheo.awards import proposals
 from danvankheo.awards.models import AwardForm
+from danvankheo.core.roles import Role
 from danvankheo.exports import documents
 from danvankheo.exports.xlsx import workbook_bytes
 from danvankheo.extensions import db

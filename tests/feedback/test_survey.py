@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.feedback import limits, services
 from danvankheo.feedback.models import (

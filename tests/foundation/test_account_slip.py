@@ -6,7 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from tests.factories import make_unit
 

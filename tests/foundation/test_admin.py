@@ -1,7 +1,8 @@
 import pytest
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.units.models import Unit, UnitKind
 from tests.factories import make_unit

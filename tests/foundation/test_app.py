@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from danvankheo import create_app
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.units.models import Unit
 

@@ -2,7 +2,8 @@ import pytest
 from sqlalchemy import select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from tests.factories import PASSWORD
 

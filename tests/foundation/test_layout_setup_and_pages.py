@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from danvankheo import PROJECT_ROOT, create_app
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
 from danvankheo.units.models import Unit

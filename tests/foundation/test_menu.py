@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from danvankheo.auth.models import Role
 from danvankheo.core.nav import MAX_TOP_ITEMS
+from danvankheo.core.roles import Role
 
 
 def _menu(page: str) -> str:

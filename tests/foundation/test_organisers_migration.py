@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from danvankheo import MIGRATIONS_DIR, create_app
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.core.types import utcnow
 from danvankheo.extensions import db
 from danvankheo.organisers.models import OrganiserLevel

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from danvankheo import MIGRATIONS_DIR, create_app
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Field, Status
 from danvankheo.scoring import assignments, rounds, scorecards

@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from danvankheo import MIGRATIONS_DIR, create_app
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry import tallies
 from danvankheo.registry.models import Status

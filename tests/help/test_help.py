@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.help.guides import GUIDES, SECTIONS, anchor, render_guide
 
 

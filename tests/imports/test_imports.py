@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.units.models import Unit, UnitKind
 from tests import factories

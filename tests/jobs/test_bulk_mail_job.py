@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_login import login_user
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.jobs.models import Job, JobKind, JobState
 from danvankheo.notifications.services import notify

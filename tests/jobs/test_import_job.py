@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.jobs.models import Job, JobKind, JobState
 from danvankheo.units.models import Unit

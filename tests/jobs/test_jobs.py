@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.core.types import utcnow
 from danvankheo.extensions import db
 from danvankheo.jobs import services, tasks

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.core.timeutil import local_end_of_day
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification

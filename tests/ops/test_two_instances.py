@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from bench.server import Browser, GunicornServer
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.postgres_only

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.organisers.models import Organiser, OrganiserLevel
 from danvankheo.organisers.services import OrganiserError, make_organiser, remove_organiser

@@ -65,7 +65,8 @@ def test_two_level_preset_gives_each_province_its_own_competition(scratch_url, t
     organiser, each province an organiser under it with its own secretariat, observer, council,
     deadlines and rounds over its own models; the national observer reads every province."""
     from danvankheo import create_app
-    from danvankheo.auth.models import SCOPED_ROLES, Role, User, UserRole
+    from danvankheo.auth.models import User, UserRole
+    from danvankheo.core.roles import SCOPED_ROLES, Role
     from danvankheo.extensions import db
     from danvankheo.organisers import access
     from danvankheo.organisers.models import Organiser, OrganiserLevel

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from tests import factories
 from tests.perf.querycount import assert_constant, queries_for

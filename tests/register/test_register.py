@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role
 from danvankheo.awards import decisions, proposals
 from danvankheo.awards.models import AwardLevel, Proposal, ProposalState
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.register.book import RegisterFilters, register_lines
 from tests.register.builders import form

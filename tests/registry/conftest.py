@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.core.types import utcnow
 from danvankheo.evidence.services import attach
 from danvankheo.extensions import db

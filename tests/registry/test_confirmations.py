@@ -4,7 +4,7 @@ asked by static/js/app.js)."""
 import html
 import re
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
 from tests.factories import make_initiative, make_unit, make_user

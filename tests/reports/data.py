@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.evidence.services import attach
 from danvankheo.extensions import db
 from danvankheo.registry.models import Field, Initiative, Status

@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
 from danvankheo.awards import decisions
 from danvankheo.awards import proposals as award_proposals
 from danvankheo.awards.models import AwardForm
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.reports.periodic import Period, build_periodic_report
 from tests.awards.builders import build_finalised_round

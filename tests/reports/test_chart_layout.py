@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.reports.charts import ChartItem, bar_chart, progress_chart
 
 from .data import Province

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.registry.models import Field, Status
 from danvankheo.reports.dashboard import build_dashboard
 from danvankheo.scoring.models import Grade

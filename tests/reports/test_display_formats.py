@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import update
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.scoring.snapshots import RankingSnapshotRow
 

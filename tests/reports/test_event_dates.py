@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from danvankheo.auth.models import Role
 from danvankheo.awards import decisions
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Field, Status, Transition
 from danvankheo.reports.periodic import Period, build_periodic_report

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
 from danvankheo.scoring import assignments, rounds

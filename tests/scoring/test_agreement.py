@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.scoring import agreement
 from danvankheo.scoring.agreement import evaluator_offsets, krippendorff_alpha, round_agreement
 from tests.scoring.test_progress_ranking_and_conflicts import ranked  # noqa: F401 (a fixture)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
 from danvankheo.scoring import assignments, rounds, scorecards

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.scoring import assignments, phases, rounds, scorecards, standings
 from danvankheo.scoring.errors import ScoringError

@@ -16,7 +16,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
 from danvankheo.scoring import aggregation, assignments, phases, rounds, scorecards, standings

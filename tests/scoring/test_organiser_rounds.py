@@ -10,7 +10,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
 from danvankheo.scoring import assignments, notices, rounds

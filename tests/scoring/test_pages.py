@@ -2,7 +2,7 @@
 
 import pytest
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.scoring import assignments, rounds
 from tests.scoring.conftest import full_marks

@@ -3,7 +3,7 @@ named with the rest counted, and the members' table has pages of its own."""
 
 from __future__ import annotations
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
 from danvankheo.scoring import assignments, rounds, scorecards

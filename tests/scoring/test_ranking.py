@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
 from danvankheo.scoring import assignments, models, rounds, scorecards

@@ -4,7 +4,7 @@ page links to the Excel export."""
 
 from __future__ import annotations
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.scoring import rounds
 from danvankheo.units.models import UnitKind

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.core.timeutil import to_local
 from danvankheo.extensions import db
 from danvankheo.scoring.models import Round

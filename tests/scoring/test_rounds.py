@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from danvankheo.audit.models import AuditEvent
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
 from danvankheo.registry.models import Field, Status

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.core.types import utcnow
 from danvankheo.organisers.models import Organiser, OrganiserLevel
 from danvankheo.organisers.services import make_organiser, organiser_of_unit

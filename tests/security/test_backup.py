@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from danvankheo import create_app
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from danvankheo.evidence.storage import get_storage
 from danvankheo.extensions import db
 from tests import factories

@@ -11,7 +11,7 @@ import pytest
 
 from config import PROJECT_ROOT
 from danvankheo import create_app
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 from tests.factories import PASSWORD
 
 UNREACHABLE = {

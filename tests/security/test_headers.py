@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from danvankheo.auth.models import Role
+from danvankheo.core.roles import Role
 
 
 def _directives(csp: str) -> dict[str, str]:

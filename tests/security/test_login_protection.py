@@ -13,7 +13,8 @@ from sqlalchemy import select
 from config import PROJECT_ROOT
 from danvankheo.auth import services as accounts
 from danvankheo.auth import throttle
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from tests.factories import PASSWORD
 

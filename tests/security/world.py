@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.core.types import utcnow
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from danvankheo.auth.models import Role, User
+from danvankheo.auth.models import User
+from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
 from tests.factories import make_initiative, make_user
