@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ..auth.passwords import password_problems
 from ..core.forms import CHOOSE, REQUIRED, Form, MultiCheckboxField
 from ..core.roles import ROLE_LABELS, Role
-from ..units.models import UNIT_KIND_LABELS, UnitKind
+from ..units.models import UnitKind
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 LOGIN_RE = re.compile(r"^[a-z0-9_.@+-]+$")
@@ -20,7 +20,7 @@ class UnitForm(Form):
     name = StringField("Tên đơn vị", validators=[DataRequired(REQUIRED), Length(max=255, message="Tối đa 255 ký tự.")])
     kind = SelectField(
         "Loại đơn vị",
-        choices=[(k.value, label) for k, label in UNIT_KIND_LABELS.items()],
+        choices=[(k.value, label) for k, label in UnitKind.labels().items()],
         validators=[DataRequired(CHOOSE)],
     )
     parent_id = SelectField("Đơn vị cấp trên", coerce=int, validate_choice=True)

@@ -23,7 +23,7 @@ from ..core.formatting import format_day, format_money, format_number, format_pe
 from ..core.timeutil import format_datetime
 from ..exports.documents import printed_names
 from ..extensions import db
-from ..registry.models import FIELD_LABELS, Initiative, Status
+from ..registry.models import Field, Initiative, Status
 from ..scoring.models import RoundEntry
 from ..scoring.ranking import ranking_for
 from ..scoring.rounds import entry_allowed_clause
@@ -432,7 +432,7 @@ def report_context(line: ProposalLine, settings: Settings) -> dict[str, Any]:
                           f" là {role} mô hình “{line.initiative_name}” của {line.unit_name}."),
         "team": "; ".join(team) or DOTS,
         "initiative_name": line.initiative_name,
-        "field": FIELD_LABELS.get(initiative.field, DOTS).lower() if initiative.field else DOTS,
+        "field": Field.labels().get(initiative.field, DOTS).lower() if initiative.field else DOTS,
         "period": period,
         "area": _or_dots(initiative.area),
         "target_group": _or_dots(initiative.target_group),

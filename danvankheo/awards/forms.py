@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..core.errors import DomainError, show_on_form
 from ..core.forms import CHOOSE, REQUIRED, DayField, DayTimeField, Form, MultiCheckboxField
 from ..core.timeutil import local_zone
-from .models import AWARD_LEVEL_LABELS, PASS_RULE_LABELS, AwardLevel, PassRule
+from .models import AwardLevel, PassRule
 from .proposals import LineChange, ProposalDetails
 
 
@@ -26,7 +26,7 @@ class AwardFormForm(Form):
                        validators=[DataRequired(REQUIRED), Length(max=255, message="Tối đa 255 ký tự.")])
     issuing_authority = StringField("Cấp có thẩm quyền khen thưởng",
                                     validators=[DataRequired(REQUIRED), Length(max=255, message="Tối đa 255 ký tự.")])
-    level = SelectField("Cấp khen thưởng", choices=[(k.value, v) for k, v in AWARD_LEVEL_LABELS.items()],
+    level = SelectField("Cấp khen thưởng", choices=[(k.value, v) for k, v in AwardLevel.labels().items()],
                         validators=[DataRequired(CHOOSE)])
     position = IntegerField("Thứ tự hiển thị", default=0,
                             validators=[Optional(), NumberRange(min=0, max=100000, message="Từ 0 đến 100.000.")])
@@ -205,7 +205,7 @@ class OpenBallotForm(Form):
                              default_time=time(17, 0),
                              description="Bỏ phiếu cũng kết thúc ngay khi mọi thành viên đã bỏ phiếu.")
     pass_rule = SelectField("Tập thể, cá nhân đạt khi số phiếu đồng ý", choices=[
-        (rule.value, label) for rule, label in PASS_RULE_LABELS.items()], default=PassRule.MAJORITY.value,
+        (rule.value, label) for rule, label in PassRule.labels().items()], default=PassRule.MAJORITY.value,
         validators=[DataRequired(CHOOSE)])
 
     @property

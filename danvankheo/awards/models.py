@@ -18,6 +18,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text,
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..auth.models import User
+from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
 from ..registry.models import Initiative, InitiativeMember
@@ -25,27 +26,15 @@ from ..scoring.models import Round
 from ..units.models import Unit
 
 
-class AwardLevel(enum.Enum):
+class AwardLevel(LabelledEnum):
     """The level of the authority that grants an award form."""
 
-    COMMUNE = "commune"
-    DEPARTMENT = "department"
-    PROVINCE = "province"
-    CENTRAL = "central"
-    STATE = "state"
+    COMMUNE = "commune", "Cấp xã"
+    DEPARTMENT = "department", "Cấp sở, ban, ngành"
+    PROVINCE = "province", "Cấp tỉnh"
+    CENTRAL = "central", "Cấp bộ, ban, ngành trung ương"
+    STATE = "state", "Cấp Nhà nước"
 
-    @property
-    def label(self) -> str:
-        return AWARD_LEVEL_LABELS[self]
-
-
-AWARD_LEVEL_LABELS = {
-    AwardLevel.COMMUNE: "Cấp xã",
-    AwardLevel.DEPARTMENT: "Cấp sở, ban, ngành",
-    AwardLevel.PROVINCE: "Cấp tỉnh",
-    AwardLevel.CENTRAL: "Cấp bộ, ban, ngành trung ương",
-    AwardLevel.STATE: "Cấp Nhà nước",
-}
 
 # (name, issuing authority, level): what a new deployment starts with; editable.
 DEFAULT_AWARD_FORMS: list[tuple[str, str, AwardLevel]] = [
@@ -91,32 +80,16 @@ class AwardForm(db.Model):
         return self.level.value == getattr(level, "value", level)
 
 
-class ProposalState(enum.Enum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    RETURNED = "returned"
-
-    @property
-    def label(self) -> str:
-        return PROPOSAL_STATE_LABELS[self]
+class ProposalState(LabelledEnum):
+    DRAFT = "draft", "Đang lập"
+    SUBMITTED = "submitted", "Đã trình"
+    APPROVED = "approved", "Đã có quyết định khen thưởng"
+    RETURNED = "returned", "Bị trả lại"
 
 
-PROPOSAL_STATE_LABELS = {
-    ProposalState.DRAFT: "Đang lập",
-    ProposalState.SUBMITTED: "Đã trình",
-    ProposalState.APPROVED: "Đã có quyết định khen thưởng",
-    ProposalState.RETURNED: "Bị trả lại",
-}
-
-
-class RecipientType(enum.Enum):
-    COLLECTIVE = "collective"
-    INDIVIDUAL = "individual"
-
-    @property
-    def label(self) -> str:
-        return "Tập thể" if self is RecipientType.COLLECTIVE else "Cá nhân"
+class RecipientType(LabelledEnum):
+    COLLECTIVE = "collective", "Tập thể"
+    INDIVIDUAL = "individual", "Cá nhân"
 
 
 class Proposal(db.Model):
@@ -357,16 +330,12 @@ class BallotState(enum.Enum):
     CLOSED = "closed"
 
 
-class PassRule(enum.Enum):
+class PassRule(LabelledEnum):
     """How many "đồng ý" votes of all the council's members a candidate needs."""
 
-    MAJORITY = "majority"
-    TWO_THIRDS = "two_thirds"
-    SEVENTY_PERCENT = "seventy"
-
-    @property
-    def label(self) -> str:
-        return PASS_RULE_LABELS[self]
+    MAJORITY = "majority", "Trên 50% tổng số thành viên Hội đồng (quá bán)"
+    TWO_THIRDS = "two_thirds", "Từ 2/3 tổng số thành viên Hội đồng trở lên"
+    SEVENTY_PERCENT = "seventy", "Từ 70% tổng số thành viên Hội đồng trở lên"
 
     @property
     def percent(self) -> int:
@@ -391,23 +360,10 @@ class PassRule(enum.Enum):
 
 PASS_RULE_PERCENTS = {PassRule.MAJORITY: 51, PassRule.TWO_THIRDS: 67, PassRule.SEVENTY_PERCENT: 70}
 
-PASS_RULE_LABELS = {
-    PassRule.MAJORITY: "Trên 50% tổng số thành viên Hội đồng (quá bán)",
-    PassRule.TWO_THIRDS: "Từ 2/3 tổng số thành viên Hội đồng trở lên",
-    PassRule.SEVENTY_PERCENT: "Từ 70% tổng số thành viên Hội đồng trở lên",
-}
-
-
-class CloseReason(enum.Enum):
-    DEADLINE = "deadline"  # the set time came
-    ALL_VOTED = "all_voted"
-    SECRETARIAT = "secretariat"  # closed early by the secretariat
-
-    @property
-    def label(self) -> str:
-        return {CloseReason.DEADLINE: "Hết thời gian bỏ phiếu",
-                CloseReason.ALL_VOTED: "Mọi thành viên đã bỏ phiếu",
-                CloseReason.SECRETARIAT: "Thường trực Hội đồng đóng bỏ phiếu"}[self]
+class CloseReason(LabelledEnum):
+    DEADLINE = "deadline", "Hết thời gian bỏ phiếu"  # the set time came
+    ALL_VOTED = "all_voted", "Mọi thành viên đã bỏ phiếu"
+    SECRETARIAT = "secretariat", "Thường trực Hội đồng đóng bỏ phiếu"  # closed early by the secretariat
 
 
 class Ballot(db.Model):

@@ -32,7 +32,7 @@ from .forms import (
     RevokeForm,
     line_changes,
 )
-from .models import AWARD_LEVEL_LABELS, AwardForm, Proposal, ProposalLine, ProposalState
+from .models import AwardForm, AwardLevel, Proposal, ProposalLine, ProposalState
 
 bp = Blueprint("awards", __name__, url_prefix="/khen-thuong")
 
@@ -372,7 +372,7 @@ def unit_history():
 @bp.get("/hinh-thuc")
 @roles_required(*READERS)
 def forms():
-    return render_template("awards/forms.html", forms=catalogue.award_forms(), levels=AWARD_LEVEL_LABELS,
+    return render_template("awards/forms.html", forms=catalogue.award_forms(), levels=AwardLevel.labels(),
                            may_edit=current_user.has_role(Role.SECRETARIAT, Role.ADMIN))
 
 

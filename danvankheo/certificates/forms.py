@@ -13,7 +13,6 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from ..core.forms import CHOOSE, REQUIRED, VI_TRANSLATIONS, DecimalTextField, Form
 from .layouts import Box, Layout
 from .models import (
-    FONT_LABELS,
     Alignment,
     CertificateField,
     FontFace,
@@ -36,7 +35,7 @@ class BoxForm(PlainForm):
     y_mm = DecimalTextField("Lề trên y (mm)", validators=[InputRequired(REQUIRED)])
     w_mm = DecimalTextField("Rộng (mm)", validators=[InputRequired(REQUIRED)])
     h_mm = DecimalTextField("Cao (mm)", validators=[InputRequired(REQUIRED)])
-    font = SelectField("Phông chữ", choices=[(face.value, label) for face, label in FONT_LABELS.items()],
+    font = SelectField("Phông chữ", choices=[(face.value, label) for face, label in FontFace.labels().items()],
                        validators=[DataRequired(CHOOSE)])
     size_pt = DecimalTextField("Cỡ chữ (pt)", validators=[InputRequired(REQUIRED)])
     min_size_pt = DecimalTextField("Cỡ nhỏ nhất (pt)", validators=[InputRequired(REQUIRED)])

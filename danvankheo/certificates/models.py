@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..awards.models import AwardForm
+from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
 from ..organisers.models import Organiser
@@ -35,78 +36,40 @@ class PaperSize(enum.Enum):
         return (210, 297) if self is PaperSize.A4 else (297, 420)
 
 
-class Orientation(enum.Enum):
-    PORTRAIT = "portrait"
-    LANDSCAPE = "landscape"
-
-    @property
-    def label(self) -> str:
-        return "Khổ dọc" if self is Orientation.PORTRAIT else "Khổ ngang"
+class Orientation(LabelledEnum):
+    PORTRAIT = "portrait", "Khổ dọc"
+    LANDSCAPE = "landscape", "Khổ ngang"
 
 
-class CertificateField(enum.Enum):
+class CertificateField(LabelledEnum):
     """What a certificate prints, in the order the layout form lists it."""
 
-    AWARD_FORM = "award_form"
-    RECIPIENT = "recipient"
-    RECIPIENT_DETAIL = "recipient_detail"
-    ACHIEVEMENT = "achievement"
-    DECISION = "decision"
-    PLACE_DATE = "place_date"
-    SIGNER_TITLE = "signer_title"
-    SIGNER_NAME = "signer_name"
-
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS[self]
+    AWARD_FORM = "award_form", "Hình thức khen thưởng"
+    RECIPIENT = "recipient", "Tên tập thể / Họ và tên"
+    RECIPIENT_DETAIL = "recipient_detail", "Chức vụ, đơn vị (cá nhân)"
+    ACHIEVEMENT = "achievement", "Thành tích"
+    DECISION = "decision", "Số, ngày Quyết định"
+    PLACE_DATE = "place_date", "Địa danh, ngày tháng"
+    SIGNER_TITLE = "signer_title", "Chức vụ người ký"
+    SIGNER_NAME = "signer_name", "Họ tên người ký"
 
 
-FIELD_LABELS = {
-    CertificateField.AWARD_FORM: "Hình thức khen thưởng",
-    CertificateField.RECIPIENT: "Tên tập thể / Họ và tên",
-    CertificateField.RECIPIENT_DETAIL: "Chức vụ, đơn vị (cá nhân)",
-    CertificateField.ACHIEVEMENT: "Thành tích",
-    CertificateField.DECISION: "Số, ngày Quyết định",
-    CertificateField.PLACE_DATE: "Địa danh, ngày tháng",
-    CertificateField.SIGNER_TITLE: "Chức vụ người ký",
-    CertificateField.SIGNER_NAME: "Họ tên người ký",
-}
-
-
-class FontFace(enum.Enum):
+class FontFace(LabelledEnum):
     """The embedded faces: Liberation Serif has Times New Roman's metrics, DejaVu Sans is the
     sans-serif with the widest Vietnamese coverage; both are Debian packages."""
 
-    SERIF = "serif"
-    SERIF_BOLD = "serif_bold"
-    SERIF_ITALIC = "serif_italic"
-    SERIF_BOLD_ITALIC = "serif_bold_italic"
-    SANS = "sans"
-    SANS_BOLD = "sans_bold"
-
-    @property
-    def label(self) -> str:
-        return FONT_LABELS[self]
+    SERIF = "serif", "Có chân (Times New Roman)"
+    SERIF_BOLD = "serif_bold", "Có chân, đậm"
+    SERIF_ITALIC = "serif_italic", "Có chân, nghiêng"
+    SERIF_BOLD_ITALIC = "serif_bold_italic", "Có chân, đậm nghiêng"
+    SANS = "sans", "Không chân"
+    SANS_BOLD = "sans_bold", "Không chân, đậm"
 
 
-FONT_LABELS = {
-    FontFace.SERIF: "Có chân (Times New Roman)",
-    FontFace.SERIF_BOLD: "Có chân, đậm",
-    FontFace.SERIF_ITALIC: "Có chân, nghiêng",
-    FontFace.SERIF_BOLD_ITALIC: "Có chân, đậm nghiêng",
-    FontFace.SANS: "Không chân",
-    FontFace.SANS_BOLD: "Không chân, đậm",
-}
-
-
-class Alignment(enum.Enum):
-    LEFT = "left"
-    CENTER = "center"
-    RIGHT = "right"
-
-    @property
-    def label(self) -> str:
-        return {Alignment.LEFT: "Trái", Alignment.CENTER: "Giữa", Alignment.RIGHT: "Phải"}[self]
+class Alignment(LabelledEnum):
+    LEFT = "left", "Trái"
+    CENTER = "center", "Giữa"
+    RIGHT = "right", "Phải"
 
 
 MM = Numeric(6, 1)

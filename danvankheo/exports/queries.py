@@ -16,7 +16,7 @@ from ..auth.models import User
 from ..core.formatting import format_plain
 from ..core.timeutil import to_local
 from ..extensions import db
-from ..registry.models import FIELD_LABELS, Field, Initiative, InitiativeKind, Status
+from ..registry.models import Field, Initiative, InitiativeKind, Status
 from ..scoring.adjustment import FLAG_GRADE_CHANGE, grade_change_text
 from ..scoring.models import Criterion, PanelMember, Round, Score, Scorecard, ScorecardState
 from ..scoring.ranking import FLAG_DISAGREEMENT, FLAG_DISCUSSION, RankingRow
@@ -266,7 +266,7 @@ def describe_filters(args: Mapping[str, Any]) -> list[str]:
     if filters.unit_kind:
         words.append(f"loại đơn vị {filters.unit_kind.label}")
     if isinstance(filters.field, Field):
-        words.append(f"lĩnh vực {FIELD_LABELS[filters.field]}")
+        words.append(f"lĩnh vực {filters.field.label}")
     if isinstance(filters.status, Status):
         words.append(f"trạng thái {filters.status.label}")
     if isinstance(filters.kind, InitiativeKind):

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
 from ..registry.models import Initiative
@@ -16,40 +16,17 @@ from ..registry.models import Initiative
 RATINGS = (1, 2, 3, 4, 5)
 
 
-class ResponseState(enum.Enum):
-    COUNTED = "counted"
-    REPLACED = "replaced"  # the same device answered again; the newer answer counts
-    SET_ASIDE = "set_aside"  # the secretariat set it aside with a reason
-
-    @property
-    def label(self) -> str:
-        return RESPONSE_STATE_LABELS[self]
+class ResponseState(LabelledEnum):
+    COUNTED = "counted", "Được tính"
+    REPLACED = "replaced", "Đã được thay bằng câu trả lời sau (cùng thiết bị)"  # the same device answered again; the newer answer counts
+    SET_ASIDE = "set_aside", "Đã để riêng, không tính"  # the secretariat set it aside with a reason
 
 
-RESPONSE_STATE_LABELS = {
-    ResponseState.COUNTED: "Được tính",
-    ResponseState.REPLACED: "Đã được thay bằng câu trả lời sau (cùng thiết bị)",
-    ResponseState.SET_ASIDE: "Đã để riêng, không tính",
-}
-
-
-class CommentReview(enum.Enum):
-    NONE = "none"  # no comment written
-    PENDING = "pending"
-    SHOWN = "shown"
-    SET_ASIDE = "set_aside"
-
-    @property
-    def label(self) -> str:
-        return COMMENT_REVIEW_LABELS[self]
-
-
-COMMENT_REVIEW_LABELS = {
-    CommentReview.NONE: "Không có góp ý",
-    CommentReview.PENDING: "Chờ thường trực duyệt",
-    CommentReview.SHOWN: "Đã duyệt, hiển thị cho Hội đồng",
-    CommentReview.SET_ASIDE: "Đã để riêng, không hiển thị",
-}
+class CommentReview(LabelledEnum):
+    NONE = "none", "Không có góp ý"  # no comment written
+    PENDING = "pending", "Chờ thường trực duyệt"
+    SHOWN = "shown", "Đã duyệt, hiển thị cho Hội đồng"
+    SET_ASIDE = "set_aside", "Đã để riêng, không hiển thị"
 
 
 class Survey(db.Model):

@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..core.roles import ROLE_LABELS, Role
 from ..core.text import fold
 from ..exports import layout
-from ..units.models import UNIT_KIND_LABELS, UnitKind
+from ..units.models import UnitKind
 
 UNITS_SHEET = "Đơn vị"
 USERS_SHEET = "Người dùng"
@@ -114,7 +114,7 @@ class ParsedImport:
 
 def _kind_aliases() -> dict[str, UnitKind]:
     aliases = {}
-    for kind, label in UNIT_KIND_LABELS.items():
+    for kind, label in UnitKind.labels().items():
         aliases[fold(kind.value)] = kind
         aliases[fold(label)] = kind
         aliases[fold(label.split("(")[0])] = kind
@@ -166,7 +166,7 @@ def template_bytes() -> bytes:
         layout.page_setup(ws, "landscape")
         ws.print_title_rows = "1:1"
         if title == UNITS_SHEET:
-            kinds = DataValidation(type="list", formula1=f"='{GUIDE_SHEET}'!$A$5:$A${4 + len(UNIT_KIND_LABELS)}",
+            kinds = DataValidation(type="list", formula1=f"='{GUIDE_SHEET}'!$A$5:$A${4 + len(UnitKind.labels())}",
                                    allow_blank=False, showErrorMessage=True,
                                    errorTitle="Loại đơn vị", error="Chọn một loại đơn vị trong danh sách.")
             ws.add_data_validation(kinds)
@@ -179,7 +179,7 @@ def template_bytes() -> bytes:
         ("Cột có dấu * là bắt buộc. Dòng đầu tiên của mỗi trang là tên cột, không sửa.", ""),
         ("Tệp được nhập toàn bộ hoặc không nhập gì: nếu có một dòng lỗi, hệ thống liệt kê lỗi và không lưu.", ""),
         ("Loại đơn vị (cột C của trang Đơn vị)", "Mã tương ứng"),
-        *[(label, kind.value) for kind, label in UNIT_KIND_LABELS.items()],
+        *[(label, kind.value) for kind, label in UnitKind.labels().items()],
         ("", ""),
         ("Vai trò (cột Vai trò của trang Người dùng)", "Mã tương ứng"),
         *[(label, role.value) for role, label in ROLE_LABELS.items()],

@@ -2,62 +2,36 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
 
 
-class JobKind(enum.Enum):
-    RANKING_EXPORT = "ranking_export"
-    PERIODIC_REPORT = "periodic_report"
-    IMPORT = "import"
-    REMINDER_MAIL = "reminder_mail"
+class JobKind(LabelledEnum):
+    RANKING_EXPORT = "ranking_export", "Xuất Excel kết quả xếp hạng và chi tiết điểm"
+    PERIODIC_REPORT = "periodic_report", "Xuất Excel báo cáo định kỳ"
+    IMPORT = "import", "Nhập đơn vị và người dùng từ Excel"
+    REMINDER_MAIL = "reminder_mail", "Gửi thông báo, email nhắc hạn"
     # The dossier zip (hồ sơ điện tử) of a proposal: the kind exists so the print feature
     # can register its runner with `tasks.register_runner`; nothing runs it yet.
-    DOSSIER_ZIP = "dossier_zip"
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
+    DOSSIER_ZIP = "dossier_zip", "Đóng gói hồ sơ điện tử (.zip)"
 
 
-KIND_LABELS = {
-    JobKind.RANKING_EXPORT: "Xuất Excel kết quả xếp hạng và chi tiết điểm",
-    JobKind.PERIODIC_REPORT: "Xuất Excel báo cáo định kỳ",
-    JobKind.IMPORT: "Nhập đơn vị và người dùng từ Excel",
-    JobKind.REMINDER_MAIL: "Gửi thông báo, email nhắc hạn",
-    JobKind.DOSSIER_ZIP: "Đóng gói hồ sơ điện tử (.zip)",
-}
-
-
-class JobState(enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
+class JobState(LabelledEnum):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang chạy"
+    DONE = "done", "Hoàn thành"
+    FAILED = "failed", "Thất bại"
+    CANCELLED = "cancelled", "Đã hủy"
 
     @property
     def is_active(self) -> bool:
         return self in (JobState.QUEUED, JobState.RUNNING)
-
-
-STATE_LABELS = {
-    JobState.QUEUED: "Đang chờ",
-    JobState.RUNNING: "Đang chạy",
-    JobState.DONE: "Hoàn thành",
-    JobState.FAILED: "Thất bại",
-    JobState.CANCELLED: "Đã hủy",
-}
 
 
 class Job(db.Model):

@@ -3,9 +3,9 @@ from __future__ import annotations
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..awards.models import PASS_RULE_LABELS
+from ..awards.models import PassRule
 from ..core.forms import CHOOSE, REQUIRED, Form
-from .models import ORGANISER_LEVEL_LABELS, OrganiserLevel
+from .models import OrganiserLevel
 
 
 def _text(label: str, maximum: int, description: str | None = None) -> StringField:
@@ -16,7 +16,7 @@ def _text(label: str, maximum: int, description: str | None = None) -> StringFie
 class OrganiserForm(Form):
     unit_id = SelectField("Đơn vị tổ chức phong trào", coerce=int, validate_choice=True,
                           validators=[DataRequired(CHOOSE)])
-    level = SelectField("Cấp khen thưởng", choices=[(k.value, label) for k, label in ORGANISER_LEVEL_LABELS.items()],
+    level = SelectField("Cấp khen thưởng", choices=[(k.value, label) for k, label in OrganiserLevel.labels().items()],
                         validators=[DataRequired(CHOOSE)])
     secretariat_name = StringField(
         "Cơ quan thường trực Hội đồng", description="Ví dụ: Sở Nội vụ; Văn phòng HĐND và UBND xã.",
@@ -34,7 +34,7 @@ class OrganiserForm(Form):
     submission_addressee = _text("Kính gửi của Tờ trình", 255, "Để trống: ghi theo cơ quan có thẩm quyền khen thưởng.")
     vote_threshold_percent = SelectField(
         "Khi Hội đồng bỏ phiếu kín, tập thể, cá nhân đạt khi số phiếu đồng ý", coerce=int, default=51,
-        choices=[(rule.percent, label) for rule, label in PASS_RULE_LABELS.items()],
+        choices=[(rule.percent, label) for rule, label in PassRule.labels().items()],
         description="Mỗi cuộc bỏ phiếu mở ra với quy định này; Thường trực vẫn chọn lại được khi mở bỏ phiếu.",
         validators=[DataRequired(CHOOSE)],
     )

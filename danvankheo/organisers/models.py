@@ -9,33 +9,22 @@ subtrees of the organisers nested inside it; its observers read the whole subtre
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
 
 
-class OrganiserLevel(enum.Enum):
+class OrganiserLevel(LabelledEnum):
     """The level an organiser awards at: it decides which award forms it may propose."""
 
-    COMMUNE = "commune"
-    DEPARTMENT = "department"
-    PROVINCE = "province"
-
-    @property
-    def label(self) -> str:
-        return ORGANISER_LEVEL_LABELS[self]
-
-
-ORGANISER_LEVEL_LABELS = {
-    OrganiserLevel.COMMUNE: "Cấp xã (Giấy khen của Chủ tịch UBND xã)",
-    OrganiserLevel.DEPARTMENT: "Cấp sở, ban, ngành (Giấy khen của Giám đốc Sở)",
-    OrganiserLevel.PROVINCE: "Cấp tỉnh (Bằng khen của Chủ tịch UBND tỉnh)",
-}
+    COMMUNE = "commune", "Cấp xã (Giấy khen của Chủ tịch UBND xã)"
+    DEPARTMENT = "department", "Cấp sở, ban, ngành (Giấy khen của Giám đốc Sở)"
+    PROVINCE = "province", "Cấp tỉnh (Bằng khen của Chủ tịch UBND tỉnh)"
 
 
 class Organiser(db.Model):
@@ -87,21 +76,10 @@ class Organiser(db.Model):
         return self.unit.path
 
 
-class NominationState(enum.Enum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    RETURNED = "returned"
-
-    @property
-    def label(self) -> str:
-        return NOMINATION_STATE_LABELS[self]
-
-
-NOMINATION_STATE_LABELS = {
-    NominationState.PENDING: "Chờ cấp trên xem xét",
-    NominationState.ACCEPTED: "Cấp trên đã nhận vào xét",
-    NominationState.RETURNED: "Cấp trên đã trả lại",
-}
+class NominationState(LabelledEnum):
+    PENDING = "pending", "Chờ cấp trên xem xét"
+    ACCEPTED = "accepted", "Cấp trên đã nhận vào xét"
+    RETURNED = "returned", "Cấp trên đã trả lại"
 
 
 class Nomination(db.Model):

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..awards.models import AWARD_LEVEL_LABELS, AwardLevel, RecipientType
+from ..awards.models import AwardLevel, RecipientType
 from ..core.forms import DayField, Form
 from .services import OutsideAwardData
 
@@ -30,7 +30,7 @@ class OutsideAwardForm(Form):
                                description="Ví dụ: Bộ Nội vụ; Ủy ban nhân dân tỉnh Ninh Bình.")
     form_name = StringField("Hình thức khen thưởng", validators=[Length(max=255, message=TOO_LONG)],
                             description="Ví dụ: Bằng khen của Bộ trưởng Bộ Nội vụ.")
-    level = SelectField("Cấp khen thưởng", choices=[("", "— Chọn cấp —")] + [(k.value, v) for k, v in AWARD_LEVEL_LABELS.items()],
+    level = SelectField("Cấp khen thưởng", choices=[("", "— Chọn cấp —")] + [(k.value, v) for k, v in AwardLevel.labels().items()],
                         validators=[Optional()])
     initiative_id = SelectField("Mô hình (thành tích) được khen, nếu có trong ứng dụng", coerce=int, default=0)
     achievement = TextAreaField("Thành tích được khen", validators=[Length(max=4000, message=TOO_LONG)])

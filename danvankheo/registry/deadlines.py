@@ -18,6 +18,7 @@ from flask import url_for
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from ..audit.services import record
+from ..core.labels import LabelledEnum
 from ..core.timeutil import format_datetime, local_end_of_day, local_zone
 from ..core.types import utcnow
 from ..extensions import db
@@ -313,14 +314,10 @@ def registry_link(year: int) -> str:
 # --- Compliance (tình hình đăng ký) ---------------------------------------------------------
 
 
-class ComplianceStatus(enum.Enum):
-    MET = "met"
-    LATE = "late"
-    MISSING = "missing"
-
-    @property
-    def label(self) -> str:
-        return {"met": "Đạt", "late": "Nộp muộn", "missing": "Chưa nộp"}[self.value]
+class ComplianceStatus(LabelledEnum):
+    MET = "met", "Đạt"
+    LATE = "late", "Nộp muộn"
+    MISSING = "missing", "Chưa nộp"
 
 
 @dataclass

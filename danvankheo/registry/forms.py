@@ -16,8 +16,8 @@ from wtforms.widgets import TextInput
 
 from ..core.formatting import format_number
 from ..core.forms import CHOOSE, REQUIRED, DayField, Form, MultiCheckboxField
-from ..units.models import UNIT_KIND_LABELS
-from .models import FIELD_LABELS, Field, InitiativeKind
+from ..units.models import UnitKind
+from .models import Field, InitiativeKind
 from .services import DossierData
 
 PHONE_RE = re.compile(r"^[0-9 +().-]{6,20}$")
@@ -94,7 +94,7 @@ class InitiativeForm(Form):
     year = SelectField("Năm", coerce=int)
     field = SelectField(
         "Lĩnh vực",
-        choices=[("", "— Chọn lĩnh vực —")] + [(f.value, label) for f, label in FIELD_LABELS.items()],
+        choices=[("", "— Chọn lĩnh vực —")] + [(f.value, label) for f, label in Field.labels().items()],
         validators=[Optional()],
     )
     tags = StringField("Chủ đề", description="Các từ khóa, cách nhau bởi dấu phẩy. Ví dụ: cải cách hành chính, chuyển đổi số.",
@@ -203,7 +203,7 @@ class DeadlineForm(Form):
                               render_kw={"placeholder": "hh:mm", "inputmode": "numeric", "autocomplete": "off"},
                               description="24 giờ, ví dụ 23:59.")
     kinds = MultiCheckboxField(
-        "Loại đơn vị phải đăng ký mô hình", choices=[(k.value, label) for k, label in UNIT_KIND_LABELS.items()]
+        "Loại đơn vị phải đăng ký mô hình", choices=[(k.value, label) for k, label in UnitKind.labels().items()]
     )
 
     def validate_kinds(self, field):

@@ -6,7 +6,6 @@ the interface says "mô hình".
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
+from ..core.labels import LabelledEnum
 from ..core.text import fold, sort_key
 from ..core.types import UTCDateTime, enum_column, sort_key_column, utcnow
 from ..extensions import db
@@ -33,59 +33,29 @@ if TYPE_CHECKING:
     from ..evidence.models import Evidence
 
 
-class Field(enum.Enum):
+class Field(LabelledEnum):
     """Lĩnh vực: the four fields of the movement."""
 
-    ECONOMY = "economy"
-    CULTURE_SOCIETY = "culture_society"
-    DEFENCE_SECURITY = "defence_security"
-    POLITICAL_SYSTEM = "political_system"
-
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS[self]
+    ECONOMY = "economy", "Kinh tế"
+    CULTURE_SOCIETY = "culture_society", "Văn hóa - xã hội"
+    DEFENCE_SECURITY = "defence_security", "Quốc phòng - an ninh"
+    POLITICAL_SYSTEM = "political_system", "Xây dựng hệ thống chính trị"
 
 
-FIELD_LABELS = {
-    Field.ECONOMY: "Kinh tế",
-    Field.CULTURE_SOCIETY: "Văn hóa - xã hội",
-    Field.DEFENCE_SECURITY: "Quốc phòng - an ninh",
-    Field.POLITICAL_SYSTEM: "Xây dựng hệ thống chính trị",
-}
-
-
-class InitiativeKind(enum.Enum):
+class InitiativeKind(LabelledEnum):
     """Tập thể (a collective model) or cá nhân (an individual exemplar, "điển hình")."""
 
-    COLLECTIVE = "collective"
-    INDIVIDUAL = "individual"
-
-    @property
-    def label(self) -> str:
-        return "Tập thể" if self is InitiativeKind.COLLECTIVE else "Cá nhân"
+    COLLECTIVE = "collective", "Tập thể"
+    INDIVIDUAL = "individual", "Cá nhân"
 
 
-class Status(enum.Enum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    Status.DRAFT: "Bản nháp",
-    Status.SUBMITTED: "Đã nộp",
-    Status.RETURNED: "Trả lại để bổ sung",
-    Status.ACCEPTED: "Đã tiếp nhận",
-    Status.REJECTED: "Không tiếp nhận",
-    Status.WITHDRAWN: "Đã rút",
-}
+class Status(LabelledEnum):
+    DRAFT = "draft", "Bản nháp"
+    SUBMITTED = "submitted", "Đã nộp"
+    RETURNED = "returned", "Trả lại để bổ sung"
+    ACCEPTED = "accepted", "Đã tiếp nhận"
+    REJECTED = "rejected", "Không tiếp nhận"
+    WITHDRAWN = "withdrawn", "Đã rút"
 
 
 # Statuses in which the unit may still change the dossier and its evidence.

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..home.panels import register_panel
 from ..organisers import access
 from ..organisers.names import secretariat_name_of_unit
-from ..units.models import UNIT_KIND_LABELS, Unit, UnitKind
+from ..units.models import Unit, UnitKind
 from ..units.services import all_units_in_tree_order
 from . import deadlines, permissions, unit_reminders, workflow
 from .forms import DeadlineForm, ExtensionForm, InitiativeForm, ReasonForm
@@ -108,7 +108,7 @@ def index():
         unit_filter=reader,
         unit_match=units if reader else None,
         chosen_unit_label=unit_label(chosen) if chosen else None,
-        unit_kinds=UNIT_KIND_LABELS,
+        unit_kinds=UnitKind.labels(),
         years=_known_years(filters.year),
         fields=Field,
         statuses=Status,

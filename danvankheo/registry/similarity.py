@@ -21,7 +21,6 @@ Each flag waits for the secretariat's decision (recycled or distinct) with a rea
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -43,6 +42,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.services import record
 from ..auth.models import User
+from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..evidence.models import Evidence
 from ..extensions import db
@@ -54,24 +54,14 @@ CONTENT_WEIGHT = Decimal("0.6")
 MIN_REASON = 5
 
 
-class SimilarityKind(enum.Enum):
-    TEXT = "text"
-    EVIDENCE = "evidence"
-
-    @property
-    def label(self) -> str:
-        return {SimilarityKind.TEXT: "Tên và nội dung gần giống",
-                SimilarityKind.EVIDENCE: "Minh chứng trùng tệp"}[self]
+class SimilarityKind(LabelledEnum):
+    TEXT = "text", "Tên và nội dung gần giống"
+    EVIDENCE = "evidence", "Minh chứng trùng tệp"
 
 
-class SimilarityDecision(enum.Enum):
-    RECYCLED = "recycled"
-    DISTINCT = "distinct"
-
-    @property
-    def label(self) -> str:
-        return {SimilarityDecision.RECYCLED: "Trùng lặp: mô hình cũ đăng ký lại hoặc minh chứng dùng lại",
-                SimilarityDecision.DISTINCT: "Không trùng lặp: mô hình mới, có kết quả riêng"}[self]
+class SimilarityDecision(LabelledEnum):
+    RECYCLED = "recycled", "Trùng lặp: mô hình cũ đăng ký lại hoặc minh chứng dùng lại"
+    DISTINCT = "distinct", "Không trùng lặp: mô hình mới, có kết quả riêng"
 
 
 class SimilarityError(ValueError):

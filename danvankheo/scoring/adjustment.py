@@ -43,7 +43,7 @@ from ..core.errors import DomainError
 from ..extensions import db
 from . import aggregation
 from .agreement import submitted_totals
-from .models import GRADE_LABELS, Grade, RankingBasis, Round, RoundState
+from .models import Grade, RankingBasis, Round, RoundState
 from .snapshots import RankingSnapshot
 
 MIN_MODELS = 3
@@ -199,5 +199,5 @@ def basis_line(round_: Round) -> str:
 def grade_change_text(row) -> str:
     """"Tốt → Xuất sắc": the raw and the adjusted grade of a flagged row."""
     def label(grade: Grade | None) -> str:
-        return GRADE_LABELS[grade] if grade else "—"
+        return grade.label if grade else "—"
     return f"{label(row.raw_grade)} → {label(row.adjusted_grade)}"

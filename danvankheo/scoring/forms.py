@@ -16,9 +16,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..core.forms import REQUIRED, DayTimeField, DecimalTextField, Form
 from ..core.timeutil import local_zone
-from ..registry.models import FIELD_LABELS
-from ..units.models import UNIT_KIND_LABELS
-from .models import AGGREGATION_LABELS, AggregationMethod
+from ..registry.models import Field
+from ..units.models import UnitKind
+from .models import AggregationMethod
 
 
 def _local_to_utc(value: datetime | None) -> datetime | None:
@@ -36,7 +36,7 @@ class RoundForm(Form):
     closes_at = DayTimeField("Hạn chấm", validators=[Optional()], default_time=time(23, 59))
     aggregation = SelectField(
         "Cách tính điểm cuối cùng",
-        choices=[(m.value, AGGREGATION_LABELS[m]) for m in AggregationMethod],
+        choices=[(m.value, m.label) for m in AggregationMethod],
         default=AggregationMethod.MEAN.value,
     )
     min_scorecards = IntegerField(
@@ -61,12 +61,12 @@ class RoundForm(Form):
     scope_unit_id = SelectField("Chỉ gồm mô hình thuộc đơn vị", coerce=int, default=0)
     scope_unit_kind = SelectField(
         "Chỉ gồm khối đơn vị",
-        choices=[("", "— Mọi khối —")] + [(k.value, label) for k, label in UNIT_KIND_LABELS.items()],
+        choices=[("", "— Mọi khối —")] + [(k.value, label) for k, label in UnitKind.labels().items()],
         default="",
     )
     scope_field = SelectField(
         "Chỉ gồm lĩnh vực",
-        choices=[("", "— Mọi lĩnh vực —")] + [(f.value, label) for f, label in FIELD_LABELS.items()],
+        choices=[("", "— Mọi lĩnh vực —")] + [(f.value, label) for f, label in Field.labels().items()],
         default="",
     )
     include_eligible = BooleanField("Đưa ngay mọi mô hình đủ điều kiện vào đợt", default=True)

@@ -9,7 +9,6 @@ of their own unit or a unit below it, a scorecard only for an existing assignmen
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -29,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
+from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
 from ..registry.models import Field, Initiative
@@ -40,102 +40,49 @@ POINTS = Numeric(5, 1)
 TOTAL = Numeric(8, 2)
 
 
-class RoundState(enum.Enum):
+class RoundState(LabelledEnum):
     """draft → scoring → closed → finalised; closed may go back to scoring, and an admin
     may reopen a finalised round (back to closed) with a recorded reason."""
 
-    DRAFT = "draft"
-    SCORING = "scoring"
-    CLOSED = "closed"
-    FINALISED = "finalised"
-
-    @property
-    def label(self) -> str:
-        return ROUND_STATE_LABELS[self]
+    DRAFT = "draft", "Đang chuẩn bị"
+    SCORING = "scoring", "Đang chấm"
+    CLOSED = "closed", "Đã khóa chấm"
+    FINALISED = "finalised", "Đã công bố kết quả"
 
 
-ROUND_STATE_LABELS = {
-    RoundState.DRAFT: "Đang chuẩn bị",
-    RoundState.SCORING: "Đang chấm",
-    RoundState.CLOSED: "Đã khóa chấm",
-    RoundState.FINALISED: "Đã công bố kết quả",
-}
-
-
-class AggregationMethod(enum.Enum):
+class AggregationMethod(LabelledEnum):
     """How the evaluators' totals of one model become its final score."""
 
-    MEAN = "mean"
-    MEDIAN = "median"
-    TRIMMED_MEAN = "trimmed_mean"
-
-    @property
-    def label(self) -> str:
-        return AGGREGATION_LABELS[self]
+    MEAN = "mean", "Trung bình cộng"
+    MEDIAN = "median", "Trung vị"
+    TRIMMED_MEAN = "trimmed_mean", "Trung bình sau khi bỏ điểm cao nhất và thấp nhất (từ 5 phiếu)"
 
 
-AGGREGATION_LABELS = {
-    AggregationMethod.MEAN: "Trung bình cộng",
-    AggregationMethod.MEDIAN: "Trung vị",
-    AggregationMethod.TRIMMED_MEAN: "Trung bình sau khi bỏ điểm cao nhất và thấp nhất (từ 5 phiếu)",
-}
-
-
-class Grade(enum.Enum):
+class Grade(LabelledEnum):
     """Xếp loại."""
 
-    EXCELLENT = "excellent"
-    GOOD = "good"
-    FAIR = "fair"
-    FAIL = "fail"
-
-    @property
-    def label(self) -> str:
-        return GRADE_LABELS[self]
+    EXCELLENT = "excellent", "Xuất sắc"
+    GOOD = "good", "Tốt"
+    FAIR = "fair", "Khá"
+    FAIL = "fail", "Không đạt"
 
 
-GRADE_LABELS = {
-    Grade.EXCELLENT: "Xuất sắc",
-    Grade.GOOD: "Tốt",
-    Grade.FAIR: "Khá",
-    Grade.FAIL: "Không đạt",
-}
-
-
-class RankingBasis(enum.Enum):
+class RankingBasis(LabelledEnum):
     """Which score ranks a round: the raw aggregate, or the one adjusted for each evaluator's
     severity (see `adjustment`). Chosen by the secretariat before finalisation."""
 
-    RAW = "raw"
-    ADJUSTED = "adjusted"
-
-    @property
-    def label(self) -> str:
-        return RANKING_BASIS_LABELS[self]
+    RAW = "raw", "Điểm gốc"
+    ADJUSTED = "adjusted", "Điểm hiệu chỉnh theo mức chấm"
 
 
-RANKING_BASIS_LABELS = {
-    RankingBasis.RAW: "Điểm gốc",
-    RankingBasis.ADJUSTED: "Điểm hiệu chỉnh theo mức chấm",
-}
+class AssignmentStatus(LabelledEnum):
+    ASSIGNED = "assigned", "Được phân công"
+    RECUSED = "recused", "Từ chối chấm"  # the evaluator declined, with a reason (từ chối chấm)
 
 
-class AssignmentStatus(enum.Enum):
-    ASSIGNED = "assigned"
-    RECUSED = "recused"  # the evaluator declined, with a reason (từ chối chấm)
-
-    @property
-    def label(self) -> str:
-        return "Được phân công" if self is AssignmentStatus.ASSIGNED else "Từ chối chấm"
-
-
-class ScorecardState(enum.Enum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-
-    @property
-    def label(self) -> str:
-        return "Bản nháp" if self is ScorecardState.DRAFT else "Đã nộp"
+class ScorecardState(LabelledEnum):
+    DRAFT = "draft", "Bản nháp"
+    SUBMITTED = "submitted", "Đã nộp"
 
 
 # Default rubric from DOMAIN.md: (code, name, maximum, guidance). Totals 100.
@@ -496,25 +443,13 @@ class Scorecard(db.Model):
         return self.reopened_at is not None
 
 
-class VersionKind(enum.Enum):
+class VersionKind(LabelledEnum):
     """Why a scorecard version was written."""
 
-    DRAFT = "draft"
-    SUBMIT = "submit"
-    REOPENED = "reopened"  # a revision after the secretariat reopened the card
-    DISCUSSION = "discussion"  # a revision during the discussion phase
-
-    @property
-    def label(self) -> str:
-        return VERSION_KIND_LABELS[self]
-
-
-VERSION_KIND_LABELS = {
-    VersionKind.DRAFT: "Lưu nháp",
-    VersionKind.SUBMIT: "Nộp phiếu",
-    VersionKind.REOPENED: "Sửa sau khi được mở lại",
-    VersionKind.DISCUSSION: "Điều chỉnh sau thảo luận",
-}
+    DRAFT = "draft", "Lưu nháp"
+    SUBMIT = "submit", "Nộp phiếu"
+    REOPENED = "reopened", "Sửa sau khi được mở lại"  # a revision after the secretariat reopened the card
+    DISCUSSION = "discussion", "Điều chỉnh sau thảo luận"  # a revision during the discussion phase
 
 
 class ScorecardVersion(db.Model):

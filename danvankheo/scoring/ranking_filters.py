@@ -59,14 +59,14 @@ class RankingView:
 
     def describe(self) -> list[str]:
         """The filters in words, for the heading of a download."""
-        from ..registry.models import FIELD_LABELS
-        from ..units.models import UNIT_KIND_LABELS
+        from ..registry.models import Field
+        from ..units.models import UnitKind
 
         parts = []
         if self.field:
-            parts.append(f"Lĩnh vực: {FIELD_LABELS.get(Field(self.field), self.field)}")
+            parts.append(f"Lĩnh vực: {Field.labels().get(Field(self.field), self.field)}")
         if self.kind:
-            parts.append(f"Khối: {UNIT_KIND_LABELS.get(UnitKind(self.kind), self.kind)}")
+            parts.append(f"Khối: {UnitKind.labels().get(UnitKind(self.kind), self.kind)}")
         if self.scope is not None:
             parts.append(f"Đơn vị: {self.scope.name} và các đơn vị trực thuộc")
         if self.unit_text:

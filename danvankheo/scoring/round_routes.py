@@ -20,8 +20,8 @@ from ..core.roles import Role
 from ..core.timeutil import to_local
 from ..extensions import db
 from ..organisers import access
-from ..registry.models import FIELD_LABELS, Field
-from ..units.models import UNIT_KIND_LABELS, UnitKind
+from ..registry.models import Field
+from ..units.models import UnitKind
 from ..units.services import all_units_in_tree_order
 from . import adjustment, assignments, rounds
 from .agreement import round_agreement
@@ -200,8 +200,8 @@ def detail(round_id: int):
         events=events,
         reason_form=ReasonForm(),
         action_form=ActionForm(),
-        field_labels=FIELD_LABELS,
-        kind_labels=UNIT_KIND_LABELS,
+        field_labels=Field.labels(),
+        kind_labels=UnitKind.labels(),
     )
 
 
@@ -438,7 +438,7 @@ def ranking(round_id: int):
         matched_units=view.matched_units, matched_count=view.matched_count,
         status=view.status, q=view.q, sort=view.sort, descending=view.descending,
         grade=view.grade, grades=list(Grade),
-        export_args={key: request.args[key] for key in (*FILTER_KEYS, "sap_xep", "chieu") if request.args.get(key)}, field_labels=FIELD_LABELS, kind_labels=UNIT_KIND_LABELS,
+        export_args={key: request.args[key] for key in (*FILTER_KEYS, "sap_xep", "chieu") if request.args.get(key)}, field_labels=Field.labels(), kind_labels=UnitKind.labels(),
         action_form=ActionForm(), reason_form=ReasonForm(), agreement=round_agreement(round_),
         basis=basis, RankingBasis=RankingBasis, grade_change_text=adjustment.grade_change_text,
         min_models=adjustment.MIN_MODELS,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..registry.models import Field, Initiative, Status
-from ..scoring.models import GRADE_LABELS, Grade, Round, RoundState
+from ..scoring.models import Grade, Round, RoundState
 from ..scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 
 # ?sap_xep=… → label. The first is the default.
@@ -39,7 +39,7 @@ class Badges:
 
     @property
     def grade_label(self) -> str:
-        return GRADE_LABELS[self.grade] if self.grade else ""
+        return self.grade.label if self.grade else ""
 
 
 def _published_rows():

@@ -5,14 +5,14 @@ from wtforms import BooleanField, RadioField, TextAreaField
 
 from ..core.formatting import format_number
 from ..core.forms import Form
-from .models import STANCE_LABELS, TEXT_LIMIT, Stance
+from .models import TEXT_LIMIT, Stance
 
 
 class OpinionForm(Form):
     """The supervision opinion. Length and emptiness are checked by the service (one message,
     with the count), so that the page and any other caller refuse alike."""
 
-    stance = RadioField("Đánh giá kết quả đơn vị nêu", choices=[(s.value, label) for s, label in STANCE_LABELS.items()],
+    stance = RadioField("Đánh giá kết quả đơn vị nêu", choices=[(s.value, label) for s, label in Stance.labels().items()],
                         validate_choice=False)
     text = TextAreaField("Nội dung ý kiến giám sát",
                          description=f"Tối đa {format_number(TEXT_LIMIT)} ký tự: kết quả đã kiểm tra thực tế, "

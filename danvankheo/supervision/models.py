@@ -7,13 +7,13 @@ One opinion per model and author: revising it writes a new version, the earlier 
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..auth.models import User
+from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
 from ..registry.models import Initiative
@@ -21,23 +21,13 @@ from ..registry.models import Initiative
 TEXT_LIMIT = 4000  # characters of an opinion's text
 
 
-class Stance(enum.Enum):
+class Stance(LabelledEnum):
     """Whether the supervisor agrees with the results the unit claims."""
 
-    AGREE = "agree"
-    PARTLY = "partly"
-    DISAGREE = "disagree"
+    AGREE = "agree", "Đồng ý với kết quả đơn vị nêu"
+    PARTLY = "partly", "Đồng ý một phần"
+    DISAGREE = "disagree", "Không đồng ý với kết quả đơn vị nêu"
 
-    @property
-    def label(self) -> str:
-        return STANCE_LABELS[self]
-
-
-STANCE_LABELS = {
-    Stance.AGREE: "Đồng ý với kết quả đơn vị nêu",
-    Stance.PARTLY: "Đồng ý một phần",
-    Stance.DISAGREE: "Không đồng ý với kết quả đơn vị nêu",
-}
 
 _TEXT_CHECK = f"length(text) >= 1 AND length(text) <= {TEXT_LIMIT}"
 _FILE_CHECK = ("(file_storage_key IS NULL) = (file_name IS NULL) AND (file_storage_key IS NULL) = (file_type IS NULL)"

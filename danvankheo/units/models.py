@@ -1,43 +1,27 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.labels import LabelledEnum
 from ..core.text import sort_key
 from ..core.types import UTCDateTime, enum_column, sort_key_column, utcnow
 from ..extensions import db
 
 
-class UnitKind(enum.Enum):
+class UnitKind(LabelledEnum):
     """Kinds of unit. Which kinds must register a model each year is a setting."""
 
-    PROVINCE = "province"
-    DEPARTMENT = "department"
-    COMMUNE = "commune"
-    DISTRICT = "district"
-    DIVISION = "division"
-    PUBLIC_SERVICE = "public_service"
-    MASS_ORGANISATION = "mass_organisation"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return UNIT_KIND_LABELS[self]
-
-
-UNIT_KIND_LABELS = {
-    UnitKind.PROVINCE: "Tỉnh/thành phố",
-    UnitKind.DEPARTMENT: "Sở, ban, ngành",
-    UnitKind.COMMUNE: "UBND xã/phường/đặc khu",
-    UnitKind.DISTRICT: "Huyện (trước 01/7/2025)",
-    UnitKind.DIVISION: "Phòng chuyên môn",
-    UnitKind.PUBLIC_SERVICE: "Đơn vị sự nghiệp",
-    UnitKind.MASS_ORGANISATION: "MTTQ, đoàn thể",
-    UnitKind.OTHER: "Khác",
-}
+    PROVINCE = "province", "Tỉnh/thành phố"
+    DEPARTMENT = "department", "Sở, ban, ngành"
+    COMMUNE = "commune", "UBND xã/phường/đặc khu"
+    DISTRICT = "district", "Huyện (trước 01/7/2025)"
+    DIVISION = "division", "Phòng chuyên môn"
+    PUBLIC_SERVICE = "public_service", "Đơn vị sự nghiệp"
+    MASS_ORGANISATION = "mass_organisation", "MTTQ, đoàn thể"
+    OTHER = "other", "Khác"
 
 
 class Unit(db.Model):
