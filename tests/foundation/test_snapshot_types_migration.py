@@ -21,7 +21,7 @@ from tests import factories
 
 pytestmark = pytest.mark.real_commits
 
-BEFORE = "1550feedback"
+BEFORE = "1560kinds"
 # Totals out of 100 that give each grade under the default thresholds (90, 75, 60).
 TOTALS = {"Một cửa thân thiện": 95, "Dân hỏi, tư pháp trả lời": 80, "Chợ văn minh": 40}
 
