@@ -19,9 +19,11 @@ from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..audit.services import record
+from ..core.errors import StaleError
 from ..core.formatting import format_number
 from ..extensions import db
 from ..registry.models import Initiative
@@ -36,6 +38,11 @@ THUMBNAIL_SIZE = (480, 480)
 
 class FileTooLarge(FileRefused):
     """Refused because of its size: answered with 413."""
+
+    status = 413
+
+
+ATTACHED_MEANWHILE = "Một tệp vừa được người khác đính kèm cùng lúc; vui lòng tải lại trang và thử lại."
 
 
 # --- Keeping disk and database in step ----------------------------------------------------
@@ -198,7 +205,11 @@ def attach(initiative: Initiative, stream: BinaryIO, filename: str | None, *, ac
             uploaded_by_id=getattr(actor, "id", None),
         )
         db.session.add(evidence)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError as error:
+            # The same file attached by someone else a moment earlier (one sha256 a model).
+            raise StaleError(ATTACHED_MEANWHILE) from error
         for written_key in written:
             _track_new(storage, written_key)
         written = []
@@ -216,6 +227,24 @@ def attach(initiative: Initiative, stream: BinaryIO, filename: str | None, *, ac
         # Anything written but not yet handed to the session's bookkeeping goes now.
         for key in written:
             storage.discard(key)
+
+
+def attach_all(
+    initiative: Initiative, uploads: list[tuple[BinaryIO, str | None]], *, actor, is_public: bool = False
+) -> tuple[list[Evidence], list[str]]:
+    """Attach the files of one upload: those refused (type, content, duplicate) are skipped
+    and named in the second list, each with its reason; one file too large refuses them all."""
+    saved: list[Evidence] = []
+    refused: list[str] = []
+    for stream, filename in uploads:
+        shown = clean_filename(filename) or "(không tên)"
+        try:
+            saved.append(attach(initiative, stream, filename, actor=actor, is_public=is_public))
+        except FileTooLarge as error:
+            raise FileTooLarge(f"“{shown}”: {error} Không tệp nào trong lần tải này được lưu.") from error
+        except FileRefused as error:
+            refused.append(f"“{shown}”: {error}")
+    return saved, refused
 
 
 @dataclass(frozen=True)

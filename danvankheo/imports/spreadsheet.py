@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..auth.models import ROLE_LABELS, Role
+from ..core.errors import DomainError
 from ..core.text import fold
 from ..exports import layout
 from ..units.models import UNIT_KIND_LABELS, UnitKind
@@ -65,7 +66,7 @@ USER_COLUMNS = [
 ]
 
 
-class ImportFileError(ValueError):
+class ImportFileError(DomainError):
     """The file as a whole cannot be read; the message is shown to the admin."""
 
 

@@ -43,6 +43,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.services import record
 from ..auth.models import User
+from ..core.errors import DomainError
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..evidence.models import Evidence
 from ..extensions import db
@@ -74,7 +75,7 @@ class SimilarityDecision(enum.Enum):
                 SimilarityDecision.DISTINCT: "Không trùng lặp: mô hình mới, có kết quả riêng"}[self]
 
 
-class SimilarityError(ValueError):
+class SimilarityError(DomainError):
     """A refused decision; the message is shown to the user."""
 
 
