@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..auth import services as accounts
 from ..auth.models import Role, User
 from ..auth.passwords import generate_password
-from ..core.errors import DomainError, show_on_form
+from ..core.errors import saving
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, roles_required
 from ..core.text import search_terms
@@ -49,15 +49,11 @@ def unit_create():
         form.parent_id.data = request.args.get("cap_tren", 0, type=int)
     if form.validate_on_submit():
         parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
-        try:
+        with saving(form, field="code") as saved:
             unit = unit_service.create_unit(
                 code=form.code.data, name=form.name.data, kind=form.kind_enum, parent=parent
             )
-        except unit_service.UnitError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="code")
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Đã thêm đơn vị “{unit.name}”.", "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=None)
@@ -73,15 +69,11 @@ def unit_edit(unit_id: int):
         form.kind.data, form.parent_id.data = unit.kind.value, unit.parent_id or 0
     if form.validate_on_submit():
         new_parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
-        try:
+        with saving(form, field="parent_id") as saved:
             unit_service.update_unit(unit, name=form.name.data, code=form.code.data, kind=form.kind_enum)
             if new_parent != unit.parent:
                 unit_service.move_unit(unit, new_parent)
-        except unit_service.UnitError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="parent_id")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu thông tin đơn vị.", "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
@@ -92,13 +84,9 @@ def unit_edit(unit_id: int):
 def unit_set_active(unit_id: int):
     unit = get_or_404(Unit, unit_id)
     active = request.form.get("active") == "1"
-    try:
+    with saving() as saved:
         unit_service.set_unit_active(unit, active)
-    except unit_service.UnitError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash(
             f"Đã {'kích hoạt lại' if active else 'ngừng hoạt động'} đơn vị “{unit.name}”.",
             "success",
@@ -148,7 +136,7 @@ def user_create():
     if form.validate_on_submit():
         password = form.password.data or generate_password()
         unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
-        try:
+        with saving(form, field="login") as saved:
             user = accounts.create_user(
                 login=form.login.data,
                 full_name=form.full_name.data,
@@ -161,11 +149,7 @@ def user_create():
                 must_change_password=True,
                 organiser_id=form.organiser_id.data or None,
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="login")
-        else:
-            db.session.commit()
+        if saved:
             return _account_slip(user, password, reset=False)
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -204,7 +188,7 @@ def user_edit(user_id: int):
             form.roles.errors.append("Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình.")
         else:
             unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
-            try:
+            with saving(form, field="login") as saved:
                 accounts.update_user(
                     user,
                     login=form.login.data,
@@ -217,11 +201,7 @@ def user_edit(user_id: int):
                     is_active=form.is_active.data,
                     organiser_id=form.organiser_id.data or None,
                 )
-            except DomainError as error:
-                db.session.rollback()
-                show_on_form(form, error, default="login")
-            else:
-                db.session.commit()
+            if saved:
                 flash("Đã lưu tài khoản.", "success")
                 return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -235,9 +215,10 @@ def user_set_active(user_id: int):
     if user.id == current_user.id and not active:
         flash("Bạn không thể tự khóa tài khoản của mình.", "danger")
         return redirect(url_for("admin.users"))
-    accounts.set_user_active(user, active)
-    db.session.commit()
-    flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản “{user.login}”.", "success")
+    with saving() as saved:
+        accounts.set_user_active(user, active)
+    if saved:
+        flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản “{user.login}”.", "success")
     return redirect(url_for("admin.users"))
 
 
@@ -246,7 +227,9 @@ def user_set_active(user_id: int):
 def user_reset_password(user_id: int):
     user = get_or_404(User, user_id)
     password = generate_password()
-    accounts.change_password(user, password, by_admin=current_user)
-    db.session.commit()
-    return _account_slip(user, password, reset=True)
+    with saving() as saved:
+        accounts.change_password(user, password, by_admin=current_user)
+    if saved:
+        return _account_slip(user, password, reset=True)
+    return redirect(url_for("admin.users"))
 
