@@ -67,3 +67,25 @@ def test_views_leave_refusals_to_saving(path: Path):
 ])
 def test_the_check_sees_what_it_forbids(source: str):
     assert _offences(ast.parse(source))
+
+
+def test_service_refusals_are_domain_errors():
+    from danvankheo.core.errors import DomainError, StaleError
+    from danvankheo.evidence.filetypes import FileRefused
+    from danvankheo.evidence.services import FileTooLarge
+    from danvankheo.imports.services import ImportRejected
+    from danvankheo.imports.spreadsheet import ImportFileError
+    from danvankheo.jobs.services import JobRefused
+    from danvankheo.registry.bulk import BulkRefused
+    from danvankheo.registry.deadlines import DeadlineError
+    from danvankheo.registry.services import DossierError, StaleDossier
+    from danvankheo.registry.similarity import SimilarityError
+    from danvankheo.registry.workflow import TransitionRefused
+
+    for refusal in (DossierError, TransitionRefused, BulkRefused, SimilarityError, DeadlineError, FileRefused,
+                    FileTooLarge, ImportRejected, ImportFileError, JobRefused):
+        assert issubclass(refusal, DomainError), refusal
+    assert issubclass(StaleDossier, StaleError)
+    # "Not yours to do" is a 403 page; a file too large, a 413; any other refusal, a message.
+    assert TransitionRefused("x", forbidden=True).status == 403 and TransitionRefused("x").status is None
+    assert FileTooLarge("x").status == 413 and FileRefused("x").status is None
