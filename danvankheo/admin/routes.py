@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..auth import services as accounts
 from ..auth.models import User
 from ..auth.passwords import generate_password
-from ..core.errors import DomainError, show_on_form
+from ..core.errors import saving
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, roles_required
 from ..core.roles import Role
@@ -50,15 +50,11 @@ def unit_create():
         form.parent_id.data = request.args.get("cap_tren", 0, type=int)
     if form.validate_on_submit():
         parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
-        try:
+        with saving(form, field="code") as saved:
             unit = unit_service.create_unit(
                 code=form.code.data, name=form.name.data, kind=form.kind_enum, parent=parent
             )
-        except unit_service.UnitError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="code")
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Đã thêm đơn vị “{unit.name}”.", "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=None)
@@ -74,15 +70,11 @@ def unit_edit(unit_id: int):
         form.kind.data, form.parent_id.data = unit.kind.value, unit.parent_id or 0
     if form.validate_on_submit():
         new_parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
-        try:
+        with saving(form, field="parent_id") as saved:
             unit_service.update_unit(unit, name=form.name.data, code=form.code.data, kind=form.kind_enum)
             if new_parent != unit.parent:
                 unit_service.move_unit(unit, new_parent)
-        except unit_service.UnitError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="parent_id")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu thông tin đơn vị.", "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
@@ -93,13 +85,9 @@ def unit_edit(unit_id: int):
 def unit_set_active(unit_id: int):
     unit = get_or_404(Unit, unit_id)
     active = request.form.get("active") == "1"
-    try:
+    with saving() as saved:
         unit_service.set_unit_active(unit, active)
-    except unit_service.UnitError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash(
             f"Đã {'kích hoạt lại' if active else 'ngừng hoạt động'} đơn vị “{unit.name}”.",
             "success",
@@ -149,7 +137,7 @@ def user_create():
     if form.validate_on_submit():
         password = form.password.data or generate_password()
         unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
-        try:
+        with saving(form, field="login") as saved:
             user = accounts.create_user(
                 login=form.login.data,
                 full_name=form.full_name.data,
@@ -162,11 +150,7 @@ def user_create():
                 must_change_password=True,
                 organiser_id=form.organiser_id.data or None,
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="login")
-        else:
-            db.session.commit()
+        if saved:
             return _account_slip(user, password, reset=False)
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -205,7 +189,7 @@ def user_edit(user_id: int):
             form.roles.errors.append("Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình.")
         else:
             unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
-            try:
+            with saving(form, field="login") as saved:
                 accounts.update_user(
                     user,
                     login=form.login.data,
@@ -218,11 +202,7 @@ def user_edit(user_id: int):
                     is_active=form.is_active.data,
                     organiser_id=form.organiser_id.data or None,
                 )
-            except DomainError as error:
-                db.session.rollback()
-                show_on_form(form, error, default="login")
-            else:
-                db.session.commit()
+            if saved:
                 flash("Đã lưu tài khoản.", "success")
                 return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -236,9 +216,10 @@ def user_set_active(user_id: int):
     if user.id == current_user.id and not active:
         flash("Bạn không thể tự khóa tài khoản của mình.", "danger")
         return redirect(url_for("admin.users"))
-    accounts.set_user_active(user, active)
-    db.session.commit()
-    flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản “{user.login}”.", "success")
+    with saving() as saved:
+        accounts.set_user_active(user, active)
+    if saved:
+        flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản “{user.login}”.", "success")
     return redirect(url_for("admin.users"))
 
 
@@ -247,7 +228,9 @@ def user_set_active(user_id: int):
 def user_reset_password(user_id: int):
     user = get_or_404(User, user_id)
     password = generate_password()
-    accounts.change_password(user, password, by_admin=current_user)
-    db.session.commit()
-    return _account_slip(user, password, reset=True)
+    with saving() as saved:
+        accounts.change_password(user, password, by_admin=current_user)
+    if saved:
+        return _account_slip(user, password, reset=True)
+    return redirect(url_for("admin.users"))
 

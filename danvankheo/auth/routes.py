@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..core.errors import saving
 from ..core.web import ERROR_MESSAGES
 from ..extensions import db, limiter
 from . import services, throttle
@@ -120,11 +121,12 @@ def change_password():
     form = ChangePasswordForm(current_user)
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        services.change_password(user, form.new_password.data)
-        db.session.commit()
-        login_user(user)  # the login token changed with the password
-        flash("Đã đổi mật khẩu.", "success")
-        return redirect(url_for("home.index"))
+        with saving(form, field="new_password") as saved:
+            services.change_password(user, form.new_password.data)
+        if saved:
+            login_user(user)  # the login token changed with the password
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)
 
 

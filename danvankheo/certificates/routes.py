@@ -29,6 +29,7 @@ from sqlalchemy import select
 from ..audit.services import record
 from ..awards.models import AwardForm, Proposal, ProposalLine, ProposalState
 from ..awards.routes import READERS, load_proposal
+from ..core.errors import saving
 from ..core.formatting import format_number
 from ..core.permissions import get_or_404, roles_required
 from ..core.roles import Role
@@ -53,11 +54,9 @@ EDITORS = (Role.SECRETARIAT, Role.ADMIN)
 def _certificates(proposal: Proposal, line: ProposalLine | None = None):
     """The planned certificates, or None after flashing why there are none (not approved,
     fonts missing)."""
-    try:
-        return services.proposal_certificates(proposal, current_app.config, line=line)
-    except (content.NotApproved, FontsMissing) as error:
-        flash(str(error), "danger")
-        return None
+    with saving() as ready:
+        certificates = services.proposal_certificates(proposal, current_app.config, line=line)
+    return certificates if ready else None
 
 
 @bp.get("/de-nghi/<int:proposal_id>/in-phoi")
@@ -80,9 +79,9 @@ def download_page(proposal_id: int):
 
 
 def _send_pdf(data: bytes, filename: str, proposal: Proposal, label: str):
-    record("export.certificates", proposal, label=f"{label}: {proposal.title}",
-           changes={"filename": [None, filename]})
-    db.session.commit()
+    with saving():
+        record("export.certificates", proposal, label=f"{label}: {proposal.title}",
+               changes={"filename": [None, filename]})
     response = send_file(io.BytesIO(data), mimetype="application/pdf", max_age=0, conditional=False, etag=False)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, no-store"
@@ -212,10 +211,11 @@ def layout_edit(form_id: int):
         layout = form.layout()
         errors = check_layout(layout)
         if not errors:
-            services.save_layout(award_form, layout, actor=current_user)
-            db.session.commit()
-            flash(f"Đã lưu mẫu in phôi của “{award_form.name}”.", "success")
-            return redirect(url_for("certificates.layout_edit", form_id=award_form.id), 303)
+            with saving() as saved:
+                services.save_layout(award_form, layout, actor=current_user)
+            if saved:
+                flash(f"Đã lưu mẫu in phôi của “{award_form.name}”.", "success")
+                return redirect(url_for("certificates.layout_edit", form_id=award_form.id), 303)
         _apply_errors(form, errors)
         status = 400
     else:
@@ -272,15 +272,11 @@ def calibration():
     if form.validate_on_submit():
         data = services.SettingsData(form.offset_x_mm.data, form.offset_y_mm.data, form.signer_authority.data or "",
                                      form.signer_title.data or "", form.signer_name.data or "")
-        try:
+        with saving(form, field="offset_x_mm") as saved:
             services.save_settings(organiser, data, actor=current_user)
-        except services.CalibrationError as error:
-            db.session.rollback()
-            target = getattr(form, error.field or "offset_x_mm")
-            target.errors = [*target.errors, str(error)]
+        if not saved:
             status = 400
         else:
-            db.session.commit()
             flash("Đã lưu căn chỉnh máy in và người ký phôi.", "success")
             return redirect(url_for("certificates.calibration"), 303)
     elif request.method == "POST":
@@ -292,10 +288,9 @@ def calibration():
 @roles_required(*EDITORS)
 def calibration_page():
     organiser = _acting_organiser()
-    try:
+    with saving() as drawn:
         pdf = render.calibration_page(services.offsets_for(organiser), organiser_name=organiser.name)
-    except FontsMissing as error:
-        flash(str(error), "danger")
+    if not drawn:
         return redirect(url_for("certificates.calibration"), 303)
     response = send_file(io.BytesIO(pdf), mimetype="application/pdf", max_age=0)
     response.headers["Content-Disposition"] = content_disposition("trang-in-thu-can-chinh-may-in.pdf")

@@ -57,15 +57,19 @@ class Outcome:
 
 
 @contextmanager
-def saving(form: Any = None, *, field: str | None = None, category: str = "danger") -> Iterator[Outcome]:
+def saving(form: Any = None, *, field: str | None = None, category: str = "danger",
+           quiet: bool = False) -> Iterator[Outcome]:
     """Run a view's service calls as one unit of work.
 
     When the block ends normally the session is committed and the outcome is true. When a
     service raises a `DomainError` the session is rolled back and the message is shown: on
-    the field the error names (or on `field`) when `form` has it, otherwise as a flash of
+    the field the error names when `form` has it, else on `field`, otherwise as a flash of
     `category`; an error with a `status` becomes that error page. A stale write
     (`StaleError`, or SQLAlchemy's version check) sets `outcome.stale` and shows nothing, so
     that the view can show the fresh record. Any other exception propagates after a rollback.
+
+    `quiet` shows nothing: for a page whose messages are not a form's fields (the public
+    survey), the view places `outcome.error` itself.
     """
     from .permissions import refuse
 
@@ -82,8 +86,12 @@ def saving(form: Any = None, *, field: str | None = None, category: str = "dange
         outcome.error = error
         if error.status:
             refuse(error.status, str(error))
-        target = error.field or field
-        if form is not None and target and getattr(form, target, None) is not None:
+        if quiet:
+            return
+        # The field the error names if the form has it, else the view's `field`; else a flash.
+        target = next((name for name in (error.field, field)
+                       if name and form is not None and getattr(form, name, None) is not None), None)
+        if target is not None:
             show_on_form(form, error, default=target)
         else:
             flash(str(error), category)

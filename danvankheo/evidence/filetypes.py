@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from ..core.errors import DomainError
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -69,7 +71,7 @@ _EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"
 _MARKUP_RE = re.compile(rb"^\s*(<\?xml|<!doctype|<html|<svg|<script|<head|<body|<iframe)", re.I)
 
 
-class FileRefused(ValueError):
+class FileRefused(DomainError):
     """The file is not accepted; the message is Vietnamese and shown to the user."""
 
 

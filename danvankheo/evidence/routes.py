@@ -4,15 +4,14 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
+from ..core.errors import saving
 from ..core.permissions import get_or_404, load_for, refuse
 from ..core.text import ascii_filename
-from ..extensions import db
 from ..registry import permissions as registry_permissions
 from ..registry.models import Initiative
 from . import permissions, services
-from .filetypes import FILE_TYPES, FileRefused
+from .filetypes import FILE_TYPES
 from .models import Evidence
 from .storage import get_storage
 
@@ -58,22 +57,13 @@ def upload(initiative_id: int):
         flash("Chưa chọn tệp nào để tải lên.", "warning")
         return _back(initiative_id)
     is_public = request.form.get("is_public") == "1"
-    saved, refused = [], []
-    for upload in files:
-        shown = services.clean_filename(upload.filename) or "(không tên)"
-        try:
-            saved.append(services.attach(initiative, upload.stream, upload.filename,
-                                         actor=current_user, is_public=is_public))
-        except services.FileTooLarge as error:
-            db.session.rollback()
-            refuse(413, f"“{shown}”: {error} Không tệp nào trong lần tải này được lưu.")
-        except FileRefused as error:
-            refused.append(f"“{shown}”: {error}")
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        flash("Một tệp vừa được người khác đính kèm cùng lúc; vui lòng tải lại trang và thử lại.", "danger")
+    # A file too large refuses the whole upload with 413; other refusals are listed.
+    with saving() as done:
+        saved, refused = services.attach_all(initiative, [(f.stream, f.filename) for f in files],
+                                             actor=current_user, is_public=is_public)
+    if done.stale:
+        flash(services.ATTACHED_MEANWHILE, "danger")
+    if not done:
         return _back(initiative_id)
     if saved:
         flash(f"Đã tải lên {len(saved)} tệp minh chứng: " + ", ".join(f"“{e.original_name}”" for e in saved) + ".",
@@ -143,9 +133,10 @@ def delete(evidence_id: int):
     evidence = get_or_404(Evidence, evidence_id)
     initiative = _editable_initiative(evidence.initiative_id)
     name = evidence.original_name
-    services.remove(evidence, actor=current_user)
-    db.session.commit()
-    flash(f"Đã xóa tệp “{name}”.", "success")
+    with saving() as done:
+        services.remove(evidence, actor=current_user)
+    if done:
+        flash(f"Đã xóa tệp “{name}”.", "success")
     return _back(initiative.id)
 
 
@@ -158,8 +149,9 @@ def publish(evidence_id: int):
     if not permissions.can_publish(current_user, evidence):
         refuse(403, "Bạn không có quyền thay đổi chế độ công khai của tệp này.")
     public = request.form.get("is_public") == "1"
-    services.set_public(evidence, public, actor=current_user)
-    db.session.commit()
-    flash(f"Tệp “{evidence.original_name}” {'được' if public else 'không còn được'} công khai trên thư viện mô hình.",
-          "success")
+    with saving() as done:
+        services.set_public(evidence, public, actor=current_user)
+    if done:
+        flash(f"Tệp “{evidence.original_name}” {'được' if public else 'không còn được'} công khai trên thư viện "
+              "mô hình.", "success")
     return _back(evidence.initiative_id)

@@ -14,14 +14,18 @@ import io
 import logging
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from flask import current_app
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..audit.services import record
+from ..core.errors import StaleError
 from ..core.formatting import format_number
 from ..extensions import db
 from ..registry.models import Initiative
@@ -36,6 +40,11 @@ THUMBNAIL_SIZE = (480, 480)
 
 class FileTooLarge(FileRefused):
     """Refused because of its size: answered with 413."""
+
+    status = 413
+
+
+ATTACHED_MEANWHILE = "Một tệp vừa được người khác đính kèm cùng lúc; vui lòng tải lại trang và thử lại."
 
 
 # --- Keeping disk and database in step ----------------------------------------------------
@@ -162,60 +171,101 @@ def _thumbnail(spool: BinaryIO) -> io.BytesIO:
     return out
 
 
-def attach(initiative: Initiative, stream: BinaryIO, filename: str | None, *, actor, is_public: bool = False) -> Evidence:
-    """Check and store one uploaded file as evidence of `initiative`, or raise FileRefused."""
+class _CheckedUpload(NamedTuple):
+    """An upload that passed the checks, with its final name and its spooled copy."""
+
+    name: str
+    file_type: FileType
+    spool: BinaryIO
+    size: int
+    sha256: str
+
+
+@contextmanager
+def _checked_upload(stream: BinaryIO, filename: str | None) -> Iterator[_CheckedUpload]:
+    """The upload checked as evidence is (size, type from the content, name), spooled to a
+    temporary file that is closed when the block ends; or FileRefused."""
     name = clean_filename(filename)
     if not name and not filename:
         raise FileRefused("Chưa chọn tệp.")
     config = current_app.config
     spool, size, sha256 = _spool(stream, config["EVIDENCE_MAX_BYTES"])
-    storage = get_storage()
-    written: list[str] = []
     try:
         file_type = detect(spool, size, config["EVIDENCE_ALLOWED_TYPES"])
-        name = _final_name(name, file_type)
-        duplicate = db.session.scalar(
-            select(Evidence).where(Evidence.initiative_id == initiative.id, Evidence.sha256 == sha256)
-        )
-        if duplicate is not None:
-            raise FileRefused(f"Tệp này đã được đính kèm vào mô hình (trùng nội dung với “{duplicate.original_name}”).")
-        spool.seek(0)
-        key = storage.stage_stream(spool)
-        written.append(key)
-        thumbnail_key = None
-        if file_type.is_image:
-            thumbnail_key = storage.stage_stream(_thumbnail(spool))
-            written.append(thumbnail_key)
-        evidence = Evidence(
-            initiative_id=initiative.id,
-            original_name=name,
-            storage_key=key,
-            thumbnail_key=thumbnail_key,
-            content_type=file_type.mimetype,
-            size=size,
-            sha256=sha256,
-            is_public=is_public,
-            uploaded_by_id=getattr(actor, "id", None),
-        )
-        db.session.add(evidence)
-        db.session.flush()
-        for written_key in written:
-            _track_new(storage, written_key)
-        written = []
-        record(
-            "evidence.upload",
-            evidence,
-            actor=actor,
-            label=f"{initiative.name}: {name}",
-            changes={"file": [None, name], "sha256": [None, sha256]},
-            parent=initiative,
-        )
-        return evidence
+        yield _CheckedUpload(_final_name(name, file_type), file_type, spool, size, sha256)
     finally:
         spool.close()
-        # Anything written but not yet handed to the session's bookkeeping goes now.
-        for key in written:
-            storage.discard(key)
+
+
+def attach(initiative: Initiative, stream: BinaryIO, filename: str | None, *, actor, is_public: bool = False) -> Evidence:
+    """Check and store one uploaded file as evidence of `initiative`, or raise FileRefused."""
+    storage = get_storage()
+    written: list[str] = []
+    with _checked_upload(stream, filename) as (name, file_type, spool, size, sha256):
+        try:
+            duplicate = db.session.scalar(
+                select(Evidence).where(Evidence.initiative_id == initiative.id, Evidence.sha256 == sha256)
+            )
+            if duplicate is not None:
+                raise FileRefused(f"Tệp này đã được đính kèm vào mô hình (trùng nội dung với “{duplicate.original_name}”).")
+            spool.seek(0)
+            key = storage.stage_stream(spool)
+            written.append(key)
+            thumbnail_key = None
+            if file_type.is_image:
+                thumbnail_key = storage.stage_stream(_thumbnail(spool))
+                written.append(thumbnail_key)
+            evidence = Evidence(
+                initiative_id=initiative.id,
+                original_name=name,
+                storage_key=key,
+                thumbnail_key=thumbnail_key,
+                content_type=file_type.mimetype,
+                size=size,
+                sha256=sha256,
+                is_public=is_public,
+                uploaded_by_id=getattr(actor, "id", None),
+            )
+            db.session.add(evidence)
+            try:
+                db.session.flush()
+            except IntegrityError as error:
+                # The same file attached by someone else a moment earlier (one sha256 a model).
+                raise StaleError(ATTACHED_MEANWHILE) from error
+            for written_key in written:
+                _track_new(storage, written_key)
+            written = []
+            record(
+                "evidence.upload",
+                evidence,
+                actor=actor,
+                label=f"{initiative.name}: {name}",
+                changes={"file": [None, name], "sha256": [None, sha256]},
+                parent=initiative,
+            )
+            return evidence
+        finally:
+            # Anything written but not yet handed to the session's bookkeeping goes now.
+            for key in written:
+                storage.discard(key)
+
+
+def attach_all(
+    initiative: Initiative, uploads: list[tuple[BinaryIO, str | None]], *, actor, is_public: bool = False
+) -> tuple[list[Evidence], list[str]]:
+    """Attach the files of one upload: those refused (type, content, duplicate) are skipped
+    and named in the second list, each with its reason; one file too large refuses them all."""
+    saved: list[Evidence] = []
+    refused: list[str] = []
+    for stream, filename in uploads:
+        shown = clean_filename(filename) or "(không tên)"
+        try:
+            saved.append(attach(initiative, stream, filename, actor=actor, is_public=is_public))
+        except FileTooLarge as error:
+            raise FileTooLarge(f"“{shown}”: {error} Không tệp nào trong lần tải này được lưu.") from error
+        except FileRefused as error:
+            refused.append(f"“{shown}”: {error}")
+    return saved, refused
 
 
 @dataclass(frozen=True)
@@ -234,21 +284,12 @@ def stage_checked_file(stream: BinaryIO, filename: str | None) -> StagedFile:
     in the storage, or raise FileRefused: published with the commit, discarded with a rollback.
     For the files other features keep that are no evidence of the dossier (a supervision
     opinion's, the scan of another body's decision)."""
-    name = clean_filename(filename)
-    if not name and not filename:
-        raise FileRefused("Chưa chọn tệp.")
-    config = current_app.config
-    spool, size, sha256 = _spool(stream, config["EVIDENCE_MAX_BYTES"])
     storage = get_storage()
-    try:
-        file_type = detect(spool, size, config["EVIDENCE_ALLOWED_TYPES"])
-        name = _final_name(name, file_type)
-        spool.seek(0)
-        key = storage.stage_stream(spool)
+    with _checked_upload(stream, filename) as upload:
+        upload.spool.seek(0)
+        key = storage.stage_stream(upload.spool)
         _track_new(storage, key)
-        return StagedFile(name, key, file_type.mimetype, size, sha256)
-    finally:
-        spool.close()
+        return StagedFile(upload.name, key, upload.file_type.mimetype, upload.size, upload.sha256)
 
 
 def delete_stored_file(key: str | None) -> None:

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, request, send_file
 from flask_login import current_user, login_required
 
 from ..audit.services import record
+from ..core.errors import saving
 from ..core.permissions import load_for, roles_required
 from ..core.roles import Role
 from ..core.timeutil import local_today
@@ -69,8 +70,8 @@ def send_workbook(sheets: list[Sheet], filename: str, *, label: str, obj: Any = 
     changes = {"filename": [None, filename]}
     if rows is not None:
         changes["rows"] = [None, rows.count]
-    record("export.xlsx", obj, object_type=None if obj is not None else "Export", label=label, changes=changes)
-    db.session.commit()
+    with saving():
+        record("export.xlsx", obj, object_type=None if obj is not None else "Export", label=label, changes=changes)
     response = send_file(target, mimetype=XLSX_MIMETYPE, max_age=0, conditional=False, etag=False)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, no-store"

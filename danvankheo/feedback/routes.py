@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..core.errors import saving
 from ..core.permissions import get_or_404, roles_required
 from ..core.roles import Role
 from ..extensions import db
@@ -62,16 +63,15 @@ def survey(code: str):
             errors["form"] = refused
             status = 429
         elif form.validate_on_submit():
-            try:
+            # The page lists its refusals by field itself (a form a resident fills once).
+            with saving(quiet=True) as saved:
                 services.submit(survey, form.answer(), device=device, address=request.remote_addr)
-                db.session.commit()
+            if saved:
                 return _with_device_cookie(redirect(url_for("feedback.thanks", code=code)), device)
-            except services.SurveyClosed:
-                db.session.rollback()
+            if isinstance(saved.error, services.SurveyClosed):
                 closed = True
-            except services.FeedbackError as error:
-                db.session.rollback()
-                errors[error.field or "form"] = str(error)
+            else:
+                errors[saved.error.field or "form"] = str(saved.error)
                 status = 422
         else:
             errors["form"] = "Phiên làm việc đã hết hạn. Vui lòng gửi lại."
@@ -117,6 +117,17 @@ def _manageable(initiative_id: int) -> tuple[Initiative, bool]:
     return initiative, is_reviewer
 
 
+def _opened(initiative_id: int, size: str | None = None) -> tuple[Initiative, bool, Survey]:
+    """`_manageable`'s model and reviewer flag, with its survey (opened on first use). A poster
+    `size` that does not exist answers 404 before anything is opened."""
+    initiative, is_reviewer = _manageable(initiative_id)
+    if size is not None and size not in posters.SIZES:
+        abort(404)
+    with saving():
+        survey = services.open_survey(initiative)
+    return initiative, is_reviewer, survey
+
+
 def public_url(survey: Survey) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
     return base.rstrip("/") + url_for("feedback.survey", code=survey.public_code)
@@ -125,9 +136,7 @@ def public_url(survey: Survey) -> str:
 @bp.get("/mo-hinh/<int:initiative_id>/y-kien")
 @login_required
 def manage(initiative_id: int):
-    initiative, is_reviewer = _manageable(initiative_id)
-    survey = services.open_survey(initiative)
-    db.session.commit()
+    initiative, is_reviewer, survey = _opened(initiative_id)
     responses, bursts, flagged = [], [], set()
     if is_reviewer:
         responses = list(db.session.scalars(
@@ -147,11 +156,7 @@ def manage(initiative_id: int):
 @bp.get("/mo-hinh/<int:initiative_id>/y-kien/ap-phich/<size>")
 @login_required
 def poster(initiative_id: int, size: str):
-    initiative, _ = _manageable(initiative_id)
-    if size not in posters.SIZES:
-        abort(404)
-    survey = services.open_survey(initiative)
-    db.session.commit()
+    initiative, _, survey = _opened(initiative_id, size)
     link = public_url(survey)
     return render_template("feedback/poster.html", initiative=initiative, size=size, link=link,
                            qr_svg=posters.qr_svg(link, scale=10 if size == "a4" else 7))
@@ -160,11 +165,7 @@ def poster(initiative_id: int, size: str):
 @bp.get("/mo-hinh/<int:initiative_id>/y-kien/ap-phich/<size>.docx")
 @login_required
 def poster_docx(initiative_id: int, size: str):
-    initiative, _ = _manageable(initiative_id)
-    if size not in posters.SIZES:
-        abort(404)
-    survey = services.open_survey(initiative)
-    db.session.commit()
+    initiative, _, survey = _opened(initiative_id, size)
     data = posters.poster_docx(initiative, public_url(survey), size)
     return posters.send_docx(data, f"ap-phich-y-kien-{initiative.id}-{size}.docx")
 
@@ -178,14 +179,10 @@ def make_codes(initiative_id: int):
     if not form.validate_on_submit():
         flash("Số mã phiếu mỗi lần in từ 1 đến 500.", "danger")
         return redirect(url_for("feedback.manage", initiative_id=initiative.id))
-    try:
+    with saving() as saved:
         codes = services.generate_codes(survey, form.count.data, current_user)
-        db.session.commit()
-    except services.FeedbackError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("feedback.manage", initiative_id=initiative.id))
-    flash(f"Đã tạo {len(codes)} mã phiếu (tờ số {codes[0].sheet}). Tải tờ mã phiếu để in.", "success")
+    if saved:
+        flash(f"Đã tạo {len(codes)} mã phiếu (tờ số {codes[0].sheet}). Tải tờ mã phiếu để in.", "success")
     return redirect(url_for("feedback.manage", initiative_id=initiative.id))
 
 
@@ -216,15 +213,12 @@ def _reviewer_response(initiative_id: int, response_id: int) -> tuple[Initiative
 def set_aside(initiative_id: int, response_id: int):
     initiative, response = _reviewer_response(initiative_id, response_id)
     form = ReasonForm()
-    try:
+    with saving() as saved:
         if not form.validate_on_submit():
             raise services.FeedbackError("Vui lòng ghi lý do để riêng câu trả lời.")
         services.set_aside(response, form.reason.data, current_user)
-        db.session.commit()
+    if saved:
         flash(f"Đã để riêng câu trả lời số {response.id}; câu trả lời không còn được tính.", "success")
-    except services.FeedbackError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
     return redirect(url_for("feedback.manage", initiative_id=initiative.id) + "#cau-tra-loi")
 
 
@@ -234,15 +228,12 @@ def review_comment(initiative_id: int, response_id: int):
     initiative, response = _reviewer_response(initiative_id, response_id)
     form = ReasonForm()
     show = request.form.get("decision") == "show"
-    try:
+    with saving() as saved:
         if not form.validate_on_submit() and not show:
             raise services.FeedbackError("Vui lòng ghi lý do không hiển thị góp ý.")
         services.review_comment(response, show, form.reason.data or "", current_user)
-        db.session.commit()
+    if saved:
         flash("Đã duyệt góp ý: hiển thị cho Hội đồng." if show else "Đã để riêng góp ý, không hiển thị.", "success")
-    except services.FeedbackError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
     return redirect(url_for("feedback.manage", initiative_id=initiative.id) + "#cau-tra-loi")
 
 

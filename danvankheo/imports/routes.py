@@ -6,12 +6,12 @@ from flask import Blueprint, current_app, make_response, render_template
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 
+from ..core.errors import saving
 from ..core.forms import Form
 from ..core.permissions import roles_required
 from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..exports.xlsx import XLSX_MIMETYPE, content_disposition
-from ..extensions import db
 from ..home.panels import register_panel
 from . import services, spreadsheet
 
@@ -56,10 +56,11 @@ def upload():
     upload = form.file.data
     filename = upload.filename or ""
     data = upload.read()
-    try:
+    # Both refusals are shown by the page itself: a file it cannot read, or the refused rows.
+    with saving(quiet=True) as read:
         parsed = spreadsheet.read_workbook(filename, data)
-    except spreadsheet.ImportFileError as error:
-        return _page(form, file_error=str(error))
+    if not read:
+        return _page(form, file_error=str(read.error))
     rows = len(parsed.units) + len(parsed.users)
     if rows > current_app.config["JOB_IMPORT_THRESHOLD"]:
         # Thousands of accounts (one password hash each) are imported by the worker.
@@ -69,12 +70,10 @@ def upload():
     services.check_against_database(parsed)
     if parsed.errors:
         return _page(form, errors=parsed.errors, warnings=parsed.warnings, filename=filename)
-    try:
+    with saving(quiet=True) as saved:
         result = services.apply_import(parsed, actor=current_user, filename=filename)
-        db.session.commit()
-    except services.ImportRejected as rejected:
-        db.session.rollback()
-        return _page(form, errors=rejected.errors, warnings=parsed.warnings, filename=filename)
+    if not saved:
+        return _page(form, errors=saved.error.errors, warnings=parsed.warnings, filename=filename)
     return _page(UploadForm(), result=result, warnings=parsed.warnings, filename=filename)
 
 

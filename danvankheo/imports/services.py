@@ -44,7 +44,7 @@ class ImportResult:
 MAX_NEW_ACCOUNTS = 200
 
 
-class ImportRejected(ValueError):
+class ImportRejected(DomainError):
     """Services refused rows while applying; everything is rolled back. Every refusal is kept."""
 
     def __init__(self, errors: list[RowError]):

@@ -21,6 +21,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..core.errors import DomainError
 from ..core.roles import ROLE_LABELS, Role
 from ..core.text import fold
 from ..exports import layout
@@ -65,7 +66,7 @@ USER_COLUMNS = [
 ]
 
 
-class ImportFileError(ValueError):
+class ImportFileError(DomainError):
     """The file as a whole cannot be read; the message is shown to the admin."""
 
 
@@ -308,6 +309,18 @@ def parse_workbook(wb) -> ParsedImport:
     return parsed
 
 
+def _text_fits(errors: list[RowError], sheet: str, number: int, column: str, value: str | None, *,
+               required: bool = False, limit: int = 255) -> bool:
+    """A text cell that must fit its column (and be filled, when `required`); else its RowError."""
+    if required and not value:
+        errors.append(RowError(sheet, number, column, f"Chưa nhập {column[0].lower()}{column[1:]}."))
+        return False
+    if value and len(value) > limit:
+        errors.append(RowError(sheet, number, column, f"{column} dài quá {limit} ký tự."))
+        return False
+    return True
+
+
 def _parse_units(ws, parsed: ParsedImport) -> None:
     sheet, errors = UNITS_SHEET, parsed.errors
     seen: dict[str, int] = {}
@@ -327,12 +340,7 @@ def _parse_units(ws, parsed: ParsedImport) -> None:
         else:
             seen[code] = number
         name = r.get("name", "")
-        if not name:
-            errors.append(RowError(sheet, number, "Tên đơn vị", "Chưa nhập tên đơn vị."))
-            ok = False
-        elif len(name) > 255:
-            errors.append(RowError(sheet, number, "Tên đơn vị", "Tên đơn vị dài quá 255 ký tự."))
-            ok = False
+        ok &= _text_fits(errors, sheet, number, "Tên đơn vị", name, required=True)
         raw_kind = r.get("kind", "")
         kind = KIND_ALIASES.get(fold(raw_kind))
         if kind is None:
@@ -381,12 +389,7 @@ def _parse_users(ws, parsed: ParsedImport) -> None:
         else:
             logins[login] = number
         full_name = r.get("full_name", "")
-        if not full_name:
-            errors.append(RowError(sheet, number, "Họ và tên", "Chưa nhập họ và tên."))
-            ok = False
-        elif len(full_name) > 255:
-            errors.append(RowError(sheet, number, "Họ và tên", "Họ và tên dài quá 255 ký tự."))
-            ok = False
+        ok &= _text_fits(errors, sheet, number, "Họ và tên", full_name, required=True)
         email = r.get("email", "").lower() or None
         if email:
             try:
@@ -401,9 +404,7 @@ def _parse_users(ws, parsed: ParsedImport) -> None:
                 else:
                     emails[email] = number
         position = r.get("position", "") or None
-        if position and len(position) > 255:
-            errors.append(RowError(sheet, number, "Chức vụ", "Chức vụ dài quá 255 ký tự."))
-            ok = False
+        ok &= _text_fits(errors, sheet, number, "Chức vụ", position)
         phone = r.get("phone", "") or None
         if phone and not PHONE_RE.match(phone):
             errors.append(RowError(sheet, number, "Số điện thoại", f"Số điện thoại “{phone}” không hợp lệ."))

@@ -6,11 +6,11 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, s
 from flask_login import current_user, login_required
 
 from ..audit.services import record
+from ..core.errors import saving
 from ..core.formatting import format_number
 from ..core.permissions import get_or_404
 from ..core.timeutil import format_datetime
 from ..exports.xlsx import content_disposition
-from ..extensions import db
 from . import services
 from .models import Job, JobState
 
@@ -82,13 +82,9 @@ def status():
 @login_required
 def cancel(job_id: int):
     job = _own(job_id)
-    try:
+    with saving(category="warning") as saved:
         services.request_cancel(job, current_user)
-    except services.JobRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "warning")
-    else:
-        db.session.commit()
+    if saved:
         flash("Đã hủy công việc." if job.state is JobState.CANCELLED
               else "Đã gửi yêu cầu hủy; công việc sẽ dừng sau phần đang xử lý.", "success")
     return redirect(url_for("jobs.index"))
@@ -103,9 +99,9 @@ def download(job_id: int):
     path = services.result_path(job.result_key)
     if not path.is_file():
         abort(404)
-    record("job.download", job, label=f"{job.kind.label}: {job.title}"[:500],
-           changes={"filename": [None, job.result_name]})
-    db.session.commit()
+    with saving():
+        record("job.download", job, label=f"{job.kind.label}: {job.title}"[:500],
+               changes={"filename": [None, job.result_name]})
     name = job.result_name or "ket-qua"
     suffix = name[name.rfind("."):] if "." in name else ""
     response = send_file(path, mimetype=MIMETYPES.get(suffix, "application/octet-stream"), max_age=0,

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..audit.services import record
+from ..core.errors import DomainError
 from ..core.types import utcnow
 from ..extensions import db
 from .models import Job, JobKind, JobState
@@ -31,7 +32,7 @@ STALE_MESSAGE = (
 )
 
 
-class JobRefused(Exception):
+class JobRefused(DomainError):
     """A job that may not be started or cancelled; the message is for the user."""
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..core.errors import saving
 from ..core.permissions import get_or_404
 from ..extensions import db
 from . import services
@@ -40,30 +41,34 @@ def index():
     )
 
 
+def _read(notification_id: int) -> Notification:
+    """The user's own notification, marked read."""
+    note = _own(notification_id)
+    with saving():
+        services.mark_read(current_user, [note.id])
+    return note
+
+
 @bp.post("/<int:notification_id>/mo")
 @login_required
 def open_(notification_id: int):
     """Mark read and go to what the notification is about."""
-    note = _own(notification_id)
-    services.mark_read(current_user, [note.id])
-    db.session.commit()
+    note = _read(notification_id)
     return redirect(_internal(note.link) or url_for("notifications.index"))
 
 
 @bp.post("/<int:notification_id>/da-doc")
 @login_required
 def mark_read(notification_id: int):
-    note = _own(notification_id)
-    services.mark_read(current_user, [note.id])
-    db.session.commit()
+    _read(notification_id)
     return redirect(url_for("notifications.index", **_kept_args()))
 
 
 @bp.post("/da-doc-tat-ca")
 @login_required
 def mark_all_read():
-    count = services.mark_read(current_user)
-    db.session.commit()
+    with saving():
+        count = services.mark_read(current_user)
     flash(f"Đã đánh dấu {count} thông báo là đã đọc." if count else "Không còn thông báo chưa đọc.", "success")
     return redirect(url_for("notifications.index"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..core.errors import show_on_form
+from ..core.errors import saving
 from ..core.permissions import load_for, roles_required
 from ..core.roles import Role
 from ..extensions import db
@@ -68,13 +68,9 @@ def new():
     except services.NominationError as error:
         refusal = str(error)
     if refusal is None and form.validate_on_submit():
-        try:
+        with saving(form, field="note") as saved:
             services.nominate(initiative, form.note.data, by=current_user)
-        except services.NominationError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="note")
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Đã gửi đề nghị mô hình “{initiative.name}” lên {parent.name}.", "success")
             return redirect(url_for("nominations.index"))
     elif refusal is not None and request.method == "POST":
@@ -91,13 +87,9 @@ def _nomination(nomination_id: int) -> Nomination:
 @roles_required(*MANAGERS)
 def accept(nomination_id: int):
     nomination = _nomination(nomination_id)
-    try:
+    with saving() as saved:
         services.accept(nomination, by=current_user)
-    except services.NominationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash(f"Đã nhận mô hình “{nomination.initiative.name}” vào xét. Các đợt đánh giá năm {nomination.year} "
               "của cơ quan có thể thêm mô hình này.", "success")
     return redirect(url_for("nominations.index"))
@@ -112,12 +104,8 @@ def return_(nomination_id: int):
         errors = [e for field in form for e in field.errors]
         flash(errors[0] if errors else "Vui lòng ghi lý do trả lại để cấp dưới biết.", "danger")
         return redirect(url_for("nominations.index"))
-    try:
+    with saving() as saved:
         services.return_(nomination, form.reason.data, by=current_user)
-    except services.NominationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash(f"Đã trả lại đề nghị mô hình “{nomination.initiative.name}”.", "success")
     return redirect(url_for("nominations.index"))

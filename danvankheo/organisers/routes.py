@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth.routes import _safe_next as safe_next
-from ..core.errors import show_on_form
+from ..core.errors import saving
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, refuse, roles_required
 from ..core.roles import Role
@@ -60,14 +60,10 @@ def create():
     if request.method == "GET":
         form.unit_id.data = request.args.get("don_vi", 0, type=int)
     if form.validate_on_submit():
-        try:
+        with saving(form, field="unit_id") as saved:
             organiser = services.make_organiser(db.session.get(Unit, form.unit_id.data), level=form.level_enum,
                                                 **form.settings())
-        except services.OrganiserError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="unit_id")
-        else:
-            db.session.commit()
+        if saved:
             flash(f"{organiser.name} đã là cơ quan tổ chức phong trào.", "success")
             return redirect(url_for("organisers.index"))
     return render_template("organisers/form.html", form=form, organiser=None)
@@ -84,13 +80,9 @@ def edit(organiser_id: int):
         form.level.data = organiser.level.value
     form.unit_id.data = organiser.unit_id
     if form.validate_on_submit():
-        try:
+        with saving(form, field="secretariat_name") as saved:
             services.update_organiser(organiser, level=form.level_enum, **form.settings())
-        except services.OrganiserError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="secretariat_name")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu cơ quan tổ chức.", "success")
             return redirect(url_for("organisers.index"))
     return render_template("organisers/form.html", form=form, organiser=organiser)
@@ -101,13 +93,9 @@ def edit(organiser_id: int):
 def remove(organiser_id: int):
     organiser = get_or_404(Organiser, organiser_id)
     name = organiser.name
-    try:
+    with saving() as saved:
         services.remove_organiser(organiser)
-    except services.OrganiserError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash(f"{name} không còn là cơ quan tổ chức; các đơn vị của nó thuộc cơ quan tổ chức cấp trên.", "success")
     return redirect(url_for("organisers.index"))
 

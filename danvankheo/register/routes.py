@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..awards.models import AwardForm, AwardLevel, ProposalLine
-from ..core.errors import DomainError, show_on_form
+from ..core.errors import saving
 from ..core.permissions import load_for, roles_required
 from ..core.roles import Role
 from ..core.timeutil import local_today
@@ -132,19 +132,13 @@ def outside_new():
     matches: list[AwardedPerson] = []
     if form.validate_on_submit():
         scan = request.files.get("scan")
-        try:
+        with saving(form, field="decision_number") as saved:
             award = services.add_outside_award(
                 organiser_id, form.data_for_service(), scan=scan.stream if scan and scan.filename else None,
                 scan_filename=scan.filename if scan else None, actor=current_user)
-        except services.PersonChoiceNeeded as error:
-            db.session.rollback()
-            matches = error.matches
-            show_on_form(form, error, default="full_name")
-        except DomainError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="decision_number")
-        else:
-            db.session.commit()
+        if isinstance(saved.error, services.PersonChoiceNeeded):
+            matches = saved.error.matches
+        if saved:
             flash(f"Đã ghi khen thưởng “{award.form_name}” của {award.issuing_body} cho {award.recipient_name}.",
                   "success")
             if award.person_id:
@@ -165,9 +159,10 @@ def outside_delete(award_id: int):
     award = _load_outside(award_id)
     if not access.may_manage(current_user, award.organiser_id):
         abort(403)
-    services.delete_outside_award(award, actor=current_user)
-    db.session.commit()
-    flash("Đã xóa khen thưởng ngoài ứng dụng (nhật ký vẫn lưu nội dung đã xóa).", "success")
+    with saving() as saved:
+        services.delete_outside_award(award, actor=current_user)
+    if saved:
+        flash("Đã xóa khen thưởng ngoài ứng dụng (nhật ký vẫn lưu nội dung đã xóa).", "success")
     return redirect(url_for(".outside_index"))
 
 
@@ -225,13 +220,9 @@ def choose_person(line_id: int):
     if not access.may_manage(current_user, line.proposal.round.organiser_id):
         abort(403)
     person_id = request.form.get("person_id", type=int)
-    try:
+    with saving() as saved:
         services.choose_person(line, person_id, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash(f"Đã xác định người được đề nghị “{line.recipient_name}”.", "success")
     return redirect(url_for("awards.detail", proposal_id=line.proposal_id, _anchor="lich-su-khen-thuong"))
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..core.errors import DomainError
 from ..extensions import db
 from . import permissions, workflow
 from .models import Initiative, Status, Transition
@@ -30,7 +31,7 @@ class Problem:
     message: str
 
 
-class BulkRefused(ValueError):
+class BulkRefused(DomainError):
     """Nothing was changed; `problems` names each model that stopped the move."""
 
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:

@@ -18,6 +18,7 @@ from flask import url_for
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from ..audit.services import record
+from ..core.errors import DomainError
 from ..core.labels import LabelledEnum
 from ..core.timeutil import format_datetime, local_end_of_day, local_zone
 from ..core.types import utcnow
@@ -35,7 +36,7 @@ LOWER_LEVEL_SCOPE_KINDS = (UnitKind.DIVISION, UnitKind.PUBLIC_SERVICE)
 COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
 
 
-class DeadlineError(ValueError):
+class DeadlineError(DomainError):
     """A refused deadline operation or a submission after the deadline (Vietnamese message)."""
 
 
@@ -230,7 +231,8 @@ def check_in_scope(unit: Unit, organiser_id: int | None) -> None:
     if organiser_id is not None and unit.organiser_id != organiser_id:
         raise DeadlineError(
             f"{unit.name} không thuộc phạm vi của cơ quan tổ chức bạn đang làm việc: hạn nộp và gia hạn "
-            "của đơn vị này do thường trực của cơ quan tổ chức quản lý đơn vị quyết định."
+            "của đơn vị này do thường trực của cơ quan tổ chức quản lý đơn vị quyết định.",
+            field="unit_id",
         )
 
 
@@ -242,7 +244,7 @@ def grant_extension(
     check_in_scope(unit, organiser_id)
     general = general_deadline(year, unit.organiser_id)
     if until <= general:
-        raise DeadlineError(f"Ngày gia hạn phải sau hạn chung ({format_datetime(general)}).")
+        raise DeadlineError(f"Ngày gia hạn phải sau hạn chung ({format_datetime(general)}).", field="until_date")
     extension = extension_for(year, unit.id)
     old = extension.until.isoformat() if extension else None
     if extension is None:

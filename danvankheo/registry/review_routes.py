@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..core.errors import saving
 from ..core.permissions import load_for, roles_required
 from ..core.roles import Role
 from ..core.timeutil import local_today
@@ -15,7 +16,6 @@ from ..extensions import db
 from ..organisers import access
 from ..units.models import Unit
 from . import bulk, permissions, unit_reminders
-from .deadlines import DeadlineError
 from .models import Initiative, Status
 from .routes import bp
 
@@ -54,16 +54,13 @@ def bulk_review():
     ids = [int(v) for v in request.form.getlist("mo_hinh") if v.isdigit()]
     target = bulk.BULK_TARGETS.get(request.form.get("thao_tac", ""))
     reason = (request.form.get("ly_do") or "").strip()[:5000]
-    try:
+    with saving() as saved:
         if target is None:
             raise bulk.BulkRefused("Vui lòng chọn “Tiếp nhận” hoặc “Trả lại để bổ sung”.")
         steps = bulk.bulk_review(ids, target, current_user, reason=reason)
-        db.session.commit()
-    except bulk.BulkRefused as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    if not saved:
         # The page again, with the problems and the selection (like any form with errors).
-        return _review_page(set(ids), error.problems, reason)
+        return _review_page(set(ids), getattr(saved.error, "problems", None), reason)
     done = "tiếp nhận" if target is Status.ACCEPTED else "trả lại để bổ sung"
     flash(f"Đã {done} {len(steps)} mô hình; đơn vị của từng mô hình đã được thông báo.", "success")
     return redirect(url_for("registry.review", **request.args), 303)
@@ -75,13 +72,9 @@ def remind_unit(unit_id: int):
     # Another organiser's unit is not this secretariat's to remind: 404 alike, nothing said.
     unit = load_for(Unit, unit_id, lambda u: u.organiser_id == access.managed_organiser_id(current_user))
     year = request.args.get("nam", type=int) or local_today().year
-    try:
+    with saving() as saved:
         told = unit_reminders.remind_unit(year, unit, actor=current_user,
                                           organiser_id=access.managed_organiser_id(current_user))
-        db.session.commit()
-    except DeadlineError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
+    if saved:
         flash(f"Đã nhắc {unit.name}: {told} cán bộ nhận thông báo trong phần mềm và qua email.", "success")
     return redirect(url_for("registry.compliance", nam=year, tinh_trang=request.args.get("tinh_trang") or None), 303)

@@ -6,8 +6,8 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
+from ..core.errors import saving
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, load_for, refuse, roles_required
 from ..core.roles import Role
@@ -24,9 +24,7 @@ from .forms import DeadlineForm, ExtensionForm, InitiativeForm, ReasonForm
 from .models import DeadlineExtension, Field, Initiative, InitiativeKind, Status, Transition
 from .services import (
     STALE_MESSAGE,
-    DossierError,
     ListFilters,
-    StaleDossier,
     create_initiative,
     filtered_initiatives_query,
     match_units,
@@ -139,13 +137,9 @@ def create():
     if request.method == "GET":
         form.year.data = local_today().year
     if form.validate_on_submit():
-        try:
+        with saving() as saved:
             initiative = create_initiative(unit, form.dossier(), actor=current_user)
-        except DossierError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        if saved:
             flash("Đã lưu bản nháp. Hãy đính kèm minh chứng rồi bấm “Nộp mô hình” khi hồ sơ đã đủ.", "success")
             return redirect(url_for("registry.detail", initiative_id=initiative.id))
     return render_template("registry/form.html", form=form, initiative=None, unit=unit,
@@ -166,19 +160,14 @@ def edit(initiative_id: int):
     if request.method == "GET":
         form.fill_from(initiative)
     if form.validate_on_submit():
-        try:
-            expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+        with saving() as saved:
             update_initiative(initiative, form.dossier(), actor=current_user, expected_version=expected)
-            db.session.commit()
-        except (StaleDossier, StaleDataError):
-            db.session.rollback()
-            return _stale(form, initiative)
-        except DossierError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
+        if saved:
             flash("Đã lưu hồ sơ mô hình.", "success")
             return redirect(url_for("registry.detail", initiative_id=initiative.id))
+        if saved.stale:
+            return _stale(form, initiative)
     return render_template("registry/form.html", form=form, initiative=initiative, unit=initiative.unit,
                            notice=deadlines.deadline_notice(initiative.year, initiative.unit_id))
 
@@ -238,7 +227,8 @@ def transition(initiative_id: int, action: str):
     step = workflow.ACTIONS[action]
     form = ReasonForm()
     version = request.form.get("version", "")
-    try:
+    # A refusal is flashed, or answered 403 when the move is not the user's to make.
+    with saving() as saved:
         workflow.transition(
             initiative,
             step.target,
@@ -246,17 +236,10 @@ def transition(initiative_id: int, action: str):
             reason=form.reason.data,
             expected_version=int(version) if version.isdigit() else None,
         )
-        db.session.commit()
-    except workflow.TransitionRefused as error:
-        db.session.rollback()
-        if error.forbidden:
-            refuse(403, str(error))
-        flash(str(error), "danger")
-    except StaleDataError:
-        db.session.rollback()
-        flash(STALE_MESSAGE, "danger")
-    else:
+    if saved:
         flash(step.done, "success")
+    elif saved.stale:
+        flash(STALE_MESSAGE, "danger")
     return redirect(url_for("registry.detail", initiative_id=initiative_id), 303)
 
 
@@ -325,7 +308,7 @@ def deadline_settings():
         form.deadline_time.data = time(current.hour, current.minute)
         form.kinds.data = [k.value for k in deadlines.scope_kinds(year, organiser_id)]
     if form.validate_on_submit():
-        try:
+        with saving() as saved:
             deadlines.set_year_settings(
                 year,
                 deadline_at=deadlines.deadline_from_local(form.deadline_date.data, form.deadline_time.data),
@@ -333,11 +316,7 @@ def deadline_settings():
                 actor=current_user,
                 organiser_id=organiser_id,
             )
-        except deadlines.DeadlineError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Đã lưu hạn nộp và phạm vi đăng ký năm {year}.", "success")
             return redirect(url_for("registry.deadline_settings", nam=year), 303)
     return _deadline_page(year, organiser_id, form, _extension_form(organiser_id))
@@ -372,21 +351,13 @@ def grant_extension():
     form = _extension_form(organiser_id)
     if form.validate_on_submit():
         unit = get_or_404(Unit, form.unit_id.data)
-        try:
-            deadlines.check_in_scope(unit, organiser_id)
-        except deadlines.DeadlineError as error:
-            form.unit_id.errors.append(str(error))
-            return _deadline_page(year, organiser_id, DeadlineForm(prefix="hn", formdata=None), form, 400)
-        try:
+        # An out-of-scope unit is refused on the unit box, a date too early on the date box.
+        with saving(form, field="until_date") as saved:
             deadlines.grant_extension(
                 year, unit, until=local_end_of_day(form.until_date.data), reason=form.reason.data,
                 actor=current_user, organiser_id=organiser_id,
             )
-        except deadlines.DeadlineError as error:
-            db.session.rollback()
-            form.until_date.errors.append(str(error))
-        else:
-            db.session.commit()
+        if saved:
             flash(f"Đã gia hạn cho {unit.name}.", "success")
             return redirect(url_for("registry.deadline_settings", nam=year), 303)
     return _deadline_page(year, organiser_id, DeadlineForm(prefix="hn", formdata=None), form, 400)
@@ -399,9 +370,10 @@ def revoke_extension(extension_id: int):
     # Another organiser's extension is answered like a missing one.
     extension = load_for(DeadlineExtension, extension_id, lambda e: e.unit.organiser_id == organiser_id)
     year, name = extension.year, extension.unit.name
-    deadlines.revoke_extension(extension, actor=current_user, organiser_id=organiser_id)
-    db.session.commit()
-    flash(f"Đã hủy gia hạn của {name}.", "success")
+    with saving() as saved:
+        deadlines.revoke_extension(extension, actor=current_user, organiser_id=organiser_id)
+    if saved:
+        flash(f"Đã hủy gia hạn của {name}.", "success")
     return redirect(url_for("registry.deadline_settings", nam=year), 303)
 
 

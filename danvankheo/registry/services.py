@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import diff, record
+from ..core.errors import DomainError, StaleError
 from ..core.text import fold, search_terms, sort_key
 from ..core.types import utcnow
 from ..extensions import db
@@ -47,11 +48,11 @@ REQUIRED_ON_SUBMIT = (
 )
 
 
-class DossierError(ValueError):
+class DossierError(DomainError):
     """A refused change to a dossier; the Vietnamese message is shown to the user."""
 
 
-class StaleDossier(DossierError):
+class StaleDossier(DossierError, StaleError):
     def __init__(self) -> None:
         super().__init__(STALE_MESSAGE)
 

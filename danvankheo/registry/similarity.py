@@ -42,6 +42,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.services import record
 from ..auth.models import User
+from ..core.errors import DomainError
 from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..evidence.models import Evidence
@@ -64,7 +65,7 @@ class SimilarityDecision(LabelledEnum):
     DISTINCT = "distinct", "Không trùng lặp: mô hình mới, có kết quả riêng"
 
 
-class SimilarityError(ValueError):
+class SimilarityError(DomainError):
     """A refused decision; the message is shown to the user."""
 
 

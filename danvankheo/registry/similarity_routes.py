@@ -11,10 +11,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
+from ..core.errors import saving
 from ..core.forms import Form
 from ..core.permissions import get_or_404, load_for, refuse, roles_required
 from ..core.roles import Role
-from ..extensions import db
 from . import permissions, similarity
 from .models import Initiative
 from .similarity import SimilarityDecision, SimilarityFlag
@@ -53,12 +53,8 @@ def decide(initiative_id: int, flag_id: int):
     except ValueError:
         flash("Vui lòng chọn: trùng lặp hay không trùng lặp.", "danger")
         return back
-    try:
+    with saving() as saved:
         similarity.decide(flag, decision, request.form.get("reason", ""), by=current_user)
-    except similarity.SimilarityError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return back
-    db.session.commit()
-    flash("Đã ghi quyết định về cảnh báo trùng lặp.", "success")
+    if saved:
+        flash("Đã ghi quyết định về cảnh báo trùng lặp.", "success")
     return back

@@ -15,6 +15,7 @@ from sqlalchemy import and_, select
 
 from ..audit.services import record
 from ..auth.models import User, UserRole
+from ..core.errors import DomainError
 from ..core.roles import Role
 from ..core.types import utcnow
 from ..extensions import db
@@ -69,11 +70,12 @@ ACTIONS: dict[str, Action] = {
 ACTION_BY_TARGET = {a.target: a for a in ACTIONS.values()}
 
 
-class TransitionRefused(ValueError):
-    """A move the rules do not allow. `forbidden` means "not yours to do" (403)."""
+class TransitionRefused(DomainError):
+    """A move the rules do not allow. `forbidden` means "not yours to do": the refusal is then
+    answered with a 403 page rather than a message."""
 
     def __init__(self, message: str, *, forbidden: bool = False) -> None:
-        super().__init__(message)
+        super().__init__(message, status=403 if forbidden else None)
         self.forbidden = forbidden
 
 

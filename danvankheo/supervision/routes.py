@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..core.errors import DomainError, show_on_form
+from ..core.errors import saving
 from ..core.permissions import get_or_404, load_for, roles_required
 from ..core.roles import Role
 from ..core.timeutil import local_today
@@ -96,25 +95,18 @@ def opinion(initiative_id: int):
         form.stance.data, form.text.data = own.stance.value, own.text
     if form.validate_on_submit():
         upload = form.file.data if form.file.data and form.file.data.filename else None
-        try:
+        with saving(form, field="text") as saved:
             services.record_opinion(
                 initiative, current_user, stance=form.stance_value(), text=form.text.data,
                 upload=upload.stream if upload else None, filename=upload.filename if upload else None,
                 remove_file=bool(form.remove_file.data),
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_on_form(form, error, default="text")
-        else:
-            try:
-                db.session.commit()
-            except IntegrityError:
-                # The same person saved a first opinion in another tab a moment earlier.
-                db.session.rollback()
-                flash("Ý kiến của bạn vừa được lưu ở một cửa sổ khác; vui lòng xem lại rồi sửa nếu cần.", "warning")
-                return redirect(url_for("supervision.opinion", initiative_id=initiative.id), 303)
+        if saved:
             flash("Đã gửi ý kiến giám sát. Thường trực hội đồng và hội đồng chấm sẽ xem ý kiến này."
                   if own is None else "Đã lưu ý kiến giám sát đã sửa; phiên bản trước vẫn được giữ.", "success")
+            return redirect(url_for("supervision.opinion", initiative_id=initiative.id), 303)
+        if saved.stale:
+            flash(services.SAVED_ELSEWHERE, "warning")
             return redirect(url_for("supervision.opinion", initiative_id=initiative.id), 303)
         own = services.own_opinion(initiative, current_user)
     status = 400 if request.method == "POST" else 200

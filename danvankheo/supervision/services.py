@@ -12,10 +12,11 @@ from typing import BinaryIO
 
 from flask import has_request_context, url_for
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import record
-from ..core.errors import DomainError
+from ..core.errors import DomainError, StaleError
 from ..core.formatting import format_number
 from ..core.types import utcnow
 from ..evidence.filetypes import FileRefused
@@ -27,6 +28,7 @@ from ..registry.models import Initiative
 from ..registry.workflow import secretariat_users
 from .models import TEXT_LIMIT, Stance, SupervisionOpinion, SupervisionOpinionVersion
 
+SAVED_ELSEWHERE = "Ý kiến của bạn vừa được lưu ở một cửa sổ khác; vui lòng xem lại rồi sửa nếu cần."
 NOT_SUPERVISED = ("Chỉ Mặt trận Tổ quốc và các đoàn thể giám sát của cơ quan tổ chức mô hình mới ghi được "
                   "ý kiến giám sát, và chỉ khi mô hình đã được tiếp nhận.")
 
@@ -113,7 +115,13 @@ def record_opinion(
         version=opinion.version, stance=stance, text=text, file_name=opinion.file_name,
         file_storage_key=opinion.file_storage_key, file_type=opinion.file_type, file_size=opinion.file_size,
     ))
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if before is not None:
+            raise
+        # The same person saved a first opinion in another tab a moment earlier.
+        raise StaleError(SAVED_ELSEWHERE) from error
 
     after = _content(opinion)
     changes = {key: [before[key] if before else None, after[key]] for key in after

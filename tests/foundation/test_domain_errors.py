@@ -85,6 +85,24 @@ def test_a_refusal_with_no_field_on_the_form_is_flashed(app):
     assert not _unit_saved()
 
 
+def test_a_refusal_naming_a_field_the_form_lacks_lands_on_the_views_field(app):
+    with app.test_request_context():
+        form = _Form()
+        outcome = _saved(form, DomainError("Mật khẩu quá ngắn", field="password"), field="login")
+        assert not outcome and form.login.errors == ["Mật khẩu quá ngắn"]
+        assert not get_flashed_messages()
+    assert not _unit_saved()
+
+
+def test_a_quiet_refusal_is_left_to_the_view(app):
+    with app.test_request_context():
+        form = _Form()
+        outcome = _saved(form, DomainError("Vui lòng chọn mức độ", field="code"), quiet=True)
+        assert not outcome and str(outcome.error) == "Vui lòng chọn mức độ" and outcome.error.field == "code"
+        assert not form.code.errors and not get_flashed_messages()
+    assert not _unit_saved()
+
+
 def test_a_refusal_with_a_status_becomes_that_error_page(app):
     with app.test_request_context(), pytest.raises(Forbidden) as page:
         _saved(_Form(), DomainError("Không phải mô hình của đơn vị anh/chị", status=403))

@@ -123,3 +123,20 @@ def test_a_refused_revision_leaves_the_opinion_as_it_was(client, login_as, sv):
     assert _post(client, sv.accepted, stance="disagree", text="").status_code == 400
     opinion = db.session.scalar(select(SupervisionOpinion))
     assert (opinion.stance, opinion.version, len(opinion.versions)) == (Stance.AGREE, 1, 1)
+
+
+def test_a_first_opinion_saved_meanwhile_in_another_tab_is_reported_not_duplicated(client, login_as, sv, monkeypatch):
+    from danvankheo.supervision import services
+
+    login_as(sv.mttq)
+    _post(client, sv.accepted, stance="agree")
+    # The second tab's page was opened before the first tab saved: it finds no opinion of its own.
+    monkeypatch.setattr(services, "own_opinion", lambda initiative, author: None)
+    response = _post(client, sv.accepted, stance="disagree", text="Ý kiến gửi từ cửa sổ thứ hai.")
+    assert response.status_code == 303 and response.location.endswith(_url(sv.accepted))
+    monkeypatch.undo()
+    db.session.expire_all()
+    opinion = db.session.scalar(select(SupervisionOpinion))
+    assert _count(SupervisionOpinion) == 1 and (opinion.stance, opinion.version) == (Stance.AGREE, 1)
+    page = client.get(_url(sv.accepted)).get_data(as_text=True)
+    assert "Ý kiến của bạn vừa được lưu ở một cửa sổ khác" in page
