@@ -173,43 +173,50 @@ def test_rows_show_who_what_and_the_changed_values(client, login_as, trail):
 
 
 def _link(page: str, rel: str) -> str | None:
-    found = re.search(rf'<li class="page-item(?P<off> disabled)?">\s*<a class="page-link" rel="{rel}" href="(?P<href>[^"]+)"', page)
-    return None if found is None or found["off"] else html.unescape(found["href"])
+    """The address of the paging link `rel` ("next", "prev"), None when it is disabled."""
+    found = re.search(rf'<a class="page-link" rel="{rel}" href="([^"]+)"', page)
+    return html.unescape(found[1]) if found else None
 
 
-def test_trail_is_paged_by_key_forward_and_back(client, login_as, app):
-    admin = login_as(Role.ADMIN)
-    app.config["PAGE_SIZE"] = 5
-    for n in range(12):
-        record("unit.update", object_type="Unit", object_id=n, actor=admin)
-    db.session.commit()
-    url, seen, pages = "/nhat-ky?thao_tac=unit.update", [], []
+def _unit_ids(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'doi_tuong=Unit&amp;ma=(\d+)"', page)]
+
+
+@pytest.fixture
+def unit_updates(login_as, app):
+    """`unit.update` events for units 0 … n-1, recorded in that order, five to a page."""
+    def make(n: int) -> None:
+        admin = login_as(Role.ADMIN)
+        app.config["PAGE_SIZE"] = 5
+        for unit_id in range(n):
+            record("unit.update", object_type="Unit", object_id=unit_id, actor=admin)
+        db.session.commit()
+    return make
+
+
+def test_trail_is_paged_by_key_forward_and_back(client, unit_updates):
+    unit_updates(12)
+    url, pages = "/nhat-ky?thao_tac=unit.update", []
     while url:
         page = client.get(url).get_data(as_text=True)
         assert "thao_tac=unit.update" in url  # the filter survives paging
-        ids = [int(i) for i in re.findall(r'doi_tuong=Unit&amp;ma=(\d+)"', page)]
-        pages.append(ids)
-        seen += ids
+        pages.append(_unit_ids(page))
         url = _link(page, "next")
     assert [len(ids) for ids in pages] == [5, 5, 2]
-    assert seen == list(range(11, -1, -1))  # newest first, none twice, none missed
+    assert [i for ids in pages for i in ids] == list(range(11, -1, -1))  # newest first, none twice or missed
     assert "12 sự kiện" in page
     back = client.get(_link(page, "prev")).get_data(as_text=True)
-    assert [int(i) for i in re.findall(r'doi_tuong=Unit&amp;ma=(\d+)"', back)] == pages[1]
+    assert _unit_ids(back) == pages[1]
     first = client.get(_link(back, "prev")).get_data(as_text=True)
-    assert [int(i) for i in re.findall(r'doi_tuong=Unit&amp;ma=(\d+)"', first)] == pages[0]
+    assert _unit_ids(first) == pages[0]
     assert _link(first, "prev") is None
 
 
-def test_a_hand_edited_page_token_shows_the_first_page(client, login_as, app):
-    admin = login_as(Role.ADMIN)
-    app.config["PAGE_SIZE"] = 5
-    for n in range(7):
-        record("unit.update", object_type="Unit", object_id=n, actor=admin)
-    db.session.commit()
+def test_a_hand_edited_page_token_shows_the_first_page(client, unit_updates):
+    unit_updates(7)
     response = client.get("/nhat-ky?thao_tac=unit.update&sau=kh%C3%B4ng-ph%E1%BA%A3i")
     assert response.status_code == 200
-    assert [int(i) for i in re.findall(r'doi_tuong=Unit&amp;ma=(\d+)"', response.get_data(as_text=True))] == [6, 5, 4, 3, 2]
+    assert _unit_ids(response.get_data(as_text=True)) == [6, 5, 4, 3, 2]
 
 
 # --- One object's history ----------------------------------------------------------------
