@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import enum
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ def _encode_value(value: Any) -> Any:
         return {"d": value.isoformat()}
     if isinstance(value, Decimal):
         return {"n": str(value)}
-    if hasattr(value, "value") and not isinstance(value, int | float | str):  # an Enum member
+    if isinstance(value, enum.Enum):
         return value.value
     return value
 
