@@ -321,24 +321,32 @@ def _text_fits(errors: list[RowError], sheet: str, number: int, column: str, val
     return True
 
 
+def _key_fits(errors: list[RowError], sheet: str, number: int, column: str, key: str | None,
+              seen: dict[str, int], *, noun: str, invalid: str | None = None) -> bool:
+    """A row's key (unit code, login, email): filled, well formed (`invalid` is the message
+    when it is not) and on no earlier row of the sheet; `seen` maps the keys met so far to
+    their row and takes this one. Else its RowError."""
+    if not key:
+        errors.append(RowError(sheet, number, column, f"Chưa nhập {column[0].lower()}{column[1:]}."))
+        return False
+    if invalid is not None:
+        errors.append(RowError(sheet, number, column, invalid))
+        return False
+    if key in seen:
+        errors.append(RowError(sheet, number, column, f"{noun} “{key}” bị trùng với dòng {seen[key]}."))
+        return False
+    seen[key] = number
+    return True
+
+
 def _parse_units(ws, parsed: ParsedImport) -> None:
     sheet, errors = UNITS_SHEET, parsed.errors
     seen: dict[str, int] = {}
     for number, r in _rows(ws, UNIT_COLUMNS, sheet, parsed.warnings):
-        ok = True
         code = r.get("code", "").upper()
-        if not code:
-            errors.append(RowError(sheet, number, "Mã đơn vị", "Chưa nhập mã đơn vị."))
-            ok = False
-        elif len(code) > 40 or not CODE_RE.match(code):
-            errors.append(RowError(sheet, number, "Mã đơn vị",
-                                   f"Mã “{code}” không hợp lệ: tối đa 40 ký tự, chỉ gồm chữ không dấu, số và . _ -"))
-            ok = False
-        elif code in seen:
-            errors.append(RowError(sheet, number, "Mã đơn vị", f"Mã “{code}” bị trùng với dòng {seen[code]}."))
-            ok = False
-        else:
-            seen[code] = number
+        malformed = None if len(code) <= 40 and CODE_RE.match(code) else (
+            f"Mã “{code}” không hợp lệ: tối đa 40 ký tự, chỉ gồm chữ không dấu, số và . _ -")
+        ok = _key_fits(errors, sheet, number, "Mã đơn vị", code, seen, noun="Mã", invalid=malformed)
         name = r.get("name", "")
         ok &= _text_fits(errors, sheet, number, "Tên đơn vị", name, required=True)
         raw_kind = r.get("kind", "")
@@ -373,36 +381,20 @@ def _parse_users(ws, parsed: ParsedImport) -> None:
     logins: dict[str, int] = {}
     emails: dict[str, int] = {}
     for number, r in _rows(ws, USER_COLUMNS, sheet, parsed.warnings):
-        ok = True
         login = r.get("login", "").lower()
-        if not login:
-            errors.append(RowError(sheet, number, "Tên đăng nhập", "Chưa nhập tên đăng nhập."))
-            ok = False
-        elif not 3 <= len(login) <= 255 or not LOGIN_RE.match(login):
-            errors.append(RowError(sheet, number, "Tên đăng nhập",
-                                   f"“{login}” không hợp lệ: từ 3 ký tự, chỉ gồm chữ thường không dấu, số và . _ @ + -"))
-            ok = False
-        elif login in logins:
-            errors.append(RowError(sheet, number, "Tên đăng nhập",
-                                   f"Tên đăng nhập “{login}” bị trùng với dòng {logins[login]}."))
-            ok = False
-        else:
-            logins[login] = number
+        malformed = None if 3 <= len(login) <= 255 and LOGIN_RE.match(login) else (
+            f"“{login}” không hợp lệ: từ 3 ký tự, chỉ gồm chữ thường không dấu, số và . _ @ + -")
+        ok = _key_fits(errors, sheet, number, "Tên đăng nhập", login, logins, noun="Tên đăng nhập", invalid=malformed)
         full_name = r.get("full_name", "")
         ok &= _text_fits(errors, sheet, number, "Họ và tên", full_name, required=True)
         email = r.get("email", "").lower() or None
-        if email:
+        if email:  # optional: only a filled one is checked
+            malformed = None
             try:
                 email = validate_email(email, check_deliverability=False).normalized.lower()
             except EmailNotValidError:
-                errors.append(RowError(sheet, number, "Email", f"Email “{email}” không hợp lệ."))
-                ok = False
-            else:
-                if email in emails:
-                    errors.append(RowError(sheet, number, "Email", f"Email “{email}” bị trùng với dòng {emails[email]}."))
-                    ok = False
-                else:
-                    emails[email] = number
+                malformed = f"Email “{email}” không hợp lệ."
+            ok &= _key_fits(errors, sheet, number, "Email", email, emails, noun="Email", invalid=malformed)
         position = r.get("position", "") or None
         ok &= _text_fits(errors, sheet, number, "Chức vụ", position)
         phone = r.get("phone", "") or None
