@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from ..core.formatting import format_day, format_money, format_number, format_period, format_score
 from ..core.timeutil import format_datetime
-from ..exports.documents import printed_names
+from ..exports.documents import PrintedNames, printed_names
 from ..extensions import db
 from ..registry.models import Field, Initiative, Status
 from ..scoring.models import RoundEntry
@@ -51,25 +51,17 @@ REPORT_INDIVIDUAL = "bao-cao-thanh-tich-ca-nhan.docx"
 PROPOSAL_DOCUMENTS = {kind.slug: kind for kind in (SUBMISSION, MINUTES, DECISION)}
 
 
-@dataclass(frozen=True)
-class Settings:
+@dataclass(frozen=True, kw_only=True)
+class Settings(PrintedNames):
     """The names on paper of the organiser that runs the proposal's round (its own, else the
-    deployment's settings in config.py); empty ones print as dots."""
+    deployment's settings in config.py); empty ones print as dots. The Tờ trình prints the
+    organiser's usual signer when the proposal names none."""
 
-    parent_body: str
-    issuing_body: str
-    place: str
-    number_suffix: str
-    secretariat_name: str
     decision_parent: str
     decision_body: str
     decision_suffix: str
     addressee: str
     template_folder: Path
-    # The organiser's usual signer: the Tờ trình prints it when the proposal names none.
-    signer_authority: str = ""
-    signer_title: str = ""
-    signer_name: str = ""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:

@@ -20,20 +20,28 @@ from .xlsx import Column, DocumentHeader, Sheet, Signature, Span
 
 
 @dataclass(frozen=True)
-class DocumentContext:
-    """How this deployment names itself on paper (see config.py)."""
+class PrintedNames:
+    """The names every paper of an organiser prints: its bodies, place, number suffix,
+    secretariat and usual signer (see `printed_names`). The reports here and the proposal's
+    documents (`awards.documents.Settings`) add what they need of their own."""
 
     parent_body: str
     issuing_body: str
     place: str
     number_suffix: str
     secretariat_name: str
-    today: date
-    # Who signs the reports the secretariat issues (ranking, compliance, periodic report,
-    # model list): "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC" / name. Empty ones print as dots.
+    # Who usually signs: "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC" / name. Empty ones print as dots.
     signer_authority: str = ""
     signer_title: str = ""
     signer_name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentContext(PrintedNames):
+    """How this deployment names itself on the reports the secretariat issues (ranking,
+    compliance, periodic report, model list), and the day they are dated (see config.py)."""
+
+    today: date
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], today: date) -> DocumentContext:
@@ -56,9 +64,7 @@ class DocumentContext:
 
 
 def printed_names(names: Mapping[str, str]) -> dict[str, str]:
-    """The names every paper of an organiser prints (its bodies, place, number suffix,
-    secretariat and usual signer), from `organisers.names.document_names`, by the field
-    names of `DocumentContext` (the proposal's documents use the same: `awards.documents`)."""
+    """The fields of `PrintedNames` from `organisers.names.document_names`."""
     return {
         "parent_body": names["parent_body_name"],
         "issuing_body": names["issuing_body_name"],

@@ -234,7 +234,7 @@ def test_pages_are_numbered(printed):
 
 def test_drafts_say_so_and_final_papers_do_not():
     ctx = documents.DocumentContext("UBND tỉnh Ninh Bình", "Sở Nội vụ", "Ninh Bình", "SNV", "Phòng Nội vụ",
-                                    date(2026, 10, 5))
+                                    today=date(2026, 10, 5))
     draft = documents.ranking_sheets(ctx, round_name="Đợt 1", year=2026, criteria=[], lines=[], scores=[],
                                      finalised=False)
     final = documents.ranking_sheets(ctx, round_name="Đợt 1", year=2026, criteria=[], lines=[], scores=[])

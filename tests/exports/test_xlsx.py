@@ -280,7 +280,7 @@ def test_a_table_of_exactly_the_limit_stays_on_one_sheet(monkeypatch):
 def test_a_deployment_without_names_prints_dots_and_never_fails():
     from danvankheo.exports import documents
 
-    ctx = documents.DocumentContext("", "", "", "", "", date(2026, 10, 5))
+    ctx = documents.DocumentContext("", "", "", "", "", today=date(2026, 10, 5))
     listing = documents.ProposalList("", 2026, None, None, "", "", "", [])
     for sheets in (documents.proposal_sheets(ctx, listing), documents.compliance_sheets(ctx, 2026, []),
                    documents.registry_sheets(ctx, [], [])):
