@@ -29,9 +29,15 @@ class Stance(LabelledEnum):
     DISAGREE = "disagree", "Không đồng ý với kết quả đơn vị nêu"
 
 
-_TEXT_CHECK = f"length(text) >= 1 AND length(text) <= {TEXT_LIMIT}"
-_FILE_CHECK = ("(file_storage_key IS NULL) = (file_name IS NULL) AND (file_storage_key IS NULL) = (file_type IS NULL)"
-               " AND (file_storage_key IS NULL) = (file_size IS NULL)")
+def _content_checks() -> tuple[CheckConstraint, ...]:
+    """The checks on what an opinion and each of its versions hold; new ones for each table,
+    since a constraint belongs to one."""
+    return (
+        CheckConstraint(f"length(text) >= 1 AND length(text) <= {TEXT_LIMIT}", name="text_length"),
+        CheckConstraint("(file_storage_key IS NULL) = (file_name IS NULL) AND (file_storage_key IS NULL) = "
+                        "(file_type IS NULL) AND (file_storage_key IS NULL) = (file_size IS NULL)", name="file_complete"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
 
 
 class _OpinionContent:
@@ -58,12 +64,7 @@ class SupervisionOpinion(_OpinionContent, db.Model):
     """The current opinion of one supervisor on one model."""
 
     __tablename__ = "supervision_opinions"
-    __table_args__ = (
-        UniqueConstraint("initiative_id", "author_id"),
-        CheckConstraint(_TEXT_CHECK, name="text_length"),
-        CheckConstraint(_FILE_CHECK, name="file_complete"),
-        CheckConstraint("version >= 1", name="version_positive"),
-    )
+    __table_args__ = (UniqueConstraint("initiative_id", "author_id"), *_content_checks())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
@@ -90,12 +91,7 @@ class SupervisionOpinionVersion(_OpinionContent, db.Model):
     """One saved state of an opinion; version 1 is the first opinion."""
 
     __tablename__ = "supervision_opinion_versions"
-    __table_args__ = (
-        UniqueConstraint("opinion_id", "version"),
-        CheckConstraint(_TEXT_CHECK, name="text_length"),
-        CheckConstraint(_FILE_CHECK, name="file_complete"),
-        CheckConstraint("version >= 1", name="version_positive"),
-    )
+    __table_args__ = (UniqueConstraint("opinion_id", "version"), *_content_checks())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opinion_id: Mapped[int] = mapped_column(ForeignKey("supervision_opinions.id", ondelete="CASCADE"), index=True)
