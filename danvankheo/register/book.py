@@ -11,6 +11,7 @@ from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..awards.models import AwardForm, AwardLevel, Proposal, ProposalLine, ProposalState
+from ..core.queries import where_given
 from ..core.text import fold
 from ..extensions import db
 from ..scoring.models import Round
@@ -67,14 +68,13 @@ def register_query(organiser_ids: Iterable[int], filters: RegisterFilters) -> Se
                  selectinload(ProposalLine.revocation))
         .order_by(Proposal.decision_date.desc(), Proposal.id.desc(), ProposalLine.position, ProposalLine.id)
     )
-    if filters.year:
-        query = query.where(extract("year", Proposal.decision_date) == filters.year)
-    if filters.form_id:
-        query = query.where(ProposalLine.award_form_id == filters.form_id)
-    if filters.level:
-        query = query.where(AwardForm.level == filters.level)
-    if filters.unit_id:
-        query = query.where(ProposalLine.unit_id == filters.unit_id)
+    query = where_given(
+        query,
+        (extract("year", Proposal.decision_date), filters.year),
+        (ProposalLine.award_form_id, filters.form_id),
+        (AwardForm.level, filters.level),
+        (ProposalLine.unit_id, filters.unit_id),
+    )
     if filters.recipient:
         # Matched in Python on the folded name too ("nguyen van an" finds "Nguyễn Văn An"); the SQL
         # LIKE is a prefilter only where it can be exact (plain ASCII typed).

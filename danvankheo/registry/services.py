@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import diff, record
 from ..core.errors import DomainError, StaleError
+from ..core.queries import where_given
 from ..core.text import fold, search_terms, sort_key
 from ..core.types import utcnow
 from ..extensions import db
@@ -236,9 +237,13 @@ def filtered_initiatives_query(
         .options(joinedload(Initiative.unit), selectinload(Initiative.tags))
         .order_by(*list_order())
     )
-    query = apply_search(query, filters.q)
-    if filters.year:
-        query = query.where(Initiative.year == filters.year)
+    query = where_given(
+        apply_search(query, filters.q),
+        (Initiative.year, filters.year),
+        (Initiative.field, filters.field),
+        (Initiative.status, filters.status),
+        (Initiative.kind, filters.kind),
+    )
     if filters.unit_id:
         unit = db.session.get(Unit, filters.unit_id)
         if unit is not None:
@@ -246,12 +251,6 @@ def filtered_initiatives_query(
             query = query.where(Initiative.unit_id.in_(subtree))
     if filters.unit_text:
         query = query.where((units or match_units(filters.unit_text)).clause())
-    if filters.field:
-        query = query.where(Initiative.field == filters.field)
-    if filters.status:
-        query = query.where(Initiative.status == filters.status)
-    if filters.kind:
-        query = query.where(Initiative.kind == filters.kind)
     if filters.unit_kind:
         query = query.where(Initiative.unit_id.in_(select(Unit.id).where(Unit.kind == filters.unit_kind)))
     return query
