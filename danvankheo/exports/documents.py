@@ -145,6 +145,19 @@ class ProposalList:
     approved: bool = False  # until the decision, the list is a draft (DỰ THẢO)
 
 
+def model_columns(*, number_width: int = 6, name_width: int = 30, unit_width: int = 22) -> list[Column]:
+    """The columns a list of models starts with: its number (STT), the model and its unit. The
+    sheets freeze the first two."""
+    return [
+        Column("STT", "center", max_width=number_width),
+        Column("Tên mô hình", max_width=name_width),
+        Column("Đơn vị", max_width=unit_width),
+    ]
+
+
+EVALUATOR_COLUMN = Column("Thành viên hội đồng", "center", max_width=12)  # a number, never a name
+
+
 # DOMAIN.md's order of a danh sách đề nghị khen thưởng.
 PROPOSAL_COLUMNS = [
     Column("STT", "center", max_width=6),
@@ -271,9 +284,7 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
     cut: a large one is built by a background job (jobs.runners)."""
     group = "Điểm trung bình theo tiêu chí"
     columns = [
-        Column("STT", "center", max_width=6),
-        Column("Tên mô hình", max_width=40),
-        Column("Đơn vị", max_width=30),
+        *model_columns(name_width=40, unit_width=30),
         Column("Lĩnh vực", max_width=14),
         *[Column(f"{c.code}. {c.name} ({format_score(c.max_score)})", "decimal", group=group, max_width=12)
           for c in criteria],
@@ -302,20 +313,16 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
         draft=not finalised,
     )
     detail_columns = [
-        Column("STT", "center", max_width=7),
-        Column("Tên mô hình", max_width=30),
-        Column("Đơn vị", max_width=20),
-        Column("Thành viên hội đồng", "center", max_width=12),
+        *model_columns(number_width=7, unit_width=20),
+        EVALUATOR_COLUMN,
         Column("Tiêu chí", max_width=26),
         Column("Điểm tối đa", "decimal", max_width=8),
         Column("Điểm chấm", "decimal", max_width=8),
         Column("Nhận xét", "long_text", max_width=34),
     ]
     comment_columns = [
-        Column("STT", "center", max_width=6),
-        Column("Tên mô hình", max_width=30),
-        Column("Đơn vị", max_width=22),
-        Column("Thành viên hội đồng", "center", max_width=12),
+        *model_columns(),
+        EVALUATOR_COLUMN,
         Column("Tổng điểm", "decimal", max_width=8),
         Column("Nhận xét", "long_text", max_width=50),
     ]
@@ -330,9 +337,7 @@ def ranking_sheets(ctx: DocumentContext, *, round_name: str, year: int, criteria
                    _as_number(s.value), s.comment]
 
     voice_columns = [
-        Column("STT", "center", max_width=6),
-        Column("Tên mô hình", max_width=30),
-        Column("Đơn vị", max_width=22),
+        *model_columns(),
         Column("Số ý kiến", "integer", group="Có mã phiếu (đã xác thực)", max_width=9),
         Column("Hài lòng TB (1–5)", "decimal", group="Có mã phiếu (đã xác thực)", max_width=10),
         Column("Số ý kiến", "integer", group="Không có mã phiếu (mở)", max_width=9),
@@ -444,9 +449,7 @@ def compliance_sheets(ctx: DocumentContext, year: int, lines: Sequence[Complianc
 # Twelve columns fit A4 landscape at 11 pt with room for names: the lead person and position
 # share one, and the topic tags (searchable on the page) are left to the screen.
 REGISTRY_COLUMNS = [
-    Column("STT", "center", max_width=7),
-    Column("Tên mô hình", max_width=30),
-    Column("Đơn vị", max_width=22),
+    *model_columns(number_width=7),
     Column("Năm", "center", max_width=6),
     Column("Lĩnh vực", max_width=12),
     Column("Tập thể / cá nhân", "center", max_width=9),
