@@ -18,6 +18,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text,
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..auth.models import User
+from ..core.checks import non_negative, positive
 from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
@@ -269,7 +270,7 @@ class CouncilMeeting(db.Model):
 
     __tablename__ = "council_meetings"
     __table_args__ = (
-        CheckConstraint("members_total >= 1", name="members_total_positive"),
+        positive("members_total"),
         CheckConstraint("members_present >= 1 AND members_present <= members_total", name="present_within_total"),
         CheckConstraint("pass_votes >= 1 AND pass_votes <= members_total", name="pass_votes_within_total"),
         CheckConstraint("place <> '' AND chair_name <> '' AND secretary_name <> ''", name="named"),
@@ -310,7 +311,7 @@ class CouncilVote(db.Model):
     __tablename__ = "council_votes"
     __table_args__ = (
         UniqueConstraint("meeting_id", "line_id"),
-        CheckConstraint("votes_for >= 0", name="votes_non_negative"),
+        non_negative("votes_for", name="votes_non_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -377,7 +378,7 @@ class Ballot(db.Model):
 
     __tablename__ = "ballots"
     __table_args__ = (
-        CheckConstraint("members_total >= 1", name="members_total_positive"),
+        positive("members_total"),
         CheckConstraint("pass_votes >= 1 AND pass_votes <= members_total", name="pass_votes_within_total"),
         CheckConstraint("closes_at > opened_at", name="closes_after_opening"),
         CheckConstraint("state <> 'closed' OR (closed_at IS NOT NULL AND close_reason IS NOT NULL)",

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.checks import non_negative
 from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
@@ -45,7 +46,7 @@ class Job(db.Model):
     __tablename__ = "jobs"
     __table_args__ = (
         UniqueConstraint("active_key"),
-        CheckConstraint("progress_done >= 0", name="progress_done_positive"),
+        non_negative("progress_done", name="progress_done_positive"),
         CheckConstraint("progress_total IS NULL OR progress_total >= 0", name="progress_total_positive"),
         CheckConstraint("active_key IS NULL OR state IN ('queued', 'running')", name="active_key_only_active"),
     )

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
+from ..core.checks import non_negative, year_in_range
 from ..core.labels import LabelledEnum
 from ..core.text import fold, sort_key
 from ..core.types import UTCDateTime, enum_column, sort_key_column, utcnow
@@ -72,7 +73,7 @@ class InitiativeTally(db.Model):
     __tablename__ = "initiative_tallies"
     __table_args__ = (
         UniqueConstraint("unit_id", "year", "status", "field", "is_late"),
-        CheckConstraint("count >= 0", name="count_not_negative"),
+        non_negative("count", name="count_not_negative"),
         CheckConstraint("field IN ('', " + ", ".join(f"'{f.value}'" for f in Field) + ")", name="field_known"),
     )
 
@@ -90,11 +91,11 @@ class Initiative(db.Model):
 
     __tablename__ = "initiatives"
     __table_args__ = (
-        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
-        CheckConstraint("budget_state >= 0", name="budget_state_non_negative"),
-        CheckConstraint("budget_social >= 0", name="budget_social_non_negative"),
-        CheckConstraint("workdays >= 0", name="workdays_non_negative"),
-        CheckConstraint("beneficiaries >= 0", name="beneficiaries_non_negative"),
+        year_in_range(),
+        non_negative("budget_state"),
+        non_negative("budget_social"),
+        non_negative("workdays"),
+        non_negative("beneficiaries"),
         CheckConstraint(
             "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
             name="dates_ordered",
@@ -299,7 +300,7 @@ class SubmissionDeadline(db.Model):
 
     __tablename__ = "submission_deadlines"
     __table_args__ = (
-        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        year_in_range(),
         UniqueConstraint("organiser_id", "year"),
     )
 
@@ -354,7 +355,7 @@ class DeadlineExtension(db.Model):
     __tablename__ = "deadline_extensions"
     __table_args__ = (
         UniqueConstraint("year", "unit_id"),
-        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        year_in_range(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

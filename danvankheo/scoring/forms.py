@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..core.checks import FIRST_YEAR, LAST_YEAR
 from ..core.forms import REQUIRED, DayTimeField, DecimalTextField, Form
 from ..core.timeutil import local_zone
 from ..registry.models import Field
@@ -31,7 +32,7 @@ def _local_to_utc(value: datetime | None) -> datetime | None:
 
 class RoundForm(Form):
     name = StringField("Tên đợt đánh giá", validators=[DataRequired(REQUIRED), Length(max=255)])
-    year = IntegerField("Năm", validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)])
+    year = IntegerField("Năm", validators=[InputRequired(REQUIRED), NumberRange(FIRST_YEAR, LAST_YEAR)])
     opens_at = DayTimeField("Bắt đầu chấm", validators=[Optional()])
     closes_at = DayTimeField("Hạn chấm", validators=[Optional()], default_time=time(23, 59))
     aggregation = SelectField(

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
+from ..core.checks import non_negative, positive, year_in_range
 from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
@@ -127,9 +128,9 @@ class Round(db.Model):
 
     __tablename__ = "rounds"
     __table_args__ = (
-        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
-        CheckConstraint("min_scorecards >= 1", name="min_scorecards_positive"),
-        CheckConstraint("disagreement_threshold >= 0", name="threshold_non_negative"),
+        year_in_range(),
+        positive("min_scorecards"),
+        non_negative("disagreement_threshold", name="threshold_non_negative"),
         CheckConstraint(
             "grade_excellent_min >= grade_good_min AND grade_good_min >= grade_fair_min "
             "AND grade_fair_min >= 0",
@@ -398,11 +399,11 @@ class Scorecard(db.Model):
             ondelete="CASCADE",
             name="fk_scorecards_assignment",
         ),
-        CheckConstraint("total >= 0", name="total_non_negative"),
+        non_negative("total"),
         CheckConstraint(
             "state <> 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"
         ),
-        CheckConstraint("version >= 0", name="version_non_negative"),
+        non_negative("version"),
         CheckConstraint(
             "reopened_at IS NULL OR (reopen_reason IS NOT NULL AND reopen_reason <> '')",
             name="reopen_has_reason",
@@ -458,7 +459,7 @@ class ScorecardVersion(db.Model):
     __tablename__ = "scorecard_versions"
     __table_args__ = (
         UniqueConstraint("scorecard_id", "number"),
-        CheckConstraint("number >= 1", name="number_positive"),
+        positive("number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -487,7 +488,7 @@ class Score(db.Model):
             onupdate="CASCADE",
             name="fk_scores_criterion_max",
         ),
-        CheckConstraint("value >= 0", name="value_non_negative"),
+        non_negative("value"),
         CheckConstraint("value <= max_score", name="value_within_max"),
         CheckConstraint("value * 2 = ROUND(value * 2)", name="value_half_steps"),
         Index("ix_scores_criterion_id", "criterion_id"),

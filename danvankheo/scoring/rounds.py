@@ -17,6 +17,7 @@ from sqlalchemy import and_, delete, func, insert, literal, select
 
 from ..audit.services import diff, record
 from ..auth.models import User
+from ..core.checks import FIRST_YEAR, LAST_YEAR
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
 from ..organisers.services import default_organiser_id
@@ -80,8 +81,8 @@ class RoundSettings:
     def validate(self) -> None:
         if not self.name.strip():
             raise ScoringError("Vui lòng nhập tên đợt đánh giá.", field="name")
-        if not 2000 <= self.year <= 2100:
-            raise ScoringError("Năm phải trong khoảng 2000–2100.", field="year")
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise ScoringError(f"Năm phải trong khoảng {FIRST_YEAR}–{LAST_YEAR}.", field="year")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ScoringError("Thời hạn kết thúc chấm phải sau thời điểm bắt đầu.", field="closes_at")
         if self.min_scorecards < 1:

@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..auth.models import User
+from ..core.checks import positive
 from ..core.labels import LabelledEnum
 from ..core.types import UTCDateTime, enum_column, utcnow
 from ..extensions import db
@@ -36,7 +37,7 @@ def _content_checks() -> tuple[CheckConstraint, ...]:
         CheckConstraint(f"length(text) >= 1 AND length(text) <= {TEXT_LIMIT}", name="text_length"),
         CheckConstraint("(file_storage_key IS NULL) = (file_name IS NULL) AND (file_storage_key IS NULL) = "
                         "(file_type IS NULL) AND (file_storage_key IS NULL) = (file_size IS NULL)", name="file_complete"),
-        CheckConstraint("version >= 1", name="version_positive"),
+        positive("version"),
     )
 
 
