@@ -218,7 +218,7 @@ def _page_cut_in_python(
         start, end = 0, per_page
     chosen = ordered[start:end]
     position = {row[-1]: n for n, row in enumerate(chosen)}
-    rows = (_rows(statement.where(keys[-1].column.in_(position)).order_by(None), scalars) if chosen else [])
+    rows = _rows(statement.where(keys[-1].column.in_(list(position))).order_by(None), scalars) if chosen else []
     rows.sort(key=lambda item: position[getattr(item, keys[-1].name)])
     return KeysetPage(
         items=rows,
