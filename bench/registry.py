@@ -53,9 +53,21 @@ def reader_organiser(db, login: str) -> int | None:
         .where(User.login == login, UserRole.role == Role.SECRETARIAT).order_by(UserRole.organiser_id))
 
 
-def build_urls(db, rng: random.Random, count: int = 300, organiser_id: int | None = None) -> list[tuple[str, str]]:
+def page_token(db, reader, page: int, per_page: int = 25) -> str:
+    """The `sau=` token that opens page `page` of `reader`'s whole list: the key of the last
+    model of the page before it (the list is paged by key, not by number)."""
+    from danvankheo.core.paging import encode_cursor
+    from danvankheo.registry.services import LIST_ORDER, filtered_initiatives_query
+
+    keys = filtered_initiatives_query(reader, {}).with_only_columns(*(k.column for k in LIST_ORDER))
+    return encode_cursor(list(db.session.execute(keys.offset((page - 1) * per_page - 1).limit(1)).one()))
+
+
+def build_urls(db, rng: random.Random, count: int = 300, organiser_id: int | None = None,
+               reader=None) -> list[tuple[str, str]]:
     """(kind, url) pairs: 'list' for filter-only pages, 'search' for pages with a query; the unit
-    filters within `organiser_id`'s units when given."""
+    filters within `organiser_id`'s units when given. One list page in eight, unfiltered, is
+    opened deep in `reader`'s list, as its "Sau" links would (the first page without a reader)."""
     from danvankheo.registry.models import Initiative
     from danvankheo.units.models import Unit, UnitKind
 
@@ -85,7 +97,9 @@ def build_urls(db, rng: random.Random, count: int = 300, organiser_id: int | Non
         if choice == 6:
             args["don_vi"] = rng.choice(communes)
         if choice == 0 and kind == "list":
-            args["page"] = rng.randrange(1, pages + 1)
+            page = rng.randrange(1, pages + 1)
+            if reader is not None and page > 1:
+                args["sau"] = page_token(db, reader, page)
         urls.append((kind, "/mo-hinh" + ("?" + urlencode(args) if args else "")))
     rng.shuffle(urls)
     return urls
@@ -136,7 +150,10 @@ def run(database_url: str, label: str = "national", count: int = 300, login: str
     rng = random.Random(8)
     with app.app_context():
         organiser_id = reader_organiser(db, login)
-        urls = build_urls(db, rng, count, organiser_id)
+        from danvankheo.auth.models import User
+
+        reader = db.session.scalar(select(User).where(User.login == login))
+        urls = build_urls(db, rng, count, organiser_id, reader)
         unit_urls = build_unit_urls(db, random.Random(9), count // 5, organiser_id)
         db.session.remove()
     client = app.test_client()

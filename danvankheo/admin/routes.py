@@ -9,6 +9,7 @@ from ..auth.models import User
 from ..auth.passwords import generate_password
 from ..core.errors import saving
 from ..core.forms import unit_choices
+from ..core.paging import AFTER, BEFORE, SortKey, keyset_page
 from ..core.permissions import get_or_404, roles_required
 from ..core.roles import Role
 from ..core.text import search_terms
@@ -98,10 +99,14 @@ def unit_set_active(unit_id: int):
 # --- Users -------------------------------------------------------------------------------
 
 
+# By name (a byte-ordered key), the id between namesakes. Paged by key.
+USER_ORDER = (SortKey(User.sort_name), SortKey(User.id))
+
+
 @bp.get("/nguoi-dung")
 @roles_required(Role.ADMIN)
 def users():
-    query = select(User).order_by(User.sort_name)
+    query = select(User)
     q = (request.args.get("q") or "").strip()
     for word in search_terms(q):
         query = query.where(User.search_text.contains(word))
@@ -111,7 +116,7 @@ def users():
     unit_id = request.args.get("don_vi", type=int)
     if unit_id:
         query = query.where(User.unit_id == unit_id)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = keyset_page(query, USER_ORDER, per_page=50, after=request.args.get(AFTER), before=request.args.get(BEFORE))
     return render_template("admin/users.html", page=page, q=q, role=role, roles=Role)
 
 

@@ -32,10 +32,16 @@ COUNT_CAP = 1000
 
 @dataclass(frozen=True)
 class SortKey:
-    """One column of a list's order, and whether it runs downwards."""
+    """One column of a list's order, and whether it runs downwards. `attribute` names where an
+    item holds the column's value when the column is an expression (`column.key` otherwise)."""
 
     column: Any
     descending: bool = False
+    attribute: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.attribute or self.column.key
 
     @property
     def ordering(self) -> ColumnElement:
@@ -105,7 +111,7 @@ def after_clause(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElemen
 
 
 def _flipped(keys: Sequence[SortKey]) -> list[SortKey]:
-    return [SortKey(k.column, not k.descending) for k in keys]
+    return [SortKey(k.column, not k.descending, k.attribute) for k in keys]
 
 
 @dataclass
@@ -135,14 +141,27 @@ def keyset_page(
     before: str | None = None,
     count_cap: int = COUNT_CAP,
     scalars: bool = True,
+    cut_in_python: bool = False,
 ) -> KeysetPage:
     """The page of `statement` (without ORDER BY: `keys` orders it) after the row named by the
     `after` token, or before the one named by `before`, or the first page.
 
     Each item's key is read back from the item: `keys`' columns must be attributes of the
-    entity (scalars) or labelled columns of the row."""
+    entity (scalars) or labelled columns of the row.
+
+    `cut_in_python` reads the keys of up to `count_cap` + 1 matches first, which counts them.
+    When that is all of them, the page is cut from those keys here and its rows fetched by
+    their last (unique) key: PostgreSQL, asked for the first rows in the order of a few
+    scattered matches, may walk the whole order's index to find them. When there are more, the
+    matches are dense and the index finds the page at once. Only for keys that Python orders
+    as the database does (numbers, dates, byte-ordered text)."""
     width = len(keys)
     after_key, before_key = decode_cursor(after, width), decode_cursor(before, width)
+    if cut_in_python:
+        found = db.session.execute(
+            statement.with_only_columns(*(k.column for k in keys)).order_by(None).limit(count_cap + 1)).all()
+        if len(found) <= count_cap:
+            return _page_cut_in_python(statement, keys, found, per_page, after_key, before_key, scalars)
     if before_key is not None:
         query = statement.where(after_clause(_flipped(keys), before_key))
         query = query.order_by(None).order_by(*(k.reversed for k in keys)).limit(per_page + 1)
@@ -158,7 +177,11 @@ def keyset_page(
         rows = _rows(query, scalars)
         has_next, rows = len(rows) > per_page, rows[:per_page]
         has_prev = after_key is not None
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).limit(count_cap + 1).subquery()))
+    if cut_in_python:
+        total = count_cap + 1  # the keys read above were more than the cap
+    else:
+        total = db.session.scalar(
+            select(func.count()).select_from(statement.order_by(None).limit(count_cap + 1).subquery()))
     return KeysetPage(
         items=rows,
         per_page=per_page,
@@ -171,10 +194,61 @@ def keyset_page(
     )
 
 
+def _page_cut_in_python(
+    statement: Select,
+    keys: Sequence[SortKey],
+    found: Sequence[Any],
+    per_page: int,
+    after_key: list[Any] | None,
+    before_key: list[Any] | None,
+    scalars: bool,
+) -> KeysetPage:
+    """The page of `keyset_page(cut_in_python=True)` when `found` holds the keys of every match."""
+    ordered = list(found)
+    for i in reversed(range(len(keys))):  # stable sorts, last column first: one pass a direction
+        ordered.sort(key=lambda row, i=i: _plain(row[i]), reverse=keys[i].descending)
+    try:
+        if before_key is not None:
+            end = sum(1 for row in ordered if _comes_after(before_key, row, keys))
+            start = max(0, end - per_page)
+        else:
+            start = sum(1 for row in ordered if not _comes_after(row, after_key, keys)) if after_key else 0
+            end = start + per_page
+    except TypeError:  # a token of ours whose values do not fit this list: start from the top
+        start, end = 0, per_page
+    chosen = ordered[start:end]
+    position = {row[-1]: n for n, row in enumerate(chosen)}
+    rows = _rows(statement.where(keys[-1].column.in_(list(position))).order_by(None), scalars) if chosen else []
+    rows.sort(key=lambda item: position[getattr(item, keys[-1].name)])
+    return KeysetPage(
+        items=rows,
+        per_page=per_page,
+        has_next=bool(rows) and end < len(ordered),
+        has_prev=bool(rows) and start > 0,
+        next_cursor=encode_cursor(_key_of(rows[-1], keys)) if rows else None,
+        prev_cursor=encode_cursor(_key_of(rows[0], keys)) if rows else None,
+        total=len(ordered),
+        total_is_lower_bound=False,
+    )
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _comes_after(row: Sequence[Any], key: Sequence[Any], keys: Sequence[SortKey]) -> bool:
+    """Whether `row` comes after `key` in the order of `keys` (both being values of its columns)."""
+    for value, bound, sort in zip(row, key, keys, strict=True):
+        value, bound = _plain(value), _plain(bound)
+        if value != bound:
+            return value < bound if sort.descending else value > bound
+    return False
+
+
 def _rows(query: Select, scalars: bool) -> list[Any]:
     result = db.session.execute(query)
     return list(result.unique().scalars() if scalars else result.all())
 
 
 def _key_of(item: Any, keys: Sequence[SortKey]) -> list[Any]:
-    return [getattr(item, k.column.key) for k in keys]
+    return [getattr(item, k.name) for k in keys]

@@ -9,12 +9,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..core.errors import saving
+from ..core.paging import AFTER, BEFORE, SortKey, keyset_page
 from ..core.permissions import get_or_404
-from ..extensions import db
 from . import services
 from .models import Notification
 
 bp = Blueprint("notifications", __name__, url_prefix="/thong-bao")
+
+# Newest first; the id breaks ties between notifications of the same instant. Paged by key.
+NEWEST_FIRST = (SortKey(Notification.created_at, descending=True), SortKey(Notification.id, descending=True))
 
 
 def _own(notification_id: int) -> Notification:
@@ -31,8 +34,8 @@ def index():
     query = select(Notification).where(Notification.user_id == current_user.id)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    query = query.order_by(Notification.created_at.desc(), Notification.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = keyset_page(query, NEWEST_FIRST, per_page=current_app.config["PAGE_SIZE"],
+                       after=request.args.get(AFTER), before=request.args.get(BEFORE))
     return render_template(
         "notifications/index.html",
         page=page,

@@ -12,14 +12,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -194,6 +197,17 @@ class Initiative(db.Model):
 
     def __repr__(self) -> str:
         return f"<Initiative {self.id} {self.year} {self.status.value}>"
+
+    @hybrid_property
+    def queued_at(self) -> datetime:
+        """When the model joined the review queue: its submission, or its creation for a model
+        recorded as submitted without a time (the queue is paged by key, which allows no NULL)."""
+        return self.submitted_at or self.created_at
+
+    @queued_at.inplace.expression
+    @classmethod
+    def _queued_at_expression(cls) -> ColumnElement[datetime]:
+        return func.coalesce(cls.submitted_at, cls.created_at)
 
     def set_name(self, name: str) -> None:
         self.name = name.strip()

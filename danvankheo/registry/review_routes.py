@@ -9,15 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..core.errors import saving
+from ..core.paging import AFTER, BEFORE, SortKey, keyset_page
 from ..core.permissions import load_for, roles_required
 from ..core.roles import Role
 from ..core.timeutil import local_today
-from ..extensions import db
 from ..organisers import access
 from ..units.models import Unit
 from . import bulk, permissions, unit_reminders
 from .models import Initiative, Status
 from .routes import bp
+
+# First submitted, first reviewed; paged by key.
+QUEUE_ORDER = (SortKey(Initiative.queued_at, attribute="queued_at"), SortKey(Initiative.id))
 
 
 def _review_page(selected: set[int] | None = None, problems=None, reason: str = ""):
@@ -27,11 +30,9 @@ def _review_page(selected: set[int] | None = None, problems=None, reason: str = 
     query = select(Initiative).where(Initiative.status == Status.SUBMITTED, permissions.reviewable_clause(current_user))
     if year:
         query = query.where(Initiative.year == year)
-    page = db.paginate(
-        query.options(joinedload(Initiative.unit)).order_by(Initiative.submitted_at, Initiative.id),
-        per_page=current_app.config["PAGE_SIZE"] * 4,
-        error_out=False,
-    )
+    page = keyset_page(query.options(joinedload(Initiative.unit)), QUEUE_ORDER,
+                       per_page=current_app.config["PAGE_SIZE"] * 4,
+                       after=request.args.get(AFTER), before=request.args.get(BEFORE))
     return render_template(
         "registry/review.html",
         page=page,

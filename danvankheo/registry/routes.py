@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.errors import saving
 from ..core.forms import unit_choices
+from ..core.paging import AFTER, BEFORE
 from ..core.permissions import get_or_404, load_for, refuse, roles_required
 from ..core.roles import Role
 from ..core.timeutil import local_end_of_day, local_today, local_zone
@@ -29,7 +30,7 @@ from .services import (
     filtered_initiatives_query,
     match_units,
     missing_for_submit,
-    paginate_initiatives,
+    page_of_initiatives,
     suggest_units,
     unit_label,
     update_initiative,
@@ -95,9 +96,9 @@ def index():
     # A reader's unit filter offers the units of the organisers it reads, no others.
     allowed = permissions.readable_unit_ids(current_user) if reader else None
     units = match_units(filters.unit_text, allowed=allowed) if filters.unit_text else None
-    page = paginate_initiatives(
-        filtered_initiatives_query(current_user, filters, units=units), per_page=current_app.config["PAGE_SIZE"]
-    )
+    page = page_of_initiatives(filtered_initiatives_query(current_user, filters, units=units),
+                               per_page=current_app.config["PAGE_SIZE"],
+                               after=request.args.get(AFTER), before=request.args.get(BEFORE))
     chosen = db.session.get(Unit, filters.unit_id) if reader and filters.unit_id in allowed else None
     return render_template(
         "registry/index.html",

@@ -8,15 +8,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from math import ceil
 from typing import Any
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import diff, record
 from ..core.errors import DomainError, StaleError
+from ..core.paging import COUNT_CAP, KeysetPage, SortKey, keyset_page
 from ..core.queries import where_given
 from ..core.text import fold, search_terms, sort_key
 from ..core.types import utcnow
@@ -213,13 +212,13 @@ def apply_search(query: Select, q: str) -> Select:
     return query
 
 
-def list_order(*, indexed: bool = True) -> tuple[ColumnElement, ...]:
-    """The list's order: newest year first, then by name (a byte-ordered key, so Python sorts
-    it the same way). `indexed=False` gives the same order in a form no index provides
-    (`year + 0`), so that PostgreSQL sorts a few rows rather than walk the `(year DESC,
-    sort_name, id)` index looking for them: see CappedPagination."""
-    year = Initiative.year if indexed else Initiative.year + 0
-    return year.desc(), Initiative.sort_name, Initiative.id
+# The list's order: newest year first, then by name (a byte-ordered key, so Python sorts it the
+# same way), the id last. Paged by key; PostgreSQL walks the `(year DESC, sort_name, id)` index.
+LIST_ORDER = (SortKey(Initiative.year, descending=True), SortKey(Initiative.sort_name), SortKey(Initiative.id))
+
+
+def list_order() -> tuple[ColumnElement, ...]:
+    return tuple(key.ordering for key in LIST_ORDER)
 
 
 def filtered_initiatives_query(
@@ -428,64 +427,14 @@ def unit_label(unit: Unit) -> str:
     return _label(unit.name, [a.name for a in reversed(unit.ancestors())])
 
 
-# --- Counting the matches --------------------------------------------------------------------
-
-# Counting every match of a broad search costs as much as reading them all (100-450 ms for
-# 9,000 matches at national size); nobody pages that far, so past this many the list says
-# "hơn 1.000" instead of the exact number.
-COUNT_CAP = 1000
+# --- Paging the list ---------------------------------------------------------------------------
 
 
-class CappedPagination(SelectPagination):
-    """A page of the list whose total is counted only up to a bound.
-
-    The bound is COUNT_CAP, or the rows up to the current page when the user has paged past
-    it, so the page links stay right: when more rows exist than were counted, `total` is the
-    bound, `total_is_lower_bound` is set, and `pages` counts the pages known to exist (the
-    next one included).
-
-    The matches are counted by reading the sort keys of at most bound + 1 of them, which also
-    decides how the page is read. More than the bound: the matches are dense enough that
-    walking the `(year DESC, sort_name, id)` index finds the page almost at once. Fewer: the
-    keys just read are all of them, so the page is cut from them here and its rows fetched by
-    id. (Asking PostgreSQL for that page instead, it sometimes walked the index anyway and read
-    all 92,000 models to find a commune's 25 (336 ms), or read a broad search's matches twice.)
-    """
-
-    total_is_lower_bound: bool = False
-
-    def _query_items(self) -> list[Any]:
-        select_, session = self._query_args["select"], self._query_args["session"]
-        bound = max(self._query_args["count_cap"], self.page * self.per_page)
-        keys = select_.with_only_columns(Initiative.id, Initiative.year, Initiative.sort_name).order_by(None)
-        rows = session.execute(keys.limit(bound + 1)).all()
-        if len(rows) > bound:
-            self.total_is_lower_bound, self._counted = True, bound
-            page = select_.limit(self.per_page).offset(self._query_offset)
-        else:
-            self._counted = len(rows)
-            rows.sort(key=lambda row: (-row.year, row.sort_name, row.id))  # list_order, in Python
-            ids = [row.id for row in rows[self._query_offset:self._query_offset + self.per_page]]
-            if not ids:
-                return []
-            page = select_.where(Initiative.id.in_(ids)).order_by(None).order_by(*list_order(indexed=False))
-        return list(session.execute(page).unique().scalars())
-
-    def _query_count(self) -> int:
-        return self._counted
-
-    @property
-    def pages(self) -> int:
-        if not self.total:
-            return 0
-        return ceil((self.total + (1 if self.total_is_lower_bound else 0)) / self.per_page)
-
-    @property
-    def has_next(self) -> bool:
-        return self.total_is_lower_bound or self.page < self.pages
-
-
-def paginate_initiatives(query: Select, *, per_page: int, count_cap: int | None = None) -> CappedPagination:
-    """The page of `filtered_initiatives_query` that the request asks for, with a capped count."""
-    return CappedPagination(select=query, session=db.session, per_page=per_page, max_per_page=None,
-                            error_out=False, count_cap=count_cap or COUNT_CAP)
+def page_of_initiatives(query: Select, *, per_page: int, after: str | None = None,
+                        before: str | None = None) -> KeysetPage:
+    """The page of `filtered_initiatives_query` after (or before) the model a paging link
+    names. Counting every match of a broad search costs as much as reading them all (100-450 ms
+    for 9,000 matches at national size) and nobody pages that far, so past COUNT_CAP the list
+    says "hơn 1.000"; under it the page is cut from the matches' keys (see keyset_page)."""
+    return keyset_page(query, LIST_ORDER, per_page=per_page, after=after, before=before,
+                       count_cap=COUNT_CAP, cut_in_python=True)

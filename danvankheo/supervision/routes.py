@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..core.errors import saving
+from ..core.paging import AFTER, BEFORE
 from ..core.permissions import get_or_404, load_for, roles_required
 from ..core.roles import Role
 from ..core.timeutil import local_today
@@ -20,7 +21,7 @@ from ..organisers import access
 from ..organisers.models import Organiser
 from ..registry import permissions as registry_permissions
 from ..registry.models import Field, Initiative
-from ..registry.services import ListFilters, filtered_initiatives_query, paginate_initiatives
+from ..registry.services import ListFilters, filtered_initiatives_query, page_of_initiatives
 from . import permissions, services
 from .forms import OpinionForm
 from .models import TEXT_LIMIT, Stance, SupervisionOpinion, SupervisionOpinionVersion
@@ -64,7 +65,8 @@ def index():
         query = query.where(Initiative.id.not_in(mine))
     elif opinion_filter == "da":
         query = query.where(Initiative.id.in_(mine))
-    page = paginate_initiatives(query, per_page=current_app.config["PAGE_SIZE"])
+    page = page_of_initiatives(query, per_page=current_app.config["PAGE_SIZE"],
+                               after=request.args.get(AFTER), before=request.args.get(BEFORE))
     ids = [item.id for item in page.items]
     own = {o.initiative_id: o for o in db.session.scalars(
         select(SupervisionOpinion).where(SupervisionOpinion.author_id == current_user.id,

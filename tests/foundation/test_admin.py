@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -5,7 +7,9 @@ from danvankheo.auth.models import User
 from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.units.models import Unit, UnitKind
+from tests import factories
 from tests.factories import make_unit
+from tests.keyset_walk import walk
 
 ADMIN_PAGES = ["/quan-tri/don-vi", "/quan-tri/don-vi/moi", "/quan-tri/nguoi-dung", "/quan-tri/nguoi-dung/moi"]
 
@@ -222,3 +226,24 @@ def test_user_search_ignores_diacritics(client, login_as, make_user):
     make_user(Role.OBSERVER, full_name="Đặng Thị Huyền")
     page = client.get("/quan-tri/nguoi-dung?q=dang thi huyen").get_data(as_text=True)
     assert "Đặng Thị Huyền" in page
+
+
+def test_user_list_is_paged_by_key_by_name_with_its_filter(client, login_as):
+    """120 evaluators among others, namesakes included, 50 to a page: with the role filter on,
+    each comes once in name order (the id between namesakes), forward and back."""
+    login_as(Role.ADMIN)
+    given = ["An", "Ánh", "Bình", "Dũng", "Đạt", "Hà", "Huyền", "Yến"]
+    for n in range(120):
+        factories.make_user(Role.EVALUATOR, full_name=f"Nguyễn Văn {given[n % len(given)]}")
+        factories.make_user(Role.STAFF, full_name=f"Trần Thị {given[n % len(given)]}")
+    db.session.commit()
+    expected = list(db.session.scalars(
+        select(User.login).where(User.role_links.any(role=Role.EVALUATOR)).order_by(User.sort_name, User.id)))
+    forward, backward = walk(client, "/quan-tri/nguoi-dung?vai_tro=evaluator", _logins, "vai_tro=evaluator")
+    assert [len(logins) for logins in forward] == [50, 50, 20]
+    assert [login for logins in forward for login in logins] == expected
+    assert backward == forward[::-1]
+
+
+def _logins(page: str) -> list[str]:
+    return re.findall(r"<td><code>([^<]+)</code></td>", page)

@@ -4,12 +4,13 @@ row once, in order, whatever the directions of its sort columns and however many
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from danvankheo.core.paging import SortKey, decode_cursor, encode_cursor, keyset_page
 from danvankheo.extensions import db
 from danvankheo.units.models import Unit
 from tests.factories import make_unit
+from tests.perf.querycount import count_queries
 
 NAMES = ["Sở A", "Sở B", "Sở B", "Sở C", "Sở B", "Sở A", "Sở D", "Sở C", "Sở B", "Sở E", "Sở A"]
 
@@ -33,17 +34,28 @@ def _everything(keys) -> list[int]:
     return [unit.id for unit in db.session.scalars(statement)]
 
 
+# How the page is found: by the database from the row a token names; cut from the keys of every
+# match read first (`cut_in_python`); or, with more matches than that reads, by the database.
+WAYS = {
+    "database": {},
+    "cut in Python": {"cut_in_python": True},
+    "past the cut's bound": {"cut_in_python": True, "count_cap": 5},
+}
+
+
+@pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("order", ORDERS)
 @pytest.mark.parametrize("per_page", [1, 3, 4, 11, 20])
-def test_walking_forward_then_back_gives_every_row_once_in_order(units, order, per_page):
-    keys = ORDERS[order]
+def test_walking_forward_then_back_gives_every_row_once_in_order(units, order, per_page, way):
+    keys, options = ORDERS[order], WAYS[way]
     statement = select(Unit).where(Unit.name.in_(set(NAMES)))
     expected = _everything(keys)
     pages, token = [], None
     while True:
-        page = keyset_page(statement, keys, per_page=per_page, after=token)
+        page = keyset_page(statement, keys, per_page=per_page, after=token, **options)
         pages.append([unit.id for unit in page.items])
-        assert page.total == len(NAMES) and not page.total_is_lower_bound
+        capped = "count_cap" in options
+        assert page.total == (5 if capped else len(NAMES)) and page.total_is_lower_bound == capped
         assert page.has_prev == (len(pages) > 1)
         if not page.has_next:
             break
@@ -52,10 +64,34 @@ def test_walking_forward_then_back_gives_every_row_once_in_order(units, order, p
     assert all(len(ids) == per_page for ids in pages[:-1])
     back = []
     while page.has_prev:
-        page = keyset_page(statement, keys, per_page=per_page, before=page.prev_cursor)
+        page = keyset_page(statement, keys, per_page=per_page, before=page.prev_cursor, **options)
         back.append([unit.id for unit in page.items])
         assert page.has_next
     assert back == pages[-2::-1]
+
+
+def test_a_cut_page_is_read_in_two_queries(units, app):
+    """The keys of every match (which counts them), then the page's rows by id: no count apart."""
+    with count_queries() as queries:
+        page = keyset_page(select(Unit), ORDERS["mixed directions"], per_page=4, cut_in_python=True)
+    selects = [s for s in queries.statements if s.lstrip().upper().startswith("SELECT")]  # no SAVEPOINTs
+    assert len(page.items) == 4 and page.total == len(NAMES) and len(selects) == 2, queries.report()
+
+
+def test_a_sort_column_may_be_an_expression_read_back_under_another_name(units):
+    """A key that is an expression (here a labelled column of the row) names where each item
+    holds its value."""
+    shout = func.upper(Unit.name)
+    keys = (SortKey(shout, descending=True, attribute="shout"), SortKey(Unit.id))
+    statement = select(Unit.id, shout.label("shout")).where(Unit.name.in_(set(NAMES)))
+    seen, token = [], None
+    while True:
+        page = keyset_page(statement, keys, per_page=3, after=token, scalars=False)
+        seen += [row.id for row in page.items]
+        if not page.has_next:
+            break
+        token = page.next_cursor
+    assert seen == _everything((SortKey(Unit.name, descending=True), SortKey(Unit.id)))
 
 
 def test_the_count_stops_at_its_bound(units):

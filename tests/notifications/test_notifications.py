@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from danvankheo.core.roles import Role
+from danvankheo.core.types import utcnow
 from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
 from danvankheo.notifications.services import notify
+from tests.keyset_walk import walk
 
 
 def _notes(user):
@@ -175,3 +180,27 @@ def test_a_mass_notice_is_left_to_the_command(app, make_user, smtp_server):
     assert smtp_server == []  # the request is not held up by three mails
     assert send_unsent() == 3
     assert sorted(m.rcpt_tos[0] for m in smtp_server) == ["nguoi0@so.vn", "nguoi1@so.vn", "nguoi2@so.vn"]
+
+
+def test_the_list_is_paged_by_key_newest_first_with_its_filter(client, login_as, app):
+    """Twelve unread notifications, some of the same instant, among read ones, five to a page:
+    with "chỉ xem chưa đọc" on each comes once, newest first, forward and back."""
+    me = login_as(Role.STAFF)
+    app.config["PAGE_SIZE"] = 5
+    start = utcnow() - timedelta(days=2)
+    unread = []
+    for n, minutes in enumerate((4, 9, 1, 9, 6, 0, 9, 3, 7, 2, 5, 8)):
+        note, read = (notify([me], kind="scoring.assigned", title=f"{word} {n}")[0] for word in ("Chưa đọc", "Đã đọc"))
+        note.created_at = read.created_at = start + timedelta(minutes=minutes)
+        read.read_at = utcnow()
+        unread.append((minutes, note.id, note.title))
+    db.session.commit()
+    forward, backward = walk(client, "/thong-bao?chua_doc=1", _titles, "chua_doc=1")
+    assert [len(titles) for titles in forward] == [5, 5, 2]
+    assert [t for titles in forward for t in titles] == [title for *_, title in sorted(unread, reverse=True)]
+    assert backward == forward[::-1]
+    assert "12 thông báo" in client.get("/thong-bao?chua_doc=1").get_data(as_text=True)
+
+
+def _titles(page: str) -> list[str]:
+    return re.findall(r'<div class="fw-semibold">(?:<span class="visually-hidden">Chưa đọc: </span>)?([^<]+)</div>', page)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from danvankheo.audit.models import AuditEvent
@@ -10,6 +13,7 @@ from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
 from danvankheo.registry.models import Initiative, Status
 from tests import factories
+from tests.keyset_walk import walk
 from tests.notifications.conftest import smtp_server  # noqa: F401  (fixture)
 from tests.registry.conftest import switch_to
 
@@ -101,3 +105,32 @@ def test_only_the_secretariat_reviews_in_bulk(client, world):
         assert client.post("/mo-hinh/xet-duyet", data={"mo_hinh": [a.id], "thao_tac": "tiep-nhan"}).status_code == 403
     db.session.refresh(a)
     assert a.status is Status.SUBMITTED
+
+
+def test_the_review_list_is_paged_by_key_in_submission_order_with_its_filter(client, world, app):
+    """Ten models of the year in the queue, four to a page, some submitted at the same instant
+    and one recorded without a time (queued from its creation), among models of another year:
+    each comes once, first submitted first, forward and back, the year kept on every link."""
+    start = utcnow() - timedelta(days=1)
+    expected = []
+    for n, minutes in enumerate((5, 1, 3, 3, 9, 0, 3, 7, 2, 8)):
+        model = factories.make_initiative(world.justice, name=f"Chờ duyệt {n}", year=2026, status=Status.SUBMITTED)
+        model.submitted_at = start + timedelta(minutes=minutes)
+        expected.append((minutes, n))
+        other = factories.make_initiative(world.health, name=f"Năm khác {n}", year=2025, status=Status.SUBMITTED)
+        other.submitted_at = start + timedelta(minutes=minutes)
+    untimed = factories.make_initiative(world.justice, name="Chờ duyệt không giờ nộp", year=2026,
+                                        status=Status.SUBMITTED)
+    db.session.commit()
+    app.config["PAGE_SIZE"] = 1
+    switch_to(client, world.secretariat)
+    forward, backward = walk(client, "/mo-hinh/xet-duyet?nam=2026", _queued, "nam=2026")
+    assert [len(names) for names in forward] == [4, 4, 3]
+    assert [n for names in forward for n in names] == (
+        [f"Chờ duyệt {n}" for _, n in sorted(expected)] + [untimed.name])  # created after the others' times
+    assert backward == forward[::-1]
+    assert "11 mô hình đang chờ tiếp nhận" in client.get("/mo-hinh/xet-duyet?nam=2026").get_data(as_text=True)
+
+
+def _queued(page: str) -> list[str]:
+    return re.findall(r'<label for="chon-\d+">([^<]+)</label>', page)

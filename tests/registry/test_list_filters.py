@@ -8,6 +8,7 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from danvankheo.extensions import db
 from danvankheo.registry import services
@@ -15,6 +16,7 @@ from danvankheo.registry.models import Status
 from danvankheo.registry.services import filtered_initiatives_query, match_units
 from danvankheo.units.models import UnitKind
 from tests import factories
+from tests.keyset_walk import paging_link, walk
 from tests.registry.conftest import switch_to
 
 
@@ -209,26 +211,29 @@ def _rows(page: str) -> list[str]:
     return re.findall(r">(Mô hình đếm \d)</a>", page)
 
 
+def _names(page: str) -> list[str]:
+    return re.findall(r'<td><a href="/mo-hinh/\d+">([^<]+)</a>', page)
+
+
 def test_count_is_capped_and_says_more_than(client, world, seven):
     switch_to(client, world.secretariat)
     page = client.get("/mo-hinh?q=mo+hinh+dem").get_data(as_text=True)
     assert "Có hơn 4 mô hình phù hợp" in page
-    assert "Trang 1 · hơn 4 kết quả" in page
     assert _rows(page) == ["Mô hình đếm 0", "Mô hình đếm 1"]
-    assert re.search(r'href="[^"]*page=3[^"]*">3</a>', page)  # the pages known to exist
-    assert not re.search(r">4</a>", page)
+    assert "q=mo+hinh+dem" in paging_link(page, "next") and paging_link(page, "prev") is None
+    assert "page=" not in page  # paged by key: no page numbers
 
 
-def test_paging_past_the_cap_reaches_every_row_once(client, world, seven):
+@pytest.mark.parametrize("cap", [4, 1000])
+def test_paging_reaches_every_row_once_forward_and_back(client, world, seven, monkeypatch, cap):
+    """Past the cap the database walks the order from the row a link names; under it the page
+    is cut from every match's key. Either way each row comes once, in order, both ways."""
+    monkeypatch.setattr(services, "COUNT_CAP", cap)
     switch_to(client, world.secretariat)
-    seen = []
-    for number in (1, 2, 3, 4):
-        page = client.get(f"/mo-hinh?q=mo+hinh+dem&page={number}").get_data(as_text=True)
-        seen += _rows(page)
-    assert seen == [f"Mô hình đếm {n}" for n in range(7)]
-    last = client.get("/mo-hinh?q=mo+hinh+dem&page=4").get_data(as_text=True)
-    assert "Trang 4/4 · 7 kết quả" in last and "Có 7 mô hình phù hợp" in last  # counted to the end
-    assert re.search(r'class="page-item disabled">\s*<a class="page-link"[^>]*>Sau', last)
+    forward, backward = walk(client, "/mo-hinh?q=mo+hinh+dem", _names, "q=mo+hinh+dem")
+    assert [n for names in forward for n in names] == [f"Mô hình đếm {n}" for n in range(7)]
+    assert [len(names) for names in forward] == [2, 2, 2, 1]
+    assert backward == forward[::-1]
 
 
 def test_count_under_the_cap_is_exact(client, world, seven):
@@ -241,24 +246,53 @@ def test_page_size_is_the_configured_one_even_above_a_hundred(app, world, seven)
     for n in range(7, 110):
         factories.make_initiative(world.justice, name=f"Mô hình đếm {n}", status=Status.SUBMITTED)
     db.session.commit()
-    with app.test_request_context("/mo-hinh?page=1"):
-        page = services.paginate_initiatives(filtered_initiatives_query(world.secretariat, {}), per_page=150)
-        assert len(page.items) == 110 and page.pages == 1 and not page.has_next
+    with app.test_request_context("/mo-hinh"):
+        page = services.page_of_initiatives(filtered_initiatives_query(world.secretariat, {}), per_page=150)
+        assert len(page.items) == 110 and not page.has_next and not page.has_prev
+
+
+@pytest.fixture
+def mixed(world, app):
+    """Models of two years whose names need the Vietnamese order, one to a page; the accepted
+    ones of Sở Tư pháp are what the filters below keep, others are interleaved."""
+    app.config["PAGE_SIZE"] = 1
+    for name, year, status in (("Bình yên xóm nhỏ", 2026, Status.ACCEPTED), ("Ấp văn hóa", 2025, Status.ACCEPTED),
+                               ("Ăn ở sạch", 2026, Status.ACCEPTED), ("An toàn giao thông", 2026, Status.ACCEPTED),
+                               ("Đường quê", 2026, Status.ACCEPTED), ("Dân vui", 2026, Status.ACCEPTED),
+                               ("Bến nước", 2026, Status.SUBMITTED), ("Ấp mới", 2025, Status.SUBMITTED)):
+        factories.make_initiative(world.justice, name=name, year=year, status=status)
+    factories.make_initiative(world.health, name="Ăn chín uống sôi", year=2026, status=Status.ACCEPTED)
+    db.session.commit()
 
 
 @pytest.mark.parametrize("cap", [1, 1000])
-def test_both_ways_of_reading_a_page_keep_the_list_order(client, app, world, monkeypatch, cap):
-    """Past the cap the database orders the page; under it the page is cut from keys sorted in
-    Python. Either way: newest year first, then Vietnamese dictionary order."""
-    app.config["PAGE_SIZE"] = 1
+@pytest.mark.parametrize("filters", ["trang_thai=accepted", "trang_thai=accepted&don_vi={justice}"])
+def test_paging_with_a_filter_keeps_the_list_order_both_ways(client, world, mixed, monkeypatch, cap, filters):
+    """Newest year first, then Vietnamese dictionary order, with the filter kept on every link."""
     monkeypatch.setattr(services, "COUNT_CAP", cap)
-    for name, year in (("Bình yên xóm nhỏ", 2026), ("Ấp văn hóa", 2025), ("Ăn ở sạch", 2026), ("An toàn giao thông", 2026),
-                       ("Đường quê", 2026), ("Dân vui", 2026)):
-        factories.make_initiative(world.justice, name=name, year=year, status=Status.SUBMITTED)
-    db.session.commit()
     switch_to(client, world.secretariat)
-    seen = []
-    for number in range(1, 7):
-        page = client.get(f"/mo-hinh?page={number}").get_data(as_text=True)
-        seen += re.findall(r'<td><a href="/mo-hinh/\d+">([^<]+)</a>', page)
-    assert seen == ["An toàn giao thông", "Ăn ở sạch", "Bình yên xóm nhỏ", "Dân vui", "Đường quê", "Ấp văn hóa"]
+    filters = filters.format(justice=world.justice.id)
+    forward, backward = walk(client, f"/mo-hinh?{filters}", _names, filters)
+    expected = ["An toàn giao thông", "Ăn ở sạch", "Bình yên xóm nhỏ", "Dân vui", "Đường quê", "Ấp văn hóa"]
+    if "don_vi" not in filters:
+        expected.insert(1, "Ăn chín uống sôi")
+    assert [n for names in forward for n in names] == expected
+    assert backward == forward[::-1]
+
+
+def test_a_hand_edited_page_token_shows_the_first_page(client, world, mixed):
+    switch_to(client, world.secretariat)
+    response = client.get("/mo-hinh?trang_thai=accepted&sau=kh%C3%B4ng-ph%E1%BA%A3i")
+    assert response.status_code == 200
+    assert _names(response.get_data(as_text=True)) == ["An toàn giao thông"]
+
+
+def test_a_link_past_a_deleted_model_still_reads_on(client, world, mixed):
+    """The link names a row by its key, not its place: removing that row loses nothing."""
+    switch_to(client, world.secretariat)
+    first = client.get("/mo-hinh?trang_thai=accepted").get_data(as_text=True)
+    from danvankheo.registry.models import Initiative
+
+    db.session.delete(db.session.scalar(select(Initiative).where(Initiative.name == "An toàn giao thông")))
+    db.session.commit()
+    assert _names(client.get(paging_link(first, "next")).get_data(as_text=True)) == ["Ăn chín uống sôi"]

@@ -10,6 +10,7 @@ from danvankheo.registry.models import Field, Initiative, InitiativeKind, Initia
 from danvankheo.registry.services import filtered_initiatives_query
 from danvankheo.units.models import UnitKind
 from tests import factories
+from tests.keyset_walk import paging_link
 from tests.registry.conftest import switch_to
 
 
@@ -87,10 +88,13 @@ def test_list_page_searches_and_paginates(client, app, world, catalogue):
     switch_to(client, world.secretariat)
     page1 = client.get("/mo-hinh?q=mo+hinh+phan+trang").get_data(as_text=True)
     assert "Mô hình phân trang 00" in page1 and "Mô hình phân trang 05" not in page1
-    assert "Trang 1/2" in page1
-    page2 = client.get("/mo-hinh?q=mo+hinh+phan+trang&page=2").get_data(as_text=True)
+    assert "Có 7 mô hình phù hợp." in page1
+    after = paging_link(page1, "next")
+    assert "q=mo+hinh+phan+trang" in after
+    page2 = client.get(after).get_data(as_text=True)
     assert "Mô hình phân trang 05" in page2 and "Mô hình phân trang 06" in page2
-    assert client.get("/mo-hinh?page=99").status_code == 200
+    assert "Mô hình phân trang 04" not in page2 and 'rel="next"' not in page2
+    assert client.get("/mo-hinh?page=99").status_code == 200  # an old numbered link: the first page
 
 
 def test_search_text_is_plain_folded_text(world, catalogue):

@@ -4,6 +4,7 @@ role has its menu, home panel and guide, and the admin grants it."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -11,10 +12,12 @@ from sqlalchemy import select
 from danvankheo.auth.models import User
 from danvankheo.core.roles import Role
 from danvankheo.extensions import db
+from danvankheo.registry.models import Status
 from danvankheo.scoring import assignments, rounds, scorecards
 from danvankheo.supervision.models import Stance
 from danvankheo.supervision.services import record_opinion
-from tests.factories import make_user
+from tests.factories import make_initiative, make_user
+from tests.keyset_walk import walk
 
 TEXT = "Người dân ở thôn Đông xác nhận được hướng dẫn thủ tục tận nhà."
 
@@ -43,6 +46,27 @@ def test_the_list_filters_by_search_and_by_my_opinion(client, login_as, sv):
     assert "Tư pháp gần dân" not in client.get("/giam-sat?q=benh+vien").get_data(as_text=True)
     assert "Tư pháp gần dân" in client.get("/giam-sat?y_kien=da").get_data(as_text=True)
     assert "Tư pháp gần dân" not in client.get("/giam-sat?y_kien=chua").get_data(as_text=True)
+
+
+def test_the_list_pages_by_key_with_its_filters(client, login_as, sv, app):
+    """Five more accepted models, two to a page: with "not yet given my opinion" on, every one
+    comes once in the list's order, forward and back, and the filter stays on every link."""
+    justice = sv.accepted.unit
+    for n in range(5):
+        make_initiative(justice, name=f"Mô hình giám sát {n}", status=Status.ACCEPTED, year=sv.accepted.year)
+    db.session.commit()
+    _opinion(sv)
+    app.config["PAGE_SIZE"] = 2
+    login_as(sv.mttq)
+    forward, backward = walk(client, "/giam-sat?y_kien=chua", _supervised_names, "y_kien=chua")
+    assert [n for names in forward for n in names] == [f"Mô hình giám sát {n}" for n in range(5)]
+    assert [len(names) for names in forward] == [2, 2, 1]
+    assert backward == forward[::-1]
+    assert "5 mô hình" in client.get("/giam-sat?y_kien=chua").get_data(as_text=True)
+
+
+def _supervised_names(page: str) -> list[str]:
+    return re.findall(r'<td><a href="/mo-hinh/\d+">([^<]+)</a>', page)
 
 
 def test_the_supervisor_reads_the_accepted_dossier_and_nothing_else(client, login_as, sv):
