@@ -24,9 +24,9 @@ TEXT_LIMIT = 4000  # characters of an opinion's text
 class Stance(LabelledEnum):
     """Whether the supervisor agrees with the results the unit claims."""
 
-    AGREE = "agree", "Đồng ý với kết quả đơn vị nêu"
-    PARTLY = "partly", "Đồng ý một phần"
-    DISAGREE = "disagree", "Không đồng ý với kết quả đơn vị nêu"
+    AGREE = "Đồng ý với kết quả đơn vị nêu"
+    PARTLY = "Đồng ý một phần"
+    DISAGREE = "Không đồng ý với kết quả đơn vị nêu"
 
 
 _TEXT_CHECK = f"length(text) >= 1 AND length(text) <= {TEXT_LIMIT}"
