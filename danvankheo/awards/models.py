@@ -30,11 +30,11 @@ from ..units.models import Unit
 class AwardLevel(LabelledEnum):
     """The level of the authority that grants an award form."""
 
-    COMMUNE = "commune", "Cấp xã"
-    DEPARTMENT = "department", "Cấp sở, ban, ngành"
-    PROVINCE = "province", "Cấp tỉnh"
-    CENTRAL = "central", "Cấp bộ, ban, ngành trung ương"
-    STATE = "state", "Cấp Nhà nước"
+    COMMUNE = "Cấp xã"
+    DEPARTMENT = "Cấp sở, ban, ngành"
+    PROVINCE = "Cấp tỉnh"
+    CENTRAL = "Cấp bộ, ban, ngành trung ương"
+    STATE = "Cấp Nhà nước"
 
 
 # (name, issuing authority, level): what a new deployment starts with; editable.
@@ -82,15 +82,15 @@ class AwardForm(db.Model):
 
 
 class ProposalState(LabelledEnum):
-    DRAFT = "draft", "Đang lập"
-    SUBMITTED = "submitted", "Đã trình"
-    APPROVED = "approved", "Đã có quyết định khen thưởng"
-    RETURNED = "returned", "Bị trả lại"
+    DRAFT = "Đang lập"
+    SUBMITTED = "Đã trình"
+    APPROVED = "Đã có quyết định khen thưởng"
+    RETURNED = "Bị trả lại"
 
 
 class RecipientType(LabelledEnum):
-    COLLECTIVE = "collective", "Tập thể"
-    INDIVIDUAL = "individual", "Cá nhân"
+    COLLECTIVE = "Tập thể"
+    INDIVIDUAL = "Cá nhân"
 
 
 class Proposal(db.Model):
@@ -334,8 +334,8 @@ class BallotState(enum.Enum):
 class PassRule(LabelledEnum):
     """How many "đồng ý" votes of all the council's members a candidate needs."""
 
-    MAJORITY = "majority", "Trên 50% tổng số thành viên Hội đồng (quá bán)"
-    TWO_THIRDS = "two_thirds", "Từ 2/3 tổng số thành viên Hội đồng trở lên"
+    MAJORITY = "Trên 50% tổng số thành viên Hội đồng (quá bán)"
+    TWO_THIRDS = "Từ 2/3 tổng số thành viên Hội đồng trở lên"
     SEVENTY_PERCENT = "seventy", "Từ 70% tổng số thành viên Hội đồng trở lên"
 
     @property
@@ -362,9 +362,9 @@ class PassRule(LabelledEnum):
 PASS_RULE_PERCENTS = {PassRule.MAJORITY: 51, PassRule.TWO_THIRDS: 67, PassRule.SEVENTY_PERCENT: 70}
 
 class CloseReason(LabelledEnum):
-    DEADLINE = "deadline", "Hết thời gian bỏ phiếu"  # the set time came
-    ALL_VOTED = "all_voted", "Mọi thành viên đã bỏ phiếu"
-    SECRETARIAT = "secretariat", "Thường trực Hội đồng đóng bỏ phiếu"  # closed early by the secretariat
+    DEADLINE = "Hết thời gian bỏ phiếu"  # the set time came
+    ALL_VOTED = "Mọi thành viên đã bỏ phiếu"
+    SECRETARIAT = "Thường trực Hội đồng đóng bỏ phiếu"  # closed early by the secretariat
 
 
 class Ballot(db.Model):

@@ -37,39 +37,39 @@ class PaperSize(enum.Enum):
 
 
 class Orientation(LabelledEnum):
-    PORTRAIT = "portrait", "Khổ dọc"
-    LANDSCAPE = "landscape", "Khổ ngang"
+    PORTRAIT = "Khổ dọc"
+    LANDSCAPE = "Khổ ngang"
 
 
 class CertificateField(LabelledEnum):
     """What a certificate prints, in the order the layout form lists it."""
 
-    AWARD_FORM = "award_form", "Hình thức khen thưởng"
-    RECIPIENT = "recipient", "Tên tập thể / Họ và tên"
-    RECIPIENT_DETAIL = "recipient_detail", "Chức vụ, đơn vị (cá nhân)"
-    ACHIEVEMENT = "achievement", "Thành tích"
-    DECISION = "decision", "Số, ngày Quyết định"
-    PLACE_DATE = "place_date", "Địa danh, ngày tháng"
-    SIGNER_TITLE = "signer_title", "Chức vụ người ký"
-    SIGNER_NAME = "signer_name", "Họ tên người ký"
+    AWARD_FORM = "Hình thức khen thưởng"
+    RECIPIENT = "Tên tập thể / Họ và tên"
+    RECIPIENT_DETAIL = "Chức vụ, đơn vị (cá nhân)"
+    ACHIEVEMENT = "Thành tích"
+    DECISION = "Số, ngày Quyết định"
+    PLACE_DATE = "Địa danh, ngày tháng"
+    SIGNER_TITLE = "Chức vụ người ký"
+    SIGNER_NAME = "Họ tên người ký"
 
 
 class FontFace(LabelledEnum):
     """The embedded faces: Liberation Serif has Times New Roman's metrics, DejaVu Sans is the
     sans-serif with the widest Vietnamese coverage; both are Debian packages."""
 
-    SERIF = "serif", "Có chân (Times New Roman)"
-    SERIF_BOLD = "serif_bold", "Có chân, đậm"
-    SERIF_ITALIC = "serif_italic", "Có chân, nghiêng"
-    SERIF_BOLD_ITALIC = "serif_bold_italic", "Có chân, đậm nghiêng"
-    SANS = "sans", "Không chân"
-    SANS_BOLD = "sans_bold", "Không chân, đậm"
+    SERIF = "Có chân (Times New Roman)"
+    SERIF_BOLD = "Có chân, đậm"
+    SERIF_ITALIC = "Có chân, nghiêng"
+    SERIF_BOLD_ITALIC = "Có chân, đậm nghiêng"
+    SANS = "Không chân"
+    SANS_BOLD = "Không chân, đậm"
 
 
 class Alignment(LabelledEnum):
-    LEFT = "left", "Trái"
-    CENTER = "center", "Giữa"
-    RIGHT = "right", "Phải"
+    LEFT = "Trái"
+    CENTER = "Giữa"
+    RIGHT = "Phải"
 
 
 MM = Numeric(6, 1)

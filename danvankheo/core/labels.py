@@ -5,9 +5,26 @@ from __future__ import annotations
 import enum
 
 
-class LabelledEnum(enum.Enum):
-    """An enum whose members are written ``MEMBER = ("stored value", "Nhãn tiếng Việt")``.
+class _LabelledEnumType(enum.EnumType):
+    """Reads a member written as its label alone (`PORTRAIT = "Khổ dọc"`) as the pair
+    `("portrait", "Khổ dọc")`: the stored value is the member's name in lower case, as with
+    `enum.StrEnum` and `auto()`, so the two are never written twice."""
 
+    def __new__(metacls, name, bases, classdict, **kwargs):
+        for member in classdict._member_names:
+            value = classdict[member]
+            if isinstance(value, str):
+                # An `_EnumDict` refuses to rebind a member's name; the plain dict's setter
+                # replaces the value before the members are made from it.
+                dict.__setitem__(classdict, member, (member.lower(), value))
+        return super().__new__(metacls, name, bases, classdict, **kwargs)
+
+
+class LabelledEnum(enum.Enum, metaclass=_LabelledEnumType):
+    """An enum whose members carry a Vietnamese label beside their stored value.
+
+    A member is written `MEMBER = "Nhãn tiếng Việt"`, and then stores `"member"`, its name in
+    lower case; or `MEMBER = ("stored value", "Nhãn")` where the stored value is another.
     The value is what the database and the forms hold; `label` is what the interface shows.
     `LabelledEnum("stored value")` finds the member, as with a plain enum. Mixed with `str`
     (`class Kind(str, LabelledEnum)`), a member also equals and prints as its stored value.

@@ -7,13 +7,13 @@ from .labels import LabelledEnum
 
 
 class Role(LabelledEnum):
-    STAFF = ("staff", "Cán bộ đơn vị")
-    EVALUATOR = ("evaluator", "Thành viên hội đồng chấm")
-    SECRETARIAT = ("secretariat", "Thường trực Hội đồng (Nội vụ, Văn phòng UBND xã)")
-    OBSERVER = ("observer", "Theo dõi (Ban Dân vận, lãnh đạo)")
-    ADMIN = ("admin", "Quản trị hệ thống")
+    STAFF = "Cán bộ đơn vị"
+    EVALUATOR = "Thành viên hội đồng chấm"
+    SECRETARIAT = "Thường trực Hội đồng (Nội vụ, Văn phòng UBND xã)"
+    OBSERVER = "Theo dõi (Ban Dân vận, lãnh đạo)"
+    ADMIN = "Quản trị hệ thống"
     # Ủy ban MTTQ and the mass organisations: giám sát, phản biện xã hội
-    SUPERVISOR = ("supervisor", "Mặt trận Tổ quốc, đoàn thể (giám sát)")
+    SUPERVISOR = "Mặt trận Tổ quốc, đoàn thể (giám sát)"
 
 
 ROLE_LABELS = Role.labels()

@@ -17,16 +17,16 @@ RATINGS = (1, 2, 3, 4, 5)
 
 
 class ResponseState(LabelledEnum):
-    COUNTED = "counted", "Được tính"
-    REPLACED = "replaced", "Đã được thay bằng câu trả lời sau (cùng thiết bị)"  # the same device answered again; the newer answer counts
-    SET_ASIDE = "set_aside", "Đã để riêng, không tính"  # the secretariat set it aside with a reason
+    COUNTED = "Được tính"
+    REPLACED = "Đã được thay bằng câu trả lời sau (cùng thiết bị)"  # the same device answered again; the newer answer counts
+    SET_ASIDE = "Đã để riêng, không tính"  # the secretariat set it aside with a reason
 
 
 class CommentReview(LabelledEnum):
-    NONE = "none", "Không có góp ý"  # no comment written
-    PENDING = "pending", "Chờ thường trực duyệt"
-    SHOWN = "shown", "Đã duyệt, hiển thị cho Hội đồng"
-    SET_ASIDE = "set_aside", "Đã để riêng, không hiển thị"
+    NONE = "Không có góp ý"  # no comment written
+    PENDING = "Chờ thường trực duyệt"
+    SHOWN = "Đã duyệt, hiển thị cho Hội đồng"
+    SET_ASIDE = "Đã để riêng, không hiển thị"
 
 
 class Survey(db.Model):

@@ -14,21 +14,21 @@ from ..extensions import db
 
 
 class JobKind(LabelledEnum):
-    RANKING_EXPORT = "ranking_export", "Xuất Excel kết quả xếp hạng và chi tiết điểm"
-    PERIODIC_REPORT = "periodic_report", "Xuất Excel báo cáo định kỳ"
-    IMPORT = "import", "Nhập đơn vị và người dùng từ Excel"
-    REMINDER_MAIL = "reminder_mail", "Gửi thông báo, email nhắc hạn"
+    RANKING_EXPORT = "Xuất Excel kết quả xếp hạng và chi tiết điểm"
+    PERIODIC_REPORT = "Xuất Excel báo cáo định kỳ"
+    IMPORT = "Nhập đơn vị và người dùng từ Excel"
+    REMINDER_MAIL = "Gửi thông báo, email nhắc hạn"
     # The dossier zip (hồ sơ điện tử) of a proposal: the kind exists so the print feature
     # can register its runner with `tasks.register_runner`; nothing runs it yet.
-    DOSSIER_ZIP = "dossier_zip", "Đóng gói hồ sơ điện tử (.zip)"
+    DOSSIER_ZIP = "Đóng gói hồ sơ điện tử (.zip)"
 
 
 class JobState(LabelledEnum):
-    QUEUED = "queued", "Đang chờ"
-    RUNNING = "running", "Đang chạy"
-    DONE = "done", "Hoàn thành"
-    FAILED = "failed", "Thất bại"
-    CANCELLED = "cancelled", "Đã hủy"
+    QUEUED = "Đang chờ"
+    RUNNING = "Đang chạy"
+    DONE = "Hoàn thành"
+    FAILED = "Thất bại"
+    CANCELLED = "Đã hủy"
 
     @property
     def is_active(self) -> bool:

@@ -14,33 +14,33 @@ class NotificationKind(str, LabelledEnum):
     """What a notification is about (equal to its stored value, as callers pass it). Every kind a feature sends is listed here: `notify` refuses
     any other, and the column's CHECK constraint too."""
 
-    INITIATIVE_SUBMITTED = ("initiative_submitted", "Mô hình được nộp")
-    INITIATIVE_RETURNED = ("initiative_returned", "Mô hình được trả lại để bổ sung")
-    INITIATIVE_ACCEPTED = ("initiative_accepted", "Mô hình được tiếp nhận")
-    INITIATIVE_REJECTED = ("initiative_rejected", "Mô hình không được tiếp nhận")
-    DEADLINE_7_DAYS = ("deadline_7_days", "Nhắc hạn nộp: còn 7 ngày")
-    DEADLINE_1_DAYS = ("deadline_1_days", "Nhắc hạn nộp: còn 1 ngày")
-    DEADLINE_REMINDER_MANUAL = ("deadline_reminder_manual", "Nhắc đơn vị chưa đăng ký")
-    DEADLINE_EXTENDED = ("deadline_extended", "Gia hạn nộp mô hình")
-    DEADLINE_EXTENSION_REVOKED = ("deadline_extension_revoked", "Hủy gia hạn nộp mô hình")
-    SCORING_CLOSING = ("scoring_closing", "Sắp hết hạn chấm điểm")
+    INITIATIVE_SUBMITTED = "Mô hình được nộp"
+    INITIATIVE_RETURNED = "Mô hình được trả lại để bổ sung"
+    INITIATIVE_ACCEPTED = "Mô hình được tiếp nhận"
+    INITIATIVE_REJECTED = "Mô hình không được tiếp nhận"
+    DEADLINE_7_DAYS = "Nhắc hạn nộp: còn 7 ngày"
+    DEADLINE_1_DAYS = "Nhắc hạn nộp: còn 1 ngày"
+    DEADLINE_REMINDER_MANUAL = "Nhắc đơn vị chưa đăng ký"
+    DEADLINE_EXTENDED = "Gia hạn nộp mô hình"
+    DEADLINE_EXTENSION_REVOKED = "Hủy gia hạn nộp mô hình"
+    SCORING_CLOSING = "Sắp hết hạn chấm điểm"
     SCORING_ASSIGNED = ("scoring.assigned", "Phân công chấm")
     SCORING_RECUSAL = ("scoring.recusal", "Thành viên từ chối chấm")
     SCORING_DISCUSSION = ("scoring.discussion", "Thảo luận của Hội đồng")
     SCORING_SCORECARD_REOPENED = ("scoring.scorecard_reopened", "Phiếu chấm được mở lại")
     SCORING_FINALISED = ("scoring.finalised", "Kết quả chấm đã chốt")
-    BALLOT_OPEN = ("ballot_open", "Mời bỏ phiếu kín")
+    BALLOT_OPEN = "Mời bỏ phiếu kín"
     AWARDS_APPROVED = ("awards.approved", "Khen thưởng được phê duyệt")
     AWARDS_REVOKED = ("awards.revoked", "Khen thưởng bị thu hồi")
     NOMINATION_CREATE = ("nomination.create", "Đề nghị mô hình lên cấp trên")
     NOMINATION_ACCEPT = ("nomination.accept", "Cấp trên nhận mô hình vào xét")
     NOMINATION_RETURN = ("nomination.return", "Cấp trên trả lại mô hình")
-    SUPERVISION_OPINION = ("supervision_opinion", "Ý kiến giám sát")
-    JOB_DONE = ("job_done", "Công việc đã hoàn thành")
-    JOB_FAILED = ("job_failed", "Công việc không hoàn thành")
-    JOB_CANCELLED = ("job_cancelled", "Công việc đã hủy")
+    SUPERVISION_OPINION = "Ý kiến giám sát"
+    JOB_DONE = "Công việc đã hoàn thành"
+    JOB_FAILED = "Công việc không hoàn thành"
+    JOB_CANCELLED = "Công việc đã hủy"
     # Rows of a kind no longer sent, kept readable (the 1560kinds migration maps them here).
-    OTHER = ("other", "Thông báo khác")
+    OTHER = "Thông báo khác"
 
 
 class Notification(db.Model):

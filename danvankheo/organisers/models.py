@@ -22,9 +22,9 @@ from ..extensions import db
 class OrganiserLevel(LabelledEnum):
     """The level an organiser awards at: it decides which award forms it may propose."""
 
-    COMMUNE = "commune", "Cấp xã (Giấy khen của Chủ tịch UBND xã)"
-    DEPARTMENT = "department", "Cấp sở, ban, ngành (Giấy khen của Giám đốc Sở)"
-    PROVINCE = "province", "Cấp tỉnh (Bằng khen của Chủ tịch UBND tỉnh)"
+    COMMUNE = "Cấp xã (Giấy khen của Chủ tịch UBND xã)"
+    DEPARTMENT = "Cấp sở, ban, ngành (Giấy khen của Giám đốc Sở)"
+    PROVINCE = "Cấp tỉnh (Bằng khen của Chủ tịch UBND tỉnh)"
 
 
 class Organiser(db.Model):
@@ -77,9 +77,9 @@ class Organiser(db.Model):
 
 
 class NominationState(LabelledEnum):
-    PENDING = "pending", "Chờ cấp trên xem xét"
-    ACCEPTED = "accepted", "Cấp trên đã nhận vào xét"
-    RETURNED = "returned", "Cấp trên đã trả lại"
+    PENDING = "Chờ cấp trên xem xét"
+    ACCEPTED = "Cấp trên đã nhận vào xét"
+    RETURNED = "Cấp trên đã trả lại"
 
 
 class Nomination(db.Model):

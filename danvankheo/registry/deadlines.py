@@ -317,9 +317,9 @@ def registry_link(year: int) -> str:
 
 
 class ComplianceStatus(LabelledEnum):
-    MET = "met", "Đạt"
-    LATE = "late", "Nộp muộn"
-    MISSING = "missing", "Chưa nộp"
+    MET = "Đạt"
+    LATE = "Nộp muộn"
+    MISSING = "Chưa nộp"
 
 
 @dataclass

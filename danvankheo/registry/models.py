@@ -40,26 +40,26 @@ if TYPE_CHECKING:
 class Field(LabelledEnum):
     """Lĩnh vực: the four fields of the movement."""
 
-    ECONOMY = "economy", "Kinh tế"
-    CULTURE_SOCIETY = "culture_society", "Văn hóa - xã hội"
-    DEFENCE_SECURITY = "defence_security", "Quốc phòng - an ninh"
-    POLITICAL_SYSTEM = "political_system", "Xây dựng hệ thống chính trị"
+    ECONOMY = "Kinh tế"
+    CULTURE_SOCIETY = "Văn hóa - xã hội"
+    DEFENCE_SECURITY = "Quốc phòng - an ninh"
+    POLITICAL_SYSTEM = "Xây dựng hệ thống chính trị"
 
 
 class InitiativeKind(LabelledEnum):
     """Tập thể (a collective model) or cá nhân (an individual exemplar, "điển hình")."""
 
-    COLLECTIVE = "collective", "Tập thể"
-    INDIVIDUAL = "individual", "Cá nhân"
+    COLLECTIVE = "Tập thể"
+    INDIVIDUAL = "Cá nhân"
 
 
 class Status(LabelledEnum):
-    DRAFT = "draft", "Bản nháp"
-    SUBMITTED = "submitted", "Đã nộp"
-    RETURNED = "returned", "Trả lại để bổ sung"
-    ACCEPTED = "accepted", "Đã tiếp nhận"
-    REJECTED = "rejected", "Không tiếp nhận"
-    WITHDRAWN = "withdrawn", "Đã rút"
+    DRAFT = "Bản nháp"
+    SUBMITTED = "Đã nộp"
+    RETURNED = "Trả lại để bổ sung"
+    ACCEPTED = "Đã tiếp nhận"
+    REJECTED = "Không tiếp nhận"
+    WITHDRAWN = "Đã rút"
 
 
 # Statuses in which the unit may still change the dossier and its evidence.

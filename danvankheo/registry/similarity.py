@@ -56,13 +56,13 @@ MIN_REASON = 5
 
 
 class SimilarityKind(LabelledEnum):
-    TEXT = "text", "Tên và nội dung gần giống"
-    EVIDENCE = "evidence", "Minh chứng trùng tệp"
+    TEXT = "Tên và nội dung gần giống"
+    EVIDENCE = "Minh chứng trùng tệp"
 
 
 class SimilarityDecision(LabelledEnum):
-    RECYCLED = "recycled", "Trùng lặp: mô hình cũ đăng ký lại hoặc minh chứng dùng lại"
-    DISTINCT = "distinct", "Không trùng lặp: mô hình mới, có kết quả riêng"
+    RECYCLED = "Trùng lặp: mô hình cũ đăng ký lại hoặc minh chứng dùng lại"
+    DISTINCT = "Không trùng lặp: mô hình mới, có kết quả riêng"
 
 
 class SimilarityError(DomainError):

@@ -45,45 +45,45 @@ class RoundState(LabelledEnum):
     """draft → scoring → closed → finalised; closed may go back to scoring, and an admin
     may reopen a finalised round (back to closed) with a recorded reason."""
 
-    DRAFT = "draft", "Đang chuẩn bị"
-    SCORING = "scoring", "Đang chấm"
-    CLOSED = "closed", "Đã khóa chấm"
-    FINALISED = "finalised", "Đã công bố kết quả"
+    DRAFT = "Đang chuẩn bị"
+    SCORING = "Đang chấm"
+    CLOSED = "Đã khóa chấm"
+    FINALISED = "Đã công bố kết quả"
 
 
 class AggregationMethod(LabelledEnum):
     """How the evaluators' totals of one model become its final score."""
 
-    MEAN = "mean", "Trung bình cộng"
-    MEDIAN = "median", "Trung vị"
-    TRIMMED_MEAN = "trimmed_mean", "Trung bình sau khi bỏ điểm cao nhất và thấp nhất (từ 5 phiếu)"
+    MEAN = "Trung bình cộng"
+    MEDIAN = "Trung vị"
+    TRIMMED_MEAN = "Trung bình sau khi bỏ điểm cao nhất và thấp nhất (từ 5 phiếu)"
 
 
 class Grade(LabelledEnum):
     """Xếp loại."""
 
-    EXCELLENT = "excellent", "Xuất sắc"
-    GOOD = "good", "Tốt"
-    FAIR = "fair", "Khá"
-    FAIL = "fail", "Không đạt"
+    EXCELLENT = "Xuất sắc"
+    GOOD = "Tốt"
+    FAIR = "Khá"
+    FAIL = "Không đạt"
 
 
 class RankingBasis(LabelledEnum):
     """Which score ranks a round: the raw aggregate, or the one adjusted for each evaluator's
     severity (see `adjustment`). Chosen by the secretariat before finalisation."""
 
-    RAW = "raw", "Điểm gốc"
-    ADJUSTED = "adjusted", "Điểm hiệu chỉnh theo mức chấm"
+    RAW = "Điểm gốc"
+    ADJUSTED = "Điểm hiệu chỉnh theo mức chấm"
 
 
 class AssignmentStatus(LabelledEnum):
-    ASSIGNED = "assigned", "Được phân công"
-    RECUSED = "recused", "Từ chối chấm"  # the evaluator declined, with a reason (từ chối chấm)
+    ASSIGNED = "Được phân công"
+    RECUSED = "Từ chối chấm"  # the evaluator declined, with a reason (từ chối chấm)
 
 
 class ScorecardState(LabelledEnum):
-    DRAFT = "draft", "Bản nháp"
-    SUBMITTED = "submitted", "Đã nộp"
+    DRAFT = "Bản nháp"
+    SUBMITTED = "Đã nộp"
 
 
 # Default rubric from DOMAIN.md: (code, name, maximum, guidance). Totals 100.
@@ -447,10 +447,10 @@ class Scorecard(db.Model):
 class VersionKind(LabelledEnum):
     """Why a scorecard version was written."""
 
-    DRAFT = "draft", "Lưu nháp"
-    SUBMIT = "submit", "Nộp phiếu"
-    REOPENED = "reopened", "Sửa sau khi được mở lại"  # a revision after the secretariat reopened the card
-    DISCUSSION = "discussion", "Điều chỉnh sau thảo luận"  # a revision during the discussion phase
+    DRAFT = "Lưu nháp"
+    SUBMIT = "Nộp phiếu"
+    REOPENED = "Sửa sau khi được mở lại"  # a revision after the secretariat reopened the card
+    DISCUSSION = "Điều chỉnh sau thảo luận"  # a revision during the discussion phase
 
 
 class ScorecardVersion(db.Model):

@@ -25,9 +25,9 @@ TEXT_LIMIT = 4000  # characters of an opinion's text
 class Stance(LabelledEnum):
     """Whether the supervisor agrees with the results the unit claims."""
 
-    AGREE = "agree", "Đồng ý với kết quả đơn vị nêu"
-    PARTLY = "partly", "Đồng ý một phần"
-    DISAGREE = "disagree", "Không đồng ý với kết quả đơn vị nêu"
+    AGREE = "Đồng ý với kết quả đơn vị nêu"
+    PARTLY = "Đồng ý một phần"
+    DISAGREE = "Không đồng ý với kết quả đơn vị nêu"
 
 
 def _content_checks() -> tuple[CheckConstraint, ...]:

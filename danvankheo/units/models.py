@@ -14,14 +14,14 @@ from ..extensions import db
 class UnitKind(LabelledEnum):
     """Kinds of unit. Which kinds must register a model each year is a setting."""
 
-    PROVINCE = "province", "Tỉnh/thành phố"
-    DEPARTMENT = "department", "Sở, ban, ngành"
-    COMMUNE = "commune", "UBND xã/phường/đặc khu"
-    DISTRICT = "district", "Huyện (trước 01/7/2025)"
-    DIVISION = "division", "Phòng chuyên môn"
-    PUBLIC_SERVICE = "public_service", "Đơn vị sự nghiệp"
-    MASS_ORGANISATION = "mass_organisation", "MTTQ, đoàn thể"
-    OTHER = "other", "Khác"
+    PROVINCE = "Tỉnh/thành phố"
+    DEPARTMENT = "Sở, ban, ngành"
+    COMMUNE = "UBND xã/phường/đặc khu"
+    DISTRICT = "Huyện (trước 01/7/2025)"
+    DIVISION = "Phòng chuyên môn"
+    PUBLIC_SERVICE = "Đơn vị sự nghiệp"
+    MASS_ORGANISATION = "MTTQ, đoàn thể"
+    OTHER = "Khác"
 
 
 class Unit(db.Model):

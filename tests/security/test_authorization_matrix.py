@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete, text, update
 
+from danvankheo.extensions import db
+from danvankheo.units.models import Unit
 from tests.security.harness import (
     Visitors,
     fingerprint,
@@ -59,6 +62,31 @@ def test_a_route_added_later_fails_until_declared(make_app):
     problems = policy_problems(app)
     assert problems == ["wipe_everything (/mo-hinh/<int:initiative_id>/xoa-het) has no entry in "
                         "tests/security/policy.py: declare who may use it for POST"]
+
+
+def test_the_fingerprint_sees_a_change_in_any_table(app):
+    """The matrix trusts the fingerprint to notice what a request changed: one column of one
+    row edited changes it, and so does emptying any table of the world."""
+    reset_world(app)
+    unchanged = fingerprint(app)
+    assert fingerprint(app) == unchanged
+    db.session.execute(update(Unit).where(Unit.id == db.session.scalar(db.select(Unit.id).limit(1)))
+                       .values(name=Unit.name + "."))
+    db.session.commit()
+    assert fingerprint(app) != unchanged
+    # Emptied children first, so that no foreign key refuses; every table with rows counts.
+    emptied = 0
+    for table in reversed(db.metadata.sorted_tables):
+        if db.session.execute(table.select().limit(1)).first() is None:
+            continue
+        before = fingerprint(app)
+        if db.engine.dialect.name == "postgresql":  # past the audit trail's append-only trigger
+            db.session.execute(text("SET LOCAL session_replication_role = replica"))
+        db.session.execute(delete(table))
+        db.session.commit()
+        assert fingerprint(app) != before, f"emptying {table.name} went unnoticed"
+        emptied += 1
+    assert emptied >= 10
 
 
 def _describe(response) -> str:
