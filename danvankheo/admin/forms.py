@@ -8,11 +8,17 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ..auth.passwords import password_problems
 from ..core.forms import CHOOSE, REQUIRED, Form, MultiCheckboxField
 from ..core.roles import ROLE_LABELS, Role
-from ..units.models import UnitKind
+from ..extensions import db
+from ..units.models import Unit, UnitKind
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 LOGIN_RE = re.compile(r"^[a-z0-9_.@+-]+$")
 PHONE_RE = re.compile(r"^[0-9 +().-]{6,20}$")
+
+
+def chosen_unit(field: SelectField) -> Unit | None:
+    """The unit picked in a select of `unit_choices`; its blank line (0) picks none."""
+    return db.session.get(Unit, field.data) if field.data else None
 
 
 class UnitForm(Form):
@@ -32,6 +38,10 @@ class UnitForm(Form):
     @property
     def kind_enum(self) -> UnitKind:
         return UnitKind(self.kind.data)
+
+    @property
+    def parent_unit(self) -> Unit | None:
+        return chosen_unit(self.parent_id)
 
 
 class UserForm(Form):
@@ -89,3 +99,7 @@ class UserForm(Form):
     @property
     def role_set(self) -> set[Role]:
         return {Role(value) for value in self.roles.data or []}
+
+    @property
+    def unit(self) -> Unit | None:
+        return chosen_unit(self.unit_id)

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -50,10 +54,9 @@ def unit_create():
     if request.method == "GET":
         form.parent_id.data = request.args.get("cap_tren", 0, type=int)
     if form.validate_on_submit():
-        parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
         with saving(form, field="code") as saved:
             unit = unit_service.create_unit(
-                code=form.code.data, name=form.name.data, kind=form.kind_enum, parent=parent
+                code=form.code.data, name=form.name.data, kind=form.kind_enum, parent=form.parent_unit
             )
         if saved:
             flash(f"Đã thêm đơn vị “{unit.name}”.", "success")
@@ -70,7 +73,7 @@ def unit_edit(unit_id: int):
         form.code.data, form.name.data = unit.code, unit.name
         form.kind.data, form.parent_id.data = unit.kind.value, unit.parent_id or 0
     if form.validate_on_submit():
-        new_parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
+        new_parent = form.parent_unit
         with saving(form, field="parent_id") as saved:
             unit_service.update_unit(unit, name=form.name.data, code=form.code.data, kind=form.kind_enum)
             if new_parent != unit.parent:
@@ -85,15 +88,18 @@ def unit_edit(unit_id: int):
 @roles_required(Role.ADMIN)
 def unit_set_active(unit_id: int):
     unit = get_or_404(Unit, unit_id)
+    return _set_active(unit_service.set_unit_active, unit, verbs=("kích hoạt lại", "ngừng hoạt động"),
+                       label=f"đơn vị “{unit.name}”", back=url_for("admin.units", tat_ca=1))
+
+
+def _set_active(change: Callable[[Any, bool], None], record: Any, *, verbs: tuple[str, str], label: str, back: str):
+    """A list's on / off button: `active=1` posted turns `record` on (the first verb), else off."""
     active = request.form.get("active") == "1"
     with saving() as saved:
-        unit_service.set_unit_active(unit, active)
+        change(record, active)
     if saved:
-        flash(
-            f"Đã {'kích hoạt lại' if active else 'ngừng hoạt động'} đơn vị “{unit.name}”.",
-            "success",
-        )
-    return redirect(url_for("admin.units", tat_ca=1))
+        flash(f"Đã {verbs[0] if active else verbs[1]} {label}.", "success")
+    return redirect(back)
 
 
 # --- Users -------------------------------------------------------------------------------
@@ -141,14 +147,13 @@ def user_create():
         form.roles.data = [Role.STAFF.value]
     if form.validate_on_submit():
         password = form.password.data or generate_password()
-        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
         with saving(form, field="login") as saved:
             user = accounts.create_user(
                 login=form.login.data,
                 full_name=form.full_name.data,
                 password=password,
                 roles=form.role_set,
-                unit=unit,
+                unit=form.unit,
                 email=form.email.data,
                 position=form.position.data,
                 phone=form.phone.data,
@@ -193,7 +198,6 @@ def user_edit(user_id: int):
         if user.id == current_user.id and (Role.ADMIN not in form.role_set or not form.is_active.data):
             form.roles.errors.append("Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình.")
         else:
-            unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
             with saving(form, field="login") as saved:
                 accounts.update_user(
                     user,
@@ -202,7 +206,7 @@ def user_edit(user_id: int):
                     email=form.email.data,
                     position=form.position.data,
                     phone=form.phone.data,
-                    unit=unit,
+                    unit=form.unit,
                     roles=form.role_set,
                     is_active=form.is_active.data,
                     organiser_id=form.organiser_id.data or None,
@@ -217,15 +221,8 @@ def user_edit(user_id: int):
 @roles_required(Role.ADMIN)
 def user_set_active(user_id: int):
     user = get_or_404(User, user_id)
-    active = request.form.get("active") == "1"
-    if user.id == current_user.id and not active:
-        flash("Bạn không thể tự khóa tài khoản của mình.", "danger")
-        return redirect(url_for("admin.users"))
-    with saving() as saved:
-        accounts.set_user_active(user, active)
-    if saved:
-        flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản “{user.login}”.", "success")
-    return redirect(url_for("admin.users"))
+    return _set_active(partial(accounts.set_user_active, by=current_user), user, verbs=("mở khóa", "khóa"),
+                       label=f"tài khoản “{user.login}”", back=url_for("admin.users"))
 
 
 @bp.post("/nguoi-dung/<int:user_id>/dat-lai-mat-khau")

@@ -161,7 +161,10 @@ def update_user(user: User, *, login, full_name, email, position, phone, unit, r
         record("user.update", user, changes=changes)
 
 
-def set_user_active(user: User, active: bool) -> None:
+def set_user_active(user: User, active: bool, *, by: User | None = None) -> None:
+    """Unlock or lock the account; `by`, the admin doing it, may not lock their own."""
+    if by is not None and by.id == user.id and not active:
+        raise UserError("Bạn không thể tự khóa tài khoản của mình.")
     if user.is_active == active:
         return
     user.is_active = active

@@ -61,6 +61,15 @@ def demo_ballot(proposal: Proposal, secretariat, evaluators: list[User]) -> None
                                    actor=secretariat, now=datetime(2025, 12, 3, 2, 30, tzinfo=UTC))
 
 
+def write_submission(proposal: Proposal, secretariat, **submission) -> None:
+    """Fill in the proposal's Tờ trình (number, date, signer) under its default title, its
+    lines left as proposed."""
+    details = proposals.ProposalDetails(title=proposals.default_title(proposal.round), **submission)
+    changes = [proposals.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
+               for line in proposal.lines]
+    proposals.update_proposal(proposal, details, changes, expected_version=None, actor=secretariat)
+
+
 def seed_awards_demo(units: dict) -> bool:
     created = catalogue.seed_default_award_forms() > 0
     if db.session.scalar(select(func.count()).select_from(Proposal)) or db.session.scalar(
@@ -103,13 +112,8 @@ def seed_awards_demo(units: dict) -> bool:
     proposal = proposals.create_proposal(round_, excellent, provincial, actor=secretariat)
     # One individual too: the first model's lead person (or first team member).
     proposals.add_line(proposal, proposal.lines[0].initiative, None, provincial, actor=secretariat)
-    details = proposals.ProposalDetails(
-        title=proposals.default_title(round_), submission_number="118/TTr-SNV", submission_date=date(2025, 12, 5),
-        signer_name="Nguyễn Văn An", signer_title="Phó Giám đốc", signer_authority="KT. Giám đốc",
-    )
-    changes = [proposals.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
-               for line in proposal.lines]
-    proposals.update_proposal(proposal, details, changes, expected_version=None, actor=secretariat)
+    write_submission(proposal, secretariat, submission_number="118/TTr-SNV", submission_date=date(2025, 12, 5),
+                     signer_name="Nguyễn Văn An", signer_title="Phó Giám đốc", signer_authority="KT. Giám đốc")
     # The results were published in late 2025, before the council met (not on seeding day).
     round_.finalised_at = datetime(2025, 11, 28, 2, 0, tzinfo=UTC)
     demo_ballot(proposal, secretariat, evaluators)

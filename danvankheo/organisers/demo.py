@@ -77,19 +77,15 @@ def _award(round_: Round, models: list[Initiative], secretariat: User, council: 
     """The commune's Giấy khen for its two best models: the council's two members vote for both
     in the app and meet on 24 November 2025; the Chủ tịch UBND xã decides on 1 December."""
     from ..awards import ballots, decisions, meetings, proposals
+    from ..awards.demo import write_submission
     from ..awards.models import AwardForm
 
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == COMMUNE_FORM))
     if form is None or len(models) < 2:
         return
     proposal = proposals.create_proposal(round_, [m.id for m in models[:2]], form, actor=secretariat)
-    details = proposals.ProposalDetails(
-        title=proposals.default_title(round_), submission_number="25/TTr-VP", submission_date=date(2025, 11, 25),
-        signer_name="Phạm Văn Hùng", signer_title="Chánh Văn phòng", signer_authority="",
-    )
-    changes = [proposals.LineChange(line.id, line.recipient_key, line.award_form_id, line.achievement_summary, "")
-               for line in proposal.lines]
-    proposals.update_proposal(proposal, details, changes, expected_version=None, actor=secretariat)
+    write_submission(proposal, secretariat, submission_number="25/TTr-VP", submission_date=date(2025, 11, 25),
+                     signer_name="Phạm Văn Hùng", signer_title="Chánh Văn phòng", signer_authority="")
     opened = datetime(2025, 11, 21, 2, 0, tzinfo=UTC)
     ballot = ballots.open_ballot(proposal, datetime(2025, 11, 24, 10, 0, tzinfo=UTC), actor=secretariat, now=opened)
     for day, member in enumerate(council):

@@ -18,6 +18,7 @@ from . import assignments, rounds, scorecards, second_round
 from .conflicts import path_conflict
 from .errors import NeedsReason
 from .forms import ActionForm, AddEntriesForm, ReasonForm
+from .joins import assignment_scorecard
 from .models import Assignment, PanelMember, RoundEntry, RoundState, Scorecard
 from .paging import paginate_rows
 from .progress import model_progress_select
@@ -112,12 +113,7 @@ def model_detail(round_id: int, initiative_id: int):
         select(Assignment, User.full_name, Unit.name, Scorecard)
         .join(User, Assignment.evaluator_id == User.id)
         .outerjoin(Unit, User.unit_id == Unit.id)
-        .outerjoin(
-            Scorecard,
-            (Scorecard.round_id == Assignment.round_id)
-            & (Scorecard.initiative_id == Assignment.initiative_id)
-            & (Scorecard.evaluator_id == Assignment.evaluator_id),
-        )
+        .outerjoin(Scorecard, assignment_scorecard())
         .where(Assignment.round_id == round_.id, Assignment.initiative_id == initiative.id)
         .order_by(User.sort_name)
     ).all()

@@ -4,6 +4,7 @@ in the template and validated by `scorecards.save_scorecard` (one place for the 
 from __future__ import annotations
 
 from datetime import datetime, time
+from decimal import Decimal
 
 from wtforms import (
     BooleanField,
@@ -87,6 +88,13 @@ class CriterionForm(Form):
     guidance = TextAreaField("Hướng dẫn chấm", validators=[Length(max=5000)])
     max_score = DecimalTextField("Điểm tối đa", validators=[InputRequired(REQUIRED), NumberRange(0.5, 1000)])
     is_tiebreaker = BooleanField("Dùng để phân định khi bằng điểm")
+
+    def criterion_values(self) -> dict:
+        """The criterion as `rubric.add_criterion` and `rubric.update_criterion` take it."""
+        return {
+            "code": self.code.data, "name": self.name.data, "guidance": self.guidance.data,
+            "max_score": Decimal(self.max_score.data), "is_tiebreaker": bool(self.is_tiebreaker.data),
+        }
 
 
 class ReasonForm(Form):

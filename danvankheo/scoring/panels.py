@@ -3,20 +3,13 @@ and a unit's published results."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from ..core.roles import Role
 from ..extensions import db
 from ..home.panels import register_panel
+from .joins import assignment_scorecard
 from .models import Assignment, AssignmentStatus, Round, RoundState, Scorecard, ScorecardState
-
-
-def _card_join():
-    return and_(
-        Scorecard.round_id == Assignment.round_id,
-        Scorecard.initiative_id == Assignment.initiative_id,
-        Scorecard.evaluator_id == Assignment.evaluator_id,
-    )
 
 
 def evaluator_panel(user) -> dict | None:
@@ -27,7 +20,7 @@ def evaluator_panel(user) -> dict | None:
         )
         .select_from(Assignment)
         .join(Round, Assignment.round_id == Round.id)
-        .outerjoin(Scorecard, _card_join())
+        .outerjoin(Scorecard, assignment_scorecard())
         .where(Assignment.evaluator_id == user.id, Round.state == RoundState.SCORING,
                Round.organiser_id.in_(user.organisers_with(Role.EVALUATOR)))
     ).one()
@@ -45,7 +38,7 @@ def rounds_panel(user) -> dict | None:
             func.count(Scorecard.id).filter(Scorecard.state == ScorecardState.SUBMITTED),
         )
         .outerjoin(Assignment, Assignment.round_id == Round.id)
-        .outerjoin(Scorecard, _card_join())
+        .outerjoin(Scorecard, assignment_scorecard())
         .where(Round.state != RoundState.FINALISED,
                Round.organiser_id.in_(access.readable_organiser_ids(user)))
         .group_by(Round.id)

@@ -13,6 +13,7 @@ from ..core.timeutil import format_datetime
 from ..extensions import db
 from ..notifications.reminders import link
 from ..notifications.services import notify
+from .joins import assignment_scorecard
 from .models import Assignment, AssignmentStatus, Round, RoundState, Scorecard, ScorecardState
 
 SCORING_WINDOW_DAYS = 3
@@ -22,12 +23,7 @@ def scoring_reminders(now: datetime) -> list:
     """Evaluators with unsubmitted scorecards in a round whose scoring closes within 3 days."""
     submitted = (
         select(Scorecard.id)
-        .where(
-            Scorecard.round_id == Assignment.round_id,
-            Scorecard.initiative_id == Assignment.initiative_id,
-            Scorecard.evaluator_id == Assignment.evaluator_id,
-            Scorecard.state == ScorecardState.SUBMITTED,
-        )
+        .where(assignment_scorecard(), Scorecard.state == ScorecardState.SUBMITTED)
         .exists()
     )
     pending = db.session.execute(

@@ -205,50 +205,32 @@ def detail(round_id: int):
     )
 
 
-def _state_action(round_id: int, action, success: str):
-    round_ = _round(round_id)
-    form = ActionForm()
-    if form.validate_on_submit():
-        with saving() as saved:
-            action(round_)
-        if saved:
-            flash(success, "success")
-    return _back(round_)
+# A round's moves from state to state: (URL segment, endpoint, service, message when done).
+_TRANSITIONS = (
+    ("bat-dau", "start", rounds.start_scoring, "Đã bắt đầu chấm. Các thành viên hội đồng đã được thông báo."),
+    ("khoa-cham", "close", rounds.close_scoring, "Đã khóa chấm: phiếu chấm không sửa được nữa."),
+    ("mo-lai-cham", "reopen_scoring", rounds.reopen_scoring, "Đã mở lại việc chấm."),
+    ("cong-bo", "finalise", rounds.finalise,
+     "Đã công bố kết quả. Kết quả được lưu cố định và các đơn vị đã được thông báo."),
+)
 
 
-@bp.post("/<int:round_id>/bat-dau")
-@roles_required(*MANAGERS)
-def start(round_id: int):
-    return _state_action(
-        round_id, lambda r: rounds.start_scoring(r, by=current_user),
-        "Đã bắt đầu chấm. Các thành viên hội đồng đã được thông báo.",
-    )
+def _transition_view(move, success: str):
+    def view(round_id: int):
+        round_ = _round(round_id)
+        if ActionForm().validate_on_submit():
+            with saving() as saved:
+                move(round_, by=current_user)
+            if saved:
+                flash(success, "success")
+        return _back(round_)
+
+    return view
 
 
-@bp.post("/<int:round_id>/khoa-cham")
-@roles_required(*MANAGERS)
-def close(round_id: int):
-    return _state_action(
-        round_id, lambda r: rounds.close_scoring(r, by=current_user),
-        "Đã khóa chấm: phiếu chấm không sửa được nữa.",
-    )
-
-
-@bp.post("/<int:round_id>/mo-lai-cham")
-@roles_required(*MANAGERS)
-def reopen_scoring(round_id: int):
-    return _state_action(
-        round_id, lambda r: rounds.reopen_scoring(r, by=current_user), "Đã mở lại việc chấm."
-    )
-
-
-@bp.post("/<int:round_id>/cong-bo")
-@roles_required(*MANAGERS)
-def finalise(round_id: int):
-    return _state_action(
-        round_id, lambda r: rounds.finalise(r, by=current_user),
-        "Đã công bố kết quả. Kết quả được lưu cố định và các đơn vị đã được thông báo.",
-    )
+for _segment, _endpoint, _move, _success in _TRANSITIONS:
+    bp.add_url_rule(f"/<int:round_id>/{_segment}", _endpoint,
+                    roles_required(*MANAGERS)(_transition_view(_move, _success)), methods=["POST"])
 
 
 @bp.post("/<int:round_id>/mo-lai-ket-qua")
@@ -279,11 +261,7 @@ def rubric(round_id: int):
             abort(403)
         if form.validate_on_submit():
             with saving(form, field="code") as saved:
-                add_criterion(
-                    round_, code=form.code.data, name=form.name.data, guidance=form.guidance.data,
-                    max_score=Decimal(form.max_score.data), is_tiebreaker=bool(form.is_tiebreaker.data),
-                    by=current_user,
-                )
+                add_criterion(round_, **form.criterion_values(), by=current_user)
             if saved:
                 flash("Đã thêm tiêu chí.", "success")
                 return _back(round_, "rounds.rubric")
@@ -297,7 +275,9 @@ def rubric(round_id: int):
                            action_form=ActionForm())
 
 
-def _criterion(round_: Round, criterion_id: int) -> Criterion:
+def _criterion(round_id: int, criterion_id: int) -> Criterion:
+    """A criterion of a round the user may change (see `_round`); 404 when it is another round's."""
+    round_ = _round(round_id)
     criterion = get_or_404(Criterion, criterion_id)
     if criterion.round_id != round_.id:
         abort(404)
@@ -307,47 +287,43 @@ def _criterion(round_: Round, criterion_id: int) -> Criterion:
 @bp.post("/<int:round_id>/tieu-chi/<int:criterion_id>")
 @roles_required(*MANAGERS)
 def rubric_update(round_id: int, criterion_id: int):
-    round_ = _round(round_id)
-    criterion = _criterion(round_, criterion_id)
+    criterion = _criterion(round_id, criterion_id)
     form = CriterionForm(prefix=f"c{criterion.id}")
     if form.validate_on_submit():
         with saving() as saved:
-            update_criterion(
-                criterion, code=form.code.data, name=form.name.data, guidance=form.guidance.data,
-                max_score=Decimal(form.max_score.data), is_tiebreaker=bool(form.is_tiebreaker.data),
-                by=current_user,
-            )
+            update_criterion(criterion, **form.criterion_values(), by=current_user)
         if saved:
             flash("Đã lưu tiêu chí.", "success")
     else:
         errors = "; ".join(f"{form[name].label.text}: {' '.join(msgs)}" for name, msgs in form.errors.items())
         flash(f"Chưa lưu được tiêu chí: {errors}", "danger")
+    return _back(criterion.round, "rounds.rubric")
+
+
+def _rubric_step(criterion: Criterion, change, success: str | None = None):
+    """A one-click change of the rubric (its button's form checked), then back to the rubric."""
+    round_ = criterion.round  # before the change: a deleted criterion loads nothing after it
+    if ActionForm().validate_on_submit():
+        with saving() as saved:
+            change()
+        if saved and success:
+            flash(success, "success")
     return _back(round_, "rounds.rubric")
 
 
 @bp.post("/<int:round_id>/tieu-chi/<int:criterion_id>/xoa")
 @roles_required(*MANAGERS)
 def rubric_delete(round_id: int, criterion_id: int):
-    round_ = _round(round_id)
-    criterion = _criterion(round_, criterion_id)
-    if ActionForm().validate_on_submit():
-        with saving() as saved:
-            delete_criterion(criterion, by=current_user)
-        if saved:
-            flash("Đã xóa tiêu chí.", "success")
-    return _back(round_, "rounds.rubric")
+    criterion = _criterion(round_id, criterion_id)
+    return _rubric_step(criterion, lambda: delete_criterion(criterion, by=current_user), "Đã xóa tiêu chí.")
 
 
 @bp.post("/<int:round_id>/tieu-chi/<int:criterion_id>/di-chuyen")
 @roles_required(*MANAGERS)
 def rubric_move(round_id: int, criterion_id: int):
-    round_ = _round(round_id)
-    criterion = _criterion(round_, criterion_id)
+    criterion = _criterion(round_id, criterion_id)
     offset = -1 if request.form.get("huong") == "len" else 1
-    if ActionForm().validate_on_submit():
-        with saving():
-            move_criterion(criterion, offset, by=current_user)
-    return _back(round_, "rounds.rubric")
+    return _rubric_step(criterion, lambda: move_criterion(criterion, offset, by=current_user))
 
 
 # --- Panel and assignment ------------------------------------------------------------------

@@ -22,8 +22,10 @@ from .assignments import recuse as recuse_assignment
 from .conflicts import OWN_UNIT_MESSAGE, has_conflict
 from .errors import ScoreValidationError
 from .forms import ActionForm, ReasonForm
+from .joins import assignment_scorecard
 from .models import Assignment, AssignmentStatus, Round, RoundState, Scorecard, ScorecardState
 from .paging import paginate_rows
+from .panels import evaluator_panel
 from .scorecards import anonymous_scorecards, find_scorecard, save_scorecard
 from .snapshots import RankingSnapshot, RankingSnapshotRow
 
@@ -66,14 +68,7 @@ def _queue_select(evaluator_id: int, *, round_id: int | None = None, status: str
         .join(Initiative, Assignment.initiative_id == Initiative.id)
         .join(Unit, Initiative.unit_id == Unit.id)
         .join(Round, Assignment.round_id == Round.id)
-        .outerjoin(
-            Scorecard,
-            and_(
-                Scorecard.round_id == Assignment.round_id,
-                Scorecard.initiative_id == Assignment.initiative_id,
-                Scorecard.evaluator_id == Assignment.evaluator_id,
-            ),
-        )
+        .outerjoin(Scorecard, assignment_scorecard())
         .where(Assignment.evaluator_id == evaluator_id)
     )
     if organiser_ids is not None:
@@ -101,14 +96,7 @@ def next_to_score(evaluator_id: int, round_id: int, after: Initiative | None = N
         select(Assignment.initiative_id)
         .join(Initiative, Assignment.initiative_id == Initiative.id)
         .join(Unit, Initiative.unit_id == Unit.id)
-        .outerjoin(
-            Scorecard,
-            and_(
-                Scorecard.round_id == Assignment.round_id,
-                Scorecard.initiative_id == Assignment.initiative_id,
-                Scorecard.evaluator_id == Assignment.evaluator_id,
-            ),
-        )
+        .outerjoin(Scorecard, assignment_scorecard())
         .where(
             Assignment.evaluator_id == evaluator_id,
             Assignment.round_id == round_id,
@@ -145,24 +133,7 @@ def queue():
     councils = council_organiser_ids(current_user)
     page = paginate_rows(_queue_select(current_user.id, round_id=round_id, status=status, organiser_ids=councils),
                          per_page=50)
-    counts = db.session.execute(
-        select(
-            func.count(Assignment.id).filter(Assignment.status == AssignmentStatus.ASSIGNED),
-            func.count(Scorecard.id).filter(Scorecard.state == ScorecardState.SUBMITTED),
-        )
-        .select_from(Assignment)
-        .join(Round, Assignment.round_id == Round.id)
-        .outerjoin(
-            Scorecard,
-            and_(
-                Scorecard.round_id == Assignment.round_id,
-                Scorecard.initiative_id == Assignment.initiative_id,
-                Scorecard.evaluator_id == Assignment.evaluator_id,
-            ),
-        )
-        .where(Assignment.evaluator_id == current_user.id, Round.state == RoundState.SCORING,
-               Round.organiser_id.in_(councils))
-    ).one()
+    counts = evaluator_panel(current_user)  # the same figures as the home page's panel
     rounds = db.session.execute(
         select(Round.id, Round.name)
         .where(Round.id.in_(select(Assignment.round_id).where(Assignment.evaluator_id == current_user.id)),
@@ -171,7 +142,7 @@ def queue():
     ).all()
     return render_template(
         "scoring/queue.html", page=page, status=status, round_id=round_id, rounds=rounds,
-        assigned=counts[0], submitted=counts[1],
+        assigned=counts["assigned"], submitted=counts["submitted"],
     )
 
 

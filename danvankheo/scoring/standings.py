@@ -36,6 +36,7 @@ from sqlalchemy import and_, bindparam, func, select, update
 
 from ..extensions import db
 from . import aggregation
+from .joins import assignment_scorecard
 from .models import (
     Assignment,
     AssignmentStatus,
@@ -208,14 +209,7 @@ def recompute_panel(round_: Round, evaluator_ids: Collection[int] | None = None)
                 Assignment,
                 and_(Assignment.round_id == PanelMember.round_id, Assignment.evaluator_id == PanelMember.user_id),
             )
-            .outerjoin(
-                Scorecard,
-                and_(
-                    Scorecard.round_id == Assignment.round_id,
-                    Scorecard.initiative_id == Assignment.initiative_id,
-                    Scorecard.evaluator_id == Assignment.evaluator_id,
-                ),
-            )
+            .outerjoin(Scorecard, assignment_scorecard())
             .where(PanelMember.round_id == round_.id)
             .group_by(PanelMember.user_id)
         )

@@ -216,7 +216,8 @@ def test_deactivate_user_and_reset_password(client, login_as, make_user):
 
 def test_admin_cannot_lock_themselves_out(client, login_as):
     admin = login_as(Role.ADMIN)
-    client.post(f"/quan-tri/nguoi-dung/{admin.id}/trang-thai", data={"active": "0"})
+    page = client.post(f"/quan-tri/nguoi-dung/{admin.id}/trang-thai", data={"active": "0"}, follow_redirects=True)
+    assert "Bạn không thể tự khóa tài khoản của mình." in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, admin.id).is_active
 
