@@ -18,7 +18,6 @@ from ..core.permissions import get_or_404, roles_required
 from ..core.roles import Role
 from ..core.text import search_terms
 from ..core.timeutil import local_today
-from ..extensions import db
 from ..organisers.services import all_organisers
 from ..units import services as unit_service
 from ..units.models import Unit
