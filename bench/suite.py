@@ -32,13 +32,15 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://post
 
 def run(label: str, env: dict[str, str], extra: list[str], root: Path = ROOT) -> dict:
     started, load = time.perf_counter(), os.getloadavg()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider", *extra],
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider", "-rf", *extra],
                           cwd=root, env={**os.environ, **env}, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     summary = (done.stdout.strip().splitlines() or [""])[-1]
     counts = {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed|skipped|errors?)", summary)}
-    print(f"{label}: {seconds:.0f} s, {summary}", flush=True)
-    return {"seconds": round(seconds, 1), "counts": counts, "summary": summary, "exit": done.returncode,
+    failed = [line.split(" - ")[0].removeprefix("FAILED ") for line in done.stdout.splitlines()
+              if line.startswith("FAILED ")]
+    print(f"{label}: {seconds:.0f} s, {summary}", *failed, sep="\n  ", flush=True)
+    return {"seconds": round(seconds, 1), "counts": counts, "summary": summary, "failed": failed, "exit": done.returncode,
             "loadavg_before": load, "loadavg_after": os.getloadavg()}
 
 

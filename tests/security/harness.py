@@ -122,33 +122,14 @@ def table_rows(connection, *, skip: tuple[str, ...] = ()) -> dict[str, list[tupl
     return rows
 
 
-def _table_digests_sql(skip: tuple[str, ...]) -> str:
-    """One PostgreSQL statement giving an md5 of each table's rows (each row as its record
-    text, in primary-key order): the whole database is read in one round trip, and a change
-    to any column of any row changes its table's digest."""
-    parts = []
-    for table in db.metadata.sorted_tables:
-        if table.name in skip:
-            continue
-        order = ", ".join(f't."{c.name}"' for c in table.primary_key.columns) or "t::text"
-        parts.append(f"SELECT '{table.name}' AS name, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY {order}), ''))"
-                     f' FROM "{table.name}" AS t')
-    return " UNION ALL ".join(parts)
-
-
 def fingerprint(app: Flask, *, skip: tuple[str, ...] = ()) -> str:
     """A hash of every row of every table (but `skip`) and of every stored file name."""
     digest = hashlib.sha256()
     with db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            for name, rows in connection.exec_driver_sql(_table_digests_sql(skip)):
-                digest.update(name.encode())
-                digest.update(rows.encode())
-        else:  # SQLite answers in-process: reading the rows costs no round trip
-            for name, rows in table_rows(connection, skip=skip).items():
-                digest.update(name.encode())
-                for row in rows:
-                    digest.update(repr(row).encode())
+        for name, rows in table_rows(connection, skip=skip).items():
+            digest.update(name.encode())
+            for row in rows:
+                digest.update(repr(row).encode())
     root = Path(app.config["UPLOAD_FOLDER"])
     if root.exists():
         for path in sorted(root.rglob("*")):
