@@ -38,8 +38,9 @@ from .models import (
 )
 from .paging import paginate_list, paginate_rows
 from .progress import evaluator_progress, model_progress_select, recusals
-from .ranking import FLAG_LABELS, ranking_for
-from .ranking_filters import FILTER_KEYS, filter_ranking
+from .ranking import FLAG_LABELS
+from .ranking_filters import FILTER_KEYS
+from .ranking_page import ranking_page
 from .rubric import add_criterion, delete_criterion, move_criterion, update_criterion
 
 bp = Blueprint("rounds", __name__, url_prefix="/dot-danh-gia")
@@ -405,8 +406,7 @@ def progress(round_id: int):
 @roles_required(*READERS)
 def ranking(round_id: int):
     round_ = _round(round_id)
-    view = filter_ranking(round_, ranking_for(round_), request.args)
-    page = paginate_list(view.rows, per_page=100)
+    view, page = ranking_page(round_, request.args)
     basis = adjustment.basis_of(round_)
     return render_template(
         "scoring/ranking.html", round=round_, page=page, criteria=list(round_.criteria),
