@@ -162,12 +162,7 @@ def fill_adjusted(round_: Round, rows: Sequence[RankingRow]) -> None:
         ordered = aggregation.assign_ranks(list(db.session.execute(entries)), key)
         adjusted_rank = {entry[0]: rank for rank, entry in ordered}
     for row in rows:
-        row.raw_total, row.raw_rank, row.raw_grade = row.total, row.rank, row.grade
-        row.adjusted_total = scores.get(row.initiative_id)
-        row.adjusted_grade = (Grade(aggregation.grade_for(row.adjusted_total, thresholds))
-                              if row.complete and row.adjusted_total is not None else None)
-        if row.complete and row.adjusted_grade is not row.raw_grade:
-            row.flags.append(adjustment.FLAG_GRADE_CHANGE)
+        adjustment.fill_bases(row, scores.get(row.initiative_id), thresholds)
         row.adjusted_rank = adjusted_rank.get(row.initiative_id) if row.complete else None
 
 
