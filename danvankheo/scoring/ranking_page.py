@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from sqlalchemy import and_, case, false, func, literal, select
+from sqlalchemy import Subquery, and_, case, false, func, literal, select
 
 from ..core.paging import KeysetPage, SortKey, decode_cursor, encode_cursor, keyset_page
 from ..core.text import search_terms
@@ -41,7 +41,7 @@ from .ranking_filters import RankingView, filter_ranking, read_filters
 PER_PAGE = 100
 
 
-def ranked_entries(round_: Round):
+def ranked_entries(round_: Round) -> Subquery:
     """The round's standings with their `position` in the ranking and `rank` (NULL for the
     incomplete), plus the columns the filters and sorts read, as a subquery."""
     order = ranking_order(round_)
