@@ -84,6 +84,21 @@ SORT_COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
 }
 
 
+# The Python type of each key column's values: a token whose values do not fit (a hand-edited
+# link, or one made under another sort) starts the list from its first page, not an error.
+KEY_TYPES: dict[str, type | tuple[type, ...]] = {
+    "incomplete": int, "rank_or_zero": int, "total_missing": int, "spread_missing": int, "position": int,
+    "total_or_zero": (Decimal, int), "spread_or_zero": (Decimal, int), "unit_sort": str, "name_sort": str,
+}
+
+
+def _fitting(token: str | None, keys: Sequence[SortKey]) -> str | None:
+    values = decode_cursor(token, len(keys))
+    if values is None or not all(isinstance(v, KEY_TYPES[k.name]) for k, v in zip(keys, values, strict=True)):
+        return None
+    return token
+
+
 def _sort_keys(ranked, view: RankingView) -> list[SortKey]:
     # `reverse=True` in Python reverses the comparisons but keeps equal rows in their order.
     columns = SORT_COLUMNS.get(view.sort, SORT_COLUMNS["hang"])
@@ -132,8 +147,9 @@ def ranking_page(
     ranked = ranked_entries(round_)
     statement = select(*(c for c in ranked.c if c.key not in ("unit_path", "search_text"))).where(
         *_where(round_, ranked, view))
-    page = keyset_page(statement, _sort_keys(ranked, view), per_page=per_page, after=after, before=before,
-                       scalars=False)
+    keys = _sort_keys(ranked, view)
+    page = keyset_page(statement, keys, per_page=per_page, after=_fitting(after, keys),
+                       before=_fitting(before, keys), scalars=False)
     build = row_builder(round_)
     page.items = [build(entry, entry.rank) for entry in page.items]
     fill_adjusted(round_, page.items)

@@ -158,3 +158,15 @@ def test_the_page_walks_by_key_and_its_export_agrees(client, login_as, app, monk
         assert len(forward) == -(-len(expected) // 4)
     page = client.get(f"/dot-danh-gia/{round_.id}/xep-hang").get_data(as_text=True)
     assert f"{len(compute_ranking(round_))} mô hình" in page
+
+
+def test_a_token_of_another_sort_or_edited_by_hand_starts_from_the_first_page(app):
+    round_, _models, _units = _generated_round(1)
+    first = ranking_page.ranking_page(round_, {}, per_page=4)[1]
+    by_name = ranking_page.ranking_page(round_, {"sap_xep": "ten"}, per_page=4)[1]
+    for args in ({"sau": by_name.next_cursor}, {"truoc": by_name.next_cursor}, {"sau": "không-phải-mã"},
+                 {"sap_xep": "chenh-lech", "sau": by_name.next_cursor}):
+        page = ranking_page.ranking_page(round_, args, per_page=4)[1]
+        expected = first if args.get("sap_xep") is None else ranking_page.ranking_page(
+            round_, {"sap_xep": args["sap_xep"]}, per_page=4)[1]
+        assert page.items == expected.items and not page.has_prev, args
