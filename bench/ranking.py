@@ -26,6 +26,16 @@ standings). Four timings, run alternately in one process so that a load spike hi
   model's standing from the raw rows (what `flask scoring check-standings`, finalisation and
   the tests use to prove the stored figures right).
 
+And the ranking page (issue "National scale for every page": a page is one keyset query with
+its ranks, <= 1.2 x its hand-written SQL and < 300 ms), timed alternately too:
+
+* **app page**: `ranking_page.ranking_page(round, args)`, the page as the route builds it (the
+  windowed keyset query, the capped count, the other basis's figures for the page's rows), for
+  the first page and for the page after the 1,000th row (its `sau` token).
+* **SQL page**: one hand-written statement, the window of the round's standings cut by position.
+* **whole list page**: what the page cost before, `filter_ranking(ranking_for(round))` cut to
+  its first hundred rows (still the path of the exports and of published rounds).
+
 All rows of the app's ranking are compared with both SQL results (rank, final score, count,
 spread, criterion means), and the recomputation with the stored standing; any difference
 stops the benchmark.
@@ -38,6 +48,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import func, select, text
@@ -67,6 +78,29 @@ WINDOW ranking AS (ORDER BY CASE WHEN complete THEN final ELSE -1 END DESC,
                    CASE WHEN complete THEN coalesce(tiebreak, 0) END DESC, unit_sort, name_sort, initiative_id)
 ORDER BY CASE WHEN complete THEN final ELSE -1 END DESC,
          CASE WHEN complete THEN coalesce(tiebreak, 0) END DESC, unit_sort, name_sort, initiative_id
+"""
+
+PAGE_SQL = """
+WITH scored AS (
+    SELECT e.initiative_id, i.name, i.sort_name AS name_sort, i.field, u.id AS unit_id, u.name AS unit_name,
+           u.sort_name AS unit_sort, u.kind, e.submitted_count AS n, e.assigned_count AS assigned,
+           CASE :method WHEN 'mean' THEN e.score_mean WHEN 'median' THEN e.score_median
+                ELSE e.score_trimmed_mean END AS final,
+           e.spread, e.criterion_means AS by_criterion, e.discussion_revised_count,
+           (e.criterion_means ->> :tiebreak_code)::numeric AS tiebreak,
+           e.submitted_count >= :min_cards AS complete
+    FROM round_entries e
+    JOIN initiatives i ON i.id = e.initiative_id
+    JOIN units u ON u.id = i.unit_id
+    WHERE e.round_id = :round
+), ranked AS (
+    SELECT *, row_number() OVER ranking AS position,
+           CASE WHEN complete THEN count(*) FILTER (WHERE complete) OVER ranking END AS rnk
+    FROM scored
+    WINDOW ranking AS (ORDER BY CASE WHEN complete THEN final ELSE -1 END DESC,
+                       CASE WHEN complete THEN coalesce(tiebreak, 0) END DESC, unit_sort, name_sort, initiative_id)
+)
+SELECT * FROM ranked WHERE position > :after ORDER BY position LIMIT :per_page
 """
 
 RAW_ROWS_SQL = """
@@ -159,11 +193,23 @@ def _check(round_, app_rows, same_rows, raw_rows, recomputed, stored) -> None:
     assert recomputed == stored, "the stored standing differs from a recomputation"
 
 
+def _check_pages(results: dict, deep: int) -> None:
+    """The pages are the whole list's rows, and the hand-written SQL's, in place."""
+    whole = results["app"]
+    for rows, sql, start in ((results["page"], results["sql_page"], 0),
+                             (results["deep_page"], results["sql_deep_page"], deep)):
+        assert rows == whole[start:start + len(rows)], start
+        assert [(r.initiative_id, r.rank, r.total) for r in rows] == [(s.initiative_id, s.rnk, s.final) for s in sql], start
+    assert results["whole_page"] == results["page"]
+
+
 def run(database_url: str, repeat: int = 5, label: str = "national", largest: bool = False) -> dict:
     from bench.generate import make_app
     from danvankheo.extensions import db
     from danvankheo.scoring import standings
-    from danvankheo.scoring.ranking import compute_ranking
+    from danvankheo.scoring.ranking import compute_ranking, ranking_for
+    from danvankheo.scoring.ranking_filters import filter_ranking
+    from danvankheo.scoring.ranking_page import PER_PAGE, fill_adjusted, pages_in_sql, ranking_page
 
     app = make_app(database_url)
     with app.app_context():
@@ -194,16 +240,56 @@ def run(database_url: str, repeat: int = 5, label: str = "national", largest: bo
         def recompute():
             results["recomputed"] = standings.recompute_entries(round_)
 
+        deep = 1000
+        deep_token = ranking_page(round_, {}, per_page=deep)[1].next_cursor
+
+        def app_page():
+            db.session.expire_all()
+            results["page"] = ranking_page(round_, {})[1].items
+
+        def app_deep_page():
+            db.session.expire_all()
+            results["deep_page"] = ranking_page(round_, {"sau": deep_token})[1].items
+
+        def sql_page():
+            results["sql_page"] = db.session.execute(text(PAGE_SQL), {**params, "after": 0, "per_page": PER_PAGE}).all()
+
+        def sql_deep_page():
+            results["sql_deep_page"] = db.session.execute(
+                text(PAGE_SQL), {**params, "after": deep, "per_page": PER_PAGE}).all()
+
+        first_rows = ranking_page(round_, {})[1].items
+
+        def page_adjusted_part():
+            # The other basis's figures of a page (every evaluator's totals read and adjusted):
+            # the part of `app page` that no hand-written statement does.
+            db.session.expire_all()
+            fill_adjusted(round_, [replace(r, flags=[f for f in r.flags if f != "grade_change"]) for r in first_rows])
+
+        def whole_list_page():
+            db.session.expire_all()
+            results["whole_page"] = filter_ranking(round_, ranking_for(round_), {}).rows[:PER_PAGE]
+
         timings = _timed_alternately(
-            {"app": app_side, "same_tables_sql": same_tables, "raw_rows_sql": raw_rows, "app_recompute": recompute},
+            {"app": app_side, "same_tables_sql": same_tables, "raw_rows_sql": raw_rows, "app_recompute": recompute,
+             "app_page": app_page, "sql_page": sql_page, "app_deep_page": app_deep_page,
+             "sql_deep_page": sql_deep_page, "whole_list_page": whole_list_page,
+             "page_adjusted_part": page_adjusted_part},
             repeat,
         )
         _check(round_, results["app"], results["same"], results["raw"], results["recomputed"],
                standings.stored_entries(round_))
+        _check_pages(results, deep)
+        paged_in_sql = pages_in_sql(round_)
         db.session.remove()
         db.engine.dispose()
     t_app, t_same, t_raw, t_re = (timings[k] for k in ("app", "same_tables_sql", "raw_rows_sql", "app_recompute"))
     ratio = t_app["median"] / t_same["median"]
+    t_page, t_sql_page, t_deep, t_sql_deep, t_whole = (timings[k] for k in (
+        "app_page", "sql_page", "app_deep_page", "sql_deep_page", "whole_list_page"))
+    page_ratio = t_page["median"] / t_sql_page["median"]
+    deep_ratio = t_deep["median"] / t_sql_deep["median"]
+    page_met = max(page_ratio, deep_ratio) <= 1.2 and max(t_page["median"], t_deep["median"]) < 0.3
     result = {
         "dataset": label, "round_id": round_.id, "round_name": round_.name, "organiser": organiser,
         "counts": counts,
@@ -214,6 +300,13 @@ def run(database_url: str, repeat: int = 5, label: str = "national", largest: bo
         "baseline": "hand-written SQL over the same tables (round_entries' standing, initiatives, units)",
         "target": "ratio <= 1.5 and app time < 2 s",
         "met": ratio <= 1.5 and t_app["median"] < 2.0,
+        "page": {
+            "paged_in_sql": paged_in_sql, "per_page": PER_PAGE, "deep_after": 1000,
+            "app_seconds": t_page, "sql_seconds": t_sql_page, "ratio_median": page_ratio,
+            "deep_app_seconds": t_deep, "deep_sql_seconds": t_sql_deep, "deep_ratio_median": deep_ratio,
+            "whole_list_page_seconds": t_whole, "adjusted_part_seconds": timings["page_adjusted_part"],
+            "target": "ratio <= 1.2 and page < 300 ms", "met": page_met,
+        },
     }
     print(f"ranking [{label}] {organiser}: {counts.get('entries', 0):,} models, {counts.get('submitted', 0):,} submitted "
           f"scorecards, {counts.get('scores', 0):,} scores:\n"
@@ -222,7 +315,12 @@ def run(database_url: str, repeat: int = 5, label: str = "national", largest: bo
           f"[target <= 1.5, < 2 s: {'met' if result['met'] else 'NOT met'}]\n"
           f"  SQL over the raw rows {ms(t_raw['median'])} (app / raw {result['ratio_to_raw_rows_sql']:.2f}); "
           f"app recompute from the raw rows {ms(t_re['median'])} "
-          f"({result['recompute_ratio_to_raw_rows_sql']:.2f} x the raw SQL)")
+          f"({result['recompute_ratio_to_raw_rows_sql']:.2f} x the raw SQL)\n"
+          f"  ranking page ({'one keyset query' if paged_in_sql else 'whole list, cut'}): first "
+          f"{ms(t_page['median'])} vs SQL {ms(t_sql_page['median'])} -> ratio {page_ratio:.2f}; after row 1,000 "
+          f"{ms(t_deep['median'])} vs SQL {ms(t_sql_deep['median'])} -> ratio {deep_ratio:.2f} "
+          f"[target <= 1.2, < 300 ms: {'met' if page_met else 'NOT met'}]; the whole list cut (before) "
+          f"{ms(t_whole['median'])}; of a page, the other basis's figures {ms(timings['page_adjusted_part']['median'])}")
     return result
 
 

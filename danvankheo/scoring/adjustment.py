@@ -110,6 +110,17 @@ def adjusted_scores(
             for model, values in adjusted.items() if values}
 
 
+def fill_bases(row, adjusted_total: Decimal | None, thresholds: Mapping[str, Decimal]) -> None:
+    """Keep a raw-ranked row's figures as its raw basis, give it its adjusted score and grade
+    (the adjusted rank needs every row: the caller sets it), and flag a grade that would change."""
+    row.raw_total, row.raw_rank, row.raw_grade = row.total, row.rank, row.grade
+    row.adjusted_total = adjusted_total
+    row.adjusted_grade = (Grade(aggregation.grade_for(adjusted_total, thresholds))
+                          if row.complete and adjusted_total is not None else None)
+    if row.complete and row.adjusted_grade is not row.raw_grade:
+        row.flags.append(FLAG_GRADE_CHANGE)
+
+
 def apply(round_: Round, rows: list, basis: RankingBasis | None = None) -> list:
     """Fill the raw and adjusted figures of a computed ranking's rows, flag models whose grade
     would change, and when the round ranks by the adjusted score, make it the rows' score, grade
@@ -120,12 +131,7 @@ def apply(round_: Round, rows: list, basis: RankingBasis | None = None) -> list:
         if rows else {}
     tiebreaker = round_.tiebreaker
     for row in rows:
-        row.raw_total, row.raw_rank, row.raw_grade = row.total, row.rank, row.grade
-        row.adjusted_total = scores.get(row.initiative_id)
-        row.adjusted_grade = (Grade(aggregation.grade_for(row.adjusted_total, thresholds))
-                              if row.complete and row.adjusted_total is not None else None)
-        if row.complete and row.adjusted_grade is not row.raw_grade:
-            row.flags.append(FLAG_GRADE_CHANGE)
+        fill_bases(row, scores.get(row.initiative_id), thresholds)
     complete = [row for row in rows if row.complete]
 
     def key(row) -> tuple:

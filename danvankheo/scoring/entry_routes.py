@@ -10,18 +10,18 @@ from sqlalchemy import func, select
 
 from ..auth.models import User
 from ..core.errors import saving
+from ..core.paging import keyset_page
 from ..core.permissions import get_or_404, roles_required
 from ..extensions import db
 from ..registry.models import Initiative
 from ..units.models import Unit
-from . import assignments, rounds, scorecards, second_round
+from . import assignments, round_routes, rounds, scorecards, second_round
 from .conflicts import path_conflict
 from .errors import NeedsReason
 from .forms import ActionForm, AddEntriesForm, ReasonForm
 from .joins import assignment_scorecard
 from .models import Assignment, PanelMember, RoundEntry, RoundState, Scorecard
-from .paging import paginate_rows
-from .progress import model_progress_select
+from .progress import MODEL_ORDER, model_progress_select
 from .round_routes import MANAGERS, READERS, _back, _can_manage, _round, bp
 
 
@@ -30,7 +30,8 @@ from .round_routes import MANAGERS, READERS, _back, _can_manage, _round, bp
 def entries(round_id: int):
     round_ = _round(round_id)
     q = (request.args.get("q") or "").strip()
-    page = paginate_rows(model_progress_select(round_, q=q), per_page=50)
+    page = keyset_page(model_progress_select(round_, q=q), MODEL_ORDER, per_page=round_routes.PER_PAGE,
+                       after=request.args.get("sau"), before=request.args.get("truoc"), scalars=False)
     eligible, elsewhere = [], {}
     may_add = round_.state in (RoundState.DRAFT, RoundState.SCORING) and _can_manage(round_)
     if may_add:

@@ -15,12 +15,13 @@ by the scoring services), one row per model, in one query whatever the round's s
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import case, cast, func, literal, select
+from sqlalchemy import Select, case, cast, func, literal, select
 
 from ..core.text import sort_key
 from ..extensions import db
@@ -149,34 +150,44 @@ def ranking_order(round_: Round) -> tuple:
     )
 
 
-def _compute_ranking(round_: Round) -> list[RankingRow]:
-    codes = [c.code for c in round_.criteria]
-    thresholds = round_.grade_thresholds()
-    threshold = round_.disagreement_threshold
-    required = round_.min_scorecards
-    entries = db.session.execute(
-        select(
-            Initiative.id, Initiative.name, Initiative.sort_name, Initiative.field,
-            Unit.id, Unit.name, Unit.sort_name, Unit.kind,
-            RoundEntry.submitted_count, RoundEntry.assigned_count, SCORE_COLUMNS[round_.aggregation],
-            RoundEntry.spread, RoundEntry.criterion_means, RoundEntry.discussion_revised_count,
-        )
+def entry_columns(round_: Round) -> tuple:
+    """The columns of a model's standing, in the order `row_builder` reads them."""
+    return (
+        Initiative.id.label("initiative_id"), Initiative.name.label("name"),
+        Initiative.sort_name.label("name_sort"), Initiative.field.label("field"),
+        Unit.id.label("unit_id"), Unit.name.label("unit_name"), Unit.sort_name.label("unit_sort"),
+        Unit.kind.label("unit_kind"),
+        RoundEntry.submitted_count.label("submitted_count"), RoundEntry.assigned_count.label("assigned_count"),
+        SCORE_COLUMNS[round_.aggregation].label("total"), RoundEntry.spread.label("spread"),
+        RoundEntry.criterion_means.label("criterion_means"),
+        RoundEntry.discussion_revised_count.label("discussion_revised_count"),
+    )
+
+
+def entries_select(round_: Round, *columns) -> Select:
+    """The round's standings joined to their models and units, selecting `columns`."""
+    return (
+        select(*columns)
         .select_from(RoundEntry)
         .join(Initiative, RoundEntry.initiative_id == Initiative.id)
         .join(Unit, Initiative.unit_id == Unit.id)
         .where(RoundEntry.round_id == round_.id)
-        .order_by(*ranking_order(round_))
     )
-    rows: list[RankingRow] = []
-    rank = 0
-    for (initiative_id, name, name_sort, field_, unit_id, unit_name, unit_sort, unit_kind,
-         submitted, assigned, score, spread, stored_means, discussion_revised) in entries:
+
+
+def row_builder(round_: Round) -> Callable[[Any, int | None], RankingRow]:
+    """A function making the RankingRow of one standing read with `entry_columns`, ranked
+    `rank` (kept only when the model has the scorecards the round requires)."""
+    codes = [c.code for c in round_.criteria]
+    thresholds = round_.grade_thresholds()
+    threshold = round_.disagreement_threshold
+    required = round_.min_scorecards
+
+    def build(entry, rank: int | None) -> RankingRow:
+        (initiative_id, name, name_sort, field_, unit_id, unit_name, unit_sort, unit_kind,
+         submitted, assigned, score, spread, stored_means, discussion_revised) = entry[:14]
         complete = submitted >= required
-        grade = None
-        if complete:
-            rank += 1
-            grade = GRADES[aggregation.grade_for(score, thresholds)]
-        rows.append(RankingRow(
+        return RankingRow(
             initiative_id=initiative_id,
             name=name,
             unit_id=unit_id,
@@ -187,7 +198,7 @@ def _compute_ranking(round_: Round) -> list[RankingRow]:
                              for code in codes},
             total=score,
             spread=spread,
-            grade=grade,
+            grade=GRADES[aggregation.grade_for(score, thresholds)] if complete else None,
             rank=rank if complete else None,
             flags=([FLAG_DISAGREEMENT] if aggregation.is_wide_spread(spread, submitted, threshold) else [])
             + ([FLAG_DISCUSSION] if discussion_revised else []),
@@ -197,7 +208,23 @@ def _compute_ranking(round_: Round) -> list[RankingRow]:
             required_count=required,
             unit_sort=unit_sort,
             name_sort=name_sort,
-        ))
+        )
+
+    return build
+
+
+def _compute_ranking(round_: Round) -> list[RankingRow]:
+    """Every row of the round in ranking order, numbered here (the reference the paged
+    ranking, `ranking_page`, is tested against)."""
+    required = round_.min_scorecards
+    build = row_builder(round_)
+    entries = db.session.execute(entries_select(round_, *entry_columns(round_)).order_by(*ranking_order(round_)))
+    rows: list[RankingRow] = []
+    rank = 0
+    for entry in entries:
+        if entry[8] >= required:  # submitted_count
+            rank += 1
+        rows.append(build(entry, rank))
     return rows
 
 

@@ -51,6 +51,7 @@ class RankingView:
     q: str = ""
     sort: str = "hang"
     descending: bool = False
+    unit_ids: set[int] | None = None  # the units `unit_text` names and those below them
 
     @property
     def is_filtered(self) -> bool:
@@ -82,43 +83,56 @@ class RankingView:
         return parts
 
 
-def filter_ranking(round_: Round, rows: list[RankingRow], args: Mapping[str, str]) -> RankingView:
-    """Apply the query parameters `args` to the round's ranking rows."""
-    view = RankingView(rows=rows)
+def read_filters(round_: Round, args: Mapping[str, str]) -> RankingView:
+    """The filters and sort of `args` as understood, without applying them (no rows yet)."""
+    view = RankingView(rows=[])
     field_ = args.get("linh_vuc") or ""
     if field_ in {f.value for f in Field}:
         view.field = field_
-        rows = [r for r in rows if r.field and r.field.value == field_]
     kind = args.get("khoi") or ""
     if kind in {k.value for k in UnitKind}:
         view.kind = kind
-        rows = [r for r in rows if r.unit_kind.value == kind]
     try:
         unit_id = int(args.get("don_vi") or 0)
     except ValueError:
         unit_id = 0
     view.scope = db.session.get(Unit, unit_id) if unit_id > 0 else None
-    if view.scope is not None:
-        inside = set(db.session.scalars(select(Unit.id).where(Unit.path.startswith(view.scope.path))))
-        rows = [r for r in rows if r.unit_id in inside]
     view.unit_text = (args.get("thuoc") or "").strip()[:100]
     if view.unit_text:  # the models of the units named and of every unit below them
         match = match_units(view.unit_text, shown=UNIT_HINTS)  # the registry list's own rule
         view.matched_units = [choice.label for choice in match.named]
         view.matched_count = match.named_count
-        if match.unit_ids is not None:
-            rows = [r for r in rows if r.unit_id in match.unit_ids]
+        view.unit_ids = match.unit_ids
     grade = args.get("xep_loai") or ""  # from the dashboard's grade counts
     if grade in {g.value for g in Grade}:
         view.grade = grade
-        rows = [r for r in rows if r.grade and r.grade.value == grade]
     status = args.get("tinh_trang") or ""
-    if status == "chua-du":
-        rows = [r for r in rows if not r.complete]
-    elif status == "chenh-lech":
-        rows = [r for r in rows if r.is_disagreement]
     view.status = status if status in {"chua-du", "chenh-lech"} else ""
     view.q = (args.get("q") or "").strip()
+    view.sort = args.get("sap_xep") or "hang"
+    view.descending = args.get("chieu") == "giam"
+    return view
+
+
+def filter_ranking(round_: Round, rows: list[RankingRow], args: Mapping[str, str]) -> RankingView:
+    """Apply the query parameters `args` to the round's ranking rows (the whole list: the
+    Excel export and a published round; the live page is one query, see `ranking_page`)."""
+    view = read_filters(round_, args)
+    if view.field:
+        rows = [r for r in rows if r.field and r.field.value == view.field]
+    if view.kind:
+        rows = [r for r in rows if r.unit_kind.value == view.kind]
+    if view.scope is not None:
+        inside = set(db.session.scalars(select(Unit.id).where(Unit.path.startswith(view.scope.path))))
+        rows = [r for r in rows if r.unit_id in inside]
+    if view.unit_ids is not None:
+        rows = [r for r in rows if r.unit_id in view.unit_ids]
+    if view.grade:
+        rows = [r for r in rows if r.grade and r.grade.value == view.grade]
+    if view.status == "chua-du":
+        rows = [r for r in rows if not r.complete]
+    elif view.status == "chenh-lech":
+        rows = [r for r in rows if r.is_disagreement]
     words = search_terms(view.q)
     if words:  # the registry's folded search text (name, unit, topics), trigram-indexed on PostgreSQL
         found = set(db.session.scalars(
@@ -127,8 +141,6 @@ def filter_ranking(round_: Round, rows: list[RankingRow], args: Mapping[str, str
             .where(RoundEntry.round_id == round_.id, *(Initiative.search_text.contains(w) for w in words))
         ))
         rows = [r for r in rows if r.initiative_id in found]
-    view.sort = args.get("sap_xep") or "hang"
-    view.descending = args.get("chieu") == "giam"
     if view.sort != "hang" or view.descending:  # the ranking comes in rank order already
         rows = sorted(rows, key=SORTS.get(view.sort, SORTS["hang"]), reverse=view.descending)
     view.rows = rows

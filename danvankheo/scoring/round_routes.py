@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..core.errors import saving
 from ..core.forms import unit_choices
+from ..core.paging import keyset_page
 from ..core.permissions import get_or_404, load_for, roles_required
 from ..core.roles import Role
 from ..core.timeutil import to_local
@@ -36,10 +37,17 @@ from .models import (
     RoundEvent,
     RoundState,
 )
-from .paging import paginate_list, paginate_rows
-from .progress import evaluator_progress, model_progress_select, recusals
-from .ranking import FLAG_LABELS, ranking_for
-from .ranking_filters import FILTER_KEYS, filter_ranking
+from .progress import (
+    MODEL_ORDER,
+    PANEL_ORDER,
+    evaluator_progress,
+    evaluator_progress_select,
+    model_progress_select,
+    recusals,
+)
+from .ranking import FLAG_LABELS
+from .ranking_filters import FILTER_KEYS
+from .ranking_page import ranking_page
 from .rubric import add_criterion, delete_criterion, move_criterion, update_criterion
 
 bp = Blueprint("rounds", __name__, url_prefix="/dot-danh-gia")
@@ -382,6 +390,7 @@ def auto_assign(round_id: int):
 
 
 BEHIND_SHOWN = 10  # members most behind named at the top of the progress page
+PER_PAGE = 50  # rows of the progress and entry lists
 
 
 @bp.get("/<int:round_id>/tien-do")
@@ -391,9 +400,11 @@ def progress(round_id: int):
     evaluators = evaluator_progress(round_)
     behind = sorted((p for p in evaluators if p.remaining > 0), key=lambda p: -p.remaining)
     only_behind = request.args.get("chua_du") == "1"
-    page = paginate_rows(model_progress_select(round_, behind_only=only_behind), per_page=50)
-    # A national panel has hundreds of members: their table is paged too (argument `hd`).
-    panel_page = paginate_list(evaluators, per_page=50, page=request.args.get("hd", type=int))
+    page = keyset_page(model_progress_select(round_, behind_only=only_behind), MODEL_ORDER, per_page=PER_PAGE,
+                       after=request.args.get("sau"), before=request.args.get("truoc"), scalars=False)
+    # A national panel has hundreds of members: their table is paged too (tokens `hd_sau`, `hd_truoc`).
+    panel_page = keyset_page(evaluator_progress_select(round_), PANEL_ORDER, per_page=PER_PAGE,
+                             after=request.args.get("hd_sau"), before=request.args.get("hd_truoc"), scalars=False)
     return render_template(
         "scoring/progress.html", round=round_, panel_page=panel_page, behind=behind[:BEHIND_SHOWN],
         behind_count=len(behind), outstanding=sum(p.remaining for p in behind), page=page,
@@ -405,8 +416,7 @@ def progress(round_id: int):
 @roles_required(*READERS)
 def ranking(round_id: int):
     round_ = _round(round_id)
-    view = filter_ranking(round_, ranking_for(round_), request.args)
-    page = paginate_list(view.rows, per_page=100)
+    view, page = ranking_page(round_, request.args)
     basis = adjustment.basis_of(round_)
     return render_template(
         "scoring/ranking.html", round=round_, page=page, criteria=list(round_.criteria),

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..core.errors import Outcome, saving
+from ..core.paging import SortKey, keyset_page
 from ..core.permissions import get_or_404, refuse, roles_required
 from ..core.roles import Role
 from ..core.types import utcnow
@@ -24,7 +25,6 @@ from .errors import ScoreValidationError
 from .forms import ActionForm, ReasonForm
 from .joins import assignment_scorecard
 from .models import Assignment, AssignmentStatus, Round, RoundState, Scorecard, ScorecardState
-from .paging import paginate_rows
 from .panels import evaluator_panel
 from .scorecards import anonymous_scorecards, find_scorecard, save_scorecard
 from .snapshots import RankingSnapshot, RankingSnapshotRow
@@ -57,13 +57,15 @@ def evaluator_required(view):
 
 def _queue_select(evaluator_id: int, *, round_id: int | None = None, status: str = "",
                   organiser_ids: list[int] | None = None):
-    """The evaluator's assignments with model, unit, round and scorecard state."""
+    """The evaluator's assignments with model, unit, round and scorecard state: a SELECT without
+    order, to page by `QUEUE_ORDER`."""
     card_state = Scorecard.state
     query = (
         select(
             Assignment.round_id, Assignment.initiative_id, Assignment.status, Initiative.name,
             Unit.name.label("unit_name"), Initiative.field, Round.name.label("round_name"), Round.state,
             card_state.label("card_state"), Scorecard.total, Round.closes_at,
+            Unit.sort_name.label("unit_sort"), Initiative.sort_name.label("name_sort"),
         )
         .join(Initiative, Assignment.initiative_id == Initiative.id)
         .join(Unit, Initiative.unit_id == Unit.id)
@@ -84,7 +86,14 @@ def _queue_select(evaluator_id: int, *, round_id: int | None = None, status: str
         )
     elif status == "da-nop":
         query = query.where(Scorecard.state == ScorecardState.SUBMITTED)
-    return query.order_by(Round.id.desc(), Unit.sort_name, Initiative.sort_name, Initiative.id)
+    return query
+
+
+# The queue's order: latest round first, then unit and model. An evaluator has one assignment
+# per model of a round, so the model's id ends the key.
+QUEUE_ORDER = (SortKey(Assignment.round_id, descending=True), SortKey(Unit.sort_name, attribute="unit_sort"),
+               SortKey(Initiative.sort_name, attribute="name_sort"), SortKey(Assignment.initiative_id))
+QUEUE_PER_PAGE = 50
 
 
 def next_to_score(evaluator_id: int, round_id: int, after: Initiative | None = None) -> int | None:
@@ -131,8 +140,9 @@ def queue():
     round_id = request.args.get("dot", type=int)
     status = request.args.get("trang_thai") or ""
     councils = council_organiser_ids(current_user)
-    page = paginate_rows(_queue_select(current_user.id, round_id=round_id, status=status, organiser_ids=councils),
-                         per_page=50)
+    page = keyset_page(_queue_select(current_user.id, round_id=round_id, status=status, organiser_ids=councils),
+                       QUEUE_ORDER, per_page=QUEUE_PER_PAGE, after=request.args.get("sau"), before=request.args.get("truoc"),
+                       scalars=False)
     counts = evaluator_panel(current_user)  # the same figures as the home page's panel
     rounds = db.session.execute(
         select(Round.id, Round.name)

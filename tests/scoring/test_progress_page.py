@@ -4,10 +4,12 @@ named with the rest counted, and the members' table has pages of its own."""
 from __future__ import annotations
 
 from danvankheo.core.roles import Role
+from danvankheo.core.text import sort_key
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
 from danvankheo.scoring import assignments, rounds, scorecards
 from tests.factories import make_initiative, make_unit, make_user
+from tests.keyset_walk import walk
 from tests.scoring.conftest import full_marks
 from tests.scoring.test_progress_ranking_and_conflicts import _rows
 
@@ -30,8 +32,16 @@ def test_a_large_panel_is_summarised_and_paged(client, login_as, app):
     assert len(_rows(page, "behind")) == 10
     assert "Và 42 thành viên khác; cả hội đồng còn 52 phiếu chưa nộp." in page
     assert len(_rows(page, "evaluator-progress")) == 50
-    assert f'href="/dot-danh-gia/{round_.id}/tien-do?hd=2"' in page
+    assert "(55 người)" in page
+    assert f'href="/dot-danh-gia/{round_.id}/tien-do?hd_sau=' in page
 
-    second = client.get(f"/dot-danh-gia/{round_.id}/tien-do?hd=2").get_data(as_text=True)
-    assert len(_rows(second, "evaluator-progress")) == 5
+    # The members' pages, by key (`hd_sau`, `hd_truoc`): 50 then 5, every member once, in name order.
+    def members(html: str) -> list[str]:
+        return [row["cells"][0] for row in _rows(html, "evaluator-progress")]
+
+    forward, backward = walk(client, f"/dot-danh-gia/{round_.id}/tien-do", members, must_keep="hd_")
+    assert [len(names) for names in forward] == [50, 5] and backward == forward[::-1]
+    names = [name for names in forward for name in names]
+    expected = sorted(evaluators, key=lambda e: (sort_key(e.full_name), e.id))
+    assert names == [f"{e.full_name}{e.unit.name}" for e in expected], names[:2]
     assert [row["cells"][1:3] for row in _rows(page, "model-progress")] == [["Sở Y tế", "3/55"]]

@@ -1,0 +1,207 @@
+"""One page of a round's ranking, paged by key (core/paging.py), ranks and all, in one query.
+
+The live ranking of a raw-score round is a window over the round's standings: each model's
+place in `ranking.ranking_order` (`position`) and its rank, the count of complete models up to
+it. The filters and the chosen sort apply outside the window, so a filtered page keeps the
+ranks of the whole round, and the page is the `per_page` rows after the last one shown. Every
+sort ends with `position`, which keeps the whole ranking's order among equal values exactly as
+the list's stable sort does (`ranking_filters.SORTS`), in either direction.
+
+A round ranked by the adjusted score (its ranks come from every evaluator's totals, computed
+in Python) and a published round (its frozen snapshot) are read whole, filtered and sorted by
+`ranking_filters.filter_ranking`, and cut here by the same tokens (the row's model id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from sqlalchemy import Subquery, and_, case, false, func, literal, select
+
+from ..core.paging import KeysetPage, SortKey, decode_cursor, encode_cursor, keyset_page
+from ..core.text import search_terms
+from ..extensions import db
+from ..registry.models import Field, Initiative
+from ..units.models import Unit, UnitKind
+from . import adjustment, aggregation
+from .agreement import submitted_totals
+from .models import Grade, RankingBasis, Round, RoundEntry, RoundState
+from .ranking import (
+    SCORE_COLUMNS,
+    RankingRow,
+    entries_select,
+    entry_columns,
+    ranking_for,
+    ranking_order,
+    row_builder,
+)
+from .ranking_filters import RankingView, filter_ranking, read_filters
+
+PER_PAGE = 100
+
+
+def ranked_entries(round_: Round) -> Subquery:
+    """The round's standings with their `position` in the ranking and `rank` (NULL for the
+    incomplete), plus the columns the filters and sorts read, as a subquery."""
+    order = ranking_order(round_)
+    complete = RoundEntry.submitted_count >= round_.min_scorecards
+    score = SCORE_COLUMNS[round_.aggregation]
+    thresholds = round_.grade_thresholds()
+    running = func.count().filter(complete).over(order_by=order, rows=(None, 0))
+    grade = case(
+        (and_(complete, score >= thresholds["excellent"]), literal(Grade.EXCELLENT.value)),
+        (and_(complete, score >= thresholds["good"]), literal(Grade.GOOD.value)),
+        (and_(complete, score >= thresholds["fair"]), literal(Grade.FAIR.value)),
+        (and_(complete, score.is_not(None)), literal(Grade.FAIL.value)),
+    )
+    return entries_select(
+        round_,
+        *entry_columns(round_),
+        func.row_number().over(order_by=order).label("position"),
+        case((complete, running)).label("rank"),
+        # The list's sort keys without NULLs (a key must have none): a flag, then the value.
+        case((complete, 0), else_=1).label("incomplete"),
+        case((complete, running), else_=0).label("rank_or_zero"),
+        case((score.is_(None), 1), else_=0).label("total_missing"),
+        func.coalesce(score, 0).label("total_or_zero"),
+        case((RoundEntry.spread.is_(None), 1), else_=0).label("spread_missing"),
+        func.coalesce(RoundEntry.spread, 0).label("spread_or_zero"),
+        grade.label("grade"),
+        Unit.path.label("unit_path"),
+        Initiative.search_text.label("search_text"),
+    ).subquery("ranked")
+
+
+# For each sort of `ranking_filters.SORTS`: its columns of `ranked_entries` and whether each
+# runs downwards, before the final `position`.
+SORT_COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "hang": (("incomplete", False), ("rank_or_zero", False), ("unit_sort", False), ("name_sort", False)),
+    "diem": (("total_missing", False), ("total_or_zero", True), ("unit_sort", False)),
+    "ten": (("name_sort", False), ("unit_sort", False)),
+    "don-vi": (("unit_sort", False), ("name_sort", False)),
+    "chenh-lech": (("spread_missing", False), ("spread_or_zero", True)),
+}
+
+
+# The Python type of each key column's values: a token whose values do not fit (a hand-edited
+# link, or one made under another sort) starts the list from its first page, not an error.
+KEY_TYPES: dict[str, type | tuple[type, ...]] = {
+    "incomplete": int, "rank_or_zero": int, "total_missing": int, "spread_missing": int, "position": int,
+    "total_or_zero": (Decimal, int), "spread_or_zero": (Decimal, int), "unit_sort": str, "name_sort": str,
+}
+
+
+def _fitting(token: str | None, keys: Sequence[SortKey]) -> str | None:
+    values = decode_cursor(token, len(keys))
+    if values is None or not all(isinstance(v, KEY_TYPES[k.name]) for k, v in zip(keys, values, strict=True)):
+        return None
+    return token
+
+
+def _sort_keys(ranked, view: RankingView) -> list[SortKey]:
+    # `reverse=True` in Python reverses the comparisons but keeps equal rows in their order.
+    columns = SORT_COLUMNS.get(view.sort, SORT_COLUMNS["hang"])
+    keys = [SortKey(ranked.c[name], descending != view.descending) for name, descending in columns]
+    return [*keys, SortKey(ranked.c.position)]
+
+
+def _where(round_: Round, ranked, view: RankingView) -> list:
+    """`filter_ranking`'s filters on the columns of `ranked_entries`."""
+    clauses = []
+    if view.field:
+        clauses.append(ranked.c.field == Field(view.field))
+    if view.kind:
+        clauses.append(ranked.c.unit_kind == UnitKind(view.kind))
+    if view.scope is not None:
+        clauses.append(ranked.c.unit_path.startswith(view.scope.path))
+    if view.unit_ids is not None:
+        clauses.append(ranked.c.unit_id.in_(sorted(view.unit_ids)) if view.unit_ids else false())
+    if view.grade:
+        clauses.append(ranked.c.grade == view.grade)
+    if view.status == "chua-du":
+        clauses.append(ranked.c.incomplete == 1)
+    elif view.status == "chenh-lech":  # aggregation.is_wide_spread
+        clauses.append(and_(ranked.c.spread.is_not(None), ranked.c.submitted_count >= 2,
+                            ranked.c.spread > round_.disagreement_threshold))
+    clauses.extend(ranked.c.search_text.contains(word) for word in search_terms(view.q))
+    return clauses
+
+
+def pages_in_sql(round_: Round) -> bool:
+    """Whether the round's ranking page is one query: live, and ranked by the raw score."""
+    return round_.state is not RoundState.FINALISED and adjustment.basis_of(round_) is RankingBasis.RAW
+
+
+def ranking_page(
+    round_: Round, args: Mapping[str, str], *, per_page: int | None = None,
+) -> tuple[RankingView, KeysetPage]:
+    """The filters of `args` as read, and the page of the round's ranking they and the tokens
+    `sau`/`truoc` of `args` ask for; its items are RankingRows with both bases filled."""
+    per_page = per_page or PER_PAGE
+    after, before = args.get("sau"), args.get("truoc")
+    if not pages_in_sql(round_):
+        view = filter_ranking(round_, ranking_for(round_), args)
+        return view, page_of_rows(view.rows, per_page=per_page, after=after, before=before)
+    view = read_filters(round_, args)
+    ranked = ranked_entries(round_)
+    statement = select(*(c for c in ranked.c if c.key not in ("unit_path", "search_text"))).where(
+        *_where(round_, ranked, view))
+    keys = _sort_keys(ranked, view)
+    page = keyset_page(statement, keys, per_page=per_page, after=_fitting(after, keys),
+                       before=_fitting(before, keys), scalars=False)
+    build = row_builder(round_)
+    page.items = [build(entry, entry.rank) for entry in page.items]
+    fill_adjusted(round_, page.items)
+    return view, page
+
+
+def fill_adjusted(round_: Round, rows: Sequence[RankingRow]) -> None:
+    """`adjustment.apply` for some rows of a raw-score round: the adjusted scores and ranks
+    need every model's, read here in one light query, but only `rows` are filled."""
+    scores = adjustment.adjusted_scores(submitted_totals(round_), round_.aggregation.value,
+                                        max_total=round_.max_total) if rows else {}
+    thresholds = round_.grade_thresholds()
+    tiebreaker = round_.tiebreaker
+    adjusted_rank: dict[int, int] = {}
+    if rows:
+        complete = RoundEntry.submitted_count >= round_.min_scorecards
+        entries = entries_select(round_, Initiative.id, RoundEntry.criterion_means, Unit.sort_name,
+                                 Initiative.sort_name).where(complete)
+
+        def key(entry) -> tuple:
+            ident, means, unit_sort, name_sort = entry
+            tiebreak = (Decimal(means[tiebreaker.code]) if tiebreaker is not None and tiebreaker.code in means
+                        else None)
+            return aggregation.ranking_key(scores.get(ident) or Decimal(0), tiebreak, unit_sort, name_sort, ident)
+
+        ordered = aggregation.assign_ranks(list(db.session.execute(entries)), key)
+        adjusted_rank = {entry[0]: rank for rank, entry in ordered}
+    for row in rows:
+        adjustment.fill_bases(row, scores.get(row.initiative_id), thresholds)
+        row.adjusted_rank = adjusted_rank.get(row.initiative_id) if row.complete else None
+
+
+def page_of_rows(rows: list[RankingRow], *, per_page: int, after: str | None = None,
+                 before: str | None = None) -> KeysetPage:
+    """A page of a ranking read whole, by the same tokens as the query's: the model id of the
+    row the page follows or precedes (a token naming no row starts from the first page)."""
+    index = {row.initiative_id: n for n, row in enumerate(rows)}
+    after_key, before_key = decode_cursor(after, 1), decode_cursor(before, 1)
+    if before_key is not None and before_key[0] in index:
+        end = index[before_key[0]]
+        start = max(0, end - per_page)
+    else:
+        start = index[after_key[0]] + 1 if after_key is not None and after_key[0] in index else 0
+        end = start + per_page
+    items = rows[start:end]
+    return KeysetPage(
+        items=items,
+        per_page=per_page,
+        has_next=bool(items) and end < len(rows),
+        has_prev=bool(items) and start > 0,
+        next_cursor=encode_cursor([items[-1].initiative_id]) if items else None,
+        prev_cursor=encode_cursor([items[0].initiative_id]) if items else None,
+        total=len(rows),
+        total_is_lower_bound=False,
+    )
