@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 from ..core.paging import KeysetPage, SortKey, keyset_page
 from ..extensions import db
 from ..registry.models import Field, Initiative, Status
+from ..registry.services import LIST_ORDER
 from ..scoring.models import Grade, Round, RoundState
 from ..scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 
@@ -75,7 +76,7 @@ def _copies():
     )
 
 
-NEWEST = (SortKey(Initiative.year, descending=True), SortKey(Initiative.sort_name), SortKey(Initiative.id))
+NEWEST = LIST_ORDER  # the registry's: newest year first, then by name, the id last
 
 
 def sorted_query(query: Select, key: str) -> tuple[Select, tuple[SortKey, ...]]:
