@@ -194,6 +194,26 @@ def keyset_page(
     )
 
 
+def page_of_found_keys(
+    statement: Select,
+    keys: Sequence[SortKey],
+    found: Sequence[Sequence[Any]],
+    *,
+    per_page: int,
+    after: str | None = None,
+    before: str | None = None,
+    scalars: bool = True,
+) -> KeysetPage:
+    """The page of `statement` when `found` holds the keys (values of `keys`' columns, in any
+    order) of every match: for a list whose filter is decided in Python, such as a name matched
+    with its accents folded. The caller reads the matches' keys narrow and keeps those that
+    match; only the page's rows are loaded. Same tokens as `keyset_page`, same key rules as
+    its `cut_in_python`."""
+    width = len(keys)
+    return _page_cut_in_python(statement, keys, found, per_page, decode_cursor(after, width),
+                               decode_cursor(before, width), scalars)
+
+
 def _page_cut_in_python(
     statement: Select,
     keys: Sequence[SortKey],

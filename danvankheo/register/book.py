@@ -11,6 +11,7 @@ from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..awards.models import AwardForm, AwardLevel, Proposal, ProposalLine, ProposalState
+from ..core.paging import KeysetPage, SortKey, keyset_page, page_of_found_keys
 from ..core.queries import where_given
 from ..core.text import fold
 from ..extensions import db
@@ -56,17 +57,29 @@ class RegisterFilters:
         return [f"(Lọc theo {'; '.join(parts)})"] if parts else []
 
 
+# Newest decision first, a decision's lines in their order. Paged by key; an approved
+# proposal always has its decision date (a CHECK), so no key is NULL.
+REGISTER_ORDER = (SortKey(Proposal.decision_date, descending=True), SortKey(ProposalLine.proposal_id, descending=True),
+                  SortKey(ProposalLine.position), SortKey(ProposalLine.id))
+
+_LOADED = (selectinload(ProposalLine.proposal), selectinload(ProposalLine.award_form),
+           selectinload(ProposalLine.revocation))
+
+
 def register_query(organiser_ids: Iterable[int], filters: RegisterFilters) -> Select:
     """Granted awards of the organisers' decisions, newest decision first, in list order."""
+    return (_matching(organiser_ids, filters).options(*_LOADED)
+            .order_by(*(key.ordering for key in REGISTER_ORDER)))
+
+
+def _matching(organiser_ids: Iterable[int], filters: RegisterFilters) -> Select:
+    """The lines the filters select in SQL, unordered (the recipient is then matched in Python)."""
     query = (
         select(ProposalLine)
         .join(Proposal, ProposalLine.proposal_id == Proposal.id)
         .join(Round, Proposal.round_id == Round.id)
         .join(AwardForm, ProposalLine.award_form_id == AwardForm.id)
         .where(Proposal.state == ProposalState.APPROVED, Round.organiser_id.in_(list(organiser_ids)))
-        .options(selectinload(ProposalLine.proposal), selectinload(ProposalLine.award_form),
-                 selectinload(ProposalLine.revocation))
-        .order_by(Proposal.decision_date.desc(), Proposal.id.desc(), ProposalLine.position, ProposalLine.id)
     )
     query = where_given(
         query,
@@ -87,13 +100,41 @@ def register_query(organiser_ids: Iterable[int], filters: RegisterFilters) -> Se
 
 
 def matches_recipient(line: ProposalLine, text: str) -> bool:
+    return _names_match(line.recipient_name, line.unit_name, text)
+
+
+def _names_match(recipient_name: str, unit_name: str, text: str) -> bool:
     wanted = fold(text)
-    return not wanted or wanted in fold(line.recipient_name) or wanted in fold(line.unit_name)
+    return not wanted or wanted in fold(recipient_name) or wanted in fold(unit_name)
 
 
 def register_lines(organiser_ids: Iterable[int], filters: RegisterFilters) -> list[ProposalLine]:
+    """Every line the filters select, in list order (the Excel export keeps the whole list)."""
     lines = db.session.scalars(register_query(organiser_ids, filters))
     return [line for line in lines if matches_recipient(line, filters.recipient)]
+
+
+def register_page(organiser_ids: Iterable[int], filters: RegisterFilters, *, per_page: int,
+                  after: str | None = None, before: str | None = None) -> KeysetPage:
+    """The page of the register after (or before) the line a paging link names. With a
+    recipient typed, the name is matched in Python on the matches' keys and names, read narrow,
+    and the page is cut from the keys of those that match; only its lines are loaded."""
+    organiser_ids = list(organiser_ids)
+    matching = _matching(organiser_ids, filters)
+    columns = [key.column for key in REGISTER_ORDER]
+    # Rows of (line, its keys): a line holds no decision date of its own to read the key from.
+    statement = matching.options(*_LOADED).add_columns(*columns)
+    if filters.recipient:
+        found = [row[:len(columns)] for row in db.session.execute(
+            matching.with_only_columns(*columns, ProposalLine.recipient_name, ProposalLine.unit_name))
+            if _names_match(row[-2], row[-1], filters.recipient)]
+        page = page_of_found_keys(statement, REGISTER_ORDER, found, per_page=per_page, after=after, before=before,
+                                  scalars=False)
+    else:
+        page = keyset_page(statement, REGISTER_ORDER, per_page=per_page, after=after, before=before, scalars=False,
+                           cut_in_python=True)
+    page.items = [row.ProposalLine for row in page.items]
+    return page
 
 
 def register_years(organiser_ids: Iterable[int]) -> list[int]:

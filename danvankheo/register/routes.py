@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..awards.models import AwardForm, AwardLevel, ProposalLine
 from ..core.errors import saving
+from ..core.paging import AFTER, BEFORE, SortKey, keyset_page
 from ..core.permissions import load_for, roles_required
 from ..core.roles import Role
 from ..core.timeutil import local_today
@@ -20,11 +21,10 @@ from ..organisers import access
 from ..organisers.models import Organiser
 from ..registry.models import Initiative
 from ..reports import charts
-from ..scoring.paging import paginate_list
 from ..units.models import Unit
 from ..units.services import all_units_in_tree_order
 from . import history, services
-from .book import RegisterFilters, register_lines, register_query, register_years
+from .book import RegisterFilters, register_lines, register_page, register_years
 from .forms import OutsideAwardForm
 from .models import AwardedPerson, OutsideAward
 from .stats import award_statistics
@@ -34,6 +34,8 @@ bp = Blueprint("register", __name__, url_prefix="/so-khen-thuong")
 
 READERS = (Role.SECRETARIAT, Role.OBSERVER, Role.ADMIN)
 PER_PAGE = 50
+# Newest decision first, the id between awards of one day. Paged by key.
+OUTSIDE_ORDER = (SortKey(OutsideAward.decision_date, descending=True), SortKey(OutsideAward.id, descending=True))
 
 
 @bp.app_context_processor
@@ -69,12 +71,8 @@ def _context() -> DocumentContext:
 def index():
     filters = RegisterFilters.from_args(request.args)
     readable = _readable()
-    if filters.recipient:
-        # The name is matched in Python (accents folded), so the page is cut after matching.
-        page = paginate_list(register_lines(readable, filters), per_page=PER_PAGE)
-    else:
-        page = db.paginate(register_query(readable, filters), per_page=PER_PAGE, max_per_page=PER_PAGE,
-                           error_out=False)
+    page = register_page(readable, filters, per_page=PER_PAGE, after=request.args.get(AFTER),
+                         before=request.args.get(BEFORE))
     return render_template(
         "register/index.html", filters=filters, page=page,
         years=register_years(readable), forms=db.session.scalars(select(AwardForm).order_by(AwardForm.position,
@@ -101,11 +99,9 @@ def export():
 @bp.get("/ngoai-ung-dung")
 @roles_required(*READERS)
 def outside_index():
-    awards = db.session.scalars(
-        select(OutsideAward).where(OutsideAward.organiser_id.in_(_readable()))
-        .order_by(OutsideAward.decision_date.desc(), OutsideAward.id.desc())).all()
-    return render_template("register/outside_index.html", page=paginate_list(list(awards), per_page=PER_PAGE),
-                           may_manage=access.managed_organiser_id(current_user))
+    page = keyset_page(select(OutsideAward).where(OutsideAward.organiser_id.in_(_readable())), OUTSIDE_ORDER,
+                       per_page=PER_PAGE, after=request.args.get(AFTER), before=request.args.get(BEFORE))
+    return render_template("register/outside_index.html", page=page, may_manage=access.managed_organiser_id(current_user))
 
 
 def _outside_form(organiser_id: int) -> OutsideAwardForm:

@@ -388,17 +388,35 @@ def compliance_rows_of(year: int, organiser_ids) -> list[ComplianceRow]:
     if not organiser_ids:
         return []
     scope = year_scope(year, organiser_ids)
-    kinds_of, general_of = scope.kinds_of, scope.general_of
+    kinds_of = scope.kinds_of
     in_scope = select(Unit).where(scope.units)
     position = {org: i for i, org in enumerate(organiser_ids)}
     units = sorted(
         db.session.scalars(in_scope),
-        key=lambda u: (position[u.organiser_id], kinds_of[u.organiser_id].index(u.kind), u.sort_name),
+        key=lambda u: (position[u.organiser_id], kinds_of[u.organiser_id].index(u.kind), u.sort_name, u.id),
     )
     extensions = {
         e.unit_id: e.until
         for e in db.session.scalars(select(DeadlineExtension).where(DeadlineExtension.year == year))
     }
+    return _rows_of_units(year, units, scope.general_of, extensions, in_scope.with_only_columns(Unit.id))
+
+
+def compliance_rows_of_units(year: int, units: list[Unit], general_of: dict[int, datetime]) -> list[ComplianceRow]:
+    """The compliance rows of the given units (a page of the view), in their order, in two
+    queries: their extensions and their counts."""
+    if not units:
+        return []
+    ids = [u.id for u in units]
+    extensions = dict(db.session.execute(
+        select(DeadlineExtension.unit_id, DeadlineExtension.until)
+        .where(DeadlineExtension.year == year, DeadlineExtension.unit_id.in_(ids))).all())
+    return _rows_of_units(year, units, general_of, extensions, ids)
+
+
+def _rows_of_units(year: int, units: list[Unit], general_of: dict[int, datetime], extensions: dict[int, datetime],
+                   unit_ids) -> list[ComplianceRow]:
+    """`units`' rows; `unit_ids`: their ids, or a query of them."""
     rows = {}
     for u in units:
         general = general_of[u.organiser_id]
@@ -410,7 +428,7 @@ def compliance_rows_of(year: int, organiser_ids) -> list[ComplianceRow]:
     # The counts the registry keeps per unit (`registry.tallies`): a unit has a few rows a year.
     counts = db.session.execute(
         select(InitiativeTally.unit_id, InitiativeTally.status, InitiativeTally.is_late, func.sum(InitiativeTally.count))
-        .where(InitiativeTally.year == year, InitiativeTally.unit_id.in_(in_scope.with_only_columns(Unit.id)))
+        .where(InitiativeTally.year == year, InitiativeTally.unit_id.in_(unit_ids))
         .group_by(InitiativeTally.unit_id, InitiativeTally.status, InitiativeTally.is_late)
     )
     for unit_id, status, is_late, total in counts:

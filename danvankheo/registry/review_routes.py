@@ -78,4 +78,6 @@ def remind_unit(unit_id: int):
                                           organiser_id=access.managed_organiser_id(current_user))
     if saved:
         flash(f"Đã nhắc {unit.name}: {told} cán bộ nhận thông báo trong phần mềm và qua email.", "success")
-    return redirect(url_for("registry.compliance", nam=year, tinh_trang=request.args.get("tinh_trang") or None), 303)
+    # Back to the page the unit was on, its filter kept.
+    return redirect(url_for("registry.compliance", nam=year, tinh_trang=request.args.get("tinh_trang") or None,
+                            **{key: request.args[key] for key in (AFTER, BEFORE) if request.args.get(key)}), 303)

@@ -21,6 +21,7 @@ from ..organisers.names import secretariat_name_of_unit
 from ..units.models import Unit, UnitKind
 from ..units.services import all_units_in_tree_order
 from . import deadlines, permissions, unit_reminders, workflow
+from .compliance_summary import compliance_page
 from .forms import DeadlineForm, ExtensionForm, InitiativeForm, ReasonForm
 from .models import DeadlineExtension, Field, Initiative, InitiativeKind, Status, Transition
 from .services import (
@@ -261,17 +262,21 @@ def compliance():
     # The units of the organiser the request acts for; a parent's roll-up is a report's job. A
     # deployment without units yet has no organiser: an empty page.
     organiser_id = current_user.acting_organiser_id
-    rows = deadlines.compliance_rows(year, organiser_id)
     status_filter = request.args.get("tinh_trang", "")
-    shown = [r for r in rows if r.status.value == status_filter] if status_filter else rows
+    status = next((s for s in deadlines.ComplianceStatus if s.value == status_filter), None)
+    # Paged by key; the status filter is decided in SQL from the kept counts, the totals count
+    # every unit. The Excel export (exports.compliance) keeps the whole list.
+    found = compliance_page(year, organiser_id, status, per_page=current_app.config["PAGE_SIZE"] * 4,
+                            after=request.args.get(AFTER), before=request.args.get(BEFORE),
+                            unknown_status=bool(status_filter) and status is None)
     may_manage = permissions.may_manage_deadlines(current_user)
-    missing = [r.unit.id for r in shown if r.status is deadlines.ComplianceStatus.MISSING]
+    missing = [r.unit.id for r in found.rows.items if r.status is deadlines.ComplianceStatus.MISSING]
     reminded = unit_reminders.last_reminders(missing) if may_manage else {}
     return render_template(
         "registry/compliance.html",
         year=year,
-        rows=shown,
-        totals=deadlines.compliance_totals(rows),
+        page=found.rows,
+        totals=found.totals,
         general_deadline=deadlines.general_deadline(year, organiser_id),
         scope=deadlines.scope_kinds(year, organiser_id),
         years=[y for y, _ in _year_choices(year)],

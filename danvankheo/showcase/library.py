@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased
 
+from ..core.paging import KeysetPage, SortKey, keyset_page
 from ..extensions import db
 from ..registry.models import Field, Initiative, Status
+from ..registry.services import LIST_ORDER
 from ..scoring.models import Grade, Round, RoundState
 from ..scoring.snapshots import RankingSnapshot, RankingSnapshotRow
 
@@ -53,30 +55,59 @@ def _published_rows():
     return select(RankingSnapshotRow).where(RankingSnapshotRow.snapshot_id.in_(latest))
 
 
-def sort(query: Select, key: str) -> Select:
-    """Order the library's query by one of SORTS."""
+def _best_totals():
+    """Each scored model's best total in a published ranking."""
+    return (
+        select(RankingSnapshotRow.initiative_id.label("initiative_id"), func.max(RankingSnapshotRow.total).label("best"))
+        .where(RankingSnapshotRow.id.in_(_published_rows().with_only_columns(RankingSnapshotRow.id)))
+        .group_by(RankingSnapshotRow.initiative_id)
+        .subquery()
+    )
+
+
+def _copies():
+    """How many accepted models replicate each model that has any."""
+    replica = aliased(Initiative)
+    return (
+        select(replica.replicates_id.label("initiative_id"), func.count(replica.id).label("copies"))
+        .where(replica.replicates_id.is_not(None), replica.status == Status.ACCEPTED)
+        .group_by(replica.replicates_id)
+        .subquery()
+    )
+
+
+NEWEST = LIST_ORDER  # the registry's: newest year first, then by name, the id last
+
+
+def sorted_query(query: Select, key: str) -> tuple[Select, tuple[SortKey, ...]]:
+    """The library's query with what one of SORTS orders by, and that order's keys (ending in
+    the id, for paging by key): "diem" puts models never scored last, whatever the database's
+    rule for NULLs, "nhan-rong" counts a model never replicated as 0."""
     if key == "ten":
-        return query.order_by(Initiative.sort_name, Initiative.id)
+        return query, (SortKey(Initiative.sort_name), SortKey(Initiative.id))
     if key == "diem":
-        best = (
-            select(func.max(RankingSnapshotRow.total))
-            .where(RankingSnapshotRow.initiative_id == Initiative.id,
-                   RankingSnapshotRow.id.in_(_published_rows().with_only_columns(RankingSnapshotRow.id)))
-            .correlate(Initiative)
-            .scalar_subquery()
-        )
-        # Models never scored go last, whatever the database's rule for NULLs.
-        return query.order_by(best.is_(None), best.desc(), Initiative.year.desc(), Initiative.sort_name)
+        best = _best_totals()
+        query = query.outerjoin(best, best.c.initiative_id == Initiative.id)
+        unscored = case((best.c.best.is_(None), 1), else_=0)
+        return query, (SortKey(unscored, attribute="unscored"),
+                       SortKey(func.coalesce(best.c.best, 0), descending=True, attribute="best_total"), *NEWEST)
     if key == "nhan-rong":
-        replica = aliased(Initiative)
-        copies = (
-            select(func.count(replica.id))
-            .where(replica.replicates_id == Initiative.id, replica.status == Status.ACCEPTED)
-            .correlate(Initiative)
-            .scalar_subquery()
-        )
-        return query.order_by(copies.desc(), Initiative.year.desc(), Initiative.sort_name)
-    return query.order_by(Initiative.year.desc(), Initiative.sort_name, Initiative.id)
+        copies = _copies()
+        query = query.outerjoin(copies, copies.c.initiative_id == Initiative.id)
+        return query, (SortKey(func.coalesce(copies.c.copies, 0), descending=True, attribute="copies"), *NEWEST)
+    return query, NEWEST
+
+
+def page_of(query: Select, key: str, *, per_page: int, after: str | None = None,
+            before: str | None = None) -> KeysetPage:
+    """The page of the library's `query` in the order of SORTS[key], paged by key; its items
+    are the models."""
+    query, keys = sorted_query(query, key)
+    # Rows of (model, its keys): a sort by score or by copies reads keys the model does not hold.
+    statement = query.add_columns(*(k.column.label(k.name) for k in keys))
+    page = keyset_page(statement, keys, per_page=per_page, after=after, before=before, scalars=False)
+    page.items = [row[0] for row in page.items]
+    return page
 
 
 def field_counts(query: Select) -> dict[Field | None, int]:

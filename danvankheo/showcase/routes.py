@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload, with_loader_criteria
 
+from ..core.paging import AFTER, BEFORE
 from ..evidence.models import Evidence
 from ..extensions import db
 from ..registry.models import Field, Initiative, Status
@@ -40,12 +41,14 @@ def index():
     per_field = library.field_counts(query)
     if filters.field:
         query = query.where(Initiative.field == filters.field)
-    page = db.paginate(library.sort(query, sort_key), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = library.page_of(query, sort_key, per_page=current_app.config["PAGE_SIZE"], after=request.args.get(AFTER),
+                           before=request.args.get(BEFORE))
+    total = per_field.get(filters.field, 0) if filters.field else sum(per_field.values())
     years = db.session.scalars(
         select(Initiative.year).where(Initiative.status == Status.ACCEPTED).distinct().order_by(Initiative.year.desc())
     ).all()
     return render_template(
-        "showcase/index.html", page=page, filters=filters, fields=Field, years=years, per_field=per_field,
+        "showcase/index.html", page=page, total=total, filters=filters, fields=Field, years=years, per_field=per_field,
         all_fields=sum(per_field.values()), sorts=library.SORTS, sort_key=sort_key,
         badges=library.badges_for(item.id for item in page.items),
     )

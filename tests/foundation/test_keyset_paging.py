@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from danvankheo.core.paging import SortKey, decode_cursor, encode_cursor, keyset_page
+from danvankheo.core.paging import SortKey, decode_cursor, encode_cursor, keyset_page, page_of_found_keys
 from danvankheo.extensions import db
 from danvankheo.units.models import Unit
 from tests.factories import make_unit
@@ -92,6 +92,29 @@ def test_a_sort_column_may_be_an_expression_read_back_under_another_name(units):
             break
         token = page.next_cursor
     assert seen == _everything((SortKey(Unit.name, descending=True), SortKey(Unit.id)))
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_list_filtered_in_python_is_paged_from_the_keys_it_kept(units, order):
+    """The keys of the matches a Python filter kept (here: not "Sở B"), given in any order:
+    each page is cut from them, forward and back, with the same tokens; only its rows are read."""
+    keys = ORDERS[order]
+    statement = select(Unit).where(Unit.name.in_(set(NAMES)))
+    kept = [row for row in db.session.execute(select(*(k.column for k in keys)).where(Unit.name.in_(set(NAMES))))
+            if row[0] != "Sở B"][::-1]
+    expected = [i for i in _everything(keys) if db.session.get(Unit, i).name != "Sở B"]
+    pages, page, token = [], None, None
+    while page is None or page.has_next:
+        page = page_of_found_keys(statement, keys, kept, per_page=3, after=token)
+        pages.append([unit.id for unit in page.items])
+        assert page.total == len(expected) and not page.total_is_lower_bound
+        token = page.next_cursor
+    assert [i for ids in pages for i in ids] == expected
+    back = []
+    while page.has_prev:
+        page = page_of_found_keys(statement, keys, kept, per_page=3, before=page.prev_cursor)
+        back.append([unit.id for unit in page.items])
+    assert back == pages[-2::-1]
 
 
 def test_the_count_stops_at_its_bound(units):

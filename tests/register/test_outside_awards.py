@@ -251,3 +251,30 @@ def test_the_form_asks_which_namesake_is_meant_and_saves_to_the_one_chosen(clien
     _post(client, world, **person, person_choice=str(known.person_id))
     assert _count() == 2
     assert db.session.scalar(select(func.count()).select_from(AwardedPerson)) == 1
+
+
+def test_the_list_of_outside_awards_is_paged_by_key_newest_decision_first(client, login_as, world, monkeypatch):
+    """Twenty-three awards of the commune, several decided the same day, among the province's,
+    five to a page: each comes once, newest decision first (the newer entry first on a shared
+    day), forward and back; the list says how many."""
+    import re
+
+    from danvankheo.register import routes
+    from tests.keyset_walk import walk
+
+    school = world.commune.units["school"]
+    for n in range(23):
+        outside(world.commune, school, number=f"{n}/QĐ-BDV", day=date(2024, 1 + n % 5, 10))
+    outside(world.province, world.province.units["justice"], number="1/QĐ-TINH")
+    db.session.commit()
+    expected = [a.decision_number for a in db.session.scalars(
+        select(OutsideAward).where(OutsideAward.organiser_id == world.commune.organiser.id)
+        .order_by(OutsideAward.decision_date.desc(), OutsideAward.id.desc()))]
+    monkeypatch.setattr(routes, "PER_PAGE", 5)
+    login_as(world.commune.secretariat)
+    forward, backward = walk(client, "/so-khen-thuong/ngoai-ung-dung",
+                             lambda page: re.findall(r"<td>Số ([^<]+)<br>", page))
+    assert [len(numbers) for numbers in forward] == [5, 5, 5, 5, 3]
+    assert [n for numbers in forward for n in numbers] == expected
+    assert backward == forward[::-1]
+    assert "23 khen thưởng ngoài ứng dụng" in client.get("/so-khen-thuong/ngoai-ung-dung").get_data(as_text=True)

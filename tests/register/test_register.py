@@ -3,17 +3,21 @@ its lines and revocations, filtered, per organiser; and one decision number per 
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from urllib.parse import parse_qsl
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from danvankheo.audit.models import AuditEvent
 from danvankheo.awards import decisions, proposals
-from danvankheo.awards.models import AwardLevel, Proposal, ProposalState
+from danvankheo.awards.models import AwardLevel, Proposal, ProposalLine, ProposalState
 from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.register.book import RegisterFilters, register_lines
+from tests.keyset_walk import paging_link, walk
 from tests.register.builders import form
 from tests.two_levels import COMMUNE_FORM, PROVINCE_FORM
 
@@ -71,9 +75,57 @@ def test_the_register_pages_by_fifty(client, login_as, world, monkeypatch):
     monkeypatch.setattr(routes, "PER_PAGE", 2)
     login_as(world.commune.secretariat)
     first = client.get("/so-khen-thuong").get_data(as_text=True)
-    second = client.get("/so-khen-thuong?page=2").get_data(as_text=True)
+    second = client.get(paging_link(first, "next")).get_data(as_text=True)
     assert len(_rows(first)) == 2 and len(_rows(second)) == 1
-    assert "Trang 1/2" in first
+    assert "3 khen thưởng" in first and paging_link(second, "next") is None
+
+
+def _more_lines(world) -> None:
+    """Twenty more lines on each commune decision, some at the same position, both decisions
+    dated the same day (the newer decision first), half named Nguyễn Văn, half Trần Thị."""
+    first, second = world.commune_first, world.commune_second
+    second.decision_date = first.decision_date
+    for proposal in (first, second):
+        model = proposal.lines[0]
+        for n in range(20):
+            name = f"{'Nguyễn Văn' if n % 2 else 'Trần Thị'} Thêm {proposal.id}-{n:02d}"
+            db.session.add(ProposalLine(
+                proposal_id=proposal.id, position=10 + n % 4, recipient_type=model.recipient_type,
+                recipient_key=f"them-{n}", unit_id=model.unit_id, recipient_name=name, unit_name=model.unit_name,
+                initiative_id=model.initiative_id, initiative_name=model.initiative_name,
+                award_form_id=model.award_form_id))
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("args", "kept"), [
+    ("nam=2025", "nam=2025"),  # decided in SQL
+    ("q=nguyen+van", "q=nguyen"),  # the name matched in Python, accents folded
+    ("q=Nguyễn+Văn", "q=Nguy"),  # a prefilter in SQL, then matched in Python
+])
+def test_the_register_is_paged_by_key_with_its_filter(client, login_as, world, monkeypatch, args, kept):
+    """With a filter on, every line it selects comes once, in the register's order (newest
+    decision first, a decision's lines by position, then id), forward and back."""
+    from danvankheo.register import routes
+
+    _more_lines(world)
+    monkeypatch.setattr(routes, "PER_PAGE", 6)
+    login_as(world.commune.secretariat)
+    filters = RegisterFilters.from_args(MultiDict(parse_qsl(args)))
+    expected = [line.recipient_name for line in register_lines({world.commune.organiser.id}, filters)]
+    assert len(expected) > 12
+    ids = [line.id for line in register_lines({world.commune.organiser.id}, filters)]
+    assert ids != sorted(ids)  # the order is not the ids'
+    forward, backward = walk(client, f"/so-khen-thuong?{args}", _recipients, kept)
+    assert all(len(names) == 6 for names in forward[:-1])
+    assert [name for names in forward for name in names] == expected
+    assert backward == forward[::-1]
+    assert f"{len(expected)} khen thưởng" in client.get(f"/so-khen-thuong?{args}").get_data(as_text=True)
+
+
+def _recipients(page: str) -> list[str]:
+    if 'data-testid="register-table"' not in page:
+        return []
+    return [re.search(r"<td>([^<]+) <span class=\"small text-muted\">\(", row)[1] for row in _rows(page)]
 
 
 def test_a_commune_secretariat_sees_only_its_own_register(client, login_as, world):

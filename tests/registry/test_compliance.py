@@ -205,3 +205,90 @@ def test_secretariat_panel_lists_waiting_submissions(client, world):
     page = client.get("/trang-chu").get_data(as_text=True)
     assert "Chờ tiếp nhận" in page and "Nháp không hiện" not in page
     assert 'data-testid="waiting-count">1<' in page
+
+
+@pytest.fixture
+def many_units(province, app):
+    """Fifty more units in scope, departments and communes, some with the same name, in every
+    status; the view shows four to a page."""
+    names = ["UBND xã An Hòa", "UBND xã Bình Minh", "Sở Đất đai", "UBND phường Yên Thành", "Sở Ánh sáng"]
+    for n in range(50):
+        name = names[n % len(names)]
+        kind = UnitKind.DEPARTMENT if name.startswith("Sở") else UnitKind.COMMUNE
+        unit = factories.make_unit(name, kind=kind, parent=province.province, code=f"M{n:02d}")
+        if n % 3 == 1:
+            factories.make_initiative(unit, status=Status.ACCEPTED)
+        elif n % 3 == 2 and n % 2:
+            factories.make_initiative(unit, status=Status.SUBMITTED, is_late=True)
+        elif n % 7 == 0:
+            factories.make_initiative(unit, status=Status.DRAFT)
+    db.session.commit()
+    app.config["PAGE_SIZE"] = 1
+    return province
+
+
+@pytest.mark.parametrize("status", list(ComplianceStatus))
+def test_compliance_is_paged_by_key_in_its_order_with_the_status_filter(client, many_units, status):
+    """With a status filter on, each unit of that status comes once, in the view's order (the
+    kinds as the organiser asks them, then the name, the id between namesakes), forward and
+    back; the totals still count every unit."""
+    from tests.keyset_walk import walk
+
+    switch_to(client, many_units.secretariat)
+    rows = compliance_rows(2026)
+    expected = [r.unit.code for r in rows if r.status is status]
+    assert len(expected) > 4
+    url = f"/mo-hinh/tinh-hinh-dang-ky?nam=2026&tinh_trang={status.value}"
+    forward, backward = walk(client, url, _unit_codes, f"tinh_trang={status.value}")
+    assert all(len(codes) == 4 for codes in forward[:-1])
+    assert [code for codes in forward for code in codes] == expected
+    assert backward == forward[::-1]
+    totals = compliance_totals(rows)
+    page = client.get(url).get_data(as_text=True)
+    assert f'data-total="units">{totals.units}<' in page and f'data-total="missing">{totals.missing}<' in page
+    assert f"({getattr(totals, status.name.lower())} đơn vị)" in page
+
+
+def test_compliance_without_filter_pages_every_unit_in_order(client, many_units):
+    switch_to(client, many_units.secretariat)
+    from tests.keyset_walk import walk
+
+    forward, backward = walk(client, "/mo-hinh/tinh-hinh-dang-ky?nam=2026", _unit_codes, "nam=2026")
+    assert [code for codes in forward for code in codes] == [r.unit.code for r in compliance_rows(2026)]
+    assert backward == forward[::-1]
+    kinds = [r.unit.kind for r in compliance_rows(2026)]
+    assert kinds == sorted(kinds, key=[UnitKind.DEPARTMENT, UnitKind.COMMUNE].index)
+
+
+def test_compliance_page_totals_are_the_whole_lists(client, many_units):
+    """The totals computed in SQL for the view are those of every row built in Python."""
+    from danvankheo.registry.compliance_summary import compliance_page
+
+    organiser_id = many_units.secretariat.acting_organiser_id
+    found = compliance_page(2026, organiser_id, None, per_page=4)
+    assert found.totals == compliance_totals(compliance_rows(2026, organiser_id))
+    assert len(found.rows.items) == 4 and found.rows.has_next
+    switch_to(client, many_units.secretariat)
+    unknown = client.get("/mo-hinh/tinh-hinh-dang-ky?nam=2026&tinh_trang=khac").get_data(as_text=True)
+    assert _unit_codes(unknown) == [] and "(0 đơn vị)" in unknown  # a filter that is no status: none, as before
+
+
+def test_a_reminder_returns_to_the_page_it_was_sent_from(client, many_units):
+    from tests.keyset_walk import paging_link
+
+    switch_to(client, many_units.secretariat)
+    first = client.get("/mo-hinh/tinh-hinh-dang-ky?nam=2026&tinh_trang=missing").get_data(as_text=True)
+    second_url = paging_link(first, "next")
+    second = client.get(second_url).get_data(as_text=True)
+    code = _unit_codes(second)[0]
+    unit_id = next(r.unit.id for r in compliance_rows(2026) if r.unit.code == code)
+    cursor = second_url.split("sau=")[1].split("&")[0]
+    response = client.post(f"/mo-hinh/tinh-hinh-dang-ky/nhac/{unit_id}?nam=2026&tinh_trang=missing&sau={cursor}")
+    assert response.status_code == 303
+    assert "tinh_trang=missing" in response.location and f"sau={cursor}" in response.location
+
+
+def _unit_codes(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'<tr data-unit="([^"]+)">', page)

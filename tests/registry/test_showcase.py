@@ -85,3 +85,78 @@ def test_replication_links_are_public_between_accepted_models(client, world, gal
     assert "Đơn vị đã nhân rộng" in page and copy.name in page
     page = client.get(f"/thu-vien/{copy.id}").get_data(as_text=True)
     assert "Nhân rộng từ" in page and gallery["accepted"].name in page
+
+
+@pytest.fixture
+def library_shelf(world, app):
+    """Thirty accepted models in two fields and three years, namesakes among them, with
+    drafts around; half scored in a published round (ties included) and some higher in a round
+    not published; some replicated by others. Four to a page."""
+    from decimal import Decimal
+
+    from danvankheo.registry.models import Field
+    from danvankheo.scoring.models import Round, RoundState
+    from danvankheo.scoring.snapshots import RankingSnapshot, RankingSnapshotRow
+
+    names = ["Dân vận khéo ở khu dân cư", "Ánh sáng đường quê", "Bữa cơm nghĩa tình", "Đường hoa nông thôn mới",
+             "Chợ văn minh", "An toàn giao thông"]
+    models = []
+    for n in range(30):
+        models.append(factories.make_initiative(
+            (world.justice, world.health)[n % 2], name=names[n % len(names)], year=2024 + n % 3,
+            status=Status.ACCEPTED, field=(Field.ECONOMY, Field.CULTURE_SOCIETY)[n % 3 == 0]))
+        factories.make_initiative(world.health, name=names[n % len(names)], status=Status.SUBMITTED,
+                                  field=Field.ECONOMY)
+    for n, model in enumerate(models[1:11]):  # replications: 0, 1 or 2 copies, ties included
+        for copy in models[11 + n:11 + n + n % 3]:
+            copy.replicates_id = model.id
+    organiser_id = world.secretariat.acting_organiser_id
+    published = Round(organiser_id=organiser_id, year=2026, name="Vòng đã công bố", state=RoundState.FINALISED)
+    hidden = Round(organiser_id=organiser_id, year=2026, name="Vòng đang chấm", state=RoundState.SCORING)
+    db.session.add_all([published, hidden])
+    db.session.flush()
+    for round_, chosen, total in ((published, models[::2], lambda n: Decimal(60 + n % 4 * 5)),
+                                  (hidden, models[1::2], lambda n: Decimal(99))):
+        snapshot = RankingSnapshot(round_id=round_.id)
+        db.session.add(snapshot)
+        db.session.flush()
+        for n, model in enumerate(chosen):
+            db.session.add(RankingSnapshotRow(
+                snapshot_id=snapshot.id, initiative_id=model.id, position=n + 1, rank=n + 1, name=model.name,
+                unit_id=model.unit_id, unit_name=model.unit.name, unit_kind=model.unit.kind, field=model.field,
+                total=total(n), is_complete=True, submitted_count=3, assigned_count=3))
+    db.session.commit()
+    app.config["PAGE_SIZE"] = 4
+    scores = {}
+    for row in db.session.scalars(select(RankingSnapshotRow).join(RankingSnapshot)
+                                  .where(RankingSnapshot.round_id == published.id)):
+        scores[row.initiative_id] = row.total
+    copies = {m.id: sum(1 for c in models if c.replicates_id == m.id) for m in models}
+    return models, scores, copies
+
+
+@pytest.mark.parametrize("sort", ["moi-nhat", "diem", "nhan-rong", "ten"])
+def test_the_library_is_paged_by_key_in_each_sort_with_a_filter(client, library_shelf, sort):
+    """With a field chosen, each public model of it comes once in the chosen order (the id
+    between equals), forward and back; the count is that of every match, not of the page."""
+    import re
+
+    from danvankheo.registry.models import Field
+    from tests.keyset_walk import walk
+
+    models, scores, copies = library_shelf
+    chosen = [m for m in models if m.field is Field.ECONOMY]
+    order = {
+        "moi-nhat": lambda m: (-m.year, m.sort_name, m.id),
+        "ten": lambda m: (m.sort_name, m.id),
+        "diem": lambda m: (m.id not in scores, -scores.get(m.id, 0), -m.year, m.sort_name, m.id),
+        "nhan-rong": lambda m: (-copies[m.id], -m.year, m.sort_name, m.id),
+    }[sort]
+    expected = [m.id for m in sorted(chosen, key=order)]
+    url = f"/thu-vien?linh_vuc=economy&sap_xep={sort}"
+    forward, backward = walk(client, url, lambda page: [int(i) for i in re.findall(
+        r'<h2 class="h6 card-title"><a href="/thu-vien/(\d+)">', page)], "linh_vuc=economy")
+    assert all(len(ids) == 4 for ids in forward[:-1]) and len(forward) > 3
+    assert [i for ids in forward for i in ids] == expected
+    assert backward == forward[::-1]
+    assert f"{len(chosen)} mô hình" in client.get(url).get_data(as_text=True)
