@@ -13,7 +13,7 @@ from danvankheo.awards.models import AwardForm, Ballot, Proposal
 from danvankheo.demo import DEMO_PASSWORD, seed_demo
 from danvankheo.extensions import db
 from danvankheo.registry.models import Initiative, Status
-from danvankheo.scoring.models import Assignment, Round
+from danvankheo.scoring.models import Assignment, Round, RoundEntry
 from danvankheo.units.models import Unit
 from tests.browser.conftest import browser_login
 
@@ -66,8 +66,11 @@ def _detail_pages(login: str) -> list[str]:
     pages = [f"/mo-hinh/{model.id}"]
     if round_ is not None:
         base = f"/dot-danh-gia/{round_.id}"
-        pages += [base, f"{base}/mo-hinh", f"{base}/tien-do", f"{base}/xep-hang",
-                  f"{base}/mo-hinh/{model.id}"]
+        entry = _first(select(RoundEntry.initiative_id).where(RoundEntry.round_id == round_.id)
+                       .order_by(RoundEntry.initiative_id))
+        pages += [base, f"{base}/mo-hinh", f"{base}/tien-do", f"{base}/xep-hang"]
+        if entry is not None:  # a model of that round: any other answers 404 there
+            pages.append(f"{base}/mo-hinh/{entry}")
     if proposal is not None:
         pages.append(f"/khen-thuong/de-nghi/{proposal.id}")
     if ballot is not None:
