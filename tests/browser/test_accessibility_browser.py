@@ -76,6 +76,9 @@ def _detail_pages(login: str) -> list[str]:
     if ballot is not None:
         pages.append(f"/khen-thuong/bo-phieu/{ballot.id}")
     if login == "noivu":
+        # Each of its rounds' progress: a round still being scored marks its short rows in yellow.
+        own = select(Round.id).where(Round.organiser_id == user.acting_organiser_id).order_by(Round.id)
+        pages += [f"/dot-danh-gia/{rid}/tien-do" for rid in db.session.scalars(own)]
         form = _first(select(AwardForm).order_by(AwardForm.id))
         pages += ["/dot-danh-gia/moi", "/khen-thuong/de-nghi/moi", "/khen-thuong/hinh-thuc/moi"]
         if round_ is not None:
