@@ -100,10 +100,10 @@ def _value_fits(column: Any, value: Any) -> bool:
     """Whether a token's value can stand for `column`'s: a hand-made token with text where a
     number or date belongs would otherwise reach the database and fail there."""
     wanted = _python_type(column)
-    if value is None or isinstance(value, bool) and wanted is not bool:
-        return False
-    if wanted is None:
+    if value is None or wanted is None:  # a nullable expression's key; a type SQLAlchemy cannot name
         return True
+    if isinstance(value, bool) and wanted is not bool:
+        return False
     if isinstance(wanted, type) and issubclass(wanted, enum.Enum):
         return isinstance(value, str)
     if wanted in (int, float, Decimal):

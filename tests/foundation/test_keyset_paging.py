@@ -142,7 +142,7 @@ def test_tokens_carry_dates_and_numbers_exactly():
 
 @pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("token", [encode_cursor(["Sở B", "mười"]), encode_cursor([5, 3]),
-                                   encode_cursor(["Sở B", None]), encode_cursor(["Sở B", True])])
+                                   encode_cursor(["Sở B", True])])
 def test_a_token_whose_values_do_not_fit_the_columns_means_the_first_page(units, way, token):
     """A hand-made token of the right shape but with text where the id belongs (or a number
     where the name does) must not reach the database, where PostgreSQL refuses the comparison."""
