@@ -89,6 +89,40 @@ def decode_cursor(token: str | None, width: int) -> list[Any] | None:
     return values if isinstance(values, list) and len(values) == width else None
 
 
+def _python_type(column: Any) -> type | None:
+    try:
+        return column.type.python_type
+    except (AttributeError, NotImplementedError):
+        return None
+
+
+def _value_fits(column: Any, value: Any) -> bool:
+    """Whether a token's value can stand for `column`'s: a hand-made token with text where a
+    number or date belongs would otherwise reach the database and fail there."""
+    wanted = _python_type(column)
+    if value is None or wanted is None:  # a nullable expression's key; a type SQLAlchemy cannot name
+        return True
+    if isinstance(value, bool) and wanted is not bool:
+        return False
+    if isinstance(wanted, type) and issubclass(wanted, enum.Enum):
+        return isinstance(value, str)
+    if wanted in (int, float, Decimal):
+        return isinstance(value, (int, Decimal)) or wanted is not int and isinstance(value, float)
+    if wanted is datetime:
+        return isinstance(value, datetime)
+    if wanted is date:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    return isinstance(value, wanted)
+
+
+def key_of(token: str | None, keys: Sequence[SortKey]) -> list[Any] | None:
+    """The key in `token` when it is one of ours and its values fit `keys`' columns."""
+    values = decode_cursor(token, len(keys))
+    if values is None or not all(_value_fits(k.column, v) for k, v in zip(keys, values, strict=True)):
+        return None
+    return values
+
+
 def after_clause(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
     """Rows that come after `values` in the order of `keys`.
 
@@ -155,8 +189,7 @@ def keyset_page(
     scattered matches, may walk the whole order's index to find them. When there are more, the
     matches are dense and the index finds the page at once. Only for keys that Python orders
     as the database does (numbers, dates, byte-ordered text)."""
-    width = len(keys)
-    after_key, before_key = decode_cursor(after, width), decode_cursor(before, width)
+    after_key, before_key = key_of(after, keys), key_of(before, keys)
     if cut_in_python:
         found = db.session.execute(
             statement.with_only_columns(*(k.column for k in keys)).order_by(None).limit(count_cap + 1)).all()
@@ -209,9 +242,8 @@ def page_of_found_keys(
     with its accents folded. The caller reads the matches' keys narrow and keeps those that
     match; only the page's rows are loaded. Same tokens as `keyset_page`, same key rules as
     its `cut_in_python`."""
-    width = len(keys)
-    return _page_cut_in_python(statement, keys, found, per_page, decode_cursor(after, width),
-                               decode_cursor(before, width), scalars)
+    return _page_cut_in_python(statement, keys, found, per_page, key_of(after, keys), key_of(before, keys),
+                               scalars)
 
 
 def _page_cut_in_python(

@@ -138,3 +138,16 @@ def test_tokens_carry_dates_and_numbers_exactly():
 
     values = [datetime(2026, 12, 7, 3, 4, 5, 678, tzinfo=UTC), date(2026, 1, 31), Decimal("87.50"), "Sở Tư pháp", 7]
     assert decode_cursor(encode_cursor(values), 5) == values
+
+
+@pytest.mark.parametrize("way", WAYS)
+@pytest.mark.parametrize("token", [encode_cursor(["Sở B", "mười"]), encode_cursor([5, 3]),
+                                   encode_cursor(["Sở B", True])])
+def test_a_token_whose_values_do_not_fit_the_columns_means_the_first_page(units, way, token):
+    """A hand-made token of the right shape but with text where the id belongs (or a number
+    where the name does) must not reach the database, where PostgreSQL refuses the comparison."""
+    keys = ORDERS["same direction"]
+    first = keyset_page(select(Unit), keys, per_page=3, **WAYS[way])
+    for link in ("after", "before"):
+        page = keyset_page(select(Unit), keys, per_page=3, **{link: token}, **WAYS[way])
+        assert [u.id for u in page.items] == [u.id for u in first.items]
