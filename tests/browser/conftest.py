@@ -7,6 +7,7 @@ developer explicitly sets ALLOW_SKIP_BROWSER=1 on a machine where it cannot be i
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -129,3 +130,18 @@ def screenshot(page, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def walk_pages(page, shown, url_pattern: str) -> list[list]:
+    """Follow a list's "Sau ›" links from its first page to its last: what `shown` reads on each
+    page, checking that every link keeps the address's filters (`url_pattern`)."""
+    from playwright.sync_api import expect  # imported here, as Playwright is, only when a test runs
+
+    paging = page.get_by_role("navigation", name="Phân trang")
+    pages = [shown(page)]
+    expect(paging.get_by_role("link", name="‹ Trước")).to_have_count(0)  # the first page has none before it
+    while paging.locator("a[rel=next]").count():
+        paging.get_by_role("link", name="Sau ›").click()
+        expect(page).to_have_url(re.compile(url_pattern))
+        pages.append(shown(page))
+    return pages

@@ -4,8 +4,6 @@ on the paging links."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -13,7 +11,7 @@ from playwright.sync_api import expect
 from danvankheo.audit.services import record
 from danvankheo.core.roles import Role
 from danvankheo.extensions import db
-from tests.browser.conftest import browser_login
+from tests.browser.conftest import browser_login, walk_pages
 from tests.browser.test_accessibility_browser import _blocking
 from tests.factories import PASSWORD, make_unit, make_user
 
@@ -36,14 +34,9 @@ def test_the_trail_pages_forward_and_back_with_its_filter(page, browser_app, tmp
     browser_login(page, admin.login, PASSWORD)
     page.goto("/nhat-ky?thao_tac=unit.update")
     paging = page.get_by_role("navigation", name="Phân trang")
-    pages = [_shown(page)]
-    expect(paging.get_by_role("link", name="‹ Trước")).to_have_count(0)  # the first page has none before it
     expect(paging.get_by_text("‹ Trước")).to_have_attribute("aria-disabled", "true")
     found += _blocking(page, axe, "first page")
-    while paging.locator("a[rel=next]").count():
-        paging.get_by_role("link", name="Sau ›").click()
-        expect(page).to_have_url(re.compile(r"thao_tac=unit\.update.*sau=|sau=.*thao_tac=unit\.update"))
-        pages.append(_shown(page))
+    pages = walk_pages(page, _shown, r"thao_tac=unit\.update.*sau=|sau=.*thao_tac=unit\.update")
     page.screenshot(path=str(tmp_path / "audit-last-page.png"), full_page=True)
     found += _blocking(page, axe, "last page")
     assert [len(rows) for rows in pages] == [5, 5, 2]

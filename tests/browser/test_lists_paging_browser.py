@@ -16,24 +16,13 @@ from danvankheo.registry.deadlines import ComplianceStatus, compliance_rows
 from danvankheo.registry.models import Field, Initiative, Status
 from danvankheo.units.models import UnitKind
 from tests import factories
-from tests.browser.conftest import browser_login
+from tests.browser.conftest import browser_login, walk_pages
 from tests.browser.test_accessibility_browser import _blocking
 from tests.factories import PASSWORD, make_initiative, make_unit
 
 pytestmark = pytest.mark.browser
 
 COMMUNES = ["Gia Viễn", "Ánh Sơn", "An Hòa", "Bình Minh", "Đông Sơn", "Yên Thành", "Kim Sơn", "Hoa Lư", "Nho Quan"]
-
-
-def _walk(page, shown, url_pattern: str) -> list[list]:
-    paging = page.get_by_role("navigation", name="Phân trang")
-    pages = [shown(page)]
-    expect(paging.get_by_role("link", name="‹ Trước")).to_have_count(0)  # the first page has none before it
-    while paging.locator("a[rel=next]").count():
-        paging.get_by_role("link", name="Sau ›").click()
-        expect(page).to_have_url(re.compile(url_pattern))
-        pages.append(shown(page))
-    return pages
 
 
 def _units_shown(page) -> list[str]:
@@ -60,7 +49,7 @@ def test_the_compliance_view_pages_forward_and_back_with_its_status_filter(page,
     expect(page.get_by_test_id("compliance-filter")).to_contain_text(f"({len(expected)} đơn vị)")
     expect(page.locator('[data-total="units"]')).to_have_text("22")  # every unit, not the page
     found += _blocking(page, axe, "compliance first page")
-    pages = _walk(page, _units_shown, r"tinh_trang=missing.*sau=|sau=.*tinh_trang=missing")
+    pages = walk_pages(page, _units_shown, r"tinh_trang=missing.*sau=|sau=.*tinh_trang=missing")
     page.screenshot(path=str(tmp_path / "compliance-last-page.png"), full_page=True)
     found += _blocking(page, axe, "compliance last page")
     assert [len(rows) for rows in pages] == [4, 4, 4, 4]
@@ -103,7 +92,7 @@ def test_the_library_pages_forward_and_back_in_the_chosen_sort_and_field(page, b
     page.get_by_test_id("field-counts").get_by_role("link", name="Kinh tế").click()
     expect(page.get_by_test_id("showcase-count")).to_contain_text("10 mô hình")
     found += _blocking(page, axe, "library first page")
-    pages = _walk(page, _library_shown, r"linh_vuc=economy.*sau=|sau=.*linh_vuc=economy")
+    pages = walk_pages(page, _library_shown, r"linh_vuc=economy.*sau=|sau=.*linh_vuc=economy")
     page.screenshot(path=str(tmp_path / "library-last-page.png"), full_page=True)
     found += _blocking(page, axe, "library last page")
     assert [len(names) for names in pages] == [4, 4, 2]

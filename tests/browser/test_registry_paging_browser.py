@@ -14,7 +14,7 @@ from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
 from tests import factories
-from tests.browser.conftest import browser_login
+from tests.browser.conftest import browser_login, walk_pages
 from tests.browser.test_accessibility_browser import _blocking
 from tests.factories import PASSWORD, make_initiative, make_unit
 
@@ -49,13 +49,8 @@ def test_the_registry_list_pages_forward_and_back_with_its_filter(page, browser_
     expect(page).to_have_url(re.compile(r"trang_thai=submitted"))
     expect(page.get_by_test_id("result-count")).to_have_text(re.compile(r"Có 12 mô hình phù hợp"))
     paging = page.get_by_role("navigation", name="Phân trang")
-    pages = [_shown(page)]
-    expect(paging.get_by_role("link", name="‹ Trước")).to_have_count(0)  # the first page has none before it
     found += _blocking(page, axe, "first page")
-    while paging.locator("a[rel=next]").count():
-        paging.get_by_role("link", name="Sau ›").click()
-        expect(page).to_have_url(re.compile(r"trang_thai=submitted.*sau=|sau=.*trang_thai=submitted"))
-        pages.append(_shown(page))
+    pages = walk_pages(page, _shown, r"trang_thai=submitted.*sau=|sau=.*trang_thai=submitted")
     page.screenshot(path=str(tmp_path / "registry-last-page.png"), full_page=True)
     found += _blocking(page, axe, "last page")
     assert [len(rows) for rows in pages] == [5, 5, 2]
