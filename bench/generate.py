@@ -718,7 +718,19 @@ def count_models(ctx: Context) -> None:
     tallies.rebuild()
 
 
-STEPS: list = [generate_evidence, generate_scoring]
+def keep_round_figures(ctx: Context) -> None:
+    """The figures each round keeps over all its submitted totals (adjusted scores, the panel's
+    agreement: `scoring.round_statistics`), stored by the scoring services as cards change and
+    computed once here for the bulk-inserted rounds."""
+    from danvankheo.scoring import round_statistics
+    from danvankheo.scoring.models import Round
+
+    ctx.db.session.flush()
+    for round_ in ctx.db.session.scalars(select(Round).order_by(Round.id)):
+        round_statistics.refresh(round_)
+
+
+STEPS: list = [generate_evidence, generate_scoring, keep_round_figures]
 
 
 # ---------------------------------------------------------------------------------------------

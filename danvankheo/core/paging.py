@@ -176,9 +176,14 @@ def keyset_page(
     count_cap: int = COUNT_CAP,
     scalars: bool = True,
     cut_in_python: bool = False,
+    total_column: str | None = None,
 ) -> KeysetPage:
     """The page of `statement` (without ORDER BY: `keys` orders it) after the row named by the
     `after` token, or before the one named by `before`, or the first page.
+
+    `total_column` names a column of every row that already holds the number of matches (a
+    window over the whole list): the total is read from the page's first row instead of
+    counted by a second query (which would compute that window again), unless the page is empty.
 
     Each item's key is read back from the item: `keys`' columns must be attributes of the
     entity (scalars) or labelled columns of the row.
@@ -212,6 +217,8 @@ def keyset_page(
         has_prev = after_key is not None
     if cut_in_python:
         total = count_cap + 1  # the keys read above were more than the cap
+    elif total_column is not None and rows:
+        total = getattr(rows[0], total_column)
     else:
         total = db.session.scalar(
             select(func.count()).select_from(statement.order_by(None).limit(count_cap + 1).subquery()))

@@ -42,7 +42,6 @@ from ..auth.models import User
 from ..core.errors import DomainError
 from ..extensions import db
 from . import aggregation
-from .agreement import submitted_totals
 from .models import Grade, RankingBasis, Round, RoundState
 from .snapshots import RankingSnapshot
 
@@ -121,14 +120,13 @@ def fill_bases(row, adjusted_total: Decimal | None, thresholds: Mapping[str, Dec
         row.flags.append(FLAG_GRADE_CHANGE)
 
 
-def apply(round_: Round, rows: list, basis: RankingBasis | None = None) -> list:
-    """Fill the raw and adjusted figures of a computed ranking's rows, flag models whose grade
+def apply(round_: Round, rows: list, scores: Mapping[int, Decimal], basis: RankingBasis | None = None) -> list:
+    """Fill the raw and adjusted figures of a computed ranking's rows from the adjusted
+    `scores` ({model: score}, `round_statistics.adjusted_scores`), flag models whose grade
     would change, and when the round ranks by the adjusted score, make it the rows' score, grade
     and rank (and their order). Rows are `ranking.RankingRow`."""
     basis = basis or round_.ranking_basis
     thresholds = round_.grade_thresholds()
-    scores = adjusted_scores(submitted_totals(round_), round_.aggregation.value, max_total=round_.max_total) \
-        if rows else {}
     tiebreaker = round_.tiebreaker
     for row in rows:
         fill_bases(row, scores.get(row.initiative_id), thresholds)

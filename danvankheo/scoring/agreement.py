@@ -1,6 +1,6 @@
 """How far the panel of a round agrees (độ thống nhất của hội đồng chấm).
 
-Three figures, computed from the submitted scorecards, never stored:
+Three figures, computed from the submitted scorecards:
 
 * **Krippendorff's alpha** on the totals, interval level, by its definition in closed form
   (`krippendorff_alpha`), checked in the tests against the maintained `krippendorff` package. 1 means every evaluator gave each model the same
@@ -18,7 +18,8 @@ Three figures, computed from the submitted scorecards, never stored:
 
 `compute(...)` is pure (plain numbers in, figures out), tested against the package on a known
 example and against hand-computed offsets (tests/scoring/test_agreement.py);
-`round_agreement(round)` reads the round.
+`round_statistics` keeps alpha and the offsets of each round; `round_statistics.round_agreement(round)`
+reads them for the ranking page.
 """
 
 from __future__ import annotations
@@ -32,10 +33,9 @@ from decimal import Decimal
 from flask import has_request_context, request
 from sqlalchemy import select
 
-from ..auth.models import User
 from ..extensions import db
 from .aggregation import quantize, to_decimal
-from .models import Criterion, Round, RoundEntry, Scorecard, ScorecardState
+from .models import Round, RoundEntry, Scorecard, ScorecardState
 
 RELIABLE_FROM = 0.8
 TENTATIVE_FROM = 0.667
@@ -178,12 +178,13 @@ def criterion_spreads(scores: Iterable[tuple[int, int, Decimal]]) -> dict[int, t
     return result
 
 
-def submitted_totals(round_: Round) -> dict[int, dict[int, Decimal]]:
+def submitted_totals(round_: Round, *, cached: bool = True) -> dict[int, dict[int, Decimal]]:
     """{model: {evaluator: total}} of the round's submitted scorecards (one query). A page that
-    shows a live ranking reads them twice (adjusted scores, agreement): a GET request keeps them."""
+    shows a live ranking may read them more than once: a GET request keeps them, unless
+    `cached` is false (a writer that must see the latest)."""
     # Kept in the request's environ, not in `g`: an application context may outlive a request.
     cache = (request.environ.setdefault("danvankheo.submitted_totals", {})
-             if has_request_context() and request.method == "GET" else {})
+             if cached and has_request_context() and request.method == "GET" else {})
     if round_.id in cache:
         return cache[round_.id]
     totals: dict[int, dict[int, Decimal]] = defaultdict(dict)
@@ -194,22 +195,3 @@ def submitted_totals(round_: Round) -> dict[int, dict[int, Decimal]]:
         totals[model][evaluator] = to_decimal(total)
     cache[round_.id] = dict(totals)
     return cache[round_.id]
-
-
-def round_agreement(round_: Round) -> Agreement:
-    totals = submitted_totals(round_)
-    alpha, paired = krippendorff_alpha(totals)
-    offsets = evaluator_offsets(totals)
-    names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(list(offsets)))).all())
-    spreads = criterion_spreads_of(round_)
-    criteria: list[Criterion] = list(round_.criteria)
-    return Agreement(
-        alpha=alpha,
-        paired_models=paired,
-        evaluators=len(offsets),
-        criteria=[CriterionSpread(c.code, c.name, c.max_score, *spreads.get(c.id, (None, 0))) for c in criteria],
-        offsets=sorted(
-            (EvaluatorOffset(e, names.get(e, ""), offset, count) for e, (offset, count) in offsets.items()),
-            key=lambda o: (o.mean_offset is None, o.mean_offset if o.mean_offset is not None else 0, o.name),
-        ),
-    )

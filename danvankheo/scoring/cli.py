@@ -20,7 +20,7 @@ def register_cli(app: Flask) -> None:
     def check_standings_command(round_id: int | None, fix: bool) -> None:
         """Kiểm tra số liệu tổng hợp của từng mô hình và thành viên hội đồng (số phiếu, điểm,
         điểm trung bình từng tiêu chí) so với các phiếu chấm."""
-        from . import standings
+        from . import round_statistics, standings
         from .models import Round
 
         query = select(Round).order_by(Round.id)
@@ -37,10 +37,13 @@ def register_cli(app: Flask) -> None:
             click.echo(f"Đợt {round_.id} ({round_.name}): {status}")
             for problem in problems[:20]:
                 click.echo(f"  {problem}")
-            if problems and fix:
+            # A round whose figures over all its totals were never kept is not wrong (its pages
+            # compute them), but --fix stores them so that its ranking page reads them.
+            if fix and (problems or not round_statistics.is_kept(round_)):
                 corrected = standings.rebuild(round_)
                 db.session.commit()
-                click.echo(f"  Đã tính lại và ghi {corrected} dòng.")
+                if corrected:
+                    click.echo(f"  Đã tính lại và ghi {corrected} dòng.")
         if wrong and not fix:
             raise click.ClickException("Có số liệu sai lệch; chạy lại với --fix để tính lại từ phiếu chấm.")
 

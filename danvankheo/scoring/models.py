@@ -279,6 +279,40 @@ class RoundEntry(db.Model):
     initiative: Mapped[Initiative] = relationship()
 
 
+class RoundStatistics(db.Model):
+    """The figures of a round that need all of its submitted totals at once: the panel's
+    agreement (Krippendorff's alpha, each evaluator's offset) and, in `AdjustedScore`, each
+    model's score adjusted for its evaluators' severity. Kept by `round_statistics.refresh` in
+    the transaction that changes a submitted total; a round without a row is computed on the fly."""
+
+    __tablename__ = "round_statistics"
+    __table_args__ = (non_negative("paired_models"),)
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The rubric's maximum the adjusted scores were capped at (the rubric is fixed after the draft).
+    max_total: Mapped[Decimal] = mapped_column(TOTAL)
+    alpha: Mapped[float | None]
+    paired_models: Mapped[int] = mapped_column(default=0)
+    # Evaluator id -> [mean offset as a decimal string, or null; models counted].
+    offsets: Mapped[dict[str, list]] = mapped_column(JSON, default=dict)
+
+
+class AdjustedScore(db.Model):
+    """A scored model's score in a round adjusted for its evaluators' severity, by each
+    aggregation method (the round's setting picks one), as `round_statistics` last kept it."""
+
+    __tablename__ = "adjusted_scores"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    score_mean: Mapped[Decimal] = mapped_column(TOTAL)
+    score_median: Mapped[Decimal] = mapped_column(TOTAL)
+    score_trimmed_mean: Mapped[Decimal] = mapped_column(TOTAL)
+
+
 class Criterion(db.Model):
     """Tiêu chí chấm: one line of the rubric. Editable only while the round is a draft."""
 

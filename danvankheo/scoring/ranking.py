@@ -27,7 +27,7 @@ from ..core.text import sort_key
 from ..extensions import db
 from ..registry.models import Field, Initiative
 from ..units.models import Unit, UnitKind
-from . import adjustment, aggregation
+from . import adjustment, aggregation, round_statistics
 from .models import TOTAL, AggregationMethod, Grade, Round, RoundEntry, RoundState
 from .snapshots import RankingSnapshot, RankingSnapshotRow
 
@@ -123,16 +123,18 @@ def compute_ranking(round_: Round) -> list[RankingRow]:
     """The round's ranking now, from the standing of its models (one query, one row per
     model: see `standings`, which keeps it equal to a recomputation from the scorecards)."""
     with _collector_paused():
-        return adjustment.apply(round_, _compute_ranking(round_))
+        return adjustment.apply(round_, _compute_ranking(round_), round_statistics.adjusted_scores(round_))
 
 
-def ranking_order(round_: Round) -> tuple:
+def ranking_order(round_: Round, score=None) -> tuple:
     """ORDER BY terms of the ranking: complete models by `aggregation.ranking_key` (final score,
     then the tie-breaker criterion's mean, then unit and model in Vietnamese order, then id),
     then the incomplete ones by unit, model and id. The sort keys are byte-ordered columns, so
-    the database orders exactly as Python would (tests/scoring/test_ranking.py compares)."""
+    the database orders exactly as Python would (tests/scoring/test_ranking.py compares).
+    `score` is the column of the final score (the raw one by the round's method if not given;
+    a model with none counts as 0, as in `adjustment.apply`)."""
     complete = RoundEntry.submitted_count >= round_.min_scorecards
-    score = SCORE_COLUMNS[round_.aggregation]
+    score = SCORE_COLUMNS[round_.aggregation] if score is None else func.coalesce(score, 0)
     tiebreaker = round_.tiebreaker
     tiebreak = (
         func.coalesce(cast(RoundEntry.criterion_means[tiebreaker.code].as_string(), TOTAL), 0)

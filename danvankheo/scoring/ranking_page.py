@@ -7,8 +7,12 @@ ranks of the whole round, and the page is the `per_page` rows after the last one
 sort ends with `position`, which keeps the whole ranking's order among equal values exactly as
 the list's stable sort does (`ranking_filters.SORTS`), in either direction.
 
-A round ranked by the adjusted score (its ranks come from every evaluator's totals, computed
-in Python) and a published round (its frozen snapshot) are read whole, filtered and sorted by
+Each model's adjusted score is read from the round's kept figures (`round_statistics`) in the
+same query, and its adjusted rank is a second window over them, in the same order with the
+adjusted score in place of the raw one.
+
+A round ranked by the adjusted score, a round whose figures over all its totals are not kept
+yet, and a published round (its frozen snapshot) are read whole, filtered and sorted by
 `ranking_filters.filter_ranking`, and cut here by the same tokens (the row's model id).
 """
 
@@ -16,17 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from types import SimpleNamespace
 
 from sqlalchemy import Subquery, and_, case, false, func, literal, select
 
 from ..core.paging import KeysetPage, SortKey, decode_cursor, encode_cursor, keyset_page
 from ..core.text import search_terms
-from ..extensions import db
 from ..registry.models import Field, Initiative
 from ..units.models import Unit, UnitKind
-from . import adjustment, aggregation
-from .agreement import submitted_totals
-from .models import Grade, RankingBasis, Round, RoundEntry, RoundState
+from . import adjustment, round_statistics
+from .models import AdjustedScore, AggregationMethod, Grade, RankingBasis, Round, RoundEntry, RoundState
 from .ranking import (
     SCORE_COLUMNS,
     RankingRow,
@@ -41,36 +44,66 @@ from .ranking_filters import RankingView, filter_ranking, read_filters
 PER_PAGE = 100
 
 
-def ranked_entries(round_: Round) -> Subquery:
-    """The round's standings with their `position` in the ranking and `rank` (NULL for the
-    incomplete), plus the columns the filters and sorts read, as a subquery."""
-    order = ranking_order(round_)
+ADJUSTED_COLUMNS = {
+    AggregationMethod.MEAN: AdjustedScore.score_mean,
+    AggregationMethod.MEDIAN: AdjustedScore.score_median,
+    AggregationMethod.TRIMMED_MEAN: AdjustedScore.score_trimmed_mean,
+}
+
+
+def _filtered_columns(round_: Round, view: RankingView | None) -> list:
+    """The columns `_where` reads besides the standing's own: whether the model is complete
+    (`incomplete`), its grade, and, only when `view` filters by them, its unit's path and its
+    search text (long texts that every sort of the query would otherwise carry)."""
     complete = RoundEntry.submitted_count >= round_.min_scorecards
     score = SCORE_COLUMNS[round_.aggregation]
     thresholds = round_.grade_thresholds()
-    running = func.count().filter(complete).over(order_by=order, rows=(None, 0))
     grade = case(
         (and_(complete, score >= thresholds["excellent"]), literal(Grade.EXCELLENT.value)),
         (and_(complete, score >= thresholds["good"]), literal(Grade.GOOD.value)),
         (and_(complete, score >= thresholds["fair"]), literal(Grade.FAIR.value)),
         (and_(complete, score.is_not(None)), literal(Grade.FAIL.value)),
     )
-    return entries_select(
-        round_,
-        *entry_columns(round_),
-        func.row_number().over(order_by=order).label("position"),
-        case((complete, running)).label("rank"),
+    return [
         # The list's sort keys without NULLs (a key must have none): a flag, then the value.
         case((complete, 0), else_=1).label("incomplete"),
+        grade.label("grade"),
+        *([Unit.path.label("unit_path")] if view is not None and view.scope is not None else []),
+        *([Initiative.search_text.label("search_text")] if view is not None and search_terms(view.q) else []),
+    ]
+
+
+def ranked_entries(round_: Round, view: RankingView | None = None) -> Subquery:
+    """The round's standings with their `position` in the ranking and `rank` (NULL for the
+    incomplete), their adjusted score and rank, plus the columns the filters and sorts read,
+    as a subquery. Each row also carries `matched`, how many of the round's models pass the
+    filters of `view` (a window over the whole round, computed in the same pass as the ranks,
+    so that the page needs no second query to count)."""
+    order = ranking_order(round_)
+    complete = RoundEntry.submitted_count >= round_.min_scorecards
+    score = SCORE_COLUMNS[round_.aggregation]
+    adjusted = ADJUSTED_COLUMNS[round_.aggregation]
+    running = func.count().filter(complete).over(order_by=order, rows=(None, 0))
+    adjusted_running = func.count().filter(complete).over(order_by=ranking_order(round_, adjusted), rows=(None, 0))
+    columns = [*entry_columns(round_), *_filtered_columns(round_, view)]
+    # The filters on the columns' own expressions, for the window that counts the matches.
+    plain = SimpleNamespace(c=SimpleNamespace(**{column.name: column.element for column in columns}))
+    matches = _where(round_, plain, view) if view is not None else []
+    return entries_select(
+        round_,
+        *columns,
+        func.row_number().over(order_by=order).label("position"),
+        case((complete, running)).label("rank"),
+        adjusted.label("adjusted_total"),
+        case((complete, adjusted_running)).label("adjusted_rank"),
         case((complete, running), else_=0).label("rank_or_zero"),
         case((score.is_(None), 1), else_=0).label("total_missing"),
         func.coalesce(score, 0).label("total_or_zero"),
         case((RoundEntry.spread.is_(None), 1), else_=0).label("spread_missing"),
         func.coalesce(RoundEntry.spread, 0).label("spread_or_zero"),
-        grade.label("grade"),
-        Unit.path.label("unit_path"),
-        Initiative.search_text.label("search_text"),
-    ).subquery("ranked")
+        (func.count().filter(and_(*matches)) if matches else func.count()).over().label("matched"),
+    ).outerjoin(AdjustedScore, and_(AdjustedScore.round_id == RoundEntry.round_id,
+                                    AdjustedScore.initiative_id == RoundEntry.initiative_id)).subquery("ranked")
 
 
 # For each sort of `ranking_filters.SORTS`: its columns of `ranked_entries` and whether each
@@ -129,8 +162,10 @@ def _where(round_: Round, ranked, view: RankingView) -> list:
 
 
 def pages_in_sql(round_: Round) -> bool:
-    """Whether the round's ranking page is one query: live, and ranked by the raw score."""
-    return round_.state is not RoundState.FINALISED and adjustment.basis_of(round_) is RankingBasis.RAW
+    """Whether the round's ranking page is one query: live, ranked by the raw score, with its
+    adjusted scores kept."""
+    return (round_.state is not RoundState.FINALISED and adjustment.basis_of(round_) is RankingBasis.RAW
+            and round_statistics.is_kept(round_))
 
 
 def ranking_page(
@@ -144,42 +179,21 @@ def ranking_page(
         view = filter_ranking(round_, ranking_for(round_), args)
         return view, page_of_rows(view.rows, per_page=per_page, after=after, before=before)
     view = read_filters(round_, args)
-    ranked = ranked_entries(round_)
+    ranked = ranked_entries(round_, view)
     statement = select(*(c for c in ranked.c if c.key not in ("unit_path", "search_text"))).where(
         *_where(round_, ranked, view))
     keys = _sort_keys(ranked, view)
     page = keyset_page(statement, keys, per_page=per_page, after=_fitting(after, keys),
-                       before=_fitting(before, keys), scalars=False)
+                       before=_fitting(before, keys), scalars=False, total_column="matched")
     build = row_builder(round_)
-    page.items = [build(entry, entry.rank) for entry in page.items]
-    fill_adjusted(round_, page.items)
-    return view, page
-
-
-def fill_adjusted(round_: Round, rows: Sequence[RankingRow]) -> None:
-    """`adjustment.apply` for some rows of a raw-score round: the adjusted scores and ranks
-    need every model's, read here in one light query, but only `rows` are filled."""
-    scores = adjustment.adjusted_scores(submitted_totals(round_), round_.aggregation.value,
-                                        max_total=round_.max_total) if rows else {}
     thresholds = round_.grade_thresholds()
-    tiebreaker = round_.tiebreaker
-    adjusted_rank: dict[int, int] = {}
-    if rows:
-        complete = RoundEntry.submitted_count >= round_.min_scorecards
-        entries = entries_select(round_, Initiative.id, RoundEntry.criterion_means, Unit.sort_name,
-                                 Initiative.sort_name).where(complete)
-
-        def key(entry) -> tuple:
-            ident, means, unit_sort, name_sort = entry
-            tiebreak = (Decimal(means[tiebreaker.code]) if tiebreaker is not None and tiebreaker.code in means
-                        else None)
-            return aggregation.ranking_key(scores.get(ident) or Decimal(0), tiebreak, unit_sort, name_sort, ident)
-
-        ordered = aggregation.assign_ranks(list(db.session.execute(entries)), key)
-        adjusted_rank = {entry[0]: rank for rank, entry in ordered}
-    for row in rows:
-        adjustment.fill_bases(row, scores.get(row.initiative_id), thresholds)
-        row.adjusted_rank = adjusted_rank.get(row.initiative_id) if row.complete else None
+    entries, page.items = page.items, []
+    for entry in entries:
+        row = build(entry, entry.rank)
+        adjustment.fill_bases(row, entry.adjusted_total, thresholds)
+        row.adjusted_rank = entry.adjusted_rank
+        page.items.append(row)
+    return view, page
 
 
 def page_of_rows(rows: list[RankingRow], *, per_page: int, after: str | None = None,

@@ -24,8 +24,7 @@ from ..organisers import access
 from ..registry.models import Field
 from ..units.models import UnitKind
 from ..units.services import all_units_in_tree_order
-from . import adjustment, assignments, rounds
-from .agreement import round_agreement
+from . import adjustment, assignments, round_statistics, rounds
 from .forms import ActionForm, CriterionForm, ReasonForm, RoundForm
 from .models import (
     AggregationMethod,
@@ -425,7 +424,7 @@ def ranking(round_id: int):
         status=view.status, q=view.q, sort=view.sort, descending=view.descending,
         grade=view.grade, grades=list(Grade),
         export_args={key: request.args[key] for key in (*FILTER_KEYS, "sap_xep", "chieu") if request.args.get(key)}, field_labels=Field.labels(), kind_labels=UnitKind.labels(),
-        action_form=ActionForm(), reason_form=ReasonForm(), agreement=round_agreement(round_),
+        action_form=ActionForm(), reason_form=ReasonForm(), agreement=round_statistics.round_agreement(round_),
         basis=basis, RankingBasis=RankingBasis, grade_change_text=adjustment.grade_change_text,
         min_models=adjustment.MIN_MODELS,
     )

@@ -35,7 +35,7 @@ from decimal import Decimal
 from sqlalchemy import and_, bindparam, func, select, update
 
 from ..extensions import db
-from . import aggregation
+from . import aggregation, round_statistics
 from .joins import assignment_scorecard
 from .models import (
     Assignment,
@@ -268,21 +268,24 @@ def mismatches(round_: Round) -> list[str]:
             for name, value in asdict(have).items():
                 if value != getattr(want, name):
                     problems.append(f"{label} {key}: {name} {value!r} != {getattr(want, name)!r}")
-    return problems
+    return problems + round_statistics.mismatches(round_)
 
 
 # --- Keeping them in step -------------------------------------------------------------------------
 
 
-def _write(model, stored_rows, fresh: Mapping[int, object], names: list[str]) -> int:
+def _write(model, stored_rows, fresh: Mapping[int, object], names: list[str]) -> set[str]:
     """Update the rows whose stored figures differ from `fresh` (rows of (id, key, *figures));
-    returns how many."""
+    returns the names of the figures that changed in any of them."""
     table = model.__table__
     changes = []
+    changed: set[str] = set()
     for row_id, key, *values in stored_rows:
         target = asdict(fresh[key])
-        if all(_same(value, target[name]) for name, value in zip(names, values, strict=True)):
+        differing = {name for name, value in zip(names, values, strict=True) if not _same(value, target[name])}
+        if not differing:
             continue
+        changed |= differing
         changes.append({"b_id": row_id, **{f"b_{name}": target[name] for name in names}})
     if changes:
         db.session.execute(
@@ -293,7 +296,7 @@ def _write(model, stored_rows, fresh: Mapping[int, object], names: list[str]) ->
         for obj in list(db.session.identity_map.values()):
             if isinstance(obj, model):
                 db.session.expire(obj, names)
-    return len(changes)
+    return changed
 
 
 def _same(stored, wanted) -> bool:
@@ -302,13 +305,14 @@ def _same(stored, wanted) -> bool:
     return stored == wanted
 
 
-def _refresh(round_: Round, model, key_column, fields, recompute, keys: set[int] | None) -> int:
+def _refresh(round_: Round, model, key_column, fields, recompute, keys: set[int] | None) -> set[str]:
     """Lock the round's rows of `model` whose `key_column` is in `keys` (all when None), in
-    key order, recompute their figures with `recompute`, and write the changed ones."""
+    key order, recompute their figures with `recompute`, and write the changed ones. Returns
+    the names of the figures that changed."""
     if keys is not None and not keys:
-        return 0
+        return set()
     columns = [getattr(model, name) for name in fields]
-    written = 0
+    changed: set[str] = set()
     for scope in _scopes(keys):
         query = (
             select(model.id, key_column, *columns)
@@ -322,35 +326,45 @@ def _refresh(round_: Round, model, key_column, fields, recompute, keys: set[int]
         if not stored:
             continue
         fresh = recompute(round_, None if scope is None else [key for _id, key, *_ in stored])
-        written += _write(model, stored, fresh, fields)
-    return written
+        changed |= _write(model, stored, fresh, fields)
+    return changed
 
 
-def refresh_entries(round_: Round, initiative_ids: Iterable[int] | None) -> int:
+def refresh_entries(round_: Round, initiative_ids: Iterable[int] | None) -> set[str]:
     """Lock the round's models (all when None), recompute their figures, write the changed
-    ones. Returns the number of rows written."""
+    ones. Returns the names of the figures that changed."""
     keys = None if initiative_ids is None else set(initiative_ids)
     return _refresh(round_, RoundEntry, RoundEntry.initiative_id, ENTRY_FIELDS, recompute_entries, keys)
 
 
-def refresh_panel(round_: Round, evaluator_ids: Iterable[int] | None) -> int:
+def refresh_panel(round_: Round, evaluator_ids: Iterable[int] | None) -> set[str]:
     """Lock the round's panel members (all when None), recompute their progress, write the
-    changed ones. Returns the number of rows written."""
+    changed ones. Returns the names of the figures that changed."""
     keys = None if evaluator_ids is None else set(evaluator_ids)
     return _refresh(round_, PanelMember, PanelMember.user_id, PANEL_FIELDS, recompute_panel, keys)
 
 
+# A change of any submitted total changes one of these on its model: a scorecard submitted,
+# withdrawn or removed changes the count, and a submitted total edited (one scorecard per
+# transaction) changes the model's mean.
+TOTALS_FIGURES = frozenset({"submitted_count", "score_mean", "score_median", "score_trimmed_mean", "spread"})
+
+
 def refresh(round_: Round, *, models: Iterable[int] = (), evaluators: Iterable[int] = ()) -> None:
     """After a change to assignments or scorecards: bring the standing of the models and panel
-    members it touched up to date (models first, then members: the lock order)."""
+    members it touched up to date (models first, then members, then the round's figures that
+    need every submitted total: the lock order)."""
     db.session.flush()
-    refresh_entries(round_, models)
+    totals_changed = bool(refresh_entries(round_, models) & TOTALS_FIGURES)
     refresh_panel(round_, evaluators)
+    if totals_changed:
+        round_statistics.refresh(round_)
 
 
 def rebuild(round_: Round) -> int:
-    """Recompute the whole round's figures from the raw rows and write those that differ.
-    Returns the number of rows corrected (0 when everything was in step).
+    """Recompute the whole round's figures from the raw rows and write those that differ, and
+    the round's own figures (`round_statistics`) when missing or different. Returns the number
+    of rows corrected (0 when everything was in step).
 
     Only rows found different are locked and refreshed (recomputed again under their lock):
     locking every row of a national round would write 70,000 row locks for nothing."""
@@ -359,4 +373,8 @@ def rebuild(round_: Round) -> int:
     entries = [key for key, figures in fresh.items() if stored.get(key) != figures]
     stored_members, fresh_members = stored_panel(round_), recompute_panel(round_)
     members = [key for key, figures in fresh_members.items() if stored_members.get(key) != figures]
-    return refresh_entries(round_, entries) + refresh_panel(round_, members)
+    if entries:
+        refresh_entries(round_, entries)
+    if members:
+        refresh_panel(round_, members)
+    return len(entries) + len(members) + int(round_statistics.rebuild(round_))

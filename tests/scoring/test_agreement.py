@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from danvankheo.core.roles import Role
 from danvankheo.scoring import agreement
-from danvankheo.scoring.agreement import evaluator_offsets, krippendorff_alpha, round_agreement
+from danvankheo.scoring.agreement import evaluator_offsets, krippendorff_alpha
+from danvankheo.scoring.round_statistics import round_agreement
 from tests.scoring.test_progress_ranking_and_conflicts import ranked  # noqa: F401 (a fixture)
 
 NAN = math.nan

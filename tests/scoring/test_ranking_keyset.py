@@ -17,6 +17,7 @@ from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Field, Status
 from danvankheo.scoring import adjustment, assignments, ranking_page, rounds, scorecards
+from danvankheo.scoring.agreement import submitted_totals
 from danvankheo.scoring.models import AggregationMethod, RankingBasis
 from danvankheo.scoring.ranking import compute_ranking, ranking_for
 from danvankheo.scoring.ranking_filters import filter_ranking
@@ -119,6 +120,10 @@ def test_every_page_walked_by_key_is_the_whole_list(app, seed, method):
     assert any(r.is_disagreement for r in rows)
     assert any(adjustment.FLAG_GRADE_CHANGE in r.flags for r in rows)
     assert any(r.adjusted_rank != r.rank for r in rows if r.complete)
+    # The adjusted scores the pages read from the round's kept figures are the pure computation.
+    expected = adjustment.adjusted_scores(submitted_totals(round_, cached=False), method.value,
+                                          max_total=round_.max_total)
+    assert {r.initiative_id: r.adjusted_total for r in rows if r.adjusted_total is not None} == expected
     _assert_pages_are_the_reference(round_)
     _assert_pages_are_the_reference(round_, per_page=1)
 
