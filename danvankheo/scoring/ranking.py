@@ -177,6 +177,11 @@ def entries_select(round_: Round, *columns) -> Select:
     )
 
 
+# The columns of `entry_columns` that a RankingRow takes as they are, under the same names.
+COPIED = ("initiative_id", "name", "name_sort", "field", "unit_id", "unit_name", "unit_sort", "unit_kind",
+          "submitted_count", "assigned_count", "total", "spread")
+
+
 def row_builder(round_: Round) -> Callable[[Any, int | None], RankingRow]:
     """A function making the RankingRow of one standing read with `entry_columns`, ranked
     `rank` (kept only when the model has the scorecards the round requires)."""
@@ -186,30 +191,19 @@ def row_builder(round_: Round) -> Callable[[Any, int | None], RankingRow]:
     required = round_.min_scorecards
 
     def build(entry, rank: int | None) -> RankingRow:
-        (initiative_id, name, name_sort, field_, unit_id, unit_name, unit_sort, unit_kind,
-         submitted, assigned, score, spread, stored_means, discussion_revised) = entry[:14]
+        score, submitted, spread = entry.total, entry.submitted_count, entry.spread
+        stored_means = entry.criterion_means
         complete = submitted >= required
         return RankingRow(
-            initiative_id=initiative_id,
-            name=name,
-            unit_id=unit_id,
-            unit_name=unit_name,
-            unit_kind=unit_kind,
-            field=field_,
+            **{name: getattr(entry, name) for name in COPIED},
             criterion_means={code: Decimal(stored_means[code]) if code in stored_means else None
                              for code in codes},
-            total=score,
-            spread=spread,
             grade=GRADES[aggregation.grade_for(score, thresholds)] if complete else None,
             rank=rank if complete else None,
             flags=([FLAG_DISAGREEMENT] if aggregation.is_wide_spread(spread, submitted, threshold) else [])
-            + ([FLAG_DISCUSSION] if discussion_revised else []),
+            + ([FLAG_DISCUSSION] if entry.discussion_revised_count else []),
             complete=complete,
-            submitted_count=submitted,
-            assigned_count=assigned,
             required_count=required,
-            unit_sort=unit_sort,
-            name_sort=name_sort,
         )
 
     return build
