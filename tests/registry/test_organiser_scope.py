@@ -109,7 +109,11 @@ def _expect(scope, names: set[str], html: str) -> None:
 # --- The rule, in Python and in SQL -------------------------------------------------------
 
 
-def test_can_view_and_visible_clause_agree_for_everyone(scope):
+@pytest.mark.parametrize("listed_up_to", [permissions.LISTED_UP_TO, 0], ids=["units listed", "units by subquery"])
+def test_can_view_and_visible_clause_agree_for_everyone(scope, monkeypatch, listed_up_to):
+    """Both forms of the condition: the organisers' units listed (a province's reader) and
+    read by a subquery (a reader of more than `LISTED_UP_TO` units)."""
+    monkeypatch.setattr(permissions, "LISTED_UP_TO", listed_up_to)
     users = [scope.admin, *(getattr(getattr(scope, g), r) for g in "pab" for r in ("secretariat", "observer", "staff"))]
     models = [getattr(scope, key) for key in ALL_MODELS]
     for user in users:
