@@ -9,11 +9,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal as _babel_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 LOCALE = "vi_VN"
+# Parsed once: `babel.numbers.format_decimal` parses the locale and the pattern on every call,
+# which was half the cost of a page of a thousand figures (a round's ranking).
+_NUMBERS_LOCALE = Locale.parse(LOCALE)
+
+
+@lru_cache(maxsize=32)
+def _pattern(text: str) -> NumberPattern:
+    return parse_pattern(text)
 
 
 def _decimal(value) -> Decimal:
@@ -43,7 +53,7 @@ def format_number(value, places: int | None = None, *, empty: str = "") -> str:
     else:
         number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         pattern = "#,##0" + ("." + "0" * places if places else "")
-    return _babel_decimal(number, format=pattern, locale=LOCALE, decimal_quantization=places is not None)
+    return _pattern(pattern).apply(number, _NUMBERS_LOCALE, decimal_quantization=places is not None)
 
 
 def format_score(value, places: int | None = None, *, empty: str = "") -> str:

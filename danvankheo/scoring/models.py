@@ -296,6 +296,8 @@ class RoundStatistics(db.Model):
     paired_models: Mapped[int] = mapped_column(default=0)
     # Evaluator id -> [mean offset as a decimal string, or null; models counted].
     offsets: Mapped[dict[str, list]] = mapped_column(JSON, default=dict)
+    # Criterion id -> [mean of the models' highest − lowest score, or null; models counted].
+    criterion_spreads: Mapped[dict[str, list]] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class AdjustedScore(db.Model):

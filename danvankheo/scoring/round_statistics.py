@@ -4,7 +4,8 @@ Two results depend on every submitted scorecard of a round together, not on one 
 
 * each model's score **adjusted for its evaluators' severity** (`adjustment`): an evaluator's
   mean and spread, and the round's, move with every total they gave;
-* the **panel's agreement** (`agreement`): Krippendorff's alpha and each evaluator's offset.
+* the **panel's agreement** (`agreement`): Krippendorff's alpha, each evaluator's offset, and
+  the spread per criterion (from each model's spreads, which the standings keep).
 
 A province round of 2,000 models has 10,000 submitted totals. Reading and recomputing them on
 every view of the ranking was about 75 ms of a page whose own query takes 20 ms. So they are
@@ -63,6 +64,8 @@ class Figures:
     alpha: float | None
     paired_models: int
     offsets: dict[int, tuple[Decimal | None, int]] = field(default_factory=dict)
+    # Criterion id -> (mean of each model's highest − lowest score, models counted).
+    criterion_spreads: dict[int, tuple[Decimal | None, int]] = field(default_factory=dict)
     adjusted: dict[int, dict[AggregationMethod, Decimal]] = field(default_factory=dict)
 
     def adjusted_scores(self, method: AggregationMethod) -> dict[int, Decimal]:
@@ -81,6 +84,7 @@ def compute(round_: Round, totals: Mapping[int, Mapping[int, Decimal]] | None = 
         alpha=alpha,
         paired_models=paired,
         offsets=evaluator_offsets(totals),
+        criterion_spreads=criterion_spreads_of(round_),
         adjusted={
             model: {method: aggregation.final_score(list(values.values()), method.value) for method in METHODS}
             for model, values in adjusted.items() if values
@@ -88,25 +92,26 @@ def compute(round_: Round, totals: Mapping[int, Mapping[int, Decimal]] | None = 
     )
 
 
-def stored(round_: Round) -> Figures | None:
-    """The figures kept for the round, or None when it has none yet."""
+def stored(round_: Round, *, adjusted: bool = True) -> Figures | None:
+    """The figures kept for the round (without the models' adjusted scores unless `adjusted`),
+    or None when it has none yet."""
     row = db.session.get(RoundStatistics, round_.id, populate_existing=True)
     if row is None:
         return None
-    adjusted = {
-        model: dict(zip(METHODS, scores, strict=True))
-        for model, *scores in db.session.execute(
+    scores = {
+        model: dict(zip(METHODS, values, strict=True))
+        for model, *values in db.session.execute(
             select(AdjustedScore.initiative_id, *(getattr(AdjustedScore, COLUMNS[m]) for m in METHODS))
             .where(AdjustedScore.round_id == round_.id)
         )
-    }
+    } if adjusted else {}
     return Figures(
         max_total=row.max_total,
         alpha=row.alpha,
         paired_models=row.paired_models,
-        offsets={int(evaluator): (aggregation.to_decimal(offset) if offset is not None else None, count)
-                 for evaluator, (offset, count) in (row.offsets or {}).items()},
-        adjusted=adjusted,
+        offsets=_from_json(row.offsets),
+        criterion_spreads=_from_json(row.criterion_spreads),
+        adjusted=scores,
     )
 
 
@@ -138,8 +143,8 @@ def refresh(round_: Round) -> None:
     row.max_total = figures.max_total
     row.alpha = figures.alpha
     row.paired_models = figures.paired_models
-    row.offsets = {str(evaluator): [str(offset) if offset is not None else None, count]
-                   for evaluator, (offset, count) in sorted(figures.offsets.items())}
+    row.offsets = _to_json(figures.offsets)
+    row.criterion_spreads = _to_json(figures.criterion_spreads)
     db.session.execute(delete(AdjustedScore).where(AdjustedScore.round_id == round_.id))
     if figures.adjusted:
         db.session.execute(insert(AdjustedScore), [
@@ -156,7 +161,7 @@ def _ensure_row(round_: Round) -> None:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     db.session.execute(
         dialect.insert(RoundStatistics).values(round_id=round_.id, computed_at=utcnow(), max_total=0,
-                                               paired_models=0, offsets={})
+                                               paired_models=0, offsets={}, criterion_spreads={})
         .on_conflict_do_nothing(index_elements=[RoundStatistics.round_id])
     )
 
@@ -183,7 +188,7 @@ def mismatches(round_: Round) -> list[str]:
 
 def _differences(kept: Figures, fresh: Figures) -> list[str]:
     problems = [f"round figures: {name} {getattr(kept, name)!r} != {getattr(fresh, name)!r}"
-                for name in ("max_total", "alpha", "paired_models", "offsets")
+                for name in ("max_total", "alpha", "paired_models", "offsets", "criterion_spreads")
                 if getattr(kept, name) != getattr(fresh, name)]
     for model in sorted(set(kept.adjusted) | set(fresh.adjusted)):
         if kept.adjusted.get(model) != fresh.adjusted.get(model):
@@ -191,13 +196,24 @@ def _differences(kept: Figures, fresh: Figures) -> list[str]:
     return problems
 
 
+def _to_json(figures: Mapping[int, tuple[Decimal | None, int]]) -> dict[str, list]:
+    """{id: (decimal or None, count)} as JSON: {"id": ["1.50" or null, count]}."""
+    return {str(key): [str(value) if value is not None else None, count]
+            for key, (value, count) in sorted(figures.items())}
+
+
+def _from_json(stored_figures: Mapping[str, list] | None) -> dict[int, tuple[Decimal | None, int]]:
+    return {int(key): (aggregation.to_decimal(value) if value is not None else None, count)
+            for key, (value, count) in (stored_figures or {}).items()}
+
+
 def round_agreement(round_: Round) -> Agreement:
-    """The panel's agreement for the ranking page: alpha and offsets as kept, the spread per
-    criterion from the models' lines of the round."""
-    figures = current(round_)
+    """The panel's agreement for the ranking page, as kept (or computed for a round with
+    nothing kept)."""
+    figures = stored(round_, adjusted=False) or compute(round_)
     names = dict(db.session.execute(
         select(User.id, User.full_name).where(User.id.in_(list(figures.offsets)))).all())
-    spreads = criterion_spreads_of(round_)
+    spreads = figures.criterion_spreads
     criteria: list[Criterion] = list(round_.criteria)
     return Agreement(
         alpha=figures.alpha,

@@ -344,10 +344,12 @@ def refresh_panel(round_: Round, evaluator_ids: Iterable[int] | None) -> set[str
     return _refresh(round_, PanelMember, PanelMember.user_id, PANEL_FIELDS, recompute_panel, keys)
 
 
-# A change of any submitted total changes one of these on its model: a scorecard submitted,
-# withdrawn or removed changes the count, and a submitted total edited (one scorecard per
-# transaction) changes the model's mean.
-TOTALS_FIGURES = frozenset({"submitted_count", "score_mean", "score_median", "score_trimmed_mean", "spread"})
+# What the round's own figures (`round_statistics`) are computed from changes one of these on
+# its model: a scorecard submitted, withdrawn or removed changes the count, a submitted total
+# edited (one scorecard per transaction) changes the model's mean, and a criterion's score
+# edited changes its criterion spreads.
+ROUND_FIGURE_INPUTS = frozenset({"submitted_count", "score_mean", "score_median", "score_trimmed_mean", "spread",
+                                 "criterion_spreads"})
 
 
 def refresh(round_: Round, *, models: Iterable[int] = (), evaluators: Iterable[int] = ()) -> None:
@@ -355,9 +357,9 @@ def refresh(round_: Round, *, models: Iterable[int] = (), evaluators: Iterable[i
     members it touched up to date (models first, then members, then the round's figures that
     need every submitted total: the lock order)."""
     db.session.flush()
-    totals_changed = bool(refresh_entries(round_, models) & TOTALS_FIGURES)
+    inputs_changed = bool(refresh_entries(round_, models) & ROUND_FIGURE_INPUTS)
     refresh_panel(round_, evaluators)
-    if totals_changed:
+    if inputs_changed:
         round_statistics.refresh(round_)
 
 

@@ -14,6 +14,7 @@ from danvankheo.registry.models import Status
 from danvankheo.scoring import (
     adjustment,
     assignments,
+    phases,
     ranking_page,
     round_statistics,
     rounds,
@@ -98,6 +99,28 @@ def test_a_draft_leaves_the_figures_and_a_submitted_total_refreshes_them(app):
     after = round_statistics.stored(round_)
     assert after != before and len(submitted_totals(round_, cached=False)[models[4].id]) == 3
     assert standings.mismatches(round_) == []
+
+
+def test_points_moved_between_criteria_refresh_the_spreads_per_criterion(app):
+    """A revision that keeps a scorecard's total but moves points between criteria changes no
+    adjusted score, but changes the panel's spread per criterion: it is kept too."""
+    round_, models, evaluators = _scored_round(app)
+    before = round_statistics.stored(round_)
+    phases.open_discussion(round_)
+    values = _values(round_, TOTALS[0, 0])
+    first, last = round_.criteria[0], round_.criteria[-1]
+    moved = min(Decimal(values[first.id]), last.max_score - Decimal(values[last.id]), Decimal(5))
+    assert moved > 0
+    values[first.id] = str(Decimal(values[first.id]) - moved)
+    values[last.id] = str(Decimal(values[last.id]) + moved)
+    scorecards.save_scorecard(round_, models[0], evaluators[0], values, comment="Chuyển điểm giữa tiêu chí")
+    db.session.commit()
+    after = round_statistics.stored(round_)
+    assert after.adjusted == before.adjusted and after.alpha == before.alpha
+    assert after.criterion_spreads != before.criterion_spreads
+    assert standings.mismatches(round_) == []
+    shown = {spread.code: spread.mean_spread for spread in round_statistics.round_agreement(round_).criteria}
+    assert shown == {c.code: after.criterion_spreads[c.id][0] for c in round_.criteria}
 
 
 def test_a_round_without_kept_figures_computes_them_and_rebuild_stores_them(app):
