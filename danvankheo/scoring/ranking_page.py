@@ -11,8 +11,9 @@ Each model's adjusted score is read from the round's kept figures (`round_statis
 same query, and its adjusted rank is a second window over them, in the same order with the
 adjusted score in place of the raw one.
 
-A round ranked by the adjusted score, a round whose figures over all its totals are not kept
-yet, and a published round (its frozen snapshot) are read whole, filtered and sorted by
+A round ranked by the adjusted score ranks, orders and grades by that window instead. A round
+whose figures over all its totals are not kept yet, and a published round (its frozen
+snapshot), are read whole, filtered and sorted by
 `ranking_filters.filter_ranking`, and cut here by the same tokens (the row's model id).
 """
 
@@ -51,12 +52,27 @@ ADJUSTED_COLUMNS = {
 }
 
 
+def _by_adjusted(round_: Round) -> bool:
+    return adjustment.basis_of(round_) is RankingBasis.ADJUSTED
+
+
+def _shown_score(round_: Round):
+    """The score a row shows: the round's basis for a complete model; an incomplete one keeps
+    its raw score (as `adjustment.apply` leaves it)."""
+    score = SCORE_COLUMNS[round_.aggregation]
+    if not _by_adjusted(round_):
+        return score
+    return case((RoundEntry.submitted_count >= round_.min_scorecards, ADJUSTED_COLUMNS[round_.aggregation]),
+                else_=score)
+
+
 def _filtered_columns(round_: Round, view: RankingView | None) -> list:
     """The columns `_where` reads besides the standing's own: whether the model is complete
-    (`incomplete`), its grade, and, only when `view` filters by them, its unit's path and its
-    search text (long texts that every sort of the query would otherwise carry)."""
+    (`incomplete`), its grade on the round's basis, and, only when `view` filters by them, its
+    unit's path and its search text (long texts that every sort of the query would otherwise
+    carry)."""
     complete = RoundEntry.submitted_count >= round_.min_scorecards
-    score = SCORE_COLUMNS[round_.aggregation]
+    score = _shown_score(round_)
     thresholds = round_.grade_thresholds()
     grade = case(
         (and_(complete, score >= thresholds["excellent"]), literal(Grade.EXCELLENT.value)),
@@ -74,17 +90,18 @@ def _filtered_columns(round_: Round, view: RankingView | None) -> list:
 
 
 def ranked_entries(round_: Round, view: RankingView | None = None) -> Subquery:
-    """The round's standings with their `position` in the ranking and `rank` (NULL for the
-    incomplete), their adjusted score and rank, plus the columns the filters and sorts read,
-    as a subquery. Each row also carries `matched`, how many of the round's models pass the
-    filters of `view` (a window over the whole round, computed in the same pass as the ranks,
-    so that the page needs no second query to count)."""
-    order = ranking_order(round_)
+    """The round's standings with their `position` in the ranking and `rank` on the round's
+    basis (NULL for the incomplete), their raw and adjusted ranks and adjusted score, plus the
+    columns the filters and sorts read, as a subquery. Each row also carries `matched`, how
+    many of the round's models pass the filters of `view` (a window over the whole round,
+    computed in the same pass as the ranks, so that the page needs no second query to count)."""
     complete = RoundEntry.submitted_count >= round_.min_scorecards
-    score = SCORE_COLUMNS[round_.aggregation]
+    score = _shown_score(round_)
     adjusted = ADJUSTED_COLUMNS[round_.aggregation]
-    running = func.count().filter(complete).over(order_by=order, rows=(None, 0))
-    adjusted_running = func.count().filter(complete).over(order_by=ranking_order(round_, adjusted), rows=(None, 0))
+    raw_order, adjusted_order = ranking_order(round_), ranking_order(round_, adjusted)
+    raw_running = func.count().filter(complete).over(order_by=raw_order, rows=(None, 0))
+    adjusted_running = func.count().filter(complete).over(order_by=adjusted_order, rows=(None, 0))
+    order, running = (adjusted_order, adjusted_running) if _by_adjusted(round_) else (raw_order, raw_running)
     columns = [*entry_columns(round_), *_filtered_columns(round_, view)]
     # The filters on the columns' own expressions, for the window that counts the matches.
     plain = SimpleNamespace(c=SimpleNamespace(**{column.name: column.element for column in columns}))
@@ -94,6 +111,7 @@ def ranked_entries(round_: Round, view: RankingView | None = None) -> Subquery:
         *columns,
         func.row_number().over(order_by=order).label("position"),
         case((complete, running)).label("rank"),
+        case((complete, raw_running)).label("raw_rank"),
         adjusted.label("adjusted_total"),
         case((complete, adjusted_running)).label("adjusted_rank"),
         case((complete, running), else_=0).label("rank_or_zero"),
@@ -162,10 +180,8 @@ def _where(round_: Round, ranked, view: RankingView) -> list:
 
 
 def pages_in_sql(round_: Round) -> bool:
-    """Whether the round's ranking page is one query: live, ranked by the raw score, with its
-    adjusted scores kept."""
-    return (round_.state is not RoundState.FINALISED and adjustment.basis_of(round_) is RankingBasis.RAW
-            and round_statistics.is_kept(round_))
+    """Whether the round's ranking page is one query: live, with its adjusted scores kept."""
+    return round_.state is not RoundState.FINALISED and round_statistics.is_kept(round_)
 
 
 def ranking_page(
@@ -187,11 +203,14 @@ def ranking_page(
                        before=_fitting(before, keys), scalars=False, total_column="matched")
     build = row_builder(round_)
     thresholds = round_.grade_thresholds()
+    by_adjusted = _by_adjusted(round_)
     entries, page.items = page.items, []
-    for entry in entries:
-        row = build(entry, entry.rank)
+    for entry in entries:  # as `adjustment.apply` fills the whole list's rows
+        row = build(entry, entry.raw_rank)
         adjustment.fill_bases(row, entry.adjusted_total, thresholds)
         row.adjusted_rank = entry.adjusted_rank
+        if by_adjusted and row.complete:
+            row.total, row.rank, row.grade = row.adjusted_total, row.adjusted_rank, row.adjusted_grade
         page.items.append(row)
     return view, page
 

@@ -128,12 +128,22 @@ def test_every_page_walked_by_key_is_the_whole_list(app, seed, method):
     _assert_pages_are_the_reference(round_, per_page=1)
 
 
-def test_rounds_ranked_by_the_adjusted_score_or_published_page_the_whole_list(app):
-    round_, _models, _units = _generated_round(4)
+@pytest.mark.parametrize(("seed", "method"), [(4, AggregationMethod.MEAN), (6, AggregationMethod.MEDIAN)])
+def test_a_round_ranked_by_the_adjusted_score_pages_by_its_ranks(app, seed, method):
+    round_, _models, _units = _generated_round(seed, method)
     adjustment.set_ranking_basis(round_, RankingBasis.ADJUSTED)
-    assert not ranking_page.pages_in_sql(round_)
-    _assert_pages_are_the_reference(round_, per_page=5)
-    adjustment.set_ranking_basis(round_, RankingBasis.RAW)
+    assert ranking_page.pages_in_sql(round_)
+    rows = compute_ranking(round_)
+    # The adjusted order differs from the raw one, and the rows show the adjusted figures.
+    assert [r.initiative_id for r in rows] != [r.initiative_id for r in sorted(rows, key=lambda r: (
+        r.raw_rank is None, r.raw_rank or 0))]
+    assert all(r.total == r.adjusted_total and r.rank == r.adjusted_rank for r in rows if r.complete)
+    _assert_pages_are_the_reference(round_)
+    _assert_pages_are_the_reference(round_, per_page=1)
+
+
+def test_a_published_round_pages_the_whole_list(app):
+    round_, _models, _units = _generated_round(4)
     rounds.close_scoring(round_)
     live = [row for items in _walk_pages(round_, {}, 5)[0] for row in items]
     rounds.finalise(round_)
