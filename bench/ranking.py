@@ -33,9 +33,13 @@ its ranks, <= 1.2 x its hand-written SQL and < 300 ms), timed alternately too:
   windowed keyset query with both bases' ranks, the capped count, the rows built), for the
   first page and for the page after the 1,000th row (its `sau` token).
 * **SQL page**: one hand-written statement, the windows of the round's standings and kept
-  adjusted scores (raw and adjusted rank) cut by position.
+  adjusted scores (raw and adjusted rank, and the count of models the page shows) cut by
+  position.
 * **whole list page**: what the page cost before, `filter_ranking(ranking_for(round))` cut to
   its first hundred rows (still the path of the exports and of published rounds).
+
+The plans of the page's main statement, as the app sends it and hand-written, are printed and
+saved (`EXPLAIN (ANALYZE, BUFFERS)`).
 
 All rows of the app's ranking are compared with both SQL results (rank, final score, count,
 spread, criterion means), and the recomputation with the stored standing; any difference
@@ -54,6 +58,8 @@ from decimal import Decimal
 from sqlalchemy import func, select, text
 
 from bench.common import ms, save
+from bench.levels import StatementLog
+from bench.levels import _plan as plan_of
 
 SAME_TABLES_SQL = """
 WITH scored AS (
@@ -99,7 +105,8 @@ WITH scored AS (
 ), ranked AS (
     SELECT *, row_number() OVER ranking AS position,
            CASE WHEN complete THEN count(*) FILTER (WHERE complete) OVER ranking END AS rnk,
-           CASE WHEN complete THEN count(*) FILTER (WHERE complete) OVER adjusted_ranking END AS adjusted_rnk
+           CASE WHEN complete THEN count(*) FILTER (WHERE complete) OVER adjusted_ranking END AS adjusted_rnk,
+           count(*) OVER () AS matched  -- the page shows how many models the list has
     FROM scored
     WINDOW ranking AS (ORDER BY CASE WHEN complete THEN final ELSE -1 END DESC,
                        CASE WHEN complete THEN coalesce(tiebreak, 0) END DESC, unit_sort, name_sort, initiative_id),
@@ -278,6 +285,15 @@ def run(database_url: str, repeat: int = 5, label: str = "national", largest: bo
         _check(round_, results["app"], results["same"], results["raw"], results["recomputed"],
                standings.stored_entries(round_))
         _check_pages(results, deep)
+        # The plans of the page's main statement as the app sends it, and of the hand-written one.
+        log = StatementLog(db.engine)
+        log.active = True
+        ranking_page(round_, {})
+        log.active = False
+        main_statement = max(log.rows, key=lambda row: row[2])
+        plans = {"app_page": plan_of(db, main_statement[0], main_statement[1]),
+                 "sql_page": [row[0] for row in db.session.execute(
+                     text("EXPLAIN (ANALYZE, BUFFERS) " + PAGE_SQL), {**params, "after": 0, "per_page": PER_PAGE})]}
         paged_in_sql = pages_in_sql(round_)
         db.session.remove()
         db.engine.dispose()
@@ -304,6 +320,7 @@ def run(database_url: str, repeat: int = 5, label: str = "national", largest: bo
             "deep_app_seconds": t_deep, "deep_sql_seconds": t_sql_deep, "deep_ratio_median": deep_ratio,
             "whole_list_page_seconds": t_whole,
             "target": "ratio <= 1.2 and page < 300 ms", "met": page_met,
+            "plans": plans,
         },
     }
     print(f"ranking [{label}] {organiser}: {counts.get('entries', 0):,} models, {counts.get('submitted', 0):,} submitted "
@@ -319,6 +336,9 @@ def run(database_url: str, repeat: int = 5, label: str = "national", largest: bo
           f"{ms(t_deep['median'])} vs SQL {ms(t_sql_deep['median'])} -> ratio {deep_ratio:.2f} "
           f"[target <= 1.2, < 300 ms: {'met' if page_met else 'NOT met'}]; the whole list cut (before) "
           f"{ms(t_whole['median'])}")
+    for name, plan in plans.items():
+        print(f"  plan of the {'app' if name == 'app_page' else 'hand-written'} page statement:")
+        print("\n".join(f"    {line}" for line in plan))
     return result
 
 
