@@ -40,6 +40,7 @@ SHIPPED = {
     "20261206_2130_1300ballot_council_secret_ballot.py": "9d85496c2ae8f0d04099311fe994af535497f48f46c92dbbfd3a6d862867025e",
     "20261207_0430_1570snapshottypes_typed_ranking_snapshot_fields.py": "8e21caf3f3b194c513272d3f10a463da947ac3cc13d354a4dd1869e608c51a4f",
     "20261207_1020_1580roundfigures_figures_over_all_totals_of_a_round.py": "c9d259eda1f9fa3c97a08c6b6f1f8061070e08ece443eaecc83d27daf735de99",
+    "20261207_1100_1590libraryfields_accepted_models_per_field_index.py": "7557571cbfa8e9da497dc47b6e9d8bb144b4a16fc76913c8e8184aa18af1a230",
 }
 
 
