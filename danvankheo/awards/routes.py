@@ -362,7 +362,7 @@ def unit_history():
         "awards/unit_history.html",
         unit=unit,
         awards=history.awards_for_unit(unit) if unit else [],
-        units=[u for u in all_units_in_tree_order() if u.organiser_id in readable] if reader else [],
+        units=all_units_in_tree_order(organiser_ids=readable) if reader else [],
     )
 
 

@@ -53,8 +53,7 @@ def _readable() -> set[int]:
 
 
 def _readable_units() -> list[Unit]:
-    readable = _readable()
-    return [u for u in all_units_in_tree_order() if u.organiser_id in readable]
+    return all_units_in_tree_order(organiser_ids=_readable())
 
 
 def _context() -> DocumentContext:
@@ -106,15 +105,17 @@ def outside_index():
 
 def _outside_form(organiser_id: int) -> OutsideAwardForm:
     form = OutsideAwardForm()
-    units = [u for u in all_units_in_tree_order() if u.organiser_id == organiser_id]
+    units = all_units_in_tree_order(organiser_ids=[organiser_id])
     form.unit_id.choices = [(0, "— Chọn đơn vị —")] + [(u.id, "\u00a0\u00a0" * u.depth + u.name) for u in units]
     if request.method == "GET" and request.args.get("don_vi", type=int):
         form.unit_id.data = request.args.get("don_vi", type=int)
-    models = db.session.scalars(select(Initiative).join(Unit, Initiative.unit_id == Unit.id)
+    # The columns of the choice only: a province has thousands of models over the years.
+    models = db.session.execute(select(Initiative.id, Initiative.name, Unit.name, Initiative.year)
+                                .join(Unit, Initiative.unit_id == Unit.id)
                                 .where(Unit.organiser_id == organiser_id)
                                 .order_by(Initiative.year.desc(), Initiative.id.desc())).all()
     form.initiative_id.choices = [(0, "— Không gắn với mô hình —")] + [
-        (m.id, f"{m.name} ({m.unit.name}, {m.year})") for m in models]
+        (model_id, f"{name} ({unit_name}, {year})") for model_id, name, unit_name, year in models]
     return form
 
 

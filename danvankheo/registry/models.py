@@ -107,6 +107,8 @@ class Initiative(db.Model):
         CheckConstraint("replicates_id IS NULL OR replicates_id <> id", name="not_replicating_itself"),
         Index("ix_initiatives_year_status", "year", "status"),
         Index("ix_initiatives_unit_year", "unit_id", "year"),
+        # The library's count of accepted models per field, read off the index alone.
+        Index("ix_initiatives_status_field", "status", "field"),
         # PostgreSQL, for national scale: the list's order (newest year, then name) read off an
         # index instead of sorting every visible model, and a trigram index so that
         # `search_text LIKE '%term%'` stays fast (pg_trgm is created before the tables, see

@@ -295,7 +295,7 @@ def _managed_organiser_id() -> int | None:
 
 def _extension_form(organiser_id: int) -> ExtensionForm:
     form = ExtensionForm(prefix="gh")
-    own = [u for u in all_units_in_tree_order(active_only=True) if u.organiser_id == organiser_id]
+    own = all_units_in_tree_order(active_only=True, organiser_ids=[organiser_id])
     form.unit_id.choices = unit_choices(own, blank="— Chọn đơn vị —")
     # Another organiser's unit is refused by deadlines.grant_extension, with its reason.
     form.unit_id.validate_choice = False

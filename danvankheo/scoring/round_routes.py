@@ -106,7 +106,7 @@ def index():
 def _fill_round_form(form: RoundForm, organiser_id: int | None) -> None:
     """The scope's unit choices: the organiser's own units only (a round never mixes two
     organisers' units; the service refuses another's unit too)."""
-    units = [u for u in all_units_in_tree_order(active_only=True) if u.organiser_id == organiser_id]
+    units = all_units_in_tree_order(active_only=True, organiser_ids=[organiser_id])
     form.scope_unit_id.choices = unit_choices(units, blank="— Mọi đơn vị —")
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, insert, literal, select
+from sqlalchemy.orm import aliased
 
 from ..audit.services import diff, record
 from ..auth.models import User
@@ -166,7 +167,13 @@ def entry_allowed_clause(round_: Round):
     nominated = select(Nomination.initiative_id).where(
         Nomination.to_organiser_id == round_.organiser_id, Nomination.state == NominationState.ACCEPTED
     )
-    return Initiative.unit_id.in_(own_units_select(round_.organiser_id)) | Initiative.id.in_(nominated)
+    # One IN over a UNION, not two INs joined by OR: PostgreSQL cannot read an index for
+    # `unit_id IN (...) OR id IN (...)`, and at the national size it walked every model of
+    # every province to find a province's (issue 14). Here it reads the organiser's own
+    # units' models by `ix_initiatives_unit_year`.
+    own = aliased(Initiative)
+    allowed = select(own.id).where(own.unit_id.in_(own_units_select(round_.organiser_id))).union(nominated)
+    return Initiative.id.in_(allowed)
 
 
 def eligible_select(round_: Round):

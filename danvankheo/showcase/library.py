@@ -111,15 +111,11 @@ def page_of(query: Select, key: str, *, per_page: int, after: str | None = None,
 
 
 def field_counts(query: Select) -> dict[Field | None, int]:
-    """How many models of `query` (without its field filter) there are in each field."""
-    subquery = query.with_only_columns(Initiative.id).order_by(None).subquery()
-    return dict(
-        db.session.execute(
-            select(Initiative.field, func.count())
-            .where(Initiative.id.in_(select(subquery.c.id)))
-            .group_by(Initiative.field)
-        ).all()
-    )
+    """How many models of `query` (without its field filter) there are in each field: one pass
+    over `query`'s rows (`ix_initiatives_status_field` for the whole library), not a second
+    read of the table joined to the first."""
+    subquery = query.with_only_columns(Initiative.field).order_by(None).subquery()
+    return dict(db.session.execute(select(subquery.c.field, func.count()).group_by(subquery.c.field)).all())
 
 
 def badges_for(initiative_ids: Iterable[int]) -> dict[int, Badges]:

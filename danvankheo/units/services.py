@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import String, func, literal, select, update
 
 from ..audit.services import record
@@ -115,8 +117,15 @@ def tree_order(units: list[Unit]) -> list[Unit]:
     return ordered
 
 
-def all_units_in_tree_order(active_only: bool = False) -> list[Unit]:
+def all_units_in_tree_order(active_only: bool = False, organiser_ids: Iterable[int] | None = None) -> list[Unit]:
+    """Units in `tree_order`; `organiser_ids`: only the units of these organisers (None: the
+    units under no organiser), chosen in the query (a province's hundred units, not the
+    nation's thousands loaded and dropped)."""
     query = select(Unit)
     if active_only:
         query = query.where(Unit.is_active.is_(True))
+    if organiser_ids is not None:
+        ids = set(organiser_ids)
+        chosen = Unit.organiser_id.in_(ids - {None})
+        query = query.where(chosen | Unit.organiser_id.is_(None) if None in ids else chosen)
     return tree_order(list(db.session.scalars(query)))

@@ -1,0 +1,24 @@
+"""libraryfields: an index on the models' status and field, from which the library counts the
+accepted models of each field without reading the table (issue 14)
+
+Revision ID: 1590libraryfields
+Revises: 1580roundfigures
+Create Date: 2026-12-07 11:00:00
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '1590libraryfields'
+down_revision = '1580roundfigures'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index(op.f('ix_initiatives_status_field'), 'initiatives', ['status', 'field'], unique=False)
+
+
+def downgrade():
+    op.drop_index(op.f('ix_initiatives_status_field'), table_name='initiatives')
