@@ -109,6 +109,14 @@ def _totals(scope: YearScope, per_unit) -> tuple[ComplianceTotals, dict[int, tup
     return totals, by_organiser
 
 
+def compliance_totals_of(year: int, organiser_ids) -> ComplianceTotals:
+    """Only the totals of `compliance_summary_of` (the home page's review panel)."""
+    organiser_ids = list(dict.fromkeys(organiser_ids))
+    if not organiser_ids:
+        return ComplianceTotals(0, 0, 0, 0, 0, 0, 0)
+    return _totals(year_scope(year, organiser_ids), _per_unit(year))[0]
+
+
 def compliance_summary_of(year: int, organiser_ids, *, behind_limit: int = 20) -> ComplianceSummary:
     organiser_ids = list(dict.fromkeys(organiser_ids))
     empty = ComplianceTotals(0, 0, 0, 0, 0, 0, 0)

@@ -9,7 +9,7 @@ import pytest
 
 from danvankheo.core.types import utcnow
 from danvankheo.extensions import db
-from danvankheo.registry.compliance_summary import compliance_summary_of
+from danvankheo.registry.compliance_summary import compliance_summary_of, compliance_totals_of
 from danvankheo.registry.deadlines import (
     ComplianceStatus,
     compliance_rows_of,
@@ -48,7 +48,7 @@ def test_the_summary_is_the_compliance_views_totals_and_units_behind(levels):
     organisers = [levels.province.organiser.id, levels.commune.organiser.id]
     rows = compliance_rows_of(2026, organisers)
     summary = compliance_summary_of(2026, organisers, behind_limit=50)
-    assert summary.totals == compliance_totals(rows)
+    assert summary.totals == compliance_totals(rows) == compliance_totals_of(2026, organisers)
     behind = [row for row in rows if row.status is ComplianceStatus.MISSING]
     assert [(r.unit.id, r.deadline, r.extension_until) for r in summary.behind] == [
         (r.unit.id, r.deadline, r.extension_until) for r in behind]
