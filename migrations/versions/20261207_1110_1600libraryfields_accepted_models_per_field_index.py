@@ -1,17 +1,17 @@
 """libraryfields: an index on the models' status and field, from which the library counts the
-accepted models of each field without reading the table (issue 14)
+accepted models of each field without reading the table (issue 15)
 
-Revision ID: 1590libraryfields
-Revises: 1580roundfigures
-Create Date: 2026-12-07 11:00:00
+Revision ID: 1600libraryfields
+Revises: 1590criterionspreads
+Create Date: 2026-12-07 11:10:00
 
 """
 from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '1590libraryfields'
-down_revision = '1580roundfigures'
+revision = '1600libraryfields'
+down_revision = '1590criterionspreads'
 branch_labels = None
 depends_on = None
 
