@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from ..auth.models import User
@@ -220,6 +220,14 @@ _LISTING_COLUMNS = (
     Initiative.submitted_at, Initiative.lead_name, Initiative.lead_position, Initiative.beneficiaries,
     Initiative.budget_state, Initiative.budget_social, Initiative.unit_id, Initiative.version,
 )
+
+
+def registry_count(user, args: Mapping[str, Any], *, cap: int) -> int:
+    """How many models the registry export of these filters holds, counted up to `cap` + 1."""
+    from ..registry.services import filtered_initiatives_query
+
+    matches = filtered_initiatives_query(user, args).with_only_columns(Initiative.id).order_by(None).limit(cap + 1)
+    return db.session.scalar(select(func.count()).select_from(matches.subquery())) or 0
 
 
 def registry_rows(user, args: Mapping[str, Any]) -> Iterator[list[Any]]:

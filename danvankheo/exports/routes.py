@@ -190,9 +190,32 @@ def registry():
 
     if not (permissions.may_register(current_user) or permissions.may_read_all_submitted(current_user)):
         abort(403)
-    rows = _Counted(queries.registry_rows(current_user, request.args))
-    filters = queries.describe_filters(request.args)
-    sheets = documents.registry_sheets(_secretariat_context(current_user.acting_organiser_id), rows, filters)
+    # Past JOB_EXPORT_THRESHOLD models (the whole country's year is 72,000, half a minute of
+    # writing) the list is built by the worker as a job, followed on /cong-viec.
+    count = queries.registry_count(current_user, request.args, cap=current_app.config["JOB_EXPORT_THRESHOLD"])
+    if count > current_app.config["JOB_EXPORT_THRESHOLD"]:
+        from ..jobs.runners import start_registry_export
+
+        return start_registry_export(current_user, request.args)
+    export = registry_export(current_user, request.args)
+    return send_workbook(export.sheets, export.filename, label=export.label, rows=export.rows)
+
+
+@dataclass
+class RegistryExport:
+    """The registry list as a workbook: its sheets (rows streamed), file name and audit label."""
+
+    sheets: list[Sheet]
+    filename: str
+    label: str
+    rows: _Counted
+
+
+def registry_export(user, args: Mapping[str, Any], count: Callable[[Iterable], Iterable] = iter) -> RegistryExport:
+    """The registry list for `args` as `user` sees it, for the instant download and the job."""
+    rows = _Counted(count(queries.registry_rows(user, args)))
+    filters = queries.describe_filters(args)
+    sheets = documents.registry_sheets(_secretariat_context(user.acting_organiser_id), rows, filters)
     day = local_today().strftime("%d-%m-%Y")
-    return send_workbook(sheets, f"Danh sách mô hình {day}.xlsx",
-                         label="Danh sách mô hình" + (f" ({'; '.join(filters)})" if filters else ""), rows=rows)
+    return RegistryExport(sheets, f"Danh sách mô hình {day}.xlsx",
+                          "Danh sách mô hình" + (f" ({'; '.join(filters)})" if filters else ""), rows)

@@ -16,6 +16,7 @@ from ..extensions import db
 class JobKind(LabelledEnum):
     RANKING_EXPORT = "Xuất Excel kết quả xếp hạng và chi tiết điểm"
     PERIODIC_REPORT = "Xuất Excel báo cáo định kỳ"
+    REGISTRY_EXPORT = "Xuất Excel danh sách mô hình"
     IMPORT = "Nhập đơn vị và người dùng từ Excel"
     REMINDER_MAIL = "Gửi thông báo, email nhắc hạn"
     # The dossier zip (hồ sơ điện tử) of a proposal: the kind exists so the print feature

@@ -97,6 +97,40 @@ def run_ranking_export(run: JobRun) -> str:
             f"{format_number(scores.count)} dòng chi tiết điểm.")
 
 
+# --- The registry list -------------------------------------------------------------------------
+
+
+def start_registry_export(user, args: Mapping[str, Any]):
+    job, created = services.start_and_enqueue(
+        user, JobKind.REGISTRY_EXPORT, "Danh sách mô hình",
+        {"args": _pairs(args), "organiser_id": user.acting_organiser_id},
+    )
+    return _started(job, created)
+
+
+@register_runner(JobKind.REGISTRY_EXPORT)
+def run_registry_export(run: JobRun) -> str:
+    """The list exactly as the instant download builds it, for the owner as they were acting."""
+    from ..exports.routes import registry_export
+    from ..exports.xlsx import write_workbook
+    from ..registry import permissions
+
+    acting_id = run.params.get("organiser_id")
+    run.require(lambda user: (permissions.may_register(_acting_for(user, acting_id))
+                              or permissions.may_read_all_submitted(user)),
+                LOST_RIGHT.format(what="xuất danh sách mô hình"))
+    from ..exports.queries import registry_count
+
+    owner, args = _acting_for(run.owner, acting_id), MultiDict(run.params["args"])
+    run.set_total(registry_count(owner, args, cap=10**9))
+    export = registry_export(owner, args, run.counted)
+    with run.output(export.filename) as target:
+        write_workbook(export.sheets, target)
+    record("export.xlsx", None, object_type="Export", actor=run.owner, label=export.label,
+           changes={"filename": [None, export.filename], "rows": [None, export.rows.count], "job": [None, run.job_id]})
+    return f"Đã tạo tệp “{export.filename}”: {format_number(export.rows.count)} mô hình."
+
+
 # --- Periodic report ---------------------------------------------------------------------------
 
 

@@ -285,3 +285,39 @@ def test_a_periodic_report_over_many_units_runs_as_a_job(client, login_as, final
 
     assert load_workbook(io.BytesIO(download.data)).sheetnames[0] == "Tổng hợp"
     download.close()
+
+
+def test_a_registry_list_past_the_threshold_is_built_as_a_job_with_the_same_rows(client, login_as, finalised, app,
+                                                                                  jobs_folder):
+    import io
+
+    from openpyxl import load_workbook
+
+    def cells(data: bytes) -> list[tuple]:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        return [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+
+    login_as(finalised.secretariat)
+    instant = client.get("/xuat-excel/mo-hinh")
+    assert instant.status_code == 200 and instant.data[:2] == b"PK"
+    expected = cells(instant.data)
+    # The list's lines are numbered (STT) in the first column.
+    models = sum(1 for row in expected if row and isinstance(row[0], int))
+    assert models == len(finalised.models) >= 2
+
+    app.config["JOB_EXPORT_THRESHOLD"] = models - 1
+    response = client.get("/xuat-excel/mo-hinh")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/cong-viec")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Việc này lớn nên được xử lý nền" in page and "Xuất Excel danh sách mô hình" in page
+    job = _job()
+    assert job.kind is JobKind.REGISTRY_EXPORT and job.state is JobState.DONE, job.message
+    assert job.progress_done == job.progress_total == models
+    assert job.message.startswith("Đã tạo tệp “Danh sách mô hình ") and job.message.endswith(f": {models} mô hình.")
+    download = client.get(f"/cong-viec/{job.id}/tai-ve")
+    assert cells(download.data) == expected
+    download.close()
+
+    # At the threshold itself the download is still instant.
+    app.config["JOB_EXPORT_THRESHOLD"] = models
+    assert client.get("/xuat-excel/mo-hinh").status_code == 200
