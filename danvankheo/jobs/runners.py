@@ -111,6 +111,7 @@ def start_registry_export(user, args: Mapping[str, Any]):
 @register_runner(JobKind.REGISTRY_EXPORT)
 def run_registry_export(run: JobRun) -> str:
     """The list exactly as the instant download builds it, for the owner as they were acting."""
+    from ..exports.queries import registry_count
     from ..exports.routes import registry_export
     from ..exports.xlsx import write_workbook
     from ..registry import permissions
@@ -119,8 +120,6 @@ def run_registry_export(run: JobRun) -> str:
     run.require(lambda user: (permissions.may_register(_acting_for(user, acting_id))
                               or permissions.may_read_all_submitted(user)),
                 LOST_RIGHT.format(what="xuất danh sách mô hình"))
-    from ..exports.queries import registry_count
-
     owner, args = _acting_for(run.owner, acting_id), MultiDict(run.params["args"])
     run.set_total(registry_count(owner, args, cap=10**9))
     export = registry_export(owner, args, run.counted)
