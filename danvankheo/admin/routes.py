@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..auth import services as accounts
 from ..auth.models import User
 from ..auth.passwords import generate_password
-from ..core.errors import saving
+from ..core.errors import DomainError, form_page, saving
 from ..core.forms import unit_choices
 from ..core.paging import AFTER, BEFORE, SortKey, keyset_page
 from ..core.permissions import get_or_404, roles_required
@@ -52,15 +52,12 @@ def unit_create():
     form = _unit_form()
     if request.method == "GET":
         form.parent_id.data = request.args.get("cap_tren", 0, type=int)
-    if form.validate_on_submit():
-        with saving(form, field="code") as saved:
-            unit = unit_service.create_unit(
-                code=form.code.data, name=form.name.data, kind=form.kind_enum, parent=form.parent_unit
-            )
-        if saved:
-            flash(f"Đã thêm đơn vị “{unit.name}”.", "success")
-            return redirect(url_for("admin.units"))
-    return render_template("admin/unit_form.html", form=form, unit=None)
+    return form_page(
+        form, "admin/unit_form.html", field="code", unit=None,
+        save=lambda: unit_service.create_unit(code=form.code.data, name=form.name.data, kind=form.kind_enum,
+                                              parent=form.parent_unit),
+        done=lambda unit: f"Đã thêm đơn vị “{unit.name}”.", then=url_for("admin.units"),
+    )
 
 
 @bp.route("/don-vi/<int:unit_id>", methods=["GET", "POST"])
@@ -71,16 +68,16 @@ def unit_edit(unit_id: int):
     if request.method == "GET":
         form.code.data, form.name.data = unit.code, unit.name
         form.kind.data, form.parent_id.data = unit.kind.value, unit.parent_id or 0
-    if form.validate_on_submit():
-        new_parent = form.parent_unit
-        with saving(form, field="parent_id") as saved:
-            unit_service.update_unit(unit, name=form.name.data, code=form.code.data, kind=form.kind_enum)
-            if new_parent != unit.parent:
-                unit_service.move_unit(unit, new_parent)
-        if saved:
-            flash("Đã lưu thông tin đơn vị.", "success")
-            return redirect(url_for("admin.units"))
-    return render_template("admin/unit_form.html", form=form, unit=unit)
+    return form_page(form, "admin/unit_form.html", field="parent_id", unit=unit,
+                     save=partial(_update_unit, unit, form), done="Đã lưu thông tin đơn vị.",
+                     then=url_for("admin.units"))
+
+
+def _update_unit(unit: Unit, form: UnitForm) -> None:
+    new_parent = form.parent_unit
+    unit_service.update_unit(unit, name=form.name.data, code=form.code.data, kind=form.kind_enum)
+    if new_parent != unit.parent:
+        unit_service.move_unit(unit, new_parent)
 
 
 @bp.post("/don-vi/<int:unit_id>/trang-thai")
@@ -193,27 +190,26 @@ def user_edit(user_id: int):
         form.roles.data = [link.role.value for link in user.role_links
                            if link.organiser_id in (None, form.organiser_id.data)]
         form.is_active.data = user.is_active
-    if form.validate_on_submit():
-        if user.id == current_user.id and (Role.ADMIN not in form.role_set or not form.is_active.data):
-            form.roles.errors.append("Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình.")
-        else:
-            with saving(form, field="login") as saved:
-                accounts.update_user(
-                    user,
-                    login=form.login.data,
-                    full_name=form.full_name.data,
-                    email=form.email.data,
-                    position=form.position.data,
-                    phone=form.phone.data,
-                    unit=form.unit,
-                    roles=form.role_set,
-                    is_active=form.is_active.data,
-                    organiser_id=form.organiser_id.data or None,
-                )
-            if saved:
-                flash("Đã lưu tài khoản.", "success")
-                return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return form_page(form, "admin/user_form.html", field="login", user=user,
+                     save=partial(_update_user, user, form), done="Đã lưu tài khoản.",
+                     then=url_for("admin.users"))
+
+
+def _update_user(user: User, form: UserForm) -> None:
+    if user.id == current_user.id and (Role.ADMIN not in form.role_set or not form.is_active.data):
+        raise DomainError("Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình.", field="roles")
+    accounts.update_user(
+        user,
+        login=form.login.data,
+        full_name=form.full_name.data,
+        email=form.email.data,
+        position=form.position.data,
+        phone=form.phone.data,
+        unit=form.unit,
+        roles=form.role_set,
+        is_active=form.is_active.data,
+        organiser_id=form.organiser_id.data or None,
+    )
 
 
 @bp.post("/nguoi-dung/<int:user_id>/trang-thai")

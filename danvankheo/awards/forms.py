@@ -113,14 +113,22 @@ class AddLineForm(Form):
     award_form_id = SelectField("Hình thức khen thưởng", coerce=int, validators=[DataRequired(CHOOSE)])
 
 
-class DecisionForm(Form):
+class StepForm(Form):
+    """The small form of one step on a submitted proposal's page, posted with the version the
+    user saw; `incomplete` is the message when it does not validate."""
+
+    incomplete = ""
     version = HiddenField()
+
+
+class DecisionForm(StepForm):
+    incomplete = "Vui lòng nhập số và ngày của Quyết định khen thưởng."
     decision_number = StringField("Số Quyết định", validators=[DataRequired(REQUIRED), Length(max=60)])
     decision_date = DayField("Ngày Quyết định", validators=[DataRequired("Vui lòng chọn ngày.")])
 
 
-class ReturnForm(Form):
-    version = HiddenField()
+class ReturnForm(StepForm):
+    incomplete = "Vui lòng nhập lý do trả lại."
     reason = TextAreaField("Lý do trả lại", validators=[DataRequired(REQUIRED), Length(max=4000)])
 
 

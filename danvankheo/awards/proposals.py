@@ -168,15 +168,10 @@ def _ranking_rows(round_: Round) -> dict[int, RankingRow]:
 
 def _new_line(proposal: Proposal, initiative: Initiative, recipient: Recipient, award_form: AwardForm,
               row: RankingRow | None, position: int) -> ProposalLine:
-    return ProposalLine(
+    line = ProposalLine(
         proposal=proposal,
         position=position,
-        recipient_type=recipient.type,
-        recipient_key=recipient.key,
         unit_id=initiative.unit_id,
-        member_id=recipient.member_id,
-        recipient_name=recipient.name,
-        recipient_position=recipient.position,
         unit_name=initiative.unit.name,
         initiative_id=initiative.id,
         initiative_name=initiative.name,
@@ -185,6 +180,17 @@ def _new_line(proposal: Proposal, initiative: Initiative, recipient: Recipient, 
         score=row.total if row is not None else None,
         grade=row.grade.label if row is not None and row.grade is not None else None,
     )
+    _put_recipient(line, recipient)
+    return line
+
+
+def _put_recipient(line: ProposalLine, recipient: Recipient) -> None:
+    """Copy who the line proposes onto it: key, type, name and position as they are today."""
+    line.recipient_key = recipient.key
+    line.recipient_type = recipient.type
+    line.recipient_name = recipient.name
+    line.recipient_position = recipient.position
+    line.member_id = recipient.member_id
 
 
 def _check_award_form(award_form: AwardForm | None, round_: Round) -> AwardForm:
@@ -399,11 +405,7 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, lines: Iterabl
         line_changes = {}
         if line.recipient_key != recipient.key and (line, recipient) in moved:
             line_changes["Người được đề nghị"] = [line.recipient_name, recipient.name]
-            line.recipient_key = recipient.key
-            line.recipient_type = recipient.type
-            line.recipient_name = recipient.name
-            line.recipient_position = recipient.position
-            line.member_id = recipient.member_id
+            _put_recipient(line, recipient)
         if line.award_form_id != award_form.id:
             line_changes["Hình thức khen thưởng"] = [line.award_form.name, award_form.name]
             line.award_form = award_form

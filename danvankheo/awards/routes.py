@@ -3,6 +3,9 @@ records the decision, and keeps the catalogue of award forms. Observers and admi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -30,6 +33,7 @@ from .forms import (
     ProposalForm,
     ReturnForm,
     RevokeForm,
+    StepForm,
     line_changes,
 )
 from .models import AwardForm, AwardLevel, Proposal, ProposalLine, ProposalState
@@ -236,14 +240,15 @@ def _expected_version() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _act(proposal: Proposal, action, success: str, *, form=None, invalid: str = ""):
+def _act(proposal: Proposal, step: Callable[..., object], success: str, *, form: StepForm | None = None):
     """One step on the proposal page (its own small form, if any, filled in first), then back
-    to the page: `success` when saved, the refusal or the stale warning otherwise."""
+    to the page: `success` when saved, the refusal or the stale warning otherwise. `step` is a
+    service call on the proposal, made against the version the user saw and in their name."""
     if form is not None and not form.validate_on_submit():
-        flash(invalid, "danger")
+        flash(form.incomplete, "danger")
     else:
         with saving() as saved:
-            action()
+            step(expected_version=_expected_version(), actor=current_user)
         if saved:
             flash(success, "success")
         elif saved.stale:
@@ -260,13 +265,9 @@ def add_line(proposal_id: int):
         flash("Vui lòng chọn mô hình.", "danger")
         return redirect(url_for("awards.detail", proposal_id=proposal.id), 303)
     award_form = db.session.get(AwardForm, request.form.get("award_form_id", type=int) or 0)
-    return _act(
-        proposal,
-        lambda: proposals.add_line(proposal, initiative, request.form.get("recipient") or None, award_form,
-                                  expected_version=_expected_version(), actor=current_user,
-                                  repeat_reason=request.form.get("ly_do_khen_lai")),
-        "Đã thêm một dòng; chọn người hoặc tập thể được đề nghị ở cột tương ứng rồi lưu.",
-    )
+    add = partial(proposals.add_line, proposal, initiative, request.form.get("recipient") or None, award_form,
+                  repeat_reason=request.form.get("ly_do_khen_lai"))
+    return _act(proposal, add, "Đã thêm một dòng; chọn người hoặc tập thể được đề nghị ở cột tương ứng rồi lưu.")
 
 
 @bp.post("/de-nghi/<int:proposal_id>/dong/<int:line_id>/xoa")
@@ -276,8 +277,7 @@ def remove_line(proposal_id: int, line_id: int):
     line = get_or_404(ProposalLine, line_id)
     if line.proposal_id != proposal.id:
         abort(404)
-    return _act(proposal, lambda: proposals.remove_line(proposal, line, expected_version=_expected_version(),
-                                                       actor=current_user), "Đã xóa dòng khỏi danh sách.")
+    return _act(proposal, partial(proposals.remove_line, proposal, line), "Đã xóa dòng khỏi danh sách.")
 
 
 @bp.post("/de-nghi/<int:proposal_id>/quyet-dinh")
@@ -285,13 +285,8 @@ def remove_line(proposal_id: int, line_id: int):
 def approve(proposal_id: int):
     proposal = load_proposal(proposal_id)
     form = DecisionForm(prefix="qd")
-    return _act(
-        proposal,
-        lambda: decisions.approve_proposal(proposal, form.decision_number.data, form.decision_date.data,
-                                           expected_version=_expected_version(), actor=current_user),
-        "Đã ghi nhận Quyết định khen thưởng; các đơn vị đã được thông báo.",
-        form=form, invalid="Vui lòng nhập số và ngày của Quyết định khen thưởng.",
-    )
+    decide = partial(decisions.approve_proposal, proposal, form.decision_number.data, form.decision_date.data)
+    return _act(proposal, decide, "Đã ghi nhận Quyết định khen thưởng; các đơn vị đã được thông báo.", form=form)
 
 
 @bp.post("/de-nghi/<int:proposal_id>/tra-lai")
@@ -299,13 +294,8 @@ def approve(proposal_id: int):
 def return_(proposal_id: int):
     proposal = load_proposal(proposal_id)
     form = ReturnForm(prefix="tl")
-    return _act(
-        proposal,
-        lambda: proposals.return_proposal(proposal, form.reason.data, expected_version=_expected_version(),
-                                          actor=current_user),
-        "Đã ghi nhận danh sách bị trả lại; có thể sửa và trình lại.",
-        form=form, invalid="Vui lòng nhập lý do trả lại.",
-    )
+    give_back = partial(proposals.return_proposal, proposal, form.reason.data)
+    return _act(proposal, give_back, "Đã ghi nhận danh sách bị trả lại; có thể sửa và trình lại.", form=form)
 
 
 @bp.post("/de-nghi/<int:proposal_id>/xoa")

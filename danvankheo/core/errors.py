@@ -4,18 +4,21 @@ without ever looking inside the text.
 
 `saving()` is the one way a view turns a service call into a unit of work: it commits when the
 block ends, and on a refusal rolls back, shows the message where it belongs and lets the view
-render its page again. No view writes its own try / rollback / commit / flash."""
+render its page again. No view writes its own try / rollback / commit / flash. `form_page()` is
+the whole of a plain create-or-edit page built on it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import flash
+from flask import flash, redirect, render_template
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
+
+T = TypeVar("T")
 
 
 class DomainError(ValueError):
@@ -100,3 +103,17 @@ def saving(form: Any = None, *, field: str | None = None, category: str = "dange
         raise
     else:
         outcome.ok = True
+
+
+def form_page(form: Any, template: str, *, save: Callable[[], T], field: str, done: str | Callable[[T], str],
+              then: str, **context: Any):
+    """A create or edit page. A valid post runs `save()` inside `saving(form, field=field)`; when
+    it is kept, flashes `done` (or `done(what save returned)`) and goes to `then`. Otherwise (a
+    GET, an invalid form, a refusal) renders `template` with `form` and `context`."""
+    if form.validate_on_submit():
+        with saving(form, field=field) as saved:
+            result = save()
+        if saved:
+            flash(done(result) if callable(done) else done, "success")
+            return redirect(then)
+    return render_template(template, form=form, **context)

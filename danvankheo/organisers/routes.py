@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth.routes import _safe_next as safe_next
-from ..core.errors import saving
+from ..core.errors import form_page, saving
 from ..core.forms import unit_choices
 from ..core.permissions import get_or_404, refuse, roles_required
 from ..core.roles import Role
@@ -59,14 +59,13 @@ def create():
     form = _form()
     if request.method == "GET":
         form.unit_id.data = request.args.get("don_vi", 0, type=int)
-    if form.validate_on_submit():
-        with saving(form, field="unit_id") as saved:
-            organiser = services.make_organiser(db.session.get(Unit, form.unit_id.data), level=form.level_enum,
-                                                **form.settings())
-        if saved:
-            flash(f"{organiser.name} đã là cơ quan tổ chức phong trào.", "success")
-            return redirect(url_for("organisers.index"))
-    return render_template("organisers/form.html", form=form, organiser=None)
+    return form_page(
+        form, "organisers/form.html", field="unit_id", organiser=None,
+        save=lambda: services.make_organiser(db.session.get(Unit, form.unit_id.data), level=form.level_enum,
+                                             **form.settings()),
+        done=lambda organiser: f"{organiser.name} đã là cơ quan tổ chức phong trào.",
+        then=url_for("organisers.index"),
+    )
 
 
 @bp.route("/quan-tri/co-quan-to-chuc/<int:organiser_id>", methods=["GET", "POST"])
@@ -79,13 +78,11 @@ def edit(organiser_id: int):
         form.process(obj=organiser)
         form.level.data = organiser.level.value
     form.unit_id.data = organiser.unit_id
-    if form.validate_on_submit():
-        with saving(form, field="secretariat_name") as saved:
-            services.update_organiser(organiser, level=form.level_enum, **form.settings())
-        if saved:
-            flash("Đã lưu cơ quan tổ chức.", "success")
-            return redirect(url_for("organisers.index"))
-    return render_template("organisers/form.html", form=form, organiser=organiser)
+    return form_page(
+        form, "organisers/form.html", field="secretariat_name", organiser=organiser,
+        save=lambda: services.update_organiser(organiser, level=form.level_enum, **form.settings()),
+        done="Đã lưu cơ quan tổ chức.", then=url_for("organisers.index"),
+    )
 
 
 @bp.post("/quan-tri/co-quan-to-chuc/<int:organiser_id>/bo")
