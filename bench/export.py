@@ -65,6 +65,44 @@ def commendation_rows(count: int, seed: int = 8):
                "Bằng khen của Chủ tịch UBND tỉnh" if n % 5 == 0 else "Giấy khen của Giám đốc Sở Nội vụ", ""]
 
 
+STATUS_LABELS = ["Đã nộp", "Trả lại để bổ sung", "Đã tiếp nhận", "Đã tiếp nhận", "Không tiếp nhận"]
+
+
+def registry_rows(count: int, seed: int = 8):
+    """The registry list's columns after STT, as `exports.queries.registry_rows` gives them."""
+    from datetime import date, timedelta
+
+    rng = random.Random(seed)
+    for n in range(1, count + 1):
+        topic = rng.choice(names.NAME_TOPICS)[0]
+        person = n % 4 == 0
+        lead = f"{rng.choice(names.SURNAMES)} {rng.choice(names.MIDDLE)} {rng.choice(names.GIVEN)}"
+        yield [f"{rng.choice(names.NAME_LEADS)} {rng.choice(names.NAME_ACTIONS)} {topic}"
+               + (f" tại xã {rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}" if n % 3 else ""),
+               f"UBND xã {rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}", "2026",
+               rng.choice(FIELD_LABELS), "Cá nhân" if person else "Tập thể", rng.choice(STATUS_LABELS),
+               date(2026, 3, 1) + timedelta(days=rng.randrange(200)) if n % 10 else None,
+               f"{lead}, {rng.choice(names.POSITIONS)}" if n % 7 else lead,
+               rng.randrange(20, 20000), rng.randrange(0, 500) * 1_000_000 if n % 2 else None,
+               rng.randrange(0, 2000) * 100_000]
+
+
+def compliance_lines(count: int, seed: int = 8):
+    from datetime import date, timedelta
+
+    from danvankheo.exports.documents import ComplianceLine
+
+    rng = random.Random(seed)
+    statuses = ["Đúng hạn", "Nộp muộn", "Chưa nộp", "Được gia hạn"]
+    return [ComplianceLine(unit_name=f"UBND xã {rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}",
+                           unit_kind="Cấp xã" if n % 5 else "Sở, ban, ngành",
+                           deadline=date(2026, 9, 30), extension_until=date(2026, 10, 1) + timedelta(days=n % 20)
+                           if n % 9 == 0 else None, submitted=rng.randrange(6), waiting=rng.randrange(3),
+                           returned=rng.randrange(2), accepted=rng.randrange(5), rejected=rng.randrange(2),
+                           drafts=rng.randrange(3), status=rng.choice(statuses))
+            for n in range(1, count + 1)]
+
+
 def _context():
     from datetime import date
 
@@ -91,6 +129,10 @@ def _app_sheets(case: str, rows: int):
         # The ranking sheet only: the per-score detail sheet is measured apart (see PERFORMANCE.md).
         return documents.ranking_sheets(_context(), round_name="Đánh giá mô hình năm 2026", year=2026,
                                         criteria=criteria, lines=lines(), scores=[])
+    if case == "registry":
+        return documents.registry_sheets(_context(), registry_rows(rows), ["năm 2026"])
+    if case == "compliance":
+        return documents.compliance_sheets(_context(), 2026, compliance_lines(rows))
     split = int(rows * 0.7)
     lines = [documents.ProposalListLine(collective=row[0] <= split, recipient_name=row[1], position_and_unit=row[2],
                                         initiative_name=row[3], summary=row[7], score=row[5], grade=row[6],
@@ -113,10 +155,34 @@ def write_bare(case: str, rows: int, target) -> None:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách")
-    source = ranking_rows(rows) if case == "ranking" else commendation_rows(rows)
+    if case == "registry":
+        source = ([n, *row] for n, row in enumerate(registry_rows(rows), 1))
+    else:
+        source = ranking_rows(rows) if case == "ranking" else commendation_rows(rows)
     for row in source:
         ws.append(row)
     wb.save(target)
+
+
+DIGEST_CASES = [("registry", 2100), ("ranking", 2000), ("commendation", 2000), ("compliance", 400)]
+
+
+def digests() -> dict[str, str]:
+    """SHA-256 of every part of each case's workbook but docProps (which holds the time it
+    was written): a change to the writer that keeps these keeps the files."""
+    import hashlib
+    import io
+    import zipfile
+
+    result = {}
+    for case, rows in DIGEST_CASES:
+        buffer = io.BytesIO()
+        write_app(case, rows, buffer)
+        with zipfile.ZipFile(buffer) as package:
+            for name in sorted(package.namelist()):
+                if not name.startswith("docProps/"):
+                    result[f"{case}-{rows}:{name}"] = hashlib.sha256(package.read(name)).hexdigest()
+    return result
 
 
 def measure_once(case: str, rows: int, writer: str, measure: str) -> dict:
@@ -234,11 +300,13 @@ def route_timing(database_url: str, label: str, repeat: int = 2) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--case", choices=["ranking", "commendation"])
+    parser.add_argument("--case", choices=["ranking", "commendation", "registry", "compliance"])
     parser.add_argument("--rows", type=int)
     parser.add_argument("--writer", choices=["app", "bare"])
     parser.add_argument("--measure", choices=["time", "memory"], default="time")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--digest", action="store_true",
+                        help="print the SHA-256 of each part of fixed workbooks, to compare before and after a change")
     parser.add_argument("--route", action="store_true",
                         help="time the real export route on DATABASE_URL instead (BENCH_LABEL names it)")
     args = parser.parse_args(argv)
@@ -247,6 +315,10 @@ def main(argv: list[str] | None = None) -> int:
 
         label = os.environ.get("BENCH_LABEL", "province")
         save(f"export-route-{label}", route_timing(os.environ["DATABASE_URL"], label))
+        return 0
+    if args.digest:
+        for name, digest in digests().items():
+            print(digest, name)
         return 0
     if args.case:
         print(json.dumps(measure_once(args.case, args.rows, args.writer, args.measure)))
