@@ -227,11 +227,16 @@ class _SheetWriter:
             self.merge(first, last)
 
 
-def _row_lines(row: Sequence[Any], kinds: Sequence[str], widths: Sequence[float], size: int) -> int:
+def _row_lines(row: Sequence[Any], measured: Sequence[tuple[int, float]], size: int) -> int:
+    """The lines of the row's tallest cell; `measured` holds the index and width of every
+    column whose text may wrap (not the numbers and dates)."""
     lines = 1
-    for value, kind, width in zip(row, kinds, widths, strict=False):
-        if isinstance(value, str) and value and kind not in ("integer", "decimal", "date"):
-            lines = max(lines, layout.line_count(value, width, size))
+    count = len(row)
+    for index, width in measured:
+        if index < count:
+            value = row[index]
+            if isinstance(value, str) and value:
+                lines = max(lines, layout.line_count(value, width, size))
     return lines
 
 
@@ -283,8 +288,8 @@ def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> Iterator[Seq
     _write_column_headers(out, columns)
 
     makers = [CellMaker(ws, column.kind, styles) for column in columns]
-    kinds = [column.kind for column in columns]
-    widths = [grid.width_of(i) for i in range(len(columns))]
+    measured = [(i, grid.width_of(i)) for i, column in enumerate(columns)
+                if column.kind not in ("integer", "decimal", "date")]
     size = grid.size
     rows = chain(sample, rows_iter)
     for row in islice(rows, MAX_TABLE_ROWS):
@@ -292,7 +297,7 @@ def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> Iterator[Seq
             style = {"section": styles.section, "total": styles.total, "note": styles.note}[row.style]
             out.spanned(row.text, style, boxed=row.style != "note", measure=(size, row.style != "note"))
             continue
-        height = layout.row_height(_row_lines(row, kinds, widths, size), size)
+        height = layout.row_height(_row_lines(row, measured, size), size)
         out.table_row([make(value) for make, value in zip(makers, row, strict=False)], height)
 
     following = next(rows, _END)
