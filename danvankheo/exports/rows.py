@@ -1,20 +1,22 @@
 """Serialising the rows of a write-only worksheet: the writer's hot loop.
 
-openpyxl writes each cell of a write-only sheet through half a dozen nested XML contexts,
+openpyxl writes each cell of a write-only sheet through half a dozen nested lxml contexts,
 looks its style up by hashing the style array, and reads the row's height from a row
 dimension object made for it; for a 2,000-model list that was most of the writer's time.
-`RowWriter` builds each row as one lxml element (its cells and values as openpyxl would
-write them) and hands it to the stream in one call. The bytes are the same as openpyxl's:
+`RowWriter` formats each row's XML as text, as lxml would serialise it (ASCII, characters
+beyond it as numeric references, "&", "<", ">" and carriage returns escaped), and writes it
+to the sheet's file between lxml's own writes. The bytes are the same as openpyxl's:
 tests/exports/test_rows.py writes the same sheets both ways and compares them.
 
 Rows reach it as `Row(cells, height)`: the cells in column order (None where there is none),
 already typed and styled (see `cells`). Anything the fast path does not know (a formula,
-rich text, a comment, a hyperlink, a value of another type) sends that row through
-openpyxl's own code.
+rich text, a comment, a hyperlink, a value of another type, text XML cannot hold) sends
+that row through openpyxl's own code, which writes it or refuses it as it always did.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -25,12 +27,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import xmlfile
 
-if LXML:
-    from lxml.etree import Element, SubElement
-
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+# Whether rows are formatted here; off, every row goes through openpyxl (the tests compare).
+FAST = True
 _CACHED_STYLES = 256  # distinct style arrays remembered per sheet (a sheet uses about 30)
+# Characters XML 1.0 cannot hold: lxml refuses them, so such a row is left to it.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _escaped(text: str) -> str:
+    """Text content as lxml writes it (before the ASCII encoding)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 class Row(NamedTuple):
@@ -48,32 +57,48 @@ def pass_through(row: Row, row_idx: int) -> Row:
 
 
 class RowWriter(WorksheetWriter):
-    """openpyxl's worksheet writer with a faster `write_row` for `Row`s."""
+    """openpyxl's worksheet writer, writing `Row`s itself."""
 
     def __init__(self, ws) -> None:
-        super().__init__(ws)
         self._letters: list[str] = []
-        self._heights: dict[float, dict[str, str]] = {}
+        self._heights: dict[float, str] = {}
         # id of a style array -> (the array, kept alive so its id is not reused; its index)
-        self._styles: dict[int, tuple[object, int]] = {}
+        self._styles: dict[int, tuple[object, str]] = {}
         self._workbook_styles = ws.parent._cell_styles
         self._epoch = ws.parent.epoch
-        self._fast = LXML and not ws.parent.iso_dates
+        # The bytes are lxml's: with openpyxl's other XML library, or ISO dates, it writes.
+        self._fast = FAST and LXML and not ws.parent.iso_dates
+        self._file = None
+        super().__init__(ws)
+
+    def get_stream(self):
+        """openpyxl's stream of the sheet's XML, into a file opened here so that rows can be
+        written to it directly."""
+        if not self._fast:
+            yield from super().get_stream()
+            return
+        with open(self.out, "wb") as self._file, xmlfile(self._file) as xf, \
+                xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+            try:
+                while True:
+                    el = (yield)
+                    if el is True:
+                        yield xf
+                    elif el is not None:
+                        xf.write(el)
+            except GeneratorExit:
+                pass
 
     def write_row(self, xf, row, row_idx: int) -> None:
         cells, height = row
         if not self._fast or not all(cell is None or self._plain(cell) for cell in cells):
             self._write_slowly(xf, cells, height, row_idx)
             return
-        attrs = {"r": f"{row_idx}"}
-        if height is not None:
-            attrs.update(self._height_attrs(height))
-        element = Element("row", attrs)
         letters = self._letters
         if len(letters) < len(cells):
             letters.extend(get_column_letter(i) for i in range(len(letters) + 1, len(cells) + 1))
-        suffix = attrs["r"]
-        written = False
+        number = f"{row_idx}"
+        parts = [f'<row r="{number}"{self._height_attrs(height) if height is not None else ""}>']
         for column, cell in enumerate(cells):
             if cell is None:
                 continue
@@ -82,57 +107,52 @@ class RowWriter(WorksheetWriter):
             value = cell._value
             if value is None and not styled:
                 continue
-            written = True
-            cell_attrs = {"r": letters[column] + suffix}
-            if styled:
-                cell_attrs["s"] = self._style_id(style)
             data_type = cell.data_type
-            if data_type == "s":
-                cell_attrs["t"] = "inlineStr"
-            elif data_type == "d":
-                cell_attrs["t"] = "n"
-                if value is not None:
-                    value = to_excel(value, self._epoch)
-            else:
-                cell_attrs["t"] = data_type
-            c = SubElement(element, "c", cell_attrs)
+            start = f'<c r="{letters[column]}{number}"{self._style_id(style) if styled else ""}'
             if value is None or value == "":
-                c.text = ""
+                parts.append(f'{start} t="{"inlineStr" if data_type == "s" else "n"}"></c>')
             elif data_type == "s":
-                t = SubElement(SubElement(c, "is"), "t", {_XML_SPACE: "preserve"} if value != value.strip() else {})
-                t.text = value
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                parts.append(f'{start} t="inlineStr"><is><t{space}>{_escaped(value)}</t></is></c>')
             else:
-                SubElement(c, "v").text = safe_string(value)
-        if not written:
-            element.text = ""
-        xf.write(element)
+                if data_type == "d":
+                    value = to_excel(value, self._epoch)
+                parts.append(f'{start} t="n"><v>{safe_string(value)}</v></c>')
+        parts.append("</row>")
+        xf.flush()  # what lxml holds goes out first
+        self._file.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
 
     @staticmethod
     def _plain(cell: Cell) -> bool:
-        """A cell the fast path writes as openpyxl would: text, a number or a date, no
-        comment, no hyperlink."""
-        data_type = cell.data_type
+        """A cell the fast path writes as openpyxl would: text XML can hold, a number or a
+        date, no comment, no hyperlink."""
         if cell._comment is not None or cell._hyperlink is not None:
             return False
+        data_type, value = cell.data_type, cell._value
         if data_type == "s":
-            return cell._value is None or type(cell._value) is str
+            return value is None or (type(value) is str and not _NOT_XML.search(value))
+        if data_type == "n":
+            return value is None or value == "" or type(value) is int or type(value) is float
         if data_type == "d":
-            return getattr(cell._value, "tzinfo", None) is None
-        return data_type == "n"
+            return value is not None and getattr(value, "tzinfo", None) is None
+        return False
 
     def _style_id(self, style) -> str:
+        """' s="…"': the style's index in the workbook, added there at its first use."""
         known = self._styles.get(id(style))
         if known is not None and known[0] is style:
             return known[1]
-        index = f"{self._workbook_styles.add(style)}"
+        index = f' s="{self._workbook_styles.add(style)}"'
         if len(self._styles) < _CACHED_STYLES:
             self._styles[id(style)] = (style, index)
         return index
 
-    def _height_attrs(self, height: float) -> dict[str, str]:
+    def _height_attrs(self, height: float) -> str:
+        """The row's height attributes, as openpyxl writes a row dimension of that height."""
         attrs = self._heights.get(height)
         if attrs is None:
-            attrs = self._heights[height] = dict(RowDimension(self.ws, ht=height))
+            attrs = self._heights[height] = "".join(f' {key}="{value}"'
+                                                    for key, value in RowDimension(self.ws, ht=height))
         return attrs
 
     def _write_slowly(self, xf, cells: Sequence[Cell | None], height: float | None, row_idx: int) -> None:

@@ -29,9 +29,16 @@ COLUMNS = [
 ]
 
 
+# Any character XML can hold, and a few it cannot that the writer drops (control characters).
+ALPHABET = [chr(c) for c in (*range(1, 0x250), *range(0x1E00, 0x1F00), *range(0x2000, 0x2070), 0xD7FF, 0xE000,
+                             0xFFFD, 0x10000, 0x1F600, 0x10FFFF)]
+
+
 def _text(rng: random.Random) -> str:
     if rng.random() < 0.15:
         return rng.choice(ODD)
+    if rng.random() < 0.15:
+        return "".join(rng.choice(ALPHABET) for _ in range(rng.randrange(1, 60)))
     return " ".join(rng.choice(SYLLABLES) for _ in range(rng.randrange(1, 40)))
 
 
@@ -78,10 +85,17 @@ def _parts(data: bytes) -> dict[str, bytes]:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_rows_are_written_as_openpyxl_writes_them(monkeypatch, seed):
     fast = _parts(workbook_bytes(_sheets(seed)))
-    monkeypatch.setattr(rows, "LXML", False)  # every row through openpyxl's own writer
+    monkeypatch.setattr(rows, "FAST", False)  # every row through openpyxl's own writer
     slow = _parts(workbook_bytes(_sheets(seed)))
     assert fast.keys() == slow.keys()
     for name in fast:
         assert fast[name] == slow[name], name
     assert b"xml:space=\"preserve\"" in fast["xl/worksheets/sheet1.xml"]
     assert b"&amp;" in fast["xl/worksheets/sheet1.xml"]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_text_xml_cannot_hold_is_refused_either_way(monkeypatch, fast):
+    monkeypatch.setattr(rows, "FAST", fast)
+    with pytest.raises(ValueError):
+        workbook_bytes([Sheet("Danh sách", COLUMNS[:2], [[1, "nửa ký tự \ud800"]])])
