@@ -2,13 +2,17 @@
 
     python -m bench.export                 # all cases, each in a fresh subprocess
     python -m bench.export --case ranking --rows 70000 --writer app --measure time
+    python -m bench.export --only registry-2100 --repeat 7   # one case, to bench/results/export-registry-2100.json
+    python -m bench.export --digest        # SHA-256 of fixed workbooks' parts: a writer change must keep them
+    python -m cProfile -s cumtime -m bench.export --case registry --rows 2100 --writer app   # where the time goes
 
-Two documents: the ranking of a round (one line per model: STT, name, unit, field, five
+Three documents: the ranking of a round (one line per model: STT, name, unit, field, five
 criterion means, total, grade, rank, remark: the 13 columns of the app's ranking sheet) at 7,000 and 70,000 rows, and a commendation list
 (danh sách đề nghị khen thưởng: collectives then individuals, with a summary of achievements)
-of 2,000 lines. The ranking's rows are produced lazily by a seeded generator, so the figures
+of 2,000 lines; and a province's registry list (2,100 models, the columns of
+`documents.registry_sheets`). The ranking's rows are produced lazily by a seeded generator, so the figures
 are the writer's own, not the cost of holding the rows. The app side is what the export
-routes call, `danvankheo.exports.documents.ranking_sheets` and `proposal_sheets` written by
+routes call, `danvankheo.exports.documents.ranking_sheets`, `proposal_sheets` and `registry_sheets` written by
 `xlsx.write_workbook`: document header, merged group headers, column widths, styles,
 quote-prefixing of formula-like text, signature block. The baseline appends the same values
 to a write-only openpyxl sheet with no styling at all. Every measurement runs in its own
@@ -221,8 +225,11 @@ def _subprocess(case: str, rows: int, writer: str, measure: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run(repeat: int = 3) -> dict:
-    cases = [("ranking", 7000), ("ranking", 70000), ("commendation", 2000)]
+CASES = [("ranking", 7000), ("ranking", 70000), ("commendation", 2000), ("registry", 2100)]
+
+
+def run(repeat: int = 3, only: list[str] | None = None) -> dict:
+    cases = [(case, rows) for case, rows in CASES if not only or f"{case}-{rows}" in only]
     results = {}
     for case, rows in cases:
         entry: dict = {}
@@ -252,6 +259,8 @@ def run(repeat: int = 3) -> dict:
               f"{entry['app']['tracemalloc_peak_mb']:.1f} MB (bare {entry['bare']['tracemalloc_peak_mb']:.1f} MB), "
               f"max RSS {entry['app']['max_rss_mb']:.0f} MB (bare {entry['bare']['max_rss_mb']:.0f} MB), "
               f"file {entry['app']['bytes'] / 1e6:.1f} MB")
+    if "ranking-7000" not in results or "ranking-70000" not in results:
+        return results
     small, large = results["ranking-7000"]["app"], results["ranking-70000"]["app"]
     results["memory_growth_7k_to_70k_mb"] = {
         "tracemalloc_peak": large["tracemalloc_peak_mb"] - small["tracemalloc_peak_mb"],
@@ -305,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writer", choices=["app", "bare"])
     parser.add_argument("--measure", choices=["time", "memory"], default="time")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", help="comma-separated cases, e.g. registry-2100 (saved as export-<cases>.json)")
     parser.add_argument("--digest", action="store_true",
                         help="print the SHA-256 of each part of fixed workbooks, to compare before and after a change")
     parser.add_argument("--route", action="store_true",
@@ -323,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.case:
         print(json.dumps(measure_once(args.case, args.rows, args.writer, args.measure)))
         return 0
-    save("export", run(args.repeat))
+    only = args.only.split(",") if args.only else None
+    save(f"export-{'-'.join(only)}" if only else "export", run(args.repeat, only))
     return 0
 
 
