@@ -91,7 +91,7 @@ class RowWriter(WorksheetWriter):
 
     def write_row(self, xf, row, row_idx: int) -> None:
         cells, height = row
-        if not self._fast or not all(cell is None or self._plain(cell) for cell in cells):
+        if not self._fast:
             self._write_slowly(xf, cells, height, row_idx)
             return
         letters = self._letters
@@ -99,9 +99,13 @@ class RowWriter(WorksheetWriter):
             letters.extend(get_column_letter(i) for i in range(len(letters) + 1, len(cells) + 1))
         number = f"{row_idx}"
         parts = [f'<row r="{number}"{self._height_attrs(height) if height is not None else ""}>']
+        # A cell the fast path does not know ends the loop (break): the row goes the slow way.
+        # Style indices already taken here are taken in the same order there.
         for column, cell in enumerate(cells):
             if cell is None:
                 continue
+            if cell._comment is not None or cell._hyperlink is not None:
+                break
             style = cell._style
             styled = style is not None and any(style)
             value = cell._value
@@ -110,32 +114,29 @@ class RowWriter(WorksheetWriter):
             data_type = cell.data_type
             start = f'<c r="{letters[column]}{number}"{self._style_id(style) if styled else ""}'
             if value is None or value == "":
-                parts.append(f'{start} t="{"inlineStr" if data_type == "s" else "n"}"></c>')
+                if data_type == "s":
+                    parts.append(f'{start} t="inlineStr"></c>')
+                elif data_type == "n":
+                    parts.append(f'{start} t="n"></c>')
+                else:
+                    break
             elif data_type == "s":
+                if type(value) is not str or _NOT_XML.search(value):
+                    break
                 space = ' xml:space="preserve"' if value != value.strip() else ""
                 parts.append(f'{start} t="inlineStr"><is><t{space}>{_escaped(value)}</t></is></c>')
-            else:
-                if data_type == "d":
-                    value = to_excel(value, self._epoch)
+            elif data_type == "n" and (type(value) is int or type(value) is float):
                 parts.append(f'{start} t="n"><v>{safe_string(value)}</v></c>')
-        parts.append("</row>")
-        xf.flush()  # what lxml holds goes out first
-        self._file.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
-
-    @staticmethod
-    def _plain(cell: Cell) -> bool:
-        """A cell the fast path writes as openpyxl would: text XML can hold, a number or a
-        date, no comment, no hyperlink."""
-        if cell._comment is not None or cell._hyperlink is not None:
-            return False
-        data_type, value = cell.data_type, cell._value
-        if data_type == "s":
-            return value is None or (type(value) is str and not _NOT_XML.search(value))
-        if data_type == "n":
-            return value is None or value == "" or type(value) is int or type(value) is float
-        if data_type == "d":
-            return value is not None and getattr(value, "tzinfo", None) is None
-        return False
+            elif data_type == "d" and getattr(value, "tzinfo", None) is None:
+                parts.append(f'{start} t="n"><v>{safe_string(to_excel(value, self._epoch))}</v></c>')
+            else:
+                break
+        else:
+            parts.append("</row>")
+            xf.flush()  # what lxml holds goes out first
+            self._file.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
+            return
+        self._write_slowly(xf, cells, height, row_idx)
 
     def _style_id(self, style) -> str:
         """' s="…"': the style's index in the workbook, added there at its first use."""

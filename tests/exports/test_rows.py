@@ -9,6 +9,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from danvankheo.exports import rows
 from danvankheo.exports.xlsx import Column, DocumentHeader, Sheet, Signature, Span, workbook_bytes
@@ -99,3 +102,30 @@ def test_text_xml_cannot_hold_is_refused_either_way(monkeypatch, fast):
     monkeypatch.setattr(rows, "FAST", fast)
     with pytest.raises(ValueError):
         workbook_bytes([Sheet("Danh sách", COLUMNS[:2], [[1, "nửa ký tự \ud800"]])])
+
+
+def _mixed_rows() -> bytes:
+    """Rows the fast path writes, and rows with a cell it leaves to openpyxl (a formula, a
+    boolean, a hyperlink), one after the other."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Hỗn hợp")
+    ws._values_to_row = rows.pass_through
+    ws._writer = rows.RowWriter(ws)
+    ws._writer.write_top()
+    for number in range(1, 9):
+        plain = WriteOnlyCell(ws, number * 1.5)
+        plain.font = Font(bold=number % 3 == 0)
+        text = WriteOnlyCell(ws, f" văn bản {number} ")
+        odd = [WriteOnlyCell(ws, "=SUM(1,2)"), WriteOnlyCell(ws, True), WriteOnlyCell(ws, "liên kết")][number % 3]
+        if number % 3 == 2:
+            odd.hyperlink = "https://example.org/"
+        ws.append(rows.Row([plain, None, text, odd] if number % 2 else [plain, text], 15.5 if number % 4 else None))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_rows_with_a_cell_openpyxl_must_write_are_written_by_it(monkeypatch):
+    fast = _parts(_mixed_rows())
+    monkeypatch.setattr(rows, "FAST", False)
+    assert fast == _parts(_mixed_rows())
