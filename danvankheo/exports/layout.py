@@ -382,7 +382,6 @@ def _sample_texts(columns: Sequence[Any], sample: Sequence[Any]) -> list[dict[st
     return texts
 
 
-@lru_cache(maxsize=16384)
 def _extent(text: str, size: int, numeric: bool) -> tuple[float, float]:
     """The widest line of `text` and its longest word (a number: the whole of it), in points."""
     content = max((text_width(line, size) for line in text.splitlines()), default=0.0)
