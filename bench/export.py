@@ -5,6 +5,7 @@
     python -m bench.export --only registry-2100 --repeat 7   # one case, to bench/results/export-registry-2100.json
     python -m bench.export --digest        # SHA-256 of fixed workbooks' parts: a writer change must keep them
     python -m cProfile -s cumtime -m bench.export --case registry --rows 2100 --writer app   # where the time goes
+    DATABASE_URL=… python -m bench.export --registry-route --repeat 7   # the registry download as noivu gets it
 
 Three documents: the ranking of a round (one line per model: STT, name, unit, field, five
 criterion means, total, grade, rank, remark: the 13 columns of the app's ranking sheet) at 7,000 and 70,000 rows, and a commendation list
@@ -307,6 +308,40 @@ def route_timing(database_url: str, label: str, repeat: int = 2) -> dict:
     return result
 
 
+def registry_route_timing(database_url: str, label: str, repeat: int = 7) -> dict:
+    """The registry list's download as province 1's secretariat (`noivu`) gets it:
+    GET /xuat-excel/mo-hinh?nam=<the benchmark year>, the query and the writer, timed to the
+    last byte (wall and CPU time of this process, median of `repeat`)."""
+    from bench.common import secretariat_round
+    from bench.generate import PASSWORD, make_app
+    from danvankheo.extensions import db
+
+    app = make_app(database_url, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        year = secretariat_round(db, "noivu").year
+        db.session.remove()
+    client = app.test_client()
+    assert client.post("/dang-nhap", data={"login": "noivu", "password": PASSWORD}).status_code == 302
+    path = f"/xuat-excel/mo-hinh?nam={year}"
+    client.get(path).close()  # warm-up: connection pool, imports
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        response = client.get(path)
+        size = len(response.get_data())
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+        assert response.status_code == 200 and response.mimetype.endswith("sheet"), response.status_code
+        response.close()
+    with app.app_context():
+        db.engine.dispose()
+    result = {"dataset": label, "path": path, "bytes": size, "seconds": wall, "cpu_seconds": cpu,
+              "median_seconds": sorted(wall)[len(wall) // 2], "median_cpu_seconds": sorted(cpu)[len(cpu) // 2]}
+    print(f"export route [{label}] {path} as noivu: median {result['median_seconds'] * 1000:.0f} ms "
+          f"({result['median_cpu_seconds'] * 1000:.0f} ms CPU), {size / 1e6:.2f} MB")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--case", choices=["ranking", "commendation", "registry", "compliance"])
@@ -317,9 +352,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated cases, e.g. registry-2100 (saved as export-<cases>.json)")
     parser.add_argument("--digest", action="store_true",
                         help="print the SHA-256 of each part of fixed workbooks, to compare before and after a change")
+    parser.add_argument("--registry-route", action="store_true",
+                        help="time the registry list's download on DATABASE_URL (BENCH_LABEL names it)")
     parser.add_argument("--route", action="store_true",
                         help="time the real export route on DATABASE_URL instead (BENCH_LABEL names it)")
     args = parser.parse_args(argv)
+    if args.registry_route:
+        import os
+
+        label = os.environ.get("BENCH_LABEL", "national")
+        save(f"export-registry-route-{label}", registry_route_timing(os.environ["DATABASE_URL"], label,
+                                                                     args.repeat))
+        return 0
     if args.route:
         import os
 
