@@ -9,7 +9,8 @@ and memory stays flat however many rows there are. Styles are built once per wor
 shared by every cell of a column, and text cells bypass openpyxl's value sniffing: each
 cell costs one small object, which is what write-only mode needs anyway.
 
-How a value becomes a typed, styled cell (and why a user's "=…" stays text) is in `cells`.
+How a value becomes a typed, styled cell (and why a user's "=…" stays text) is in `cells`;
+how a row of cells becomes the sheet's XML, in `rows`.
 
 How a sheet prints (page and orientation, column widths, row heights, the ND 30 header and
 the signer block's place) is decided in `layout`, shared by every workbook the app writes.
