@@ -2,13 +2,18 @@
 
     python -m bench.export                 # all cases, each in a fresh subprocess
     python -m bench.export --case ranking --rows 70000 --writer app --measure time
+    python -m bench.export --only registry-2100 --repeat 7   # one case, to bench/results/export-registry-2100.json
+    python -m bench.export --digest        # SHA-256 of fixed workbooks' parts: a writer change must keep them
+    python -m cProfile -s cumtime -m bench.export --case registry --rows 2100 --writer app   # where the time goes
+    DATABASE_URL=… python -m bench.export --registry-route --repeat 7   # the registry download as noivu gets it
 
-Two documents: the ranking of a round (one line per model: STT, name, unit, field, five
+Three documents: the ranking of a round (one line per model: STT, name, unit, field, five
 criterion means, total, grade, rank, remark: the 13 columns of the app's ranking sheet) at 7,000 and 70,000 rows, and a commendation list
 (danh sách đề nghị khen thưởng: collectives then individuals, with a summary of achievements)
-of 2,000 lines. The ranking's rows are produced lazily by a seeded generator, so the figures
+of 2,000 lines; and a province's registry list (2,100 models, the columns of
+`documents.registry_sheets`). The ranking's rows are produced lazily by a seeded generator, so the figures
 are the writer's own, not the cost of holding the rows. The app side is what the export
-routes call, `danvankheo.exports.documents.ranking_sheets` and `proposal_sheets` written by
+routes call, `danvankheo.exports.documents.ranking_sheets`, `proposal_sheets` and `registry_sheets` written by
 `xlsx.write_workbook`: document header, merged group headers, column widths, styles,
 quote-prefixing of formula-like text, signature block. The baseline appends the same values
 to a write-only openpyxl sheet with no styling at all. Every measurement runs in its own
@@ -65,6 +70,44 @@ def commendation_rows(count: int, seed: int = 8):
                "Bằng khen của Chủ tịch UBND tỉnh" if n % 5 == 0 else "Giấy khen của Giám đốc Sở Nội vụ", ""]
 
 
+STATUS_LABELS = ["Đã nộp", "Trả lại để bổ sung", "Đã tiếp nhận", "Đã tiếp nhận", "Không tiếp nhận"]
+
+
+def registry_rows(count: int, seed: int = 8):
+    """The registry list's columns after STT, as `exports.queries.registry_rows` gives them."""
+    from datetime import date, timedelta
+
+    rng = random.Random(seed)
+    for n in range(1, count + 1):
+        topic = rng.choice(names.NAME_TOPICS)[0]
+        person = n % 4 == 0
+        lead = f"{rng.choice(names.SURNAMES)} {rng.choice(names.MIDDLE)} {rng.choice(names.GIVEN)}"
+        yield [f"{rng.choice(names.NAME_LEADS)} {rng.choice(names.NAME_ACTIONS)} {topic}"
+               + (f" tại xã {rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}" if n % 3 else ""),
+               f"UBND xã {rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}", "2026",
+               rng.choice(FIELD_LABELS), "Cá nhân" if person else "Tập thể", rng.choice(STATUS_LABELS),
+               date(2026, 3, 1) + timedelta(days=rng.randrange(200)) if n % 10 else None,
+               f"{lead}, {rng.choice(names.POSITIONS)}" if n % 7 else lead,
+               rng.randrange(20, 20000), rng.randrange(0, 500) * 1_000_000 if n % 2 else None,
+               rng.randrange(0, 2000) * 100_000]
+
+
+def compliance_lines(count: int, seed: int = 8):
+    from datetime import date, timedelta
+
+    from danvankheo.exports.documents import ComplianceLine
+
+    rng = random.Random(seed)
+    statuses = ["Đúng hạn", "Nộp muộn", "Chưa nộp", "Được gia hạn"]
+    return [ComplianceLine(unit_name=f"UBND xã {rng.choice(names.PLACE_FIRST)} {rng.choice(names.PLACE_SECOND)}",
+                           unit_kind="Cấp xã" if n % 5 else "Sở, ban, ngành",
+                           deadline=date(2026, 9, 30), extension_until=date(2026, 10, 1) + timedelta(days=n % 20)
+                           if n % 9 == 0 else None, submitted=rng.randrange(6), waiting=rng.randrange(3),
+                           returned=rng.randrange(2), accepted=rng.randrange(5), rejected=rng.randrange(2),
+                           drafts=rng.randrange(3), status=rng.choice(statuses))
+            for n in range(1, count + 1)]
+
+
 def _context():
     from datetime import date
 
@@ -91,6 +134,10 @@ def _app_sheets(case: str, rows: int):
         # The ranking sheet only: the per-score detail sheet is measured apart (see PERFORMANCE.md).
         return documents.ranking_sheets(_context(), round_name="Đánh giá mô hình năm 2026", year=2026,
                                         criteria=criteria, lines=lines(), scores=[])
+    if case == "registry":
+        return documents.registry_sheets(_context(), registry_rows(rows), ["năm 2026"])
+    if case == "compliance":
+        return documents.compliance_sheets(_context(), 2026, compliance_lines(rows))
     split = int(rows * 0.7)
     lines = [documents.ProposalListLine(collective=row[0] <= split, recipient_name=row[1], position_and_unit=row[2],
                                         initiative_name=row[3], summary=row[7], score=row[5], grade=row[6],
@@ -113,10 +160,34 @@ def write_bare(case: str, rows: int, target) -> None:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách")
-    source = ranking_rows(rows) if case == "ranking" else commendation_rows(rows)
+    if case == "registry":
+        source = ([n, *row] for n, row in enumerate(registry_rows(rows), 1))
+    else:
+        source = ranking_rows(rows) if case == "ranking" else commendation_rows(rows)
     for row in source:
         ws.append(row)
     wb.save(target)
+
+
+DIGEST_CASES = [("registry", 2100), ("ranking", 2000), ("commendation", 2000), ("compliance", 400)]
+
+
+def digests() -> dict[str, str]:
+    """SHA-256 of every part of each case's workbook but docProps (which holds the time it
+    was written): a change to the writer that keeps these keeps the files."""
+    import hashlib
+    import io
+    import zipfile
+
+    result = {}
+    for case, rows in DIGEST_CASES:
+        buffer = io.BytesIO()
+        write_app(case, rows, buffer)
+        with zipfile.ZipFile(buffer) as package:
+            for name in sorted(package.namelist()):
+                if not name.startswith("docProps/"):
+                    result[f"{case}-{rows}:{name}"] = hashlib.sha256(package.read(name)).hexdigest()
+    return result
 
 
 def measure_once(case: str, rows: int, writer: str, measure: str) -> dict:
@@ -155,8 +226,11 @@ def _subprocess(case: str, rows: int, writer: str, measure: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run(repeat: int = 3) -> dict:
-    cases = [("ranking", 7000), ("ranking", 70000), ("commendation", 2000)]
+CASES = [("ranking", 7000), ("ranking", 70000), ("commendation", 2000), ("registry", 2100)]
+
+
+def run(repeat: int = 3, only: list[str] | None = None) -> dict:
+    cases = [(case, rows) for case, rows in CASES if not only or f"{case}-{rows}" in only]
     results = {}
     for case, rows in cases:
         entry: dict = {}
@@ -186,6 +260,8 @@ def run(repeat: int = 3) -> dict:
               f"{entry['app']['tracemalloc_peak_mb']:.1f} MB (bare {entry['bare']['tracemalloc_peak_mb']:.1f} MB), "
               f"max RSS {entry['app']['max_rss_mb']:.0f} MB (bare {entry['bare']['max_rss_mb']:.0f} MB), "
               f"file {entry['app']['bytes'] / 1e6:.1f} MB")
+    if "ranking-7000" not in results or "ranking-70000" not in results:
+        return results
     small, large = results["ranking-7000"]["app"], results["ranking-70000"]["app"]
     results["memory_growth_7k_to_70k_mb"] = {
         "tracemalloc_peak": large["tracemalloc_peak_mb"] - small["tracemalloc_peak_mb"],
@@ -232,26 +308,77 @@ def route_timing(database_url: str, label: str, repeat: int = 2) -> dict:
     return result
 
 
+def registry_route_timing(database_url: str, label: str, repeat: int = 7) -> dict:
+    """The registry list's download as province 1's secretariat (`noivu`) gets it:
+    GET /xuat-excel/mo-hinh?nam=<the benchmark year>, the query and the writer, timed to the
+    last byte (wall and CPU time of this process, median of `repeat`)."""
+    from bench.common import secretariat_round
+    from bench.generate import PASSWORD, make_app
+    from danvankheo.extensions import db
+
+    app = make_app(database_url, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        year = secretariat_round(db, "noivu").year
+        db.session.remove()
+    client = app.test_client()
+    assert client.post("/dang-nhap", data={"login": "noivu", "password": PASSWORD}).status_code == 302
+    path = f"/xuat-excel/mo-hinh?nam={year}"
+    client.get(path).close()  # warm-up: connection pool, imports
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        response = client.get(path)
+        size = len(response.get_data())
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+        assert response.status_code == 200 and response.mimetype.endswith("sheet"), response.status_code
+        response.close()
+    with app.app_context():
+        db.engine.dispose()
+    result = {"dataset": label, "path": path, "bytes": size, "seconds": wall, "cpu_seconds": cpu,
+              "median_seconds": sorted(wall)[len(wall) // 2], "median_cpu_seconds": sorted(cpu)[len(cpu) // 2]}
+    print(f"export route [{label}] {path} as noivu: median {result['median_seconds'] * 1000:.0f} ms "
+          f"({result['median_cpu_seconds'] * 1000:.0f} ms CPU), {size / 1e6:.2f} MB")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--case", choices=["ranking", "commendation"])
+    parser.add_argument("--case", choices=["ranking", "commendation", "registry", "compliance"])
     parser.add_argument("--rows", type=int)
     parser.add_argument("--writer", choices=["app", "bare"])
     parser.add_argument("--measure", choices=["time", "memory"], default="time")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", help="comma-separated cases, e.g. registry-2100 (saved as export-<cases>.json)")
+    parser.add_argument("--digest", action="store_true",
+                        help="print the SHA-256 of each part of fixed workbooks, to compare before and after a change")
+    parser.add_argument("--registry-route", action="store_true",
+                        help="time the registry list's download on DATABASE_URL (BENCH_LABEL names it)")
     parser.add_argument("--route", action="store_true",
                         help="time the real export route on DATABASE_URL instead (BENCH_LABEL names it)")
     args = parser.parse_args(argv)
+    if args.registry_route:
+        import os
+
+        label = os.environ.get("BENCH_LABEL", "national")
+        save(f"export-registry-route-{label}", registry_route_timing(os.environ["DATABASE_URL"], label,
+                                                                     args.repeat))
+        return 0
     if args.route:
         import os
 
         label = os.environ.get("BENCH_LABEL", "province")
         save(f"export-route-{label}", route_timing(os.environ["DATABASE_URL"], label))
         return 0
+    if args.digest:
+        for name, digest in digests().items():
+            print(digest, name)
+        return 0
     if args.case:
         print(json.dumps(measure_once(args.case, args.rows, args.writer, args.measure)))
         return 0
-    save("export", run(args.repeat))
+    only = args.only.split(",") if args.only else None
+    save(f"export-{'-'.join(only)}" if only else "export", run(args.repeat, only))
     return 0
 
 

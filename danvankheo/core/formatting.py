@@ -42,6 +42,9 @@ def format_number(value, places: int | None = None, *, empty: str = "") -> str:
     """
     if value is None or value == "":
         return empty
+    if type(value) is int and places is None:
+        # Babel's grouping for vi_VN, without a Decimal and a pattern: a long list's counts.
+        return f"{value:,}".replace(",", ".")
     try:
         number = _decimal(value)
     except (InvalidOperation, ValueError, TypeError):

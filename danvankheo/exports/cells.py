@@ -167,6 +167,17 @@ class CellMaker:
 
     def __call__(self, value: Any) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.ws)
+        # Plain text and whole numbers first: most of a table (an Enum or a bool that is a
+        # str or an int is not exactly one, and takes the long way below).
+        kind = type(value)
+        if kind is str and value:
+            cell._style = self.quoted if value.startswith(FORMULA_TRIGGERS) else self.style
+            cell._value, cell.data_type = clean_text(value), "s"
+            return cell
+        if kind is int:
+            cell._style = self.style
+            cell._value, cell.data_type = value, "n"
+            return cell
         if value is None or value == "":
             cell._style = self.style
             return cell

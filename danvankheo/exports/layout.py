@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -337,7 +337,7 @@ def plain(value: Any) -> Any:
 
 def _is_table_row(row: Any) -> bool:
     """A row of cells, not a spanning line (a section heading, a total)."""
-    return isinstance(row, Sequence) and not isinstance(row, str)
+    return type(row) is list or type(row) is tuple or (isinstance(row, Sequence) and not isinstance(row, str))
 
 
 # --- Column widths and the grid ------------------------------------------------------------
@@ -365,23 +365,40 @@ def column_needs(columns: Sequence[Any], sample: Sequence[Any],
                  size: int = BODY_SIZE) -> list[ColumnNeed]:
     """What each column needs at `size`: one line for the sampled content (within the
     column's maximum), and at least its longest word (the header's may wrap, never break)."""
+    return _needs(columns, _sample_texts(columns, sample), size)
+
+
+def _sample_texts(columns: Sequence[Any], sample: Sequence[Any]) -> list[dict[str, None]]:
+    """Per column, the distinct texts the sampled rows show in it (a list repeats its units,
+    fields and statuses: each is measured once)."""
+    texts: list[dict[str, None]] = [{} for _ in columns]
+    for row in sample:
+        if not _is_table_row(row):
+            continue
+        for index, value in enumerate(row[:len(columns)]):
+            text = display_text(value)
+            if text:
+                texts[index][text] = None
+    return texts
+
+
+def _extent(text: str, size: int, numeric: bool) -> tuple[float, float]:
+    """The widest line of `text` and its longest word (a number: the whole of it), in points."""
+    content = max((text_width(line, size) for line in text.splitlines()), default=0.0)
+    return content, text_width(text, size) if numeric else longest_word(text, size)
+
+
+def _needs(columns: Sequence[Any], texts: Sequence[Iterable[str]], size: int) -> list[ColumnNeed]:
     needs = []
-    for index, column in enumerate(columns):
+    for column, column_texts in zip(columns, texts, strict=True):
         header_word = longest_word(column.title, size, bold=True)
         header_half = text_width(column.title, size, bold=True) / 2
         content = word = 0.0
-        for row in sample:
-            if not _is_table_row(row) or index >= len(row):
-                continue
-            text = display_text(row[index])
-            if not text:
-                continue
-            for line in text.splitlines():
-                content = max(content, text_width(line, size))
-            if column.kind in ("integer", "decimal", "date"):
-                word = max(word, text_width(text, size))
-            else:
-                word = max(word, longest_word(text, size))
+        numeric = column.kind in ("integer", "decimal", "date")
+        for text in column_texts:
+            text_content, text_word = _extent(text, size, numeric)
+            content = max(content, text_content)
+            word = max(word, text_word)
         floor = max(units_for(header_word), min(units_for(word), _LONGEST_UNBROKEN),
                     column.min_width)
         cap = max(column.max_width or _DEFAULT_MAX_WIDTH[column.kind], floor)
@@ -430,10 +447,11 @@ def grid_for(header: DocumentHeader | None, signature: Signature | None, columns
     left = left_block_need(header, signature)
     right = right_block_need(header, signature)
     # 12 pt when the columns fit without being squeezed too hard, else 11 pt (never less).
-    fit = fit_to_page(column_needs(columns, sample, BODY_SIZE))
+    texts = _sample_texts(columns, sample)
+    fit = fit_to_page(_needs(columns, texts, BODY_SIZE))
     size = BODY_SIZE
     if not fit.fits or fit.kept < SQUEEZED:
-        dense = fit_to_page(column_needs(columns, sample, DENSE_SIZE))
+        dense = fit_to_page(_needs(columns, texts, DENSE_SIZE))
         if dense.fits or not fit.fits:
             fit, size = dense, DENSE_SIZE
     widths, orientation = fit.widths, fit.orientation

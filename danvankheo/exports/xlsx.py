@@ -9,7 +9,8 @@ and memory stays flat however many rows there are. Styles are built once per wor
 shared by every cell of a column, and text cells bypass openpyxl's value sniffing: each
 cell costs one small object, which is what write-only mode needs anyway.
 
-How a value becomes a typed, styled cell (and why a user's "=…" stays text) is in `cells`.
+How a value becomes a typed, styled cell (and why a user's "=…" stays text) is in `cells`;
+how a row of cells becomes the sheet's XML, in `rows`.
 
 How a sheet prints (page and orientation, column widths, row heights, the ND 30 header and
 the signer block's place) is decided in `layout`, shared by every workbook the app writes.
@@ -35,6 +36,7 @@ from openpyxl.worksheet.pagebreak import Break
 from . import layout
 from .cells import MEASURE, CellMaker, Styles, text_cell
 from .layout import DOTS, DRAFT_MARK, MOTTO, MOTTO_SUBTITLE, DocumentHeader, Signature
+from .rows import Row, RowWriter, pass_through
 
 __all__ = ["Column", "DocumentHeader", "Sheet", "Signature", "Span", "workbook_bytes", "write_workbook"]
 
@@ -133,14 +135,8 @@ class _SheetWriter:
         self.repeated = 0.0  # height of the column headers printed atop every page
 
     def append(self, cells: Sequence[Any], height: float | None = None) -> int:
-        index = self.row + 1
-        if height is not None:
-            self.ws.row_dimensions[index].height = height
-        self.ws.append(cells)
-        if height is not None:
-            # The row is written: drop its dimension so a long table keeps memory flat.
-            del self.ws.row_dimensions[index]
-        self.row = index
+        self.ws.append(Row(cells, height))
+        self.row += 1
         self.last_height = height or 15.0
         if self.page_used + self.last_height > self.page_room and self.page_used > self.repeated:
             self.page_used = self.repeated
@@ -232,25 +228,16 @@ class _SheetWriter:
             self.merge(first, last)
 
 
-def _place_cells(values: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterator[WriteOnlyCell]:
-    """Positions a row of ready-made cells.
-
-    Stands in for openpyxl's own conversion, which would try each cell as a value, fail,
-    and allocate a spare cell for every styled one; every row written here is made of
-    cells already typed and styled.
-    """
-    for col_idx, cell in enumerate(values, 1):
-        if cell is not None:
-            cell.column = col_idx
-            cell.row = row_idx
-            yield cell
-
-
-def _row_lines(row: Sequence[Any], kinds: Sequence[str], widths: Sequence[float], size: int) -> int:
+def _row_lines(row: Sequence[Any], measured: Sequence[tuple[int, float]], size: int) -> int:
+    """The lines of the row's tallest cell; `measured` holds the index and width of every
+    column whose text may wrap (not the numbers and dates)."""
     lines = 1
-    for value, kind, width in zip(row, kinds, widths, strict=False):
-        if isinstance(value, str) and value and kind not in ("integer", "decimal", "date"):
-            lines = max(lines, layout.line_count(value, width, size))
+    count = len(row)
+    for index, width in measured:
+        if index < count:
+            value = row[index]
+            if isinstance(value, str) and value:
+                lines = max(lines, layout.line_count(value, width, size))
     return lines
 
 
@@ -258,7 +245,7 @@ def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> Iterator[Seq
     """Write one worksheet. Returns the rows left over when the table reached
     MAX_TABLE_ROWS and more follow (they belong on a continuation sheet), else None."""
     ws = wb.create_sheet(sheet_title(sheet.name))
-    ws._values_to_row = _place_cells
+    ws._values_to_row = pass_through
     columns = list(sheet.columns)
 
     rows_iter = iter(sheet.rows)
@@ -285,6 +272,9 @@ def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> Iterator[Seq
     ws.freeze_panes = f"{get_column_letter(frozen + 1)}{header_last + 1}"
     ws.print_title_rows = f"{header_first}:{header_last}"
     layout.page_setup(ws, grid.orientation, page_numbers=sheet.footer_page_numbers)
+    # What openpyxl does at the first row (the sheet's head goes out), with the faster writer.
+    ws._writer = RowWriter(ws)
+    ws._writer.write_top()
 
     out = _SheetWriter(ws, styles, grid)
     if sheet.header is not None:
@@ -299,8 +289,8 @@ def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> Iterator[Seq
     _write_column_headers(out, columns)
 
     makers = [CellMaker(ws, column.kind, styles) for column in columns]
-    kinds = [column.kind for column in columns]
-    widths = [grid.width_of(i) for i in range(len(columns))]
+    measured = [(i, grid.width_of(i)) for i, column in enumerate(columns)
+                if column.kind not in ("integer", "decimal", "date")]
     size = grid.size
     rows = chain(sample, rows_iter)
     for row in islice(rows, MAX_TABLE_ROWS):
@@ -308,7 +298,7 @@ def _write_sheet(wb: Workbook, sheet: Sheet, styles_cache: dict) -> Iterator[Seq
             style = {"section": styles.section, "total": styles.total, "note": styles.note}[row.style]
             out.spanned(row.text, style, boxed=row.style != "note", measure=(size, row.style != "note"))
             continue
-        height = layout.row_height(_row_lines(row, kinds, widths, size), size)
+        height = layout.row_height(_row_lines(row, measured, size), size)
         out.table_row([make(value) for make, value in zip(makers, row, strict=False)], height)
 
     following = next(rows, _END)

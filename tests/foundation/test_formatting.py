@@ -50,3 +50,11 @@ def test_the_same_text_as_babels_format_decimal():
             expected = format_decimal(value.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP"),
                                       format=pattern, locale="vi_VN")
         assert format_number(value, places) == expected, (value, places)
+
+
+def test_integers_take_babels_grouping():
+    rng = random.Random(11)
+    values = [0, 7, -7, 999, 1000, -1000, 10**18, -(10**18) - 1]
+    values += [rng.randint(-10**rng.randint(1, 19), 10**rng.randint(1, 19)) for _ in range(3000)]
+    for value in values:
+        assert format_number(value) == format_decimal(value, format="#,##0", locale="vi_VN"), value
