@@ -34,7 +34,7 @@ from ..core.formatting import format_period
 from ..core.timeutil import local_zone
 from ..extensions import db
 from ..registry.deadlines import DEFAULT_SCOPE_KINDS, default_scope_kinds
-from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, SubmissionDeadline, Transition
+from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, SubmissionDeadline
 from ..scoring.models import Grade, Round, RoundState
 from ..scoring.ranking import RankingRow, ranking_for
 from ..units.models import Unit
@@ -219,26 +219,6 @@ class PeriodicReport:
         return sum(line.in_scope for line in self.units)
 
 
-def _accepted_at():
-    """When each model was last accepted (the step that made it "tiếp nhận")."""
-    return (
-        select(Transition.initiative_id, func.max(Transition.occurred_at).label("accepted_at"))
-        .where(Transition.to_status == Status.ACCEPTED)
-        .group_by(Transition.initiative_id)
-        .subquery()
-    )
-
-
-def _registered_at():
-    """When each model was registered: the registry's first step (created as a draft)."""
-    return (
-        select(Transition.initiative_id, func.min(Transition.occurred_at).label("registered_at"))
-        .where(Transition.from_status.is_(None))
-        .group_by(Transition.initiative_id)
-        .subquery()
-    )
-
-
 def _units_of(organiser_ids):
     """SQL: the ids of the organisers' units."""
     return select(Unit.id).where(Unit.organiser_id.in_(list(organiser_ids)))
@@ -247,18 +227,15 @@ def _units_of(organiser_ids):
 def period_counts(period: Period, organiser_ids=None) -> dict[tuple[int, Field | None], Counts]:
     """Registered, submitted and accepted in the period, per (unit, field): one query."""
     start, end = period.bounds()
-    accepted = _accepted_at()
-    registration = _registered_at()
 
     def within(column):
         return and_(column >= start, column < end)
 
-    # The registration step; a model imported without its history has only its record's date.
-    registered_at = func.coalesce(registration.c.registered_at, Initiative.created_at)
-    registered = or_(*(and_(Initiative.year == year, period.within_year(year, registered_at))
+    # Each model's registration and last acceptance, kept on it from its steps (registry.step_dates).
+    registered = or_(*(and_(Initiative.year == year, period.within_year(year, Initiative.registered_at))
                        for year in period.years))
     submitted = and_(within(Initiative.submitted_at), Initiative.status.in_(SUBMITTED_STATUSES))
-    was_accepted = and_(within(accepted.c.accepted_at), Initiative.status == Status.ACCEPTED)
+    was_accepted = and_(within(Initiative.accepted_at), Initiative.status == Status.ACCEPTED)
     query = (
         select(
             Initiative.unit_id,
@@ -267,8 +244,6 @@ def period_counts(period: Period, organiser_ids=None) -> dict[tuple[int, Field |
             func.sum(case((submitted, 1), else_=0)),
             func.sum(case((was_accepted, 1), else_=0)),
         )
-        .outerjoin(accepted, accepted.c.initiative_id == Initiative.id)
-        .outerjoin(registration, registration.c.initiative_id == Initiative.id)
         .where(or_(registered, submitted, was_accepted))
         .group_by(Initiative.unit_id, Initiative.field)
     )
