@@ -18,7 +18,8 @@ For a whole year, the numbers are those of the registry's list and compliance vi
 the year, and the grades are the rankings'.
 
 A report covers the organisers its reader reads (`organiser_ids`): the secretariat's own
-scope, or an observer's whole subtree; None covers the whole deployment.
+scope, or an observer's whole subtree; None covers the whole deployment. Over several
+provinces (the national observer's) it sums its units by province (reports.provinces).
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, Sub
 from ..scoring.models import Grade, Round, RoundState
 from ..scoring.ranking import RankingRow, ranking_for
 from ..units.models import Unit
+from .provinces import (
+    ProvinceLine,
+    ProvinceRounds,
+    province_lines,
+    province_of,
+    province_rounds,
+    spans_provinces,
+)
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,23 @@ class PeriodicReport:
     units: list[UnitLine]
     rounds: list[RoundResult]
     awards: AwardFigures
+    # Over several provinces (reports.provinces): the unit lines summed by province, the
+    # rounds counted by province; None in a report over one province.
+    provinces: list[ProvinceLine] | None = None
+    province_rounds: list[ProvinceRounds] | None = None
+
+    @property
+    def by_province(self) -> bool:
+        return self.provinces is not None
+
+    @property
+    def grade_totals(self) -> dict[Grade | None, int]:
+        """Models per grade over every finalised round of the report."""
+        totals: dict[Grade | None, int] = {}
+        for result in self.rounds:
+            for grade, n in result.grade_counts.items():
+                totals[grade] = totals.get(grade, 0) + n
+        return totals
 
     @property
     def units_without_models(self) -> list[UnitLine]:
@@ -307,7 +333,7 @@ def build_periodic_report(period: Period, organiser_ids=None) -> PeriodicReport:
 
     lines = [UnitLine(u, by_unit.get(u.id, Counts()), in_scope(u)) for u in units]
     lines.sort(key=lambda line: (-line.counts.registered, -line.counts.submitted, line.unit.sort_name))
-    return PeriodicReport(
+    report = PeriodicReport(
         period=period,
         totals=totals,
         by_field=by_field,
@@ -315,6 +341,11 @@ def build_periodic_report(period: Period, organiser_ids=None) -> PeriodicReport:
         rounds=round_results(period, organiser_ids),
         awards=award_figures(period, organiser_ids),
     )
+    provinces = province_of(organiser_ids)
+    if spans_provinces(provinces):
+        report.provinces = province_lines(lines, provinces)
+        report.province_rounds = province_rounds(report.rounds, provinces, report.provinces)
+    return report
 
 
 def round_results(period: Period, organiser_ids=None) -> list[RoundResult]:
