@@ -101,6 +101,7 @@ def test_the_national_page_links_each_province_to_its_own_report(country, client
     nb = c.provinces["Ninh Bình"]
     assert f'href="/bao-cao?tu_ngay=2026-01-01&amp;den_ngay=2026-12-31&amp;tinh={nb.id}"' in page
     assert "Sở Tư pháp Ninh Bình" not in page  # no unit lines, no unit list
+    assert "tinh=None" not in page and 'name="tinh"' not in page
     assert "Mô hình nb1" not in page  # no round's full ranking
     assert f'data-province-rounds="{nb.id}"' in page
 
