@@ -710,12 +710,14 @@ def _write_scoring(ctx: Context, sm, entries, assignments, cards, scores) -> Non
 
 
 def count_models(ctx: Context) -> None:
-    """The counts of models the registry keeps in step with every change (`registry.tallies`):
-    the bulk inserts above bypass the ORM events that keep them, so they are counted once here."""
-    from danvankheo.registry import tallies
+    """The counts of models the registry keeps in step with every change (`registry.tallies`)
+    and each model's registration and acceptance dates (`registry.step_dates`): the bulk inserts
+    above bypass the ORM events that keep them, so they are computed once here."""
+    from danvankheo.registry import step_dates, tallies
 
     ctx.db.session.flush()
     tallies.rebuild()
+    step_dates.rebuild()
 
 
 def keep_round_figures(ctx: Context) -> None:

@@ -21,14 +21,15 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("check-summaries")
     @click.option("--fix", is_flag=True, help="Tính lại từ số liệu gốc và ghi đè các số liệu sai lệch.")
     def check_summaries_command(fix: bool) -> None:
-        """Kiểm tra mọi số liệu tổng hợp mà phần mềm duy trì (số mô hình theo đơn vị; điểm, số phiếu
-        của từng mô hình và thành viên hội đồng; số ý kiến Nhân dân) so với việc tính lại từ số liệu gốc."""
+        """Kiểm tra mọi số liệu tổng hợp mà phần mềm duy trì (số mô hình theo đơn vị; ngày đăng ký, ngày
+        tiếp nhận, điểm, số phiếu của từng mô hình và thành viên hội đồng; số ý kiến Nhân dân) so với việc tính lại từ số liệu gốc."""
         from .feedback import recount as survey_counts
-        from .registry import tallies
+        from .registry import step_dates, tallies
         from .scoring import standings
         from .scoring.models import Round
 
         checks = [("Số mô hình theo đơn vị, năm, trạng thái", tallies.mismatches, tallies.rebuild),
+                  ("Ngày đăng ký, ngày tiếp nhận của từng mô hình", step_dates.mismatches, step_dates.rebuild),
                   ("Số ý kiến Nhân dân", survey_counts.mismatches, survey_counts.rebuild)]
         for round_ in db.session.scalars(select(Round).order_by(Round.id)):
             checks.append((f"Đợt đánh giá {round_.id} ({round_.name})", lambda r=round_: standings.mismatches(r),

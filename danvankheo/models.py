@@ -10,7 +10,7 @@ from .jobs.models import Job  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .organisers.models import Nomination, Organiser  # noqa: F401
 from .register.models import AwardedPerson, CandidateMatch, OutsideAward  # noqa: F401
-from .registry import tallies  # noqa: F401 (keeps InitiativeTally in step with every flush)
+from .registry import step_dates, tallies  # noqa: F401 (kept in step with every flush: counts, dates)
 from .registry.models import (  # noqa: F401
     DeadlineExtension,
     Initiative,

@@ -162,6 +162,9 @@ class Initiative(db.Model):
         enum_column(Status, "initiative_status"), default=Status.DRAFT, active_history=True
     )
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When it was registered and last accepted, kept from its steps by registry.step_dates.
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_late: Mapped[bool] = mapped_column(default=False, active_history=True)
     # Accent-folded text of the name, unit and tags, for diacritics-insensitive search.
     search_text: Mapped[str] = mapped_column(Text, default="")

@@ -18,7 +18,8 @@ For a whole year, the numbers are those of the registry's list and compliance vi
 the year, and the grades are the rankings'.
 
 A report covers the organisers its reader reads (`organiser_ids`): the secretariat's own
-scope, or an observer's whole subtree; None covers the whole deployment.
+scope, or an observer's whole subtree; None covers the whole deployment. Over several
+provinces (the national observer's) it sums its units by province (reports.provinces).
 """
 
 from __future__ import annotations
@@ -34,10 +35,18 @@ from ..core.formatting import format_period
 from ..core.timeutil import local_zone
 from ..extensions import db
 from ..registry.deadlines import DEFAULT_SCOPE_KINDS, default_scope_kinds
-from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, SubmissionDeadline, Transition
+from ..registry.models import SUBMITTED_STATUSES, Field, Initiative, Status, SubmissionDeadline
 from ..scoring.models import Grade, Round, RoundState
 from ..scoring.ranking import RankingRow, ranking_for
 from ..units.models import Unit
+from .provinces import (
+    ProvinceLine,
+    ProvinceRounds,
+    province_lines,
+    province_of,
+    province_rounds,
+    spans_provinces,
+)
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,23 @@ class PeriodicReport:
     units: list[UnitLine]
     rounds: list[RoundResult]
     awards: AwardFigures
+    # Over several provinces (reports.provinces): the unit lines summed by province, the
+    # rounds counted by province; None in a report over one province.
+    provinces: list[ProvinceLine] | None = None
+    province_rounds: list[ProvinceRounds] | None = None
+
+    @property
+    def by_province(self) -> bool:
+        return self.provinces is not None
+
+    @property
+    def grade_totals(self) -> dict[Grade | None, int]:
+        """Models per grade over every finalised round of the report."""
+        totals: dict[Grade | None, int] = {}
+        for result in self.rounds:
+            for grade, n in result.grade_counts.items():
+                totals[grade] = totals.get(grade, 0) + n
+        return totals
 
     @property
     def units_without_models(self) -> list[UnitLine]:
@@ -219,26 +245,6 @@ class PeriodicReport:
         return sum(line.in_scope for line in self.units)
 
 
-def _accepted_at():
-    """When each model was last accepted (the step that made it "tiếp nhận")."""
-    return (
-        select(Transition.initiative_id, func.max(Transition.occurred_at).label("accepted_at"))
-        .where(Transition.to_status == Status.ACCEPTED)
-        .group_by(Transition.initiative_id)
-        .subquery()
-    )
-
-
-def _registered_at():
-    """When each model was registered: the registry's first step (created as a draft)."""
-    return (
-        select(Transition.initiative_id, func.min(Transition.occurred_at).label("registered_at"))
-        .where(Transition.from_status.is_(None))
-        .group_by(Transition.initiative_id)
-        .subquery()
-    )
-
-
 def _units_of(organiser_ids):
     """SQL: the ids of the organisers' units."""
     return select(Unit.id).where(Unit.organiser_id.in_(list(organiser_ids)))
@@ -247,18 +253,15 @@ def _units_of(organiser_ids):
 def period_counts(period: Period, organiser_ids=None) -> dict[tuple[int, Field | None], Counts]:
     """Registered, submitted and accepted in the period, per (unit, field): one query."""
     start, end = period.bounds()
-    accepted = _accepted_at()
-    registration = _registered_at()
 
     def within(column):
         return and_(column >= start, column < end)
 
-    # The registration step; a model imported without its history has only its record's date.
-    registered_at = func.coalesce(registration.c.registered_at, Initiative.created_at)
-    registered = or_(*(and_(Initiative.year == year, period.within_year(year, registered_at))
+    # Each model's registration and last acceptance, kept on it from its steps (registry.step_dates).
+    registered = or_(*(and_(Initiative.year == year, period.within_year(year, Initiative.registered_at))
                        for year in period.years))
     submitted = and_(within(Initiative.submitted_at), Initiative.status.in_(SUBMITTED_STATUSES))
-    was_accepted = and_(within(accepted.c.accepted_at), Initiative.status == Status.ACCEPTED)
+    was_accepted = and_(within(Initiative.accepted_at), Initiative.status == Status.ACCEPTED)
     query = (
         select(
             Initiative.unit_id,
@@ -267,8 +270,6 @@ def period_counts(period: Period, organiser_ids=None) -> dict[tuple[int, Field |
             func.sum(case((submitted, 1), else_=0)),
             func.sum(case((was_accepted, 1), else_=0)),
         )
-        .outerjoin(accepted, accepted.c.initiative_id == Initiative.id)
-        .outerjoin(registration, registration.c.initiative_id == Initiative.id)
         .where(or_(registered, submitted, was_accepted))
         .group_by(Initiative.unit_id, Initiative.field)
     )
@@ -332,7 +333,7 @@ def build_periodic_report(period: Period, organiser_ids=None) -> PeriodicReport:
 
     lines = [UnitLine(u, by_unit.get(u.id, Counts()), in_scope(u)) for u in units]
     lines.sort(key=lambda line: (-line.counts.registered, -line.counts.submitted, line.unit.sort_name))
-    return PeriodicReport(
+    report = PeriodicReport(
         period=period,
         totals=totals,
         by_field=by_field,
@@ -340,6 +341,11 @@ def build_periodic_report(period: Period, organiser_ids=None) -> PeriodicReport:
         rounds=round_results(period, organiser_ids),
         awards=award_figures(period, organiser_ids),
     )
+    provinces = province_of(organiser_ids)
+    if spans_provinces(provinces):
+        report.provinces = province_lines(lines, provinces)
+        report.province_rounds = province_rounds(report.rounds, provinces, report.provinces)
+    return report
 
 
 def round_results(period: Period, organiser_ids=None) -> list[RoundResult]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import and_
 
 from ..core.permissions import roles_required
 from ..core.roles import Role
@@ -12,11 +13,13 @@ from ..exports.documents import DocumentContext
 from ..exports.routes import send_workbook
 from ..feedback.queries import voice_report
 from ..organisers.access import readable_organisers_in_order as organisers_read
-from ..registry.models import Status
+from ..registry.models import Initiative, Status
+from ..registry.permissions import units_of_organisers
 from ..scoring.models import Grade
 from . import charts, panels  # noqa: F401  (panels registers the staff home panel)
 from .dashboard import GRADE_ORDER, Dashboard, build_dashboard, scope_clause
 from .periodic import build_periodic_report, parse_period, presets
+from .provinces import ProvinceChoice, ProvinceNotReadable, choose_province
 from .xlsx import periodic_report_sheets
 
 bp = Blueprint("reports", __name__, static_folder="static", static_url_path="/static/bao-cao")
@@ -119,11 +122,30 @@ def _ranking_link(d: Dashboard, grade: Grade | None) -> str | None:
 # --- Periodic report ------------------------------------------------------------------------
 
 
+def _report_scope():
+    """The period, and the organisers of the report (`?tinh=` narrows a report over several
+    provinces to one): a province the reader does not read is not found."""
+    period = parse_period(request.args, today=local_today())
+    try:
+        choice = choose_province(request.args.get("tinh"), organisers_read(current_user))
+    except ProvinceNotReadable:
+        abort(404)
+    return period, choice
+
+
+def _voice_scope(choice: ProvinceChoice):
+    scope = scope_clause(current_user)
+    if choice.province is None:
+        return scope
+    return and_(scope, Initiative.unit_id.in_(units_of_organisers(set(choice.organiser_ids))))
+
+
 @bp.get("/bao-cao")
 @roles_required(*READERS)
 def periodic():
-    period = parse_period(request.args, today=local_today())
-    report = build_periodic_report(period, organisers_read(current_user)) if period.is_valid else None
+    period, choice = _report_scope()
+    valid = period.is_valid and not choice.error
+    report = build_periodic_report(period, choice.organiser_ids) if valid else None
     field_chart = None
     if report is not None:
         field_chart = charts.bar_chart(
@@ -134,29 +156,32 @@ def periodic():
         )
     return render_template(
         "reports/periodic.html", period=period, report=report, presets=presets(local_today()),
-        voice=voice_report(period.years, scope_clause(current_user)) if report is not None else None,
+        province=choice.province, province_error=choice.error,
+        voice=voice_report(period.years, _voice_scope(choice)) if report is not None else None,
         grade_order=GRADE_ORDER, field_chart=field_chart,
         place_date=format_document_date(current_app.config["DOCUMENT_PLACE_NAME"], local_today()),
-    ), (200 if period.is_valid else 400)
+    ), (200 if valid else 400)
 
 
 @bp.get("/bao-cao/excel")
 @roles_required(*READERS)
 def periodic_xlsx():
-    period = parse_period(request.args, today=local_today())
-    if not period.is_valid:
+    period, choice = _report_scope()
+    if not period.is_valid or choice.error:
         abort(400)
+    label = f"{period.title} ({period.label})"
+    if choice.province is not None:
+        label = f"{period.title}, {choice.province.name} ({period.label})"
     if _unit_count() > current_app.config["JOB_REPORT_THRESHOLD"]:
         # A report over many organisers' units (a national one) is built by the worker.
         from ..jobs.runners import start_periodic_report
 
-        return start_periodic_report(current_user, request.args, f"{period.title} ({period.label})",
-                                     organisers_read(current_user))
-    report = build_periodic_report(period, organisers_read(current_user))
+        return start_periodic_report(current_user, request.args, label, choice.organiser_ids)
+    report = build_periodic_report(period, choice.organiser_ids)
     sheets = periodic_report_sheets(report, DocumentContext.from_config(current_app.config, local_today()),
-                                    voice=voice_report(period.years, scope_clause(current_user)))
+                                    voice=voice_report(period.years, _voice_scope(choice)))
     filename = f"Báo cáo phong trào Dân vận khéo {period.start:%d-%m-%Y} đến {period.end:%d-%m-%Y}.xlsx"
-    return send_workbook(sheets, filename, label=f"{period.title} ({period.label})")
+    return send_workbook(sheets, filename, label=label)
 
 
 def _unit_count() -> int:

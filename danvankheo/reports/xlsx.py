@@ -26,7 +26,7 @@ def _summary_rows(report: PeriodicReport) -> Iterator[list[Any]]:
     yield [5, "Số đơn vị chưa đăng ký mô hình nào", len(report.units_without_models)]
     yield [6, "Số đợt đánh giá công bố kết quả", len(report.rounds)]
     for n, grade in enumerate(GRADES, 7):
-        yield [n, f"Số mô hình xếp loại {grade.label}", sum(r.grade_counts.get(grade, 0) for r in report.rounds)]
+        yield [n, f"Số mô hình xếp loại {grade.label}", report.grade_totals.get(grade, 0)]
     if report.awards.available:
         a = report.awards
         yield [11, "Số hồ sơ đề nghị khen thưởng đã trình", a.proposals_submitted]
@@ -44,7 +44,10 @@ COUNT_COLUMNS = [
 
 def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext, voice=None) -> list[Sheet]:
     """The sheets of `report` (exports.xlsx writes them); `ctx` names the deployment; `voice`
-    (a feedback.queries.VoiceReport) adds the people's satisfaction as the last appendix."""
+    (a feedback.queries.VoiceReport) adds the people's satisfaction as the last appendix.
+
+    A report over several provinces has the page's shape: its units summed by province, its
+    rounds counted by province, no list of units (the appendices are numbered as they come)."""
     period = report.period
     header = document_header(
         ctx,
@@ -72,6 +75,28 @@ def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext, voice=N
             ]
             + [["", "Tổng cộng", report.totals.registered, report.totals.submitted, report.totals.accepted]],
         ),
+    ]
+    sheets += _province_sheets(report) if report.by_province else _unit_sheets(report)
+    if report.awards.available:
+        sheets.append(
+            Sheet(
+                name="Khen thưởng",
+                title=f"PHỤ LỤC {len(sheets)}. ĐỀ NGHỊ KHEN THƯỞNG ({period.label})",
+                columns=[Column("STT", "center"), Column("Hình thức khen thưởng", "text", max_width=50),
+                         Column("Đề nghị", "integer"), Column("Được phê duyệt", "integer")],
+                rows=[[n, name, proposed, approved]
+                      for n, (name, proposed, approved) in enumerate(report.awards.by_form, 1)],
+            )
+        )
+    if voice is not None and not voice.empty:
+        sheets.append(_voice_sheet(voice, f"PHỤ LỤC {len(sheets)}", period.label))
+    return sheets
+
+
+def _unit_sheets(report: PeriodicReport) -> list[Sheet]:
+    """Appendices 2 to 4 of a report over one province: its units, its rounds' rankings."""
+    period = report.period
+    return [
         Sheet(
             name="Theo đơn vị",
             title=f"PHỤ LỤC 2. SỐ MÔ HÌNH THEO ĐƠN VỊ ({period.label})",
@@ -103,23 +128,47 @@ def periodic_report_sheets(report: PeriodicReport, ctx: DocumentContext, voice=N
             freeze_columns=2,
         ),
     ]
-    if report.awards.available:
-        sheets.append(
-            Sheet(
-                name="Khen thưởng",
-                title=f"PHỤ LỤC 5. ĐỀ NGHỊ KHEN THƯỞNG ({period.label})",
-                columns=[Column("STT", "center"), Column("Hình thức khen thưởng", "text", max_width=50),
-                         Column("Đề nghị", "integer"), Column("Được phê duyệt", "integer")],
-                rows=[[n, name, proposed, approved]
-                      for n, (name, proposed, approved) in enumerate(report.awards.by_form, 1)],
-            )
-        )
-    if voice is not None and not voice.empty:
-        sheets.append(_voice_sheet(voice, period.label))
-    return sheets
 
 
-def _voice_sheet(voice, label: str) -> Sheet:
+def _province_sheets(report: PeriodicReport) -> list[Sheet]:
+    """Appendices 2 and 3 of a report over several provinces: the units summed by province,
+    the finalised rounds and their grades counted by province."""
+    period, t = report.period, report.totals
+    totals = report.grade_totals
+    return [
+        Sheet(
+            name="Theo tỉnh",
+            title=f"PHỤ LỤC 2. SỐ MÔ HÌNH, SỐ ĐƠN VỊ THEO TỈNH, THÀNH PHỐ ({period.label})",
+            columns=[Column("STT", "center"), Column("Tỉnh, thành phố", "text", max_width=40), *COUNT_COLUMNS,
+                     Column("Phải đăng ký", "integer", group="Số đơn vị", max_width=11),
+                     Column("Chưa có mô hình", "integer", group="Số đơn vị", max_width=11)],
+            rows=[
+                [n, line.name, line.registered, line.submitted, line.accepted, line.scope_units,
+                 line.units_without_models]
+                for n, line in enumerate(report.provinces, 1)
+            ]
+            + [["", "Tổng cộng", t.registered, t.submitted, t.accepted, report.scope_units,
+                len(report.units_without_models)]],
+            freeze_columns=2,
+        ),
+        Sheet(
+            name="Kết quả theo tỉnh",
+            title=f"PHỤ LỤC 3. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THEO TỈNH, THÀNH PHỐ ({period.label})",
+            columns=[Column("STT", "center"), Column("Tỉnh, thành phố", "text", max_width=40),
+                     Column("Số đợt công bố", "integer", max_width=10),
+                     *(Column(g.label, "integer", group="Số mô hình xếp loại", max_width=10) for g in GRADES),
+                     Column("Chưa đủ phiếu", "integer", group="Số mô hình xếp loại", max_width=10)],
+            rows=[
+                [n, line.name, line.rounds, *(line.grades.get(g, 0) for g in GRADES), line.grades.get(None, 0)]
+                for n, line in enumerate(report.province_rounds, 1)
+            ]
+            + [["", "Tổng cộng", len(report.rounds), *(totals.get(g, 0) for g in GRADES), totals.get(None, 0)]],
+            freeze_columns=2,
+        ),
+    ]
+
+
+def _voice_sheet(voice, number: str, label: str) -> Sheet:
     """Satisfaction of the people per organiser, unit and model, verified and open apart."""
     verified, opened = "Có mã phiếu (đã xác thực)", "Không có mã phiếu (mở)"
 
@@ -136,7 +185,7 @@ def _voice_sheet(voice, label: str) -> Sheet:
 
     return Sheet(
         name="Ý kiến Nhân dân",
-        title=f"PHỤ LỤC 6. Ý KIẾN NHÂN DÂN VỀ CÁC MÔ HÌNH ({label})",
+        title=f"{number}. Ý KIẾN NHÂN DÂN VỀ CÁC MÔ HÌNH ({label})",
         columns=[Column("STT", "center"), Column("Cơ quan, đơn vị, mô hình", "text", max_width=45),
                  Column("Số mô hình có phiếu", "integer", max_width=10),
                  Column("Số ý kiến", "integer", group=verified, max_width=9),

@@ -4,6 +4,7 @@ for the user guide."""
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -11,7 +12,9 @@ from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.notifications.services import notify
 from tests.browser.conftest import browser_login, screenshot
+from tests.browser.test_accessibility_browser import AXE_OPTIONS, BLOCKING
 from tests.factories import PASSWORD, make_user
+from tests.reports.country import build_country
 from tests.reports.data import build_province
 
 pytestmark = pytest.mark.browser
@@ -75,6 +78,42 @@ def test_periodic_report_page_and_workbook(page):
     with open(download.path(), "rb") as handle:  # a temporary name without the .xlsx suffix
         workbook = load_workbook(handle)
     assert workbook.sheetnames[0] == "Tổng hợp"
+
+
+def test_national_periodic_report_by_province(page):
+    """The national observer reads one line per province; a province's line opens that
+    province's own report, by unit. Both pass axe (WCAG 2.1 AA)."""
+    country = build_country()
+    db.session.commit()
+    axe = Axe()
+    browser_login(page, country.users["national_observer"].login, PASSWORD)
+    page.goto("/bao-cao?tu_ngay=2026-01-01&den_ngay=2026-12-31")
+    section = page.get_by_test_id("section-provinces")
+    expect(section).to_be_visible()
+    rows = section.locator("tbody tr[data-province]")
+    assert rows.count() == 2
+    assert rows.first.locator("td").nth(1).inner_text() == "UBND tỉnh Ninh Bình"
+    assert page.get_by_test_id("provinces-total").locator("td").nth(1).inner_text() == "9"
+    expect(page.get_by_test_id("section-units")).to_have_count(0)
+    assert _blocking_violations(page, axe) == []
+    screenshot(page, "reports-periodic-national")
+
+    section.get_by_role("link", name="UBND thành phố Hà Nội").click()
+    page.wait_for_url(f"**/bao-cao?*tinh={country.provinces['Hà Nội'].id}*")
+    expect(page.get_by_test_id("province-scope")).to_contain_text("UBND thành phố Hà Nội")
+    units = page.get_by_test_id("section-units").locator("tbody tr[data-unit]")
+    assert units.count() == 2 and page.get_by_test_id("total-registered").inner_text() == "3"
+    assert _blocking_violations(page, axe) == []
+    # Another period keeps the province.
+    page.get_by_role("link", name="Cả năm 2025").click()
+    page.wait_for_url(f"**/bao-cao?*tinh={country.provinces['Hà Nội'].id}*")
+    assert page.get_by_test_id("total-registered").inner_text() == "1"
+
+
+def _blocking_violations(page, axe: Axe) -> list[str]:
+    results = axe.run(page, options=AXE_OPTIONS)
+    return [f"[{v['impact']}] {v['id']}: {node['target']}" for v in results.response["violations"]
+            if v["impact"] in BLOCKING for node in v["nodes"]]
 
 
 def test_notifications_list_and_mark_all_read(page):

@@ -302,9 +302,8 @@ def demo_printed(_app) -> dict[str, Printed]:
         ctx.pop()
 
 
-@pytest.mark.parametrize("name", DEMO_EXPORTS)
-def test_every_demo_export_prints_as_it_comes_out(demo_printed, name):
-    doc = demo_printed[name]
+def _prints_as_it_comes_out(doc: Printed) -> None:
+    """Nothing cut off, overlapping or small; the motto on the first page; room to sign and seal."""
     assert problems(doc.pages) == []
     first = doc.pages[0]
     assert first.find(MOTTO) is not None and first.find(MOTTO_SUBTITLE) is not None
@@ -313,5 +312,59 @@ def test_every_demo_export_prints_as_it_comes_out(demo_printed, name):
     right = sorted((w for w in page.words if w.x0 > page.width / 2 and receive[0].y0 - 2 <= w.y0 < page.height - 50),
                    key=lambda w: w.y0)
     assert max(w.y0 for w in right) - right[0].y1 >= SIGNATURE_ROOM
+
+
+@pytest.mark.parametrize("name", DEMO_EXPORTS)
+def test_every_demo_export_prints_as_it_comes_out(demo_printed, name):
+    doc = demo_printed[name]
+    _prints_as_it_comes_out(doc)
+    first = doc.pages[0]
     # Drafts say so: the 2026 round is still being scored; the 2025 list is approved.
     assert ("DỰ THẢO" in first.text) == (name == "xep-hang-2026")
+
+
+# --- The national report, by province ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def national_printed(_app, tmp_path_factory) -> Printed:
+    """The national observer's periodic report (one line per province, issue 15) over the two
+    provinces of tests/reports/country.py and 32 more with a model each, printed once."""
+    from bench.names import PROVINCES
+    from danvankheo.organisers.models import OrganiserLevel
+    from danvankheo.organisers.services import make_organiser
+    from tests.reports.country import build_country
+
+    ctx = _app.app_context()
+    ctx.push()
+    try:
+        country = build_country()
+        for n, name in enumerate([p for p in PROVINCES if p not in ("Ninh Bình", "Hà Nội")][:32], 3):
+            unit = factories.make_unit(f"UBND tỉnh {name}", kind=UnitKind.PROVINCE, code=f"P{n:02d}",
+                                       parent=country.national.unit)
+            make_organiser(unit, level=OrganiserLevel.PROVINCE)
+            department = factories.make_unit(f"Sở Nội vụ tỉnh {name}", code=f"P{n:02d}-SNV", parent=unit)
+            factories.make_initiative(department, year=2026, name=f"Mô hình dân vận khéo {name}")
+        db.session.commit()
+        client = _app.test_client()
+        client.post("/dang-nhap", data={"login": country.users["national_observer"].login,
+                                        "password": factories.PASSWORD})
+        data = _download(client, "/bao-cao/excel?tu_ngay=2026-01-01&den_ngay=2026-12-31")
+        return _print("bao-cao-toan-quoc", data, tmp_path_factory.mktemp("national"))
+    finally:
+        db.session.rollback()
+        db.session.remove()
+        _clear_tables()
+        ctx.pop()
+
+
+def test_the_national_report_prints_by_province(national_printed):
+    doc = national_printed
+    assert all(abs(p.width - 595.3) < 2 or abs(p.width - 841.9) < 2 for p in doc.pages), "not A4"
+    _prints_as_it_comes_out(doc)
+    text = " ".join(p.text for p in doc.pages)
+    assert "SỐ MÔ HÌNH, SỐ ĐƠN VỊ THEO TỈNH, THÀNH PHỐ" in text and "THEO TỈNH, THÀNH PHỐ" in text
+    assert "UBND thành phố Hà Nội" in text and "Sở Tư pháp Ninh Bình" not in text  # provinces, no units
+    # The province tables' column names on each of their pages (34 lines and a total spill over).
+    province_pages = [p for p in doc.pages if p.find("UBND tỉnh")]
+    assert len(province_pages) >= 3 and all(p.find("Tỉnh, thành phố") for p in province_pages)

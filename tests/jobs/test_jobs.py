@@ -321,3 +321,34 @@ def test_a_registry_list_past_the_threshold_is_built_as_a_job_with_the_same_rows
     # At the threshold itself the download is still instant.
     app.config["JOB_EXPORT_THRESHOLD"] = models
     assert client.get("/xuat-excel/mo-hinh").status_code == 200
+
+
+def test_a_national_periodic_report_job_sums_by_province_like_the_page(client, login_as, app, jobs_folder):
+    """The job a national reader's download becomes writes the page's shape (issue 15): one line
+    per province; with ?tinh= it writes that province's report by unit."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.reports.country import build_country
+
+    country = build_country()
+    db.session.commit()
+    app.config["JOB_REPORT_THRESHOLD"] = 1
+    login_as(country.users["national_observer"])
+    assert client.get("/bao-cao/excel?tu_ngay=01/01/2026&den_ngay=31/12/2026").status_code == 302
+    job = _job()
+    assert job.state is JobState.DONE, job.message
+    book = load_workbook(io.BytesIO(client.get(f"/cong-viec/{job.id}/tai-ve").data))
+    assert "Theo tỉnh" in book.sheetnames and "Theo đơn vị" not in book.sheetnames
+    lines = {row[1]: row[2] for row in book["Theo tỉnh"].iter_rows(values_only=True) if isinstance(row[0], int)}
+    assert lines == {"UBND tỉnh Ninh Bình": 6, "UBND thành phố Hà Nội": 3}
+
+    hanoi = country.provinces["Hà Nội"]
+    assert client.get(f"/bao-cao/excel?tu_ngay=01/01/2026&den_ngay=31/12/2026&tinh={hanoi.id}").status_code == 302
+    job = _job()
+    assert job.state is JobState.DONE, job.message
+    assert job.title == "Tổng kết năm 2026, UBND thành phố Hà Nội (từ ngày 01/01/2026 đến ngày 31/12/2026)"
+    book = load_workbook(io.BytesIO(client.get(f"/cong-viec/{job.id}/tai-ve").data))
+    units = {row[1]: row[3] for row in book["Theo đơn vị"].iter_rows(values_only=True) if isinstance(row[0], int)}
+    assert units == {"Sở Tư pháp Hà Nội": 1, "Sở Y tế Hà Nội": 2}

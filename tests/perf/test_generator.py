@@ -42,9 +42,10 @@ def test_tiny_preset_builds_a_consistent_dataset(scratch_url, tmp_path):
         for each in db.session.scalars(db.select(Round)):
             assert standings.mismatches(each) == []
         # So are the counts of models the registry keeps.
-        from danvankheo.registry import tallies
+        from danvankheo.registry import step_dates, tallies
 
         assert tallies.stored() and tallies.mismatches() == []
+        assert step_dates.mismatches() == []
         assert rows[0].rank == 1 and rows[0].total is not None
         names = [i.name for i in db.session.scalars(db.select(Initiative).order_by(Initiative.id).limit(3))]
         assert db.session.scalar(db.select(db.func.count()).where(Initiative.status == Status.DRAFT)) > 0
