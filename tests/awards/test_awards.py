@@ -28,6 +28,7 @@ from danvankheo.extensions import db
 from danvankheo.notifications.models import Notification
 from danvankheo.scoring import rounds
 from tests.factories import make_initiative
+from tests.markup import alerts
 
 PROVINCIAL = "Bằng khen của Chủ tịch UBND tỉnh"
 
@@ -322,6 +323,46 @@ def test_a_returned_proposal_can_be_corrected_and_resubmitted(client, login_as, 
     proposals.submit_proposal(proposal)
     db.session.commit()
     assert proposal.state is ProposalState.SUBMITTED and len(proposal.lines) == 3
+
+
+DECISION_INCOMPLETE = "Vui lòng nhập số và ngày của Quyết định khen thưởng."
+RETURN_INCOMPLETE = "Vui lòng nhập lý do trả lại."
+
+
+@pytest.mark.parametrize(
+    ("step", "data", "message", "other"),
+    [
+        ("quyet-dinh", {"qd-decision_number": "", "qd-decision_date": ""}, DECISION_INCOMPLETE, RETURN_INCOMPLETE),
+        ("quyet-dinh", {"qd-decision_number": "2150/QĐ-UBND", "qd-decision_date": ""}, DECISION_INCOMPLETE,
+         RETURN_INCOMPLETE),
+        ("quyet-dinh", {"qd-decision_number": "  ", "qd-decision_date": "2026-11-02"}, DECISION_INCOMPLETE,
+         RETURN_INCOMPLETE),
+        ("tra-lai", {"tl-reason": ""}, RETURN_INCOMPLETE, DECISION_INCOMPLETE),
+        ("tra-lai", {"tl-reason": "   "}, RETURN_INCOMPLETE, DECISION_INCOMPLETE),
+    ],
+    ids=["decision-empty", "decision-no-date", "decision-blank-number", "return-empty", "return-blank-reason"],
+)
+def test_an_incomplete_decision_or_return_says_what_is_missing_and_changes_nothing(
+        client, login_as, finalised, step, data, message, other):
+    """Each step's form refuses with its own words (the service behind it would refuse alike)."""
+    proposal = _proposal(finalised)
+    _ready(proposal, finalised)
+    proposals.submit_proposal(proposal)
+    db.session.commit()
+    version = proposal.version
+    login_as(finalised.secretariat)
+    prefix = "qd" if step == "quyet-dinh" else "tl"
+    response = client.post(f"/khen-thuong/de-nghi/{proposal.id}/{step}", data={f"{prefix}-version": version, **data})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert alerts(page, "danger") == [message]
+    assert other not in page and not alerts(page, "success")
+    db.session.expire_all()
+    proposal = db.session.get(Proposal, proposal.id)
+    assert proposal.state is ProposalState.SUBMITTED and proposal.version == version
+    assert (proposal.decision_number, proposal.decision_date, proposal.return_reason) == (None, None, None)
+    actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Proposal")))
+    assert not actions & {"proposal.approve", "proposal.return"}
 
 
 def _approved(finalised) -> Proposal:

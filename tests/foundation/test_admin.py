@@ -1,8 +1,9 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from danvankheo.audit.models import AuditEvent
 from danvankheo.auth.models import User
 from danvankheo.core.roles import Role
 from danvankheo.extensions import db
@@ -10,6 +11,7 @@ from danvankheo.units.models import Unit, UnitKind
 from tests import factories
 from tests.factories import make_unit
 from tests.keyset_walk import walk
+from tests.markup import field_errors
 
 ADMIN_PAGES = ["/quan-tri/don-vi", "/quan-tri/don-vi/moi", "/quan-tri/nguoi-dung", "/quan-tri/nguoi-dung/moi"]
 
@@ -220,6 +222,52 @@ def test_admin_cannot_lock_themselves_out(client, login_as):
     assert "Bạn không thể tự khóa tài khoản của mình." in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, admin.id).is_active
+
+
+OWN_ADMIN_ROLE = "Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình."
+
+
+def _own_account(admin: User, **changes) -> dict:
+    """The edit form of the admin's own account as posted, with a new name and `changes` (None:
+    not sent, as an unticked box); the admin belongs to a unit, so that the unit's staff role
+    alone would be a valid account."""
+    posted = {"login": admin.login, "full_name": "Tên Mới Của Tôi", "email": admin.email or "",
+              "position": admin.position or "", "phone": "", "unit_id": admin.unit_id or 0, "organiser_id": 0,
+              "roles": ["admin"], "is_active": "y", **changes}
+    return {key: value for key, value in posted.items() if value is not None}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"roles": ["staff"]}, {"is_active": None}, {"roles": ["staff"], "is_active": None}],
+    ids=["drops-admin-role", "locks-own-account", "both"],
+)
+def test_admin_cannot_drop_their_own_admin_role_or_lock_themselves_on_the_edit_page(client, login_as, changes):
+    """The refusal sits under the roles, the form comes back as posted, and nothing of the
+    edit is kept: not the name either, and no audit entry."""
+    admin = login_as(Role.ADMIN, full_name="Quản Trị Viên", unit=make_unit())
+    session_version = admin.session_version
+    response = client.post(f"/quan-tri/nguoi-dung/{admin.id}", data=_own_account(admin, **changes))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert field_errors(page, "roles") == [OWN_ADMIN_ROLE]
+    assert field_errors(page, "login") == []
+    assert 'value="Tên Mới Của Tôi"' in page  # the form as posted, to correct
+    db.session.expire_all()
+    admin = db.session.get(User, admin.id)
+    assert Role.ADMIN in admin.roles and admin.is_active
+    assert admin.full_name == "Quản Trị Viên" and admin.session_version == session_version
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "user.update", AuditEvent.object_id == admin.id)) == 0
+
+
+def test_admin_may_edit_the_rest_of_their_own_account(client, login_as):
+    admin = login_as(Role.ADMIN, full_name="Quản Trị Viên", unit=make_unit())
+    response = client.post(f"/quan-tri/nguoi-dung/{admin.id}", data=_own_account(admin, roles=["admin", "staff"]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    admin = db.session.get(User, admin.id)
+    assert admin.roles == {Role.ADMIN, Role.STAFF} and admin.is_active and admin.full_name == "Tên Mới Của Tôi"
 
 
 def test_user_search_ignores_diacritics(client, login_as, make_user):
