@@ -44,6 +44,7 @@ SHIPPED = {
     "20261207_1110_1600libraryfields_accepted_models_per_field_index.py": "3b504b3906770038f4e5b958a3e7a82005a67e269741cc392e654c6358826f96",
     "20261207_1140_1610registryexport_job_kind_registry_export.py": "c16f3bd5cb287342d7736081cbc704b23b9e6dc0fd6f1d8c6f3f6b229f8bdbbb",
     "20261207_1300_1620stepdates_registration_and_acceptance_dates.py": "7de445ce429b9fe353c0c9972aeacf6446d2eca580ff985ef38884ec6b6d2e64",
+    "20261207_1340_1630periodindex_periodic_report_covering_index.py": "c39706632bf50633993f6404094c491175df6c261b130de8f8c0761a96922c6c",
 }
 
 
