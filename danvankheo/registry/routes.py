@@ -97,7 +97,8 @@ def index():
     # A reader's unit filter offers the units of the organisers it reads, no others.
     allowed = permissions.readable_unit_ids(current_user) if reader else None
     units = match_units(filters.unit_text, allowed=allowed) if filters.unit_text else None
-    page = page_of_initiatives(filtered_initiatives_query(current_user, filters, units=units),
+    page = page_of_initiatives(filtered_initiatives_query(current_user, filters, units=units)
+                                .options(selectinload(Initiative.tags)),
                                per_page=current_app.config["PAGE_SIZE"],
                                after=request.args.get(AFTER), before=request.args.get(BEFORE))
     chosen = db.session.get(Unit, filters.unit_id) if reader and filters.unit_id in allowed else None

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..audit.services import diff, record
 from ..core.errors import DomainError, StaleError
@@ -227,13 +227,14 @@ def filtered_initiatives_query(
     """The models `user` may see that match the list's filters, newest year first.
 
     Shared by the list page and the Excel export. Both unit filters include sub-units; pass
-    `units` when the caller has already resolved `filters.unit_text` (it costs a query).
+    `units` when the caller has already resolved `filters.unit_text` (it costs a query). The
+    models' tags are the list page's to load: the export does not write them.
     """
     filters = args if isinstance(args, ListFilters) else ListFilters.from_args(args)
     query = (
         select(Initiative)
         .where(visible_clause(user))
-        .options(joinedload(Initiative.unit), selectinload(Initiative.tags))
+        .options(joinedload(Initiative.unit))
         .order_by(*list_order())
     )
     query = where_given(
