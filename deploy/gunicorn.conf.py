@@ -8,6 +8,7 @@ no state in the process: sessions live in the signed cookie, rate-limit counters
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 
@@ -77,3 +78,18 @@ def post_fork(server, worker):
         return
     with flask_app.app_context():
         db.engine.dispose(close=False)
+
+
+# What the app made while loading (modules, the app, the mappers, Babel's data: about 230,000
+# objects) is moved out of the garbage collector's reach. Its full collections then walk only
+# what requests make: on a province's registry file they took up to 99 ms each, 4 ms frozen.
+# Frozen in the master before the workers fork, the loaded app's memory also stays shared
+# with them (copy-on-write).
+def when_ready(server):
+    if preload_app:
+        gc.freeze()
+
+
+def post_worker_init(worker):
+    """A worker that loaded the app itself (GUNICORN_PRELOAD=0) freezes what it loaded."""
+    gc.freeze()

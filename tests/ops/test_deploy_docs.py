@@ -40,3 +40,19 @@ def test_gunicorn_config_loads_and_reads_the_environment(monkeypatch):
     assert settings["bind"] == "127.0.0.1:9999"
     assert settings["accesslog"] is None and settings["errorlog"] == "-"
     assert settings["control_socket_disable"] is True
+
+
+def test_the_workers_keep_the_loaded_app_out_of_the_collector():
+    import gc
+    import runpy
+
+    settings = runpy.run_path(str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"))
+    assert settings["preload_app"] is True
+    try:
+        settings["when_ready"](None)
+        assert gc.get_freeze_count() > 0
+        gc.unfreeze()
+        settings["post_worker_init"](None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
