@@ -17,6 +17,7 @@ from ..core.formatting import format_number
 from ..core.roles import Role
 from ..core.timeutil import local_today
 from ..extensions import db
+from ..organisers.models import Organiser
 from . import services
 from .models import JobKind
 from .tasks import JobRun, JobStopped, register_runner
@@ -133,11 +134,15 @@ def run_registry_export(run: JobRun) -> str:
 # --- Periodic report ---------------------------------------------------------------------------
 
 
-def start_periodic_report(user, args: Mapping[str, Any], title: str, organiser_ids=None):
-    """`organiser_ids`: the organisers the report covers (those the user reads when asking)."""
+def start_periodic_report(user, args: Mapping[str, Any], title: str, organiser_ids=None,
+                          issuer_id: int | None = None):
+    """`organiser_ids`: the organisers the report covers (those the user reads when asking);
+    `issuer_id`: the organiser whose names the paper bears (the one the user acts for)."""
     params = {"args": _pairs(args)}
     if organiser_ids is not None:
         params["organisers"] = sorted(organiser_ids)
+    if issuer_id is not None:
+        params["issuer"] = issuer_id
     job, created = services.start_and_enqueue(user, JobKind.PERIODIC_REPORT, title, params)
     return _started(job, created)
 
@@ -162,7 +167,9 @@ def run_periodic_report(run: JobRun) -> str:
 
     organisers = run.params.get("organisers")
     scope = Initiative.unit_id.in_(units_of_organisers(set(organisers))) if organisers is not None else true()
-    sheets = periodic_report_sheets(report, _context(), voice=voice_report(period.years, scope))
+    # A job asked before the issuer was kept has none: the deployment's names, as then.
+    issuer = db.session.get(Organiser, run.params["issuer"]) if run.params.get("issuer") else None
+    sheets = periodic_report_sheets(report, _context(issuer), voice=voice_report(period.years, scope))
     total = 0
     for sheet in sheets:
         rows = list(sheet.rows)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_
+from sqlalchemy import and_, func, select
 
 from ..core.permissions import roles_required
 from ..core.roles import Role
 from ..core.timeutil import format_document_date, local_today
 from ..exports.documents import DocumentContext
 from ..exports.routes import send_workbook
+from ..extensions import db
 from ..feedback.queries import voice_report
 from ..organisers.access import readable_organisers_in_order as organisers_read
+from ..organisers.models import Organiser
 from ..registry.models import Initiative, Status
 from ..registry.permissions import units_of_organisers
 from ..scoring.models import Grade
+from ..units.models import Unit
 from . import charts, panels  # noqa: F401  (panels registers the staff home panel)
 from .dashboard import GRADE_ORDER, Dashboard, build_dashboard, scope_clause
 from .periodic import build_periodic_report, parse_period, presets
@@ -154,12 +157,13 @@ def periodic():
              for i, (f, c) in enumerate(report.by_field.items())],
             title=f"Số mô hình đăng ký theo lĩnh vực, {period.label}",
         )
+    doc = _document_context()
     return render_template(
-        "reports/periodic.html", period=period, report=report, presets=presets(local_today()),
+        "reports/periodic.html", period=period, report=report, presets=presets(local_today()), doc=doc,
         province=choice.province, province_error=choice.error,
         voice=voice_report(period.years, _voice_scope(choice)) if report is not None else None,
         grade_order=GRADE_ORDER, field_chart=field_chart,
-        place_date=format_document_date(current_app.config["DOCUMENT_PLACE_NAME"], local_today()),
+        place_date=format_document_date(doc.place, doc.today),
     ), (200 if valid else 400)
 
 
@@ -176,18 +180,22 @@ def periodic_xlsx():
         # A report over many organisers' units (a national one) is built by the worker.
         from ..jobs.runners import start_periodic_report
 
-        return start_periodic_report(current_user, request.args, label, choice.organiser_ids)
+        return start_periodic_report(current_user, request.args, label, choice.organiser_ids,
+                                     issuer_id=current_user.acting_organiser_id)
     report = build_periodic_report(period, choice.organiser_ids)
-    sheets = periodic_report_sheets(report, DocumentContext.from_config(current_app.config, local_today()),
+    sheets = periodic_report_sheets(report, _document_context(),
                                     voice=voice_report(period.years, _voice_scope(choice)))
     filename = f"Báo cáo phong trào Dân vận khéo {period.start:%d-%m-%Y} đến {period.end:%d-%m-%Y}.xlsx"
     return send_workbook(sheets, filename, label=label)
 
 
+def _document_context() -> DocumentContext:
+    """The names of the organiser the reader acts for: a commune's report is the commune's
+    paper, a province's the province's (each empty one taken from config.py)."""
+    organiser_id = current_user.acting_organiser_id
+    organiser = db.session.get(Organiser, organiser_id) if organiser_id is not None else None
+    return DocumentContext.from_organiser(organiser, current_app.config, local_today())
+
+
 def _unit_count() -> int:
-    from sqlalchemy import func, select
-
-    from ..extensions import db
-    from ..units.models import Unit
-
     return db.session.scalar(select(func.count()).select_from(Unit)) or 0
