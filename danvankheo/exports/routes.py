@@ -46,15 +46,11 @@ def _context(organiser=None) -> documents.DocumentContext:
 
 
 def _secretariat_context(organiser_id: int | None) -> documents.DocumentContext:
-    """The deployment's names with the secretariat of the organiser the request acts for
-    (the registry's lists are that secretariat's documents)."""
-    from dataclasses import replace
-
+    """The names of the organiser the request acts for: the registry's lists are its
+    secretariat's documents (a commune's list bears the commune's heading and signer)."""
     from ..organisers.models import Organiser
-    from ..organisers.names import secretariat_name
 
-    organiser = db.session.get(Organiser, organiser_id) if organiser_id is not None else None
-    return replace(_context(), secretariat_name=secretariat_name(organiser))
+    return _context(db.session.get(Organiser, organiser_id) if organiser_id is not None else None)
 
 
 def send_workbook(sheets: list[Sheet], filename: str, *, label: str, obj: Any = None, rows: _Counted | None = None):
