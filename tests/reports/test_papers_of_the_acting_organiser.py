@@ -32,6 +32,13 @@ def _header_text(data: bytes) -> str:
                     for value in row if value is not None)
 
 
+def _assert_commune_heading(header: str) -> None:
+    assert COMMUNE_NAMES["parent_body_name"] in header
+    assert COMMUNE_NAMES["issuing_body_name"] in header
+    assert f"{COMMUNE_NAMES['place_name']}, ngày" in header
+    assert "SỞ NỘI VỤ" not in header
+
+
 def test_a_commune_report_page_bears_the_commune_names(client, login_as, levels):
     login_as(levels.commune.secretariat)
     page = client.get(f"/bao-cao?{PERIOD}").get_data(as_text=True)
@@ -56,11 +63,7 @@ def test_a_commune_report_workbook_bears_the_commune_names(client, login_as, lev
     login_as(levels.commune.secretariat)
     response = client.get(f"/bao-cao/excel?{PERIOD}")
     assert response.status_code == 200
-    header = _header_text(response.data)
-    assert COMMUNE_NAMES["parent_body_name"] in header
-    assert COMMUNE_NAMES["issuing_body_name"] in header
-    assert f"{COMMUNE_NAMES['place_name']}, ngày" in header
-    assert "SỞ NỘI VỤ" not in header
+    _assert_commune_heading(_header_text(response.data))
 
 
 @pytest.mark.real_commits  # the job writes its progress through a connection of its own
@@ -85,8 +88,4 @@ def test_a_commune_list_workbook_bears_the_commune_names(client, login_as, level
     login_as(levels.commune.secretariat)
     response = client.get(path)
     assert response.status_code == 200
-    header = _header_text(response.data)
-    assert COMMUNE_NAMES["parent_body_name"] in header
-    assert COMMUNE_NAMES["issuing_body_name"] in header
-    assert f"{COMMUNE_NAMES['place_name']}, ngày" in header
-    assert "SỞ NỘI VỤ" not in header
+    _assert_commune_heading(_header_text(response.data))
