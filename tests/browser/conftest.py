@@ -132,6 +132,14 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def follow(page, link) -> None:
+    """Click a link to another page and wait until that page has loaded: what is read straight
+    after a click may otherwise be the page being left, or no page at all."""
+    before = page.url
+    link.click()
+    page.wait_for_url(lambda url: url != before)
+
+
 def walk_pages(page, shown, url_pattern: str) -> list[list]:
     """Follow a list's "Sau ›" links from its first page to its last: what `shown` reads on each
     page, checking that every link keeps the address's filters (`url_pattern`)."""
@@ -141,7 +149,7 @@ def walk_pages(page, shown, url_pattern: str) -> list[list]:
     pages = [shown(page)]
     expect(paging.get_by_role("link", name="‹ Trước")).to_have_count(0)  # the first page has none before it
     while paging.locator("a[rel=next]").count():
-        paging.get_by_role("link", name="Sau ›").click()
+        follow(page, paging.get_by_role("link", name="Sau ›"))
         expect(page).to_have_url(re.compile(url_pattern))
         pages.append(shown(page))
     return pages

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from danvankheo.audit.services import record
 from danvankheo.core.roles import Role
 from danvankheo.extensions import db
-from tests.browser.conftest import browser_login, walk_pages
+from tests.browser.conftest import browser_login, follow, walk_pages
 from tests.browser.test_accessibility_browser import _blocking
 from tests.factories import PASSWORD, make_unit, make_user
 
@@ -44,9 +44,9 @@ def test_the_trail_pages_forward_and_back_with_its_filter(page, browser_app, tmp
     assert len(set(shown)) == 12 and all(row.startswith("Đơn vị") for row in shown)
     expect(page.get_by_test_id("audit-total")).to_have_text("12 sự kiện")
 
-    paging.get_by_role("link", name="‹ Trước").click()
+    follow(page, paging.get_by_role("link", name="‹ Trước"))
     assert _shown(page) == pages[1]
-    paging.get_by_role("link", name="« Trang đầu").click()
+    follow(page, paging.get_by_role("link", name="« Trang đầu"))
     assert _shown(page) == pages[0]
     assert "sau=" not in page.url and "truoc=" not in page.url and "thao_tac=unit.update" in page.url
     assert found == []

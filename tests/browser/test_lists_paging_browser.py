@@ -16,7 +16,7 @@ from danvankheo.registry.deadlines import ComplianceStatus, compliance_rows
 from danvankheo.registry.models import Field, Initiative, Status
 from danvankheo.units.models import UnitKind
 from tests import factories
-from tests.browser.conftest import browser_login, walk_pages
+from tests.browser.conftest import browser_login, follow, walk_pages
 from tests.browser.test_accessibility_browser import _blocking
 from tests.factories import PASSWORD, make_initiative, make_unit
 
@@ -56,7 +56,7 @@ def test_the_compliance_view_pages_forward_and_back_with_its_status_filter(page,
     assert [row for rows in pages for row in rows] == expected  # departments first, then by name
 
     paging = page.get_by_role("navigation", name="Phân trang")
-    paging.get_by_role("link", name="‹ Trước").click()
+    follow(page, paging.get_by_role("link", name="‹ Trước"))
     assert _units_shown(page) == pages[2]
     # A reminder sent from this page comes back to it.
     unit = pages[2][0]
@@ -64,7 +64,7 @@ def test_the_compliance_view_pages_forward_and_back_with_its_status_filter(page,
     expect(page.get_by_text(re.compile(r"Đã nhắc .*: 1 cán bộ"))).to_be_visible()
     expect(page.locator(f'tr[data-unit="{unit}"]').get_by_test_id("reminded-today")).to_be_visible()
     assert _units_shown(page) == pages[2] and "tinh_trang=missing" in page.url
-    paging.get_by_role("link", name="« Trang đầu").click()
+    follow(page, paging.get_by_role("link", name="« Trang đầu"))
     assert _units_shown(page) == pages[0]
     assert "sau=" not in page.url and "truoc=" not in page.url and "tinh_trang=missing" in page.url
     assert found == []
@@ -98,6 +98,6 @@ def test_the_library_pages_forward_and_back_in_the_chosen_sort_and_field(page, b
     assert [len(names) for names in pages] == [4, 4, 2]
     assert [name for names in pages for name in names] == expected
     expect(page.get_by_label("Sắp xếp")).to_have_value("ten")
-    page.get_by_role("navigation", name="Phân trang").get_by_role("link", name="‹ Trước").click()
+    follow(page, page.get_by_role("navigation", name="Phân trang").get_by_role("link", name="‹ Trước"))
     assert _library_shown(page) == pages[1]
     assert found == []

@@ -14,7 +14,7 @@ from danvankheo.core.roles import Role
 from danvankheo.extensions import db
 from danvankheo.registry.models import Status
 from tests import factories
-from tests.browser.conftest import browser_login, walk_pages
+from tests.browser.conftest import browser_login, follow, walk_pages
 from tests.browser.test_accessibility_browser import _blocking
 from tests.factories import PASSWORD, make_initiative, make_unit
 
@@ -57,10 +57,10 @@ def test_the_registry_list_pages_forward_and_back_with_its_filter(page, browser_
     assert [row for rows in pages for row in rows] == IN_ORDER
     expect(page.get_by_label("Trạng thái")).to_have_value("submitted")  # the filter is still shown as chosen
 
-    paging.get_by_role("link", name="‹ Trước").click()
+    follow(page, paging.get_by_role("link", name="‹ Trước"))
     assert _shown(page) == pages[1]
     page.screenshot(path=str(tmp_path / "registry-middle-page.png"), full_page=True)
-    paging.get_by_role("link", name="« Trang đầu").click()
+    follow(page, paging.get_by_role("link", name="« Trang đầu"))
     assert _shown(page) == pages[0]
     assert "sau=" not in page.url and "truoc=" not in page.url and "trang_thai=submitted" in page.url
     assert found == []
