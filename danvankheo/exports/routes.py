@@ -45,11 +45,12 @@ def _context(organiser=None) -> documents.DocumentContext:
     return documents.DocumentContext.from_organiser(organiser, current_app.config, local_today())
 
 
-def _secretariat_context(organiser_id: int | None) -> documents.DocumentContext:
-    """The names of the organiser the request acts for: the registry's lists are its
-    secretariat's documents (a commune's list bears the commune's heading and signer)."""
+def acting_context(user) -> documents.DocumentContext:
+    """The names of the organiser `user` acts for: the secretariat's lists and reports are its
+    papers (a commune's bear the commune's heading and signer)."""
     from ..organisers.models import Organiser
 
+    organiser_id = user.acting_organiser_id
     return _context(db.session.get(Organiser, organiser_id) if organiser_id is not None else None)
 
 
@@ -173,7 +174,7 @@ def compliance():
     organiser_id = current_user.acting_organiser_id
     if organiser_id is None:
         abort(404)
-    sheets = documents.compliance_sheets(_secretariat_context(organiser_id), year,
+    sheets = documents.compliance_sheets(acting_context(current_user), year,
                                          queries.compliance_lines(year, organiser_id))
     return send_workbook(sheets, f"Tình hình đăng ký mô hình năm {year}.xlsx",
                          label=f"Tình hình đăng ký mô hình năm {year}")
@@ -211,7 +212,7 @@ def registry_export(user, args: Mapping[str, Any], count: Callable[[Iterable], I
     """The registry list for `args` as `user` sees it, for the instant download and the job."""
     rows = _Counted(count(queries.registry_rows(user, args)))
     filters = queries.describe_filters(args)
-    sheets = documents.registry_sheets(_secretariat_context(user.acting_organiser_id), rows, filters)
+    sheets = documents.registry_sheets(acting_context(user), rows, filters)
     day = local_today().strftime("%d-%m-%Y")
     return RegistryExport(sheets, f"Danh sách mô hình {day}.xlsx",
                           "Danh sách mô hình" + (f" ({'; '.join(filters)})" if filters else ""), rows)

@@ -9,12 +9,10 @@ from sqlalchemy import and_, func, select
 from ..core.permissions import roles_required
 from ..core.roles import Role
 from ..core.timeutil import format_document_date, local_today
-from ..exports.documents import DocumentContext
-from ..exports.routes import send_workbook
+from ..exports.routes import acting_context, send_workbook
 from ..extensions import db
 from ..feedback.queries import voice_report
 from ..organisers.access import readable_organisers_in_order as organisers_read
-from ..organisers.models import Organiser
 from ..registry.models import Initiative, Status
 from ..registry.permissions import units_of_organisers
 from ..scoring.models import Grade
@@ -157,7 +155,7 @@ def periodic():
              for i, (f, c) in enumerate(report.by_field.items())],
             title=f"Số mô hình đăng ký theo lĩnh vực, {period.label}",
         )
-    doc = _document_context()
+    doc = acting_context(current_user)
     return render_template(
         "reports/periodic.html", period=period, report=report, presets=presets(local_today()), doc=doc,
         province=choice.province, province_error=choice.error,
@@ -183,18 +181,10 @@ def periodic_xlsx():
         return start_periodic_report(current_user, request.args, label, choice.organiser_ids,
                                      issuer_id=current_user.acting_organiser_id)
     report = build_periodic_report(period, choice.organiser_ids)
-    sheets = periodic_report_sheets(report, _document_context(),
+    sheets = periodic_report_sheets(report, acting_context(current_user),
                                     voice=voice_report(period.years, _voice_scope(choice)))
     filename = f"Báo cáo phong trào Dân vận khéo {period.start:%d-%m-%Y} đến {period.end:%d-%m-%Y}.xlsx"
     return send_workbook(sheets, filename, label=label)
-
-
-def _document_context() -> DocumentContext:
-    """The names of the organiser the reader acts for: a commune's report is the commune's
-    paper, a province's the province's (each empty one taken from config.py)."""
-    organiser_id = current_user.acting_organiser_id
-    organiser = db.session.get(Organiser, organiser_id) if organiser_id is not None else None
-    return DocumentContext.from_organiser(organiser, current_app.config, local_today())
 
 
 def _unit_count() -> int:
