@@ -41,8 +41,9 @@ class ComplianceSummary:
     behind_count: int = 0
 
 
-def _per_unit(year: int):
-    """One row per unit with models in `year`: its counts as `ComplianceRow` counts them."""
+def _per_unit(year: int, scope: YearScope):
+    """One row per unit of `scope` with models in `year`: its counts as `ComplianceRow` counts
+    them. Only the scope's units are grouped: a province's hundred, not the country's tallies."""
     tally = InitiativeTally
     counted = tally.status.in_(COUNTED_STATUSES)
 
@@ -58,7 +59,7 @@ def _per_unit(year: int):
             total(tally.status.not_in(NOT_SUBMITTED)).label("submitted"),
             total(tally.status == Status.ACCEPTED).label("accepted"),
         )
-        .where(tally.year == year)
+        .where(tally.year == year, tally.unit_id.in_(select(Unit.id).where(scope.units)))
         .group_by(tally.unit_id)
         .subquery()
     )
@@ -114,7 +115,8 @@ def compliance_totals_of(year: int, organiser_ids) -> ComplianceTotals:
     organiser_ids = list(dict.fromkeys(organiser_ids))
     if not organiser_ids:
         return ComplianceTotals(0, 0, 0, 0, 0, 0, 0)
-    return _totals(year_scope(year, organiser_ids), _per_unit(year))[0]
+    scope = year_scope(year, organiser_ids)
+    return _totals(scope, _per_unit(year, scope))[0]
 
 
 def compliance_summary_of(year: int, organiser_ids, *, behind_limit: int = 20) -> ComplianceSummary:
@@ -123,7 +125,7 @@ def compliance_summary_of(year: int, organiser_ids, *, behind_limit: int = 20) -
     if not organiser_ids:
         return ComplianceSummary(empty)
     scope = year_scope(year, organiser_ids)
-    per_unit = _per_unit(year)
+    per_unit = _per_unit(year, scope)
     totals, by_organiser = _totals(scope, per_unit)
 
     # The units without a model, in the compliance view's order; only the first are loaded.
@@ -173,7 +175,7 @@ def compliance_page(year: int, organiser_id: int | None, status: ComplianceStatu
         return CompliancePage(KeysetPage([], per_page, False, False, None, None, 0, False),
                               ComplianceTotals(0, 0, 0, 0, 0, 0, 0))
     scope = year_scope(year, [organiser_id])
-    per_unit = _per_unit(year)
+    per_unit = _per_unit(year, scope)
     totals, _ = _totals(scope, per_unit)
     kinds = scope.kinds_of[organiser_id]
     rank = case(*((Unit.kind == kind, i) for i, kind in enumerate(kinds)), else_=len(kinds)) if kinds else literal(0)
