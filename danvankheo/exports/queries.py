@@ -10,7 +10,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import load_only
 
 from ..auth.models import User
 from ..core.formatting import format_plain
@@ -215,10 +214,12 @@ def compliance_lines(year: int, organiser_id: int | None = None) -> list[Complia
 
 # --- Registry listing ------------------------------------------------------------------------
 
+# What the registry export writes of each model, read as plain rows: building 2,000 ORM
+# models and their units took about a third of a province's download.
 _LISTING_COLUMNS = (
-    Initiative.id, Initiative.name, Initiative.year, Initiative.field, Initiative.kind, Initiative.status,
+    Initiative.name, Unit.name, Initiative.year, Initiative.field, Initiative.kind, Initiative.status,
     Initiative.submitted_at, Initiative.lead_name, Initiative.lead_position, Initiative.beneficiaries,
-    Initiative.budget_state, Initiative.budget_social, Initiative.unit_id, Initiative.version,
+    Initiative.budget_state, Initiative.budget_social,
 )
 
 
@@ -235,23 +236,25 @@ def registry_rows(user, args: Mapping[str, Any]) -> Iterator[list[Any]]:
     from ..registry.services import filtered_initiatives_query
 
     query = (
-        filtered_initiatives_query(user, args)
-        .options(load_only(*_LISTING_COLUMNS))
+        filtered_initiatives_query(user, args, load_unit=False)
+        .with_only_columns(*_LISTING_COLUMNS)
+        .join(Unit, Initiative.unit_id == Unit.id)
         .execution_options(yield_per=STREAM_BATCH)
     )
-    for initiative in db.session.scalars(query):
+    for (name, unit_name, year, field_, kind, status, submitted_at, lead_name, lead_position, beneficiaries,
+         budget_state, budget_social) in db.session.execute(query):
         yield [
-            initiative.name,
-            initiative.unit.name,
-            format_plain(initiative.year),
-            initiative.field.label if initiative.field else "",
-            initiative.kind.label,
-            initiative.status.label,
-            to_local(initiative.submitted_at).date() if initiative.submitted_at else None,
-            ", ".join(part for part in (initiative.lead_name, initiative.lead_position) if part),
-            initiative.beneficiaries,
-            initiative.budget_state,
-            initiative.budget_social,
+            name,
+            unit_name,
+            format_plain(year),
+            field_.label if field_ else "",
+            kind.label,
+            status.label,
+            to_local(submitted_at).date() if submitted_at else None,
+            ", ".join(part for part in (lead_name, lead_position) if part),
+            beneficiaries,
+            budget_state,
+            budget_social,
         ]
 
 

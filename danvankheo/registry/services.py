@@ -222,21 +222,19 @@ def list_order() -> tuple[ColumnElement, ...]:
 
 
 def filtered_initiatives_query(
-    user, args: Mapping[str, Any] | ListFilters, *, units: UnitMatch | None = None
+    user, args: Mapping[str, Any] | ListFilters, *, units: UnitMatch | None = None, load_unit: bool = True
 ) -> Select:
     """The models `user` may see that match the list's filters, newest year first.
 
     Shared by the list page and the Excel export. Both unit filters include sub-units; pass
     `units` when the caller has already resolved `filters.unit_text` (it costs a query). The
-    models' tags are the list page's to load: the export does not write them.
+    models' tags are the list page's to load: the export does not write them. `load_unit`:
+    False for a caller that reads plain columns instead of models (the export).
     """
     filters = args if isinstance(args, ListFilters) else ListFilters.from_args(args)
-    query = (
-        select(Initiative)
-        .where(visible_clause(user))
-        .options(joinedload(Initiative.unit))
-        .order_by(*list_order())
-    )
+    query = select(Initiative).where(visible_clause(user)).order_by(*list_order())
+    if load_unit:
+        query = query.options(joinedload(Initiative.unit))
     query = where_given(
         apply_search(query, filters.q),
         (Initiative.year, filters.year),
