@@ -4,7 +4,8 @@ pages, driven by wrk on loopback; throughput against a trivial page of the same 
     DATABASE_URL=postgresql+psycopg://.../dvk_bench python -m bench.http_load [--seconds 60]
 
 The server is `deploy/gunicorn.conf.py` with production settings serving `bench.wsgi:app`
-(the app plus `/_bench/trivial`, a page of the app's layout with no data). Sessions are made
+(the app plus `/_bench/trivial`, a page of the app's layout with no data), with that file's
+default number of workers (2 x cores + 1; `--workers` sets another). Sessions are made
 by logging in through the real form (secretariat, observer, evaluators, unit staff), all of
 one organiser: `noivu` and `theodoi.p01` with province 1's round, council and units in the
 two-level national dataset (the national observer's pages are bench.levels'), `noivu` and
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import secrets
@@ -37,6 +39,9 @@ from sqlalchemy import func, select
 from bench.common import WRK_SUMMARY_LUA, save
 from bench.server import Browser, GunicornServer
 from bench.wsgi import TRIVIAL_PATH
+
+# deploy/gunicorn.conf.py's default (WEB_CONCURRENCY unset): the configuration docs/DEPLOY.md serves.
+DEPLOY_WORKERS = multiprocessing.cpu_count() * 2 + 1
 
 LUA = r"""
 local lines = {}
@@ -186,9 +191,11 @@ def _wrk(url: str, urls_file: Path, lua: Path, connections: int, seconds: int) -
 HEAVY = ("/tien-do", "/xep-hang")  # the round's progress and ranking: whole-round aggregates
 
 
-def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int = 4, label: str = "national",
-        mix_name: str = "main") -> dict:
+def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int | None = None,
+        label: str = "national", mix_name: str = "main") -> dict:
     from bench.generate import PASSWORD
+
+    workers = workers or DEPLOY_WORKERS
 
     if not shutil.which("wrk"):
         raise SystemExit("wrk is required: apt-get install wrk")
@@ -249,7 +256,8 @@ def run(database_url: str, seconds: int = 60, connections=(32, 64), workers: int
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None,
+                        help=f"gunicorn workers (default {DEPLOY_WORKERS}: deploy/gunicorn.conf.py's 2 x cores + 1)")
     parser.add_argument("--connections", default="32,64")
     parser.add_argument("--mix", choices=["main", "everyday"], default="main",
                         help="everyday: without the round's progress and ranking pages")
