@@ -441,9 +441,9 @@ def write_workbook(sheets: Iterable[Sheet], target: IO[bytes]) -> None:
 
 
 def _save(wb: Workbook, target: IO[bytes]) -> None:
-    """`wb.save(target)` deflating at level 3 rather than openpyxl's default (zlib's 6): for a
-    list of 2,100 models the compression took 26 ms instead of 10, a sixth of the download, for
-    a file of 205 KB instead of 239 KB."""
+    """`wb.save(target)` deflating at level 3 rather than openpyxl's default (zlib's 6). For a
+    list of 2,100 models, level 6 took 26 ms (a sixth of the download) for a file of 205 KB;
+    level 3 takes 10 ms for 239 KB."""
     if not wb.worksheets:
         wb.create_sheet()
     wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)

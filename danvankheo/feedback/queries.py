@@ -72,8 +72,8 @@ class GroupLine:
 
 @cache
 def _side_sums(verified: bool) -> tuple:
-    """The sums of one side's tallies: built once, as building the twenty expressions again
-    for each of a dashboard's three groupings was a tenth of the page."""
+    """The sums of one side's tallies, built once: they never change, and building the twenty
+    expressions for each of a dashboard's three groupings showed in its profile."""
     return tuple(func.sum(case((SurveyTally.is_verified.is_(verified), column), else_=0)) for column in _COLUMNS)
 
 
@@ -132,7 +132,7 @@ def voice_report(years: Iterable[int], scope, *, limit: int = 20) -> VoiceReport
     """`scope`: a clause on Initiative (the models the reader may see)."""
     where = (Initiative.year.in_(list(years)), scope)
     organisers = by_organiser(*where)
-    if not organisers:  # every model belongs to a unit of an organiser: no answers anywhere
+    if not organisers:  # an empty report (`empty`) shows no unit or model lines: skip their queries
         return VoiceReport([], [], [])
     return VoiceReport(organisers, by_unit(*where, limit=limit), by_model(*where, limit=limit))
 
