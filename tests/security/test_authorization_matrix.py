@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import delete, text, update
 
@@ -103,6 +105,29 @@ def test_the_fingerprint_does_not_depend_on_the_order_the_digests_arrive_in(app,
         monkeypatch.setattr(harness, "_table_digests_sql",
                             lambda names, order=order: f"SELECT * FROM ({statement(names)}) AS d ORDER BY {order}")
         assert fingerprint(app) == unchanged, f"the digests in the order of {order} gave another fingerprint"
+
+
+def test_a_world_written_back_is_the_world_as_built(app):
+    """The harness builds its world once per process and writes the kept rows back for every
+    later reset: what it writes back has the built world's fingerprint, ids and objects, and a
+    copy that lost a table's rows is refused rather than handed to the matrix."""
+    first = reset_world(app)
+    built, ids, login = fingerprint(app), first.ids(), first.users["staff_a"].login
+    db.session.execute(update(Unit).values(name=Unit.name + "."))
+    db.session.commit()
+    again = reset_world(app)
+    assert fingerprint(app) == built
+    assert again.ids() == ids
+    assert again.users["staff_a"].login == login
+    saved = harness._SAVED_WORLDS[harness._world_key(app, "", None)]
+    lost = dict(saved.rows)
+    lost.pop("scorecards")
+    harness._SAVED_WORLDS[harness._world_key(app, "", None)] = dataclasses.replace(saved, rows=lost)
+    try:
+        with pytest.raises(AssertionError, match="differs from the world as built"):
+            reset_world(app)
+    finally:
+        harness._SAVED_WORLDS[harness._world_key(app, "", None)] = saved
 
 
 def _describe(response) -> str:

@@ -7,6 +7,7 @@ are checked by test_authorization_matrix.py and not visited again here.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 
@@ -70,14 +71,14 @@ def readable_text(response) -> str:
 
 def test_the_world_belongs_to_its_organiser(app, owner):
     """build_organiser_world checks its own objects and actors (see _check_ownership)."""
-    world = reset_world(app, build=lambda: build_organiser_world(owner))
+    world = reset_world(app, build=functools.partial(build_organiser_world, owner))
     assert set(foreign_actors(owner)) <= set(world.users)
 
 
 def test_foreign_get_matrix(app, owner):
     """Every GET rule as every actor of another organiser: the outcome derived from the policy,
     and no private string of the world on a page let through."""
-    world = reset_world(app, build=lambda: build_organiser_world(owner))
+    world = reset_world(app, build=functools.partial(build_organiser_world, owner))
     actors = foreign_actors(owner)
     visitors = Visitors(app, world, actors)
     mismatches, visited = [], 0
@@ -104,7 +105,7 @@ def test_foreign_post_matrix(app, owner):
     """Every POST rule as every actor of another organiser, with an empty form: the outcome
     derived from the policy, and nothing changed in the database or the storage (an empty form
     from another organiser has nothing legitimate to write)."""
-    world = reset_world(app, build=lambda: build_organiser_world(owner))
+    world = reset_world(app, build=functools.partial(build_organiser_world, owner))
     actors = foreign_actors(owner)
     visitors = Visitors(app, world, actors)
     mismatches, visited = [], 0
@@ -122,7 +123,7 @@ def test_foreign_post_matrix(app, owner):
             after = fingerprint(app)
             if after != before:
                 mismatches.append(f"POST {label} {url} as {actor} ({got}) changed the database or the storage")
-                world = reset_world(app, build=lambda: build_organiser_world(owner))
+                world = reset_world(app, build=functools.partial(build_organiser_world, owner))
                 visitors = Visitors(app, world, actors)
                 url = url_for_rule(app, rule, world, entry.params)
                 before = fingerprint(app)
