@@ -95,11 +95,23 @@ class Visitors:
         self.clients = {actor: self._login(actor) for actor in actors}
 
     def _login(self, actor: str):
+        """A client logged in as `actor`. On a world the harness keeps, the session cookie of
+        the actor's first login is kept too and handed to later clients: the world written back
+        has the same accounts and session versions, so the cookie is as good as a new login."""
         client = self.app.test_client()
         user = self.world.users.get(actor)
-        if user is not None:
-            response = client.post("/dang-nhap", data={"login": user.login, "password": PASSWORD})
-            assert response.status_code == 302 and "/dang-nhap" not in response.headers["Location"], actor
+        if user is None:
+            return client
+        name = self.app.config["SESSION_COOKIE_NAME"]
+        key = (self.world.key, self.app.config["SECRET_KEY"], actor) if self.world.key is not None else None
+        cookie = _SESSION_COOKIES.get(key)
+        if cookie is not None:
+            client.set_cookie(name, cookie)
+            return client
+        response = client.post("/dang-nhap", data={"login": user.login, "password": PASSWORD})
+        assert response.status_code == 302 and "/dang-nhap" not in response.headers["Location"], actor
+        if key is not None:
+            _SESSION_COOKIES[key] = client.get_cookie(name).value
         return client
 
     def visit(self, actor: str, method: str, url: str):
@@ -190,11 +202,13 @@ def reset_world(app: Flask, payload: str = "", *, build: Callable[[], World] | N
     key = _world_key(app, payload, build)
     saved = _SAVED_WORLDS.get(key) if key is not None else None
     if saved is not None:
-        return saved.restore(app)
-    world = build() if build is not None else build_world(payload)
-    db.session.commit()
-    if key is not None:
-        _SAVED_WORLDS[key] = SavedWorld.save(app, world)
+        world = saved.restore(app)
+    else:
+        world = build() if build is not None else build_world(payload)
+        db.session.commit()
+        if key is not None:
+            _SAVED_WORLDS[key] = SavedWorld.save(app, world)
+    world.key = key
     return world
 
 
@@ -276,6 +290,7 @@ class SavedWorld:
 
 
 _SAVED_WORLDS: dict[tuple, SavedWorld] = {}
+_SESSION_COOKIES: dict[tuple, str] = {}
 
 
 def _identity(value: Any) -> tuple:

@@ -44,6 +44,8 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     # URL parameter values by name; `objects` holds alternatives a policy entry can pick.
     objects: dict[str, Any] = field(default_factory=dict)
+    # What the harness knows this world again by (harness.reset_world), when it keeps it.
+    key: tuple | None = None
 
     def ids(self) -> dict[str, Any]:
         return {name: getattr(obj, "id", obj) for name, obj in self.objects.items()}
