@@ -27,6 +27,15 @@ settings.register_profile("suite", deadline=None, suppress_health_check=[HealthC
 settings.load_profile("suite")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _kept_office() -> Iterator[None]:
+    """The print tests' LibreOffice (tests/render.py) ends with the test process."""
+    from tests import render
+
+    yield
+    render.KEPT_OFFICE.stop()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     if TEST_DATABASE_URL and make_url(TEST_DATABASE_URL).get_backend_name() != "postgresql":
