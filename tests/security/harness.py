@@ -163,11 +163,15 @@ def fingerprint(app: Flask, *, skip: tuple[str, ...] = ()) -> str:
     ALL promises no order, and once earlier tests have grown the tables the planner runs it
     as a Gather over a Parallel Append, whose workers hand the 49 rows back in whatever order
     they finish (the same unchanged database gave five orders in 40 runs). Each table's own
-    digest is ordered inside its aggregate (by primary key), so no order is left to chance."""
+    digest is ordered inside its aggregate (by primary key), so no order is left to chance.
+    The statement runs without parallel workers: on tables that earlier tests have grown, the
+    workers' start cost several times the reading (the CSRF check, 23 s against 9 s after the
+    scoring and awards tests)."""
     digest = hashlib.sha256()
     names = [table.name for table in db.metadata.sorted_tables if table.name not in skip]
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
             digests = dict(connection.exec_driver_sql(_table_digests_sql(names)).all())
             for name in names:
                 digest.update(name.encode())
