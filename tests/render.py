@@ -141,7 +141,8 @@ class KeptOffice:
         self.folder = Path(tempfile.mkdtemp(prefix="dvk-office-"))
         (self.folder / "open.txt").write_text("x")
         pipe = f"dvk_office_{os.getpid()}_{self.folder.name}"
-        self.socket = Path(tempfile.gettempdir()) / f"OSL_PIPE_{os.getuid()}_{pipe}"
+        # LibreOffice puts its pipes in /tmp whatever TMPDIR says (osl's PIPEDEFAULTPATH).
+        self.socket = Path("/tmp") / f"OSL_PIPE_{os.getuid()}_{pipe}"
         self.process = subprocess.Popen(
             [soffice, f"-env:UserInstallation={(self.folder / 'profile').as_uri()}", "--headless", "--norestore",
              "--nologo", f"--accept=pipe,name={pipe};urp;", str(self.folder / "open.txt")],
