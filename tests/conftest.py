@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import make_url
+from sqlalchemy import Connection, make_url
 
 from danvankheo import create_app
 from danvankheo.auth.models import User
@@ -134,39 +135,50 @@ def app(_app, tmp_path, request) -> Iterator:
         _app.config.update(saved)
 
 
-def _clear_tables() -> None:
-    if db.engine.dialect.name == "postgresql" and TRUNCATE_BASELINE:
-        with db.engine.begin() as connection:
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
-            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        return
+@contextmanager
+def constraints_off() -> Iterator[Connection]:
+    """A connection whose writes skip foreign keys (and, on PostgreSQL, triggers), committed
+    at the end: for emptying every table and for writing a kept world back, where no order of
+    tables satisfies the foreign keys one table at a time (units and users reference each
+    other) and the audit trail refuses deletes. On PostgreSQL the tests' superuser takes the
+    replica role for this one transaction, as only a superuser can; SQLite switches its
+    foreign keys off outside a transaction, where the pragma takes effect."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            yield connection
+        return
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        connection.commit()
+        try:
+            yield connection
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+            connection.commit()
+
+
+def _clear_tables() -> None:
+    with constraints_off() as connection:
+        if connection.dialect.name == "postgresql" and TRUNCATE_BASELINE:
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        elif connection.dialect.name == "postgresql":
             # Like TRUNCATE … RESTART IDENTITY, but a DELETE of a small table costs a fraction
             # of a TRUNCATE, which makes new files for every table (1.7 s against 0.09 s for
-            # the 49 tables, measured). The audit trail refuses deletes (triggers), and the
-            # foreign keys are triggers too: the tests' superuser skips triggers for this one
-            # transaction, as only a superuser can.
-            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            # the 49 tables, measured).
             connection.exec_driver_sql("; ".join(f'DELETE FROM "{t.name}"' for t in db.metadata.sorted_tables))
             connection.exec_driver_sql(
                 "SELECT setval(oid::regclass, 1, false) FROM pg_class "
                 "WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
             )
-        return
-    with db.engine.connect() as connection:
-        # Like TRUNCATE … CASCADE: the tables reference each other in cycles (units and
-        # users), so no order of deletes satisfies the foreign keys one table at a time.
-        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        connection.commit()
-        try:
+        else:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
-            connection.commit()
-        finally:
-            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
-            connection.commit()
 
 
 @pytest.fixture

@@ -265,26 +265,14 @@ class SavedWorld:
         for the copy, as when they were emptied), the files copied back, the world's objects
         read again; the fingerprint must be the built world's."""
         from danvankheo.jobs.services import jobs_folder
+        from tests.conftest import constraints_off
 
         tables = [table for table in db.metadata.sorted_tables if table.name in self.rows]
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
-                for table in tables:
-                    connection.execute(table.insert(), self.rows[table.name])
-                for name, value in self.sequences:
-                    connection.exec_driver_sql(f"SELECT setval('{name}', {int(value)})")
-        else:
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-                connection.commit()
-                try:
-                    for table in tables:
-                        connection.execute(table.insert(), self.rows[table.name])
-                    connection.commit()
-                finally:
-                    connection.exec_driver_sql("PRAGMA foreign_keys = ON")
-                    connection.commit()
+        with constraints_off() as connection:
+            for table in tables:
+                connection.execute(table.insert(), self.rows[table.name])
+            for name, value in self.sequences:
+                connection.exec_driver_sql(f"SELECT setval('{name}', {int(value)})")
         if self.storage.exists():
             shutil.copytree(self.storage, app.config["UPLOAD_FOLDER"])
         shutil.copytree(self.jobs, jobs_folder(), dirs_exist_ok=True)

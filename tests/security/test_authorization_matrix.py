@@ -119,15 +119,16 @@ def test_a_world_written_back_is_the_world_as_built(app):
     assert fingerprint(app) == built
     assert again.ids() == ids
     assert again.users["staff_a"].login == login
-    saved = harness._SAVED_WORLDS[harness._world_key(app, "", None)]
+    key = harness._world_key(app, "", None)
+    saved = harness._SAVED_WORLDS[key]
     lost = dict(saved.rows)
     lost.pop("scorecards")
-    harness._SAVED_WORLDS[harness._world_key(app, "", None)] = dataclasses.replace(saved, rows=lost)
+    harness._SAVED_WORLDS[key] = dataclasses.replace(saved, rows=lost)
     try:
         with pytest.raises(AssertionError, match="differs from the world as built"):
             reset_world(app)
     finally:
-        harness._SAVED_WORLDS[harness._world_key(app, "", None)] = saved
+        harness._SAVED_WORLDS[key] = saved
 
 
 def _describe(response) -> str:
